@@ -1,0 +1,93 @@
+"""The content model: frozen values made by `content`, read by every later stage."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    authors: str = ""
+    journal: str = ""
+    year: int | None = None
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    line: int | None = None
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Markdown file as read from disk: where it is, its text, and where its body starts."""
+
+    path: str          # as shown to editors, relative to the project (e.g. content/articles/x.md)
+    name: str          # the file name, which is how other articles link to it
+    digest: str        # sha256 of the bytes on disk; the cache key of everything derived from it
+    body: str
+    body_line: int     # the line of the file on which `body` starts
+    field_lines: tuple = ()  # ((key path, line), ...) for messages from later stages
+
+    def line_of(self, *path) -> int | None:
+        lines = dict(self.field_lines)
+        while path:
+            if path in lines:
+                return lines[path]
+            path = path[:-1]
+        return 1
+
+
+@dataclass(frozen=True)
+class Article:
+    source: Source
+    slug: str
+    title: str
+    summary: str
+    published: date
+    reviewed: date | None
+    next_review: date | None
+    reviewer: str
+    author: str
+    tags: tuple[str, ...]
+    takeaways: tuple[str, ...]
+    references: tuple[Reference, ...]
+    questions: tuple[str, ...]
+    disclaimer: str
+    draft: bool
+
+    @property
+    def url(self) -> str:
+        """Path of the page relative to the site root (pretty URL)."""
+        return f"articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A stand-alone page such as About, from content/pages/*.md."""
+
+    source: Source
+    slug: str
+    title: str
+    summary: str
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    slug: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    line: int | None = None

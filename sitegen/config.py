@@ -1,0 +1,154 @@
+"""config.yaml to a frozen Config. All problems are reported together, with lines."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import yamlread
+from .errors import Diagnostic
+
+RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
+
+# key -> (type, default). Nested dicts are sections. Defaults are what a new site gets.
+SCHEMA: dict[str, Any] = {
+    "title": (str, "MS Imaging Explained"),
+    "tagline": (str, ""),
+    "description": (str, ""),
+    "url": (str, "https://example.org/"),
+    "language": (str, "en"),
+    "disclaimer": (str, ""),
+    "home_intro": (str, ""),
+    "paths": {
+        "content": (str, "content"),
+        "templates": (str, "templates"),
+        "static": (str, "static"),
+        "output": (str, "public"),
+        "cache": (str, ".cache"),
+    },
+    "review": {"interval_months": (int, 12)},
+    "markdown": {"raw_html": (str, "escape")},
+    "feed": {"entries": (int, 20)},
+    "checks": (dict, {}),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    root: Path
+    title: str
+    tagline: str
+    description: str
+    url: str
+    language: str
+    disclaimer: str
+    home_intro: str
+    content_dir: Path
+    templates_dir: Path
+    static_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    review_interval_months: int
+    raw_html: str
+    feed_entries: int
+    checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, e.g. '/' or '/ms-imaging/'."""
+        from urllib.parse import urlsplit
+        path = urlsplit(self.url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+def did_you_mean(word: str, choices) -> str:
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"Did you mean '{match[0]}'?" if match else "Allowed keys: " + ", ".join(sorted(choices)) + "."
+
+
+def load_config(path: Path, content: Path | None = None, output: Path | None = None) -> tuple[Config | None, list[Diagnostic]]:
+    """Read config.yaml; `content`/`output` (from the command line) override its paths."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None, [Diagnostic(shown, None, "config-missing", f"No config file at {shown}.",
+                                 "Run the command from the project folder, or pass --config PATH.")]
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Diagnostic(shown, None, "config-unreadable", f"Cannot read the config file: {error}.",
+                                 "Save config.yaml as UTF-8 text.")]
+    doc = yamlread.load(text, shown)
+    diagnostics = list(doc.diagnostics)
+    if doc.diagnostics:
+        return None, diagnostics
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        return None, [Diagnostic(shown, 1, "config-not-mapping", "config.yaml must be a mapping of `key: value` lines.",
+                                 "See the shipped config.yaml for the layout.")]
+    values = _apply(SCHEMA, data, (), doc, shown, diagnostics)
+    if values["markdown"]["raw_html"] not in RAW_HTML_POLICIES:
+        diagnostics.append(Diagnostic(shown, doc.line("markdown", "raw_html"), "config-value",
+                                      f"markdown.raw_html is {values['markdown']['raw_html']!r}.",
+                                      "Use one of: " + ", ".join(RAW_HTML_POLICIES) + "."))
+    if values["review"]["interval_months"] < 1:
+        diagnostics.append(Diagnostic(shown, doc.line("review", "interval_months"), "config-value",
+                                      "review.interval_months must be at least 1.", "A common policy is 12 to 36 months."))
+    if diagnostics:
+        return None, diagnostics
+    root = path.resolve().parent
+    paths = values["paths"]
+    url = values["url"] if values["url"].endswith("/") else values["url"] + "/"
+    return Config(
+        path=path.resolve(), root=root,
+        title=values["title"], tagline=values["tagline"], description=values["description"],
+        url=url, language=values["language"], disclaimer=values["disclaimer"].strip(),
+        home_intro=values["home_intro"].strip(),
+        content_dir=Path(content).resolve() if content else root / paths["content"],
+        templates_dir=root / paths["templates"], static_dir=root / paths["static"],
+        output_dir=Path(output).resolve() if output else root / paths["output"],
+        cache_dir=root / paths["cache"],
+        review_interval_months=values["review"]["interval_months"],
+        raw_html=values["markdown"]["raw_html"], feed_entries=values["feed"]["entries"],
+        checks=MappingProxyType(values["checks"]),
+    ), []
+
+
+def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics: list) -> dict:
+    values: dict = {}
+    for key in data:
+        if key not in schema:
+            name = ".".join(map(str, where + (key,)))
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-unknown-key",
+                                          f"Unknown setting '{name}'.", did_you_mean(key, schema)))
+    for key, spec in schema.items():
+        given = data.get(key)
+        name = ".".join(map(str, where + (key,)))
+        if isinstance(spec, dict):
+            if given is not None and not isinstance(given, dict):
+                diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                              f"'{name}' must be a section of `key: value` lines.", ""))
+                given = None
+            values[key] = _apply(spec, given or {}, where + (key,), doc, shown, diagnostics)
+            continue
+        kind, default = spec
+        if given is None:
+            values[key] = default
+        elif kind is int and (isinstance(given, bool) or not isinstance(given, int)):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be a whole number, not {given!r}.", f"For example: {key}: {default}"))
+            values[key] = default
+        elif kind is str and not isinstance(given, str):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be text.", "Put the value in double quotes."))
+            values[key] = default
+        elif kind is dict and not isinstance(given, dict):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be a section of `key: value` lines.", ""))
+            values[key] = default
+        else:
+            values[key] = given
+    return values

@@ -1,0 +1,163 @@
+"""Files to values: read every Markdown source and the glossary, then validate them.
+
+One of the three modules that touch the file system (with `write` and `serve`).
+Every problem becomes a Diagnostic; nothing here raises to the caller.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamlread
+from .article import Article, GlossaryTerm, Page, Source
+from .config import Config
+from .errors import Diagnostic
+from .validate import validate_article, validate_glossary, validate_page
+
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Content:
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    # Every article file name, built or not (drafts, files with errors), so that a link
+    # to one is reported as unpublished rather than as a missing file.
+    all_names: frozenset = frozenset()
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text with LF line endings, or a Diagnostic naming the byte offset."""
+    if len(data) > MAX_SOURCE_BYTES:
+        return None, [Diagnostic(shown, None, "file-too-large",
+                                 f"The file is {len(data) // 1024 // 1024} MB; the limit is {MAX_SOURCE_BYTES // 1024 // 1024} MB.",
+                                 "Split it into several articles.")]
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return None, [Diagnostic(shown, data[:offset].count(b"\n") + 1, "file-nul-byte",
+                                 f"The file contains a NUL byte at byte offset {offset}; it is not a text file.",
+                                 "Re-save it as plain UTF-8 text; if it was pasted from another program, retype that line.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return None, [Diagnostic(shown, line, "file-encoding",
+                                 f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}.",
+                                 "Re-save the file as UTF-8 (in most editors: Save As > Encoding > UTF-8). "
+                                 "Text pasted from Word or an old file is the usual cause.")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(text: str, shown: str, digest: str, name: str):
+    """(Source, YamlDocument) or (None, diagnostics). Front matter is required."""
+    lines = text.split("\n")
+    if not text.strip():
+        return None, [Diagnostic(shown, 1, "file-empty", "The file is empty.",
+                                 "Start it with front matter: see the example article in README.md, or run `python build.py new \"Title\"`.")]
+    if lines[0].strip() != "---":
+        return None, [Diagnostic(shown, 1, "front-matter-missing", "The file does not start with front matter.",
+                                 "The first line must be `---`, then the fields (title:, summary:, ...), then a closing `---`.",
+                                 excerpt=lines[0][:120])]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            end = index
+            break
+    else:
+        return None, [Diagnostic(shown, 1, "front-matter-unclosed", "The front matter is never closed.",
+                                 "Add a line with only `---` after the last field, before the article text.")]
+    doc = yamlread.load("\n".join(lines[1:end]), shown, first_line=2, source_lines=lines[1:end])
+    if doc.diagnostics:
+        return None, doc.diagnostics
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic(shown, 2, "front-matter-not-mapping",
+                                 f"The front matter is a {type(doc.data).__name__}, not a set of `key: value` fields.",
+                                 "Write one field per line, e.g. `title: What MRI shows`.")]
+    field_lines = tuple(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
+    source = Source(path=shown, name=name, digest=digest, body="\n".join(lines[end + 1:]),
+                    body_line=end + 2, field_lines=field_lines)
+    return (source, doc), []
+
+
+def read_markdown(path: Path, root: Path):
+    """((Source, YamlDocument) | None, diagnostics) for one Markdown file."""
+    shown = display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
+                                 "Check that the file exists and is readable.")]
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    return split_front_matter(text, shown, hashlib.sha256(data).hexdigest(), path.name)
+
+
+def load_content(config: Config, drafts: bool = False) -> Content:
+    """Read and validate every article, page and the glossary; collect every problem."""
+    root = config.root
+    diagnostics: list[Diagnostic] = []
+    articles: list[Article] = []
+    names = set()
+    for path in sorted((config.content_dir / "articles").glob("*.md")):
+        names.add(path.name)
+        parsed, problems = read_markdown(path, root)
+        diagnostics.extend(problems)
+        if parsed is None:
+            continue
+        article, problems = validate_article(*parsed, config)
+        diagnostics.extend(problems)
+        if article is not None:
+            if drafts or not article.draft:
+                articles.append(article)
+    diagnostics.extend(_duplicate_slugs(articles))
+
+    pages: list[Page] = []
+    for path in sorted((config.content_dir / "pages").glob("*.md")):
+        parsed, problems = read_markdown(path, root)
+        diagnostics.extend(problems)
+        if parsed is not None:
+            page, problems = validate_page(*parsed)
+            diagnostics.extend(problems)
+            if page is not None:
+                pages.append(page)
+
+    glossary: tuple[GlossaryTerm, ...] = ()
+    glossary_path = config.content_dir / "glossary.yaml"
+    if glossary_path.exists():
+        shown = display_path(glossary_path, root)
+        text, problems = decode(glossary_path.read_bytes(), shown)
+        diagnostics.extend(problems)
+        if text is not None:
+            doc = yamlread.load(text, shown)
+            diagnostics.extend(doc.diagnostics)
+            if not doc.diagnostics:
+                glossary, problems = validate_glossary(doc, shown)
+                diagnostics.extend(problems)
+
+    articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
+    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names))
+
+
+def _duplicate_slugs(articles: list[Article]) -> list[Diagnostic]:
+    by_slug: dict[str, Article] = {}
+    problems = []
+    for article in articles:
+        first = by_slug.setdefault(article.slug, article)
+        if first is not article:
+            problems.append(Diagnostic(
+                article.source.path, article.source.line_of("slug"), "slug-duplicate",
+                f"Two articles have the URL /articles/{article.slug}/: this file and {first.source.path}.",
+                "Give one of them a different `slug:` in its front matter (or rename the file)."))
+    return problems

@@ -1,0 +1,58 @@
+"""`Table: caption` on the line before a pipe table becomes the table's <caption>.
+
+A block processor that runs before the tables extension: it takes the caption
+line off the block, lets the table processor parse the rest, then puts the
+caption into the table it made. Editors may leave a blank line between the
+caption and the table; both forms work.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+
+CAPTION = re.compile(r"^Table:[ \t]*(?P<text>.*)$")
+
+
+class CaptionProcessor(BlockProcessor):
+    def __init__(self, parser, report):
+        super().__init__(parser)
+        self.report = report
+
+    def test(self, parent, block):
+        return bool(CAPTION.match(block.split("\n", 1)[0]))
+
+    def run(self, parent, blocks):
+        block = blocks.pop(0)
+        first, _, rest = block.partition("\n")
+        caption = CAPTION.match(first).group("text").strip()
+        if not rest.strip() and blocks and blocks[0].lstrip().startswith("|"):
+            rest = blocks.pop(0)
+        before = len(parent)
+        if rest.strip():
+            self.parser.parseBlocks(parent, [rest])
+        table = parent[before] if len(parent) > before and parent[before].tag == "table" else None
+        if table is None or not caption:
+            self.report("table-caption", first,
+                        "A `Table:` caption line is not directly followed by a table." if caption
+                        else "A `Table:` line has no caption text.",
+                        "Put `Table: What the table shows` on the line right before the table's header row.")
+            paragraph = etree.Element("p")
+            paragraph.text = first
+            parent.insert(before, paragraph)
+            return
+        element = etree.Element("caption")
+        element.text = caption
+        table.insert(0, element)
+
+
+class CaptionExtension(Extension):
+    def __init__(self, report, **kwargs):
+        self.report = report
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        # Above the tables extension (75) so the caption line is taken off first.
+        md.parser.blockprocessors.register(CaptionProcessor(md.parser, self.report), "table_caption", 76)

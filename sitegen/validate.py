@@ -1,0 +1,224 @@
+"""Front matter to frozen values. Every field is checked; every problem is reported."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .article import Article, GlossaryTerm, Page, Reference, Source
+from .config import Config, did_you_mean
+from .errors import Diagnostic, Severity
+from .slugs import RESERVED, is_valid_slug, slugify
+
+ARTICLE_KEYS = ("title", "summary", "date", "reviewed", "next_review", "reviewer", "author", "tags",
+                "takeaways", "references", "questions", "disclaimer", "slug", "draft")
+PAGE_KEYS = ("title", "summary", "slug", "draft")
+REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
+GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
+
+
+class _Fields:
+    """Typed access to one mapping of front matter, recording problems as it goes."""
+
+    def __init__(self, data: dict, file: str, line_of, prefix: tuple = ()):
+        self.data, self.file, self.line_of, self.prefix = data, file, line_of, prefix
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, key, code: str, message: str, hint: str, severity=Severity.ERROR):
+        self.problems.append(Diagnostic(self.file, self.line_of(*self.prefix, key), code, message, hint, severity))
+
+    def name(self, key) -> str:
+        parts = [str(p) if isinstance(p, str) else f"[{p + 1}]" for p in self.prefix + (key,)]
+        return " ".join(parts)
+
+    def unknown_keys(self, allowed):
+        for key in self.data:
+            if key not in allowed:
+                self.problem(key, "unknown-key", f"Unknown front-matter key '{key}'.", did_you_mean(key, allowed))
+
+    def text(self, key, required=False) -> str:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(key, "missing-field" if value is None else "empty-field",
+                             f"'{self.name(key)}' is required{'' if value is None else ' but empty'}.",
+                             f"Add a line `{key}: ...` with {_DESCRIBE.get(key, 'a value')}.")
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.problem(key, "wrong-type", f"'{self.name(key)}' must be text, not a {_kind(value)}.",
+                         "Write it on one line after the colon; put it in double quotes if it contains a colon.")
+            return ""
+        return " ".join(value.split())
+
+    def day(self, key, required=False) -> date | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(key, "missing-field", f"'{key}' is required.", f"Add `{key}: {date.today().isoformat()}` (YYYY-MM-DD).")
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.problem(key, "bad-date", f"'{key}' is {value!r}, which is not a date.",
+                         "Write dates as YYYY-MM-DD, e.g. 2026-03-01.")
+            return None
+
+    def strings(self, key) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, "wrong-type", f"'{key}' must be a list.", f"Write one item per line under `{key}:`, each starting with `- `.")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not item.strip():
+                self.problems.append(Diagnostic(self.file, self.line_of(key, index), "wrong-type",
+                                                f"Item {index + 1} of '{key}' must be non-empty text.",
+                                                "Each item is one line of text after `- `; quote it if it contains a colon."))
+                continue
+            items.append(" ".join(item.split()))
+        return tuple(items)
+
+    def flag(self, key) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, "wrong-type", f"'{key}' must be true or false.", f"Write `{key}: true` or `{key}: false`.")
+            return False
+        return value
+
+
+_DESCRIBE = {"title": "the article's title", "summary": "one or two sentences for the home page and search results",
+             "definition": "a plain-language definition", "term": "the word being defined"}
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _slug(fields: _Fields, source: Source) -> str:
+    given = fields.text("slug")
+    if given:
+        if not is_valid_slug(given) or given in RESERVED:
+            fields.problem("slug", "bad-slug", f"The slug {given!r} cannot be used in a web address.",
+                           f"Use lower-case letters, digits and single hyphens, e.g. slug: {slugify(given) or 'mri-basics'}.")
+        return given
+    slug = slugify(source.name.rsplit(".", 1)[0])
+    if not slug or slug in RESERVED:
+        fields.problem("title", "bad-slug", f"The file name {source.name!r} does not give a usable web address.",
+                       "Rename the file to a few plain words joined by hyphens, or add a `slug:` field.")
+    return slug
+
+
+def validate_article(source: Source, doc, config: Config) -> tuple[Article | None, list[Diagnostic]]:
+    fields = _Fields(doc.data, source.path, source.line_of)
+    fields.unknown_keys(ARTICLE_KEYS)
+    title, summary = fields.text("title", required=True), fields.text("summary", required=True)
+    published = fields.day("date", required=True)
+    reviewed = fields.day("reviewed")
+    next_review = fields.day("next_review")
+    if next_review is None and reviewed is not None:
+        next_review = _add_months(reviewed, config.review_interval_months)
+    takeaways = fields.strings("takeaways")
+    article = Article(
+        source=source, slug=_slug(fields, source), title=title, summary=summary,
+        published=published or date.min, reviewed=reviewed, next_review=next_review,
+        reviewer=fields.text("reviewer"), author=fields.text("author"),
+        tags=tuple(dict.fromkeys(fields.strings("tags"))), takeaways=takeaways,
+        references=_references(doc.data.get("references"), fields),
+        questions=fields.strings("questions"), disclaimer=fields.text("disclaimer"),
+        draft=fields.flag("draft"),
+    )
+    return (None if fields.problems else article), fields.problems
+
+
+def _references(value, fields: _Fields) -> tuple[Reference, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        fields.problem("references", "wrong-type", "'references' must be a list.",
+                       "Each reference starts with `- title: ...` on its own line; see README.md.")
+        return ()
+    references = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            fields.problems.append(Diagnostic(fields.file, fields.line_of("references", index), "wrong-type",
+                                              f"Reference {index + 1} must be a set of fields (title:, journal:, ...).",
+                                              "Write `- title: \"...\"` then the other fields indented below it."))
+            continue
+        ref = _Fields(item, fields.file, fields.line_of, ("references", index))
+        ref.unknown_keys(REFERENCE_KEYS)
+        year = item.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            ref.problem("year", "wrong-type", f"The year of reference {index + 1} must be a number like 2024.", "Write e.g. `year: 2024`.")
+            year = None
+        references.append(Reference(
+            title=ref.text("title", required=True), authors=ref.text("authors"), journal=ref.text("journal"),
+            year=year, doi=ref.text("doi"), pmid=ref.text("pmid"), url=ref.text("url"),
+            line=fields.line_of("references", index)))
+        fields.problems.extend(ref.problems)
+    return tuple(references)
+
+
+def validate_page(source: Source, doc) -> tuple[Page | None, list[Diagnostic]]:
+    fields = _Fields(doc.data, source.path, source.line_of)
+    fields.unknown_keys(PAGE_KEYS)
+    page = Page(source=source, slug=_slug(fields, source), title=fields.text("title", required=True),
+                summary=fields.text("summary"))
+    fields.flag("draft")
+    return (None if fields.problems else page), fields.problems
+
+
+def validate_glossary(doc, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:
+    if not isinstance(doc.data, list):
+        return (), [Diagnostic(file, 1, "glossary-not-list", "The glossary must be a list of terms.",
+                               "Start each entry with `- term: ...` followed by `definition: ...`.")]
+    terms, problems, seen = [], [], {}
+    for index, item in enumerate(doc.data):
+        line_of = lambda *path: doc.line(*path)  # noqa: E731
+        if not isinstance(item, dict):
+            problems.append(Diagnostic(file, doc.line(index), "glossary-entry", f"Entry {index + 1} is not a set of fields.",
+                                       "Write `- term: ...` then `definition: ...` indented below it."))
+            continue
+        fields = _Fields(item, file, line_of, (index,))
+        fields.unknown_keys(GLOSSARY_KEYS)
+        term = GlossaryTerm(term=fields.text("term", required=True), slug="",
+                            definition=fields.text("definition", required=True),
+                            aliases=_nested_strings(item, "aliases", fields), see_also=_nested_strings(item, "see_also", fields),
+                            line=doc.line(index))
+        for name in (term.term, *term.aliases):
+            key = name.casefold()
+            if key and key in seen:
+                fields.problem("term", "glossary-duplicate", f"'{name}' is defined twice (also on line {seen[key]}).",
+                               "Keep one definition; list other spellings under `aliases:`.")
+            seen.setdefault(key, term.line)
+        problems.extend(fields.problems)
+        if not fields.problems:
+            terms.append(GlossaryTerm(term.term, slugify(term.term), term.definition, term.aliases, term.see_also, term.line))
+    terms.sort(key=lambda t: t.term.casefold())
+    return tuple(terms), problems
+
+
+def _nested_strings(item: dict, key: str, fields: _Fields) -> tuple[str, ...]:
+    inner = _Fields(item, fields.file, lambda *p: fields.line_of(*fields.prefix, *p))
+    values = inner.strings(key)
+    fields.problems.extend(inner.problems)
+    return values

@@ -1,0 +1,153 @@
+"""Pages to disk, all or nothing.
+
+Everything is written into a staging folder beside the output and swapped in
+only when the whole build succeeded, so a failed, interrupted or killed build
+leaves the previous site as it was. On Linux the swap is one atomic
+renameat2(RENAME_EXCHANGE); elsewhere two renames, with recovery on the next run.
+Files whose bytes did not change are hard-linked from the previous output, so
+their modification time stays and uploads (rsync, CDNs) stay small.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+from .config import Config
+from .errors import Diagnostic
+
+STAMP = ".sitegen-output"
+STAMP_TEXT = b"Made by sitegen (build.py). This folder is replaced on every build.\n"
+
+
+class WriteError(Exception):
+    """Writing failed (disk full, permissions); the previous site is untouched."""
+
+
+def output_problems(config: Config) -> list[Diagnostic]:
+    """Refuse output folders whose replacement would destroy something of ours or the editor's."""
+    out = config.output_dir.resolve()
+    protected = {config.root, config.content_dir, config.templates_dir, config.static_dir}
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or out in folder.parents:
+            return [Diagnostic(str(config.path.name), None, "output-unsafe",
+                               f"The output folder {out} is, or contains, {folder}: building would replace it.",
+                               "Set paths.output in config.yaml (or --out) to a folder of its own, such as public.")]
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / STAMP).exists())):
+        return [Diagnostic(str(config.path.name), None, "output-foreign",
+                           f"The output folder {out} already holds files that this generator did not make.",
+                           "Choose an empty or new folder for --out, or move those files away first.")]
+    return []
+
+
+def _staging_name(out: Path, kind: str) -> Path:
+    return out.parent / f".{out.name}.{kind}-{os.getpid()}"
+
+
+def recover(out: Path) -> None:
+    """Finish or undo what a killed build left behind: never lose the last good site."""
+    parent = out.parent
+    if not parent.exists():
+        return
+    olds = sorted(parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds:
+        os.rename(olds[-1], out)  # killed between the two renames of the fallback swap
+        olds = olds[:-1]
+    for leftover in [*olds, *parent.glob(f".{out.name}.staging-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:
+    """Write `files` (path -> bytes) and the static folder as the new site. Returns files changed."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = _staging_name(out, "staging")
+    changed = 0
+    try:
+        staging.mkdir()
+        for relative, data in sorted(files.items()):
+            changed += _place(staging / relative, out / relative, data)
+        if static_dir.is_dir():
+            for source in sorted(static_dir.rglob("*")):
+                if source.is_file():
+                    relative = "static/" + source.relative_to(static_dir).as_posix()
+                    changed += _place(staging / relative, out / relative, source.read_bytes())
+        (staging / STAMP).write_bytes(STAMP_TEXT)
+        _fsync_tree(staging)
+        _swap(staging, out)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"Could not write the site: {error.strerror or error} ({error.filename or out}). "
+                         "The previous site is unchanged.") from error
+    shutil.rmtree(staging, ignore_errors=True)  # after the exchange it holds the old site
+    return changed
+
+
+def _place(target: Path, previous: Path, data: bytes) -> int:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            return 0
+    except OSError:
+        pass
+    with open(target, "wb") as handle:
+        handle.write(data)
+    return 1
+
+
+def _fsync_tree(folder: Path) -> None:
+    # Make the new files durable before they become the site; skip where fsync of a
+    # directory is not supported.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_libc = None
+
+
+def _renameat2(source: Path, target: Path) -> bool:
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            _libc.renameat2  # noqa: B018 - probe for the symbol
+        except (OSError, AttributeError):
+            _libc = False
+    if not _libc:
+        return False
+    AT_FDCWD = -100
+    result = _libc.renameat2(AT_FDCWD, os.fsencode(source), AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE)
+    if result != 0:
+        errno = ctypes.get_errno()
+        if errno in (22, 38, 95):  # EINVAL/ENOSYS/EOPNOTSUPP: file system or kernel without it
+            return False
+        raise OSError(errno, os.strerror(errno), str(target))
+    return True
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Make `staging` the output; afterwards `staging` holds the previous site (or nothing)."""
+    if out.exists() and _renameat2(staging, out):
+        return
+    if not out.exists():
+        os.rename(staging, out)
+        staging.mkdir()
+        return
+    old = _staging_name(out, "old")
+    os.rename(out, old)
+    os.rename(staging, out)
+    os.rename(old, staging)

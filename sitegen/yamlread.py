@@ -1,0 +1,156 @@
+"""Safe YAML with line numbers: the one YAML reader for front matter, config and glossary.
+
+PyYAML's safe loader builds plain values but forgets where they came from, so we
+compose the node tree first (keeping each node's line), check it, and only then
+construct values. The checks keep hostile input harmless: no tags beyond the
+safe set, no anchors/aliases (the "billion laughs" expansion), no duplicate keys,
+a bounded size.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic
+
+try:  # libyaml is several times faster; fall back to pure Python when absent.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_YAML_BYTES = 256 * 1024
+Path = tuple  # a key path such as ("references", 0, "doi")
+
+
+@dataclass
+class YamlDocument:
+    """Constructed data plus the source line of every key and list item."""
+
+    data: Any = None
+    lines: dict = field(default_factory=dict)
+    diagnostics: list = field(default_factory=list)
+
+    def line(self, *path) -> int | None:
+        """The line of the deepest known prefix of `path`."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | None = None) -> YamlDocument:
+    """Parse `text` (which starts at `first_line` of `file`) into a YamlDocument."""
+    doc = YamlDocument()
+    source_lines = source_lines if source_lines is not None else text.split("\n")
+    offset = first_line - 1
+
+    def excerpt(line: int | None) -> str:
+        if line and 0 < line - offset <= len(source_lines):
+            return source_lines[line - offset - 1]
+        return ""
+
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        doc.diagnostics.append(Diagnostic(
+            file, first_line, "yaml-too-large",
+            f"The YAML block is larger than {MAX_YAML_BYTES // 1024} KB.",
+            "Front matter holds short fields only; move long text into the article body."))
+        return doc
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return doc
+        problems = _check_nodes(node, file, offset, doc.lines, excerpt)
+        if problems:
+            doc.diagnostics.extend(problems)
+            return doc
+        doc.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        column = mark.column + 1 if mark else None
+        problem = (error.problem or error.context or "invalid YAML").strip()
+        doc.diagnostics.append(Diagnostic(
+            file, line, "yaml-syntax", f"YAML syntax error: {problem}.",
+            _yaml_hint(problem, excerpt(line)), column=column, excerpt=excerpt(line)))
+    except yaml.YAMLError as error:
+        doc.diagnostics.append(Diagnostic(
+            file, first_line, "yaml-syntax", f"YAML error: {error}.",
+            "Check the front matter against the example in README.md."))
+    except RecursionError:
+        doc.diagnostics.append(Diagnostic(
+            file, first_line, "yaml-too-deep", "The YAML is nested too deeply.",
+            "Front matter needs at most three levels of nesting."))
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _yaml_hint(problem: str, line_text: str) -> str:
+    if "\t" in line_text or "tab" in problem:
+        return "YAML does not allow tab characters for indentation: use spaces."
+    if "mapping values are not allowed" in problem:
+        return 'A value contains ": " — put the whole value in double quotes, e.g. title: "MRI: the basics".'
+    if "could not find expected ':'" in problem or "simple key" in problem:
+        return "Each line needs the form `key: value`; check the line above for a missing colon or quote."
+    if "found character" in problem and "`" in problem:
+        return "Values starting with a special character must be quoted."
+    return "Check the indentation and quotes on this line and the one above it."
+
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
+}
+
+
+def _check_nodes(root, file, offset, lines, excerpt) -> list[Diagnostic]:
+    """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    stack = [((), root, 0)]
+    while stack:
+        path, node, depth = stack.pop()
+        line = node.start_mark.line + 1 + offset
+        lines.setdefault(path, line)
+        if id(node) in seen:
+            problems.append(Diagnostic(
+                file, line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed.",
+                "Write the value out in full.", column=node.start_mark.column + 1, excerpt=excerpt(line)))
+            continue
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            problems.append(Diagnostic(
+                file, line, "yaml-tag", f"The YAML tag {node.tag!r} is not allowed.",
+                "Remove the `!`-tag; write a plain value (text, number, date, list or mapping).",
+                column=node.start_mark.column + 1, excerpt=excerpt(line)))
+            continue
+        if depth > 20:
+            problems.append(Diagnostic(file, line, "yaml-too-deep", "The YAML is nested too deeply.",
+                                       "Front matter needs at most three levels of nesting."))
+            continue
+        if isinstance(node, yaml.MappingNode):
+            keys: dict = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                key_line = key_node.start_mark.line + 1 + offset
+                if key in keys:
+                    problems.append(Diagnostic(
+                        file, key_line, "yaml-duplicate-key",
+                        f"The key {key!r} appears twice (first on line {keys[key]}).",
+                        "Keep one of them; YAML would silently use the last one.",
+                        column=key_node.start_mark.column + 1, excerpt=excerpt(key_line)))
+                    continue
+                keys[key] = key_line
+                lines[path + (key,)] = key_line
+                stack.append((path + (key,), value_node, depth + 1))
+                lines[path + (key,)] = key_line
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((path + (index,), item, depth + 1))
+    return problems
