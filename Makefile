@@ -28,3 +28,6 @@ test: $(TEST_STAMP)
 
 clean:
 	rm -rf public .cache
+
+screenshots: $(TEST_STAMP) build
+	$(PY) tools/screenshots.py --site public --out screenshots

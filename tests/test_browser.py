@@ -1,0 +1,86 @@
+"""The built site in real headless Chromium: layout at desktop and phone widths."""
+from __future__ import annotations
+
+import pytest
+
+from browser import REPO, require_chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from sitegen.config import load_config
+    from sitegen.pipeline import build
+    out = tmp_path_factory.mktemp("site") / "public"
+    config, problems = load_config(REPO / "config.yaml", output=out)
+    assert not problems
+    result = build(config)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    from screenshots import serve
+    server = serve(site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+    from screenshots import CHROMIUM_ARGS
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+ARTICLE = "articles/outside-in-and-inside-out/"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", ["", ARTICLE])
+def test_nothing_overflows_horizontally(browser, base_url, path, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(base_url + path)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    client_width = page.evaluate("document.documentElement.clientWidth")
+    assert scroll_width <= client_width, f"{path or 'home'} is {scroll_width}px wide at {width}px"
+    # Every element stays inside the viewport, except content inside a table's own scroll box.
+    offenders = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => !e.closest('.table-scroll') && !e.closest('.skip-link')
+                     && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.tagName + '.' + e.className)""")
+    assert offenders == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_article_shows_takeaways_table_and_disclaimer(browser, base_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(base_url + ARTICLE)
+    for selector in (".takeaways", "table caption", ".disclaimer", ".questions", ".references"):
+        element = page.locator(selector).first
+        element.scroll_into_view_if_needed()
+        assert element.is_visible(), f"{selector} is not visible at {width}px"
+        box = element.bounding_box()
+        assert box["width"] > 100 and box["height"] > 10
+    assert "general education" in page.locator(".disclaimer").inner_text()
+    # The print button is progressive enhancement: shown once the script runs.
+    assert page.locator("[data-print]").is_visible()
+    page.close()
+
+
+def test_reads_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + ARTICLE)
+    assert page.locator("h1").inner_text().strip()
+    assert page.locator(".takeaways li").count() >= 1
+    assert page.locator(".prose p").count() >= 3
+    assert not page.locator("[data-print]").is_visible()  # nothing that cannot work is shown
+    context.close()
