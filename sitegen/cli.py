@@ -21,7 +21,8 @@ def make_parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--out", type=Path, help="output folder (overrides config.yaml)")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
-    build.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")
+    build.add_argument("--strict", action="store_true",
+                       help="also run every quality check (as `check` does) and fail on any error-level finding (for CI)")
     check = commands.add_parser("check", help="check every article without writing the site")
     _common(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
@@ -51,15 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         _report(problems)
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
         return 1
-    from .pipeline import build
+    from .pipeline import build, check
     if args.command == "check":
-        result = build(config, write=False)
+        result = check(config)
         _report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
         print(f"check: {errors.summary(result.diagnostics)}.", file=sys.stderr)
         return 1 if failed else 0
-    result = build(config, drafts=args.drafts, write=True)
-    failed = not result.ok or (args.strict and result.diagnostics)
+    result = build(config, drafts=args.drafts, write=True, strict=args.strict)
+    failed = not result.ok
     _report(result.diagnostics)
     if failed:
         print(f"Build failed: {errors.summary(result.diagnostics)}. "

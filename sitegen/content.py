@@ -27,6 +27,8 @@ class Content:
     # Every article file name, built or not (drafts, files with errors), so that a link
     # to one is reported as unpublished rather than as a missing file.
     all_names: frozenset = frozenset()
+    # Files under static/, as site paths ("static/site.css"), for the image and link checks.
+    static_files: frozenset = frozenset()
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -146,8 +148,11 @@ def load_content(config: Config, drafts: bool = False) -> Content:
                 glossary, problems = validate_glossary(doc, shown)
                 diagnostics.extend(problems)
 
+    static_files = frozenset(
+        "static/" + path.relative_to(config.static_dir).as_posix()
+        for path in config.static_dir.rglob("*") if path.is_file()) if config.static_dir.is_dir() else frozenset()
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
-    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names))
+    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files)
 
 
 def _duplicate_slugs(articles: list[Article]) -> list[Diagnostic]:

@@ -6,8 +6,10 @@ collected, and nothing is written unless there are no errors.
 from __future__ import annotations
 
 import time
+from datetime import date
 from dataclasses import dataclass, field
 
+from .check import run_checks
 from .config import Config
 from .content import Content, load_content
 from .errors import Diagnostic
@@ -56,13 +58,28 @@ def assemble(config: Config, *, drafts: bool = False) -> tuple[Content, Site | N
     return content, site, diagnostics
 
 
-def build(config: Config, *, drafts: bool = False, write: bool = True) -> BuildResult:
+def check(config: Config, *, today: date | None = None) -> BuildResult:
+    """Everything `build --strict` checks, without rendering or writing anything."""
+    started = time.perf_counter()
+    content, site, problems = assemble(config)
+    result = BuildResult(diagnostics=problems, site=site)
+    if site is not None:
+        result.diagnostics.extend(run_checks(site, content.static_files, today))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build(config: Config, *, drafts: bool = False, write: bool = True, strict: bool = False,
+          today: date | None = None) -> BuildResult:
+    """Build the site; with `strict`, the quality checks run too and their errors stop the build."""
     started = time.perf_counter()
     result = BuildResult()
     result.diagnostics.extend(output_problems(config))
-    _, site, problems = assemble(config, drafts=drafts)
+    content, site, problems = assemble(config, drafts=drafts)
     result.diagnostics.extend(problems)
     result.site = site
+    if strict and site is not None:
+        result.diagnostics.extend(run_checks(site, content.static_files, today))
     if not result.ok or site is None:
         result.seconds = time.perf_counter() - started
         return result

@@ -18,6 +18,7 @@ from ..slugs import slugify
 from .callouts import CalloutExtension
 from .captions import CaptionExtension
 from .links import LinkExtension
+from .prose import ProseExtension
 from .tables import TableExtension
 
 BUILTIN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "footnotes", "abbr", "def_list", "sane_lists"]
@@ -36,6 +37,8 @@ class Markup:
     headings: tuple[Heading, ...]
     links: tuple[tuple[str, str | None], ...]  # (as written, article file name it resolved to or None)
     diagnostics: tuple[Diagnostic, ...]
+    images: tuple[tuple[str, str | None], ...] = ()  # (src as written, alt text or None)
+    prose: tuple[str, ...] = ()  # text of paragraphs and list items outside tables, for readability
 
 
 @dataclass
@@ -49,6 +52,8 @@ class _State:
     targets: Mapping[str, str] = field(default_factory=dict)
     drafts: frozenset = frozenset()
     links: list = field(default_factory=list)
+    images: list = field(default_factory=list)
+    prose: list = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
 
     def line_of(self, needle: str) -> int:
@@ -73,8 +78,8 @@ class Renderer:
         self.md = markdown.Markdown(
             extensions=BUILTIN_EXTENSIONS + ["toc", CaptionExtension(self.state.report),
                                              CalloutExtension(self.state.report), TableExtension(),
-                                             LinkExtension(self.state)],
-            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text), "toc_depth": "2-3"}},
+                                             LinkExtension(self.state), ProseExtension(self.state)],
+            extension_configs={"toc": {"slugify": lambda text, sep: slugify(text)}},
             output_format="html",
         )
         if raw_html == "escape":
@@ -87,14 +92,16 @@ class Renderer:
                root: str, drafts: frozenset = frozenset()) -> Markup:
         state = self.state
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
-        state.targets, state.drafts, state.links, state.diagnostics = targets, drafts, [], []
+        state.targets, state.drafts = targets, drafts
+        state.links, state.images, state.prose, state.diagnostics = [], [], [], []
         self.md.reset()
         html = self.md.convert(body)
         if self.raw_html == "sanitize":
             from .sanitize import sanitize
             html = sanitize(html)
         headings = tuple(_flatten(self.md.toc_tokens))
-        return Markup(html, headings, tuple(state.links), tuple(state.diagnostics))
+        return Markup(html, headings, tuple(state.links), tuple(state.diagnostics),
+                      tuple(state.images), tuple(state.prose))
 
 
 def _flatten(tokens):

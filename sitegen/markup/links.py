@@ -26,6 +26,8 @@ class LinkProcessor(Treeprocessor):
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             target = element.get(attribute) if attribute else None
+            if element.tag == "img":
+                state.images.append((target or "", element.get("alt")))
             if target is None:
                 continue
             parts = urlsplit(target.strip())

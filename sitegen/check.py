@@ -1,0 +1,292 @@
+"""Health-information quality checks over the assembled Site: findings are Diagnostics.
+
+Runs on the values the build already made (front matter and the one Markdown
+pass's side outputs: headings, links, images, prose); it renders no templates
+and reads no files. `today` is an argument so results are reproducible.
+Each check group's level (off/warning/error) and thresholds come from
+config.yaml `checks:`; DEFAULTS below are the shipped policy.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import date, timedelta
+from urllib.parse import unquote, urlsplit
+
+from .config import Config, did_you_mean
+from .errors import Diagnostic, Severity
+from .site import Site
+
+DEFAULTS: dict[str, dict] = {
+    "review": {"level": "error", "warn_days": 60},
+    "readability": {"level": "warning", "max_grade": 8.0, "min_words": 100},
+    "links": {"level": "error"},
+    "images": {"level": "error"},
+    "references": {"level": "error"},
+    "disclaimer": {"level": "error"},
+    "takeaways": {"level": "error", "min_items": 1, "max_items": 6, "max_chars": 200, "max_summary_chars": 300},
+    "headings": {"level": "error"},
+    "glossary": {"level": "error"},
+}
+LEVELS = ("off", "warning", "error")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# Ids the article template gives its own sections, so links may point at them.
+TEMPLATE_ANCHORS = {"main", "takeaways-title", "toc-title", "questions-title", "references-title",
+                    "disclaimer-title", "related-title"}
+
+
+def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
+    """DEFAULTS overlaid with config.yaml's `checks:`; unknown names are reported."""
+    merged = {name: dict(values) for name, values in DEFAULTS.items()}
+    problems = []
+    shown = config.path.name
+    for name, given in dict(config.checks).items():
+        if name not in DEFAULTS:
+            problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown check 'checks.{name}'.",
+                                       did_you_mean(name, DEFAULTS)))
+            continue
+        if isinstance(given, str):
+            given = {"level": given}
+        if not isinstance(given, dict):
+            problems.append(Diagnostic(shown, None, "config-type", f"'checks.{name}' must be a level or a section.",
+                                       f"For example: `{name}: {{level: warning}}`."))
+            continue
+        for key, value in given.items():
+            if key not in DEFAULTS[name]:
+                problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown setting 'checks.{name}.{key}'.",
+                                           did_you_mean(key, DEFAULTS[name])))
+            elif key == "level" and value not in LEVELS:
+                problems.append(Diagnostic(shown, None, "config-value", f"checks.{name}.level is {value!r}.",
+                                           "Use off, warning or error."))
+            elif key != "level" and not isinstance(value, (int, float)):
+                problems.append(Diagnostic(shown, None, "config-type", f"checks.{name}.{key} must be a number.", ""))
+            else:
+                merged[name][key] = value
+    return merged, problems
+
+
+class _Findings:
+    def __init__(self, policy: dict):
+        self.policy = policy
+        self.items: list[Diagnostic] = []
+
+    def add(self, group, file, line, code, message, hint, warning=False, column=None):
+        level = self.policy[group]["level"]
+        if level == "off":
+            return
+        severity = Severity.WARNING if warning or level == "warning" else Severity.ERROR
+        self.items.append(Diagnostic(file, line, code, message, hint, severity, column))
+
+
+def run_checks(site: Site, static_files: frozenset = frozenset(), today: date | None = None) -> list[Diagnostic]:
+    policy, problems = settings(site.config)
+    today = today or date.today()
+    found = _Findings(policy)
+    if not site.config.disclaimer.strip():
+        found.add("disclaimer", site.config.path.name, None, "disclaimer-missing",
+                  "No site-wide medical disclaimer is configured.",
+                  "Set `disclaimer:` in config.yaml; it is shown on every article page.")
+    known_urls = _known_urls(site, static_files)
+    for article in site.articles:
+        _review(article, policy["review"], today, found)
+        _takeaways(article, policy["takeaways"], found)
+        _references(article, found)
+        _headings(article, site.bodies[article.slug], found)
+        _links_and_images(article, article.url, site.bodies[article.slug], site, known_urls, found)
+        if policy["readability"]["level"] != "off":
+            _readability(article, site.bodies[article.slug], policy["readability"], found)
+    for page in site.pages:
+        _links_and_images(page, page.url, site.page_bodies[page.slug], site, known_urls, found)
+    _glossary(site, found)
+    return problems + found.items
+
+
+def _review(article, rules, today, found):
+    file, line_of = article.source.path, article.source.line_of
+    if article.reviewed is None:
+        found.add("review", file, line_of("date"), "review-missing", "The article has no `reviewed:` date.",
+                  "Add `reviewed: YYYY-MM-DD`, the date of its last medical review.")
+        return
+    if article.reviewed > today:
+        found.add("review", file, line_of("reviewed"), "review-future",
+                  f"`reviewed` is {article.reviewed}, which is in the future.", "Use the date the review actually happened.")
+    if article.reviewed < article.published:
+        found.add("review", file, line_of("reviewed"), "review-before-published",
+                  f"`reviewed` ({article.reviewed}) is before `date` ({article.published}).",
+                  "A review can only happen after first publication: check both dates.")
+    due = article.next_review
+    line = line_of("next_review") if ("next_review",) in dict(article.source.field_lines) else line_of("reviewed")
+    if due and due < today:
+        found.add("review", file, line, "review-overdue",
+                  f"The medical review was due on {due} ({(today - due).days} days ago).",
+                  "Have the article reviewed, then update `reviewed:` (and `next_review:` if set).")
+    elif due and due <= today + timedelta(days=int(rules["warn_days"])):
+        found.add("review", file, line, "review-due-soon", f"The next medical review is due on {due}.",
+                  "Plan the review now so the article does not become overdue.", warning=True)
+
+
+def _takeaways(article, rules, found):
+    file, line_of = article.source.path, article.source.line_of
+    count = len(article.takeaways)
+    if not rules["min_items"] <= count <= rules["max_items"]:
+        found.add("takeaways", file, line_of("takeaways") if count else line_of("title"), "takeaways-count",
+                  f"The article has {count} key takeaways.",
+                  f"Give {rules['min_items']} to {rules['max_items']} short takeaways under `takeaways:`.")
+    for index, text in enumerate(article.takeaways):
+        if len(text) > rules["max_chars"]:
+            found.add("takeaways", file, line_of("takeaways", index), "takeaway-long",
+                      f"Takeaway {index + 1} is {len(text)} characters long.",
+                      f"Keep each takeaway under {rules['max_chars']} characters: one short sentence.")
+    if len(article.summary) > rules["max_summary_chars"]:
+        found.add("takeaways", file, line_of("summary"), "summary-long",
+                  f"The summary is {len(article.summary)} characters long.",
+                  f"Keep it under {rules['max_summary_chars']} characters: it is shown in search results and cards.")
+
+
+def _references(article, found):
+    file, line_of = article.source.path, article.source.line_of
+    if not article.references:
+        found.add("references", file, line_of("title"), "references-none", "The article cites no references.",
+                  "Add the sources the article is based on under `references:` (see README.md).", warning=True)
+    for index, ref in enumerate(article.references):
+        if not (ref.doi or ref.pmid or ref.url):
+            found.add("references", file, ref.line, "reference-unverifiable",
+                      f"Reference {index + 1} has no doi, pmid or url.",
+                      "Add one, copied from the paper's own record, so readers can find it.")
+        if ref.doi and not DOI.match(ref.doi):
+            found.add("references", file, line_of("references", index, "doi"), "reference-doi",
+                      f"The DOI {ref.doi!r} is not well-formed.", "A DOI looks like 10.1038/nrn3275 (no https://doi.org/ prefix).")
+        if ref.pmid and not PMID.match(ref.pmid):
+            found.add("references", file, line_of("references", index, "pmid"), "reference-pmid",
+                      f"The PMID {ref.pmid!r} is not well-formed.", "A PMID is a number of up to 9 digits, e.g. \"39444702\".")
+        if ref.url and urlsplit(ref.url).scheme not in ("http", "https"):
+            found.add("references", file, line_of("references", index, "url"), "reference-url",
+                      f"The reference URL {ref.url!r} is not a web address.", "Use a full https:// address.")
+
+
+def _headings(article, body, found):
+    file = article.source.path
+    previous = 1  # the page title is the h1
+    for heading in body.headings:
+        if heading.level == 1:
+            found.add("headings", file, _line(article.source, "# " + heading.text[:20]), "heading-h1",
+                      f"The heading '{heading.text}' is a second top-level heading; the title is the page's only one.",
+                      "Start sections with `##`.")
+        elif heading.level > previous + 1:
+            found.add("headings", file, _line(article.source, "#" * heading.level + " " + heading.text[:20]), "heading-skip",
+                      f"The heading '{heading.text}' jumps from level {previous} to level {heading.level}.",
+                      f"Use {'#' * (previous + 1)} here, so screen-reader users can follow the outline.")
+        previous = heading.level
+
+
+def _known_urls(site: Site, static_files) -> dict[str, set[str]]:
+    """Every page URL of the site -> the anchors it has."""
+    urls: dict[str, set[str]] = {"": set(), "topics/": set(), "404.html": set(), "feed.xml": set(), "sitemap.xml": set()}
+    for article in site.articles:
+        urls[article.url] = {h.id for h in site.bodies[article.slug].headings} | TEMPLATE_ANCHORS
+    for topic in site.topics:
+        urls[topic.url] = set()
+    for page in site.pages:
+        urls[page.url] = {h.id for h in site.page_bodies[page.slug].headings}
+    if site.glossary:
+        urls["glossary/"] = {term.slug for term in site.glossary}
+    for name in static_files:
+        urls[name] = set()
+    return urls
+
+
+def _links_and_images(item, url, body, site, known_urls, found):
+    file = item.source.path
+    for written, resolved in body.links:
+        parts = urlsplit(written)
+        if resolved is not None or parts.path.endswith(".md"):
+            continue  # article links were resolved (or reported) in the Markdown pass
+        if parts.scheme in ("http", "https"):
+            if not parts.netloc or " " in written or "." not in parts.netloc:
+                found.add("links", file, _line(item.source, written), "link-malformed",
+                          f"The web address {written!r} is not well-formed.", "Copy the full address from the browser's address bar.")
+            continue
+        if parts.scheme or parts.netloc:
+            continue  # mailto:, tel: (unsafe schemes were refused in the Markdown pass)
+        _internal(item, url, written, parts, known_urls, found, "link-broken")
+    for src, alt in body.images:
+        name = posixpath.basename(urlsplit(src).path)
+        if alt is None or not alt.strip():
+            found.add("images", file, _line(item.source, src), "image-alt-missing", f"The image {name} has no alt text.",
+                      "Describe what the image shows in the brackets: ![MRI scan with two bright spots](scan.png).")
+        elif alt.strip().lower() in (name.lower(), name.rsplit(".", 1)[0].lower()):
+            found.add("images", file, _line(item.source, src), "image-alt-filename",
+                      f"The alt text of {name} is just its file name.", "Describe what the image shows, for people who cannot see it.")
+        parts = urlsplit(src)
+        if not parts.scheme and not parts.netloc and parts.path:
+            _internal(item, url, src, parts, known_urls, found, "image-missing")
+
+
+def _internal(item, url, written, parts, known_urls, found, code):
+    if not parts.path:  # "#section" on the same page
+        target = url
+    elif parts.path.startswith("/"):
+        target = parts.path.lstrip("/")
+    else:
+        target = posixpath.normpath(posixpath.join(url, unquote(parts.path)))
+        target = "" if target == "." else target
+    if target.endswith("index.html"):
+        target = target[: -len("index.html")]
+    if target and not target.endswith("/") and target + "/" in known_urls:
+        target += "/"
+    file, line = item.source.path, _line(item.source, written)
+    group = "images" if code == "image-missing" else "links"
+    if target.startswith("..") or target not in known_urls:
+        found.add(group, file, line, code, f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
+                  "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.")
+    elif parts.fragment and parts.fragment not in known_urls[target]:
+        found.add(group, file, line, "link-anchor", f"The link {written!r} names the section #{parts.fragment}, which does not exist.",
+                  did_you_mean(parts.fragment, known_urls[target]) if known_urls[target] else "That page has no sections to link to.")
+
+
+def _readability(article, body, rules, found):
+    import textstat  # imported here: only `check` and `build --strict` need it
+
+    text = " ".join(body.prose)
+    if len(text.split()) < rules["min_words"]:
+        return
+    grade = textstat.flesch_kincaid_grade(text)
+    if grade <= rules["max_grade"]:
+        return
+    sentences = [s for paragraph in body.prose for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 4]
+    hardest = sorted(sentences, key=textstat.flesch_kincaid_grade, reverse=True)[:3]
+    listed = "; ".join(f"line {_line(article.source, s[:40])}: \"{s[:80]}{'…' if len(s) > 80 else ''}\"" for s in hardest)
+    found.add("readability", article.source.path, article.source.body_line, "readability-grade",
+              f"Reading grade {grade:.1f} (Flesch–Kincaid) is above the target of {rules['max_grade']:g}. Hardest sentences: {listed}.",
+              "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.")
+
+
+def readability(body) -> dict:
+    """Scores shown to editors in the preview: Flesch–Kincaid grade and SMOG index."""
+    import textstat
+    text = " ".join(body.prose)
+    if not text.strip():
+        return {}
+    return {"grade": round(textstat.flesch_kincaid_grade(text), 1), "smog": round(textstat.smog_index(text), 1)}
+
+
+def _glossary(site, found):
+    from .content import display_path
+    file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)
+    defined = {term.term.casefold() for term in site.glossary} | {a.casefold() for t in site.glossary for a in t.aliases}
+    for term in site.glossary:
+        if not re.match(r"^[\w][\w '’().,/-]*$", term.term):
+            found.add("glossary", file, term.line, "glossary-term",
+                      f"The term {term.term!r} has characters a term should not have.", "Write the term as it appears in articles.")
+        for other in term.see_also:
+            if other.casefold() not in defined:
+                found.add("glossary", file, term.line, "glossary-see-also",
+                          f"'{term.term}' refers to '{other}', which the glossary does not define.",
+                          did_you_mean(other, [t.term for t in site.glossary]))
+
+
+def _line(source, needle: str) -> int:
+    index = source.body.find(needle) if needle else -1
+    return source.body_line + (source.body[:index].count("\n") if index >= 0 else 0)

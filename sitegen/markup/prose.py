@@ -1,0 +1,40 @@
+"""Collects the article's running text (paragraphs and list items, not tables or
+code) during the Markdown pass, for the readability check and search."""
+from __future__ import annotations
+
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SKIP = {"table", "pre", "code", "div"}
+
+
+class ProseProcessor(Treeprocessor):
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root):
+        self._collect(root)
+
+    def _collect(self, element):
+        for child in element:
+            if child.tag == "li" and any(grand.tag in ("p", "ul", "ol") for grand in child):
+                self._collect(child)  # loose or nested list: its paragraphs are collected one by one
+            elif child.tag in ("p", "li") and "callout-title" not in child.get("class", ""):
+                text = " ".join("".join(child.itertext()).split())
+                if text:
+                    self.state.prose.append(text)
+            elif child.tag in SKIP and "callout" not in child.get("class", ""):
+                continue
+            else:
+                self._collect(child)
+
+
+class ProseExtension(Extension):
+    def __init__(self, state, **kwargs):
+        self.state = state
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        # Last tree processor before serialisation; inline text is final by then.
+        md.treeprocessors.register(ProseProcessor(md, self.state), "prose", 1)
