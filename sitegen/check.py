@@ -47,6 +47,8 @@ def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
             problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown check 'checks.{name}'.",
                                        did_you_mean(name, DEFAULTS)))
             continue
+        if isinstance(given, bool):  # YAML 1.1 reads a bare `off` as false
+            given = "off" if not given else "error"
         if isinstance(given, str):
             given = {"level": given}
         if not isinstance(given, dict):
@@ -57,7 +59,7 @@ def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
             if key not in DEFAULTS[name]:
                 problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown setting 'checks.{name}.{key}'.",
                                            did_you_mean(key, DEFAULTS[name])))
-            elif key == "level" and value not in LEVELS:
+            elif key == "level" and (value := "off" if value is False else value) not in LEVELS:
                 problems.append(Diagnostic(shown, None, "config-value", f"checks.{name}.level is {value!r}.",
                                            "Use off, warning or error."))
             elif key != "level" and not isinstance(value, (int, float)):
@@ -243,7 +245,7 @@ def _internal(item, url, written, parts, known_urls, found, code):
                   "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.")
     elif parts.fragment and parts.fragment not in known_urls[target]:
         found.add(group, file, line, "link-anchor", f"The link {written!r} names the section #{parts.fragment}, which does not exist.",
-                  did_you_mean(parts.fragment, known_urls[target]) if known_urls[target] else "That page has no sections to link to.")
+                  did_you_mean(parts.fragment, known_urls[target], "sections") if known_urls[target] else "That page has no sections to link to.")
 
 
 def _readability(article, body, rules, found):
@@ -284,7 +286,7 @@ def _glossary(site, found):
             if other.casefold() not in defined:
                 found.add("glossary", file, term.line, "glossary-see-also",
                           f"'{term.term}' refers to '{other}', which the glossary does not define.",
-                          did_you_mean(other, [t.term for t in site.glossary]))
+                          did_you_mean(other, [t.term for t in site.glossary], "terms"))
 
 
 def _line(source, needle: str) -> int:

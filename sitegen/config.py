@@ -64,9 +64,9 @@ class Config:
         return path if path.endswith("/") else path + "/"
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices, what: str = "keys") -> str:
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"Did you mean '{match[0]}'?" if match else "Allowed keys: " + ", ".join(sorted(choices)) + "."
+    return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."
 
 
 def load_config(path: Path, content: Path | None = None, output: Path | None = None) -> tuple[Config | None, list[Diagnostic]]:

@@ -37,6 +37,8 @@ class LinkProcessor(Treeprocessor):
                              "Link only to web pages (https://...) or to other articles by file name.")
                 del element.attrib[attribute]
                 continue
+            if element.tag == "img":
+                continue  # recorded above, checked as an image by `check`
             if scheme or parts.netloc or not parts.path:
                 state.links.append((target, None))
                 continue

@@ -1,0 +1,124 @@
+"""Helpers for tests that build real sites: make a site folder, build it, parse what it wrote.
+
+Kept out of conftest.py so that tests can import them by name (`from sitekit import ...`).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_SITE = FIXTURES / "site"
+BUILD_PY = REPO / "build.py"
+
+MINIMAL_CONFIG = {
+    "title": "Test Site",
+    "url": "https://example.test/",
+    "disclaimer": "Test disclaimer.",
+    "paths": {"templates": str(REPO / "templates"), "static": str(REPO / "static")},
+}
+
+
+class SiteDir:
+    """A site folder on disk (config.yaml + content/), built with the real pipeline."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "config.yaml"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def public(self) -> Path:
+        return self.root / "public"
+
+    def write(self, relative: str, data: str | bytes) -> Path:
+        """Write a file below the site root; str is dedented and written as UTF-8."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(textwrap.dedent(data), encoding="utf-8", newline="")
+        else:
+            path.write_bytes(data)
+        return path
+
+    def article(self, name: str, data: str | bytes) -> Path:
+        return self.write(f"content/articles/{name}", data)
+
+    def set_config(self, **sections) -> None:
+        """Merge settings into config.yaml (one level of sections, e.g. review={...})."""
+        data = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
+        for key, value in sections.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key].update(value)
+            else:
+                data[key] = value
+        self.config_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    def config(self, **overrides):
+        from sitegen.config import load_config
+        config, problems = load_config(self.config_path, **overrides)
+        assert config is not None and not problems, [d.format() for d in problems]
+        return config
+
+    def build(self, *, drafts: bool = False, write: bool = True, **overrides):
+        from sitegen.pipeline import build
+        return build(self.config(**overrides), drafts=drafts, write=write)
+
+    def check(self, **overrides):
+        """Every diagnostic of a build that writes nothing."""
+        return self.build(write=False, **overrides).diagnostics
+
+
+def new_site(root: Path) -> SiteDir:
+    """An empty site (config.yaml pointing at the repository's templates and static)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "config.yaml").write_text(yaml.safe_dump(MINIMAL_CONFIG, sort_keys=False), encoding="utf-8")
+    (root / "content" / "articles").mkdir(parents=True)
+    return SiteDir(root)
+
+
+def copy_site(source: Path, root: Path) -> SiteDir:
+    """Copy a fixture site; its relative templates/static paths are made absolute."""
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("public", ".cache"))
+    site = SiteDir(root)
+    data = yaml.safe_load(site.config_path.read_text(encoding="utf-8"))
+    for key in ("templates", "static"):
+        data["paths"][key] = str((source / data["paths"][key]).resolve())
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return site
+
+
+def soup(path_or_bytes) -> BeautifulSoup:
+    data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) else path_or_bytes
+    return BeautifulSoup(data, "html.parser")
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the `occurrence`-th line of `text` that contains `needle`."""
+    found = [number for number, line in enumerate(text.split("\n"), 1) if needle in line]
+    assert len(found) >= occurrence, f"{needle!r} is not in the text"
+    return found[occurrence - 1]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (relative path -> bytes)."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

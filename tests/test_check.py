@@ -1,0 +1,167 @@
+"""`build.py check` and `build --strict`: one fixture article per finding kind."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.errors import Severity
+from sitegen.pipeline import check
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "check"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def findings():
+    config, problems = load_config(FIXTURE / "config.yaml")
+    assert not problems
+    return check(config, today=TODAY).diagnostics
+
+
+def line_of(file: str, needle: str) -> int:
+    for number, line in enumerate((FIXTURE / "content" / "articles" / file).read_text().split("\n"), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {file}")
+
+
+# (article, expected code, text on the line the finding must point to, severity)
+CASES = [
+    ("review-missing", "review-missing", "date:", "error"),
+    ("review-overdue", "review-overdue", "next_review:", "error"),
+    ("review-due-soon", "review-due-soon", "next_review:", "warning"),
+    ("review-future", "review-future", "reviewed:", "error"),
+    ("review-before-published", "review-before-published", "reviewed:", "error"),
+    ("readability-grade", "readability-grade", "## Background", "warning"),
+    ("link-broken", "link-broken", "no-such-article", "error"),
+    ("link-anchor", "link-anchor", "no-such-part", "error"),
+    ("link-unsafe", "link-unsafe", "javascript:", "error"),
+    ("link-malformed", "link-malformed", "https://)", "error"),
+    ("image-alt-missing", "image-alt-missing", "![](", "error"),
+    ("image-alt-filename", "image-alt-filename", "![favicon.svg]", "error"),
+    ("image-missing", "image-missing", "no-such-image", "error"),
+    ("reference-unverifiable", "reference-unverifiable", "- title:", "error"),
+    ("reference-doi", "reference-doi", "doi:", "error"),
+    ("reference-pmid", "reference-pmid", "pmid:", "error"),
+    ("references-none", "references-none", "title:", "warning"),
+    ("takeaways-count", "takeaways-count", "takeaways:", "error"),
+    ("takeaway-long", "takeaway-long", "This takeaway", "error"),
+    ("summary-long", "summary-long", "summary:", "error"),
+    ("heading-h1", "heading-h1", "# A second title", "error"),
+    ("heading-skip", "heading-skip", "#### Too deep", "error"),
+]
+
+
+@pytest.mark.parametrize("article, code, needle, severity", CASES, ids=[c[1] for c in CASES])
+def test_each_finding_kind(findings, article, code, needle, severity):
+    file = f"content/articles/{article}.md"
+    matches = [d for d in findings if d.code == code and d.file.endswith(file)]
+    assert matches, f"no {code} for {file}; got {[(d.file, d.code) for d in findings if d.file.endswith(file)]}"
+    assert matches[0].line == line_of(f"{article}.md", needle)
+    assert matches[0].severity is Severity(severity)
+    assert matches[0].hint
+
+
+def test_the_good_article_has_no_findings(findings):
+    assert [d.format() for d in findings if d.file.endswith("articles/good.md")] == []
+
+
+def test_each_fixture_triggers_only_its_own_kind(findings):
+    """A finding of another kind in a fixture would mean a check fires where it should not."""
+    for article, code, _, _ in CASES:
+        file = f"content/articles/{article}.md"
+        others = {d.code for d in findings if d.file.endswith(file)} - {code}
+        if code == "link-anchor":
+            others.discard("link-broken")
+        assert not others, f"{file} also triggered {others}"
+
+
+def test_readability_names_the_hardest_sentences_with_lines(findings):
+    finding = next(d for d in findings if d.code == "readability-grade")
+    assert "Hardest sentences: line" in finding.message
+    assert finding.message.count("line ") >= 3
+
+
+def test_glossary_see_also_must_be_defined(findings):
+    finding = next(d for d in findings if d.code == "glossary-see-also")
+    assert "no such term" in finding.message and finding.file.endswith("glossary.yaml")
+
+
+def test_missing_disclaimer_is_an_error(tmp_path):
+    config_text = (FIXTURE / "config.yaml").read_text().replace("disclaimer: Test disclaimer for the check fixture.", "disclaimer: ''")
+    path = FIXTURE / "config-no-disclaimer.yaml"
+    path.write_text(config_text)
+    try:
+        config, _ = load_config(path)
+        result = check(config, today=TODAY)
+    finally:
+        path.unlink()
+    assert any(d.code == "disclaimer-missing" and d.is_error for d in result.diagnostics)
+
+
+def test_levels_are_configurable(tmp_path):
+    config_text = (FIXTURE / "config.yaml").read_text() + "checks:\n  review: off\n  headings: {level: warning}\n"
+    path = FIXTURE / "config-levels.yaml"
+    path.write_text(config_text)
+    try:
+        config, _ = load_config(path)
+        result = check(config, today=TODAY)
+    finally:
+        path.unlink()
+    assert not any(d.code.startswith("review-") for d in result.diagnostics)
+    heading = [d for d in result.diagnostics if d.code.startswith("heading-")]
+    assert heading and all(d.severity is Severity.WARNING for d in heading)
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, cwd=FIXTURE)
+
+
+def test_check_exit_codes_and_formats():
+    text = run_cli("check")
+    assert text.returncode == 1 and "Traceback" not in text.stderr
+    assert "review-overdue" in text.stderr and "fix:" in text.stderr
+    as_json = run_cli("check", "--format", "json")
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert {"file", "line", "column", "code", "severity", "message", "hint"} <= rows[0].keys()
+    assert any(r["code"] == "link-unsafe" for r in rows)
+    github = run_cli("check", "--format", "github")
+    annotations = github.stdout.splitlines()
+    assert annotations and all(a.startswith(("::error file=", "::warning file=")) for a in annotations)
+    assert any("file=content/articles/link-broken.md,line=" in a for a in annotations)
+
+
+def test_strict_build_fails_and_writes_nothing(tmp_path):
+    out = tmp_path / "public"
+    result = run_cli("build", "--strict", "--out", str(out))
+    assert result.returncode == 1
+    assert not out.exists()
+
+
+def test_warnings_alone_pass_unless_strict(tmp_path):
+    """Only review-due-soon (a warning) in a site: exit 0, and 1 with --strict."""
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "config.yaml").write_text((FIXTURE / "config.yaml").read_text().replace("../../../", str(REPO) + "/"))
+    text = (FIXTURE / "content" / "articles" / "good.md").read_text().split("\n## Third part")[0]
+    soon = date.today().replace(day=1).isoformat()
+    text = text.replace("reviewer:", f"next_review: {date.fromordinal(date.today().toordinal() + 20)}\nreviewer:")
+    del soon
+    (site / "content" / "articles" / "good.md").write_text(text)
+    plain = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], capture_output=True, text=True, cwd=site)
+    strict = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--strict"], capture_output=True, text=True, cwd=site)
+    assert "review-due-soon" in plain.stderr
+    assert plain.returncode == 0 and strict.returncode == 1
+
+
+def test_real_content_passes_check_with_no_findings():
+    config, _ = load_config(REPO / "config.yaml")
+    result = check(config)
+    assert [d.format() for d in result.diagnostics] == []
