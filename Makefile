@@ -33,3 +33,6 @@ clean:
 
 screenshots: $(TEST_STAMP) build
 	$(PY) tools/screenshots.py --site public --out screenshots
+
+serve: $(STAMP)
+	$(PY) build.py serve

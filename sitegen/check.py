@@ -82,7 +82,9 @@ class _Findings:
         self.items.append(Diagnostic(file, line, code, message, hint, severity, column))
 
 
-def run_checks(site: Site, static_files: frozenset = frozenset(), today: date | None = None) -> list[Diagnostic]:
+def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozenset(),
+               today: date | None = None) -> list[Diagnostic]:
+    """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup."""
     policy, problems = settings(site.config)
     today = today or date.today()
     found = _Findings(policy)
@@ -90,17 +92,17 @@ def run_checks(site: Site, static_files: frozenset = frozenset(), today: date | 
         found.add("disclaimer", site.config.path.name, None, "disclaimer-missing",
                   "No site-wide medical disclaimer is configured.",
                   "Set `disclaimer:` in config.yaml; it is shown on every article page.")
-    known_urls = _known_urls(site, static_files)
+    known_urls = _known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:
         _review(article, policy["review"], today, found)
         _takeaways(article, policy["takeaways"], found)
         _references(article, found)
-        _headings(article, site.bodies[article.slug], found)
-        _links_and_images(article, article.url, site.bodies[article.slug], site, known_urls, found)
+        _headings(article, bodies[article.slug], found)
+        _links_and_images(article, article.url, bodies[article.slug], site, known_urls, found)
         if policy["readability"]["level"] != "off":
-            _readability(article, site.bodies[article.slug], policy["readability"], found)
+            _readability(article, bodies[article.slug], policy["readability"], found)
     for page in site.pages:
-        _links_and_images(page, page.url, site.page_bodies[page.slug], site, known_urls, found)
+        _links_and_images(page, page.url, page_bodies[page.slug], site, known_urls, found)
     _glossary(site, found)
     return problems + found.items
 
@@ -183,15 +185,17 @@ def _headings(article, body, found):
         previous = heading.level
 
 
-def _known_urls(site: Site, static_files) -> dict[str, set[str]]:
+def _known_urls(site: Site, bodies, page_bodies, static_files) -> dict[str, set[str]]:
     """Every page URL of the site -> the anchors it has."""
     urls: dict[str, set[str]] = {"": set(), "topics/": set(), "404.html": set(), "feed.xml": set(), "sitemap.xml": set()}
+    if site.config.search:
+        urls["search/"] = set()
     for article in site.articles:
-        urls[article.url] = {h.id for h in site.bodies[article.slug].headings} | TEMPLATE_ANCHORS
+        urls[article.url] = {h.id for h in bodies[article.slug].headings} | TEMPLATE_ANCHORS
     for topic in site.topics:
         urls[topic.url] = set()
     for page in site.pages:
-        urls[page.url] = {h.id for h in site.page_bodies[page.slug].headings}
+        urls[page.url] = {h.id for h in page_bodies[page.slug].headings}
     if site.glossary:
         urls["glossary/"] = {term.slug for term in site.glossary}
     for name in static_files:

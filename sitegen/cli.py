@@ -12,6 +12,8 @@ from .config import load_config
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default="config.yaml", type=Path, help="path to config.yaml (default: ./config.yaml)")
     parser.add_argument("--content", type=Path, help="content folder (overrides config.yaml)")
+    parser.add_argument("--jobs", type=int, help="worker processes (default: all cores; 1 = in this process)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache in .cache/")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -23,14 +25,26 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--strict", action="store_true",
                        help="also run every quality check (as `check` does) and fail on any error-level finding (for CI)")
+    build.add_argument("--clean", action="store_true", help="discard the build cache first (a cold build)")
     check = commands.add_parser("check", help="check every article without writing the site")
     _common(check)
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    serve = commands.add_parser("serve", help="preview the site; rebuild and reload the browser on every save")
+    _common(serve)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    serve.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
+                       help="show articles marked draft: true (default: yes)")
+    serve.add_argument("--out", type=Path, help="output folder (overrides config.yaml)")
+    new = commands.add_parser("new", help="start a new article from a complete template")
+    _common(new)
+    new.add_argument("title", help='the article\'s title, in quotes: "What MRI shows"')
+    new.add_argument("--tags", default="", help="topics, separated by commas")
     return parser
 
 
-def _report(diagnostics, fmt: str = "text") -> None:
+def report(diagnostics, fmt: str = "text", stream=None) -> None:
     if not diagnostics:
         return
     if fmt == "json":
@@ -38,8 +52,8 @@ def _report(diagnostics, fmt: str = "text") -> None:
     elif fmt == "github":
         print("\n".join(d.to_github() for d in sorted(diagnostics, key=errors.sort_key)))
     else:
-        print(errors.format_text(diagnostics), file=sys.stderr)
-        print(file=sys.stderr)
+        print(errors.format_text(diagnostics), file=stream or sys.stderr)
+        print(file=stream or sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,23 +63,31 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     config, problems = load_config(args.config, content=args.content, output=getattr(args, "out", None))
     if config is None:
-        _report(problems)
+        report(problems)
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
         return 1
-    from .pipeline import build, check
+    if args.command == "new":
+        from .scaffold import new_article
+        return new_article(config, args.title, args.tags)
+    if args.command == "serve":
+        from .serve import serve
+        return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
+    from .pipeline import Builder, clean
     if args.command == "check":
-        result = check(config)
-        _report(result.diagnostics, args.format)
+        result = Builder(config, jobs=args.jobs, use_cache=not args.no_cache).build(write=False, check=True)
+        report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
         print(f"check: {errors.summary(result.diagnostics)}.", file=sys.stderr)
         return 1 if failed else 0
-    result = build(config, drafts=args.drafts, write=True, strict=args.strict)
-    failed = not result.ok
-    _report(result.diagnostics)
-    if failed:
+    if args.clean:
+        clean(config)
+    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache)
+    result = builder.build(write=True, strict=args.strict)
+    report(result.diagnostics)
+    if not result.ok:
         print(f"Build failed: {errors.summary(result.diagnostics)}. "
               f"The previous site in {config.output_dir.name}/ was left as it was.", file=sys.stderr)
         return 1
-    print(f"Built {len(result.files)} pages into {config.output_dir} in {result.seconds:.2f} s "
-          f"({result.changed} files changed).")
+    print(f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
+          f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed.")
     return 0

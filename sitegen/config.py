@@ -31,6 +31,7 @@ SCHEMA: dict[str, Any] = {
     "review": {"interval_months": (int, 12)},
     "markdown": {"raw_html": (str, "escape")},
     "feed": {"entries": (int, 20)},
+    "search": (bool, True),
     "checks": (dict, {}),
 }
 
@@ -54,6 +55,7 @@ class Config:
     review_interval_months: int
     raw_html: str
     feed_entries: int
+    search: bool
     checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -113,6 +115,7 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
         cache_dir=root / paths["cache"],
         review_interval_months=values["review"]["interval_months"],
         raw_html=values["markdown"]["raw_html"], feed_entries=values["feed"]["entries"],
+        search=values["search"],
         checks=MappingProxyType(values["checks"]),
     ), []
 
@@ -140,6 +143,10 @@ def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics:
         elif kind is int and (isinstance(given, bool) or not isinstance(given, int)):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
                                           f"'{name}' must be a whole number, not {given!r}.", f"For example: {key}: {default}"))
+            values[key] = default
+        elif kind is bool and not isinstance(given, bool):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be true or false.", f"For example: {key}: {str(default).lower()}"))
             values[key] = default
         elif kind is str and not isinstance(given, str):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",

@@ -6,7 +6,7 @@ Every problem becomes a Diagnostic; nothing here raises to the caller.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlread
@@ -29,9 +29,15 @@ class Content:
     all_names: frozenset = frozenset()
     # Files under static/, as site paths ("static/site.css"), for the image and link checks.
     static_files: frozenset = frozenset()
+    # (path, digest) -> (value, diagnostics) of every Markdown file read: the parse cache's next state.
+    parsed: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))  # the usual case, without a system call
+    except ValueError:
+        pass
     try:
         return str(path.resolve().relative_to(root))
     except ValueError:
@@ -100,25 +106,23 @@ def read_markdown(path: Path, root: Path):
     except OSError as error:
         return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
                                  "Check that the file exists and is readable.")]
-    text, problems = decode(data, shown)
-    if text is None:
-        return None, problems
-    return split_front_matter(text, shown, hashlib.sha256(data).hexdigest(), path.name)
+    return _read_bytes(data, shown, hashlib.sha256(data).hexdigest(), path.name)
 
 
-def load_content(config: Config, drafts: bool = False) -> Content:
-    """Read and validate every article, page and the glossary; collect every problem."""
+def load_content(config: Config, drafts: bool = False, parsed: dict | None = None) -> Content:
+    """Read and validate every article, page and the glossary; collect every problem.
+
+    `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
+    result for the same bytes, which is then reused instead of parsed again.
+    """
+    previous, parsed = parsed or {}, {}
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
     names = set()
-    for path in sorted((config.content_dir / "articles").glob("*.md")):
+    for path in _sources(config.content_dir / "articles"):
         names.add(path.name)
-        parsed, problems = read_markdown(path, root)
-        diagnostics.extend(problems)
-        if parsed is None:
-            continue
-        article, problems = validate_article(*parsed, config)
+        article, problems = _cached(path, root, previous, parsed, lambda found: validate_article(*found, config))
         diagnostics.extend(problems)
         if article is not None:
             if drafts or not article.draft:
@@ -126,14 +130,12 @@ def load_content(config: Config, drafts: bool = False) -> Content:
     diagnostics.extend(_duplicate_slugs(articles))
 
     pages: list[Page] = []
-    for path in sorted((config.content_dir / "pages").glob("*.md")):
-        parsed, problems = read_markdown(path, root)
+    for path in _sources(config.content_dir / "pages"):
+        page, problems = _cached(path, root, previous, parsed, lambda found: validate_page(*found))
         diagnostics.extend(problems)
-        if parsed is not None:
-            page, problems = validate_page(*parsed)
-            diagnostics.extend(problems)
-            if page is not None:
-                pages.append(page)
+        if page is not None:
+            pages.append(page)
+    diagnostics.extend(_duplicate_slugs(pages, "/"))  # two pages would share one <slug>/index.html
 
     glossary: tuple[GlossaryTerm, ...] = ()
     glossary_path = config.content_dir / "glossary.yaml"
@@ -152,10 +154,50 @@ def load_content(config: Config, drafts: bool = False) -> Content:
         "static/" + path.relative_to(config.static_dir).as_posix()
         for path in config.static_dir.rglob("*") if path.is_file()) if config.static_dir.is_dir() else frozenset()
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
-    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files)
+    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
 
 
-def _duplicate_slugs(articles: list[Article]) -> list[Diagnostic]:
+def _cached(path: Path, root: Path, previous: dict, parsed: dict, validate):
+    """(value or None, diagnostics) for one Markdown file, from `previous` when its bytes are unchanged.
+
+    Every result used is recorded in `parsed`, which becomes the next build's `previous`.
+    """
+    shown = display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
+                                 "Check that the file exists and is readable.")]
+    key = (shown, hashlib.sha256(data).hexdigest())
+    if key in previous:
+        parsed[key] = previous[key]
+    else:
+        found, problems = _read_bytes(data, shown, key[1], path.name)
+        if found is not None:
+            value, more = validate(found)
+            problems = list(problems) + list(more)
+        else:
+            value = None
+        parsed[key] = (value, tuple(problems))
+    value, problems = parsed[key]
+    return value, list(problems)
+
+
+def _read_bytes(data: bytes, shown: str, digest: str, name: str):
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    return split_front_matter(text, shown, digest, name)
+
+
+def _sources(folder: Path) -> list[Path]:
+    # Names starting with a dot are hidden files other programs leave beside an article:
+    # macOS writes "._name.md" (binary, with NUL bytes) on shared drives, Emacs keeps a
+    # ".#name.md" lock link while a file is edited. Read as articles they failed the build.
+    return sorted(path for path in folder.glob("*.md") if not path.name.startswith("."))
+
+
+def _duplicate_slugs(articles: list, prefix: str = "/articles/") -> list[Diagnostic]:
     by_slug: dict[str, Article] = {}
     problems = []
     for article in articles:
@@ -163,6 +205,7 @@ def _duplicate_slugs(articles: list[Article]) -> list[Diagnostic]:
         if first is not article:
             problems.append(Diagnostic(
                 article.source.path, article.source.line_of("slug"), "slug-duplicate",
-                f"Two articles have the URL /articles/{article.slug}/: this file and {first.source.path}.",
+                f"Two {'articles' if prefix == '/articles/' else 'pages'} have the URL {prefix}{article.slug}/: "
+                f"this file and {first.source.path}.",
                 "Give one of them a different `slug:` in its front matter (or rename the file)."))
     return problems

@@ -1,30 +1,52 @@
-"""The build, stage by stage: content -> Markdown -> Site -> pages -> staged write.
+"""The build, stage by stage: content -> Site -> Markdown -> pages -> staged write.
 
 Each stage hands the next an immutable value; problems from every stage are
-collected, and nothing is written unless there are no errors.
+collected, and nothing is swapped in unless there are no errors.
+
+A `Builder` keeps what survives between builds (the cache): `serve` holds one for
+its whole run, a command-line build opens the persistent cache in `.cache/`.
+Work is skipped by key, never by guess: an article's Markdown is reused while its
+bytes, the Markdown configuration, the glossary and the link targets it resolved
+are unchanged; a page is re-rendered only when its key (template digests, config,
+the data it shows, its body's digest) changed or its file in the output was touched.
+Large batches of articles go to worker processes (fork), each with one warm
+Markdown instance and one Jinja environment, which render the article page right
+after its Markdown and write it into the staging folder themselves.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import time
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
+from . import __version__
+from .cache import Cache, discard
 from .check import run_checks
 from .config import Config
 from .content import Content, load_content
 from .errors import Diagnostic
-from .markup import Renderer
-from .render import make_environment, plan, render_page
-from .site import Site, link_targets, make_site
-from .write import WriteError, output_problems, write_site
+from .markup import Markup, Renderer
+from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
+from .site import Site, anchor_problems, make_site
+from .write import Staging, WriteError, output_problems
+
+PARALLEL_MIN = 64  # articles of Markdown to do before worker processes pay for themselves
+ARTICLE_ROOT, PAGE_ROOT = "../../", "../"
 
 
 @dataclass
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     site: Site | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    changed: int = 0
+    rendered: int = 0        # pages rendered by Jinja this time
+    reused: int = 0          # pages taken unchanged from the previous output
+    markdown: int = 0        # bodies that went through Markdown this time
+    changed: int = 0         # files whose bytes differ from the previous output
+    files: dict = field(default_factory=dict)  # path -> bytes, for builds with write=False
     seconds: float = 0.0
 
     @property
@@ -32,68 +54,410 @@ class BuildResult:
         return not any(d.is_error for d in self.diagnostics)
 
 
-def assemble(config: Config, *, drafts: bool = False) -> tuple[Content, Site | None, list[Diagnostic]]:
-    """Read, validate and run the one Markdown pass: everything `check` and `build` share."""
-    content = load_content(config, drafts=drafts)
-    diagnostics = list(content.diagnostics)
-    renderer = Renderer(config.raw_html)
-    targets = link_targets(content.articles)
-    unpublished = content.all_names - set(targets)
-    bodies = {}
-    for article in content.articles:
-        source = article.source
-        bodies[article.slug] = renderer.render(source.body, file=source.path, body_line=source.body_line,
-                                               targets=targets, root="../../", drafts=unpublished)
-        diagnostics.extend(bodies[article.slug].diagnostics)
-    page_bodies = {}
-    for page in content.pages:
-        source = page.source
-        page_bodies[page.slug] = renderer.render(source.body, file=source.path, body_line=source.body_line,
-                                                 targets=targets, root="../", drafts=unpublished)
-        diagnostics.extend(page_bodies[page.slug].diagnostics)
-    if any(d.code == "slug-duplicate" for d in diagnostics):
-        return content, None, diagnostics
-    site, problems = make_site(config, content.articles, bodies, content.pages, page_bodies, content.glossary)
-    diagnostics.extend(problems)
-    return content, site, diagnostics
+class Builder:
+    def __init__(self, config: Config, *, drafts: bool = False, jobs: int | None = None, use_cache: bool = True):
+        self.config, self.drafts = config, drafts
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.config_key = digest(__version__, repr(config))
+        self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key)
+        self.dirty = False  # whether the cache changed and must be saved
 
+    # -- the stages ---------------------------------------------------------------
 
-def check(config: Config, *, today: date | None = None) -> BuildResult:
-    """Everything `build --strict` checks, without rendering or writing anything."""
-    started = time.perf_counter()
-    content, site, problems = assemble(config)
-    result = BuildResult(diagnostics=problems, site=site)
-    if site is not None:
-        result.diagnostics.extend(run_checks(site, content.static_files, today))
-    result.seconds = time.perf_counter() - started
-    return result
+    def _assemble(self) -> tuple[Content, Site | None, list[Diagnostic]]:
+        content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed)
+        if content.parsed.keys() != self.cache.parsed.keys():
+            self.cache.parsed, self.dirty = content.parsed, True
+        problems = list(content.diagnostics)
+        if any(d.code == "slug-duplicate" for d in problems):
+            return content, None, problems
+        site, more = make_site(self.config, content.articles, content.pages, content.glossary,
+                               content.all_names - {a.source.name for a in content.articles})
+        return content, site, problems + more
 
+    def _markdown_key(self, site: Site) -> str:
+        return digest(__version__, self.config.raw_html, site.glossary)
 
-def build(config: Config, *, drafts: bool = False, write: bool = True, strict: bool = False,
-          today: date | None = None) -> BuildResult:
-    """Build the site; with `strict`, the quality checks run too and their errors stop the build."""
-    started = time.perf_counter()
-    result = BuildResult()
-    result.diagnostics.extend(output_problems(config))
-    content, site, problems = assemble(config, drafts=drafts)
-    result.diagnostics.extend(problems)
-    result.site = site
-    if strict and site is not None:
-        result.diagnostics.extend(run_checks(site, content.static_files, today))
-    if not result.ok or site is None:
+    def _cached_body(self, site: Site, source, root: str, md_key: str) -> tuple[str, Markup | None]:
+        """(body key, cached Markup without HTML, or None when it must be rendered again)."""
+        body_key = digest(source.digest, md_key, root)
+        entry = self.cache.bodies.get((source.path, root))
+        if entry is None or entry[0] != body_key:
+            return body_key, None
+        _, dependencies, meta = entry
+        return body_key, (meta if dependencies == _link_dependencies(site, meta) else None)
+
+    def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
+              today: date | None = None, index_search: bool = True) -> BuildResult:
+        """Build (and write, unless `write` is false) the site; `check` runs the quality checks
+        without rendering pages; `strict` runs them as part of the build."""
+        started = time.perf_counter()
+        result = BuildResult()
+        if write and not check:
+            result.diagnostics.extend(output_problems(self.config))
+        content, site, problems = self._assemble()
+        result.diagnostics.extend(problems)
+        result.site = site
+        if site is None or (not result.ok and not check):
+            result.seconds = time.perf_counter() - started
+            return result
+
+        md_key = self._markdown_key(site)
+        templates = template_digests(self.config.templates_dir)
+        jobs = plan(site)
+        by_article = {job.article: job for job in jobs if job.article}
+        valid_outputs = self._valid_outputs() if write and not check else {}
+        if write and not check and self._unchanged(site, jobs, md_key, templates, valid_outputs):
+            # Every page and static file in the output is exactly what this build would write:
+            # nothing to stage, nothing to swap. Checks and diagnostics still come from the cache.
+            bodies = {a.slug: self._cached_body(site, a.source, ARTICLE_ROOT, md_key)[1] for a in site.articles}
+            metas = {p.slug: self._cached_body(site, p.source, PAGE_ROOT, md_key)[1] for p in site.pages}
+            for markup in [*bodies.values(), *metas.values()]:
+                result.diagnostics.extend(markup.diagnostics)
+            result.diagnostics.extend(anchor_problems(site, bodies))
+            if strict:
+                result.diagnostics.extend(run_checks(site, bodies, metas, content.static_files, today))
+            result.reused = len(jobs)
+            result.seconds = time.perf_counter() - started
+            return result
+        staging = None
+        if write and not check:
+            try:
+                staging = Staging(self.config.output_dir)
+            except OSError as error:
+                result.diagnostics.append(_write_failed(self.config, error))
+                return result
+        elif not check:
+            staging = _InMemory()
+        work = _Work(site=site, md_key=md_key, templates=templates, config_key=self.config_key,
+                     render_pages=staging is not None, staging=staging, jobs=by_article,
+                     valid_outputs=valid_outputs, builder=self)
+        try:
+            bodies = self._articles(work, result)
+            page_bodies = {}
+            renderer = None
+            for page in site.pages:
+                body_key, meta = self._cached_body(site, page.source, PAGE_ROOT, md_key)
+                if meta is None:
+                    renderer = renderer or Renderer(self.config.raw_html, site.glossary)
+                    full = _render_markdown(renderer, site, page.source, PAGE_ROOT)
+                    self._remember(site, page.source, PAGE_ROOT, body_key, full)
+                    result.markdown += 1
+                    meta = full.meta()
+                page_bodies[page.slug] = (body_key, meta)
+            for markup in [*bodies.values(), *(meta for _, meta in page_bodies.values())]:
+                result.diagnostics.extend(markup.diagnostics)
+            result.diagnostics.extend(anchor_problems(site, bodies))
+            if check or strict:
+                metas = {slug: meta for slug, (_, meta) in page_bodies.items()}
+                result.diagnostics.extend(run_checks(site, bodies, metas, content.static_files, today))
+            if staging is not None and result.ok:
+                self._other_pages(work, jobs, page_bodies, result)
+            if staging is not None and result.ok:
+                result.changed += staging.copy_static(self.config.static_dir)
+                if self.config.search and staging.folder is not None:
+                    if index_search or not staging.reuse_tree("pagefind"):
+                        from .search import index_site
+                        result.diagnostics.extend(index_site(staging.folder))
+            result.files = getattr(staging, "files", {})
+            if staging is not None and staging.folder is not None and result.ok:
+                staging.commit()
+                self._record_outputs(work)
+                self._save()
+            elif staging is not None:
+                staging.abort()
+            elif check:
+                self._save()
+        except OSError as error:
+            if staging is not None:
+                staging.abort()
+            result.diagnostics.append(_write_failed(self.config, error))
         result.seconds = time.perf_counter() - started
         return result
-    env = make_environment(config)
-    for job in plan(site):
-        data, problems = render_page(env, job)
-        result.diagnostics.extend(problems)
-        if data is not None:
-            result.files[job.path] = data
-    if result.ok and write:
-        try:
-            result.changed = write_site(config.output_dir, result.files, config.static_dir)
-        except WriteError as error:
-            result.diagnostics.append(Diagnostic(str(config.output_dir), None, "write-failed", str(error),
-                                                 "Free some disk space or fix the folder's permissions, then build again."))
-    result.seconds = time.perf_counter() - started
-    return result
+
+    def _articles(self, work: "_Work", result: BuildResult) -> dict[str, Markup]:
+        """Markdown and article pages for every article, in worker processes when there is much to do."""
+        site = work.site
+        todo, bodies = [], {}
+        for article in site.articles:
+            body_key, meta = self._cached_body(site, article.source, ARTICLE_ROOT, work.md_key)
+            work.known[article.slug] = (body_key, meta)
+            if meta is None or (work.render_pages and not work.page_is_current(article.slug, meta)):
+                todo.append(article.slug)
+            else:
+                work.reuse.append(work.jobs[article.slug].path)
+                bodies[article.slug] = meta
+        fresh_markdown = sum(1 for slug in todo if work.known[slug][1] is None)
+        if self.jobs > 1 and fresh_markdown >= PARALLEL_MIN and not isinstance(work.staging, _InMemory):
+            global _WORK
+            _WORK = work  # inherited by the forked workers: nothing of the site is pickled
+            size = max(8, len(todo) // (self.jobs * 4))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                outcomes = [item for chunk in pool.imap_unordered(_work_chunk, chunks) for item in chunk]
+            _WORK = None
+        else:
+            outcomes = [work.article(slug) for slug in todo]
+        for slug, body_key, meta, fresh, page_state, problems, kept in outcomes:
+            bodies[slug] = meta
+            if fresh:
+                self.cache.bodies[(work.site_article(slug).source.path, ARTICLE_ROOT)] = (
+                    body_key, _link_dependencies(site, meta), meta)
+                if kept:  # in-memory cache only: there is no cache folder to keep the body in
+                    self.cache.store_body(body_key, *kept)
+                result.markdown += 1
+            if page_state == "rendered":
+                result.rendered += 1
+            result.diagnostics.extend(problems)
+            work.page_keys[slug] = work.key_for(slug, meta)
+        for path in work.reuse:
+            if work.staging is not None:
+                work.staging.reuse(path)
+            result.reused += 1
+        for slug, (body_key, meta) in work.known.items():
+            if meta is not None and slug not in work.page_keys:
+                work.page_keys[slug] = work.key_for(slug, meta)
+        # Prune bodies of articles that are gone, so the cache stays the size of the site.
+        live = {(a.source.path, ARTICLE_ROOT) for a in site.articles} | {(p.source.path, PAGE_ROOT) for p in site.pages}
+        if result.markdown or not live.issuperset(self.cache.bodies):
+            self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
+            self.dirty = True
+        return bodies
+
+    def _other_pages(self, work: "_Work", jobs: list[PageJob], page_bodies: dict, result: BuildResult) -> None:
+        env = work.env
+        for job in jobs:
+            if job.article:
+                continue
+            body_key, meta = page_bodies.get(job.context["page"].slug, (None, None)) if "page" in job.context else (None, None)
+            key = page_key(job, work.templates, work.config_key, meta.digest if meta else "")
+            work.keys[job.path] = key
+            if work.valid_outputs.get(job.path) == key:
+                work.staging.reuse(job.path)
+                result.reused += 1
+                continue
+            extra = {}
+            if meta is not None:
+                html, _ = self.cache.load_body(body_key) or (None, None)
+                if html is None:
+                    full = _render_markdown(Renderer(self.config.raw_html, work.site.glossary), work.site,
+                                            job.context["page"].source, PAGE_ROOT)
+                    self._remember(work.site, job.context["page"].source, PAGE_ROOT, body_key, full)
+                    html = full.html
+                extra["body"] = _with_html(meta, html)
+            data, problems = render_page(env, job, extra)
+            result.diagnostics.extend(problems)
+            if data is not None:
+                result.changed += work.staging.write(job.path, data)
+                result.rendered += 1
+
+    def _save(self) -> None:
+        if self.dirty:
+            self.cache.save()
+            self.dirty = False
+
+    def _static_keys(self) -> dict[str, str]:
+        folder, keys = self.config.static_dir, {}
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    keys["static/" + path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return keys
+
+    def _unchanged(self, site: Site, jobs: list[PageJob], md_key: str, templates: dict, valid_outputs: dict) -> bool:
+        """True when the output already holds exactly this build's pages and static files."""
+        expected = {}
+        for job in jobs:
+            source, root = ((job.context["article"].source, ARTICLE_ROOT) if job.article else
+                            (job.context["page"].source, PAGE_ROOT) if "page" in job.context else (None, None))
+            body = ""
+            if source is not None:
+                meta = self._cached_body(site, source, root, md_key)[1]
+                if meta is None:
+                    return False
+                body = meta.digest
+            expected[job.path] = page_key(job, templates, self.config_key, body)
+        expected.update(self._static_keys())
+        if self.config.search and not (self.config.output_dir / "pagefind").is_dir():
+            return False
+        return expected == valid_outputs and set(self.cache.pages) == set(expected)
+
+    def _remember(self, site: Site, source, root: str, body_key: str, full: Markup) -> None:
+        meta = full.meta()
+        self.cache.bodies[(source.path, root)] = (body_key, _link_dependencies(site, meta), meta)
+        self.cache.store_body(body_key, full.html, full.prose)
+        self.dirty = True
+
+    def _valid_outputs(self) -> dict[str, str]:
+        """Output path -> page key, for files still exactly as the last build wrote them."""
+        out, valid = self.config.output_dir, {}
+        for path, (key, size, mtime) in self.cache.pages.items():
+            try:
+                stat = os.stat(out / path)
+            except OSError:
+                continue
+            if stat.st_size == size and stat.st_mtime_ns == mtime:
+                valid[path] = key
+        return valid
+
+    def _record_outputs(self, work: "_Work") -> None:
+        out, pages = self.config.output_dir, {}
+        keys = dict(work.keys)
+        for slug, key in work.page_keys.items():
+            keys[work.jobs[slug].path] = key
+        keys.update(self._static_keys())
+        for path, key in keys.items():
+            try:
+                stat = os.stat(out / path)
+            except OSError:
+                continue
+            pages[path] = (key, stat.st_size, stat.st_mtime_ns)
+        if pages != self.cache.pages:
+            self.cache.pages, self.dirty = pages, True
+
+
+@dataclass
+class _Work:
+    """What the article workers need: set up in the parent, inherited by forked workers."""
+
+    site: Site
+    md_key: str
+    templates: dict
+    config_key: str
+    render_pages: bool
+    staging: Staging | None
+    jobs: dict            # article slug -> its PageJob
+    valid_outputs: dict   # output path -> key of the unchanged file there
+    builder: Builder
+    known: dict = field(default_factory=dict)      # slug -> (body key, cached meta or None)
+    reuse: list = field(default_factory=list)      # article page paths to take unchanged
+    keys: dict = field(default_factory=dict)       # output path -> key (non-article pages)
+    page_keys: dict = field(default_factory=dict)  # article slug -> page key
+    _renderer: Renderer | None = None
+    _env: object = None
+    _articles: dict | None = None
+
+    @property
+    def env(self):
+        if self._env is None:
+            self._env = make_environment(self.site.config)
+        return self._env
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(self.site.config.raw_html, self.site.glossary)
+        return self._renderer
+
+    def site_article(self, slug: str):
+        if self._articles is None:
+            self._articles = {article.slug: article for article in self.site.articles}
+        return self._articles[slug]
+
+    def key_for(self, slug: str, meta: Markup) -> str:
+        return page_key(self.jobs[slug], self.templates, self.config_key, meta.digest)
+
+    def page_is_current(self, slug: str, meta: Markup) -> bool:
+        return self.valid_outputs.get(self.jobs[slug].path) == self.key_for(slug, meta)
+
+    def article(self, slug: str):
+        """Markdown (unless cached) and the article page (unless current) for one article."""
+        article = self.site_article(slug)
+        body_key, meta = self.known[slug]
+        html = prose = None
+        fresh = meta is None
+        cache = self.builder.cache
+        if fresh:
+            full = _render_markdown(self.renderer, self.site, article.source, ARTICLE_ROOT)
+            html, prose, meta = full.html, full.prose, full.meta()
+            if cache.folder is not None:
+                cache.store_body(body_key, html, prose)
+        problems, state = [], "current"
+        if self.render_pages and not self.page_is_current(slug, meta):
+            if html is None:
+                stored = cache.load_body(body_key)
+                if stored is None:  # body file lost: render the Markdown again
+                    full = _render_markdown(self.renderer, self.site, article.source, ARTICLE_ROOT)
+                    stored = (full.html, full.prose)
+                    cache.store_body(body_key, *stored)
+                html = stored[0]
+            from .reading import reading_aids
+            data, problems = render_page(self.env, self.jobs[slug], {"body": _with_html(meta, html),
+                                                                      "reading": reading_aids(meta.prose)})
+            if data is not None:
+                self.staging.write(self.jobs[slug].path, data)
+                state = "rendered"
+        kept = (html, prose) if fresh and cache.folder is None else None
+        return slug, body_key, meta, fresh, state, problems, kept
+
+
+class _InMemory:
+    """Stands in for Staging when nothing is to be written (`build(write=False)`)."""
+
+    folder = None
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def write(self, relative: str, data: bytes) -> int:
+        self.files[relative] = data
+        return 1
+
+    def reuse(self, relative: str) -> None:
+        raise AssertionError("nothing is reused when nothing was written before")
+
+    def copy_static(self, static_dir: Path) -> int:
+        return 0
+
+    def abort(self) -> None:
+        pass
+
+
+_WORK: _Work | None = None
+
+
+def _work_chunk(slugs: list[str]) -> list:
+    return [_WORK.article(slug) for slug in slugs]
+
+
+def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Markup:
+    return renderer.render(source.body, file=source.path, body_line=source.body_line,
+                           targets=site.link_targets, root=root, drafts=site.unpublished)
+
+
+def _with_html(meta: Markup, html: str) -> Markup:
+    from dataclasses import replace
+    return replace(meta, html=html)
+
+
+def _link_dependencies(site: Site, meta: Markup) -> tuple:
+    """How each article link in a body resolves now: a cached body is valid while this is unchanged."""
+    targets = site.link_targets
+    names = sorted({name for written, _ in meta.links
+                    if (name := written.split("#", 1)[0].rsplit("/", 1)[-1]).endswith(".md")})
+    return tuple((name, targets.get(name), name in site.unpublished) for name in names)
+
+
+def _write_failed(config: Config, error: OSError) -> Diagnostic:
+    return Diagnostic(str(config.output_dir), None, "write-failed",
+                      f"Could not write the site: {error.strerror or error} ({error.filename or config.output_dir}). "
+                      "The previous site is unchanged.",
+                      "Free some disk space or fix the folder's permissions, then build again.")
+
+
+# -- the entry points used by the command line and the tests ------------------------
+
+def build(config: Config, *, drafts: bool = False, write: bool = True, strict: bool = False,
+          today: date | None = None, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+    """Build the site; with `strict`, the quality checks run too and their errors stop the build."""
+    return Builder(config, drafts=drafts, jobs=jobs, use_cache=use_cache).build(write=write, strict=strict, today=today)
+
+
+def check(config: Config, *, today: date | None = None, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+    """Everything `build --strict` checks, without rendering or writing anything."""
+    return Builder(config, jobs=jobs, use_cache=use_cache).build(write=False, check=True, today=today)
+
+
+def clean(config: Config) -> None:
+    """`build --clean`: forget the cache (the output is replaced by the next build anyway)."""
+    discard(config.cache_dir)

@@ -2,14 +2,21 @@
 
 Templates receive plain values (the Site, an Article, its Markup, Config) and
 own all the HTML; autoescape is on, so front-matter text is always escaped.
+
+Each job carries `data_key`: plain data naming everything the page shows. With
+the digest of its template (and every template that one extends, includes or
+imports) it forms the page's key; a page whose key is unchanged since the last
+build is not rendered again. Article pages add their Markdown body's digest.
 """
 from __future__ import annotations
 
+import hashlib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from .config import Config
 from .errors import Diagnostic
@@ -18,6 +25,7 @@ from .slugs import slugify
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+RENDER_VERSION = "1"  # bump when what templates receive changes shape
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,8 @@ class PageJob:
     path: str                 # relative to the output root, e.g. articles/x/index.html
     template: str
     context: dict = field(hash=False, compare=False)
+    data_key: tuple = ()
+    article: str | None = None  # slug, when the page shows that article's Markdown body
 
 
 def long_date(day) -> str:
@@ -40,6 +50,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters["long_date"] = long_date
     env.filters["slug"] = slugify
@@ -47,36 +58,90 @@ def make_environment(config: Config) -> jinja2.Environment:
     return env
 
 
-def _root_for(path: str) -> str:
-    depth = path.count("/")
-    return "../" * depth
+def digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def template_digests(templates_dir: Path) -> dict[str, str]:
+    """Template name -> digest of its source and of every template it uses, transitively.
+
+    A template that names another through a variable (which static analysis cannot
+    follow) is taken to depend on all of them.
+    """
+    env = jinja2.Environment()
+    sources, uses = {}, {}
+    for path in sorted(templates_dir.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(templates_dir).as_posix()
+            sources[name] = path.read_bytes()
+    for name, source in sources.items():
+        try:
+            referenced = set(jinja2.meta.find_referenced_templates(env.parse(source.decode("utf-8", "replace"))))
+        except jinja2.TemplateSyntaxError:
+            referenced = set()  # reported when the template is rendered
+        uses[name] = set(sources) if None in referenced else referenced & set(sources)
+    result = {}
+    for name in sources:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(uses.get(current, ()))
+        result[name] = digest(*(hashlib.sha256(sources[n]).hexdigest() for n in sorted(seen)))
+    return result
+
+
+def page_key(job: PageJob, templates: dict[str, str], config_key: str, body_key: str = "") -> str:
+    return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
+
+
+def _card(article) -> tuple:
+    return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
 
 
 def plan(site: Site) -> list[PageJob]:
     """Every page of the site, in a stable order."""
     config = site.config
-    jobs = [PageJob("index.html", "index.html", {"site": site})]
+    nav = (tuple((p.url, p.title) for p in site.pages), bool(site.glossary))
+    topic_list = tuple((t.name, t.url, len(t.articles)) for t in site.topics)
+    cards = tuple(_card(a) for a in site.articles)
+    jobs = [PageJob("index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
     for article in site.articles:
-        jobs.append(PageJob(f"{article.url}index.html", "article.html", {
-            "site": site, "article": article, "body": site.bodies[article.slug],
-            "topics": site.topics_of(article), "related": site.related(article)}))
-    jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}))
+        topics, related = site.topics_of(article), site.related(article)
+        jobs.append(PageJob(
+            f"{article.url}index.html", "article.html",
+            {"site": site, "article": article, "topics": topics, "related": related},
+            (nav, article.source.digest, tuple((t.name, t.url) for t in topics),
+             tuple((r.url, r.title) for r in related)),
+            article=article.slug))
+    jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
     for topic in site.topics:
-        jobs.append(PageJob(f"{topic.url}index.html", "topic.html", {"site": site, "topic": topic}))
+        jobs.append(PageJob(f"{topic.url}index.html", "topic.html", {"site": site, "topic": topic},
+                            (nav, topic.name, tuple(_card(a) for a in topic.articles))))
     if site.glossary:
-        jobs.append(PageJob("glossary/index.html", "glossary.html", {"site": site}))
+        jobs.append(PageJob("glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
     for page in site.pages:
-        jobs.append(PageJob(f"{page.url}index.html", "page.html", {"site": site, "page": page,
-                                                                   "body": site.page_bodies[page.slug]}))
+        jobs.append(PageJob(f"{page.url}index.html", "page.html", {"site": site, "page": page},
+                            (nav, page.source.digest), article=None))
+    if config.search:
+        jobs.append(PageJob("search/index.html", "search.html", {"site": site}, (nav,)))
     # The 404 page is served at any depth, so its links are absolute.
-    jobs.append(PageJob("404.html", "404.html", {"site": site, "root": config.base_path}))
-    for name in ("feed.xml", "sitemap.xml", "robots.txt"):
-        jobs.append(PageJob(name, name, {"site": site, "root": ""}))
+    jobs.append(PageJob("404.html", "404.html", {"site": site, "root": config.base_path}, (nav,)))
+    feed = tuple(_card(a) for a in site.articles[:config.feed_entries])
+    jobs.append(PageJob("feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
+    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "root": ""},
+                        (cards, topic_list, nav)))
+    jobs.append(PageJob("robots.txt", "robots.txt", {"site": site, "root": ""}, ()))
     return jobs
 
 
-def render_page(env: jinja2.Environment, job: PageJob) -> tuple[bytes | None, list[Diagnostic]]:
-    context = {"root": _root_for(job.path), "page_path": job.path.removesuffix("index.html"), **job.context}
+def root_for(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def render_page(env: jinja2.Environment, job: PageJob, extra: dict | None = None) -> tuple[bytes | None, list[Diagnostic]]:
+    context = {"root": root_for(job.path), "page_path": job.path.removesuffix("index.html"), **job.context, **(extra or {})}
     try:
         return env.get_template(job.template).render(context).encode("utf-8"), []
     except jinja2.TemplateSyntaxError as error:

@@ -1,13 +1,13 @@
 """The Site: every article, page, topic and glossary term, gathered before anything renders.
 
-A pure function of its inputs (Content, the Markdown results, Config), so every
-page sees the same consistent picture (the MkDocs lesson), and so that the
-incremental build can tell what a change touches.
+A pure function of the validated content and Config, so every page sees the same
+consistent picture (the MkDocs lesson). It holds no Markdown output: bodies are
+rendered (in parallel) from the Site, and checked against it afterwards.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Mapping
 
 from .article import Article, GlossaryTerm, Page
@@ -34,37 +34,23 @@ class Topic:
 class Site:
     config: Config
     articles: tuple[Article, ...]          # newest first
-    bodies: Mapping[str, Markup]           # article slug -> its Markdown result
     pages: tuple[Page, ...]
-    page_bodies: Mapping[str, Markup]
     topics: tuple[Topic, ...]              # alphabetical
     glossary: tuple[GlossaryTerm, ...]
-
-    def topic(self, name: str) -> Topic:
-        return self._topics_by_name()[name]
-
-    def _topics_by_name(self) -> dict:
-        return {topic.name: topic for topic in self.topics}
+    related_by_slug: Mapping[str, tuple]
+    topics_by_name: Mapping[str, Topic]
+    unpublished: frozenset                 # article file names that exist but are not built
+    link_targets: Mapping[str, str]        # article file name -> page URL: what link rewriting uses
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
-        by_name = self._topics_by_name()
-        return tuple(by_name[name] for name in article.tags)
+        return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
 
     def related(self, article: Article) -> tuple[Article, ...]:
         """Articles sharing most topics with this one, then newest first."""
-        tags = set(article.tags)
-        scored = [(len(tags & set(other.tags)), other) for other in self.articles if other is not article]
-        scored = [(shared, other) for shared, other in scored if shared]
-        scored.sort(key=lambda pair: -pair[0])  # stable: ties keep newest-first order
-        return tuple(other for _, other in scored[:RELATED_LIMIT])
+        return self.related_by_slug.get(article.slug, ())
 
 
-def link_targets(articles) -> dict[str, str]:
-    """File name -> page URL (relative to the site root), the map link rewriting uses."""
-    return {article.source.name: article.url for article in articles}
-
-
-def make_site(config: Config, articles, bodies: Mapping[str, Markup], pages, page_bodies, glossary) -> tuple[Site, list[Diagnostic]]:
+def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()) -> tuple[Site, list[Diagnostic]]:
     by_tag: dict[str, list[Article]] = {}
     for article in articles:
         for tag in article.tags:
@@ -80,26 +66,53 @@ def make_site(config: Config, articles, bodies: Mapping[str, Markup], pages, pag
             continue
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
-    site = Site(config, tuple(articles), MappingProxyType(dict(bodies)), tuple(pages),
-                MappingProxyType(dict(page_bodies)), tuple(topics), tuple(glossary))
-    problems.extend(_anchor_problems(site))
+    site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
+                _related(articles), {topic.name: topic for topic in topics}, frozenset(unpublished),
+                {article.source.name: article.url for article in articles})
     return site, problems
 
 
-def _anchor_problems(site: Site) -> list[Diagnostic]:
+def _related(articles) -> dict[str, tuple]:
+    """Top RELATED_LIMIT articles by shared topics, then newest first, for every article.
+
+    Articles are grouped by their set of topics; sites have few distinct sets, so
+    comparing each article with each group's newest few (instead of with every
+    other article) keeps this near-linear where the obvious way is quadratic.
+    """
+    order = {article.slug: index for index, article in enumerate(articles)}
+    groups: dict[frozenset, list] = {}
+    for article in articles:
+        groups.setdefault(frozenset(article.tags), []).append(article)
+    heads = [(tags, members[:RELATED_LIMIT + 1]) for tags, members in groups.items() if tags]
+    related = {}
+    for article in articles:
+        tags = frozenset(article.tags)
+        by_shared: dict[int, list] = {}
+        for group, members in heads:
+            shared = len(tags & group)
+            if shared:
+                by_shared.setdefault(shared, []).extend(members)
+        chosen: list = []
+        for shared in sorted(by_shared, reverse=True):  # most shared topics first
+            others = sorted((m for m in by_shared[shared] if m is not article), key=lambda m: order[m.slug])
+            chosen.extend(others[:RELATED_LIMIT - len(chosen)])
+            if len(chosen) == RELATED_LIMIT:
+                break
+        related[article.slug] = tuple(chosen)
+    return related
+
+
+def anchor_problems(site: Site, bodies: Mapping[str, Markup]) -> list[Diagnostic]:
     """A link to `other.md#part` must name a heading that exists in other.md."""
     by_name = {article.source.name: article for article in site.articles}
     problems = []
     for article in site.articles:
-        body = site.bodies[article.slug]
-        for written, name in body.links:
+        for written, name in bodies[article.slug].links:
             if name is None or "#" not in written:
                 continue
             fragment = written.split("#", 1)[1]
-            target = by_name[name]
-            anchors = {heading.id for heading in site.bodies[target.slug].headings}
+            anchors = {heading.id for heading in bodies[by_name[name].slug].headings}
             if fragment not in anchors:
-                import difflib
                 close = difflib.get_close_matches(fragment, anchors, n=1)
                 problems.append(Diagnostic(
                     article.source.path, _line(article, written), "link-anchor",

@@ -6,23 +6,40 @@ bar), everything else becomes a single hyphen; lower case; at most 80 characters
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 
 MAX_SLUG = 80
-_NOT_WORD = re.compile(r"[^\w]+|_+")
-VALID_SLUG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
-RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index", "feed", "sitemap"}
+RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index", "feed", "sitemap",
+            # Device names that Windows refuses as folder names: a checkout or a copy of public/
+            # on Windows would fail on articles/con/.
+            "con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+
+
+def _fold(char: str) -> str:
+    # Only Latin letters lose their marks. Stripping every combining mark (as NFKD + filter did)
+    # also changed letters of other scripts: Cyrillic й became и, Greek ή became η and Japanese
+    # ガ became カ, so the address no longer spelled the word.
+    decomposed = unicodedata.normalize("NFKD", char)
+    if unicodedata.name(decomposed[0], "").startswith("LATIN"):
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return char
+
+
+def _is_word(char: str) -> bool:
+    # Letters, digits, and combining marks (Devanagari vowel signs, Arabic harakat, Thai vowels),
+    # which `\w` does not match: without them a Hindi word broke into hyphen-separated pieces.
+    return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
 def slugify(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = _NOT_WORD.sub("-", unicodedata.normalize("NFC", stripped).lower()).strip("-")
+    folded = "".join(_fold(c) for c in unicodedata.normalize("NFC", text))
+    folded = unicodedata.normalize("NFC", folded.lower())
+    slug = "".join(c if _is_word(c) else "-" for c in folded)
+    slug = "-".join(part for part in slug.split("-") if part)
     if len(slug) > MAX_SLUG:
         slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
     return slug
 
 
 def is_valid_slug(slug: str) -> bool:
-    return bool(VALID_SLUG.match(slug)) and len(slug) <= MAX_SLUG and "--" not in slug
+    return bool(slug) and len(slug) <= MAX_SLUG and slug == slugify(slug)

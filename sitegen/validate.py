@@ -1,7 +1,7 @@
 """Front matter to frozen values. Every field is checked; every problem is reported."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .article import Article, GlossaryTerm, Page, Reference, Source
@@ -41,7 +41,7 @@ class _Fields:
             if required:
                 self.problem(key, "missing-field" if value is None else "empty-field",
                              f"'{self.name(key)}' is required{'' if value is None else ' but empty'}.",
-                             f"Add a line `{key}: ...` with {_DESCRIBE.get(key, 'a value')}.")
+                             f"Add a line `{key}: ...` with {_describe(self.prefix, key)}.")
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
@@ -57,6 +57,10 @@ class _Fields:
             if required:
                 self.problem(key, "missing-field", f"'{key}' is required.", f"Add `{key}: {date.today().isoformat()}` (YYYY-MM-DD).")
             return None
+        if isinstance(value, datetime):
+            # `reviewed: 2026-01-31 09:30:00` is a datetime, a subclass of date that the
+            # templates cannot compare with a date (sitemap.xml failed): keep the day.
+            return value.date()
         if isinstance(value, date):
             return value
         try:
@@ -99,6 +103,13 @@ _DESCRIBE = {"title": "the article's title", "summary": "one or two sentences fo
              "definition": "a plain-language definition", "term": "the word being defined"}
 
 
+def _describe(prefix: tuple, key) -> str:
+    # A reference's title is not "the article's title": the hint must name the right one.
+    if prefix[:1] == ("references",) and key == "title":
+        return "the title of the cited paper or page"
+    return _DESCRIBE.get(key, "a value")
+
+
 def _kind(value: Any) -> str:
     return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)
 
@@ -119,13 +130,21 @@ def _slug(fields: _Fields, source: Source) -> str:
     if given:
         if not is_valid_slug(given) or given in RESERVED:
             fields.problem("slug", "bad-slug", f"The slug {given!r} cannot be used in a web address.",
-                           f"Use lower-case letters, digits and single hyphens, e.g. slug: {slugify(given) or 'mri-basics'}.")
+                           f"Use lower-case letters, digits and single hyphens, e.g. slug: {_usable_slug(given, fields)}.")
         return given
     slug = slugify(source.name.rsplit(".", 1)[0])
     if not slug or slug in RESERVED:
         fields.problem("title", "bad-slug", f"The file name {source.name!r} does not give a usable web address.",
                        "Rename the file to a few plain words joined by hyphens, or add a `slug:` field.")
     return slug
+
+
+def _usable_slug(given: str, fields: _Fields) -> str:
+    # slugify("topics") is "topics" again: a reserved word must not be suggested as the fix.
+    for candidate in (slugify(given), slugify(str(fields.data.get("title") or ""))):
+        if candidate and candidate not in RESERVED:
+            return candidate
+    return f"{slugify(given) or 'mri'}-guide"
 
 
 def validate_article(source: Source, doc, config: Config) -> tuple[Article | None, list[Diagnostic]]:

@@ -32,9 +32,12 @@ def output_problems(config: Config) -> list[Diagnostic]:
     protected = {config.root, config.content_dir, config.templates_dir, config.static_dir}
     for folder in protected:
         folder = folder.resolve()
-        if out == folder or out in folder.parents:
+        # Inside content/, templates/ or static/ is refused too: an output inside static/ was
+        # copied into the next build's output (static/public/static/public/...), growing each time.
+        inside = folder != config.root.resolve() and folder in out.parents
+        if out == folder or out in folder.parents or inside:
             return [Diagnostic(str(config.path.name), None, "output-unsafe",
-                               f"The output folder {out} is, or contains, {folder}: building would replace it.",
+                               f"The output folder {out} is, contains or is inside {folder}: building would replace it.",
                                "Set paths.output in config.yaml (or --out) to a folder of its own, such as public.")]
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / STAMP).exists())):
         return [Diagnostic(str(config.path.name), None, "output-foreign",
@@ -60,31 +63,76 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:
-    """Write `files` (path -> bytes) and the static folder as the new site. Returns files changed."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging = _staging_name(out, "staging")
-    changed = 0
-    try:
-        staging.mkdir()
-        for relative, data in sorted(files.items()):
-            changed += _place(staging / relative, out / relative, data)
+class Staging:
+    """A new site being written beside the output; `commit` swaps it in, `abort` drops it.
+
+    Plain paths only, so worker processes forked during the build can write into it too.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out)
+        self.folder = _staging_name(self.out, "staging")
+        self.folder.mkdir()
+
+    def write(self, relative: str, data: bytes) -> int:
+        """Write one file; 1 if its bytes differ from the previous site's, else 0 (then it is linked)."""
+        return _place(self.folder / relative, self.out / relative, data)
+
+    def reuse(self, relative: str) -> None:
+        """Take the previous site's file unchanged (same inode: its mtime stays)."""
+        target = self.folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(self.out / relative, target)
+
+    def reuse_tree(self, relative: str) -> bool:
+        """Take a whole folder of the previous site unchanged; False when it has none."""
+        previous = self.out / relative
+        if not previous.is_dir():
+            return False
+        for source in previous.rglob("*"):
+            if source.is_file():
+                self.reuse(source.relative_to(self.out).as_posix())
+        return True
+
+    def copy_static(self, static_dir: Path) -> int:
+        changed = 0
         if static_dir.is_dir():
             for source in sorted(static_dir.rglob("*")):
                 if source.is_file():
-                    relative = "static/" + source.relative_to(static_dir).as_posix()
-                    changed += _place(staging / relative, out / relative, source.read_bytes())
-        (staging / STAMP).write_bytes(STAMP_TEXT)
-        _fsync_tree(staging)
-        _swap(staging, out)
+                    changed += self.write("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
+        return changed
+
+    def commit(self) -> None:
+        (self.folder / STAMP).write_bytes(STAMP_TEXT)
+        _fsync_tree(self.folder)
+        _swap(self.folder, self.out)
+        shutil.rmtree(self.folder, ignore_errors=True)  # after the exchange it holds the old site
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:
+    """Write `files` (path -> bytes) and the static folder as the new site. Returns files changed."""
+    try:
+        staging = Staging(out)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise WriteError(f"Could not write the site: {error.strerror or error} ({error.filename or out}). "
-                         "The previous site is unchanged.") from error
-    shutil.rmtree(staging, ignore_errors=True)  # after the exchange it holds the old site
+        raise WriteError(_describe(error, out)) from error
+    try:
+        changed = sum(staging.write(relative, data) for relative, data in sorted(files.items()))
+        changed += staging.copy_static(static_dir)
+        staging.commit()
+    except OSError as error:
+        staging.abort()
+        raise WriteError(_describe(error, out)) from error
     return changed
+
+
+def _describe(error: OSError, out: Path) -> str:
+    return (f"Could not write the site: {error.strerror or error} ({error.filename or out}). "
+            "The previous site is unchanged.")
 
 
 def _place(target: Path, previous: Path, data: bytes) -> int:

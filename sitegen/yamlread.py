@@ -69,6 +69,12 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
             doc.diagnostics.extend(problems)
             return doc
         doc.data = loader.construct_document(node)
+    except (ValueError, OverflowError) as error:
+        # A plain scalar can resolve to a type whose constructor then fails, e.g. an int of more
+        # than 4300 digits (Python's int limit); PyYAML raises that as ValueError, not YAMLError.
+        doc.diagnostics.append(Diagnostic(
+            file, first_line, "yaml-value", f"A value cannot be read: {error}.",
+            "Put long numbers and unusual values in double quotes, so they are read as text."))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + offset if mark else first_line
@@ -102,6 +108,20 @@ def _yaml_hint(problem: str, line_text: str) -> str:
     return "Check the indentation and quotes on this line and the one above it."
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _keep_impossible_dates_as_text(node) -> None:
+    # `date: 2026-02-30` resolves to a timestamp whose constructor raises ValueError (not a
+    # YAMLError), which crashed the build. As text it reaches validation, which reports a
+    # bad-date on the key's line.
+    try:
+        _constructor.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        node.tag = "tag:yaml.org,2002:str"
+
+
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -113,12 +133,16 @@ def _check_nodes(root, file, offset, lines, excerpt) -> list[Diagnostic]:
     """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
+    reported: set[int] = set()
     stack = [((), root, 0)]
     while stack:
         path, node, depth = stack.pop()
         line = node.start_mark.line + 1 + offset
         lines.setdefault(path, line)
         if id(node) in seen:
+            if id(node) in reported:
+                continue  # one message per anchored value, not one per use of its alias
+            reported.add(id(node))
             problems.append(Diagnostic(
                 file, line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed.",
                 "Write the value out in full.", column=node.start_mark.column + 1, excerpt=excerpt(line)))
@@ -134,9 +158,20 @@ def _check_nodes(root, file, offset, lines, excerpt) -> list[Diagnostic]:
             problems.append(Diagnostic(file, line, "yaml-too-deep", "The YAML is nested too deeply.",
                                        "Front matter needs at most three levels of nesting."))
             continue
+        if node.tag == _TIMESTAMP:
+            _keep_impossible_dates_as_text(node)
         if isinstance(node, yaml.MappingNode):
             keys: dict = {}
             for key_node, value_node in node.value:
+                if key_node.tag not in _SAFE_TAGS:
+                    # Keys were never checked: `? !!python/...` or the merge key `<<` (which copies
+                    # a mapping into this one, silently adding or replacing fields) got through.
+                    key_line = key_node.start_mark.line + 1 + offset
+                    problems.append(Diagnostic(
+                        file, key_line, "yaml-tag", f"The YAML key {key_node.value!r} ({key_node.tag}) is not allowed.",
+                        "Use plain field names such as `title:`; YAML tags and merge keys (<<) are not supported.",
+                        column=key_node.start_mark.column + 1, excerpt=excerpt(key_line)))
+                    continue
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 key_line = key_node.start_mark.line + 1 + offset
                 if key in keys:

@@ -7,8 +7,10 @@ the links (for the link checker and the dependency graph) and diagnostics.
 """
 from __future__ import annotations
 
+import bisect
 import html
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import markdown
@@ -17,6 +19,7 @@ from ..errors import Diagnostic, Severity
 from ..slugs import slugify
 from .callouts import CalloutExtension
 from .captions import CaptionExtension
+from .glossary import GlossaryExtension
 from .links import LinkExtension
 from .prose import ProseExtension
 from .tables import TableExtension
@@ -39,6 +42,11 @@ class Markup:
     diagnostics: tuple[Diagnostic, ...]
     images: tuple[tuple[str, str | None], ...] = ()  # (src as written, alt text or None)
     prose: tuple[str, ...] = ()  # text of paragraphs and list items outside tables, for readability
+    digest: str = ""  # of the HTML and headings: what the article page shows of the body
+
+    def meta(self) -> "Markup":
+        """The side outputs without the (large) HTML, for caches and the parent process."""
+        return replace(self, html="")
 
 
 @dataclass
@@ -56,15 +64,32 @@ class _State:
     prose: list = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
 
+    # Per render: where each needle was last found, and the offsets of the body's newlines.
+    _found: dict = field(default_factory=dict)
+    _newlines: list | None = None
+
     def line_of(self, needle: str) -> int:
-        """Source line of the first occurrence of `needle` (block processors see no lines)."""
-        index = self.body.find(needle)
-        return self.body_line + (self.body[:index].count("\n") if index >= 0 else 0)
+        """Source line of the next occurrence of `needle` (block processors see no lines).
+
+        Processors report in document order, so the n-th report about the same text is on the
+        line of its n-th occurrence (a second broken link to gone.md was blamed on the first).
+        Newline offsets are computed once: counting them per call was quadratic in long bodies.
+        """
+        index = self.body.find(needle, self._found.get(needle, -1) + 1)
+        if index < 0:
+            index = self.body.find(needle)  # reported more often than written: reuse the first
+        if index < 0:
+            return self.body_line
+        self._found[needle] = index
+        if self._newlines is None:
+            self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
+        return self.body_line + bisect.bisect_left(self._newlines, index)
 
     def report(self, code, needle, message, hint, warning=False):
         line = self.line_of(needle)
-        lines = self.body.split("\n")
-        excerpt = lines[line - self.body_line] if 0 <= line - self.body_line < len(lines) else ""
+        start = self._newlines[line - self.body_line - 1] + 1 if line > self.body_line and self._newlines else 0
+        end = self.body.find("\n", start)
+        excerpt = self.body[start:end if end >= 0 else len(self.body)]
         self.diagnostics.append(Diagnostic(self.file, line, code, message, hint,
                                            Severity.WARNING if warning else Severity.ERROR, excerpt=excerpt.strip()[:160]))
 
@@ -72,13 +97,15 @@ class _State:
 class Renderer:
     """One warm Markdown instance; `render` is safe to call repeatedly."""
 
-    def __init__(self, raw_html: str = "escape"):
+    def __init__(self, raw_html: str = "escape", glossary: tuple = ()):
+        """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition."""
         self.raw_html = raw_html
         self.state = _State()
         self.md = markdown.Markdown(
             extensions=BUILTIN_EXTENSIONS + ["toc", CaptionExtension(self.state.report),
                                              CalloutExtension(self.state.report), TableExtension(),
-                                             LinkExtension(self.state), ProseExtension(self.state)],
+                                             LinkExtension(self.state), ProseExtension(self.state),
+                                             GlossaryExtension(self.state, glossary)],
             extension_configs={"toc": {"slugify": lambda text, sep: slugify(text)}},
             output_format="html",
         )
@@ -94,14 +121,16 @@ class Renderer:
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
         state.targets, state.drafts = targets, drafts
         state.links, state.images, state.prose, state.diagnostics = [], [], [], []
+        state._found, state._newlines = {}, None
         self.md.reset()
         html = self.md.convert(body)
         if self.raw_html == "sanitize":
             from .sanitize import sanitize
             html = sanitize(html)
         headings = tuple(_flatten(self.md.toc_tokens))
+        body_digest = hashlib.blake2b(repr((html, headings)).encode("utf-8"), digest_size=16).hexdigest()
         return Markup(html, headings, tuple(state.links), tuple(state.diagnostics),
-                      tuple(state.images), tuple(state.prose))
+                      tuple(state.images), tuple(state.prose), body_digest)
 
 
 def _flatten(tokens):

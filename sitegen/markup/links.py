@@ -6,6 +6,8 @@ link checker and the incremental build's dependency graph).
 """
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import urlsplit
 
 from markdown.extensions import Extension
@@ -14,6 +16,21 @@ from markdown.treeprocessors import Treeprocessor
 from ..config import did_you_mean
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+# Attributes that hold a URL a browser may follow or load.
+URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "background", "cite", "data", "xlink:href")
+# A browser drops ASCII tab and newline anywhere in a URL and C0 controls and spaces at its ends
+# (WHATWG URL), so "java\tscript:" is javascript: too.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+
+def scheme_of(url: str) -> str:
+    """The scheme a browser will see: after decoding character references (&#106; is "j")."""
+    # Python-Markdown writes character references in a link target into href unchanged, and the
+    # browser decodes them: [x](&#106;avascript:...) is a javascript: link (test_markup.py).
+    decoded = _URL_IGNORED.sub("", html.unescape(url)).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                                                           "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+                                                           "\x1a\x1b\x1c\x1d\x1e\x1f ")
+    return urlsplit(decoded).scheme.lower()
 
 
 class LinkProcessor(Treeprocessor):
@@ -31,7 +48,7 @@ class LinkProcessor(Treeprocessor):
             if target is None:
                 continue
             parts = urlsplit(target.strip())
-            scheme = parts.scheme.lower()
+            scheme = scheme_of(target)
             if scheme and scheme not in SAFE_SCHEMES:
                 state.report("link-unsafe", target, f"The link uses the unsafe scheme '{scheme}:'.",
                              "Link only to web pages (https://...) or to other articles by file name.")
@@ -50,13 +67,36 @@ class LinkProcessor(Treeprocessor):
             if url is None:
                 hint = (f"{name} exists but is not published (a draft, or it has errors): publish it or remove the link."
                         if name in state.drafts else
-                        "Link to an article by its file name in content/articles/. " + did_you_mean(name, state.targets))
+                        "Link to an article by its file name in content/articles/. " + did_you_mean(name, state.targets, "article files"))
                 state.report("link-broken", target, f"The link points to {name}, which is not a published article.", hint)
                 state.links.append((target, None))
                 continue
             resolved = state.root + url + (f"#{parts.fragment}" if parts.fragment else "")
             element.set(attribute, resolved)
             state.links.append((target, name))
+
+
+class AttributeScrubber(Treeprocessor):
+    """Drop event handlers, inline styles and unsafe URLs that attr_list lets an editor write.
+
+    `{: onclick="..." }` or `[x](https://ok){: href="javascript:..." }` would otherwise put script
+    into the page even under the `escape` policy: attr_list runs after LinkProcessor and copies any
+    attribute it is given. Markdown-made elements never need these, whatever the raw-HTML policy.
+    """
+
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root):
+        for element in root.iter():
+            for name in list(element.attrib):
+                lowered = name.lower()
+                unsafe_url = lowered in URL_ATTRIBUTES and scheme_of(element.get(name)) not in ("", *SAFE_SCHEMES)
+                if lowered.startswith("on") or lowered in ("style", "srcdoc", "formaction") or unsafe_url:
+                    self.state.report("attribute-unsafe", name, f"The attribute '{name}' is not allowed in an article.",
+                                      "Remove the `{: ... }` attribute; articles cannot run scripts or set styles.")
+                    del element.attrib[name]
 
 
 class LinkExtension(Extension):
@@ -67,3 +107,5 @@ class LinkExtension(Extension):
     def extendMarkdown(self, md):
         # After inline patterns (20) have made the <a> elements; before toc (5).
         md.treeprocessors.register(LinkProcessor(md, self.state), "links", 15)
+        # After attr_list (8), which sets attributes from `{: ... }`; before the tree is serialised.
+        md.treeprocessors.register(AttributeScrubber(md, self.state), "attribute-scrubber", 2)

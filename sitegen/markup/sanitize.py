@@ -17,7 +17,8 @@ TAGS = {
 COMMON = {"class", "id", "role", "aria-label", "aria-hidden", "tabindex", "title", "lang", "dir"}
 ATTRIBUTES = {
     "*": COMMON,
-    "a": {"href"},
+    "a": {"href", "aria-describedby"},  # aria-describedby: glossary links name their definition
+    "span": {"data-pagefind-ignore"},   # glossary definitions stay out of the search index
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan", "style"},
     "td": {"colspan", "rowspan", "style"},

@@ -1,0 +1,125 @@
+"""The persistent build cache in `.cache/`: small, checked, and never trusted blindly.
+
+What it keeps between runs:
+- `parsed`: source digest -> the validated Article (or Page) and its diagnostics;
+- `bodies`: source digest -> the Markdown pass's side outputs (headings, links,
+  diagnostics, digest), plus the link targets it resolved, so a cached body is used
+  only while those targets still resolve the same way; the HTML and prose live in
+  one file per body under `bodies/`, read only when a page must be re-rendered;
+- `pages`: output path -> (page key, size, mtime) of the file last written, so an
+  unchanged page is neither rendered nor rewritten.
+
+Every file starts with a header naming the format, the generator version and the
+project, and a SHA-256 of the payload; anything that does not match, fails to
+unpickle, or names a class outside our value types is ignored (and rebuilt), so a
+corrupt, foreign or tampered cache costs a cold build, never a wrong site.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+MAGIC = b"sitegen-cache\n"
+_ALLOWED = {
+    ("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int", "getattr")
+} | {("datetime", "date"), ("sitegen.errors", "Severity"), ("sitegen.errors", "Diagnostic"),
+     ("sitegen.article", "Source"), ("sitegen.article", "Article"), ("sitegen.article", "Page"),
+     ("sitegen.article", "Reference"), ("sitegen.article", "GlossaryTerm"),
+     ("sitegen.markup", "Markup"), ("sitegen.markup", "Heading"), ("copyreg", "_reconstructor"),
+     ("builtins", "object")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
+        return super().find_class(module, name)
+
+
+def _header(scope: str) -> bytes:
+    return MAGIC + f"{__version__}\n{scope}\n".encode("utf-8")
+
+
+def dump(value, path: Path, scope: str) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    data = _header(scope) + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)  # readers see the old file or the new one, never half of one
+
+
+def load(path: Path, scope: str):
+    """The cached value, or None when absent, corrupt, foreign or from another version."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    header = _header(scope)
+    if not data.startswith(header):
+        return None
+    checksum, _, payload = data[len(header):].partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != checksum:
+        return None
+    try:
+        return _SafeUnpickler(io.BytesIO(payload)).load()
+    except Exception:  # any unpickling failure means: do not trust, rebuild
+        return None
+
+
+@dataclass
+class Cache:
+    folder: Path | None          # None: in memory only (tests, --no-cache)
+    scope: str                   # the project and settings the entries belong to
+    parsed: dict = field(default_factory=dict)
+    bodies: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)
+    _html: dict = field(default_factory=dict)  # body key -> (html, prose) kept in memory (serve)
+
+    @classmethod
+    def open(cls, folder: Path | None, scope: str) -> "Cache":
+        cache = cls(folder, scope)
+        if folder is not None:
+            state = load(folder / "state.pickle", scope)
+            if isinstance(state, dict) and set(state) == {"parsed", "bodies", "pages"}:
+                cache.parsed, cache.bodies, cache.pages = state["parsed"], state["bodies"], state["pages"]
+        return cache
+
+    def save(self) -> None:
+        if self.folder is None:
+            return
+        dump({"parsed": self.parsed, "bodies": self.bodies, "pages": self.pages}, self.folder / "state.pickle", self.scope)
+        live = {entry[0] for entry in self.bodies.values()}
+        folder = self.folder / "bodies"
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.stem not in live:
+                    path.unlink(missing_ok=True)  # bodies of deleted or changed articles
+
+    def store_body(self, key: str, html: str, prose: tuple) -> None:
+        self._html[key] = (html, prose)
+        if self.folder is not None:
+            dump((html, prose), self.folder / "bodies" / f"{key}.pickle", self.scope)
+
+    def load_body(self, key: str):
+        """(html, prose) for a cached body, or None."""
+        if key in self._html:
+            return self._html[key]
+        if self.folder is None:
+            return None
+        value = load(self.folder / "bodies" / f"{key}.pickle", self.scope)
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+            return value
+        return None
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""`build.py new "Title"`: a new article with complete front matter, ready to fill in."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from .config import Config
+from .slugs import slugify
+
+TEMPLATE = """---
+title: {title}
+summary: One or two plain sentences saying what the reader will learn (under 300 characters).
+date: {today}
+reviewed: {today}
+# next_review: YYYY-MM-DD   (optional; default: reviewed + {months} months)
+reviewer: Editorial team
+author: Editorial team
+tags: [{tags}]
+draft: true
+takeaways:
+  # 1 to 6 short sentences, each under 200 characters:
+  # - MRI is the main test used to diagnose and follow MS.
+questions:
+  # Questions a reader could take to their neurologist:
+  # - What does my latest scan show?
+references:
+  # Copy ids only from the paper's own record (journal or PubMed page):
+  # - title: "Title of the paper"
+  #   authors: Surname A, Surname B, et al.
+  #   journal: Journal name
+  #   year: 2024
+  #   doi: 10.xxxx/xxxxx
+  #   pmid: "12345678"
+---
+A short opening paragraph: what this article is about and who it is for.
+
+## First section
+
+Write in short sentences and everyday words. Explain each medical word the first time.
+
+!!! key-point "The main idea"
+    The one thing a reader should remember.
+
+## Second section
+
+Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`.
+"""
+
+
+def new_article(config: Config, title: str, tags: str) -> int:
+    title = " ".join(title.split())
+    slug = slugify(title)
+    if not slug:
+        print("The title needs at least one letter or digit.", file=sys.stderr)
+        return 1
+    path = config.content_dir / "articles" / f"{slug}.md"
+    if path.exists():
+        print(f"{path} already exists; nothing was written. Choose another title, or edit that file.", file=sys.stderr)
+        return 1
+    tag_list = ", ".join(t.strip() for t in tags.split(",") if t.strip())
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(TEMPLATE.format(title=quoted, today=date.today().isoformat(), tags=tag_list,
+                                     months=config.review_interval_months))
+    print(f"Created {path}")
+    print(f"Preview it with `make serve`, then open http://127.0.0.1:8000/articles/{slug}/")
+    return 0

@@ -1,0 +1,256 @@
+"""The editors' live preview: serve the site, rebuild on save, reload the browser.
+
+The server is tornado with livereload's own handlers (its reload protocol,
+`livereload.js` and the websocket); we do not use livereload's `Server.serve`
+because its injected snippet is an inline script, which the site's
+Content-Security-Policy forbids. Our page handler adds an external
+`<script src="/livereload.js">` to each HTML page instead, and the error
+overlay when the latest build failed.
+
+Watching uses watchdog (inotify on Linux): saves are noticed at once, and a
+burst of them (an editor's "save all", a `git checkout`) becomes one rebuild
+after a short quiet period. Every rebuild goes through the same Builder as
+`build`, with its in-memory cache, so a save re-renders only what it touches.
+A broken save never stops the server: the last good site stays served, with
+the problems shown over it, and the terminal prints them once.
+"""
+from __future__ import annotations
+
+import html
+import ipaddress
+import sys
+import logging
+import time
+import traceback
+from pathlib import Path
+
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from . import errors
+from .config import Config, load_config
+from .errors import Diagnostic
+from .pipeline import Builder
+
+QUIET_SECONDS = 0.05  # wait this long after the last change before rebuilding
+PREVIEW_ASSETS = Path(__file__).parent / "preview"
+
+
+class Preview:
+    """The state the server shows: the builder, and the problems of the latest build."""
+
+    def __init__(self, config: Config, drafts: bool, jobs: int | None, port: int, out=None):
+        self.config_path, self.drafts, self.jobs, self.port = config.path, drafts, jobs, port
+        self.content_override = None
+        self.out_override = out
+        self.config = config
+        self.builder = Builder(config, drafts=drafts, jobs=jobs)
+        self.problems: list[Diagnostic] = []
+        self.generation = 0         # counts finished rebuilds (tests and the benchmark wait on it)
+        self.last_seconds = 0.0
+        self._pending = None
+        self._shown: list[Diagnostic] = []  # the problems last printed, so each is printed once
+
+    @property
+    def output(self) -> Path:
+        return self.config.output_dir
+
+    def rebuild(self, reason: str = "") -> None:
+        """One rebuild; never raises: every failure becomes a Diagnostic shown in the browser."""
+        started = time.perf_counter()
+        try:
+            if reason == "config":
+                config, problems = load_config(self.config_path, content=self.content_override, output=self.out_override)
+                if config is None:
+                    self._finish(problems, started)
+                    return
+                self.config = config
+                self.builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
+            # pagefind re-indexes the whole site (a second or more on a large one): the preview
+            # indexes once at start and then keeps that index, so saves stay fast.
+            result = self.builder.build(write=True, index_search=self.generation == 0 or reason == "config")
+            problems = result.diagnostics
+        except Exception as error:  # a bug of ours must not end the editor's session
+            problems = [Diagnostic("(sitegen)", None, "internal-error",
+                                   f"The preview could not rebuild: {type(error).__name__}: {error}.",
+                                   "This is a bug in the generator; the last good pages are still shown. "
+                                   "Details: " + traceback.format_exc(limit=3).replace("\n", " "))]
+        self._finish(problems, started)
+
+    def _finish(self, problems: list[Diagnostic], started: float) -> None:
+        self.problems = problems
+        self.last_seconds = time.perf_counter() - started
+        self.generation += 1
+        failed = [d for d in problems if d.is_error]
+        shown, self._shown = self._shown, problems
+        if failed and problems == shown:
+            print(f"Still {errors.summary(problems)} (listed above).", file=sys.stderr, flush=True)
+        elif failed:
+            print(errors.format_text(problems), file=sys.stderr)
+            print(f"Preview not updated: {errors.summary(problems)}; the last good pages stay served, "
+                  f"with these problems shown over them.", file=sys.stderr, flush=True)
+        else:
+            print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms"
+                  + (f" ({errors.summary(problems)})" if problems else "") + ".", flush=True)
+        LiveReloadHandler.reload_waiters(path="*")
+
+    def schedule(self, reason: str) -> None:
+        """Called for every change; rebuilds once after QUIET_SECONDS without further changes."""
+        loop = ioloop.IOLoop.current()
+        if self._pending is not None:
+            loop.remove_timeout(self._pending[0])
+            reason = "config" if "config" in (reason, self._pending[1]) else reason
+        self._pending = (loop.call_later(QUIET_SECONDS, self._fire), reason)
+
+    def _fire(self) -> None:
+        _, reason = self._pending
+        self._pending = None
+        self.rebuild(reason)
+
+
+class _Changes(FileSystemEventHandler):
+    """watchdog runs this in its own thread; it only hands the event to the server's loop."""
+
+    def __init__(self, loop: ioloop.IOLoop, preview: Preview):
+        self.loop, self.preview = loop, preview
+
+    def on_any_event(self, event):
+        if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
+            return
+        paths = [Path(p) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
+        # Editors' swap and backup files are not content.
+        paths = [p for p in paths if not p.name.startswith(".") and not p.name.endswith("~")]
+        config = self.preview.config
+        if any(p == self.preview.config_path for p in paths):
+            self.loop.add_callback(self.preview.schedule, "config")
+        elif any(folder in p.parents for p in paths
+                 for folder in (config.content_dir, config.templates_dir, config.static_dir)):
+            # Only sources: the output, the cache and the staging folder change on every
+            # rebuild, and must never trigger the next one.
+            self.loop.add_callback(self.preview.schedule, "content")
+
+
+class PageHandler(web.StaticFileHandler):
+    """Serves the built site from its folder only, never cached, with the preview additions."""
+
+    def initialize(self, preview: Preview):
+        self.preview = preview
+        super().initialize(path=str(preview.output), default_filename="index.html")
+
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", "no-store")
+
+    def compute_etag(self):
+        return None  # the overlay changes without the file changing: never answer 304
+
+    def write_error(self, status_code, **kwargs):
+        page = self.preview.output / "404.html"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        if status_code == 404 and page.is_file():
+            self.finish(self._decorate(page.read_bytes()))
+        elif status_code == 404:  # no site yet: the first build failed
+            self.finish(self._decorate(b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                       b"<title>Preview</title></head><body><h1>No preview yet</h1></body></html>"))
+        else:
+            super().write_error(status_code, **kwargs)
+
+    def get_content(self, abspath, start=None, end=None):
+        data = b"".join(super().get_content(abspath, start, end))
+        if abspath.endswith(".html") and start is None and end is None:
+            return self._decorate(data)
+        return data
+
+    def get_content_size(self):
+        # The decorated page is longer than the file; let tornado measure what we send.
+        if self.absolute_path.endswith(".html"):
+            return len(self.get_content(self.absolute_path))
+        return super().get_content_size()
+
+    def _decorate(self, data: bytes) -> bytes:
+        script = f'<script src="/livereload.js?port={self.preview.port}"></script>'.encode()
+        head = b'<link rel="stylesheet" href="/__preview__/preview.css">' + script
+        data = data.replace(b"</head>", head + b"</head>", 1)
+        return data.replace(b"</body>", overlay(self.preview.problems).encode("utf-8") + b"</body>", 1)
+
+
+def overlay(problems: list[Diagnostic]) -> str:
+    """The problems of the latest build, shown over the last good page (HTML built from escaped text)."""
+    failed = [d for d in problems if d.is_error]
+    if not failed:
+        return ""
+    items = "".join(
+        f'<li><p class="preview-where">{html.escape(d.location())}</p>'
+        f'<p class="preview-what">{html.escape(d.message)}</p>'
+        + (f'<pre class="preview-line">{html.escape(d.excerpt)}</pre>' if d.excerpt else "")
+        + (f'<p class="preview-fix">How to fix it: {html.escape(d.hint)}</p>' if d.hint else "")
+        + "</li>" for d in failed[:20])
+    more = f"<p>…and {len(failed) - 20} more: see the terminal.</p>" if len(failed) > 20 else ""
+    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>This page is out of date: '
+            f'{html.escape(errors.summary(problems))}</h2><p>Fix the problem and save; this page reloads by itself. '
+            f'Until then you see the last version that built.</p><ol>{items}</ol>{more}</div>')
+
+
+def make_app(preview: Preview) -> web.Application:
+    return web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/forcereload", ForceReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
+        (r"/(.*)", PageHandler, {"preview": preview}),
+    ])
+
+
+class _Watching:
+    """livereload's handler logs its watcher's last path; our watching happens elsewhere."""
+
+    filepath = None
+
+
+LiveReloadHandler.watcher = _Watching()
+
+
+def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
+          jobs: int | None = None, ready=None) -> int:
+    """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests)."""
+    preview = Preview(config, drafts, jobs, port)
+    # tornado logs each request and refused path; editors need only our messages.
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    logging.getLogger("tornado.general").setLevel(logging.ERROR)
+    preview.rebuild()
+    loop = ioloop.IOLoop.current()
+    app = make_app(preview)
+    try:
+        server = app.listen(port, address=host)
+    except OSError as error:
+        print(f"Cannot listen on {host}:{port}: {error.strerror}. Try another port: --port 8001", file=sys.stderr)
+        return 1
+    if port == 0:
+        port = preview.port = next(iter(server._sockets.values())).getsockname()[1]
+    LiveReloadHandler._last_reload_time = time.time()
+    observer = Observer()
+    handler = _Changes(loop, preview)
+    for folder in {config.content_dir, config.templates_dir, config.static_dir}:
+        if folder.is_dir():
+            observer.schedule(handler, str(folder), recursive=True)
+    observer.schedule(handler, str(config.path.parent), recursive=False)
+    observer.start()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    print(f"Previewing at http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ (drafts "
+          f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.", flush=True)
+    if not loopback:
+        print(f"Note: listening on {host}, so other computers on the network can open this preview.", flush=True)
+    if ready is not None:
+        ready(preview, port)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        print("Stopped.")
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+    return 0

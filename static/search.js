@@ -1,0 +1,86 @@
+// The search page: reads ?q= from the address, asks pagefind's index, lists the results.
+// Results are built as DOM nodes here (not pagefind's ready-made UI, which injects
+// styles the site's CSP forbids). Without this script the page shows a link to the topics.
+const status = document.querySelector("[data-search-status]");
+const list = document.querySelector("[data-search-results]");
+const fallback = document.querySelector("[data-search-fallback]");
+const input = document.getElementById("search-page-q");
+const MAX_RESULTS = 20;
+
+function say(text) {
+  status.textContent = text;
+}
+
+// pagefind's excerpts are text with <mark> around the matched words. Copy only that
+// text and those marks, through an inert <template>, so nothing else from the index
+// can become markup.
+function excerpt(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const paragraph = document.createElement("p");
+  paragraph.className = "search-excerpt";
+  for (const node of template.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      paragraph.append(mark);
+    } else {
+      paragraph.append(node.textContent);
+    }
+  }
+  return paragraph;
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  li.className = "search-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = (data.meta && data.meta.title) || data.url;
+  heading.append(link);
+  li.append(heading, excerpt(data.excerpt || ""));
+  return li;
+}
+
+function unavailable() {
+  say("Search is not available right now.");
+  fallback.hidden = false;
+}
+
+async function run(query) {
+  say("Searching…");
+  let pagefind;
+  try {
+    pagefind = await import(new URL(status.dataset.bundle, document.baseURI).href);
+    // Result addresses start at the site's root, wherever the site is published.
+    await pagefind.options({ baseUrl: new URL(status.dataset.root, document.baseURI).pathname });
+  } catch (error) {
+    unavailable();
+    return;
+  }
+  const search = await pagefind.search(query);
+  const total = search.results.length;
+  const shown = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  list.replaceChildren(...shown.map(item));
+  list.hidden = total === 0;
+  if (total === 0) {
+    say(`No results for “${query}”. Try a shorter or different word, or browse the topics.`);
+    fallback.hidden = false;
+  } else {
+    const count = total === 1 ? "1 result" : `${total} results`;
+    say(total > MAX_RESULTS ? `${count} for “${query}”; showing the best ${MAX_RESULTS}.` : `${count} for “${query}”.`);
+  }
+}
+
+if (status && list && input) {
+  fallback.hidden = true;
+  document.querySelector("[data-search-nojs]").hidden = true;
+  const query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  input.value = query;
+  if (query) {
+    run(query).catch(unavailable);
+  } else {
+    say("Type a word, such as “lesion” or “contrast”, and press Search.");
+  }
+}
