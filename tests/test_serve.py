@@ -1,0 +1,180 @@
+"""`build.py serve`: the real server on a free loopback port, files edited on disk."""
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting for the preview")
+
+
+@pytest.fixture()
+def server(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("templates", "static", "content"):
+        shutil.copytree(REPO / name, site / name)
+    (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+                               cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: _up(base), timeout=20)
+        yield site, base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _up(base):
+    try:
+        return get(base)[0] == 200
+    except OSError:
+        return False
+
+
+ARTICLE = "content/articles/mri-basics-in-ms.md"
+PAGE = "articles/mri-basics-in-ms/"
+
+
+def edit(site: Path, old: str, new: str) -> None:
+    path = site / ARTICLE
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_page_updates_over_http_after_a_save(server):
+    site, base, _ = server
+    status, page = get(base + PAGE)
+    assert status == 200 and "<h1>What an MRI scan shows in MS</h1>" in page
+    assert '<script src="/livereload.js?port=' in page  # the reload client, as a file (the CSP forbids inline)
+    edit(site, "title: What an MRI scan shows in MS", "title: What an MRI scan shows, edited")
+    wait_for(lambda: "<h1>What an MRI scan shows, edited</h1>" in get(base + PAGE)[1])
+    # The home page card of the edited article changes too.
+    wait_for(lambda: "What an MRI scan shows, edited" in get(base)[1])
+
+
+def test_livereload_endpoint_signals_a_reload(server):
+    site, base, _ = server
+    from tornado.websocket import websocket_connect
+
+    async def listen():
+        socket_url = base.replace("http://", "ws://") + "livereload"
+        connection = await websocket_connect(socket_url)
+        await connection.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        hello = json.loads(await connection.read_message())
+        assert hello["command"] == "hello"
+        await connection.write_message(json.dumps({"command": "info", "url": base + PAGE}))
+        await asyncio.sleep(0.2)
+        edit(site, "title: What an MRI scan shows in MS", "title: Reload me")
+        message = json.loads(await asyncio.wait_for(connection.read_message(), timeout=10))
+        connection.close()
+        return message
+
+    message = asyncio.run(listen())
+    assert message["command"] == "reload"
+    assert "<h1>Reload me</h1>" in get(base + PAGE)[1]  # the files were on disk before the signal
+
+
+def test_error_page_appears_and_clears(server):
+    site, base, process = server
+    edit(site, "reviewed:", "reviwed:")
+    page = wait_for(lambda: (lambda p: p if "preview-errors" in p else None)(get(base + PAGE)[1]))
+    assert "content/articles/mri-basics-in-ms.md:5" in page
+    assert "Unknown front-matter key" in page and "Did you mean" in page
+    assert "<h1>What an MRI scan shows in MS</h1>" in page  # the last good page stays served
+    edit(site, "reviwed:", "reviewed:")
+    wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
+
+
+def test_server_survives_twenty_broken_saves(server):
+    site, base, process = server
+    path = site / ARTICLE
+    good = path.read_text()
+    broken = ["---\ntitle: [unclosed\n---\n", "not front matter at all", "---\ntitle: x\n", b"\xff\xfe\x00bad",
+              "---\n- a list\n---\n", "---\ntitle: x\nsummary: y\ndate: not-a-date\n---\n"]
+    for attempt in range(20):
+        bad = broken[attempt % len(broken)]
+        path.write_bytes(bad if isinstance(bad, bytes) else bad.encode())
+        time.sleep(0.12)
+        assert process.poll() is None, "the server died on a broken save"
+    wait_for(lambda: "preview-errors" in get(base + PAGE)[1])
+    (site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope( }}{% endblock %}")
+    time.sleep(0.3)
+    (site / "templates" / "article.html").write_text((REPO / "templates" / "article.html").read_text())
+    path.write_text(good)
+    wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
+    assert process.poll() is None
+    process.terminate()
+    _, stderr = process.communicate(timeout=10)
+    assert "Traceback" not in stderr
+
+
+def test_broken_template_is_reported_with_file_and_line(server):
+    site, base, _ = server
+    template = site / "templates" / "article.html"
+    template.write_text(template.read_text().replace("{% endblock %}", "{% endblok %}", 1))
+    page = wait_for(lambda: (lambda p: p if "preview-errors" in p else None)(get(base + PAGE)[1]))
+    assert "templates/article.html" in page
+
+
+@pytest.mark.parametrize("path", ["/../config.yaml", "/%2e%2e/config.yaml", "/..%2fconfig.yaml",
+                                  "/static/../../config.yaml", "/static/%2e%2e/%2e%2e/config.yaml",
+                                  "//etc/passwd", "/%2F%2Fetc%2Fpasswd", "/articles/..%5c..%5cconfig.yaml"])
+def test_no_file_outside_the_site_is_served(server, path):
+    site, base, _ = server
+    with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1].strip("/")))) as connection:
+        connection.sendall(f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode())
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    status = int(response.split(b" ", 2)[1])
+    assert status in (400, 403, 404)
+    assert b"review:" not in response and b"root:x:0:0" not in response
+
+
+def test_serve_binds_loopback_and_says_so(server):
+    site, base, process = server
+    process.terminate()
+    stdout, _ = process.communicate(timeout=10)
+    assert "Previewing at http://127.0.0.1:" in stdout
+    assert "other computers" not in stdout
