@@ -36,3 +36,6 @@ screenshots: $(TEST_STAMP) build
 
 serve: $(STAMP)
 	$(PY) build.py serve
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py

@@ -253,8 +253,8 @@ def _internal(item, url, written, parts, known_urls, found, code):
 
 
 def _readability(article, body, rules, found):
-    import textstat  # imported here: only `check` and `build --strict` need it
-
+    from .reading import textstats
+    textstat = textstats()
     text = " ".join(body.prose)
     if len(text.split()) < rules["min_words"]:
         return
@@ -271,7 +271,8 @@ def _readability(article, body, rules, found):
 
 def readability(body) -> dict:
     """Scores shown to editors in the preview: Flesch–Kincaid grade and SMOG index."""
-    import textstat
+    from .reading import textstats
+    textstat = textstats()
     text = " ".join(body.prose)
     if not text.strip():
         return {}

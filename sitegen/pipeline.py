@@ -88,7 +88,7 @@ class Builder:
         return body_key, (meta if dependencies == _link_dependencies(site, meta) else None)
 
     def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
-              today: date | None = None, index_search: bool = True) -> BuildResult:
+              today: date | None = None, index_search: bool = True, save_cache: bool = True) -> BuildResult:
         """Build (and write, unless `write` is false) the site; `check` runs the quality checks
         without rendering pages; `strict` runs them as part of the build."""
         started = time.perf_counter()
@@ -163,11 +163,12 @@ class Builder:
             if staging is not None and staging.folder is not None and result.ok:
                 staging.commit()
                 self._record_outputs(work)
-                self._save()
+                if save_cache:
+                    self.save()
             elif staging is not None:
                 staging.abort()
-            elif check:
-                self._save()
+            elif check and save_cache:
+                self.save()
         except OSError as error:
             if staging is not None:
                 staging.abort()
@@ -209,14 +210,14 @@ class Builder:
             if page_state == "rendered":
                 result.rendered += 1
             result.diagnostics.extend(problems)
-            work.page_keys[slug] = work.key_for(slug, meta)
+            work.key_for(slug, meta)
         for path in work.reuse:
             if work.staging is not None:
                 work.staging.reuse(path)
             result.reused += 1
         for slug, (body_key, meta) in work.known.items():
-            if meta is not None and slug not in work.page_keys:
-                work.page_keys[slug] = work.key_for(slug, meta)
+            if meta is not None:
+                work.key_for(slug, meta)
         # Prune bodies of articles that are gone, so the cache stays the size of the site.
         live = {(a.source.path, ARTICLE_ROOT) for a in site.articles} | {(p.source.path, PAGE_ROOT) for p in site.pages}
         if result.markdown or not live.issuperset(self.cache.bodies):
@@ -251,7 +252,8 @@ class Builder:
                 result.changed += work.staging.write(job.path, data)
                 result.rendered += 1
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Write the cache to .cache/ if it changed since the last save."""
         if self.dirty:
             self.cache.save()
             self.dirty = False
@@ -303,7 +305,7 @@ class Builder:
     def _record_outputs(self, work: "_Work") -> None:
         out, pages = self.config.output_dir, {}
         keys = dict(work.keys)
-        for slug, key in work.page_keys.items():
+        for slug, (_, key) in work.page_keys.items():
             keys[work.jobs[slug].path] = key
         keys.update(self._static_keys())
         for path, key in keys.items():
@@ -332,7 +334,7 @@ class _Work:
     known: dict = field(default_factory=dict)      # slug -> (body key, cached meta or None)
     reuse: list = field(default_factory=list)      # article page paths to take unchanged
     keys: dict = field(default_factory=dict)       # output path -> key (non-article pages)
-    page_keys: dict = field(default_factory=dict)  # article slug -> page key
+    page_keys: dict = field(default_factory=dict)  # article slug -> (body digest, page key)
     _renderer: Renderer | None = None
     _env: object = None
     _articles: dict | None = None
@@ -355,7 +357,10 @@ class _Work:
         return self._articles[slug]
 
     def key_for(self, slug: str, meta: Markup) -> str:
-        return page_key(self.jobs[slug], self.templates, self.config_key, meta.digest)
+        key = self.page_keys.get(slug)
+        if key is None or key[0] != meta.digest:
+            key = self.page_keys[slug] = (meta.digest, page_key(self.jobs[slug], self.templates, self.config_key, meta.digest))
+        return key[1]
 
     def page_is_current(self, slug: str, meta: Markup) -> bool:
         return self.valid_outputs.get(self.jobs[slug].path) == self.key_for(slug, meta)

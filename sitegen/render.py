@@ -10,6 +10,7 @@ build is not rendered again. Article pages add their Markdown body's digest.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import traceback
 from dataclasses import dataclass, field
@@ -68,17 +69,13 @@ def template_digests(templates_dir: Path) -> dict[str, str]:
     A template that names another through a variable (which static analysis cannot
     follow) is taken to depend on all of them.
     """
-    env = jinja2.Environment()
     sources, uses = {}, {}
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():
             name = path.relative_to(templates_dir).as_posix()
             sources[name] = path.read_bytes()
     for name, source in sources.items():
-        try:
-            referenced = set(jinja2.meta.find_referenced_templates(env.parse(source.decode("utf-8", "replace"))))
-        except jinja2.TemplateSyntaxError:
-            referenced = set()  # reported when the template is rendered
+        referenced = _referenced(source)
         uses[name] = set(sources) if None in referenced else referenced & set(sources)
     result = {}
     for name in sources:
@@ -92,6 +89,15 @@ def template_digests(templates_dir: Path) -> dict[str, str]:
     return result
 
 
+@functools.lru_cache(maxsize=256)
+def _referenced(source: bytes) -> frozenset:
+    """Names of the templates a template's source extends, includes or imports (None: dynamic)."""
+    try:
+        return frozenset(jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source.decode("utf-8", "replace"))))
+    except jinja2.TemplateSyntaxError:
+        return frozenset()  # reported when the template is rendered
+
+
 def page_key(job: PageJob, templates: dict[str, str], config_key: str, body_key: str = "") -> str:
     return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
 
@@ -103,9 +109,10 @@ def _card(article) -> tuple:
 def plan(site: Site) -> list[PageJob]:
     """Every page of the site, in a stable order."""
     config = site.config
-    nav = (tuple((p.url, p.title) for p in site.pages), bool(site.glossary))
-    topic_list = tuple((t.name, t.url, len(t.articles)) for t in site.topics)
-    cards = tuple(_card(a) for a in site.articles)
+    # Large shared parts of keys are digested once, not repeated in every page's key.
+    nav = digest(tuple((p.url, p.title) for p in site.pages), bool(site.glossary))
+    topic_list = digest(tuple((t.name, t.url, len(t.articles)) for t in site.topics))
+    cards = digest(tuple(_card(a) for a in site.articles))
     jobs = [PageJob("index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
     for article in site.articles:
         topics, related = site.topics_of(article), site.related(article)

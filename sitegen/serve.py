@@ -70,7 +70,8 @@ class Preview:
                 self.builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
             # pagefind re-indexes the whole site (a second or more on a large one): the preview
             # indexes once at start and then keeps that index, so saves stay fast.
-            result = self.builder.build(write=True, index_search=self.generation == 0 or reason == "config")
+            result = self.builder.build(write=True, index_search=self.generation == 0 or reason == "config",
+                                        save_cache=self.generation == 0)  # saved again on exit
             problems = result.diagnostics
         except Exception as error:  # a bug of ours must not end the editor's session
             problems = [Diagnostic("(sitegen)", None, "internal-error",
@@ -253,4 +254,5 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     finally:
         observer.stop()
         observer.join(timeout=5)
+        preview.builder.save()
     return 0

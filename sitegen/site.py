@@ -72,7 +72,24 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
     return site, problems
 
 
+_RELATED_MEMO: dict = {}
+
+
 def _related(articles) -> dict[str, tuple]:
+    """Memoised on the slugs, topics and order of the articles (which is all it reads)."""
+    shape = tuple((a.slug, a.tags) for a in articles)
+    found = _RELATED_MEMO.get(shape)
+    if found is None or len(found[1]) != len(articles):
+        by_slug = _compute_related(articles)
+        _RELATED_MEMO.clear()
+        _RELATED_MEMO[shape] = (None, by_slug)
+        return by_slug
+    by_article = {a.slug: a for a in articles}
+    # Same shape, but the Article values may be new objects: map slugs to today's values.
+    return {slug: tuple(by_article[r.slug] for r in related) for slug, related in found[1].items()}
+
+
+def _compute_related(articles) -> dict[str, tuple]:
     """Top RELATED_LIMIT articles by shared topics, then newest first, for every article.
 
     Articles are grouped by their set of topics; sites have few distinct sets, so

@@ -13,6 +13,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 from .config import Config
@@ -61,6 +63,10 @@ def recover(out: Path) -> None:
         olds = olds[:-1]
     for leftover in [*olds, *parent.glob(f".{out.name}.staging-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
+    # Trash is the previous site, already out of the way, which a detached `rm` may still be
+    # deleting: never wait for it.
+    for leftover in parent.glob(f".{out.name}.trash-*"):
+        _remove_detached(leftover)
 
 
 class Staging:
@@ -108,7 +114,7 @@ class Staging:
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
         _swap(self.folder, self.out)
-        shutil.rmtree(self.folder, ignore_errors=True)  # after the exchange it holds the old site
+        _discard(self.folder, self.out)  # after the exchange it holds the old site
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -133,6 +139,28 @@ def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:
 def _describe(error: OSError, out: Path) -> str:
     return (f"Could not write the site: {error.strerror or error} ({error.filename or out}). "
             "The previous site is unchanged.")
+
+
+def _discard(folder: Path, out: Path) -> None:
+    """Remove the previous site without waiting: deleting thousands of folders takes
+    longer than building them. It is renamed out of the way first, so nothing can
+    mistake it for a site; whatever is left (if the machine stops) goes at the next build."""
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_detached(trash)
+
+
+def _remove_detached(folder: Path) -> None:
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _place(target: Path, previous: Path, data: bytes) -> int:
