@@ -68,6 +68,11 @@ class Article:
         """Path of the page relative to the site root (pretty URL)."""
         return f"articles/{self.slug}/"
 
+    @property
+    def updated(self) -> date:
+        """The date the content last changed for readers: its review, else its publication."""
+        return self.reviewed or self.published
+
 
 @dataclass(frozen=True)
 class Page:
@@ -77,6 +82,7 @@ class Page:
     slug: str
     title: str
     summary: str
+    draft: bool = False
 
     @property
     def url(self) -> str:

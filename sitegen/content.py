@@ -133,7 +133,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     for path in _sources(config.content_dir / "pages"):
         page, problems = _cached(path, root, previous, parsed, lambda found: validate_page(*found))
         diagnostics.extend(problems)
-        if page is not None:
+        if page is not None and (drafts or not page.draft):
             pages.append(page)
     diagnostics.extend(_duplicate_slugs(pages, "/"))  # two pages would share one <slug>/index.html
 

@@ -173,6 +173,8 @@ class Builder:
             if staging is not None:
                 staging.abort()
             result.diagnostics.append(_write_failed(self.config, error))
+        # One problem is reported once, however many pages it broke (a typo in base.html).
+        result.diagnostics = list(dict.fromkeys(result.diagnostics))
         result.seconds = time.perf_counter() - started
         return result
 
@@ -207,8 +209,9 @@ class Builder:
                 if kept:  # in-memory cache only: there is no cache folder to keep the body in
                     self.cache.store_body(body_key, *kept)
                 result.markdown += 1
-            if page_state == "rendered":
+            if page_state in ("rendered", "changed"):
                 result.rendered += 1
+                result.changed += page_state == "changed"
             result.diagnostics.extend(problems)
             work.key_for(slug, meta)
         for path in work.reuse:
@@ -390,8 +393,7 @@ class _Work:
             data, problems = render_page(self.env, self.jobs[slug], {"body": _with_html(meta, html),
                                                                       "reading": reading_aids(meta.prose)})
             if data is not None:
-                self.staging.write(self.jobs[slug].path, data)
-                state = "rendered"
+                state = "changed" if self.staging.write(self.jobs[slug].path, data) else "rendered"
         kept = (html, prose) if fresh and cache.folder is None else None
         return slug, body_key, meta, fresh, state, problems, kept
 

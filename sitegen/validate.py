@@ -201,8 +201,7 @@ def validate_page(source: Source, doc) -> tuple[Page | None, list[Diagnostic]]:
     fields = _Fields(doc.data, source.path, source.line_of)
     fields.unknown_keys(PAGE_KEYS)
     page = Page(source=source, slug=_slug(fields, source), title=fields.text("title", required=True),
-                summary=fields.text("summary"))
-    fields.flag("draft")
+                summary=fields.text("summary"), draft=fields.flag("draft"))
     return (None if fields.problems else page), fields.problems
 
 

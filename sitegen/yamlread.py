@@ -64,7 +64,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
         node = loader.get_single_node()
         if node is None:
             return doc
-        problems = _check_nodes(node, file, offset, doc.lines, excerpt)
+        problems = _check_nodes(node, file, offset, doc.lines, excerpt, text)
         if problems:
             doc.diagnostics.extend(problems)
             return doc
@@ -129,23 +129,18 @@ _SAFE_TAGS = {
 }
 
 
-def _check_nodes(root, file, offset, lines, excerpt) -> list[Diagnostic]:
+def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> list[Diagnostic]:
     """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
-    reported: set[int] = set()
+    aliases = False
     stack = [((), root, 0)]
     while stack:
         path, node, depth = stack.pop()
         line = node.start_mark.line + 1 + offset
         lines.setdefault(path, line)
         if id(node) in seen:
-            if id(node) in reported:
-                continue  # one message per anchored value, not one per use of its alias
-            reported.add(id(node))
-            problems.append(Diagnostic(
-                file, line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed.",
-                "Write the value out in full.", column=node.start_mark.column + 1, excerpt=excerpt(line)))
+            aliases = True  # reported below, once at each & and * where it is written
             continue
         seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
@@ -188,4 +183,20 @@ def _check_nodes(root, file, offset, lines, excerpt) -> list[Diagnostic]:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 stack.append((path + (index,), item, depth + 1))
+    if aliases:
+        problems.extend(_alias_problems(root_text, file, offset, excerpt))
     return problems
+
+
+def _alias_problems(text: str, file: str, offset: int, excerpt) -> list[Diagnostic]:
+    """One Diagnostic for each line with an anchor (&) or alias (*), at the first of them,
+    from the event stream (a composed node knows where the anchored value is, not where
+    an alias uses it). One per line, not per use: a list of twenty aliases is one fix."""
+    places: dict[int, int] = {}
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            places.setdefault(event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+    return [Diagnostic(file, line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed.",
+                       "Write the value out in full.", column=column, excerpt=excerpt(line))
+            for line, column in places.items()]
+

@@ -19,6 +19,8 @@ function excerpt(html) {
   template.innerHTML = html;
   const paragraph = document.createElement("p");
   paragraph.className = "search-excerpt";
+  // An excerpt is a window into the page, usually mid-sentence: say so.
+  paragraph.append("… ");
   for (const node of template.content.childNodes) {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
@@ -28,6 +30,7 @@ function excerpt(html) {
       paragraph.append(node.textContent);
     }
   }
+  paragraph.append(" …");
   return paragraph;
 }
 

@@ -122,3 +122,40 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (relative path -> bytes)."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def internal_link_problems(out: Path, site_url: str) -> tuple[list[str], int]:
+    """(problems, links checked) for every same-site href/src in the HTML under `out`.
+
+    A link is followed the way a browser would from the page's URL; its file must exist
+    and its #fragment must be an id on the target page. 404.html is skipped: it is served
+    at any depth, so its links are root-absolute on purpose.
+    """
+    from urllib.parse import urljoin, urlsplit
+    host = urlsplit(site_url).netloc
+    problems, checked = [], 0
+    ids: dict[Path, set] = {}
+    for html in sorted(out.rglob("*.html")):
+        if html.name == "404.html":
+            continue
+        page_url = site_url + html.relative_to(out).as_posix()
+        for element in soup(html).find_all(["a", "link", "script", "img"]):
+            target = element.get("href") or element.get("src")
+            if not target:
+                continue
+            url = urlsplit(urljoin(page_url, target))
+            if url.netloc != host or url.scheme not in ("http", "https"):
+                continue
+            checked += 1
+            file = out / url.path.lstrip("/")
+            if url.path.endswith("/"):
+                file = file / "index.html"
+            where = html.relative_to(out).as_posix()
+            if not file.is_file():
+                problems.append(f"{where}: {target} -> missing {file.relative_to(out)}")
+            elif url.fragment and file.suffix == ".html":
+                if file not in ids:
+                    ids[file] = {tag["id"] for tag in soup(file).find_all(id=True)}
+                if url.fragment not in ids[file]:
+                    problems.append(f"{where}: {target} -> no id {url.fragment!r}")
+    return problems, checked

@@ -1,7 +1,7 @@
 """Screenshots of the built site in headless Chromium, for people to look at.
 
 `make screenshots` writes PNGs of the home page and an article (and search
-results, once search exists) at 1280 and 390 px into screenshots/ (git-ignored).
+results, once search exists) at 1280 and 390 px, light and dark, into screenshots/ (git-ignored).
 """
 from __future__ import annotations
 
@@ -41,18 +41,24 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        for width in (1280, 390):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            for path in args.pages:
-                if path.startswith("search/") and not (args.site / "search").exists():
-                    continue
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-                name = (path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home")
-                target = args.out / f"{name}-{width}.png"
-                page.screenshot(path=str(target), full_page=True)
-                print(target)
-            page.close()
+        # Both colour schemes: the dark theme is a second set of colours to get right.
+        for scheme in ("light", "dark"):
+            for width in (1280, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                page = context.new_page()
+                for path in args.pages:
+                    if path.startswith("search/") and not (args.site / "search").exists():
+                        continue
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    if path.startswith("search/"):
+                        # Results arrive after the index chunks load; wait for the count.
+                        page.locator("[data-search-status]", has_text="result").wait_for()
+                    name = (path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home")
+                    target = args.out / f"{name}-{width}{'-dark' if scheme == 'dark' else ''}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(target)
+                context.close()
         browser.close()
     server.shutdown()
 

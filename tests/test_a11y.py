@@ -1,0 +1,250 @@
+"""WCAG 2.2 AA, proven in a real browser: axe-core over every kind of page, and the keyboard.
+
+One built site (the repository's own content, search index included) and one
+headless Chromium for the whole module. axe-core comes from npm (tools/lint/,
+installed by `make test`); like Chromium it must exist in CI (CI=true), and is
+only skipped, with the reason, on a workstation without it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from browser import REPO, require_chromium
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "tools" / "lint" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARTICLE = "articles/outside-in-and-inside-out/"
+WIDTHS = [1280, 390]
+SCHEMES = ["light", "dark"]
+
+
+def _axe_source() -> str:
+    if AXE.is_file():
+        return AXE.read_text(encoding="utf-8")
+    if os.environ.get("CI"):
+        pytest.fail(f"axe-core is required in CI: {AXE} is missing (make test runs npm ci --prefix tools/lint).")
+    pytest.skip("axe-core is not installed: run `npm ci --prefix tools/lint` (make test does) to run the axe checks")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from sitegen.config import load_config
+    from sitegen.pipeline import build
+    out = tmp_path_factory.mktemp("a11y") / "public"
+    config, problems = load_config(REPO / "config.yaml", output=out)
+    assert not problems
+    result = build(config)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    from screenshots import serve
+    server = serve(site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+    from screenshots import CHROMIUM_ARGS
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def page_kinds(site) -> dict[str, str]:
+    """One address of each kind of page the site has."""
+    topic = sorted(path.parent.name for path in (site / "topics").glob("*/index.html"))[0]
+    kinds = {"home": "", "article": ARTICLE, "topic": f"topics/{topic}/", "topics": "topics/",
+             "glossary": "glossary/", "search": "search/?q=lesion", "about": "about/", "404": "404.html"}
+    for kind, path in kinds.items():
+        file = path.split("?")[0]
+        file = file + "index.html" if file.endswith("/") or not file else file
+        assert (site / file).is_file(), f"the build wrote no {kind} page ({file})"
+    assert (site / "pagefind" / "pagefind.js").is_file(), "the build did not index the site (sitegen.search.index_site)"
+    return kinds
+
+
+def _open(browser, base_url, path, **options):
+    scripted = options.get("java_script_enabled", True)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # A CSP violation is only reported on the console; the site must have none.
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(base_url + path)
+    if path.startswith("search/") and scripted:
+        _wait_for_results(page)
+    return context, page, errors
+
+
+def _wait_for_results(page):
+    # A locator, not wait_for_function: a string predicate is eval'd, which the CSP refuses.
+    page.locator("[data-search-status]", has_text="result").wait_for()
+
+
+def _violations(page) -> list[str]:
+    # Evaluated over the DevTools protocol, which the page's CSP does not govern, so the
+    # page is tested with its real policy in force.
+    page.evaluate(_axe_source())
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                           " resultTypes: ['violations']})", AXE_TAGS)
+    assert len(result["passes"]) >= 10, "axe ran almost no rules: is the page empty?"
+    return [f"{v['id']} ({v['impact']}): {v['help']} at " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", ["home", "article", "topic", "topics", "glossary", "search", "about", "404"])
+def test_axe_finds_no_wcag_violations(browser, base_url, page_kinds, kind, width, scheme):
+    context, page, errors = _open(browser, base_url, page_kinds[kind], color_scheme=scheme,
+                                  viewport={"width": width, "height": 900})
+    if kind == "article":
+        # With a definition showing, so its colours and its place on the page are checked too.
+        page.locator(".gloss-term").first.focus()
+        assert page.locator(".gloss-tip").first.is_visible()
+    violations = _violations(page)
+    context.close()
+    assert violations == [], f"{kind} at {width}px, {scheme}:\n" + "\n".join(violations)
+    assert errors == []
+
+
+def test_axe_really_reports_a_violation(browser, base_url):
+    """Guards the test above: the same set-up does find a real problem."""
+    context, page, _ = _open(browser, base_url, "")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")  # no alt text
+    violations = _violations(page)
+    context.close()
+    assert any(line.startswith("image-alt") for line in violations), violations
+
+
+def test_keyboard_reaches_search_every_glossary_term_and_print_in_order(browser, base_url, page_kinds):
+    context, page, errors = _open(browser, base_url, ARTICLE, viewport={"width": 1280, "height": 900})
+    wanted = page.evaluate("""() => {
+        const wanted = [document.getElementById('site-search-q'), ...document.querySelectorAll('.gloss-term'),
+                        document.querySelector('[data-print]')];
+        // In the order they appear on the page, which is the order the keyboard must follow.
+        wanted.sort((a, b) => a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+        wanted.forEach((element, index) => element.dataset.want = index);
+        return wanted.length;
+    }""")
+    assert wanted >= 10, "the article should link several glossary terms"
+    reached, focused, shown, unringed = [], set(), [], []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => {
+            const element = document.activeElement;
+            if (!element || element === document.body) return null;
+            const tip = element.classList.contains('gloss-term') ? element.nextElementSibling : null;
+            return {want: element.dataset.want ?? null, key: element.outerHTML.slice(0, 120),
+                    outline: getComputedStyle(element).outlineStyle,
+                    tip: tip ? tip.getBoundingClientRect().height > 0 && getComputedStyle(tip).display !== 'none' : null};
+        }""")
+        if state is None or state["key"] in focused:
+            break  # focus left the page or came round again
+        focused.add(state["key"])
+        if state["outline"] == "none":
+            unringed.append(state["key"])
+        if state["want"] is not None:
+            reached.append(int(state["want"]))
+            if state["tip"] is not None:
+                shown.append(state["tip"])
+    context.close()
+    # The order the keyboard reaches them is the order they appear on the page.
+    assert reached == list(range(wanted)), f"reached {reached} of {wanted}"
+    assert shown and all(shown), "a glossary definition was not shown on keyboard focus"
+    assert unringed == [], f"no visible focus indicator on: {unringed}"
+    assert errors == []
+
+
+def test_glossary_definition_shows_on_hover_and_escape_hides_it(browser, base_url):
+    context, page, errors = _open(browser, base_url, ARTICLE, viewport={"width": 1280, "height": 900})
+    term = page.locator(".gloss-term").first
+    tip = page.locator(".gloss-tip").first
+    assert not tip.is_visible()
+    assert term.get_attribute("aria-describedby") == tip.get_attribute("id")
+    term.hover()
+    assert tip.is_visible()
+    assert tip.inner_text().strip()
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+    page.mouse.move(0, 0)
+    term.hover()
+    assert tip.is_visible()
+    context.close()
+    assert errors == []
+
+
+def test_glossary_definitions_stay_on_a_phone_screen(browser, base_url):
+    context, page, _ = _open(browser, base_url, ARTICLE, viewport={"width": 390, "height": 800})
+    outside = page.evaluate("""() => [...document.querySelectorAll('.gloss-term')].filter(term => {
+        term.focus();
+        const box = term.nextElementSibling.getBoundingClientRect();
+        return box.width === 0 || box.left < 0 || box.right > document.documentElement.clientWidth;
+    }).map(term => term.textContent)""")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert outside == []
+    assert width <= 390
+
+
+def test_header_search_finds_articles(browser, base_url):
+    context, page, errors = _open(browser, base_url, ARTICLE, viewport={"width": 390, "height": 800})
+    page.locator("#site-search-q").fill("gadolinium")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=gadolinium")
+    _wait_for_results(page)
+    assert page.locator("#search-page-q").input_value() == "gadolinium"
+    links = page.locator(".search-result h2 a")
+    assert links.count() >= 1
+    assert any("/articles/" in links.nth(i).get_attribute("href") for i in range(links.count()))
+    assert page.locator(".search-result mark").first.inner_text().lower().startswith("gadolinium")
+    assert not page.locator("[data-search-fallback]").is_visible()
+    links.first.click()
+    assert page.locator("h1").inner_text().strip()
+    context.close()
+    assert errors == []
+
+
+def test_search_page_without_javascript_offers_the_topic_index(browser, base_url):
+    context, page, _ = _open(browser, base_url, "search/?q=lesion", java_script_enabled=False,
+                             viewport={"width": 390, "height": 800})
+    fallback = page.locator("[data-search-fallback]")
+    assert fallback.is_visible()
+    assert "JavaScript" in fallback.inner_text()
+    page.locator("[data-search-fallback] a[href$='topics/']").click()
+    assert page.locator("h1").inner_text().strip() == "Topics"
+    context.close()
+
+
+@pytest.mark.parametrize("motion, expected", [("reduce", "auto"), ("no-preference", "smooth")])
+def test_reduced_motion_is_respected(browser, base_url, motion, expected):
+    context, page, _ = _open(browser, base_url, ARTICLE, reduced_motion=motion)
+    behaviour = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+    context.close()
+    assert behaviour == expected
+
+
+def test_print_shows_the_article_without_search_menus_or_definitions(browser, base_url):
+    context, page, _ = _open(browser, base_url, ARTICLE, viewport={"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    page.locator(".gloss-term").first.focus()  # even a focused term prints as plain text
+    hidden = {selector: not page.locator(selector).first.is_visible()
+              for selector in (".site-search", ".site-header nav", "[data-print]", ".gloss-tip")}
+    visible = page.locator(".prose").is_visible() and page.locator(".disclaimer").is_visible()
+    context.close()
+    assert all(hidden.values()), hidden
+    assert visible
