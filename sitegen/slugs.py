@@ -6,6 +6,8 @@ bar), everything else becomes a single hyphen; lower case; at most 80 characters
 """
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 MAX_SLUG = 80
@@ -15,6 +17,10 @@ RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index"
             "con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
 
 
+_ASCII_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold(char: str) -> str:
     # Only Latin letters lose their marks. Stripping every combining mark (as NFKD + filter did)
     # also changed letters of other scripts: Cyrillic й became и, Greek ή became η and Japanese
@@ -32,6 +38,11 @@ def _is_word(char: str) -> bool:
 
 
 def slugify(text: str) -> str:
+    if text.isascii():  # the common case, same result as the general path below, far faster
+        slug = _ASCII_NON_WORD.sub("-", text.lower()).strip("-")
+        if len(slug) > MAX_SLUG:
+            slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
+        return slug
     folded = "".join(_fold(c) for c in unicodedata.normalize("NFC", text))
     folded = unicodedata.normalize("NFC", folded.lower())
     slug = "".join(c if _is_word(c) else "-" for c in folded)

@@ -45,6 +45,7 @@ class GlossaryProcessor(Treeprocessor):
             for name in (term.term, *term.aliases):
                 self.by_name.setdefault(name.casefold(), term)
         self.pattern = _pattern(self.by_name)
+        self.term_count = len({term.slug for term in self.by_name.values()})
 
     def run(self, root):
         if self.pattern is None:
@@ -76,6 +77,8 @@ class GlossaryProcessor(Treeprocessor):
 
     def _split(self, text: str):
         """None if nothing to link; else [text before, element (its tail the rest), ...]."""
+        if len(self.linked) == self.term_count:
+            return None  # every term is linked already: the rest of the page needs no search
         pieces, position, nodes = [], 0, []
         for match in self.pattern.finditer(text):
             term = self.by_name[match.group(1).casefold()]
