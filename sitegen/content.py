@@ -109,20 +109,25 @@ def read_markdown(path: Path, root: Path):
     return _read_bytes(data, shown, hashlib.sha256(data).hexdigest(), path.name)
 
 
-def load_content(config: Config, drafts: bool = False, parsed: dict | None = None) -> Content:
+def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
+                 stats: dict | None = None, changed: set | None = None) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
     result for the same bytes, which is then reused instead of parsed again.
+    `stats` (the preview only) maps a path to its stat signature and key when last
+    read: a file whose signature is unchanged, and which the file watcher did not name
+    in `changed`, is not read again. Command-line builds read every file.
     """
     previous, parsed = parsed or {}, {}
+    memo = _StatMemo(stats, changed or set()) if stats is not None else None
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
     names = set()
     for path in _sources(config.content_dir / "articles"):
         names.add(path.name)
-        article, problems = _cached(path, root, previous, parsed, lambda found: validate_article(*found, config))
+        article, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_article(*found, config))
         diagnostics.extend(problems)
         if article is not None:
             if drafts or not article.draft:
@@ -131,7 +136,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
 
     pages: list[Page] = []
     for path in _sources(config.content_dir / "pages"):
-        page, problems = _cached(path, root, previous, parsed, lambda found: validate_page(*found))
+        page, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_page(*found))
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
@@ -157,18 +162,50 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
 
 
-def _cached(path: Path, root: Path, previous: dict, parsed: dict, validate):
+class _StatMemo:
+    def __init__(self, stats: dict, changed: set):
+        self.stats, self.changed = stats, {str(p) for p in changed}
+
+    def known(self, path: Path, previous: dict):
+        """The cache key of an unchanged file, or None when it must be read."""
+        if str(path) in self.changed:
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        entry = self.stats.get(path)
+        if entry is not None and entry[0] == signature and entry[1] in previous:
+            return entry[1]
+        self._pending = (path, signature)
+        return None
+
+    def remember(self, path: Path, key) -> None:
+        pending = getattr(self, "_pending", None)
+        if pending is not None and pending[0] == path:
+            self.stats[path] = (pending[1], key)
+
+
+def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate):
     """(value or None, diagnostics) for one Markdown file, from `previous` when its bytes are unchanged.
 
     Every result used is recorded in `parsed`, which becomes the next build's `previous`.
     """
     shown = display_path(path, root)
+    key = memo.known(path, previous) if memo is not None else None
+    if key is not None:
+        parsed[key] = previous[key]
+        value, problems = parsed[key]
+        return value, list(problems)
     try:
         data = path.read_bytes()
     except OSError as error:
         return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
                                  "Check that the file exists and is readable.")]
     key = (shown, hashlib.sha256(data).hexdigest())
+    if memo is not None:
+        memo.remember(path, key)
     if key in previous:
         parsed[key] = previous[key]
     else:

@@ -32,7 +32,7 @@ from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
-from .write import Staging, WriteError, output_problems
+from .write import STAMP, InPlace, Staging, WriteError, output_problems
 
 PARALLEL_MIN = 64  # articles of Markdown to do before worker processes pay for themselves
 ARTICLE_ROOT, PAGE_ROOT = "../../", "../"
@@ -61,11 +61,19 @@ class Builder:
         self.config_key = digest(__version__, repr(config))
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key)
         self.dirty = False  # whether the cache changed and must be saved
+        self._environment = None  # ((template digests, config key), Jinja environment) of the last build
+        self._outputs: set | None = None  # every file of the output after the last in-place build
+        # The preview sets these: stat signatures of the sources, and the paths its file
+        # watcher saw change, so that unchanged sources are not read again (content.py).
+        self.stats: dict | None = None
+        self.changed: set = set()
 
     # -- the stages ---------------------------------------------------------------
 
     def _assemble(self) -> tuple[Content, Site | None, list[Diagnostic]]:
-        content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed)
+        content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed,
+                               stats=self.stats, changed=self.changed)
+        self.changed = set()
         if content.parsed.keys() != self.cache.parsed.keys():
             self.cache.parsed, self.dirty = content.parsed, True
         problems = list(content.diagnostics)
@@ -88,9 +96,12 @@ class Builder:
         return body_key, (meta if dependencies == _link_dependencies(site, meta) else None)
 
     def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
-              today: date | None = None, index_search: bool = True, save_cache: bool = True) -> BuildResult:
+              today: date | None = None, index_search: bool = True, save_cache: bool = True,
+              in_place: bool = False) -> BuildResult:
         """Build (and write, unless `write` is false) the site; `check` runs the quality checks
-        without rendering pages; `strict` runs them as part of the build."""
+        without rendering pages; `strict` runs them as part of the build. `in_place` (the
+        preview) writes changed files into the existing output instead of swapping in a
+        complete new tree; it keeps the previous search index."""
         started = time.perf_counter()
         result = BuildResult()
         if write and not check:
@@ -123,7 +134,8 @@ class Builder:
         staging = None
         if write and not check:
             try:
-                staging = Staging(self.config.output_dir)
+                in_place = in_place and self.config.output_dir.is_dir() and (self.config.output_dir / STAMP).exists()
+                staging = InPlace(self.config.output_dir) if in_place else Staging(self.config.output_dir)
             except OSError as error:
                 result.diagnostics.append(_write_failed(self.config, error))
                 return result
@@ -132,6 +144,10 @@ class Builder:
         work = _Work(site=site, md_key=md_key, templates=templates, config_key=self.config_key,
                      render_pages=staging is not None, staging=staging, jobs=by_article,
                      valid_outputs=valid_outputs, builder=self)
+        # Compiled templates are kept while no template changed (serve rebuilds often).
+        if self._environment is not None and self._environment[0] == (templates, self.config_key):
+            work._env = self._environment[1]
+            work._env.globals["config"] = self.config
         try:
             bodies = self._articles(work, result)
             page_bodies = {}
@@ -155,13 +171,22 @@ class Builder:
                 self._other_pages(work, jobs, page_bodies, result)
             if staging is not None and result.ok:
                 result.changed += staging.copy_static(self.config.static_dir)
-                if self.config.search and staging.folder is not None:
+                if self.config.search and isinstance(staging, InPlace):
+                    staging.reuse_tree("pagefind")  # the preview keeps the index it started with
+                elif self.config.search and staging.folder is not None:
                     if index_search or not staging.reuse_tree("pagefind"):
                         from .search import index_site
                         result.diagnostics.extend(index_site(staging.folder))
             result.files = getattr(staging, "files", {})
-            if staging is not None and staging.folder is not None and result.ok:
-                staging.commit()
+            if work._env is not None:
+                self._environment = ((templates, self.config_key), work._env)
+            if staging is not None and not isinstance(staging, _InMemory) and result.ok:
+                if isinstance(staging, InPlace):
+                    staging.commit(previous=self._outputs)
+                    self._outputs = set(staging.expected)
+                else:
+                    staging.commit()
+                    self._outputs = None
                 self._record_outputs(work)
                 if save_cache:
                     self.save()
@@ -191,7 +216,9 @@ class Builder:
                 work.reuse.append(work.jobs[article.slug].path)
                 bodies[article.slug] = meta
         fresh_markdown = sum(1 for slug in todo if work.known[slug][1] is None)
-        if self.jobs > 1 and fresh_markdown >= PARALLEL_MIN and not isinstance(work.staging, _InMemory):
+        # Pages to render cost less than Markdown to convert, so they count for less.
+        if (self.jobs > 1 and fresh_markdown + len(todo) // 4 >= PARALLEL_MIN
+                and not isinstance(work.staging, _InMemory)):
             global _WORK
             _WORK = work  # inherited by the forked workers: nothing of the site is pickled
             size = max(8, len(todo) // (self.jobs * 4))
@@ -218,6 +245,8 @@ class Builder:
             if work.staging is not None:
                 work.staging.reuse(path)
             result.reused += 1
+        if isinstance(work.staging, InPlace):  # forked workers' notes of what they wrote stay in them
+            work.staging.expected.update(job.path for job in work.jobs.values())
         for slug, (body_key, meta) in work.known.items():
             if meta is not None:
                 work.key_for(slug, meta)

@@ -16,6 +16,7 @@ the problems shown over it, and the terminal prints them once.
 """
 from __future__ import annotations
 
+import gc
 import html
 import ipaddress
 import sys
@@ -46,12 +47,17 @@ class Preview:
         self.content_override = None
         self.out_override = out
         self.config = config
-        self.builder = Builder(config, drafts=drafts, jobs=jobs)
+        self.builder = self._builder(config)
         self.problems: list[Diagnostic] = []
         self.generation = 0         # counts finished rebuilds (tests and the benchmark wait on it)
         self.last_seconds = 0.0
         self._pending = None
         self._shown: list[Diagnostic] = []  # the problems last printed, so each is printed once
+
+    def _builder(self, config: Config) -> Builder:
+        builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
+        builder.stats = {}  # re-read only sources whose stat changed or that the watcher named
+        return builder
 
     @property
     def output(self) -> Path:
@@ -67,10 +73,15 @@ class Preview:
                     self._finish(problems, started)
                     return
                 self.config = config
-                self.builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
+                self.builder = self._builder(config)
             # pagefind re-indexes the whole site (a second or more on a large one): the preview
             # indexes once at start and then keeps that index, so saves stay fast.
-            result = self.builder.build(write=True, index_search=self.generation == 0 or reason == "config",
+            fresh = self.generation == 0 or reason == "config"
+            # After the first build, saves are written in place (see write.InPlace): staging a
+            # whole tree costs a folder per page on every save.
+            if self.generation == 1:
+                gc.freeze()  # the site loaded by the first build stays: keep collections short
+            result = self.builder.build(write=True, index_search=fresh, in_place=not fresh,
                                         save_cache=self.generation == 0)  # saved again on exit
             problems = result.diagnostics
         except Exception as error:  # a bug of ours must not end the editor's session
@@ -97,8 +108,9 @@ class Preview:
                   + (f" ({errors.summary(problems)})" if problems else "") + ".", flush=True)
         LiveReloadHandler.reload_waiters(path="*")
 
-    def schedule(self, reason: str) -> None:
+    def schedule(self, reason: str, paths=()) -> None:
         """Called for every change; rebuilds once after QUIET_SECONDS without further changes."""
+        self.builder.changed.update(paths)
         loop = ioloop.IOLoop.current()
         if self._pending is not None:
             loop.remove_timeout(self._pending[0])
@@ -130,7 +142,7 @@ class _Changes(FileSystemEventHandler):
                  for folder in (config.content_dir, config.templates_dir, config.static_dir)):
             # Only sources: the output, the cache and the staging folder change on every
             # rebuild, and must never trigger the next one.
-            self.loop.add_callback(self.preview.schedule, "content")
+            self.loop.add_callback(self.preview.schedule, "content", paths)
 
 
 class PageHandler(web.StaticFileHandler):

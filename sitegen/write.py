@@ -10,6 +10,7 @@ their modification time stays and uploads (rsync, CDNs) stay small.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import ctypes.util
 import os
 import shutil
@@ -61,7 +62,7 @@ def recover(out: Path) -> None:
     if not out.exists() and olds:
         os.rename(olds[-1], out)  # killed between the two renames of the fallback swap
         olds = olds[:-1]
-    for leftover in [*olds, *parent.glob(f".{out.name}.staging-*")]:
+    for leftover in [*olds, *parent.glob(f".{out.name}.staging-*"), *parent.glob(f".{out.name}.pending-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
     # Trash is the previous site, already out of the way, which a detached `rm` may still be
     # deleting: never wait for it.
@@ -118,6 +119,79 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class InPlace:
+    """The preview's writer: only changed files are written, and only if the build succeeds.
+
+    Staging a whole site costs a folder per page (thousands of mkdir calls) on every save;
+    the preview cannot afford that. Changed files go into a flat pending folder while
+    the build runs and are renamed into place only at `commit`, after the build
+    succeeded; then files the build no longer makes are removed. A failed build leaves
+    the output as it was. A preview killed during `commit` can leave a mix of old and
+    new pages, which the next build of either kind replaces: published builds always
+    use `Staging`.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        recover(self.out)
+        self.folder_pending = _staging_name(self.out, "pending")
+        self.folder_pending.mkdir()
+        self.expected: set[str] = {STAMP}
+        self.folder = None  # nothing else may write a whole tree here (search indexing)
+
+    @staticmethod
+    def _name(relative: str) -> str:
+        return hashlib.sha1(relative.encode("utf-8")).hexdigest()
+
+    def write(self, relative: str, data: bytes) -> int:
+        self.expected.add(relative)
+        try:
+            current = self.out / relative
+            if current.stat().st_size == len(data) and current.read_bytes() == data:
+                return 0
+        except OSError:
+            pass
+        (self.folder_pending / self._name(relative)).write_bytes(data)
+        return 1
+
+    def reuse(self, relative: str) -> None:
+        self.expected.add(relative)
+
+    def reuse_tree(self, relative: str) -> bool:
+        previous = self.out / relative
+        if not previous.is_dir():
+            return False
+        self.expected.update(p.relative_to(self.out).as_posix() for p in previous.rglob("*") if p.is_file())
+        return True
+
+    copy_static = Staging.copy_static
+
+    def commit(self, previous: set | None = None) -> None:
+        """Put the changed files in place, then remove files no longer made. `previous`, the
+        files of the last in-place build, spares the walk over the output when none can be stale."""
+        names = {self._name(relative): relative for relative in self.expected}
+        for name in os.listdir(self.folder_pending):
+            target = self.out / names[name]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder_pending / name, target)
+        if previous is not None and previous <= self.expected:
+            self.abort()
+            return
+        for folder, _, files in os.walk(self.out, topdown=False):
+            for file in files:
+                path = Path(folder, file)
+                if path.relative_to(self.out).as_posix() not in self.expected:
+                    path.unlink()
+            if folder != str(self.out) and not os.listdir(folder):
+                os.rmdir(folder)
+        (self.out / STAMP).write_bytes(STAMP_TEXT)
+        self.abort()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder_pending, ignore_errors=True)
 
 
 def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:

@@ -103,7 +103,8 @@ class Editor:
 
 
 @pytest.mark.slow
-def test_random_edits_match_a_full_build(tmp_path):
+@pytest.mark.parametrize("in_place", [False, True], ids=["staged", "in-place (serve)"])
+def test_random_edits_match_a_full_build(tmp_path, in_place):
     root = tmp_path / "site"
     for name in ("templates", "static"):
         shutil.copytree(REPO / name, root / name)
@@ -117,7 +118,7 @@ def test_random_edits_match_a_full_build(tmp_path):
     kinds = []
     for step in range(STEPS):
         kinds.append(editor.step())
-        result = incremental.build()
+        result = incremental.build(in_place=in_place)
         assert result.ok, [d.format() for d in result.diagnostics]
         clean_out = tmp_path / "clean" / "public"
         shutil.rmtree(clean_out.parent, ignore_errors=True)
@@ -187,3 +188,25 @@ def test_parallel_build_equals_serial_build(tmp_path):
     result = Builder(parallel_config, jobs=2, use_cache=False).build()
     assert result.ok and result.markdown >= 80
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+def test_a_failed_in_place_build_leaves_the_output_as_it_was(tmp_path):
+    root = tmp_path / "site"
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    editor = Editor(root, random.Random(3))
+    for _ in range(4):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    builder = Builder(config, jobs=1)
+    assert builder.build().ok
+    before = tree(config.output_dir)
+    editor.write_article("a1.md")  # a good change (its page would be rewritten) ...
+    (editor.articles / "a2.md").write_text(
+        (editor.articles / "a2.md").read_text() + "\n[broken](no-such-file.md)\n")  # ... and a bad one
+    result = builder.build(in_place=True)
+    assert not result.ok and any(d.code == "link-broken" for d in result.diagnostics)
+    assert tree(config.output_dir) == before
+    assert not list(config.output_dir.parent.glob(".public.pending-*"))
