@@ -20,3 +20,37 @@ def require_chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail("Chromium is required in CI (apt-get install chromium); .ci/run installs it.")
     pytest.skip("no Chromium on this machine: install Debian's `chromium` package to run browser tests")
+
+
+# Module-scoped fixtures shared by the browser test modules (each imports them by name):
+# the real site built once, served on loopback, and one headless Chromium.
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from sitegen.config import load_config
+    from sitegen.pipeline import build
+    out = tmp_path_factory.mktemp("site") / "public"
+    config, problems = load_config(REPO / "config.yaml", output=out)
+    assert not problems
+    result = build(config, use_cache=False)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    from screenshots import serve
+    server = serve(site)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+    from screenshots import CHROMIUM_ARGS
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import REPO, require_chromium
+from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -29,37 +29,6 @@ def _axe_source() -> str:
     if os.environ.get("CI"):
         pytest.fail(f"axe-core is required in CI: {AXE} is missing (make test runs npm ci --prefix tools/lint).")
     pytest.skip("axe-core is not installed: run `npm ci --prefix tools/lint` (make test does) to run the axe checks")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from sitegen.config import load_config
-    from sitegen.pipeline import build
-    out = tmp_path_factory.mktemp("a11y") / "public"
-    config, problems = load_config(REPO / "config.yaml", output=out)
-    assert not problems
-    result = build(config)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    from screenshots import serve
-    server = serve(site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-    from screenshots import CHROMIUM_ARGS
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,40 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser import REPO, require_chromium
+from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from sitegen.config import load_config
-    from sitegen.pipeline import build
-    out = tmp_path_factory.mktemp("site") / "public"
-    config, problems = load_config(REPO / "config.yaml", output=out)
-    assert not problems
-    result = build(config)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    from screenshots import serve
-    server = serve(site)
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-    from screenshots import CHROMIUM_ARGS
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 ARTICLE = "articles/outside-in-and-inside-out/"

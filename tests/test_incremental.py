@@ -42,6 +42,16 @@ Table: Numbers {n}
 TAGS = ["MRI basics", "Lesions", "Research", "Your care"]
 
 
+def small_site(tmp_path: Path) -> Path:
+    """An empty site using the real templates and static files, without search (fast)."""
+    root = tmp_path / "site"
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    return root
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -105,11 +115,7 @@ class Editor:
 @pytest.mark.slow
 @pytest.mark.parametrize("in_place", [False, True], ids=["staged", "in-place (serve)"])
 def test_random_edits_match_a_full_build(tmp_path, in_place):
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "content" / "articles").mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    root = small_site(tmp_path)
     editor = Editor(root, random.Random(20261123))
     for _ in range(4):
         editor.write_article(f"a{editor.counter + 1}.md")
@@ -133,11 +139,7 @@ def test_random_edits_match_a_full_build(tmp_path, in_place):
 
 
 def test_a_new_builder_uses_the_persistent_cache(tmp_path):
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "content" / "articles").mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    root = small_site(tmp_path)
     editor = Editor(root, random.Random(1))
     for _ in range(5):
         editor.write_article(f"a{editor.counter + 1}.md")
@@ -155,11 +157,7 @@ def test_a_new_builder_uses_the_persistent_cache(tmp_path):
 
 
 def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "content" / "articles").mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    root = small_site(tmp_path)
     editor = Editor(root, random.Random(2))
     for _ in range(3):
         editor.write_article(f"a{editor.counter + 1}.md")
@@ -191,11 +189,7 @@ def test_parallel_build_equals_serial_build(tmp_path):
 
 
 def test_a_failed_in_place_build_leaves_the_output_as_it_was(tmp_path):
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "content" / "articles").mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    root = small_site(tmp_path)
     editor = Editor(root, random.Random(3))
     for _ in range(4):
         editor.write_article(f"a{editor.counter + 1}.md")
