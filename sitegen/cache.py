@@ -12,7 +12,9 @@ What it keeps between runs:
 Every file starts with a header naming the format, the generator version and the
 project, and a SHA-256 of the payload; anything that does not match, fails to
 unpickle, or names a class outside our value types is ignored (and rebuilt), so a
-corrupt, foreign or tampered cache costs a cold build, never a wrong site.
+corrupt or foreign cache costs a cold build, never a wrong site. The cache is data
+in the project folder: it is never executed, but like the templates it is only as
+trustworthy as whoever can write to that folder.
 """
 from __future__ import annotations
 
@@ -27,13 +29,14 @@ from pathlib import Path
 from . import __version__
 
 MAGIC = b"sitegen-cache\n"
+# Only our own value types and a few plain builtins: no callable that reaches other code
+# (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
 _ALLOWED = {
-    ("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int", "getattr")
+    ("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")
 } | {("datetime", "date"), ("sitegen.errors", "Severity"), ("sitegen.errors", "Diagnostic"),
      ("sitegen.article", "Source"), ("sitegen.article", "Article"), ("sitegen.article", "Page"),
      ("sitegen.article", "Reference"), ("sitegen.article", "GlossaryTerm"),
-     ("sitegen.markup", "Markup"), ("sitegen.markup", "Heading"), ("copyreg", "_reconstructor"),
-     ("builtins", "object")}
+     ("sitegen.markup", "Markup"), ("sitegen.markup", "Heading")}
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -82,7 +85,9 @@ class Cache:
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
-    _html: dict = field(default_factory=dict)  # body key -> (html, prose) kept in memory (serve)
+    # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
+    # body can never be taken for another version of the same article (content-addressed).
+    _html: dict = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path | None, scope: str) -> "Cache":
@@ -97,7 +102,7 @@ class Cache:
         if self.folder is None:
             return
         dump({"parsed": self.parsed, "bodies": self.bodies, "pages": self.pages}, self.folder / "state.pickle", self.scope)
-        live = {entry[0] for entry in self.bodies.values()}
+        live = {entry[2].digest for entry in self.bodies.values()}
         folder = self.folder / "bodies"
         if folder.is_dir():
             for path in folder.iterdir():

@@ -121,6 +121,12 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     """
     previous, parsed = parsed or {}, {}
     memo = _StatMemo(stats, changed or set()) if stats is not None else None
+    if not (config.content_dir / "articles").is_dir():
+        # Never publish an empty site because a folder moved or a path has a typo.
+        shown = display_path(config.content_dir / "articles", config.root)
+        return Content((), (), (), (Diagnostic(
+            shown, None, "content-missing", f"There is no articles folder at {shown}.",
+            "Check paths.content in config.yaml (or --content); articles live in <content>/articles/*.md."),))
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import __version__
 from .cache import Cache, discard
@@ -234,11 +235,15 @@ class Builder:
                 self.cache.bodies[(work.site_article(slug).source.path, ARTICLE_ROOT)] = (
                     body_key, _link_dependencies(site, meta), meta)
                 if kept:  # in-memory cache only: there is no cache folder to keep the body in
-                    self.cache.store_body(body_key, *kept)
+                    self.cache.store_body(meta.digest, *kept)
                 result.markdown += 1
             if page_state in ("rendered", "changed"):
                 result.rendered += 1
                 result.changed += page_state == "changed"
+            elif page_state == "current" and work.render_pages:
+                # Markdown ran again (its cache was invalid) but the page came out the same:
+                # the previous file is taken unchanged, like any other current page.
+                work.reuse.append(work.jobs[slug].path)
             result.diagnostics.extend(problems)
             work.key_for(slug, meta)
         for path in work.reuse:
@@ -271,7 +276,7 @@ class Builder:
                 continue
             extra = {}
             if meta is not None:
-                html, _ = self.cache.load_body(body_key) or (None, None)
+                html, _ = self.cache.load_body(meta.digest) or (None, None)
                 if html is None:
                     full = _render_markdown(Renderer(self.config.raw_html, work.site.glossary), work.site,
                                             job.context["page"].source, PAGE_ROOT)
@@ -319,7 +324,7 @@ class Builder:
     def _remember(self, site: Site, source, root: str, body_key: str, full: Markup) -> None:
         meta = full.meta()
         self.cache.bodies[(source.path, root)] = (body_key, _link_dependencies(site, meta), meta)
-        self.cache.store_body(body_key, full.html, full.prose)
+        self.cache.store_body(full.digest, full.html, full.prose)
         self.dirty = True
 
     def _valid_outputs(self) -> dict[str, str]:
@@ -408,21 +413,23 @@ class _Work:
             full = _render_markdown(self.renderer, self.site, article.source, ARTICLE_ROOT)
             html, prose, meta = full.html, full.prose, full.meta()
             if cache.folder is not None:
-                cache.store_body(body_key, html, prose)
+                cache.store_body(meta.digest, html, prose)
         problems, state = [], "current"
         if self.render_pages and not self.page_is_current(slug, meta):
             if html is None:
-                stored = cache.load_body(body_key)
+                stored = cache.load_body(meta.digest)
                 if stored is None:  # body file lost: render the Markdown again
                     full = _render_markdown(self.renderer, self.site, article.source, ARTICLE_ROOT)
                     stored = (full.html, full.prose)
-                    cache.store_body(body_key, *stored)
+                    cache.store_body(meta.digest, *stored)
                 html = stored[0]
             from .reading import reading_aids
             data, problems = render_page(self.env, self.jobs[slug], {"body": _with_html(meta, html),
                                                                       "reading": reading_aids(meta.prose)})
             if data is not None:
                 state = "changed" if self.staging.write(self.jobs[slug].path, data) else "rendered"
+            else:
+                state = "failed"  # reported in `problems`; the build will not be swapped in
         kept = (html, prose) if fresh and cache.folder is None else None
         return slug, body_key, meta, fresh, state, problems, kept
 
@@ -469,8 +476,9 @@ def _with_html(meta: Markup, html: str) -> Markup:
 def _link_dependencies(site: Site, meta: Markup) -> tuple:
     """How each article link in a body resolves now: a cached body is valid while this is unchanged."""
     targets = site.link_targets
+    # The article name exactly as markup/links.py finds it (a query or fragment is not part of it).
     names = sorted({name for written, _ in meta.links
-                    if (name := written.split("#", 1)[0].rsplit("/", 1)[-1]).endswith(".md")})
+                    if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")})
     return tuple((name, targets.get(name), name in site.unpublished) for name in names)
 
 

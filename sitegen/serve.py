@@ -53,6 +53,9 @@ class Preview:
         self.last_seconds = 0.0
         self._pending = None
         self._shown: list[Diagnostic] = []  # the problems last printed, so each is printed once
+        self.config_failed = False
+        self.observer = None
+        self._handler = None
 
     def _builder(self, config: Config) -> Builder:
         builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
@@ -67,13 +70,17 @@ class Preview:
         """One rebuild; never raises: every failure becomes a Diagnostic shown in the browser."""
         started = time.perf_counter()
         try:
-            if reason == "config":
+            if reason == "config" or self.config_failed:
+                # A broken config.yaml is read again on every rebuild until it loads, so its
+                # problems stay on screen however many other files are saved meanwhile.
                 config, problems = load_config(self.config_path, content=self.content_override, output=self.out_override)
+                self.config_failed = config is None
                 if config is None:
                     self._finish(problems, started)
                     return
                 self.config = config
                 self.builder = self._builder(config)
+                self.rewatch()
             # pagefind re-indexes the whole site (a second or more on a large one): the preview
             # indexes once at start and then keeps that index, so saves stay fast.
             fresh = self.generation == 0 or reason == "config"
@@ -108,6 +115,20 @@ class Preview:
                   + (f" ({errors.summary(problems)})" if problems else "") + ".", flush=True)
         LiveReloadHandler.reload_waiters(path="*")
 
+    def rewatch(self) -> None:
+        """Watch the current config's folders (again): after a config change of paths, or
+        when a watched folder was deleted and made again (a branch switch, a move)."""
+        if self.observer is None:
+            return
+        self.observer.unschedule_all()
+        config = self.config
+        for folder in {config.content_dir, config.templates_dir, config.static_dir}:
+            if folder.is_dir():
+                self.observer.schedule(self._handler, str(folder), recursive=True)
+        # The project folder itself, not recursively: config.yaml, and the watched folders
+        # appearing or disappearing.
+        self.observer.schedule(self._handler, str(self.config_path.parent), recursive=False)
+
     def schedule(self, reason: str, paths=()) -> None:
         """Called for every change; rebuilds once after QUIET_SECONDS without further changes."""
         self.builder.changed.update(paths)
@@ -136,8 +157,13 @@ class _Changes(FileSystemEventHandler):
         # Editors' swap and backup files are not content.
         paths = [p for p in paths if not p.name.startswith(".") and not p.name.endswith("~")]
         config = self.preview.config
+        folders = (config.content_dir, config.templates_dir, config.static_dir)
         if any(p == self.preview.config_path for p in paths):
             self.loop.add_callback(self.preview.schedule, "config")
+        elif any(p in folders for p in paths):
+            # A watched folder itself was made, removed or moved: watch it again, rebuild.
+            self.loop.add_callback(self.preview.rewatch)
+            self.loop.add_callback(self.preview.schedule, "content", paths)
         elif any(folder in p.parents for p in paths
                  for folder in (config.content_dir, config.templates_dir, config.static_dir)):
             # Only sources: the output, the cache and the staging folder change on every
@@ -243,11 +269,8 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
         port = preview.port = next(iter(server._sockets.values())).getsockname()[1]
     LiveReloadHandler._last_reload_time = time.time()
     observer = Observer()
-    handler = _Changes(loop, preview)
-    for folder in {config.content_dir, config.templates_dir, config.static_dir}:
-        if folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=True)
-    observer.schedule(handler, str(config.path.parent), recursive=False)
+    preview.observer, preview._handler = observer, _Changes(loop, preview)
+    preview.rewatch()
     observer.start()
     try:
         loopback = ipaddress.ip_address(host).is_loopback

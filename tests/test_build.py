@@ -434,3 +434,11 @@ def test_real_content_builds(tmp_path):
         document = soup(tmp_path / "public" / "articles" / slug / "index.html")
         assert document.h1.get_text().strip()
         assert document.select_one("section.disclaimer p").get_text() == config.disclaimer
+
+
+def test_a_missing_articles_folder_is_an_error_not_an_empty_site(fixture_site, tmp_path):
+    assert fixture_site.build().ok
+    before = sorted(p.relative_to(fixture_site.public).as_posix() for p in fixture_site.public.rglob("*"))
+    result = fixture_site.build(content=tmp_path / "no-such-folder")
+    assert not result.ok and [d.code for d in result.diagnostics] == ["content-missing"]
+    assert sorted(p.relative_to(fixture_site.public).as_posix() for p in fixture_site.public.rglob("*")) == before

@@ -40,6 +40,12 @@ Table: Numbers {n}
 | {n} | {extra} |
 """
 TAGS = ["MRI basics", "Lesions", "Research", "Your care"]
+GLOSSARY = """- term: lesion
+  aliases: [lesions]
+  definition: An area of damage.
+- term: myelin
+  definition: The coating around nerve fibres.
+"""
 
 
 def small_site(tmp_path: Path) -> Path:
@@ -49,6 +55,7 @@ def small_site(tmp_path: Path) -> Path:
         shutil.copytree(REPO / name, root / name)
     (root / "content" / "articles").mkdir(parents=True)
     (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    (root / "content" / "glossary.yaml").write_text(GLOSSARY)
     return root
 
 
@@ -68,8 +75,10 @@ class Editor:
 
     def write_article(self, name: str):
         self.counter += 1
-        n, rng, others = self.counter, self.rng, self.names()
-        link = f"See [another]({rng.choice(others)})." if others and rng.random() < 0.6 else ""
+        n, rng = self.counter, self.rng
+        others = [other for other in self.names() if "draft: true" not in (self.articles / other).read_text()]
+        query = rng.choice(["", "", "?from=a"])  # a query string is not part of the file name
+        link = f"See [another]({rng.choice(others)}{query})." if others and rng.random() < 0.6 else ""
         (self.articles / name).write_text(ARTICLE.format(
             title=f"Article {n} {rng.choice(['on scans', 'on lesions', 'on care'])}", summary=f"Summary {n}.",
             month=rng.randint(1, 9), day=rng.randint(0, 8), tags=", ".join(rng.sample(TAGS, rng.randint(1, 2))),
@@ -78,12 +87,14 @@ class Editor:
     def relink(self, old_name: str, replacement: str) -> None:
         for path in self.articles.glob("*.md"):
             text = path.read_text()
-            if f"]({old_name})" in text:
-                path.write_text(text.replace(f"]({old_name})", replacement))
+            for written in (f"]({old_name})", f"]({old_name}?from=a)"):
+                if written in text:
+                    text = text.replace(written, replacement)
+            path.write_text(text)
 
     def step(self) -> str:
         rng, names = self.rng, self.names()
-        kinds = ["add", "edit", "rename", "delete", "template", "static", "touch"]
+        kinds = ["add", "edit", "rename", "delete", "template", "static", "touch", "glossary", "draft"]
         kind = rng.choice(kinds if len(names) > 2 else ["add"])
         if kind == "add":
             self.write_article(f"a{self.counter + 1}.md")
@@ -107,6 +118,20 @@ class Editor:
             css = self.root / "static" / "site.css"
             css.write_text(css.read_text() + f"\n/* {self.counter} */\n")
             self.counter += 1
+        elif kind == "glossary":
+            glossary = self.root / "content" / "glossary.yaml"
+            glossary.write_text(glossary.read_text() + rng.choice([
+                f"# a comment {self.counter}\n",
+                f"- term: term{self.counter}\n  definition: Meaning {self.counter}.\n"]))
+            self.counter += 1
+        elif kind == "draft":  # an article leaves (or rejoins) the site; links to it are fixed first
+            path = self.articles / rng.choice(names)
+            text = path.read_text()
+            if "draft: true\n" in text:
+                path.write_text(text.replace("draft: true\n", ""))
+            else:
+                self.relink(path.name, "]")
+                path.write_text(text.replace("---\ntitle:", "---\ndraft: true\ntitle:", 1))
         elif kind == "touch":
             os.utime(self.articles / rng.choice(names))  # same bytes, new mtime: nothing should change
         return kind
@@ -135,7 +160,7 @@ def test_random_edits_match_a_full_build(tmp_path, in_place):
         assert got.keys() == want.keys(), f"step {step} ({kinds[-1]}): files differ: {got.keys() ^ want.keys()}"
         for path in want:
             assert got[path] == want[path], f"step {step} ({kinds[-1]}): {path} differs from a full build"
-    assert {"add", "edit", "rename", "delete", "template", "static"} <= set(kinds)
+    assert {"add", "edit", "rename", "delete", "template", "static", "glossary", "draft"} <= set(kinds)
 
 
 def test_a_new_builder_uses_the_persistent_cache(tmp_path):
@@ -204,3 +229,47 @@ def test_a_failed_in_place_build_leaves_the_output_as_it_was(tmp_path):
     assert not result.ok and any(d.code == "link-broken" for d in result.diagnostics)
     assert tree(config.output_dir) == before
     assert not list(config.output_dir.parent.glob(".public.pending-*"))
+
+
+def test_pages_survive_a_glossary_edit_that_changes_no_page(tmp_path):
+    """Markdown runs again (the glossary is in its key), the pages come out the same: they must
+    still be in the new site (they once vanished from it, in a build that reported success)."""
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(4))
+    for _ in range(4):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    before = tree(config.output_dir)
+    glossary = root / "content" / "glossary.yaml"
+    glossary.write_text("# edited\n" + glossary.read_text())
+    result = Builder(config, jobs=1).build()
+    assert result.ok and result.markdown == 4
+    assert tree(config.output_dir) == before
+
+
+def test_a_crafted_cache_cannot_run_code(tmp_path):
+    """Only our value types may be unpickled: a cache naming any other callable is ignored."""
+    import pickle
+    from sitegen import cache as cache_module
+    root = small_site(tmp_path)
+    Editor(root, random.Random(5)).write_article("a1.md")
+    config, _ = load_config(root / "config.yaml")
+    builder = Builder(config, jobs=1)
+    assert builder.build().ok
+    marker = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (getattr, (getattr, "__self__"))  # -> the builtins module, then exec ...
+
+    class Writes:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    for payload in (Exploit(), Writes()):
+        cache_module.dump({"parsed": payload, "bodies": {}, "pages": {}}, config.cache_dir / "state.pickle",
+                          builder.config_key)
+        result = Builder(config, jobs=1).build()
+        assert result.ok and result.markdown == 1  # the cache was ignored: everything rebuilt
+        assert not marker.exists()

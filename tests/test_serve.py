@@ -178,3 +178,29 @@ def test_serve_binds_loopback_and_says_so(server):
     stdout, _ = process.communicate(timeout=10)
     assert "Previewing at http://127.0.0.1:" in stdout
     assert "other computers" not in stdout
+
+
+def test_a_broken_config_stays_reported_until_fixed(server):
+    site, base, _ = server
+    config = site / "config.yaml"
+    good = config.read_text()
+    config.write_text(good + "\nfeed:\n  entries: many\n")
+    wait_for(lambda: "preview-errors" in get(base + PAGE)[1])
+    edit(site, "title: What an MRI scan shows in MS", "title: Edited while the config is broken")
+    time.sleep(0.6)
+    page = get(base + PAGE)[1]
+    assert "preview-errors" in page and "config.yaml" in page  # still shown after another save
+    config.write_text(good)
+    wait_for(lambda: "<h1>Edited while the config is broken</h1>" in get(base + PAGE)[1]
+             and "preview-errors" not in get(base + PAGE)[1])
+
+
+def test_a_content_folder_made_again_is_watched(server):
+    site, base, _ = server
+    content = site / "content"
+    content.rename(site / "content-away")
+    wait_for(lambda: "preview-errors" in get(base + PAGE)[1])  # no articles folder: reported, not published empty
+    (site / "content-away").rename(content)
+    wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
+    edit(site, "title: What an MRI scan shows in MS", "title: Seen after the move")
+    wait_for(lambda: "<h1>Seen after the move</h1>" in get(base + PAGE)[1])
