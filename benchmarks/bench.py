@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,13 +31,16 @@ from corpus import make_corpus  # noqa: E402
 
 def run(command: list[str], cwd: Path, allowed=(0,)) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one command, as a child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in allowed:
-        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-    process.stderr.close()
+    # stderr goes to a file, not a pipe: a pipe nobody reads until the end fills up
+    # (64 KB) and blocks the child, as `check` on 16,000 articles did.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) not in allowed:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()[-4000:]}")
     return seconds, usage.ru_maxrss / 1024
 
 
