@@ -94,7 +94,9 @@ class Builder:
         if entry is None or entry[0] != body_key:
             return body_key, None
         _, dependencies, meta = entry
-        return body_key, (meta if dependencies == _link_dependencies(site, meta) else None)
+        # The names were found when the entry was made; only how they resolve now is new.
+        current = tuple((name, site.link_targets.get(name), name in site.unpublished) for name, _, _ in dependencies)
+        return body_key, (meta if dependencies == current else None)
 
     def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
               today: date | None = None, index_search: bool = True, save_cache: bool = True,
@@ -118,7 +120,10 @@ class Builder:
         templates = template_digests(self.config.templates_dir)
         jobs = plan(site)
         by_article = {job.article: job for job in jobs if job.article}
-        valid_outputs = self._valid_outputs() if write and not check else {}
+        # The preview is the only writer of its output between its own builds: it may
+        # trust its record of the files instead of checking each one on every save.
+        trusted = in_place and self._outputs is not None
+        valid_outputs = self._valid_outputs(trusted) if write and not check else {}
         if write and not check and self._unchanged(site, jobs, md_key, templates, valid_outputs):
             # Every page and static file in the output is exactly what this build would write:
             # nothing to stage, nothing to swap. Checks and diagnostics still come from the cache.
@@ -183,12 +188,13 @@ class Builder:
                 self._environment = ((templates, self.config_key), work._env)
             if staging is not None and not isinstance(staging, _InMemory) and result.ok:
                 if isinstance(staging, InPlace):
-                    staging.commit(previous=self._outputs)
+                    written = staging.commit(previous=self._outputs)
+                    self._record_outputs(work, written if self._outputs is not None else None)
                     self._outputs = set(staging.expected)
                 else:
                     staging.commit()
                     self._outputs = None
-                self._record_outputs(work)
+                    self._record_outputs(work)
                 if save_cache:
                     self.save()
             elif staging is not None:
@@ -327,8 +333,10 @@ class Builder:
         self.cache.store_body(full.digest, full.html, full.prose)
         self.dirty = True
 
-    def _valid_outputs(self) -> dict[str, str]:
+    def _valid_outputs(self, trusted: bool = False) -> dict[str, str]:
         """Output path -> page key, for files still exactly as the last build wrote them."""
+        if trusted:
+            return {path: key for path, (key, _, _) in self.cache.pages.items()}
         out, valid = self.config.output_dir, {}
         for path, (key, size, mtime) in self.cache.pages.items():
             try:
@@ -339,13 +347,19 @@ class Builder:
                 valid[path] = key
         return valid
 
-    def _record_outputs(self, work: "_Work") -> None:
+    def _record_outputs(self, work: "_Work", written: set | None = None) -> None:
+        """Remember each output file's key, size and mtime. `written` (in-place builds): only
+        these files changed on disk, the others keep the size and mtime already recorded."""
         out, pages = self.config.output_dir, {}
         keys = dict(work.keys)
         for slug, (_, key) in work.page_keys.items():
             keys[work.jobs[slug].path] = key
         keys.update(self._static_keys())
         for path, key in keys.items():
+            known = self.cache.pages.get(path)
+            if written is not None and path not in written and known is not None:
+                pages[path] = (key, known[1], known[2])
+                continue
             try:
                 stat = os.stat(out / path)
             except OSError:

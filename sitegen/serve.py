@@ -35,7 +35,7 @@ from .config import Config, load_config
 from .errors import Diagnostic
 from .pipeline import Builder
 
-QUIET_SECONDS = 0.05  # wait this long after the last change before rebuilding
+QUIET_SECONDS = 0.03  # wait this long after the last change before rebuilding (a burst of saves is one)
 PREVIEW_ASSETS = Path(__file__).parent / "preview"
 
 

@@ -169,17 +169,20 @@ class InPlace:
 
     copy_static = Staging.copy_static
 
-    def commit(self, previous: set | None = None) -> None:
-        """Put the changed files in place, then remove files no longer made. `previous`, the
-        files of the last in-place build, spares the walk over the output when none can be stale."""
+    def commit(self, previous: set | None = None) -> set:
+        """Put the changed files in place, then remove files no longer made; return the paths
+        written. `previous`, the files of the last in-place build, spares the walk over the
+        output when none can be stale."""
         names = {self._name(relative): relative for relative in self.expected}
+        written = set()
         for name in os.listdir(self.folder_pending):
             target = self.out / names[name]
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.folder_pending / name, target)
+            written.add(names[name])
         if previous is not None and previous <= self.expected:
             self.abort()
-            return
+            return written
         for folder, _, files in os.walk(self.out, topdown=False):
             for file in files:
                 path = Path(folder, file)
@@ -189,6 +192,7 @@ class InPlace:
                 os.rmdir(folder)
         (self.out / STAMP).write_bytes(STAMP_TEXT)
         self.abort()
+        return written
 
     def abort(self) -> None:
         shutil.rmtree(self.folder_pending, ignore_errors=True)

@@ -204,3 +204,19 @@ def test_a_content_folder_made_again_is_watched(server):
     wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
     edit(site, "title: What an MRI scan shows in MS", "title: Seen after the move")
     wait_for(lambda: "<h1>Seen after the move</h1>" in get(base + PAGE)[1])
+
+
+def test_a_burst_of_saves_is_one_rebuild_not_fifty(server):
+    site, base, process = server
+    articles = site / "content" / "articles"
+    for path in sorted(articles.glob("*.md")):  # like `git checkout` switching every article
+        path.write_text(path.read_text() + "\nOne more line.\n")
+    for number in range(43):
+        (articles / f"burst-{number}.md").write_text(
+            f"---\ntitle: Burst {number}\nsummary: S.\ndate: 2026-01-0{number % 9 + 1}\n---\nText.\n")
+    wait_for(lambda: "Burst 42" in get(base)[1])
+    time.sleep(0.5)
+    process.terminate()
+    stdout, _ = process.communicate(timeout=10)
+    rebuilds = stdout.count("Rebuilt in")
+    assert 2 <= rebuilds <= 4, stdout  # the first build, then one (rarely two) for the burst of 50
