@@ -4,8 +4,8 @@ For each corpus size (seeded, from corpus.py) it runs, alternating over several
 rounds, each as a fresh process: (a) our cold build (`--clean`), (b) our rebuild
 with nothing changed, (c) our rebuild after editing one article, (d) after editing
 the template every article uses, (e) `check` cold (`--no-cache`) and warm, and (f)
-the floor (floor.py) with the same number of processes; and, when installed, peers
-(`mkdocs`, `pelican`, `hugo` on PATH) — not installed here by default.
+the floor (floor.py) with the same number of processes. Peer generators (Pelican,
+MkDocs, Hugo) are not wired in yet: each needs the corpus converted to its own layout.
 Medians, ratios to the floor, and peak RSS of the build process (its largest
 process; workers are separate processes). Prints a Markdown table.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -75,20 +74,10 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path) -> list[tuple]:
         seconds = statistics.median(s for s, _ in results[key])
         rss = max(m for _, m in results[key])
         rows.append((size, labels[key], seconds, seconds / floor_median, rss))
-    for name, command in peers(site, workdir, size):
-        timings = [run(command, site) for _ in range(rounds)]
-        seconds = statistics.median(s for s, _ in timings)
-        rows.append((size, name, seconds, seconds / floor_median, max(m for _, m in timings)))
     search = run([sys.executable, "-c", "import sys; from pathlib import Path; from sitegen.search import index_site; "
                   f"sys.exit(1 if index_site(Path({str(site / 'public')!r})) else 0)"], REPO)
     rows.append((size, "pagefind index of the built site (extra)", search[0], search[0] / floor_median, search[1]))
     return rows
-
-
-def peers(site: Path, workdir: Path, size: int):
-    """Peer generators, only when installed (see README: Benchmarks)."""
-    if shutil.which("hugo"):
-        yield "Hugo (if installed)", ["hugo", "--quiet", "-s", str(workdir / f"hugo-{size}")]
 
 
 def main() -> None:
