@@ -269,16 +269,6 @@ def _readability(article, body, rules, found):
               "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.")
 
 
-def readability(body) -> dict:
-    """Scores shown to editors in the preview: Flesch–Kincaid grade and SMOG index."""
-    from .reading import textstats
-    textstat = textstats()
-    text = " ".join(body.prose)
-    if not text.strip():
-        return {}
-    return {"grade": round(textstat.flesch_kincaid_grade(text), 1), "smog": round(textstat.smog_index(text), 1)}
-
-
 def _glossary(site, found):
     from .content import display_path
     file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)

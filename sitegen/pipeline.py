@@ -33,7 +33,7 @@ from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
-from .write import STAMP, InPlace, Staging, WriteError, output_problems
+from .write import STAMP, InPlace, Staging, output_problems
 
 PARALLEL_MIN = 64  # articles of Markdown to do before worker processes pay for themselves
 ARTICLE_ROOT, PAGE_ROOT = "../../", "../"

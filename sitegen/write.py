@@ -25,10 +25,6 @@ STAMP = ".sitegen-output"
 STAMP_TEXT = b"Made by sitegen (build.py). This folder is replaced on every build.\n"
 
 
-class WriteError(Exception):
-    """Writing failed (disk full, permissions); the previous site is untouched."""
-
-
 def output_problems(config: Config) -> list[Diagnostic]:
     """Refuse output folders whose replacement would destroy something of ours or the editor's."""
     out = config.output_dir.resolve()
@@ -196,27 +192,6 @@ class InPlace:
 
     def abort(self) -> None:
         shutil.rmtree(self.folder_pending, ignore_errors=True)
-
-
-def write_site(out: Path, files: dict[str, bytes], static_dir: Path) -> int:
-    """Write `files` (path -> bytes) and the static folder as the new site. Returns files changed."""
-    try:
-        staging = Staging(out)
-    except OSError as error:
-        raise WriteError(_describe(error, out)) from error
-    try:
-        changed = sum(staging.write(relative, data) for relative, data in sorted(files.items()))
-        changed += staging.copy_static(static_dir)
-        staging.commit()
-    except OSError as error:
-        staging.abort()
-        raise WriteError(_describe(error, out)) from error
-    return changed
-
-
-def _describe(error: OSError, out: Path) -> str:
-    return (f"Could not write the site: {error.strerror or error} ({error.filename or out}). "
-            "The previous site is unchanged.")
 
 
 def _discard(folder: Path, out: Path) -> None:
