@@ -36,6 +36,11 @@ class Source:
     body_line: int     # the line of the file on which `body` starts
     field_lines: tuple = ()  # ((key path, line), ...) for messages from later stages
 
+    def line_of_text(self, needle: str) -> int:
+        """The file line of the first occurrence of `needle` in the body (its first line if absent)."""
+        index = self.body.find(needle) if needle else -1
+        return self.body_line + (self.body.count("\n", 0, index) if index >= 0 else 0)
+
     def line_of(self, *path) -> int | None:
         lines = dict(self.field_lines)
         while path:

@@ -175,11 +175,11 @@ def _headings(article, body, found):
     previous = 1  # the page title is the h1
     for heading in body.headings:
         if heading.level == 1:
-            found.add("headings", file, _line(article.source, "# " + heading.text[:20]), "heading-h1",
+            found.add("headings", file, article.source.line_of_text("# " + heading.text[:20]), "heading-h1",
                       f"The heading '{heading.text}' is a second top-level heading; the title is the page's only one.",
                       "Start sections with `##`.")
         elif heading.level > previous + 1:
-            found.add("headings", file, _line(article.source, "#" * heading.level + " " + heading.text[:20]), "heading-skip",
+            found.add("headings", file, article.source.line_of_text("#" * heading.level + " " + heading.text[:20]), "heading-skip",
                       f"The heading '{heading.text}' jumps from level {previous} to level {heading.level}.",
                       f"Use {'#' * (previous + 1)} here, so screen-reader users can follow the outline.")
         previous = heading.level
@@ -211,7 +211,7 @@ def _links_and_images(item, url, body, site, known_urls, found):
             continue  # article links were resolved (or reported) in the Markdown pass
         if parts.scheme in ("http", "https"):
             if not parts.netloc or " " in written or "." not in parts.netloc:
-                found.add("links", file, _line(item.source, written), "link-malformed",
+                found.add("links", file, item.source.line_of_text(written), "link-malformed",
                           f"The web address {written!r} is not well-formed.", "Copy the full address from the browser's address bar.")
             continue
         if parts.scheme or parts.netloc:
@@ -220,10 +220,10 @@ def _links_and_images(item, url, body, site, known_urls, found):
     for src, alt in body.images:
         name = posixpath.basename(urlsplit(src).path)
         if alt is None or not alt.strip():
-            found.add("images", file, _line(item.source, src), "image-alt-missing", f"The image {name} has no alt text.",
+            found.add("images", file, item.source.line_of_text(src), "image-alt-missing", f"The image {name} has no alt text.",
                       "Describe what the image shows in the brackets: ![MRI scan with two bright spots](scan.png).")
         elif alt.strip().lower() in (name.lower(), name.rsplit(".", 1)[0].lower()):
-            found.add("images", file, _line(item.source, src), "image-alt-filename",
+            found.add("images", file, item.source.line_of_text(src), "image-alt-filename",
                       f"The alt text of {name} is just its file name.", "Describe what the image shows, for people who cannot see it.")
         parts = urlsplit(src)
         if not parts.scheme and not parts.netloc and parts.path:
@@ -242,7 +242,7 @@ def _internal(item, url, written, parts, known_urls, found, code):
         target = target[: -len("index.html")]
     if target and not target.endswith("/") and target + "/" in known_urls:
         target += "/"
-    file, line = item.source.path, _line(item.source, written)
+    file, line = item.source.path, item.source.line_of_text(written)
     group = "images" if code == "image-missing" else "links"
     if target.startswith("..") or target not in known_urls:
         found.add(group, file, line, code, f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
@@ -263,7 +263,7 @@ def _readability(article, body, rules, found):
         return
     sentences = [s for paragraph in body.prose for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 4]
     hardest = sorted(sentences, key=textstat.flesch_kincaid_grade, reverse=True)[:3]
-    listed = "; ".join(f"line {_line(article.source, s[:40])}: \"{s[:80]}{'…' if len(s) > 80 else ''}\"" for s in hardest)
+    listed = "; ".join(f"line {article.source.line_of_text(s[:40])}: \"{s[:80]}{'…' if len(s) > 80 else ''}\"" for s in hardest)
     found.add("readability", article.source.path, article.source.body_line, "readability-grade",
               f"Reading grade {grade:.1f} (Flesch–Kincaid) is above the target of {rules['max_grade']:g}. Hardest sentences: {listed}.",
               "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.")
@@ -282,8 +282,3 @@ def _glossary(site, found):
                 found.add("glossary", file, term.line, "glossary-see-also",
                           f"'{term.term}' refers to '{other}', which the glossary does not define.",
                           did_you_mean(other, [t.term for t in site.glossary], "terms"))
-
-
-def _line(source, needle: str) -> int:
-    index = source.body.find(needle) if needle else -1
-    return source.body_line + (source.body[:index].count("\n") if index >= 0 else 0)

@@ -79,14 +79,14 @@ def _related(articles) -> dict[str, tuple]:
     """Memoised on the slugs, topics and order of the articles (which is all it reads)."""
     shape = tuple((a.slug, a.tags) for a in articles)
     found = _RELATED_MEMO.get(shape)
-    if found is None or len(found[1]) != len(articles):
+    if found is None:
         by_slug = _compute_related(articles)
         _RELATED_MEMO.clear()
-        _RELATED_MEMO[shape] = (None, by_slug)
+        _RELATED_MEMO[shape] = by_slug
         return by_slug
     by_article = {a.slug: a for a in articles}
     # Same shape, but the Article values may be new objects: map slugs to today's values.
-    return {slug: tuple(by_article[r.slug] for r in related) for slug, related in found[1].items()}
+    return {slug: tuple(by_article[r.slug] for r in related) for slug, related in found.items()}
 
 
 def _compute_related(articles) -> dict[str, tuple]:
@@ -132,13 +132,9 @@ def anchor_problems(site: Site, bodies: Mapping[str, Markup]) -> list[Diagnostic
             if fragment not in anchors:
                 close = difflib.get_close_matches(fragment, anchors, n=1)
                 problems.append(Diagnostic(
-                    article.source.path, _line(article, written), "link-anchor",
+                    article.source.path, article.source.line_of_text(written), "link-anchor",
                     f"The link {written} names the section #{fragment}, which {name} does not have.",
                     f"Did you mean #{close[0]}?" if close else
                     f"Sections of {name}: " + (", ".join(sorted(anchors)) or "none") + "."))
     return problems
 
-
-def _line(article: Article, needle: str) -> int:
-    index = article.source.body.find(needle)
-    return article.source.body_line + (article.source.body[:index].count("\n") if index >= 0 else 0)

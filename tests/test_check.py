@@ -22,7 +22,7 @@ TODAY = date(2026, 6, 1)
 def findings():
     config, problems = load_config(FIXTURE / "config.yaml")
     assert not problems
-    return check(config, today=TODAY).diagnostics
+    return check(config, today=TODAY, use_cache=False).diagnostics  # nothing written into the repository
 
 
 def line_of(file: str, needle: str) -> int:
@@ -94,34 +94,33 @@ def test_glossary_see_also_must_be_defined(findings):
     assert "no such term" in finding.message and finding.file.endswith("glossary.yaml")
 
 
-def test_missing_disclaimer_is_an_error(tmp_path):
-    config_text = (FIXTURE / "config.yaml").read_text().replace("disclaimer: Test disclaimer for the check fixture.", "disclaimer: ''")
-    path = FIXTURE / "config-no-disclaimer.yaml"
+def check_variant(tmp_path, config_text: str):
+    """Check the fixture's content under a changed config, written outside the repository."""
+    config_text = config_text.replace("../../../", str(REPO) + "/")
+    path = tmp_path / "config.yaml"
     path.write_text(config_text)
-    try:
-        config, _ = load_config(path)
-        result = check(config, today=TODAY)
-    finally:
-        path.unlink()
-    assert any(d.code == "disclaimer-missing" and d.is_error for d in result.diagnostics)
+    config, problems = load_config(path, content=FIXTURE / "content")
+    assert config is not None, [d.format() for d in problems]
+    return check(config, today=TODAY, use_cache=False).diagnostics
+
+
+def test_missing_disclaimer_is_an_error(tmp_path):
+    text = (FIXTURE / "config.yaml").read_text().replace("disclaimer: Test disclaimer for the check fixture.", "disclaimer: ''")
+    assert any(d.code == "disclaimer-missing" and d.is_error for d in check_variant(tmp_path, text))
 
 
 def test_levels_are_configurable(tmp_path):
-    config_text = (FIXTURE / "config.yaml").read_text() + "checks:\n  review: off\n  headings: {level: warning}\n"
-    path = FIXTURE / "config-levels.yaml"
-    path.write_text(config_text)
-    try:
-        config, _ = load_config(path)
-        result = check(config, today=TODAY)
-    finally:
-        path.unlink()
-    assert not any(d.code.startswith("review-") for d in result.diagnostics)
-    heading = [d for d in result.diagnostics if d.code.startswith("heading-")]
+    text = (FIXTURE / "config.yaml").read_text() + "checks:\n  review: off\n  headings: {level: warning}\n"
+    findings = check_variant(tmp_path, text)
+    assert not any(d.code.startswith("review-") for d in findings)
+    heading = [d for d in findings if d.code.startswith("heading-")]
     assert heading and all(d.severity is Severity.WARNING for d in heading)
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, cwd=FIXTURE)
+    # --no-cache: the fixture lives in the repository, and a test must not leave a .cache/ there.
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--no-cache"], capture_output=True,
+                          text=True, cwd=FIXTURE)
 
 
 def test_check_exit_codes_and_formats():
