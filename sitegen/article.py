@@ -36,6 +36,12 @@ class Source:
     body_line: int     # the line of the file on which `body` starts
     field_lines: tuple = ()  # ((key path, line), ...) for messages from later stages
 
+    def __reduce__(self):
+        # The build cache keeps a Source without its body (most of its size): the file is read
+        # on every build anyway, and content.py puts the body back from those bytes when their
+        # digest matches. A Source whose body is None has not been restored yet.
+        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.field_lines))
+
     def line_of_text(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body (its first line if absent)."""
         index = self.body.find(needle) if needle else -1

@@ -1,13 +1,20 @@
 """The persistent build cache in `.cache/`: small, checked, and never trusted blindly.
 
 What it keeps between runs:
-- `parsed`: source digest -> the validated Article (or Page) and its diagnostics;
+- `parsed`: source digest -> the validated Article (or Page) and its diagnostics,
+  without the body text (a Source pickles without it; the file is read anyway and
+  content.py puts the body back from the bytes the digest was made from);
 - `bodies`: source digest -> the Markdown pass's side outputs (headings, links,
   diagnostics, digest), plus the link targets it resolved, so a cached body is used
   only while those targets still resolve the same way; the HTML and prose live in
-  one file per body under `bodies/`, read only when a page must be re-rendered;
+  one file per body under `bodies/`, read only when a page must be re-rendered or
+  the readability check runs;
 - `pages`: output path -> (page key, size, mtime) of the file last written, so an
-  unchanged page is neither rendered nor rewritten.
+  unchanged page is neither rendered nor rewritten;
+- `related`: the related articles, kept while no article's slug, topics or order changed.
+
+The state stays small (about 1 KB an article) because loading and saving it is most of
+what a rebuild after a one-article edit costs.
 
 Every file starts with a header naming the format, the generator version and the
 project, and a SHA-256 of the payload; anything that does not match, fails to
@@ -29,6 +36,7 @@ from pathlib import Path
 from . import __version__
 
 MAGIC = b"sitegen-cache\n"
+STATE = ("parsed", "bodies", "pages", "related")
 # Only our own value types and a few plain builtins: no callable that reaches other code
 # (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
 _ALLOWED = {
@@ -85,6 +93,7 @@ class Cache:
     parsed: dict = field(default_factory=dict)
     bodies: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
+    related: dict = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
     # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
     # body can never be taken for another version of the same article (content-addressed).
     _html: dict = field(default_factory=dict)
@@ -94,14 +103,14 @@ class Cache:
         cache = cls(folder, scope)
         if folder is not None:
             state = load(folder / "state.pickle", scope)
-            if isinstance(state, dict) and set(state) == {"parsed", "bodies", "pages"}:
-                cache.parsed, cache.bodies, cache.pages = state["parsed"], state["bodies"], state["pages"]
+            if isinstance(state, dict) and set(state) == set(STATE):
+                cache.parsed, cache.bodies, cache.pages, cache.related = (state[name] for name in STATE)
         return cache
 
     def save(self) -> None:
         if self.folder is None:
             return
-        dump({"parsed": self.parsed, "bodies": self.bodies, "pages": self.pages}, self.folder / "state.pickle", self.scope)
+        dump({name: getattr(self, name) for name in STATE}, self.folder / "state.pickle", self.scope)
         live = {entry[2].digest for entry in self.bodies.values()}
         folder = self.folder / "bodies"
         if folder.is_dir():

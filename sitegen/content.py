@@ -6,7 +6,7 @@ Every problem becomes a Diagnostic; nothing here raises to the caller.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import yamlread
@@ -213,7 +213,10 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
     if memo is not None:
         memo.remember(path, key)
     if key in previous:
-        parsed[key] = previous[key]
+        value, problems = previous[key]
+        if value is not None and value.source.body is None:  # from the cache on disk: put the body back
+            value = _with_body(value, data)
+        parsed[key] = (value, problems)
     else:
         found, problems = _read_bytes(data, shown, key[1], path.name)
         if found is not None:
@@ -224,6 +227,20 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
         parsed[key] = (value, tuple(problems))
     value, problems = parsed[key]
     return value, list(problems)
+
+
+def _with_body(value, data: bytes):
+    """`value` (an Article or Page from the cache, whose Source was stored without its body) with
+    the body taken from `data`, the very bytes its digest was made from."""
+    text, _ = decode(data, value.source.path)
+    start = 0
+    for _ in range(value.source.body_line - 1):  # the body starts after the closing `---` line
+        found = text.find("\n", start)
+        if found < 0:  # the file ends with its closing `---`: no body
+            start = len(text)
+            break
+        start = found + 1
+    return replace(value, source=replace(value.source, body=text[start:]))
 
 
 def _read_bytes(data: bytes, shown: str, digest: str, name: str):

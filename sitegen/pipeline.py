@@ -33,7 +33,7 @@ from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
-from .write import STAMP, InPlace, Staging, output_problems
+from .write import STAMP, InPlace, Staging, discard_spare, output_problems
 
 PARALLEL_MIN = 64  # articles of Markdown to do before worker processes pay for themselves
 ARTICLE_ROOT, PAGE_ROOT = "../../", "../"
@@ -80,8 +80,12 @@ class Builder:
         problems = list(content.diagnostics)
         if any(d.code == "slug-duplicate" for d in problems):
             return content, None, problems
+        known_related = dict(self.cache.related)
         site, more = make_site(self.config, content.articles, content.pages, content.glossary,
-                               content.all_names - {a.source.name for a in content.articles})
+                               content.all_names - {a.source.name for a in content.articles},
+                               related_memo=self.cache.related)
+        if self.cache.related != known_related:
+            self.dirty = True
         return content, site, problems + more
 
     def _markdown_key(self, site: Site) -> str:
@@ -133,6 +137,7 @@ class Builder:
                 result.diagnostics.extend(markup.diagnostics)
             result.diagnostics.extend(anchor_problems(site, bodies))
             if strict:
+                bodies = self._with_prose(site, bodies, {a.slug: a.source for a in site.articles}, ARTICLE_ROOT)
                 result.diagnostics.extend(run_checks(site, bodies, metas, content.static_files, today))
             result.reused = len(jobs)
             result.seconds = time.perf_counter() - started
@@ -172,7 +177,8 @@ class Builder:
             result.diagnostics.extend(anchor_problems(site, bodies))
             if check or strict:
                 metas = {slug: meta for slug, (_, meta) in page_bodies.items()}
-                result.diagnostics.extend(run_checks(site, bodies, metas, content.static_files, today))
+                with_prose = self._with_prose(site, bodies, {a.slug: a.source for a in site.articles}, ARTICLE_ROOT)
+                result.diagnostics.extend(run_checks(site, with_prose, metas, content.static_files, today))
             if staging is not None and result.ok:
                 self._other_pages(work, jobs, page_bodies, result)
             if staging is not None and result.ok:
@@ -182,6 +188,8 @@ class Builder:
                 elif self.config.search and staging.folder is not None:
                     if index_search or not staging.reuse_tree("pagefind"):
                         from .search import index_site
+                        staging.prune()  # no page of an older site may reach the index
+                        staging.fresh_tree("pagefind")
                         result.diagnostics.extend(index_site(staging.folder))
             result.files = getattr(staging, "files", {})
             if work._env is not None:
@@ -239,7 +247,7 @@ class Builder:
             bodies[slug] = meta
             if fresh:
                 self.cache.bodies[(work.site_article(slug).source.path, ARTICLE_ROOT)] = (
-                    body_key, _link_dependencies(site, meta), meta)
+                    body_key, _link_dependencies(site, meta), _lean(meta))
                 if kept:  # in-memory cache only: there is no cache folder to keep the body in
                     self.cache.store_body(meta.digest, *kept)
                 result.markdown += 1
@@ -256,7 +264,7 @@ class Builder:
             if work.staging is not None:
                 work.staging.reuse(path)
             result.reused += 1
-        if isinstance(work.staging, InPlace):  # forked workers' notes of what they wrote stay in them
+        if isinstance(work.staging, (InPlace, Staging)):  # forked workers' notes of what they wrote stay in them
             work.staging.expected.update(job.path for job in work.jobs.values())
         for slug, (body_key, meta) in work.known.items():
             if meta is not None:
@@ -327,9 +335,25 @@ class Builder:
             return False
         return expected == valid_outputs and set(self.cache.pages) == set(expected)
 
+    def _stored_body(self, site: Site, source, root: str, meta: Markup, renderer: Renderer | None = None) -> tuple[str, tuple]:
+        """(html, prose) of a cached body, from its body file; Markdown runs again if that is lost."""
+        stored = self.cache.load_body(meta.digest)
+        if stored is None:
+            full = _render_markdown(renderer or Renderer(self.config.raw_html, site.glossary), site, source, root)
+            stored = (full.html, full.prose)
+            self.cache.store_body(full.digest, *stored)
+        return stored
+
+    def _with_prose(self, site: Site, bodies: dict, sources: dict, root: str) -> dict:
+        """`bodies` (slug -> Markup) with the prose of cached ones loaded, for the readability check."""
+        from dataclasses import replace
+        return {slug: meta if meta.prose is not None else
+                replace(meta, prose=self._stored_body(site, sources[slug], root, meta)[1])
+                for slug, meta in bodies.items()}
+
     def _remember(self, site: Site, source, root: str, body_key: str, full: Markup) -> None:
         meta = full.meta()
-        self.cache.bodies[(source.path, root)] = (body_key, _link_dependencies(site, meta), meta)
+        self.cache.bodies[(source.path, root)] = (body_key, _link_dependencies(site, meta), _lean(meta))
         self.cache.store_body(full.digest, full.html, full.prose)
         self.dirty = True
 
@@ -431,15 +455,10 @@ class _Work:
         problems, state = [], "current"
         if self.render_pages and not self.page_is_current(slug, meta):
             if html is None:
-                stored = cache.load_body(meta.digest)
-                if stored is None:  # body file lost: render the Markdown again
-                    full = _render_markdown(self.renderer, self.site, article.source, ARTICLE_ROOT)
-                    stored = (full.html, full.prose)
-                    cache.store_body(meta.digest, *stored)
-                html = stored[0]
+                html, prose = self.builder._stored_body(self.site, article.source, ARTICLE_ROOT, meta, self.renderer)
             from .reading import reading_aids
             data, problems = render_page(self.env, self.jobs[slug], {"body": _with_html(meta, html),
-                                                                      "reading": reading_aids(meta.prose)})
+                                                                      "reading": reading_aids(prose)})
             if data is not None:
                 state = "changed" if self.staging.write(self.jobs[slug].path, data) else "rendered"
             else:
@@ -482,6 +501,14 @@ def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Marku
                            targets=site.link_targets, root=root, drafts=site.unpublished)
 
 
+def _lean(meta: Markup) -> Markup:
+    """What the cache's state keeps of a body: no HTML, no prose (both are in its body file,
+    read when a page is rendered or the readability check runs). A prose of None means
+    "not loaded", as opposed to a body that has no prose."""
+    from dataclasses import replace
+    return replace(meta, prose=None)
+
+
 def _with_html(meta: Markup, html: str) -> Markup:
     from dataclasses import replace
     return replace(meta, html=html)
@@ -517,5 +544,7 @@ def check(config: Config, *, today: date | None = None, jobs: int | None = None,
 
 
 def clean(config: Config) -> None:
-    """`build --clean`: forget the cache (the output is replaced by the next build anyway)."""
+    """`build --clean`: forget the cache and the spare output tree (the output itself is
+    replaced by the next build anyway, and stays in place if that build fails)."""
     discard(config.cache_dir)
+    discard_spare(config.output_dir)

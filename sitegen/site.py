@@ -7,6 +7,7 @@ rendered (in parallel) from the Site, and checked against it afterwards.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -50,7 +51,9 @@ class Site:
         return self.related_by_slug.get(article.slug, ())
 
 
-def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()) -> tuple[Site, list[Diagnostic]]:
+def make_site(config: Config, articles, pages, glossary, unpublished=frozenset(),
+              related_memo: dict | None = None) -> tuple[Site, list[Diagnostic]]:
+    """`related_memo`: where related articles are remembered between builds (the build cache's)."""
     by_tag: dict[str, list[Article]] = {}
     for article in articles:
         for tag in article.tags:
@@ -67,7 +70,7 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
     site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
-                _related(articles), {topic.name: topic for topic in topics}, frozenset(unpublished),
+                _related(articles, _RELATED_MEMO if related_memo is None else related_memo), {topic.name: topic for topic in topics}, frozenset(unpublished),
                 {article.source.name: article.url for article in articles})
     return site, problems
 
@@ -75,18 +78,17 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
 _RELATED_MEMO: dict = {}
 
 
-def _related(articles) -> dict[str, tuple]:
-    """Memoised on the slugs, topics and order of the articles (which is all it reads)."""
-    shape = tuple((a.slug, a.tags) for a in articles)
-    found = _RELATED_MEMO.get(shape)
+def _related(articles, memo: dict) -> dict[str, tuple]:
+    """Related articles, memoised in `memo` on the slugs, topics and order of the articles
+    (which is all they depend on): editing an article's text does not compute them again."""
+    shape = hashlib.blake2b(repr([(a.slug, a.tags) for a in articles]).encode("utf-8"), digest_size=16).hexdigest()
+    found = memo.get(shape)
     if found is None:
-        by_slug = _compute_related(articles)
-        _RELATED_MEMO.clear()
-        _RELATED_MEMO[shape] = by_slug
-        return by_slug
-    by_article = {a.slug: a for a in articles}
-    # Same shape, but the Article values may be new objects: map slugs to today's values.
-    return {slug: tuple(by_article[r.slug] for r in related) for slug, related in found.items()}
+        found = {slug: tuple(r.slug for r in related) for slug, related in _compute_related(articles).items()}
+        memo.clear()
+        memo[shape] = found
+    by_slug = {a.slug: a for a in articles}
+    return {slug: tuple(by_slug[r] for r in related) for slug, related in found.items()}
 
 
 def _compute_related(articles) -> dict[str, tuple]:

@@ -5,7 +5,9 @@ only when the whole build succeeded, so a failed, interrupted or killed build
 leaves the previous site as it was. On Linux the swap is one atomic
 renameat2(RENAME_EXCHANGE); elsewhere two renames, with recovery on the next run.
 Files whose bytes did not change are hard-linked from the previous output, so
-their modification time stays and uploads (rsync, CDNs) stay small.
+their modification time stays and uploads (rsync, CDNs) stay small. The site from
+before the swap is kept as the spare and becomes the next build's staging folder,
+so a rebuild touches only what changed instead of re-creating a folder per page.
 """
 from __future__ import annotations
 
@@ -49,6 +51,42 @@ def _staging_name(out: Path, kind: str) -> Path:
     return out.parent / f".{out.name}.{kind}-{os.getpid()}"
 
 
+def _spare_name(out: Path) -> Path:
+    """The site from before the last swap, kept to become the next build's staging folder."""
+    return out.parent / f".{out.name}.spare"
+
+
+def discard_spare(out: Path) -> None:
+    """`build --clean`: the next build starts from an empty staging folder."""
+    out = out.resolve()
+    spare = _spare_name(out)
+    if spare.exists() or spare.is_symlink():
+        _remove_detached(_trash(spare, out))
+
+
+def _trash(folder: Path, out: Path) -> Path:
+    """`folder` renamed out of the way, to be deleted in the background (or as it was)."""
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        os.rename(folder, trash)
+        return trash
+    except OSError:
+        return folder
+
+
+def _clear(path: Path) -> None:
+    """Remove a file, link or folder of the staging tree (never of the live output)."""
+    try:
+        path.unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # already gone with a folder it was in
+    except (IsADirectoryError, PermissionError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            raise
+
+
 def recover(out: Path) -> None:
     """Finish or undo what a killed build left behind: never lose the last good site."""
     parent = out.parent
@@ -69,6 +107,15 @@ def recover(out: Path) -> None:
 class Staging:
     """A new site being written beside the output; `commit` swaps it in, `abort` drops it.
 
+    The staging folder starts as the spare: the site from before the last swap, kept
+    (as `.<out>.spare`) instead of deleted. Bringing it up to date costs a file
+    operation per page that changed in the last two builds, where a fresh tree costs a
+    folder per page: that is most of a rebuild after a one-article edit. What the spare
+    holds is never trusted: every file of the new site is either hard-linked from the
+    current output (the same bytes, checked by the caller's keys or compared here) or
+    written anew, and every other file is removed at commit. A spare left half-updated
+    by a killed build is a staging folder, which the next build deletes (`recover`).
+
     Plain paths only, so worker processes forked during the build can write into it too.
     """
 
@@ -77,17 +124,79 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
         self.folder = _staging_name(self.out, "staging")
-        self.folder.mkdir()
+        spare = _spare_name(self.out)
+        # What the staging folder holds, as relative path -> inode; folders that exist.
+        self.existing: dict[str, int] = {}
+        self.folders: set[str] = {""}
+        # Every file of the new site. Worker processes' writes are not seen here: the
+        # pipeline adds its pages' paths before `commit`.
+        self.expected: set[str] = {STAMP}
+        if spare.is_dir() and not spare.is_symlink():
+            os.rename(spare, self.folder)
+            self._survey()
+        else:
+            if spare.exists() or spare.is_symlink():
+                _remove_detached(_trash(spare, self.out))
+            self.folder.mkdir()
+
+    def _survey(self) -> None:
+        root = str(self.folder)
+        for folder, _, files in os.walk(root):
+            relative = os.path.relpath(folder, root)
+            relative = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+            self.folders.add(relative.rstrip("/"))
+            for name in files:
+                try:
+                    self.existing[relative + name] = os.lstat(os.path.join(folder, name)).st_ino
+                except OSError:
+                    pass
+
+    def _target(self, relative: str) -> Path:
+        """The staging path for `relative`, with its folder made (what stands in its way removed)."""
+        target = self.folder / relative
+        parent = relative.rpartition("/")[0]
+        if parent not in self.folders:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                # A file of an older site where a folder goes now (static/x became static/x/).
+                current = self.folder
+                for part in parent.split("/"):
+                    current = current / part
+                    if current.is_symlink() or current.is_file():
+                        current.unlink()
+                        self.existing.pop(current.relative_to(self.folder).as_posix(), None)
+                target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(parent)
+        if relative in self.existing or relative in self.folders:
+            _clear(target)
+        return target
 
     def write(self, relative: str, data: bytes) -> int:
         """Write one file; 1 if its bytes differ from the previous site's, else 0 (then it is linked)."""
-        return _place(self.folder / relative, self.out / relative, data)
+        self.expected.add(relative)
+        previous = self.out / relative
+        try:
+            stat = previous.stat()
+            if stat.st_size == len(data) and previous.read_bytes() == data:
+                self._link(relative, previous, stat.st_ino)
+                return 0
+        except OSError:
+            pass
+        with open(self._target(relative), "wb") as handle:
+            handle.write(data)
+        return 1
 
     def reuse(self, relative: str) -> None:
         """Take the previous site's file unchanged (same inode: its mtime stays)."""
-        target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(self.out / relative, target)
+        self.expected.add(relative)
+        previous = self.out / relative
+        self._link(relative, previous, previous.stat().st_ino)
+
+    def _link(self, relative: str, previous: Path, inode: int) -> None:
+        if self.existing.get(relative) == inode:
+            return  # the spare already has this very file
+        os.link(previous, self._target(relative))
 
     def reuse_tree(self, relative: str) -> bool:
         """Take a whole folder of the previous site unchanged; False when it has none."""
@@ -99,6 +208,16 @@ class Staging:
                 self.reuse(source.relative_to(self.out).as_posix())
         return True
 
+    def fresh_tree(self, relative: str) -> Path:
+        """An empty folder for a tool that writes a whole tree itself (the search index)."""
+        target = self.folder / relative
+        if target.exists() or target.is_symlink():
+            _clear(target)
+        prefix = relative.rstrip("/") + "/"
+        self.existing = {path: inode for path, inode in self.existing.items() if not path.startswith(prefix)}
+        self.folders = {folder for folder in self.folders if not (folder + "/").startswith(prefix)}
+        return target
+
     def copy_static(self, static_dir: Path) -> int:
         changed = 0
         if static_dir.is_dir():
@@ -107,14 +226,50 @@ class Staging:
                     changed += self.write("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
         return changed
 
+    def prune(self) -> None:
+        """Remove what the spare holds that the new site does not (pages of deleted articles,
+        renamed static files). Before the search index is made, which reads every page."""
+        emptied = set()
+        for relative in self.existing.keys() - self.expected:
+            path = self.folder / relative
+            inode = self.existing.pop(relative)
+            try:
+                if os.lstat(path).st_ino != inode:
+                    continue  # no longer the spare's file: this build (perhaps a worker) replaced it
+            except OSError:
+                continue  # gone with a folder it was in, or a folder of this build stands there now
+            path.unlink()
+            emptied.add(relative.rpartition("/")[0])
+        for folder in sorted(emptied, key=lambda f: -f.count("/")):  # deepest first
+            while folder:
+                try:
+                    os.rmdir(self.folder / folder)
+                except OSError:
+                    break  # not empty: still used
+                folder = folder.rpartition("/")[0]
+
     def commit(self) -> None:
+        """Swap the staging folder in."""
+        self.prune()
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
         _swap(self.folder, self.out)
-        _discard(self.folder, self.out)  # after the exchange it holds the old site
+        # After the exchange the staging folder holds the previous site: it is the next spare.
+        if (self.folder / STAMP).exists():
+            try:
+                os.rename(self.folder, _spare_name(self.out))
+                return
+            except OSError:
+                pass
+        _discard(self.folder, self.out)
 
     def abort(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Drop the new site. The staging folder becomes the spare again: what it holds is
+        never trusted (see the class), so a half-updated one is as good as any."""
+        try:
+            os.rename(self.folder, _spare_name(self.out))
+        except OSError:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class InPlace:
@@ -195,13 +350,11 @@ class InPlace:
 
 
 def _discard(folder: Path, out: Path) -> None:
-    """Remove the previous site without waiting: deleting thousands of folders takes
+    """Remove a previous site without waiting: deleting thousands of folders takes
     longer than building them. It is renamed out of the way first, so nothing can
     mistake it for a site; whatever is left (if the machine stops) goes at the next build."""
-    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        os.rename(folder, trash)
-    except OSError:
+    trash = _trash(folder, out)
+    if trash == folder:
         shutil.rmtree(folder, ignore_errors=True)
         return
     _remove_detached(trash)
@@ -214,19 +367,6 @@ def _remove_detached(folder: Path) -> None:
         return
     subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _place(target: Path, previous: Path, data: bytes) -> int:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
-            return 0
-    except OSError:
-        pass
-    with open(target, "wb") as handle:
-        handle.write(data)
-    return 1
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -5,6 +5,7 @@ import errno
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,7 +65,9 @@ def corpus(tmp_path_factory):
 
 
 def _leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public."))
+    """Folders a build left beside the output, except the spare (the site before the last
+    swap, kept on purpose to become the next staging folder)."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public.") and p.name != ".public.spare")
 
 
 def test_killed_builds_leave_the_old_site_or_the_new_one(corpus):
@@ -144,7 +147,7 @@ def test_disk_full_is_a_clean_diagnostic_and_the_old_site_stays(fixture_site, mo
     assert "No space left on device" in problem.message and "unchanged" in problem.message
     assert problem.hint
     assert snapshot(fixture_site.public) == before
-    assert [p.name for p in fixture_site.root.iterdir() if p.name.startswith(".public.")] == []
+    assert _leftovers(fixture_site.root) == []
 
 
 def test_disk_full_through_the_cli_exits_1_without_a_traceback(fixture_site, tmp_path):
@@ -220,3 +223,46 @@ def test_our_own_output_is_replaced_and_stale_pages_disappear(blank_site):
     empty.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
     empty.public.mkdir()  # an empty folder is fine to use
     assert empty.build().ok
+
+
+def test_the_spare_tree_is_never_trusted(blank_site):
+    """The site from before the last swap is kept and becomes the next staging folder. Whatever
+    it holds (foreign files, changed bytes, a folder where a file goes and the other way round),
+    the next site is exactly what a clean build makes, and the live site is never touched."""
+    body = "---\ntitle: {0}\nsummary: S\ndate: 2026-01-1{1}\ntags: [MRI]\n---\nBody of {0}.\n"
+    for index, name in enumerate(("a", "b", "c")):
+        blank_site.article(f"{name}.md", body.format(name, index))
+    assert blank_site.build().ok
+    blank_site.article("a.md", body.format("a", 0) + "\nMore.\n")
+    assert blank_site.build().ok
+    spare = blank_site.root / ".public.spare"
+    assert (spare / ".sitegen-output").is_file() and (spare / "articles/b/index.html").is_file()
+    # Tamper with the spare without writing through its hard links into the live site.
+    (spare / "articles/b/index.html").unlink()
+    (spare / "articles/b/index.html").write_bytes(b"tampered")
+    (spare / "articles/c/index.html").unlink()
+    (spare / "articles/stray").mkdir()
+    (spare / "articles/stray/index.html").write_bytes(b"stray")
+    (spare / "feed.xml").unlink()
+    (spare / "feed.xml").mkdir()
+    (spare / "feed.xml/inner").write_bytes(b"x")
+    shutil.rmtree(spare / "topics")
+    (spare / "topics").write_bytes(b"a file where a folder goes")
+    live = snapshot(blank_site.public)
+    blank_site.article("c.md", body.format("c", 2) + "\nChanged too.\n")
+    result = blank_site.build()
+    assert result.ok, [d.format() for d in result.diagnostics]
+    # A clean build of the same content elsewhere is the reference.
+    reference = new_site(blank_site.root.parent / "reference")
+    for name in ("a", "b", "c"):
+        reference.article(f"{name}.md", (blank_site.content / f"articles/{name}.md").read_bytes())
+    assert reference.build().ok
+    assert snapshot(blank_site.public) == snapshot(reference.public)
+    assert live != snapshot(blank_site.public)  # the edit of c.md did arrive
+    # A failed build leaves the live site as it was, whatever the spare held.
+    spare_files = snapshot(spare)
+    assert spare_files  # the previous site, kept
+    before = snapshot(blank_site.public)
+    blank_site.article("b.md", "---\ntitle: [unclosed\n---\nBody.\n")
+    assert not blank_site.build().ok
+    assert snapshot(blank_site.public) == before

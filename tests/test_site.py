@@ -26,15 +26,19 @@ def test_related_matches_the_quadratic_definition(seed):
     rng = random.Random(seed)
     articles = [SimpleNamespace(slug=f"s{i}", tags=tuple(rng.sample("abcdefgh", rng.randint(0, 3)))) for i in range(300)]
     assert _compute_related(articles) == brute_force_related(articles)
-    assert _related(articles) == brute_force_related(articles)
-    assert _related(articles) == brute_force_related(articles)  # memoised answer is the same
+    memo = {}
+    assert _related(articles, memo) == brute_force_related(articles)
+    assert len(memo) == 1
+    assert _related(articles, memo) == brute_force_related(articles)  # memoised answer is the same
 
 
 def test_related_memo_follows_changes():
     articles = [SimpleNamespace(slug=f"s{i}", tags=("a",)) for i in range(5)]
-    first = _related(articles)
+    memo = {}
+    first = _related(articles, memo)
     articles[0] = SimpleNamespace(slug="s0", tags=("b",))
-    assert _related(articles) == brute_force_related(articles) != first
+    assert _related(articles, memo) == brute_force_related(articles) != first
+    assert len(memo) == 1  # only the latest shape is kept
 
 
 def general_slugify(text: str) -> str:
