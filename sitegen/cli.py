@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import errors
-from .config import load_config
+# Only the standard library at import time: a rebuild where nothing changed answers from
+# the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def report(diagnostics, fmt: str = "text", stream=None) -> None:
+    from . import errors
     if not diagnostics:
         return
     if fmt == "json":
@@ -61,6 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    quick = args.command == "build" and not args.clean and not args.no_cache
+    if quick:
+        import time
+        from . import fingerprint
+        started = time.perf_counter()
+        options = _build_options(args)
+        known = fingerprint.unchanged(args.config, options)
+        if known is not None:
+            sys.stderr.write(known["report"])
+            print(known["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
+            return 0
+    from . import errors
+    from .config import load_config
     config, problems = load_config(args.config, content=args.content, output=getattr(args, "out", None))
     if config is None:
         report(problems)
@@ -90,4 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
           f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed.")
+    if quick:
+        fingerprint.record(config, options, builder.output_signature(),
+                           errors.format_text(result.diagnostics) + "\n\n" if result.diagnostics else "",
+                           f"Built {config.output_dir} in {fingerprint.SECONDS} s: nothing changed since the last build "
+                           f"({result.rendered + result.reused} pages unchanged).")
     return 0
+
+
+def _build_options(args) -> dict:
+    """What a build's output depends on besides the files it reads (fingerprint.py)."""
+    resolved = lambda path: str(path.resolve()) if path is not None else None  # noqa: E731
+    return {"command": "build", "config": resolved(args.config), "content": resolved(args.content),
+            "out": resolved(args.out), "drafts": args.drafts, "strict": args.strict}

@@ -30,6 +30,7 @@ from .check import run_checks
 from .config import Config
 from .content import Content, load_content
 from .errors import Diagnostic
+from .fingerprint import forget
 from .markup import Markup, Renderer
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
@@ -112,6 +113,7 @@ class Builder:
         started = time.perf_counter()
         result = BuildResult()
         if write and not check:
+            forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
             result.diagnostics.extend(output_problems(self.config))
         content, site, problems = self._assemble()
         result.diagnostics.extend(problems)
@@ -308,6 +310,18 @@ class Builder:
         if self.dirty:
             self.cache.save()
             self.dirty = False
+
+    def output_signature(self) -> list:
+        """[path, size, mtime] of every file in the output, for the no-op fingerprint: the
+        pages and static files as recorded after the last build, and the search index."""
+        signature = [[path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())]
+        out = self.config.output_dir
+        if self.config.search and (out / "pagefind").is_dir():
+            for path in sorted((out / "pagefind").rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
+        return signature
 
     def _static_keys(self) -> dict[str, str]:
         folder, keys = self.config.static_dir, {}

@@ -1,0 +1,139 @@
+"""The no-op rebuild: answer "nothing changed" before loading anything else.
+
+A rebuild where nothing changed is the commonest build of all (CI re-runs, an
+editor typing `make build` twice), and most of its cost was starting up: importing
+Jinja, Markdown and YAML, loading the cache, planning every page. After every
+successful command-line build we record, in `.cache/fingerprint.json`, a
+fingerprint of everything that build read and wrote:
+
+- the generator's version and the size and mtime of each of its own source files;
+- the command's options, today's date (checks and review dates depend on it) and
+  the bytes of config.yaml;
+- the size, mtime, ctime and inode of every file under content/, templates/ and
+  static/ (ctime cannot be set back by tools that restore mtimes, and any write,
+  rename or chmod changes it; a file added or removed changes the listing);
+- the size and mtime of every file the build wrote into the output;
+- what the build printed (its warnings), to print again.
+
+The next `build` with the same options compares the fingerprint first, using only
+the standard library; if all of it matches, the output is exactly what a full
+build would write, so it reports that and stops. Anything else, including a
+missing, unreadable or foreign fingerprint, means a normal build, which checks
+everything by content (pipeline.py). The preview and every build that writes
+delete the fingerprint before they touch the output. Not covered: an upgrade of a
+library (Markdown, Jinja) with no change to the content; `build --clean` after one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+
+NAME = "fingerprint.json"
+SECONDS = "@seconds@"  # stands for the time taken in the recorded summary line
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def location(config_path: Path) -> Path:
+    """Where the fingerprint lives: the default cache folder beside config.yaml. (With
+    `paths.cache` set elsewhere there is no fingerprint, and no fast path.)"""
+    return config_path.resolve().parent / ".cache" / NAME
+
+
+def _tree(folder: Path) -> list:
+    """(relative path, size, mtime, ctime, inode) of every file below `folder`, sorted."""
+    entries = []
+    root = str(folder)
+    for current, folders, files in os.walk(root):
+        folders.sort()
+        relative = os.path.relpath(current, root)
+        for name in sorted(files):
+            try:
+                stat = os.stat(os.path.join(current, name))
+            except OSError:
+                entries.append((relative, name, None))
+                continue
+            entries.append((relative, name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+    return entries
+
+
+def _code() -> list:
+    return _tree(_PACKAGE)
+
+
+def inputs_digest(folders: list[Path], config_path: Path) -> str:
+    """One digest of the stat signatures of every input file and the bytes of config.yaml."""
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(Path(config_path).read_bytes())
+    for folder in folders:
+        hasher.update(repr((str(folder), folder.is_dir() and _tree(folder))).encode("utf-8", "surrogateescape"))
+    hasher.update(repr(_code()).encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def _outputs_match(out: Path, outputs: list) -> bool:
+    for relative, size, mtime in outputs:
+        try:
+            stat = os.stat(out / relative)
+        except OSError:
+            return False
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            return False
+    return True
+
+
+def options_key(options: dict) -> str:
+    return json.dumps({**options, "version": __version__, "python": sys.version, "today": date.today().isoformat()},
+                      sort_keys=True, default=str)
+
+
+def record(config, options: dict, outputs: list, report: str, summary: str) -> None:
+    """Write the fingerprint of a build that just succeeded (only with the default cache folder)."""
+    path = location(config.path)
+    if config.cache_dir.resolve() != path.parent:
+        return
+    folders = [config.content_dir, config.templates_dir, config.static_dir]
+    data = {
+        "format": FORMAT,
+        "options": options_key(options),
+        "folders": [str(folder) for folder in folders],
+        "output": str(config.output_dir),
+        "inputs": inputs_digest(folders, config.path),
+        "outputs": outputs,
+        "report": report,
+        "summary": summary,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{NAME}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def forget(config_path: Path) -> None:
+    """Called before any build writes output: until it succeeds, nothing is known."""
+    try:
+        location(config_path).unlink()
+    except OSError:
+        pass
+
+
+def unchanged(config_path: Path, options: dict) -> dict | None:
+    """The fingerprint of the last build if this build would write exactly the same, else None."""
+    try:
+        data = json.loads(location(config_path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("options") != options_key(options):
+            return None
+        folders = [Path(folder) for folder in data["folders"]]
+        if data["inputs"] != inputs_digest(folders, config_path):
+            return None
+        if not _outputs_match(Path(data["output"]), data["outputs"]):
+            return None
+        return data
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent, unreadable or not ours: build normally
