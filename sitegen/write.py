@@ -61,7 +61,7 @@ def discard_spare(out: Path) -> None:
     out = out.resolve()
     spare = _spare_name(out)
     if spare.exists() or spare.is_symlink():
-        _remove_detached(_trash(spare, out))
+        remove_detached(_trash(spare, out))
 
 
 def _trash(folder: Path, out: Path) -> Path:
@@ -101,7 +101,7 @@ def recover(out: Path) -> None:
     # Trash is the previous site, already out of the way, which a detached `rm` may still be
     # deleting: never wait for it.
     for leftover in parent.glob(f".{out.name}.trash-*"):
-        _remove_detached(leftover)
+        remove_detached(leftover)
 
 
 class Staging:
@@ -136,7 +136,7 @@ class Staging:
             self._survey()
         else:
             if spare.exists() or spare.is_symlink():
-                _remove_detached(_trash(spare, self.out))
+                remove_detached(_trash(spare, self.out))
             self.folder.mkdir()
 
     def _survey(self) -> None:
@@ -357,10 +357,10 @@ def _discard(folder: Path, out: Path) -> None:
     if trash == folder:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    _remove_detached(trash)
+    remove_detached(trash)
 
 
-def _remove_detached(folder: Path) -> None:
+def remove_detached(folder: Path) -> None:
     rm = shutil.which("rm")
     if rm is None:
         shutil.rmtree(folder, ignore_errors=True)
