@@ -7,6 +7,11 @@ match what the readability check measures.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.util
+import math
+import re
+from pathlib import Path
 
 
 class _CachedHyphenation:
@@ -24,7 +29,108 @@ def textstats():
     from textstat.textstat import textstatistics  # the class; the package exports an instance
     scorer = textstatistics()
     scorer.pyphen = _CachedHyphenation(scorer.pyphen)
+    if _same_textstat():
+        scorer.flesch_kincaid_grade = flesch_kincaid_grade  # the same numbers, faster (below)
     return scorer
+
+
+# --- Flesch–Kincaid grade, as textstat 0.7.4 computes it --------------------------------
+#
+# textstat's flesch_kincaid_grade counts words, sentences and syllables through a dozen
+# cached methods, each running its own regex over the text (one per sentence for the
+# sentence count), and importing textstat costs ~0.1 s (it imports pkg_resources). This
+# counts the same things the same way, in fewer passes, with pyphen (which textstat
+# uses for syllables) loaded directly. It is used only while textstat's source is the
+# file it was written from (0.7.4, which pyproject.toml pins), and
+# tests/test_markup_fastpaths.py compares the two on many texts.
+
+TEXTSTAT_SHA256 = "78fe6e777e28840e10cc009b411899a0dfa4a64d4aad96cc4f509d6fa27e0dab"
+
+
+@functools.lru_cache(maxsize=1)
+def _same_textstat() -> bool:
+    """Whether the installed textstat/textstat.py is the one `flesch_kincaid_grade` reproduces."""
+    spec = importlib.util.find_spec("textstat")  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            return hashlib.sha256((Path(folder) / "textstat.py").read_bytes()).hexdigest() == TEXTSTAT_SHA256
+        except OSError:
+            return False
+    return False
+
+
+# textstat's remove_punctuation (with its default rm_apostrophe=True): drop what is neither
+# a word character nor whitespace. Its sentence_count's sentence pattern.
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
+# The same deletion for ASCII text as a translate table (far faster than the regex): the
+# ASCII characters the regex matches, found with the regex itself.
+_ASCII_PUNCTUATION = {code: None for code in range(128) if _PUNCTUATION.fullmatch(chr(code))}
+
+
+class _Syllables(dict):
+    """word -> syllables as textstat counts them: pyphen's hyphenation points + 1 (memoized)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 200_000:
+            self.clear()  # a bound for pathological input; articles share most words
+        count = self[word] = len(_hyphenation().positions(word)) + 1
+        return count
+
+
+@functools.lru_cache(maxsize=1)
+def _hyphenation():
+    from pyphen import Pyphen
+    return Pyphen(lang="en_US")  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
+
+
+_SYLLABLES = _Syllables()
+
+
+def _legacy_round(number: float, points: int) -> float:
+    """textstat's rounding (half away from zero), with its default settings."""
+    scale = 10 ** points
+    return float(math.floor((number * scale) + math.copysign(0.5, number))) / scale
+
+
+def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
+    """textstat.flesch_kincaid_grade(text), the same float. `tokens`: len(text.split()), if known."""
+    if not _same_textstat():
+        return textstats().flesch_kincaid_grade(text)
+    if text.isascii():
+        cleaned = text.translate(_ASCII_PUNCTUATION)
+        # Lower-casing ASCII neither adds nor removes punctuation or spaces, so textstat's
+        # "lower-case, then remove punctuation" words for syllables are these, lower-cased.
+        syllable_words = cleaned.lower().split()
+        words = len(syllable_words)
+
+        def lexicon(sentence: str) -> int:
+            return len(sentence.translate(_ASCII_PUNCTUATION).split())
+    else:
+        words = len(_PUNCTUATION.sub("", text).split())
+        syllable_words = _PUNCTUATION.sub("", text.lower()).split()
+
+        def lexicon(sentence: str) -> int:
+            return len(_PUNCTUATION.sub("", sentence).split())
+    # sentence_count: the sentences, less those of two words or fewer (by lexicon), but at
+    # least one. Removing punctuation deletes the tokens that are all punctuation and keeps
+    # the others, so the text has `bare` such tokens. A sentence starts with a word character
+    # (see _SENTENCE), and only its last token can be part of a longer one, so at most
+    # bare + 1 of its tokens are all punctuation: a sentence of bare + 4 tokens or more has
+    # three words or more without counting them one by one.
+    bare = (len(text.split()) if tokens is None else tokens) - words
+    sure = bare + 4
+    sentences = _SENTENCE.findall(text)
+    short = 0
+    for sentence in sentences:
+        count = len(sentence.split())
+        if count < sure and (count <= 2 or lexicon(sentence) <= 2):
+            short += 1
+    sentence_count = max(1, len(sentences) - short)
+    syllables = sum(map(_SYLLABLES.__getitem__, syllable_words))
+    sentence_length = _legacy_round(float(words / sentence_count), 1)
+    syllables_per_word = _legacy_round(float(syllables) / float(words), 1) if words else 0.0
+    return _legacy_round(float(0.39 * sentence_length) + float(11.8 * syllables_per_word) - 15.59, 1)
 
 
 # Slower than the ~240 words a minute often quoted for adults: the readers are
@@ -39,4 +145,4 @@ def reading_aids(prose: tuple[str, ...]) -> dict:
     minutes = max(1, round(words / WORDS_PER_MINUTE))
     if not words:
         return {"minutes": minutes, "grade": 0.0}
-    return {"minutes": minutes, "grade": max(0.0, round(float(textstats().flesch_kincaid_grade(text)), 1))}
+    return {"minutes": minutes, "grade": max(0.0, round(float(flesch_kincaid_grade(text, words)), 1))}

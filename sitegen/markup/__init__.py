@@ -4,6 +4,8 @@
 HTML it returns what later stages need, collected by tree processors during
 that same pass: the headings (for the table of contents and anchor checks),
 the links (for the link checker and the dependency graph) and diagnostics.
+fastpaths.py spares Python-Markdown's stock processors the work that cannot change
+the output (a pattern tried on text that cannot contain it); the result is the same.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import markdown
 
 from ..errors import Diagnostic, Severity
 from ..slugs import slugify
+from . import fastpaths
 from .callouts import CalloutExtension
 from .captions import CaptionExtension
 from .glossary import GlossaryExtension
@@ -97,8 +100,12 @@ class _State:
 class Renderer:
     """One warm Markdown instance; `render` is safe to call repeatedly."""
 
-    def __init__(self, raw_html: str = "escape", glossary: tuple = ()):
-        """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition."""
+    def __init__(self, raw_html: str = "escape", glossary: tuple = (), fast_paths: bool = True):
+        """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
+
+        `fast_paths`: skip Python-Markdown's work that cannot change the output (fastpaths.py);
+        False runs the stock processors, which the tests compare against.
+        """
         self.raw_html = raw_html
         self.state = _State()
         self.md = markdown.Markdown(
@@ -114,6 +121,7 @@ class Renderer:
             # re-registers the block preprocessor under the same name, so this removes both.
             self.md.preprocessors.deregister("html_block")
             self.md.inlinePatterns.deregister("html")
+        self.fast_paths = fastpaths.install(self.md) if fast_paths else []
 
     def render(self, body: str, *, file: str, body_line: int, targets: Mapping[str, str],
                root: str, drafts: frozenset = frozenset()) -> Markup:

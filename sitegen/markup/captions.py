@@ -22,7 +22,8 @@ class CaptionProcessor(BlockProcessor):
         self.report = report
 
     def test(self, parent, block):
-        return bool(CAPTION.match(block.split("\n", 1)[0]))
+        # Every block is offered to this processor: the cheap prefix check first.
+        return block.startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
 
     def run(self, parent, blocks):
         block = blocks.pop(0)

@@ -41,9 +41,15 @@ class LinkProcessor(Treeprocessor):
     def run(self, root):
         state = self.state
         for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            target = element.get(attribute) if attribute else None
-            if element.tag == "img":
+            tag = element.tag
+            if tag == "a":
+                attribute = "href"
+            elif tag == "img":
+                attribute = "src"
+            else:
+                continue
+            target = element.get(attribute)
+            if tag == "img":
                 state.images.append((target or "", element.get("alt")))
             if target is None:
                 continue
@@ -90,6 +96,8 @@ class AttributeScrubber(Treeprocessor):
 
     def run(self, root):
         for element in root.iter():
+            if not element.keys():
+                continue  # most elements have no attributes
             for name in list(element.attrib):
                 lowered = name.lower()
                 unsafe_url = lowered in URL_ATTRIBUTES and scheme_of(element.get(name)) not in ("", *SAFE_SCHEMES)

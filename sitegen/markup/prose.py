@@ -17,14 +17,17 @@ class ProseProcessor(Treeprocessor):
         self._collect(root)
 
     def _collect(self, element):
+        prose = self.state.prose
         for child in element:
-            if child.tag == "li" and any(grand.tag in ("p", "ul", "ol") for grand in child):
+            tag = child.tag
+            if tag == "li" and (child.find("p") is not None or child.find("ul") is not None
+                                or child.find("ol") is not None):
                 self._collect(child)  # loose or nested list: its paragraphs are collected one by one
-            elif child.tag in ("p", "li") and "callout-title" not in child.get("class", ""):
+            elif (tag == "p" or tag == "li") and "callout-title" not in child.get("class", ""):
                 text = " ".join("".join(child.itertext()).split())
                 if text:
-                    self.state.prose.append(text)
-            elif child.tag in SKIP and "callout" not in child.get("class", ""):
+                    prose.append(text)
+            elif tag in SKIP and "callout" not in child.get("class", ""):
                 continue
             else:
                 self._collect(child)

@@ -14,6 +14,8 @@ from markdown.treeprocessors import Treeprocessor
 class TableProcessor(Treeprocessor):
     def run(self, root):
         for parent in list(root.iter()):
+            if parent.find("table") is None:  # a child tag test in C: most elements hold no table
+                continue
             for index, table in enumerate(list(parent)):
                 if table.tag != "table":
                     continue

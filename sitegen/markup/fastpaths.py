@@ -1,0 +1,412 @@
+"""Fast paths around Python-Markdown's own processors, with byte-for-byte the same output.
+
+Python-Markdown stays the Markdown engine. What this module removes is work that
+cannot change the result for the document at hand: a processor is not run on text
+that cannot contain what it looks for. Each fast path rests on one argument,
+written next to it ("this pattern only matches text containing `[`; this text has
+none, so trying it would find nothing and change nothing").
+
+The arguments are about the stock code as it is in the Python-Markdown version
+they were checked against. So each fast path names the stock functions it relies
+on and a digest of their source; if an upgrade changes any of them (or a regular
+expression a guard was derived from), that fast path is not installed and the
+stock code runs. tests/test_markup_fastpaths.py renders documents with and without
+these fast paths and fails when one is no longer installed, so an upgrade is
+re-checked rather than silently slower. `benchmarks/markdown_pass.py` measures them.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import linecache
+import re
+
+import markdown
+from markdown import blockparser, blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
+from markdown.extensions import abbr, admonition, attr_list, def_list, footnotes, md_in_html, sane_lists, tables, toc
+
+
+@functools.lru_cache(maxsize=None)
+def _digest(*functions) -> str | None:
+    """A digest of the functions' source lines (from their code objects: inspect.getsource
+    tokenizes the module, which costs more than a small build's whole Markdown pass)."""
+    lines = []
+    for function in functions:
+        code = getattr(function, "__code__", None)
+        source = linecache.getlines(code.co_filename) if code is not None else []
+        numbers = [number for _, _, number in code.co_lines() if number] if code is not None else []
+        if not source or not numbers:
+            return None  # no source to check: assume it changed
+        lines += source[code.co_firstlineno - 1:max(numbers)]
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def _unchanged(digest: str, *functions) -> bool:
+    """Whether the stock `functions` are, to the character, the ones a fast path was checked against."""
+    return _digest(*functions) == digest
+
+
+# --- inline patterns -----------------------------------------------------------------
+#
+# The stock InlineProcessor tries every inline pattern on every piece of text: for a
+# paragraph that is 14 Python calls, each with a registry lookup and a regex search,
+# nearly all finding nothing. Each pattern below can only match text that contains
+# one of the listed substrings: a literal its regular expression requires in every
+# match (none is compiled with IGNORECASE). __applyPattern has no side effect when the
+# regex finds nothing and returns (data, False, 0), so not trying a pattern that cannot
+# match is exactly what the stock loop does after a failed try.
+
+_INLINE = treeprocessors.InlineProcessor
+_INLINE_RELIES_ON = ("a0560cbaf6d11bdc", _INLINE._InlineProcessor__handleInline,
+                     _INLINE._InlineProcessor__applyPattern, _INLINE.run)
+_BRACKET, _IMAGE = ("[",), ("![",)
+_HTML_RE = (r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""
+            r"""\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""")
+# (module, class, the regex the needs were read from, substrings one of which every match contains).
+_INLINE_SPECS = [
+    (inlinepatterns, "BacktickInlineProcessor", r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
+    (inlinepatterns, "EscapeInlineProcessor", r"\\(.)", ("\\",)),
+    (footnotes, "FootnoteInlineProcessor", r"\[\^([^\]]*)\]", ("[^",)),
+    (inlinepatterns, "ReferenceInlineProcessor", r"(?<!\!)\[", _BRACKET),
+    (inlinepatterns, "LinkInlineProcessor", r"(?<!\!)\[", _BRACKET),
+    (inlinepatterns, "ShortReferenceInlineProcessor", r"(?<!\!)\[", _BRACKET),
+    (inlinepatterns, "ImageInlineProcessor", r"\!\[", _IMAGE),
+    (inlinepatterns, "ImageReferenceInlineProcessor", r"\!\[", _IMAGE),
+    (inlinepatterns, "ShortImageReferenceInlineProcessor", r"\!\[", _IMAGE),
+    (inlinepatterns, "AutolinkInlineProcessor", r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", ("://",)),
+    (inlinepatterns, "AutomailInlineProcessor", r"<([^<> !]+@[^@<> ]+)>", ("@",)),
+    (inlinepatterns, "SubstituteTagInlineProcessor", r"  \n", ("  \n",)),
+    (inlinepatterns, "HtmlInlineProcessor", r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)", ("&",)),
+    (inlinepatterns, "HtmlInlineProcessor", _HTML_RE, ("<",)),
+    (inlinepatterns, "DelimiterProcessor", r"\*|_", ("*", "_")),
+]
+# (class, regex) -> needs, for the classes this Python-Markdown has.
+INLINE_NEEDS = {(getattr(module, name), regex): needs for module, name, regex, needs in _INLINE_SPECS
+                if hasattr(module, name)}
+
+
+def _inline_needs(pattern) -> tuple[str, ...] | None:
+    """What `pattern` needs in a text to possibly match; None (always try it) if unknown."""
+    regex = getattr(pattern, "compiled_re", None)
+    if regex is None or regex.flags & re.IGNORECASE:
+        return None
+    return INLINE_NEEDS.get((type(pattern), regex.pattern))
+
+
+class GuardedInlineProcessor(treeprocessors.InlineProcessor):
+    """The stock inline processor, not trying patterns that cannot match the text.
+
+    The stock `__handleInline` loop is overridden (under its name-mangled name, which is
+    how the stock code calls it, also from `__applyPattern` for nested text) by the same
+    loop with one more step: a pattern whose needed substrings are all absent from the
+    text counts as "did not match" without being tried, and text without any character
+    of any needed substring returns at once. The patterns are read from the registry
+    once per run, in its order (the stock loop indexes the registry per try).
+    """
+
+    _patterns: list = []
+
+    def run(self, tree, ancestors=None):
+        patterns = list(self.inlinePatterns)
+        if patterns != self._patterns:  # the registry changed (or first run)
+            self._patterns = patterns
+            self._needs = [_inline_needs(pattern) for pattern in patterns]
+            self._any = None
+            if all(self._needs):
+                # A text with no character from any needed substring (one non-space character of
+                # each is enough) can match no pattern; a character class is a fast search.
+                chars = {next(char for char in needed if char != " ") for needs in self._needs for needed in needs}
+                self._any = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]").search
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        if self._any is not None and self._any(data) is None:
+            return data
+        apply = self._InlineProcessor__applyPattern
+        patterns, needs = self._patterns, self._needs
+        count, startIndex = len(patterns), 0
+        while patternIndex < count:
+            need = needs[patternIndex]
+            if need is not None:
+                for needed in need:
+                    if needed in data:
+                        break
+                else:
+                    patternIndex, startIndex = patternIndex + 1, 0  # as after a failed try
+                    continue
+            data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+# --- block processors ----------------------------------------------------------------
+#
+# The stock BlockParser offers each block to every block processor in turn until one
+# takes it: a plain paragraph goes through all 19 (several tests search the whole block
+# with a regex, and four processors "test" True and search in `run`, which puts the
+# block back and returns False). Each processor below can only take a block containing
+# one of the listed substrings, and when it does not take a block it leaves no trace.
+# The guarded loop skips a processor whose substrings are all absent from the block,
+# which is what the stock loop does after that processor's test (or run) says no.
+
+_PARSE_RELIES_ON = ("1737e188f149267b", blockparser.BlockParser.parseBlocks)
+_ADMONITION_RE = r'(?:^|\n)!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *(?:\n|$)'
+_HR_RE = r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))(?P=atomicgroup)[ ]*$"
+_INDENT = object()  # stands for the processor's tab_length in spaces
+
+# (module, class, the regex the needs were read from or None, needs, digest, the stock methods relied on)
+_BLOCK_SPECS = [
+    # run: only a block that starts with a stashed-HTML placeholder (STX); else False, blocks untouched.
+    (md_in_html, "MarkdownInHtmlProcessor", None, (util.STX,), "a3f4ca8205abb8b6", ("test", "run")),
+    # test: a `!!!` line (RE), or (parse_content) a block starting with an indent under an
+    # admonition. parse_content only keeps a sibling when test returns True, and run consumes it.
+    (admonition, "AdmonitionProcessor", _ADMONITION_RE, ("!!!", _INDENT), "09f5ebf235378ac8", ("test", "parse_content")),
+    # test: block.startswith(indent) and ...
+    (blockprocessors, "ListIndentProcessor", None, (_INDENT,), "8e16392c34a34bd1", ("test",)),
+    (def_list, "DefListIndentProcessor", None, (_INDENT,), "8e16392c34a34bd1", ("test",)),
+    (blockprocessors, "CodeBlockProcessor", None, (_INDENT,), "2bcd68363687329c", ("test",)),
+    # test: a header row of two or more cells, or one with a border; both need a pipe. (It sets
+    # self.border, which run reads only after the successful test that sets it again.)
+    (tables, "TableProcessor", None, ("|",), "5760b295ff4c5d9f", ("test", "_split_row", "_split")),
+    (blockprocessors, "HashHeaderProcessor", r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+     ("#",), "b05b7970153b822e", ("test",)),
+    (blockprocessors, "SetextHeaderProcessor", r"^.*?\n(?:=+|-+)[ ]*(\n|$)", ("\n=", "\n-"), "f4517c337decc072", ("test",)),
+    # test searches SEARCH_RE (checked below) and keeps the match only when it finds one.
+    (blockprocessors, "HRProcessor", None, ("-", "_", "*"), "d97db1d673f15c75", ("test",)),
+    (sane_lists, "SaneUListProcessor", r"^[ ]{0,3}[*+-][ ]+(.*)", ("*", "+", "-"), "f4517c337decc072", ("test",)),
+    (def_list, "DefListProcessor", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", (":",), "b05b7970153b822e", ("test",)),
+    (blockprocessors, "BlockQuoteProcessor", r"(^|\n)[ ]{0,3}>[ ]?(.*)", (">",), "342a21ffb26b7052", ("test",)),
+    # These three test True and search in run, which puts the block back when it finds nothing.
+    (footnotes, "FootnoteBlockProcessor", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", ("[^",), "2e60d751f7d29132",
+     ("test", "run")),
+    (abbr, "AbbrBlockprocessor", r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", ("*[",), "65beb5cfee6bcbe7",
+     ("test", "run")),
+    (blockprocessors, "ReferenceProcessor",
+     r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""", ("]:",),
+     "ce5dcea6ea45deb4", ("test", "run")),
+]
+# class -> (regex or None, needs, digest, the stock methods), for the classes this Python-Markdown has.
+BLOCK_NEEDS = {getattr(module, name): (regex, needs, digest, *(getattr(getattr(module, name), method, None)
+                                                              for method in methods))
+               for module, name, regex, needs, digest, methods in _BLOCK_SPECS if hasattr(module, name)}
+
+
+def _block_needs(processor) -> tuple[str, ...] | None:
+    """What a block must contain for `processor` to take it; None (always offer it) if unknown."""
+    spec = BLOCK_NEEDS.get(type(processor))
+    if spec is None:
+        return None
+    regex, needs, digest, *functions = spec
+    if regex is not None and getattr(getattr(processor, "RE", None), "pattern", None) != regex:
+        return None
+    if type(processor) is blockprocessors.HRProcessor and getattr(processor, "SEARCH_RE", re.compile("")).pattern != _HR_RE:
+        return None
+    if type(processor).__name__ == "MarkdownInHtmlProcessor" and not util.HTML_PLACEHOLDER_RE.pattern.startswith(util.STX):
+        return None
+    if not _unchanged(digest, *functions):
+        return None
+    return tuple(" " * processor.tab_length if needed is _INDENT else needed for needed in needs)
+
+
+def guarded_parse_blocks(parser):
+    """A `parseBlocks` for `parser`: the stock loop, not offering a block to processors that cannot take it."""
+    cache = {"size": -1, "processors": []}
+
+    def parseBlocks(parent, blocks):
+        registry = parser.blockprocessors
+        if cache["size"] != len(registry):  # built once; again if a processor is (de)registered
+            cache["processors"] = [(processor, _block_needs(processor)) for processor in registry]
+            cache["size"] = len(registry)
+        processors = cache["processors"]
+        while blocks:
+            for processor, needs in processors:
+                block = blocks[0]
+                if needs is not None:
+                    for needed in needs:
+                        if needed in block:
+                            break
+                    else:
+                        continue  # cannot take this block: as if its test (or run) had said no
+                if processor.test(parent, block):
+                    if processor.run(parent, blocks) is not False:
+                        break
+    return parseBlocks
+
+
+# --- preprocessor and tree processors ------------------------------------------------
+
+_NORMALIZE_RELIES_ON = ("a99bc2f9e0d83abc", preprocessors.NormalizeWhitespace.run)
+
+
+class GuardedNormalizeWhitespace(preprocessors.NormalizeWhitespace):
+    """The stock whitespace normalisation; its last step, a lookbehind regex over the whole
+    source that empties lines of spaces, is skipped when no line ends in a space."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:  # what every match of the regex contains
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+_UNESCAPE_RELIES_ON = ("02c5345870b77f7f", treeprocessors.UnescapeTreeprocessor.run,
+                       treeprocessors.UnescapeTreeprocessor.unescape)
+
+
+class GuardedUnescape(treeprocessors.UnescapeTreeprocessor):
+    """The stock unescape pass, without the regex substitution on strings without a placeholder.
+
+    The stock run substitutes STX<digits>ETX in every text, tail and attribute value and
+    writes the result back; a string without STX comes back equal. (Only its type may
+    differ: the stock pass turns an AtomicString into a str, which nothing after this
+    last tree processor looks at.)
+    """
+
+    def run(self, root) -> None:
+        stx, unescape = util.STX, self.unescape
+        for element in root.iter():
+            text = element.text
+            if text and stx in text and not element.tag == "code":
+                element.text = unescape(text)
+            tail = element.tail
+            if tail and stx in tail:
+                element.tail = unescape(tail)
+            for key, value in element.items():
+                if value is not None and stx in value:
+                    element.set(key, unescape(value))
+
+
+_ATTR_LIST_RELIES_ON = ("fb126cccd79ac3cb", attr_list.AttrListTreeprocessor.run)
+_ATTR = r"\{\:?[ ]*([^\}\n ][^\n]*)\}"
+_ATTR_LIST_RES = (r"\n[ ]*" + _ATTR + r"[ ]*$", r"[ ]+" + _ATTR + r"[ ]*$", r"^" + _ATTR)  # block, header, inline
+
+
+def _texts_contain(root, needle: str) -> bool:
+    """Whether any element text or tail in the tree contains `needle`."""
+    for element in root.iter():
+        text, tail = element.text, element.tail
+        if (text and needle in text) or (tail and needle in tail):
+            return True
+    return False
+
+
+def _guarded_attr_list_run(processor):
+    """attr_list's run, skipped when no text or tail holds a "{": each of its three regexes
+    (BLOCK_RE, HEADER_RE, INLINE_RE, all starting `\\{`) needs one in the text it reads."""
+    stock = processor.run
+
+    def run(doc):
+        if _texts_contain(doc, "{"):
+            stock(doc)
+    return run
+
+
+_TOC_RELIES_ON = ("c84ade2b612a0a47", toc.TocTreeprocessor.replace_marker, toc.TocTreeprocessor.run)
+
+
+def _guarded_replace_marker(processor):
+    """toc's replace_marker (a walk of the whole tree joining each element's text), skipped
+    when no element's text contains the marker: it only replaces an element whose text,
+    stripped, is the marker."""
+    stock = processor.replace_marker
+
+    def replace_marker(root, elem):
+        marker = processor.marker
+        for element in root.iter():
+            if element.text and marker in element.text:
+                stock(root, elem)
+                return
+    return replace_marker
+
+
+_BLOCK_LEVEL_RELIES_ON = ("dc551fffd52a0eee", markdown.Markdown.is_block_level)
+
+
+def _memoized_is_block_level(md):
+    """md.is_block_level with a memo of its answers, emptied by md.reset() (see `_Memos`).
+
+    The stock method lower-cases the tag and searches a list of 60 names; prettify and
+    attr_list ask it about every element of every page, for a dozen distinct tags. The
+    answer depends only on the tag and md.block_level_elements, which extensions change
+    while the instance is set up, not during a conversion.
+    """
+    stock, memo = md.is_block_level, {}
+
+    def is_block_level(tag) -> bool:
+        try:
+            return memo[tag]
+        except KeyError:
+            answer = memo[tag] = stock(tag)
+            return answer
+        except TypeError:  # an unhashable tag
+            return stock(tag)
+    is_block_level.memo = memo
+    return is_block_level
+
+
+class _Memos:
+    """Registered as an extension only so that md.reset() empties the memos."""
+
+    def __init__(self, *memos):
+        self.memos = memos
+
+    def reset(self) -> None:
+        for memo in self.memos:
+            memo.clear()
+
+
+# --- installing ----------------------------------------------------------------------
+
+
+def _replace(registry, name: str, item) -> None:
+    """Register `item` under `name` at the priority of the item it replaces."""
+    priority = next(entry.priority for entry in registry._priority if entry.name == name)
+    registry.register(item, name, priority)
+
+
+def _get(registry, name: str):
+    return registry[name] if name in registry else None
+
+
+def install(md) -> list[str]:
+    """Swap in the fast paths whose preconditions hold for `md`; the names of those installed.
+
+    Call it once the instance is fully configured (all extensions registered).
+    """
+    installed = []
+    if type(_get(md.treeprocessors, "inline")) is treeprocessors.InlineProcessor and _unchanged(*_INLINE_RELIES_ON):
+        _replace(md.treeprocessors, "inline", GuardedInlineProcessor(md))
+        installed.append("inline")
+    if type(md.parser).parseBlocks is blockparser.BlockParser.parseBlocks and _unchanged(*_PARSE_RELIES_ON):
+        # An instance attribute: parseChunk and the block processors all call parser.parseBlocks.
+        md.parser.parseBlocks = guarded_parse_blocks(md.parser)
+        installed.append("blocks")
+    if (type(_get(md.preprocessors, "normalize_whitespace")) is preprocessors.NormalizeWhitespace
+            and _unchanged(*_NORMALIZE_RELIES_ON)):
+        _replace(md.preprocessors, "normalize_whitespace", GuardedNormalizeWhitespace(md))
+        installed.append("normalize_whitespace")
+    processor = _get(md.treeprocessors, "unescape")
+    if (type(processor) is treeprocessors.UnescapeTreeprocessor and _unchanged(*_UNESCAPE_RELIES_ON)
+            and processor.RE.pattern == util.STX + r"(\d+)" + util.ETX):
+        _replace(md.treeprocessors, "unescape", GuardedUnescape(md))
+        installed.append("unescape")
+    processor = _get(md.treeprocessors, "attr_list")
+    if (type(processor) is attr_list.AttrListTreeprocessor and _unchanged(*_ATTR_LIST_RELIES_ON)
+            and (processor.BLOCK_RE.pattern, processor.HEADER_RE.pattern, processor.INLINE_RE.pattern) == _ATTR_LIST_RES):
+        processor.run = _guarded_attr_list_run(processor)  # md.treeprocessors calls processor.run(root)
+        installed.append("attr_list")
+    processor = _get(md.treeprocessors, "toc")
+    if type(processor) is toc.TocTreeprocessor and _unchanged(*_TOC_RELIES_ON):
+        processor.replace_marker = _guarded_replace_marker(processor)  # run calls self.replace_marker
+        installed.append("toc")
+    if type(md).is_block_level is markdown.Markdown.is_block_level and _unchanged(*_BLOCK_LEVEL_RELIES_ON):
+        md.is_block_level = _memoized_is_block_level(md)  # processors call self.md.is_block_level
+        md.registerExtension(_Memos(md.is_block_level.memo))
+        installed.append("is_block_level")
+    return installed
