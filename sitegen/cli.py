@@ -62,13 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    quick = args.command == "build" and not args.clean and not args.no_cache
+    # The no-op fingerprint is recorded after every build that may use the cache (also
+    # --clean), and consulted by the next one unless it is --clean.
+    quick = args.command == "build" and not args.no_cache
     if quick:
         import time
         from . import fingerprint
         started = time.perf_counter()
         options = _build_options(args)
-        known = fingerprint.unchanged(args.config, options)
+        known = None if args.clean else fingerprint.unchanged(args.config, options)
         if known is not None:
             sys.stderr.write(known["report"])
             print(known["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))

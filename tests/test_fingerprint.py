@@ -141,3 +141,9 @@ def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, m
     today = fingerprint.options_key({"drafts": False})
     monkeypatch.setattr(fingerprint, "date", Tomorrow)
     assert fingerprint.options_key({"drafts": False}) != today
+
+
+def test_a_clean_build_is_fingerprinted_too(built):
+    clean = _build(built, "--clean")
+    assert not _quick(clean)  # --clean never answers from the fingerprint...
+    assert _quick(_build(built))  # ...but the build after it can
