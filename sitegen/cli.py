@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
     if args.clean:
         clean(config)
+    before = fingerprint.before_build(config, options) if quick else None
     builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache)
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
           f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed.")
     if quick:
-        fingerprint.record(config, options, builder.output_signature(),
+        fingerprint.record(config, before, builder.output_signature(),
                            errors.format_text(result.diagnostics) + "\n\n" if result.diagnostics else "",
                            f"Built {config.output_dir} in {fingerprint.SECONDS} s: nothing changed since the last build "
                            f"({result.rendered + result.reused} pages unchanged).")

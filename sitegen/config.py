@@ -104,6 +104,16 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
     root = path.resolve().parent
     paths = values["paths"]
     url = values["url"] if values["url"].endswith("/") else values["url"] + "/"
+    # The cache folder is deleted by `build --clean`: it must be a folder of its own, never
+    # the project, the output or a folder of sources (or one that holds them).
+    cache = (root / paths["cache"]).resolve()
+    folders = [(root / paths[name]).resolve() for name in ("content", "templates", "static", "output")]
+    if (cache == root or cache in root.parents
+            or any(cache == folder or cache in folder.parents or folder in cache.parents for folder in folders)):
+        return None, [Diagnostic(shown, doc.line("paths", "cache"), "config-value",
+                                 f"paths.cache ({paths['cache']}) is, or holds, a folder of the project; "
+                                 "`build --clean` would delete it.",
+                                 "Use a folder of its own for the cache, such as .cache.")]
     return Config(
         path=path.resolve(), root=root,
         title=values["title"], tagline=values["tagline"], description=values["description"],

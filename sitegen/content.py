@@ -200,6 +200,8 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
     """
     shown = display_path(path, root)
     key = memo.known(path, previous) if memo is not None else None
+    if key is not None and previous[key][0] is not None and previous[key][0].source.body is None:
+        key = None  # from the cache on disk, without its body: read the file after all
     if key is not None:
         parsed[key] = previous[key]
         value, problems = parsed[key]

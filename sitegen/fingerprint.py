@@ -46,14 +46,27 @@ def location(config_path: Path) -> Path:
     return config_path.resolve().parent / ".cache" / NAME
 
 
-def _tree(folder: Path) -> list:
-    """(relative path, size, mtime, ctime, inode) of every file below `folder`, sorted."""
+def _tree(folder: Path, suffix: str = "") -> list:
+    """(relative path, size, mtime, ctime, inode) of every file below `folder` (whose name
+    ends with `suffix`), sorted. Symbolic links to folders are followed, as the build
+    follows them (a content folder linked in from another checkout), each folder once."""
     entries = []
     root = str(folder)
-    for current, folders, files in os.walk(root):
-        folders.sort()
+    seen = set()
+    for current, folders, files in os.walk(root, followlinks=True):
+        try:
+            stat = os.stat(current)
+        except OSError:
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:  # a link back up the tree
+            folders[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
         relative = os.path.relpath(current, root)
         for name in sorted(files):
+            if not name.endswith(suffix):
+                continue
             try:
                 stat = os.stat(os.path.join(current, name))
             except OSError:
@@ -64,7 +77,7 @@ def _tree(folder: Path) -> list:
 
 
 def _code() -> list:
-    return _tree(_PACKAGE)
+    return _tree(_PACKAGE, ".py")  # not __pycache__: another Python writes other .pyc files
 
 
 def inputs_digest(folders: list[Path], config_path: Path) -> str:
@@ -93,18 +106,29 @@ def options_key(options: dict) -> str:
                       sort_keys=True, default=str)
 
 
-def record(config, options: dict, outputs: list, report: str, summary: str) -> None:
-    """Write the fingerprint of a build that just succeeded (only with the default cache folder)."""
+def before_build(config, options: dict) -> tuple[dict, str, str]:
+    """What the fingerprint will say about the inputs, taken before the build reads them: a
+    file saved while the build runs must not be recorded as built (`record` compares)."""
+    folders = [config.content_dir, config.templates_dir, config.static_dir]
+    return options, options_key(options), inputs_digest(folders, config.path)
+
+
+def record(config, before: tuple[dict, str, str], outputs: list, report: str, summary: str) -> None:
+    """Write the fingerprint of a build that just succeeded (only with the default cache
+    folder), unless an input changed (or the day ended) while it ran."""
     path = location(config.path)
     if config.cache_dir.resolve() != path.parent:
         return
     folders = [config.content_dir, config.templates_dir, config.static_dir]
+    options, key, inputs = before
+    if inputs != inputs_digest(folders, config.path) or key != options_key(options):
+        return  # the next build builds, and sees the change
     data = {
         "format": FORMAT,
-        "options": options_key(options),
+        "options": key,
         "folders": [str(folder) for folder in folders],
         "output": str(config.output_dir),
-        "inputs": inputs_digest(folders, config.path),
+        "inputs": inputs,
         "outputs": outputs,
         "report": report,
         "summary": summary,

@@ -77,7 +77,10 @@ class Builder:
                                stats=self.stats, changed=self.changed)
         self.changed = set()
         if content.parsed.keys() != self.cache.parsed.keys():
-            self.cache.parsed, self.dirty = content.parsed, True
+            self.dirty = True
+        # Always this build's values: they carry the bodies put back into entries loaded
+        # from disk (a Source is stored without its body), which the preview reuses unread.
+        self.cache.parsed = content.parsed
         problems = list(content.diagnostics)
         if any(d.code == "slug-duplicate" for d in problems):
             return content, None, problems
@@ -511,6 +514,7 @@ def _work_chunk(slugs: list[str]) -> list:
 
 
 def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Markup:
+    assert source.body is not None, f"{source.path}: body not restored from the cache"
     return renderer.render(source.body, file=source.path, body_line=source.body_line,
                            targets=site.link_targets, root=root, drafts=site.unpublished)
 

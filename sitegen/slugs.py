@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 MAX_SLUG = 80
-RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index", "feed", "sitemap",
+RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index", "feed", "sitemap", "pagefind",
             # Device names that Windows refuses as folder names: a checkout or a copy of public/
             # on Windows would fail on articles/con/.
             "con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}

@@ -97,11 +97,27 @@ def recover(out: Path) -> None:
         os.rename(olds[-1], out)  # killed between the two renames of the fallback swap
         olds = olds[:-1]
     for leftover in [*olds, *parent.glob(f".{out.name}.staging-*"), *parent.glob(f".{out.name}.pending-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        if not _owner_alive(leftover):  # another build (or the preview) still writing: not ours
+            shutil.rmtree(leftover, ignore_errors=True)
     # Trash is the previous site, already out of the way, which a detached `rm` may still be
     # deleting: never wait for it.
     for leftover in parent.glob(f".{out.name}.trash-*"):
         remove_detached(leftover)
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the process named in a staging folder's name (".public.staging-<pid>") is
+    another one still running."""
+    pid = folder.name.rpartition("-")[2]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
 
 
 class Staging:

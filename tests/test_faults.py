@@ -266,3 +266,35 @@ def test_the_spare_tree_is_never_trusted(blank_site):
     blank_site.article("b.md", "---\ntitle: [unclosed\n---\nBody.\n")
     assert not blank_site.build().ok
     assert snapshot(blank_site.public) == before
+
+
+def test_another_running_build_keeps_its_staging_folder(blank_site):
+    """recover() removes what killed builds left, not the folder a running build writes."""
+    from sitegen.write import recover
+    blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
+    assert blank_site.build().ok
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        running = blank_site.root / f".public.staging-{sleeper.pid}"
+        left = blank_site.root / f".public.staging-{dead.pid}"
+        running.mkdir()
+        left.mkdir()
+        recover(blank_site.public.resolve())
+        assert running.is_dir() and not left.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    recover(blank_site.public.resolve())
+    assert not running.exists()
+
+
+@pytest.mark.parametrize("cache", [".", "content", "content/articles", "public", "..", "content/cache"])
+def test_a_cache_folder_that_clean_would_wrongly_delete_is_refused(blank_site, cache):
+    blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
+    blank_site.set_config(paths={"cache": cache})
+    before = snapshot(blank_site.root)
+    done = run_cli("build", "--clean", cwd=blank_site.root)
+    assert done.returncode == 1 and "[config-value]" in done.stderr and "paths.cache" in done.stderr
+    assert snapshot(blank_site.root) == before

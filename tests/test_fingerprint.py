@@ -147,3 +147,29 @@ def test_a_clean_build_is_fingerprinted_too(built):
     clean = _build(built, "--clean")
     assert not _quick(clean)  # --clean never answers from the fingerprint...
     assert _quick(_build(built))  # ...but the build after it can
+
+
+def test_a_symlinked_content_folder_is_followed(built, tmp_path):
+    """Content kept in another checkout and linked in: an edit there is a change."""
+    elsewhere = tmp_path / "shared-articles"
+    shutil.move(str(built.content / "articles"), elsewhere)
+    (built.content / "articles").symlink_to(elsewhere, target_is_directory=True)
+    _build(built)
+    assert _quick(_build(built))
+    (elsewhere / "b.md").write_text(ARTICLE.format(title="B renamed", body="Body of B."))
+    assert not _quick(_build(built))
+    assert "B renamed" in (built.public / "articles/b/index.html").read_text()
+
+
+def test_a_file_saved_during_the_build_is_not_recorded_as_built(built):
+    """The fingerprint describes what the build read, not what is on disk when it ends."""
+    from sitegen import fingerprint
+    from sitegen.config import load_config
+    config, _ = load_config(built.config_path)
+    (built.root / ".cache/fingerprint.json").unlink()
+    before = fingerprint.before_build(config, {"command": "build"})
+    built.article("b.md", ARTICLE.format(title="B", body="Saved while the build ran."))  # the editor saves
+    fingerprint.record(config, before, [], "", "summary")
+    assert not (built.root / ".cache/fingerprint.json").exists()
+    fingerprint.record(config, fingerprint.before_build(config, {"command": "build"}), [], "", "summary")
+    assert (built.root / ".cache/fingerprint.json").exists()  # nothing changed in between: recorded

@@ -273,3 +273,28 @@ def test_a_crafted_cache_cannot_run_code(tmp_path):
         result = Builder(config, jobs=1).build()
         assert result.ok and result.markdown == 1  # the cache was ignored: everything rebuilt
         assert not marker.exists()
+
+
+def test_the_preview_after_a_command_line_build_keeps_working(tmp_path):
+    """The preview starts from the cache a `build` left on disk, where a Source is stored
+    without its body; rebuilds that run Markdown again on unchanged articles (a glossary
+    edit) must get the bodies back, every time, and match a full build."""
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(3))
+    for _ in range(6):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok  # the command-line build: cache saved to disk
+    preview = Builder(config, jobs=1)  # as serve.py sets it up
+    preview.stats = {}
+    assert preview.build(in_place=True).ok
+    glossary = root / "content" / "glossary.yaml"
+    for round_number in range(3):
+        glossary.write_text(GLOSSARY.replace("An area of damage.", f"An area of damage, version {round_number}."))
+        preview.changed = {glossary}
+        result = preview.build(in_place=True)
+        assert result.ok, [d.format() for d in result.diagnostics]
+        assert result.markdown == 6  # every body linked the glossary again
+        want = Builder(config, jobs=1, use_cache=False).build(write=False).files
+        got = tree(config.output_dir)
+        assert {path: got[path] for path in want} == want

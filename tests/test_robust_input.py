@@ -47,6 +47,7 @@ BROKEN = {
     "slug-leading-dot": (FRONT[:-4].encode() + b"slug: .hidden\n---\n", "bad-slug", 5),
     "slug-reserved-site-path": (FRONT[:-4].encode() + b"slug: static\n---\n", "bad-slug", 5),
     "slug-reserved-windows-name": (FRONT[:-4].encode() + b"slug: con\n---\n", "bad-slug", 5),
+    "slug-reserved-search-index": (FRONT[:-4].encode() + b"slug: pagefind\n---\n", "bad-slug", 5),
 }
 
 
