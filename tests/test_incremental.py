@@ -298,3 +298,61 @@ def test_the_preview_after_a_command_line_build_keeps_working(tmp_path):
         want = Builder(config, jobs=1, use_cache=False).build(write=False).files
         got = tree(config.output_dir)
         assert {path: got[path] for path in want} == want
+
+
+def test_the_cache_journal_replays_to_the_saved_state(tmp_path):
+    """Between whole saves, a save appends what changed; a new process replaying the journal
+    has exactly the state the last one saved, and a damaged journal only costs work."""
+    from sitegen.cache import STATE, Cache
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(7))
+    for _ in range(8):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    base = (config.cache_dir / "state.pickle").read_bytes()
+    journal = config.cache_dir / "state.journal"
+    for step in range(3):
+        editor.write_article(f"a{step + 1}.md")  # an edit, as between two command-line builds
+        builder = Builder(config, jobs=1)
+        assert builder.build().ok
+        assert (config.cache_dir / "state.pickle").read_bytes() == base  # only the journal grew
+        reloaded = Cache.open(config.cache_dir, builder.config_key)
+        for name in STATE:
+            assert getattr(reloaded, name).keys() == getattr(builder.cache, name).keys(), name
+        assert reloaded.pages == builder.cache.pages and reloaded.related == builder.cache.related
+        assert {k: v[0] for k, v in reloaded.bodies.items()} == {k: v[0] for k, v in builder.cache.bodies.items()}
+    assert journal.stat().st_size > 0
+    # A build killed while appending: the last record is cut short.
+    journal.write_bytes(journal.read_bytes()[:-7])
+    editor.write_article("a4.md")
+    result = Builder(config, jobs=1).build()
+    assert result.ok
+    want, got = Builder(config, jobs=1, use_cache=False).build(write=False).files, tree(config.output_dir)
+    assert {path: got.get(path) for path in want} == want
+    assert not journal.exists() and (config.cache_dir / "state.pickle").read_bytes() != base  # started afresh
+
+
+def test_a_crafted_journal_record_cannot_run_code(tmp_path):
+    import hashlib
+    import pickle
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(8))
+    editor.write_article("a1.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    editor.write_article("a1.md")
+    assert Builder(config, jobs=1).build().ok
+    journal = config.cache_dir / "state.journal"
+    assert journal.exists()
+    marker = tmp_path / "ran"
+
+    class Writes:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    payload = pickle.dumps({"pages": (Writes(), [])})
+    journal.write_bytes(journal.read_bytes() + f"{len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
+    editor.write_article("a1.md")
+    assert Builder(config, jobs=1).build().ok
+    assert not marker.exists()
