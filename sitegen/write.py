@@ -381,7 +381,14 @@ def remove_detached(folder: Path) -> None:
     if rm is None:
         shutil.rmtree(folder, ignore_errors=True)
         return
-    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    # At the lowest CPU and I/O priority: the deletion must not slow down the build that
+    # runs meanwhile (on 2 cores it otherwise competes with the worker processes).
+    command = [rm, "-rf", "--", str(folder)]
+    if shutil.which("ionice"):
+        command = [shutil.which("ionice"), "-c", "3", *command]
+    if shutil.which("nice"):
+        command = [shutil.which("nice"), "-n", "19", *command]
+    subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
 
 
