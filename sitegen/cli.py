@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         clean(config)
     before = fingerprint.before_build(config, options) if quick else None
     builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache)
+    # The cache just loaded lives until this process ends: the garbage collector need not
+    # walk it again and again while the build allocates (this process builds once, then exits).
+    import gc
+    gc.freeze()
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
     if not result.ok:
