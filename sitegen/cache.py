@@ -248,15 +248,8 @@ class Cache:
 def discard(folder: Path) -> None:
     """Forget the cache (`build --clean`). It is renamed away at once and deleted in the
     background (one file per body: thousands at a large site), like a replaced site."""
-    from .write import remove_detached
+    from .write import discard_tree, remove_detached
     for leftover in folder.parent.glob(f".{folder.name}.trash-*"):  # an earlier one, cut short
         remove_detached(leftover)
-    if not folder.exists():
-        return
-    trash = folder.parent / f".{folder.name}.trash-{os.getpid()}"
-    try:
-        os.rename(folder, trash)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    remove_detached(trash)
+    if folder.exists():
+        discard_tree(folder, folder)

@@ -142,8 +142,7 @@ class Builder:
                 result.diagnostics.extend(markup.diagnostics)
             result.diagnostics.extend(anchor_problems(site, bodies))
             if strict:
-                bodies = self._with_prose(site, bodies, {a.slug: a.source for a in site.articles}, ARTICLE_ROOT)
-                result.diagnostics.extend(run_checks(site, bodies, metas, content.static_files, today))
+                result.diagnostics.extend(self._checks(site, bodies, metas, content.static_files, today))
             result.reused = len(jobs)
             result.seconds = time.perf_counter() - started
             return result
@@ -182,8 +181,7 @@ class Builder:
             result.diagnostics.extend(anchor_problems(site, bodies))
             if check or strict:
                 metas = {slug: meta for slug, (_, meta) in page_bodies.items()}
-                with_prose = self._with_prose(site, bodies, {a.slug: a.source for a in site.articles}, ARTICLE_ROOT)
-                result.diagnostics.extend(run_checks(site, with_prose, metas, content.static_files, today))
+                result.diagnostics.extend(self._checks(site, bodies, metas, content.static_files, today))
             if staging is not None and result.ok:
                 self._other_pages(work, jobs, page_bodies, result)
             if staging is not None and result.ok:
@@ -361,12 +359,15 @@ class Builder:
             self.cache.store_body(full.digest, *stored)
         return stored
 
-    def _with_prose(self, site: Site, bodies: dict, sources: dict, root: str) -> dict:
-        """`bodies` (slug -> Markup) with the prose of cached ones loaded, for the readability check."""
+    def _checks(self, site: Site, bodies: dict, metas: dict, static_files, today) -> list[Diagnostic]:
+        """The quality checks, with the prose of cached article bodies loaded from their body
+        files first (the readability check reads it; the cache's state does not keep it)."""
         from dataclasses import replace
-        return {slug: meta if meta.prose is not None else
-                replace(meta, prose=self._stored_body(site, sources[slug], root, meta)[1])
-                for slug, meta in bodies.items()}
+        sources = {article.slug: article.source for article in site.articles}
+        bodies = {slug: meta if meta.prose is not None else
+                  replace(meta, prose=self._stored_body(site, sources[slug], ARTICLE_ROOT, meta)[1])
+                  for slug, meta in bodies.items()}
+        return run_checks(site, bodies, metas, static_files, today)
 
     def _remember(self, site: Site, source, root: str, body_key: str, full: Markup) -> None:
         meta = full.meta()

@@ -61,17 +61,7 @@ def discard_spare(out: Path) -> None:
     out = out.resolve()
     spare = _spare_name(out)
     if spare.exists() or spare.is_symlink():
-        remove_detached(_trash(spare, out))
-
-
-def _trash(folder: Path, out: Path) -> Path:
-    """`folder` renamed out of the way, to be deleted in the background (or as it was)."""
-    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
-    try:
-        os.rename(folder, trash)
-        return trash
-    except OSError:
-        return folder
+        discard_tree(spare, out)
 
 
 def _clear(path: Path) -> None:
@@ -152,7 +142,7 @@ class Staging:
             self._survey()
         else:
             if spare.exists() or spare.is_symlink():
-                remove_detached(_trash(spare, self.out))
+                discard_tree(spare, self.out)
             self.folder.mkdir()
 
     def _survey(self) -> None:
@@ -277,7 +267,7 @@ class Staging:
                 return
             except OSError:
                 pass
-        _discard(self.folder, self.out)
+        discard_tree(self.folder, self.out)
 
     def abort(self) -> None:
         """Drop the new site. The staging folder becomes the spare again: what it holds is
@@ -365,12 +355,15 @@ class InPlace:
         shutil.rmtree(self.folder_pending, ignore_errors=True)
 
 
-def _discard(folder: Path, out: Path) -> None:
-    """Remove a previous site without waiting: deleting thousands of folders takes
-    longer than building them. It is renamed out of the way first, so nothing can
-    mistake it for a site; whatever is left (if the machine stops) goes at the next build."""
-    trash = _trash(folder, out)
-    if trash == folder:
+def discard_tree(folder: Path, out: Path) -> None:
+    """Remove a previous site (or the cache) without waiting: deleting thousands of folders
+    takes longer than building them. It is renamed out of the way first, to
+    `.<out name>.trash-...` beside `out`, so nothing can mistake it for a site; whatever
+    is left (if the machine stops) goes at the next build."""
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        os.rename(folder, trash)
+    except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return
     remove_detached(trash)

@@ -109,7 +109,9 @@ def test_summary_key_without_a_value_is_reported_on_its_line(blank_site):
 
 # --- dates ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["March 3", "2026/03/01", "01-03-2026", '"2026-02-30"'])
+# The last two are dates YAML itself reads as dates and then cannot make (a diagnostic,
+# never a crash).
+@pytest.mark.parametrize("value", ["March 3", "2026/03/01", "01-03-2026", '"2026-02-30"', "2026-13-45", "2026-02-30"])
 def test_bad_date(blank_site, value):
     text = dedent(f"""\
         ---
@@ -121,19 +123,6 @@ def test_bad_date(blank_site, value):
     problem = one(diagnose(blank_site, text), "bad-date")
     assert problem.line == line_of(text, "date:")
     assert "YYYY-MM-DD" in problem.hint
-
-
-@pytest.mark.parametrize("value", ["2026-13-45", "2026-02-30"])
-def test_impossible_unquoted_date_is_a_diagnostic_not_a_crash(blank_site, value):
-    text = dedent(f"""\
-        ---
-        title: MRI basics
-        summary: What an MRI scan is.
-        date: {value}
-        ---
-        """)
-    problem = one(diagnose(blank_site, text), "bad-date")
-    assert problem.line == line_of(text, "date:")
 
 
 def test_date_with_a_time_of_day_is_not_blamed_on_a_template(blank_site):
