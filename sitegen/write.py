@@ -260,14 +260,16 @@ class Staging:
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
         _swap(self.folder, self.out)
-        # After the exchange the staging folder holds the previous site: it is the next spare.
+        # After the exchange the staging folder holds the previous site (if there was one):
+        # it is the next spare.
         if (self.folder / STAMP).exists():
             try:
                 os.rename(self.folder, _spare_name(self.out))
                 return
             except OSError:
                 pass
-        discard_tree(self.folder, self.out)
+        if self.folder.exists():
+            discard_tree(self.folder, self.out)
 
     def abort(self) -> None:
         """Drop the new site. The staging folder becomes the spare again: what it holds is
@@ -429,8 +431,7 @@ def _swap(staging: Path, out: Path) -> None:
     if out.exists() and _renameat2(staging, out):
         return
     if not out.exists():
-        os.rename(staging, out)
-        staging.mkdir()
+        os.rename(staging, out)  # the first site: there is no previous one
         return
     old = _staging_name(out, "old")
     os.rename(out, old)
