@@ -6,9 +6,9 @@ What it keeps between runs:
   content.py puts the body back from the bytes the digest was made from);
 - `bodies`: source digest -> the Markdown pass's side outputs (headings, links,
   diagnostics, digest), plus the link targets it resolved, so a cached body is used
-  only while those targets still resolve the same way; the HTML and prose live in
-  one file per body under `bodies/`, read only when a page must be re-rendered or
-  the readability check runs;
+  only while those targets still resolve the same way; the HTML and prose are
+  records in pack files under `bodies/` (`stored` says where), read only when a page
+  must be re-rendered or the readability check runs;
 - `pages`: output path -> (page key, size, mtime) of the file last written, so an
   unchanged page is neither rendered nor rewritten;
 - `related`: the related articles, kept while no article's slug, topics or order changed.
@@ -38,8 +38,9 @@ from pathlib import Path
 from . import __version__
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related")
+STATE = ("parsed", "bodies", "pages", "related", "stored")
 JOURNAL_SLACK = 256 * 1024
+MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 # Only our own value types and a few plain builtins: no callable that reaches other code
 # (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
 _ALLOWED = {
@@ -97,6 +98,7 @@ class Cache:
     bodies: dict = field(default_factory=dict)
     pages: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
+    stored: dict = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
     # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
     # body can never be taken for another version of the same article (content-addressed).
     _html: dict = field(default_factory=dict)
@@ -121,7 +123,7 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            self.parsed, self.bodies, self.pages, self.related = (state[name] for name in STATE)
+            self.parsed, self.bodies, self.pages, self.related, self.stored = (state[name] for name in STATE)
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()
@@ -217,37 +219,159 @@ class Cache:
 
     def _save_whole(self) -> None:
         self._id = os.urandom(8).hex()
+        dead = self._tidy_bodies()
         path = self.folder / "state.pickle"
         dump({"id": self._id, **{name: getattr(self, name) for name in STATE}}, path, self.scope)
         self._base_size = path.stat().st_size
         (self.folder / "state.journal").unlink(missing_ok=True)  # it extended the previous state
-        live = {entry[2].digest for entry in self.bodies.values()}
-        folder = self.folder / "bodies"
-        if folder.is_dir():
-            for body in folder.iterdir():
-                if body.stem not in live:
-                    body.unlink(missing_ok=True)  # bodies of deleted or changed articles
+        for pack in dead:  # packs of deleted or changed articles only, or moved out above
+            pack.unlink(missing_ok=True)
+            fd = self._readers.pop(pack.name, None)
+            if fd is not None:
+                os.close(fd)
+
+    # -- bodies: records appended to pack files ------------------------------------------
+    #
+    # One file per body made a cold build create as many files in the cache as in the
+    # site; creating a file is the slowest thing a build does on a file system that has
+    # just deleted thousands (ext4 searches past the recently deleted inodes). So each
+    # process appends its bodies to one pack file of its own, `bodies/<pid>-<random>.pack`,
+    # with one write() per record, and `stored` maps a body's digest to (pack, offset,
+    # length). A record repeats its digest and carries the SHA-256 of its payload; a pack
+    # starts with the same header as every cache file. Whatever does not match is a miss
+    # (the body is rendered again), never a wrong page. Worker processes report where they
+    # stored their bodies (`take_stored`); the parent records it in the state.
+
+    _pack: tuple | None = None  # (pid, fd, file name, size) of the pack this process appends to
+    _readers: dict = field(default_factory=dict)  # pack name -> read fd, once its header checked out
+    _new_stored: dict = field(default_factory=dict)  # locations stored by this process, not yet taken
+    _owner: int = field(default_factory=os.getpid)  # the process whose state this is
 
     def store_body(self, key: str, html: str, prose: tuple) -> None:
         self._html[key] = (html, prose)
-        if self.folder is not None:
-            dump((html, prose), self.folder / "bodies" / f"{key}.pickle", self.scope)
+        if self.folder is None:
+            return
+        payload = pickle.dumps((html, prose), protocol=pickle.HIGHEST_PROTOCOL)
+        record = f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+        self.stored[key] = location = self._append(record)
+        if os.getpid() != self._owner:  # a forked worker: the parent must learn of it
+            self._new_stored[key] = location
+
+    def _append(self, record: bytes) -> tuple:
+        pid = os.getpid()
+        if self._pack is None or self._pack[0] != pid:  # none yet, or inherited by a forked worker
+            folder = self.folder / "bodies"
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{pid}-{os.urandom(4).hex()}.pack"
+            fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            header = _header(self.scope)
+            _write_all(fd, header)
+            self._pack = (pid, fd, name, len(header))
+        pid, fd, name, offset = self._pack
+        _write_all(fd, record)
+        self._pack = (pid, fd, name, offset + len(record))
+        return (name, offset, len(record))
+
+    def take_stored(self) -> dict:
+        """The bodies this process stored since the last call: digest -> location (a worker
+        hands them to the parent, whose state they belong in)."""
+        taken, self._new_stored = self._new_stored, {}
+        return taken
+
+    def adopt_stored(self, locations: dict) -> None:
+        self.stored.update(locations)
 
     def load_body(self, key: str):
         """(html, prose) for a cached body, or None."""
         if key in self._html:
             return self._html[key]
-        if self.folder is None:
+        record = self._read(key)
+        if record is None:
             return None
-        value = load(self.folder / "bodies" / f"{key}.pickle", self.scope)
+        try:
+            value = _SafeUnpickler(io.BytesIO(record)).load()
+        except Exception:
+            return None
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
             return value
         return None
 
+    def _read(self, key: str) -> bytes | None:
+        """The payload of a body's record, if it is where the state says and intact."""
+        location = self.stored.get(key)
+        if self.folder is None or not (isinstance(location, tuple) and len(location) == 3):
+            return None
+        name, offset, length = location
+        try:
+            fd = self._reader(name)
+            if fd is None:
+                return None
+            data = os.pread(fd, length, offset)
+        except (OSError, TypeError, ValueError):
+            return None
+        head, _, payload = data.partition(b"\n")
+        try:
+            digest, size, checksum = head.decode("ascii").split(" ")
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if digest != key or size != str(len(payload)) or hashlib.sha256(payload).hexdigest() != checksum:
+            return None
+        return payload
+
+    def _reader(self, name: str) -> int | None:
+        if name not in self._readers:
+            if "/" in name or name.startswith("."):
+                return None
+            fd = os.open(self.folder / "bodies" / name, os.O_RDONLY | os.O_CLOEXEC)
+            header = _header(self.scope)
+            if os.pread(fd, len(header), 0) != header:
+                os.close(fd)
+                return None
+            self._readers[name] = fd
+        return self._readers[name]
+
+    def _tidy_bodies(self) -> list:
+        """Before a whole save: forget the bodies no entry uses, and move the live bodies out
+        of packs that are mostly dead, or small once there are many (each command-line rebuild
+        writes a pack of its own, of one body after a one-article edit), into this
+        process's pack. Returns the pack files to delete once the new state is on disk."""
+        live = {entry[2].digest for entry in self.bodies.values()}
+        self.stored = {key: location for key, location in self.stored.items() if key in live}
+        folder = self.folder / "bodies"
+        try:
+            files = {entry.name: entry.stat().st_size for entry in os.scandir(folder) if entry.is_file()}
+        except OSError:
+            return []
+        own = self._pack[2] if self._pack is not None and self._pack[0] == os.getpid() else None
+        live_bytes: dict = {}
+        for name, _, length in self.stored.values():
+            live_bytes[name] = live_bytes.get(name, 0) + length
+        many = len(files) > MAX_PACKS
+        for name, size in files.items():
+            if name == own or name not in live_bytes:
+                continue
+            if live_bytes[name] * 2 < size or (many and size < SMALL_PACK):
+                for key in [key for key, location in self.stored.items() if location[0] == name]:
+                    payload = self._read(key)
+                    if payload is None:
+                        del self.stored[key]  # lost: that body is rendered again when needed
+                        continue
+                    record = f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+                    self.stored[key] = self._append(record)
+        kept = {location[0] for location in self.stored.values()}
+        own = self._pack[2] if self._pack is not None else None
+        return [folder / name for name in files if name not in kept and name != own]
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
 
 def discard(folder: Path) -> None:
     """Forget the cache (`build --clean`). It is renamed away at once and deleted in the
-    background (one file per body: thousands at a large site), like a replaced site."""
+    background, like a replaced site."""
     from .write import discard_tree, remove_detached
     for leftover in folder.parent.glob(f".{folder.name}.trash-*"):  # an earlier one, cut short
         remove_detached(leftover)

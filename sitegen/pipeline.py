@@ -241,8 +241,11 @@ class Builder:
             _WORK = work  # inherited by the forked workers: nothing of the site is pickled
             size = max(8, len(todo) // (self.jobs * 4))
             chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            outcomes = []
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                outcomes = [item for chunk in pool.imap_unordered(_work_chunk, chunks) for item in chunk]
+                for done, stored in pool.imap_unordered(_work_chunk, chunks):
+                    outcomes.extend(done)
+                    self.cache.adopt_stored(stored)  # where the worker put the bodies it stored
             _WORK = None
         else:
             outcomes = [work.article(slug) for slug in todo]
@@ -510,8 +513,8 @@ class _InMemory:
 _WORK: _Work | None = None
 
 
-def _work_chunk(slugs: list[str]) -> list:
-    return [_WORK.article(slug) for slug in slugs]
+def _work_chunk(slugs: list[str]) -> tuple[list, dict]:
+    return [_WORK.article(slug) for slug in slugs], _WORK.builder.cache.take_stored()
 
 
 def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Markup:

@@ -193,7 +193,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
     for damage in (b"garbage", state.read_bytes()[:-10] + b"0123456789",
                    state.read_bytes().replace(b"sitegen-cache", b"othertool-cache")):
         state.write_bytes(damage)
-        for body in (config.cache_dir / "bodies").glob("*.pickle"):
+        for body in (config.cache_dir / "bodies").glob("*.pack"):
             body.write_bytes(b"sitegen-cache\nnot really\n")
         shutil.rmtree(config.output_dir)
         result = Builder(config, jobs=1).build()
@@ -356,3 +356,67 @@ def test_a_crafted_journal_record_cannot_run_code(tmp_path):
     editor.write_article("a1.md")
     assert Builder(config, jobs=1).build().ok
     assert not marker.exists()
+
+
+def test_bodies_are_records_in_a_few_pack_files_and_a_damaged_one_costs_only_work(tmp_path):
+    """A parallel cold build stores every body in one pack per process (not one file per
+    body), the parent learns where the workers put them, and a later process reads them
+    back instead of running Markdown; a damaged record is rendered again, never used."""
+    from benchmarks_corpus import make_corpus
+    from sitegen.cache import Cache
+    root = make_corpus(80, tmp_path / "corpus")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
+    config, _ = load_config(root / "config.yaml")
+    builder = Builder(config, jobs=2)
+    assert builder.build().markdown >= 80
+    packs = sorted((config.cache_dir / "bodies").glob("*.pack"))
+    assert 2 <= len(packs) <= 3 and not list((config.cache_dir / "bodies").glob("*.pickle"))
+    reloaded = Cache.open(config.cache_dir, builder.config_key)
+    digests = {entry[2].digest for entry in reloaded.bodies.values()}
+    assert len(digests) >= 80 and all(reloaded.load_body(d)[0].startswith("<") for d in digests)
+    template = root / "templates" / "article.html"
+    template.write_text(template.read_text() + "\n{# one #}\n")
+    result = Builder(config, jobs=2).build()
+    assert result.ok and result.markdown == 0 and result.rendered >= 80  # every body from the packs
+    # Damage one record in the middle of a pack: that body, and only bodies like it, run again.
+    biggest = max(packs, key=lambda p: p.stat().st_size)
+    data = bytearray(biggest.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    biggest.write_bytes(bytes(data))
+    damaged = [d for d in digests if Cache.open(config.cache_dir, builder.config_key).load_body(d) is None]
+    assert 1 <= len(damaged) <= 2
+    template.write_text(template.read_text() + "\n{# two #}\n")
+    assert Builder(config, jobs=1).build().ok
+    reloaded = Cache.open(config.cache_dir, builder.config_key)
+    assert all(reloaded.load_body(d) is not None for d in damaged)  # rendered again and stored anew
+    clean, _ = load_config(root / "config.yaml", output=tmp_path / "clean")
+    assert Builder(clean, jobs=1, use_cache=False).build().ok
+    assert tree(config.output_dir) == tree(tmp_path / "clean")
+
+
+def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch):
+    """Edits leave dead records behind; whole saves delete packs with nothing live and move
+    the live bodies out of mostly dead ones, so the cache stays the size of the site."""
+    from sitegen import cache as cache_module
+    monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 0)  # a whole save every time or two
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(9))
+    for _ in range(12):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    whole_saves = 0
+    for step in range(36):  # each edit's body goes to a pack of its own, one per build
+        editor.write_article(f"a{step % 12 + 1}.md")
+        builder = Builder(config, jobs=1)
+        assert builder.build().ok and builder.build().ok
+        packs = list((config.cache_dir / "bodies").glob("*.pack"))
+        whole_saves += not (config.cache_dir / "state.journal").exists()
+        if not (config.cache_dir / "state.journal").exists():  # just after a whole save
+            assert len(packs) <= cache_module.MAX_PACKS, step
+    assert whole_saves >= 5
+    live = {entry[2].digest for entry in builder.cache.bodies.values()}
+    reloaded = cache_module.Cache.open(config.cache_dir, builder.config_key)
+    assert all(reloaded.load_body(d) is not None for d in live)
+    size = sum(p.stat().st_size for p in (config.cache_dir / "bodies").glob("*.pack"))
+    assert size < 4 * sum(length for _, _, length in reloaded.stored.values())
