@@ -1,6 +1,7 @@
 """The content model: frozen values made by `content`, read by every later stage."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,18 +33,47 @@ class Source:
     path: str          # as shown to editors, relative to the project (e.g. content/articles/x.md)
     name: str          # the file name, which is how other articles link to it
     digest: str        # sha256 of the bytes on disk; the cache key of everything derived from it
-    body: str
+    body: str | None   # None: not read in this build (the file is unchanged; see `restore`)
     body_line: int     # the line of the file on which `body` starts
     field_lines: tuple = ()  # ((key path, line), ...) for messages from later stages
+    file: str = ""     # the path it was read from, to read the body again
 
     def __reduce__(self):
-        # The build cache keeps a Source without its body (most of its size): the file is read
-        # on every build anyway, and content.py puts the body back from those bytes when their
-        # digest matches. A Source whose body is None has not been restored yet.
-        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.field_lines))
+        # The build cache keeps a Source without its body (most of its size): a build reads
+        # a file again when its stat changed, and otherwise only when something needs the
+        # body (`restore`), checking that the bytes are still the ones of `digest`.
+        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.field_lines, self.file))
+
+    def restore(self, data: bytes | None = None) -> bool:
+        """Put the body back, from `data` or the file, if those are the very bytes `digest`
+        was made of; False if not (the file changed or went since this Source was made)."""
+        if self.body is not None:
+            return True
+        if data is None:
+            try:
+                with open(self.file, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return False
+            if hashlib.sha256(data).hexdigest() != self.digest:
+                return False
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        start = 0
+        for _ in range(self.body_line - 1):  # the body starts after the closing `---` line
+            found = text.find("\n", start)
+            if found < 0:  # the file ends with its closing `---`: no body
+                start = len(text)
+                break
+            start = found + 1
+        # A body is the same whoever restores it first: completing the frozen value in place
+        # (rather than copying it and everything that holds it) is what makes this cheap.
+        object.__setattr__(self, "body", text[start:])
+        return True
 
     def line_of_text(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body (its first line if absent)."""
+        if not self.restore():
+            return self.body_line
         index = self.body.find(needle) if needle else -1
         return self.body_line + (self.body.count("\n", 0, index) if index >= 0 else 0)
 

@@ -11,7 +11,9 @@ What it keeps between runs:
   must be re-rendered or the readability check runs;
 - `pages`: output path -> (page key, size, mtime) of the file last written, so an
   unchanged page is neither rendered nor rewritten;
-- `related`: the related articles, kept while no article's slug, topics or order changed.
+- `related`: the related articles, kept while no article's slug, topics or order changed;
+- `stats`: the stat signature of each source when it was read, so that an unchanged
+  file is not read again (content.py `_StatMemo` says why that is safe).
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -38,7 +40,7 @@ from pathlib import Path
 from . import __version__
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 # Only our own value types and a few plain builtins: no callable that reaches other code
@@ -99,6 +101,7 @@ class Cache:
     pages: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
     stored: dict = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
+    stats: dict = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
     # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
     # body can never be taken for another version of the same article (content-addressed).
     _html: dict = field(default_factory=dict)
@@ -123,7 +126,7 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            self.parsed, self.bodies, self.pages, self.related, self.stored = (state[name] for name in STATE)
+            self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats = (state[name] for name in STATE)
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()

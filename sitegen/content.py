@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Content:
     static_files: frozenset = frozenset()
     # (path, digest) -> (value, diagnostics) of every Markdown file read: the parse cache's next state.
     parsed: dict = field(default_factory=dict, compare=False, repr=False)
+    stats_updated: bool = False  # whether the stat signatures passed in changed (the cache must be saved)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -67,7 +69,7 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def split_front_matter(text: str, shown: str, digest: str, name: str):
+def split_front_matter(text: str, shown: str, digest: str, name: str, file: str = ""):
     """(Source, YamlDocument) or (None, diagnostics). Front matter is required."""
     lines = text.split("\n")
     if not text.strip():
@@ -95,7 +97,7 @@ def split_front_matter(text: str, shown: str, digest: str, name: str):
                                  "Write one field per line, e.g. `title: What MRI shows`.")]
     field_lines = tuple(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
     source = Source(path=shown, name=name, digest=digest, body="\n".join(lines[end + 1:]),
-                    body_line=end + 2, field_lines=field_lines)
+                    body_line=end + 2, field_lines=field_lines, file=file)
     return (source, doc), []
 
 
@@ -107,7 +109,7 @@ def read_markdown(path: Path, root: Path):
     except OSError as error:
         return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
                                  "Check that the file exists and is readable.")]
-    return _read_bytes(data, shown, hashlib.sha256(data).hexdigest(), path.name)
+    return _read_bytes(data, shown, hashlib.sha256(data).hexdigest(), path.name, str(path))
 
 
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
@@ -116,9 +118,10 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
     result for the same bytes, which is then reused instead of parsed again.
-    `stats` (the preview only) maps a path to its stat signature and key when last
-    read: a file whose signature is unchanged, and which the file watcher did not name
-    in `changed`, is not read again. Command-line builds read every file.
+    `stats` maps a path to its stat signature and key when last read (see _StatMemo): a
+    file whose signature is unchanged, and which the preview's file watcher did not name
+    in `changed`, is not read again; its body is read only if a later stage needs it.
+    Without `stats` (no cache) every file is read.
     """
     previous, parsed = parsed or {}, {}
     memo = _StatMemo(stats, changed or set()) if stats is not None else None
@@ -131,9 +134,10 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
-    names = set()
+    names, seen = set(), set()
     for path in _sources(config.content_dir / "articles"):
         names.add(path.name)
+        seen.add(str(path))
         article, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_article(*found, config))
         diagnostics.extend(problems)
         if article is not None:
@@ -143,6 +147,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
 
     pages: list[Page] = []
     for path in _sources(config.content_dir / "pages"):
+        seen.add(str(path))
         page, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_page(*found))
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
@@ -166,32 +171,59 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
         "static/" + path.relative_to(config.static_dir).as_posix()
         for path in config.static_dir.rglob("*") if path.is_file()) if config.static_dir.is_dir() else frozenset()
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
-    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
+    if memo is not None:
+        memo.keep_only(seen)
+    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed,
+                   stats_updated=memo is not None and memo.updated)
 
 
 class _StatMemo:
+    """Which sources are unchanged since they were last read, by their stat signature:
+    (mtime, size, inode, ctime). An editor's save changes the mtime, and whatever sets the
+    mtime back (a checkout, `touch -d`, a copy with -p) still changes the ctime, which no
+    program can set. Like git's index, a signature is only remembered once the file's
+    times are a while in the past: two saves within one tick of the file system's clock
+    can leave the same times, so a file written just before it was read is read again."""
+
+    RACY_NS = 2_000_000_000
+
     def __init__(self, stats: dict, changed: set):
         self.stats, self.changed = stats, {str(p) for p in changed}
+        self.updated = False
+        self._now = time.time_ns()
 
     def known(self, path: Path, previous: dict):
         """The cache key of an unchanged file, or None when it must be read."""
-        if str(path) in self.changed:
+        name = str(path)
+        if name in self.changed:
             return None
         try:
-            stat = path.stat()
+            stat = os.stat(name)
         except OSError:
             return None
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
-        entry = self.stats.get(path)
+        entry = self.stats.get(name)
         if entry is not None and entry[0] == signature and entry[1] in previous:
             return entry[1]
-        self._pending = (path, signature)
+        self._pending = (name, signature)
         return None
 
     def remember(self, path: Path, key) -> None:
         pending = getattr(self, "_pending", None)
-        if pending is not None and pending[0] == path:
-            self.stats[path] = (pending[1], key)
+        if pending is not None and pending[0] == str(path):
+            signature = pending[1]
+            if self._now - max(signature[0], signature[3]) < self.RACY_NS:
+                if self.stats.pop(pending[0], None) is not None:  # too fresh to vouch for: read it next time too
+                    self.updated = True
+            elif self.stats.get(pending[0]) != (signature, key):
+                self.stats[pending[0]] = (signature, key)
+                self.updated = True
+
+    def keep_only(self, paths: set) -> None:
+        """Forget the files that are gone."""
+        for name in self.stats.keys() - paths:
+            del self.stats[name]
+            self.updated = True
 
 
 def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate):
@@ -201,9 +233,7 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
     """
     shown = display_path(path, root)
     key = memo.known(path, previous) if memo is not None else None
-    if key is not None and previous[key][0] is not None and previous[key][0].source.body is None:
-        key = None  # from the cache on disk, without its body: read the file after all
-    if key is not None:
+    if key is not None:  # unchanged since it was read: its body is read when needed (Source.restore)
         parsed[key] = previous[key]
         value, problems = parsed[key]
         return value, list(problems)
@@ -221,7 +251,7 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
             value = _with_body(value, data)
         parsed[key] = (value, problems)
     else:
-        found, problems = _read_bytes(data, shown, key[1], path.name)
+        found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
         if found is not None:
             value, more = validate(found)
             problems = list(problems) + list(more)
@@ -235,25 +265,15 @@ def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate
 def _with_body(value, data: bytes):
     """`value` (an Article or Page from the cache, whose Source was stored without its body) with
     the body taken from `data`, the very bytes its digest was made from."""
-    text, _ = decode(data, value.source.path)
-    start = 0
-    for _ in range(value.source.body_line - 1):  # the body starts after the closing `---` line
-        found = text.find("\n", start)
-        if found < 0:  # the file ends with its closing `---`: no body
-            start = len(text)
-            break
-        start = found + 1
-    # The Source was just unpickled and nothing else holds it yet: completing it in place
-    # (rather than copying two frozen values) is most of what makes a cached read cheap.
-    object.__setattr__(value.source, "body", text[start:])
+    value.source.restore(data)
     return value
 
 
-def _read_bytes(data: bytes, shown: str, digest: str, name: str):
+def _read_bytes(data: bytes, shown: str, digest: str, name: str, file: str = ""):
     text, problems = decode(data, shown)
     if text is None:
         return None, problems
-    return split_front_matter(text, shown, digest, name)
+    return split_front_matter(text, shown, digest, name, file)
 
 
 def _sources(folder: Path) -> list[Path]:

@@ -65,9 +65,9 @@ class Builder:
         self.dirty = False  # whether the cache changed and must be saved
         self._environment = None  # ((template digests, config key), Jinja environment) of the last build
         self._outputs: set | None = None  # every file of the output after the last in-place build
-        # The preview sets these: stat signatures of the sources, and the paths its file
-        # watcher saw change, so that unchanged sources are not read again (content.py).
-        self.stats: dict | None = None
+        # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
+        # paths the preview's file watcher saw change: unchanged sources are not read again.
+        self.stats: dict | None = self.cache.stats if self.cache.folder is not None else None
         self.changed: set = set()
 
     # -- the stages ---------------------------------------------------------------
@@ -76,7 +76,7 @@ class Builder:
         content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed,
                                stats=self.stats, changed=self.changed)
         self.changed = set()
-        if content.parsed.keys() != self.cache.parsed.keys():
+        if content.parsed.keys() != self.cache.parsed.keys() or content.stats_updated:
             self.dirty = True
         # Always this build's values: they carry the bodies put back into entries loaded
         # from disk (a Source is stored without its body), which the preview reuses unread.
@@ -142,8 +142,13 @@ class Builder:
                 result.diagnostics.extend(markup.diagnostics)
             result.diagnostics.extend(anchor_problems(site, bodies))
             if strict:
-                result.diagnostics.extend(self._checks(site, bodies, metas, content.static_files, today))
+                try:
+                    result.diagnostics.extend(self._checks(site, bodies, metas, content.static_files, today))
+                except SourceChanged as changed:
+                    result.diagnostics.append(_source_changed(changed))
             result.reused = len(jobs)
+            if save_cache:
+                self.save()  # what changed is only what the cache knows (a stat signature now settled)
             result.seconds = time.perf_counter() - started
             return result
         staging = None
@@ -216,6 +221,10 @@ class Builder:
             if staging is not None:
                 staging.abort()
             result.diagnostics.append(_write_failed(self.config, error))
+        except SourceChanged as changed:
+            if staging is not None:
+                staging.abort()
+            result.diagnostics.append(_source_changed(changed))
         # One problem is reported once, however many pages it broke (a typo in base.html).
         result.diagnostics = list(dict.fromkeys(result.diagnostics))
         result.seconds = time.perf_counter() - started
@@ -517,8 +526,14 @@ def _work_chunk(slugs: list[str]) -> tuple[list, dict]:
     return [_WORK.article(slug) for slug in slugs], _WORK.builder.cache.take_stored()
 
 
+class SourceChanged(Exception):
+    """A source whose body was not read (its stat was unchanged) no longer holds the bytes
+    it was parsed from when Markdown needed it: it changed during the build."""
+
+
 def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Markup:
-    assert source.body is not None, f"{source.path}: body not restored from the cache"
+    if not source.restore():
+        raise SourceChanged(source.path)
     return renderer.render(source.body, file=source.path, body_line=source.body_line,
                            targets=site.link_targets, root=root, drafts=site.unpublished)
 
@@ -543,6 +558,11 @@ def _link_dependencies(site: Site, meta: Markup) -> tuple:
     names = sorted({name for written, _ in meta.links
                     if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")})
     return tuple((name, targets.get(name), name in site.unpublished) for name in names)
+
+
+def _source_changed(changed: SourceChanged) -> Diagnostic:
+    return Diagnostic(str(changed), None, "source-changed", "The file changed while the site was being built.",
+                      "Build again (nothing was published from this build).")
 
 
 def _write_failed(config: Config, error: OSError) -> Diagnostic:

@@ -420,3 +420,94 @@ def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch)
     assert all(reloaded.load_body(d) is not None for d in live)
     size = sum(p.stat().st_size for p in (config.cache_dir / "bodies").glob("*.pack"))
     assert size < 4 * sum(length for _, _, length in reloaded.stored.values())
+
+
+def _clock_ahead(monkeypatch, seconds: float) -> None:
+    """Every file looks `seconds` old to the stat memo (content.py trusts only settled files)."""
+    import time as real_time
+
+    from sitegen import content as content_module
+
+    class Clock:
+        @staticmethod
+        def time_ns():
+            return real_time.time_ns() + int(seconds * 1e9)
+
+    monkeypatch.setattr(content_module, "time", Clock)
+
+
+def test_unchanged_sources_are_not_read_and_their_bodies_only_when_needed(tmp_path, monkeypatch):
+    """A command-line build trusts a source whose stat signature is unchanged since it was
+    read (settled files only), and reads its body only when Markdown must run again."""
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(11))
+    for _ in range(5):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    reads = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or original(self))
+    assert Builder(config, jobs=1).build().ok
+    assert sorted(n for n in reads if n.endswith(".md")) == [f"a{i}.md" for i in range(1, 6)]
+    reads.clear()
+    assert Builder(config, jobs=1).build().ok  # just written: too fresh to vouch for, read again
+    assert len([n for n in reads if n.endswith(".md")]) == 5
+    _clock_ahead(monkeypatch, 60)
+    reads.clear()
+    assert Builder(config, jobs=1).build().ok  # remembered as settled now
+    reads.clear()
+    editor.write_article("a3.md")
+    result = Builder(config, jobs=1).build()
+    assert result.ok and result.markdown == 1
+    assert [n for n in reads if n.endswith(".md")] == ["a3.md"]
+    # A glossary edit runs Markdown on every body again: the unread ones are read then.
+    glossary = root / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    result = Builder(config, jobs=1).build()
+    assert result.ok and result.markdown == 5
+    want = Builder(config, jobs=1, use_cache=False).build(write=False).files
+    got = tree(config.output_dir)
+    assert {path: got.get(path) for path in want} == want
+
+
+def test_a_source_changed_behind_its_stat_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
+    """If an unread body no longer matches the bytes it was parsed from (the file changed
+    during the build), the build stops with a clear message and publishes nothing."""
+    from sitegen import content as content_module
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(12))
+    for _ in range(3):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    _clock_ahead(monkeypatch, 60)
+    assert Builder(config, jobs=1).build().ok
+    before = tree(config.output_dir)
+    # The race, made certain: the memo vouches for a2.md although its bytes changed.
+    monkeypatch.setattr(content_module._StatMemo, "known",
+                        lambda self, path, previous: self.stats.get(str(path), (None, None))[1])
+    editor.write_article("a2.md")
+    glossary = root / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    result = Builder(config, jobs=1).build()
+    assert not result.ok
+    problem = next(d for d in result.diagnostics if d.code == "source-changed")
+    assert problem.file.endswith("a2.md") and "Build again" in problem.hint
+    assert tree(config.output_dir) == before
+
+
+def test_random_edits_between_command_line_builds_trusting_settled_stats(tmp_path, monkeypatch):
+    """Like the random edits test, with a new Builder per build (as the command line does)
+    and every recorded stat signature trusted."""
+    _clock_ahead(monkeypatch, 60)
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(20261124))
+    for _ in range(4):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    for step in range(STEPS // 4):
+        kind = editor.step()
+        result = Builder(config, jobs=1).build()
+        assert result.ok, [d.format() for d in result.diagnostics]
+        want = Builder(config, jobs=1, use_cache=False).build(write=False).files
+        got = tree(config.output_dir)
+        assert {path: got.get(path) for path in want} == want, f"step {step} ({kind})"
