@@ -113,7 +113,7 @@ def read_markdown(path: Path, root: Path):
 
 
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
-                 stats: dict | None = None, changed: set | None = None) -> Content:
+                 stats: dict | None = None, changed: set | None = None, jobs: int = 1) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
@@ -121,7 +121,8 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     `stats` maps a path to its stat signature and key when last read (see _StatMemo): a
     file whose signature is unchanged, and which the preview's file watcher did not name
     in `changed`, is not read again; its body is read only if a later stage needs it.
-    Without `stats` (no cache) every file is read.
+    Without `stats` (no cache) every file is read. With `jobs` > 1, many articles to read
+    and parse are shared out to that many processes (parsing YAML is most of the cost).
     """
     previous, parsed = parsed or {}, {}
     memo = _StatMemo(stats, changed or set()) if stats is not None else None
@@ -135,10 +136,10 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
     names, seen = set(), set()
-    for path in _sources(config.content_dir / "articles"):
+    paths = _sources(config.content_dir / "articles")
+    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, jobs)):
         names.add(path.name)
         seen.add(str(path))
-        article, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_article(*found, config))
         diagnostics.extend(problems)
         if article is not None:
             if drafts or not article.draft:
@@ -148,7 +149,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     pages: list[Page] = []
     for path in _sources(config.content_dir / "pages"):
         seen.add(str(path))
-        page, problems = _cached(path, root, previous, parsed, memo, lambda found: validate_page(*found))
+        page, problems = _cached(path, root, previous, parsed, memo, config, "page")
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
@@ -192,32 +193,28 @@ class _StatMemo:
         self.updated = False
         self._now = time.time_ns()
 
-    def known(self, path: Path, previous: dict):
-        """The cache key of an unchanged file, or None when it must be read."""
+    def known(self, path: Path, previous: dict) -> tuple:
+        """(cache key of the unchanged file, or None when it must be read; its signature)."""
         name = str(path)
-        if name in self.changed:
-            return None
         try:
             stat = os.stat(name)
         except OSError:
-            return None
+            return None, None
         signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
         entry = self.stats.get(name)
-        if entry is not None and entry[0] == signature and entry[1] in previous:
-            return entry[1]
-        self._pending = (name, signature)
-        return None
+        if name not in self.changed and entry is not None and entry[0] == signature and entry[1] in previous:
+            return entry[1], signature
+        return None, signature
 
-    def remember(self, path: Path, key) -> None:
-        pending = getattr(self, "_pending", None)
-        if pending is not None and pending[0] == str(path):
-            signature = pending[1]
-            if self._now - max(signature[0], signature[3]) < self.RACY_NS:
-                if self.stats.pop(pending[0], None) is not None:  # too fresh to vouch for: read it next time too
-                    self.updated = True
-            elif self.stats.get(pending[0]) != (signature, key):
-                self.stats[pending[0]] = (signature, key)
+    def remember(self, path: Path, signature: tuple | None, key) -> None:
+        """`path` had `signature` before it was read, and its bytes made `key`."""
+        name = str(path)
+        if signature is None or self._now - max(signature[0], signature[3]) < self.RACY_NS:
+            if self.stats.pop(name, None) is not None:  # too fresh to vouch for: read it next time too
                 self.updated = True
+        elif self.stats.get(name) != (signature, key):
+            self.stats[name] = (signature, key)
+            self.updated = True
 
     def keep_only(self, paths: set) -> None:
         """Forget the files that are gone."""
@@ -226,40 +223,95 @@ class _StatMemo:
             self.updated = True
 
 
-def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, validate):
+def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str):
     """(value or None, diagnostics) for one Markdown file, from `previous` when its bytes are unchanged.
 
     Every result used is recorded in `parsed`, which becomes the next build's `previous`.
     """
+    key, signature = memo.known(path, previous) if memo is not None else (None, None)
+    if key is None:
+        key, found = _read_source(path, root, previous, config, kind)
+        if memo is not None and key[1] is not None:
+            memo.remember(path, signature, key)
+        if found is not None:
+            previous = {key: found}
+    # An unchanged file (by its stat, or by the digest of its bytes) is the earlier result;
+    # its body is read only when a later stage needs it (Source.restore).
+    parsed[key] = previous[key]
+    value, problems = parsed[key]
+    return value, list(problems)
+
+
+def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str):
+    """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
+    then parse and validate unless these bytes were seen before. In a worker process too."""
     shown = display_path(path, root)
-    key = memo.known(path, previous) if memo is not None else None
-    if key is not None:  # unchanged since it was read: its body is read when needed (Source.restore)
-        parsed[key] = previous[key]
-        value, problems = parsed[key]
-        return value, list(problems)
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
-                                 "Check that the file exists and is readable.")]
+        return (shown, None), (None, (Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
+                                                 "Check that the file exists and is readable."),))
     key = (shown, hashlib.sha256(data).hexdigest())
-    if memo is not None:
-        memo.remember(path, key)
     if key in previous:
-        value, problems = previous[key]
-        if value is not None and value.source.body is None:  # from the cache on disk: put the body back
-            value = _with_body(value, data)
-        parsed[key] = (value, problems)
-    else:
-        found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
-        if found is not None:
-            value, more = validate(found)
-            problems = list(problems) + list(more)
-        else:
-            value = None
-        parsed[key] = (value, tuple(problems))
-    value, problems = parsed[key]
-    return value, list(problems)
+        value = previous[key][0]
+        if value is not None:
+            value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
+        return key, None
+    found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
+    value = None
+    if found is not None:
+        value, more = validate_article(*found, config) if kind == "article" else validate_page(*found)
+        problems = list(problems) + list(more)
+    return key, (value, tuple(problems))
+
+
+PARALLEL_READS = 256  # articles to parse before worker processes pay for themselves
+_READING: tuple | None = None  # (root, previous, config), inherited by the forked readers
+
+
+def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, jobs: int) -> list:
+    """`_cached` for every article; the files to read are shared out to `jobs` processes when many."""
+    known = [memo.known(path, previous) if memo is not None else (None, None) for path in paths]
+    todo = [i for i, (key, _) in enumerate(known) if key is None]
+    fresh: dict[int, tuple] = {}
+    if jobs > 1 and len(todo) >= PARALLEL_READS:
+        global _READING
+        import multiprocessing
+        _READING = (root, previous, config)
+        size = max(16, len(todo) // (jobs * 4))
+        chunks = [[(i, paths[i]) for i in todo[j:j + size]] for j in range(0, len(todo), size)]
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for results in pool.imap_unordered(_read_chunk, chunks):
+                    fresh.update(results)
+        finally:
+            _READING = None
+    results = []
+    for i, path in enumerate(paths):
+        key, signature = known[i]
+        if key is None:
+            key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, "article")
+            if i in fresh and found is not None and found[0] is not None:
+                object.__setattr__(found[0].source, "body", fresh[i][2])  # a Source pickles without it
+            if memo is not None and key[1] is not None:
+                memo.remember(path, signature, key)
+            if found is not None:
+                parsed[key] = found
+        if key not in parsed:
+            parsed[key] = previous[key]
+        value, problems = parsed[key]
+        results.append((value, list(problems)))
+    return results
+
+
+def _read_chunk(items: list) -> dict:
+    root, previous, config = _READING
+    done = {}
+    for i, path in items:
+        key, found = _read_source(path, root, previous, config, "article")
+        body = found[0].source.body if found is not None and found[0] is not None else None
+        done[i] = (key, found, body)
+    return done
 
 
 def _with_body(value, data: bytes):

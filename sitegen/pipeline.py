@@ -74,7 +74,7 @@ class Builder:
 
     def _assemble(self) -> tuple[Content, Site | None, list[Diagnostic]]:
         content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed,
-                               stats=self.stats, changed=self.changed)
+                               stats=self.stats, changed=self.changed, jobs=self.jobs)
         self.changed = set()
         if content.parsed.keys() != self.cache.parsed.keys() or content.stats_updated:
             self.dirty = True

@@ -484,7 +484,7 @@ def test_a_source_changed_behind_its_stat_fails_the_build_and_keeps_the_site(tmp
     before = tree(config.output_dir)
     # The race, made certain: the memo vouches for a2.md although its bytes changed.
     monkeypatch.setattr(content_module._StatMemo, "known",
-                        lambda self, path, previous: self.stats.get(str(path), (None, None))[1])
+                        lambda self, path, previous: (self.stats.get(str(path), (None, None))[1], None))
     editor.write_article("a2.md")
     glossary = root / "content" / "glossary.yaml"
     glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
@@ -511,3 +511,25 @@ def test_random_edits_between_command_line_builds_trusting_settled_stats(tmp_pat
         want = Builder(config, jobs=1, use_cache=False).build(write=False).files
         got = tree(config.output_dir)
         assert {path: got.get(path) for path in want} == want, f"step {step} ({kind})"
+
+
+def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, monkeypatch):
+    """The front matter of many articles is parsed in worker processes: the same site, the
+    same problems (a broken article among them, with its line) as a single process."""
+    from benchmarks_corpus import make_corpus
+    from sitegen import content as content_module
+    root = make_corpus(60, tmp_path / "corpus")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
+    broken = root / "content" / "articles" / "article-00007.md"
+    broken.write_text(broken.read_text().replace("title:", "title: [unclosed", 1))
+    results = {}
+    for jobs, threshold in ((1, 10_000), (2, 8)):
+        monkeypatch.setattr(content_module, "PARALLEL_READS", threshold)
+        config, _ = load_config(root / "config.yaml", output=tmp_path / f"out{jobs}")
+        content = content_module.load_content(config, parsed={}, stats={}, jobs=jobs)
+        results[jobs] = content
+    assert results[1].articles == results[2].articles and len(results[2].articles) == 59
+    assert all(a.source.body for a in results[2].articles)  # bodies came back with them
+    assert results[1].diagnostics == results[2].diagnostics
+    assert any(d.file.endswith("article-00007.md") and d.line for d in results[2].diagnostics)
+    assert results[1].parsed == results[2].parsed
