@@ -15,6 +15,7 @@ after its Markdown and write it into the staging folder themselves.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -248,9 +249,13 @@ class Builder:
                 and not isinstance(work.staging, _InMemory)):
             global _WORK
             _WORK = work  # inherited by the forked workers: nothing of the site is pickled
-            size = max(8, len(todo) // (self.jobs * 4))
+            size = max(8, len(todo) // (self.jobs * 16))  # small enough that no worker idles long at the end
             chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             outcomes = []
+            # What the workers inherit (the site, every parsed article) is moved out of the
+            # garbage collector's sight first: otherwise each worker's collections walk all of
+            # it, and touching it copies the pages it shares with the parent.
+            gc.freeze()
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
                 for done, stored in pool.imap_unordered(_work_chunk, chunks):
                     outcomes.extend(done)
