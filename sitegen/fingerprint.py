@@ -80,6 +80,9 @@ def _code() -> list:
     return _tree(_PACKAGE, ".py")  # not __pycache__: another Python writes other .pyc files
 
 
+_TAKEN: dict = {}  # (folders, config.yaml) -> the digest `unchanged` took, for `before_build`
+
+
 def inputs_digest(folders: list[Path], config_path: Path) -> str:
     """One digest of the stat signatures of every input file and the bytes of config.yaml."""
     hasher = hashlib.blake2b(digest_size=20)
@@ -110,7 +113,9 @@ def before_build(config, options: dict) -> tuple[dict, str, str]:
     """What the fingerprint will say about the inputs, taken before the build reads them: a
     file saved while the build runs must not be recorded as built (`record` compares)."""
     folders = [config.content_dir, config.templates_dir, config.static_dir]
-    return options, options_key(options), inputs_digest(folders, config.path)
+    # `unchanged` looked at the same files a moment ago, also before anything was read.
+    taken = _TAKEN.pop((tuple(map(str, folders)), str(Path(config.path).resolve())), None)
+    return options, options_key(options), taken or inputs_digest(folders, config.path)
 
 
 def record(config, before: tuple[dict, str, str], outputs: list, report: str, summary: str) -> None:
@@ -154,7 +159,9 @@ def unchanged(config_path: Path, options: dict) -> dict | None:
         if data.get("format") != FORMAT or data.get("options") != options_key(options):
             return None
         folders = [Path(folder) for folder in data["folders"]]
-        if data["inputs"] != inputs_digest(folders, config_path):
+        inputs = inputs_digest(folders, config_path)
+        _TAKEN[(tuple(map(str, folders)), str(Path(config_path).resolve()))] = inputs
+        if data["inputs"] != inputs:
             return None
         if not _outputs_match(Path(data["output"]), data["outputs"]):
             return None

@@ -63,6 +63,8 @@ class Builder:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.config_key = digest(__version__, repr(config))
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key)
+        from . import reading
+        reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
         self.dirty = False  # whether the cache changed and must be saved
         self._environment = None  # ((template digests, config key), Jinja environment) of the last build
         self._outputs: set | None = None  # every file of the output after the last in-place build
@@ -134,7 +136,8 @@ class Builder:
         # trust its record of the files instead of checking each one on every save.
         trusted = in_place and self._outputs is not None
         valid_outputs = self._valid_outputs(trusted) if write and not check else {}
-        if write and not check and self._unchanged(site, jobs, md_key, templates, valid_outputs):
+        known_keys: dict = {}  # article slug -> (body digest, page key), as _Work.page_keys
+        if write and not check and self._unchanged(site, jobs, md_key, templates, valid_outputs, known_keys):
             # Every page and static file in the output is exactly what this build would write:
             # nothing to stage, nothing to swap. Checks and diagnostics still come from the cache.
             bodies = {a.slug: self._cached_body(site, a.source, ARTICLE_ROOT, md_key)[1] for a in site.articles}
@@ -162,7 +165,7 @@ class Builder:
                 return result
         elif not check:
             staging = _InMemory()
-        work = _Work(site=site, md_key=md_key, templates=templates, config_key=self.config_key,
+        work = _Work(site=site, md_key=md_key, templates=templates, config_key=self.config_key, page_keys=known_keys,
                      render_pages=staging is not None, staging=staging, jobs=by_article,
                      valid_outputs=valid_outputs, builder=self)
         # Compiled templates are kept while no template changed (serve rebuilds often).
@@ -349,9 +352,11 @@ class Builder:
                     keys["static/" + path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
         return keys
 
-    def _unchanged(self, site: Site, jobs: list[PageJob], md_key: str, templates: dict, valid_outputs: dict) -> bool:
-        """True when the output already holds exactly this build's pages and static files."""
-        expected = {}
+    def _unchanged(self, site: Site, jobs: list[PageJob], md_key: str, templates: dict, valid_outputs: dict,
+                   keys: dict) -> bool:
+        """True when the output already holds exactly this build's pages and static files.
+        The article pages' keys computed on the way are left in `keys` for the build."""
+        expected, complete = {}, True
         for job in jobs:
             source, root = ((job.context["article"].source, ARTICLE_ROOT) if job.article else
                             (job.context["page"].source, PAGE_ROOT) if "page" in job.context else (None, None))
@@ -359,9 +364,14 @@ class Builder:
             if source is not None:
                 meta = self._cached_body(site, source, root, md_key)[1]
                 if meta is None:
-                    return False
+                    complete = False
+                    continue
                 body = meta.digest
             expected[job.path] = page_key(job, templates, self.config_key, body)
+            if job.article:
+                keys[job.article] = (body, expected[job.path])
+        if not complete:
+            return False
         expected.update(self._static_keys())
         if self.config.search and not (self.config.output_dir / "pagefind").is_dir():
             return False
@@ -452,7 +462,8 @@ class _Work:
     @property
     def env(self):
         if self._env is None:
-            self._env = make_environment(self.site.config)
+            folder = self.builder.cache.folder
+            self._env = make_environment(self.site.config, folder / "templates" if folder is not None else None)
         return self._env
 
     @property

@@ -146,16 +146,30 @@ class Staging:
             self.folder.mkdir()
 
     def _survey(self) -> None:
-        root = str(self.folder)
-        for folder, _, files in os.walk(root):
-            relative = os.path.relpath(folder, root)
-            relative = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        """Record what the spare holds: one directory listing per folder. The inode of each
+        file comes with the listing (d_ino), where it is the file's st_ino, as on ext4,
+        XFS and btrfs; on a file system where the first file shows they differ (some
+        overlay set-ups), each file is stat'ed instead."""
+        trust_listing = None
+        folders = [("", str(self.folder))]
+        while folders:
+            relative, path = folders.pop()
             self.folders.add(relative.rstrip("/"))
-            for name in files:
+            try:
+                entries = list(os.scandir(path))
+            except OSError:
+                continue
+            for entry in entries:
                 try:
-                    self.existing[relative + name] = os.lstat(os.path.join(folder, name)).st_ino
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((relative + entry.name + "/", entry.path))
+                        continue
+                    if trust_listing is None:
+                        trust_listing = entry.inode() == os.lstat(entry.path).st_ino
+                    inode = entry.inode() if trust_listing else os.lstat(entry.path).st_ino
                 except OSError:
-                    pass
+                    continue
+                self.existing[relative + entry.name] = inode
 
     def _target(self, relative: str) -> Path:
         """The staging path for `relative`, with its folder made (what stands in its way removed)."""

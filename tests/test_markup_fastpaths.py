@@ -249,3 +249,33 @@ def test_the_ascii_punctuation_table_is_the_regex():
     from sitegen.reading import _ASCII_PUNCTUATION, _PUNCTUATION
     for code in range(128):
         assert (code in _ASCII_PUNCTUATION) == bool(re.fullmatch(_PUNCTUATION, chr(code)))
+
+
+def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_path, monkeypatch):
+    """The parsed en_US patterns are stored in the build cache and handed back to pyphen;
+    syllable positions are the ones pyphen finds parsing its dictionary itself."""
+    import pyphen
+
+    from sitegen import reading
+    path = pyphen.LANGUAGES["en_US"]
+    fresh = pyphen.HyphDict(path)
+    words = sorted({w.lower() for w in re.findall(r"[A-Za-z]+", Path(pyphen.__file__).read_text() + Path(reading.__file__).read_text())})
+    words += ["demyelination", "gadolinium", "neurologist", "sclerosis", "hyperintensity", "oligoclonal"]
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    reading.set_cache_folder(tmp_path)
+    try:
+        reading._load_patterns()  # parses, and stores the patterns
+        assert (tmp_path / "hyphenation.pickle").exists()
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        reading._load_patterns()  # from the cache
+        loaded = pyphen.hdcache[path]
+        assert loaded.patterns == fresh.patterns and loaded.maxlen == fresh.maxlen
+        assert [loaded.positions(w) for w in words] == [fresh.positions(w) for w in words]
+        # A damaged file is not used: pyphen parses its dictionary again.
+        stored = tmp_path / "hyphenation.pickle"
+        stored.write_bytes(stored.read_bytes()[:-20])
+        monkeypatch.setattr(pyphen, "hdcache", {})
+        reading._load_patterns()
+        assert pyphen.hdcache[path].patterns == fresh.patterns
+    finally:
+        reading.set_cache_folder(None)
