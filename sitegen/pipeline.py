@@ -173,7 +173,6 @@ class Builder:
             work._env = self._environment[1]
             work._env.globals["config"] = self.config
         try:
-            bodies = self._articles(work, result)
             page_bodies = {}
             renderer = None
             for page in site.pages:
@@ -185,6 +184,16 @@ class Builder:
                     result.markdown += 1
                     meta = full.meta()
                 page_bodies[page.slug] = (body_key, meta)
+            # The other pages (index, topics, feed...) need no article body: while worker
+            # processes do the articles, the parent renders them (kept only if the build is ok).
+            others: list[BuildResult] = []
+
+            def meanwhile() -> None:
+                if staging is not None:
+                    others.append(BuildResult())
+                    self._other_pages(work, jobs, page_bodies, others[0])
+
+            bodies = self._articles(work, result, meanwhile)
             for markup in [*bodies.values(), *(meta for _, meta in page_bodies.values())]:
                 result.diagnostics.extend(markup.diagnostics)
             result.diagnostics.extend(anchor_problems(site, bodies))
@@ -192,7 +201,13 @@ class Builder:
                 metas = {slug: meta for slug, (_, meta) in page_bodies.items()}
                 result.diagnostics.extend(self._checks(site, bodies, metas, content.static_files, today))
             if staging is not None and result.ok:
-                self._other_pages(work, jobs, page_bodies, result)
+                if others:
+                    result.diagnostics.extend(others[0].diagnostics)
+                    result.rendered += others[0].rendered
+                    result.reused += others[0].reused
+                    result.changed += others[0].changed
+                else:
+                    self._other_pages(work, jobs, page_bodies, result)
             if staging is not None and result.ok:
                 result.changed += staging.copy_static(self.config.static_dir)
                 if self.config.search and isinstance(staging, InPlace):
@@ -234,8 +249,9 @@ class Builder:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _articles(self, work: "_Work", result: BuildResult) -> dict[str, Markup]:
-        """Markdown and article pages for every article, in worker processes when there is much to do."""
+    def _articles(self, work: "_Work", result: BuildResult, meanwhile=None) -> dict[str, Markup]:
+        """Markdown and article pages for every article, in worker processes when there is much
+        to do (then `meanwhile` is called while they work)."""
         site = work.site
         todo, bodies = [], {}
         for article in site.articles:
@@ -260,7 +276,10 @@ class Builder:
             # it, and touching it copies the pages it shares with the parent.
             gc.freeze()
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                for done, stored in pool.imap_unordered(_work_chunk, chunks):
+                results = pool.imap_unordered(_work_chunk, chunks)  # the chunks are sent at once
+                if meanwhile is not None:
+                    meanwhile()
+                for done, stored in results:
                     outcomes.extend(done)
                     self.cache.adopt_stored(stored)  # where the worker put the bodies it stored
             _WORK = None

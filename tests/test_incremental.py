@@ -533,3 +533,29 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     assert results[1].diagnostics == results[2].diagnostics
     assert any(d.file.endswith("article-00007.md") and d.line for d in results[2].diagnostics)
     assert results[1].parsed == results[2].parsed
+
+
+@pytest.mark.parametrize("broken", ["article", "topic template"])
+def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, broken):
+    """While workers do the articles, the parent renders the other pages; what a failed
+    build reports, and that it publishes nothing, does not depend on that."""
+    from benchmarks_corpus import make_corpus
+    root = make_corpus(80, tmp_path / "corpus")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1, use_cache=False).build().ok
+    before = tree(config.output_dir)
+    if broken == "article":
+        article = root / "content" / "articles" / "article-00005.md"
+        article.write_text(article.read_text() + "\nSee [this](no-such-article.md).\n")
+    else:
+        template = root / "templates" / "topic.html"
+        template.write_text(template.read_text().replace("{% endblock %}", "{{ missing_variable }}{% endblock %}", 1))
+    reports = []
+    for jobs in (1, 2):
+        result = Builder(config, jobs=jobs, use_cache=False).build()
+        assert not result.ok
+        reports.append([d.format() for d in result.diagnostics])
+        assert tree(config.output_dir) == before
+    assert reports[0] == reports[1]
+    assert any(("link-broken" if broken == "article" else "topic.html") in line for line in reports[1])
