@@ -68,6 +68,7 @@ class Builder:
         self.dirty = False  # whether the cache changed and must be saved
         self._environment = None  # ((template digests, config key), Jinja environment) of the last build
         self._outputs: set | None = None  # every file of the output after the last in-place build
+        self._inodes: dict = {}  # output path -> inode, of the files _valid_outputs found unchanged
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
         self.stats: dict | None = self.cache.stats if self.cache.folder is not None else None
@@ -229,7 +230,10 @@ class Builder:
                 else:
                     staging.commit()
                     self._outputs = None
-                    self._record_outputs(work)
+                    # A page taken over is the very file (a hard link): its size and mtime are
+                    # the ones recorded, checked by _valid_outputs. Only the others are stat'ed.
+                    self._record_outputs(work, (set(work.keys) | {job.path for job in work.jobs.values()}
+                                                | set(self._static_keys())) - work.kept)
                 if save_cache:
                     self.save()
             elif staging is not None:
@@ -304,7 +308,8 @@ class Builder:
             work.key_for(slug, meta)
         for path in work.reuse:
             if work.staging is not None:
-                work.staging.reuse(path)
+                work.staging.reuse(path, self._inodes.get(path))
+                work.kept.add(path)
             result.reused += 1
         if isinstance(work.staging, (InPlace, Staging)):  # forked workers' notes of what they wrote stay in them
             work.staging.expected.update(job.path for job in work.jobs.values())
@@ -327,7 +332,8 @@ class Builder:
             key = page_key(job, work.templates, work.config_key, meta.digest if meta else "")
             work.keys[job.path] = key
             if work.valid_outputs.get(job.path) == key:
-                work.staging.reuse(job.path)
+                work.staging.reuse(job.path, self._inodes.get(job.path))
+                work.kept.add(job.path)
                 result.reused += 1
                 continue
             extra = {}
@@ -425,14 +431,16 @@ class Builder:
         """Output path -> page key, for files still exactly as the last build wrote them."""
         if trusted:
             return {path: key for path, (key, _, _) in self.cache.pages.items()}
-        out, valid = self.config.output_dir, {}
+        out, valid = str(self.config.output_dir) + os.sep, {}
+        self._inodes = {}
         for path, (key, size, mtime) in self.cache.pages.items():
             try:
-                stat = os.stat(out / path)
+                stat = os.stat(out + path)
             except OSError:
                 continue
             if stat.st_size == size and stat.st_mtime_ns == mtime:
                 valid[path] = key
+                self._inodes[path] = stat.st_ino
         return valid
 
     def _record_outputs(self, work: "_Work", written: set | None = None) -> None:
@@ -474,6 +482,7 @@ class _Work:
     reuse: list = field(default_factory=list)      # article page paths to take unchanged
     keys: dict = field(default_factory=dict)       # output path -> key (non-article pages)
     page_keys: dict = field(default_factory=dict)  # article slug -> (body digest, page key)
+    kept: set = field(default_factory=set)         # output paths taken over unchanged (hard links)
     _renderer: Renderer | None = None
     _env: object = None
     _articles: dict | None = None
@@ -544,7 +553,7 @@ class _InMemory:
         self.files[relative] = data
         return 1
 
-    def reuse(self, relative: str) -> None:
+    def reuse(self, relative: str, inode: int | None = None) -> None:
         raise AssertionError("nothing is reused when nothing was written before")
 
     def copy_static(self, static_dir: Path) -> int:

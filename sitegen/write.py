@@ -207,11 +207,12 @@ class Staging:
             handle.write(data)
         return 1
 
-    def reuse(self, relative: str) -> None:
-        """Take the previous site's file unchanged (same inode: its mtime stays)."""
+    def reuse(self, relative: str, inode: int | None = None) -> None:
+        """Take the previous site's file unchanged (same inode: its mtime stays). `inode`: the
+        file's, if the caller has just stat'ed it."""
         self.expected.add(relative)
         previous = self.out / relative
-        self._link(relative, previous, previous.stat().st_ino)
+        self._link(relative, previous, previous.stat().st_ino if inode is None else inode)
 
     def _link(self, relative: str, previous: Path, inode: int) -> None:
         if self.existing.get(relative) == inode:
@@ -330,7 +331,7 @@ class InPlace:
         (self.folder_pending / self._name(relative)).write_bytes(data)
         return 1
 
-    def reuse(self, relative: str) -> None:
+    def reuse(self, relative: str, inode: int | None = None) -> None:
         self.expected.add(relative)
 
     def reuse_tree(self, relative: str) -> bool:

@@ -559,3 +559,22 @@ def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, broke
         assert tree(config.output_dir) == before
     assert reports[0] == reports[1]
     assert any(("link-broken" if broken == "article" else "topic.html") in line for line in reports[1])
+
+
+def test_the_recorded_size_and_mtime_of_every_output_file_are_the_files(tmp_path):
+    """Pages taken over unchanged are recorded without a stat of their own (they are the same
+    file): what the cache says of every file must still be what the disk says."""
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(13))
+    for _ in range(6):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    for step in range(8):
+        builder = Builder(config, jobs=1)
+        assert builder.build().ok
+        assert set(builder.cache.pages) == {p.relative_to(config.output_dir).as_posix() for p in config.output_dir.rglob("*")
+                                            if p.is_file() and p.name != ".sitegen-output"}
+        for path, (_, size, mtime) in builder.cache.pages.items():
+            stat = (config.output_dir / path).stat()
+            assert (stat.st_size, stat.st_mtime_ns) == (size, mtime), (step, path)
+        editor.step() if step % 2 else editor.write_article(f"a{step % 6 + 1}.md")
