@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -35,14 +36,30 @@ class Source:
     digest: str        # sha256 of the bytes on disk; the cache key of everything derived from it
     body: str | None   # None: not read in this build (the file is unchanged; see `restore`)
     body_line: int     # the line of the file on which `body` starts
-    field_lines: tuple = ()  # ((key path, line), ...) for messages from later stages
+    # ((key path, line), ...) for messages from later stages (see `lines`). Not compared:
+    # it follows from the bytes, and `digest` is.
+    field_lines: tuple | str = field(default=(), compare=False)
     file: str = ""     # the path it was read from, to read the body again
 
     def __reduce__(self):
         # The build cache keeps a Source without its body (most of its size): a build reads
         # a file again when its stat changed, and otherwise only when something needs the
-        # body (`restore`), checking that the bytes are still the ones of `digest`.
-        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.field_lines, self.file))
+        # body (`restore`), checking that the bytes are still the ones of `digest`. The field
+        # lines travel as one JSON string (some twenty small tuples per article were a third
+        # of the time it took to load the cache), turned back into tuples when first asked.
+        lines = self.field_lines if isinstance(self.field_lines, str) else json.dumps(self.field_lines)
+        return (Source, (self.path, self.name, self.digest, None, self.body_line, lines, self.file))
+
+    @property
+    def lines(self) -> tuple:
+        """field_lines, as tuples."""
+        if isinstance(self.field_lines, str):
+            try:
+                decoded = tuple((tuple(key), line) for key, line in json.loads(self.field_lines))
+            except (ValueError, TypeError):
+                decoded = ()
+            object.__setattr__(self, "field_lines", decoded)
+        return self.field_lines
 
     def restore(self, data: bytes | None = None) -> bool:
         """Put the body back, from `data` or the file, if those are the very bytes `digest`
@@ -78,7 +95,7 @@ class Source:
         return self.body_line + (self.body.count("\n", 0, index) if index >= 0 else 0)
 
     def line_of(self, *path) -> int | None:
-        lines = dict(self.field_lines)
+        lines = dict(self.lines)
         while path:
             if path in lines:
                 return lines[path]

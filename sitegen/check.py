@@ -121,7 +121,7 @@ def _review(article, rules, today, found):
                   f"`reviewed` ({article.reviewed}) is before `date` ({article.published}).",
                   "A review can only happen after first publication: check both dates.")
     due = article.next_review
-    line = line_of("next_review") if ("next_review",) in dict(article.source.field_lines) else line_of("reviewed")
+    line = line_of("next_review") if ("next_review",) in dict(article.source.lines) else line_of("reviewed")
     if due and due < today:
         found.add("review", file, line, "review-overdue",
                   f"The medical review was due on {due} ({(today - due).days} days ago).",
