@@ -63,15 +63,16 @@ class Source:
 
     def restore(self, data: bytes | None = None) -> bool:
         """Put the body back, from `data` or the file, if those are the very bytes `digest`
-        was made of; False if not (the file changed or went since this Source was made)."""
+        was made of; False if not (the file changed or went since this Source was made).
+        Raises OSError when the file is there but cannot be read."""
         if self.body is not None:
             return True
         if data is None:
             try:
                 with open(self.file, "rb") as handle:
                     data = handle.read()
-            except OSError:
-                return False
+            except (FileNotFoundError, NotADirectoryError):
+                return False  # gone since it was parsed; any other error is the caller's to report
             if hashlib.sha256(data).hexdigest() != self.digest:
                 return False
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
@@ -89,7 +90,10 @@ class Source:
 
     def line_of_text(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body (its first line if absent)."""
-        if not self.restore():
+        try:
+            if not self.restore():
+                return self.body_line
+        except OSError:
             return self.body_line
         index = self.body.find(needle) if needle else -1
         return self.body_line + (self.body.count("\n", 0, index) if index >= 0 else 0)

@@ -43,6 +43,8 @@ MAGIC = b"sitegen-cache\n"
 STATE = ("parsed", "bodies", "pages", "related", "stored", "stats")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
+MAX_READERS = 8  # pack files kept open for reading
+MAX_RECORD = 64 * 1024 * 1024  # larger than any body record can be (a source is at most 8 MB)
 # Only our own value types and a few plain builtins: no callable that reaches other code
 # (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
 _ALLOWED = {
@@ -107,21 +109,24 @@ class Cache:
     _html: dict = field(default_factory=dict)
 
     @classmethod
-    def open(cls, folder: Path | None, scope: str) -> "Cache":
+    def open(cls, folder: Path | None, scope: str, freeze: bool = False) -> "Cache":
+        """The cache in `folder`. `freeze` (a process that builds once and exits): move what
+        was loaded out of the garbage collector's sight for good (see below)."""
         cache = cls(folder, scope)
         # Unpickling allocates some hundred thousand objects that all live on: the cyclic
         # garbage collector, run again and again meanwhile, doubled the time this takes, and
         # once enabled again it walked them all at the next allocations (0.06-0.14 s at
-        # 4,000 articles). So they are loaded with it paused, then moved out of its sight
-        # (gc.freeze): cache entries hold no reference cycles, and reference counting still
-        # frees each one that is replaced.
+        # 4,000 articles). So they are loaded with it paused, and a command-line build then
+        # moves them out of its sight (gc.freeze). Not the preview: whatever is alive when
+        # freezing is never collected after, and it runs for hours.
         collecting = gc.isenabled()
         gc.disable()
         try:
             if folder is not None:
                 cache._load(folder)
             cache._saved = cache._snapshot()
-            gc.freeze()
+            if freeze:
+                gc.freeze()
         finally:
             if collecting:
                 gc.enable()
@@ -216,7 +221,10 @@ class Cache:
             size = journal.stat().st_size
         except OSError:
             size = 0
-        if self._id is None or size > self._base_size // 2 + JOURNAL_SLACK:
+        # Each command-line build that converts a body writes a pack of its own; packs are
+        # merged at whole saves, so there is one when they become many.
+        packs = len({location[0] for location in self.stored.values()})
+        if self._id is None or size > self._base_size // 2 + JOURNAL_SLACK or packs > 4 * MAX_PACKS:
             self._save_whole()
         else:
             payload = pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL)
@@ -276,9 +284,24 @@ class Cache:
             _write_all(fd, header)
             self._pack = (pid, fd, name, len(header))
         pid, fd, name, offset = self._pack
-        _write_all(fd, record)
+        try:
+            _write_all(fd, record)
+        except OSError:
+            # Part of the record may be in the file: later offsets would be wrong. A new pack next time.
+            self._pack = None
+            os.close(fd)
+            raise
         self._pack = (pid, fd, name, offset + len(record))
         return (name, offset, len(record))
+
+    def close(self) -> None:
+        """Close the files this cache keeps open (a Builder replaced by the preview)."""
+        for fd in self._readers.values():
+            os.close(fd)
+        self._readers.clear()
+        if self._pack is not None and self._pack[0] == os.getpid():
+            os.close(self._pack[1])
+        self._pack = None
 
     def take_stored(self) -> dict:
         """The bodies this process stored since the last call: digest -> location (a worker
@@ -310,6 +333,9 @@ class Cache:
         if self.folder is None or not (isinstance(location, tuple) and len(location) == 3):
             return None
         name, offset, length = location
+        if not (isinstance(name, str) and type(offset) is int and type(length) is int
+                and offset >= 0 and 0 < length <= MAX_RECORD):
+            return None
         try:
             fd = self._reader(name)
             if fd is None:
@@ -330,6 +356,8 @@ class Cache:
         if name not in self._readers:
             if "/" in name or name.startswith("."):
                 return None
+            if len(self._readers) >= MAX_READERS:  # a few open at a time, however many packs
+                os.close(self._readers.pop(next(iter(self._readers))))
             fd = os.open(self.folder / "bodies" / name, os.O_RDONLY | os.O_CLOEXEC)
             header = _header(self.scope)
             if os.pread(fd, len(header), 0) != header:

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
     from .pipeline import Builder, clean
     if args.command == "check":
-        result = Builder(config, jobs=args.jobs, use_cache=not args.no_cache).build(write=False, check=True)
+        result = Builder(config, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True).build(write=False, check=True)
         report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
         print(f"check: {errors.summary(result.diagnostics)}.", file=sys.stderr)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.clean:
         clean(config)
     before = fingerprint.before_build(config, options) if quick else None
-    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache)
+    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True)
     # The cache just loaded lives until this process ends: the garbage collector need not
     # walk it again and again while the build allocates (this process builds once, then exits).
     import gc

@@ -30,7 +30,7 @@ from .cache import Cache, discard
 from .check import run_checks
 from .config import Config
 from .content import Content, load_content
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .fingerprint import forget
 from .markup import Markup, Renderer
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
@@ -58,11 +58,14 @@ class BuildResult:
 
 
 class Builder:
-    def __init__(self, config: Config, *, drafts: bool = False, jobs: int | None = None, use_cache: bool = True):
-        self.config, self.drafts = config, drafts
+    def __init__(self, config: Config, *, drafts: bool = False, jobs: int | None = None, use_cache: bool = True,
+                 short_lived: bool = False):
+        """`short_lived`: the process builds once and exits (the command line), so what it
+        loads may be frozen out of the garbage collector's sight (cache.py, `_articles`)."""
+        self.config, self.drafts, self.short_lived = config, drafts, short_lived
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.config_key = digest(__version__, repr(config))
-        self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key)
+        self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, freeze=short_lived)
         from . import reading
         reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
         self.dirty = False  # whether the cache changed and must be saved
@@ -240,7 +243,7 @@ class Builder:
                     self._record_outputs(work, (set(work.keys) | {job.path for job in work.jobs.values()}
                                                 | set(self._static_keys())) - work.kept)
                 if save_cache:
-                    self.save()
+                    self._save_after_publishing(result)
             elif staging is not None:
                 staging.abort()
             elif check and save_cache:
@@ -284,14 +287,18 @@ class Builder:
             # garbage collector's sight first: otherwise each worker's collections walk all of
             # it, and touching it copies the pages it shares with the parent.
             gc.freeze()
-            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                results = pool.imap_unordered(_work_chunk, chunks)  # the chunks are sent at once
-                if meanwhile is not None:
-                    meanwhile()
-                for done, stored in results:
-                    outcomes.extend(done)
-                    self.cache.adopt_stored(stored)  # where the worker put the bodies it stored
-            _WORK = None
+            try:
+                with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                    results = pool.imap_unordered(_work_chunk, chunks)  # the chunks are sent at once
+                    if meanwhile is not None:
+                        meanwhile()
+                    for done, stored in results:
+                        outcomes.extend(done)
+                        self.cache.adopt_stored(stored)  # where the worker put the bodies it stored
+            finally:
+                _WORK = None
+                if not self.short_lived:
+                    gc.unfreeze()  # the preview runs for hours: what it drops later must stay collectable
         else:
             outcomes = [work.article(slug) for slug in todo]
         for slug, body_key, meta, fresh, page_state, problems, kept in outcomes:
@@ -355,6 +362,18 @@ class Builder:
             if data is not None:
                 result.changed += work.staging.write(job.path, data)
                 result.rendered += 1
+
+    def _save_after_publishing(self, result: BuildResult) -> None:
+        """Save the cache once the site is swapped in: a failure now is no failed build."""
+        try:
+            self.save()
+        except OSError as error:
+            result.diagnostics.append(Diagnostic(
+                str(self.config.cache_dir), None, "cache-not-saved",
+                f"The site was built and published, but the build cache could not be saved: "
+                f"{error.strerror or error} ({error.filename or self.config.cache_dir}).",
+                "The next build will redo the work it could have reused. Free some disk space, "
+                "or check the permissions of the cache folder.", Severity.WARNING))
 
     def save(self) -> None:
         """Write the cache to .cache/ if it changed since the last save."""
@@ -495,8 +514,7 @@ class _Work:
     @property
     def env(self):
         if self._env is None:
-            folder = self.builder.cache.folder
-            self._env = make_environment(self.site.config, folder / "templates" if folder is not None else None)
+            self._env = make_environment(self.site.config)
         return self._env
 
     @property
@@ -577,11 +595,16 @@ def _work_chunk(slugs: list[str]) -> tuple[list, dict]:
 
 class SourceChanged(Exception):
     """A source whose body was not read (its stat was unchanged) no longer holds the bytes
-    it was parsed from when Markdown needed it: it changed during the build."""
+    it was parsed from when Markdown needed it: it changed during the build. With a second
+    argument: it could not be read (the reason)."""
 
 
 def _render_markdown(renderer: Renderer, site: Site, source, root: str) -> Markup:
-    if not source.restore():
+    try:
+        restored = source.restore()
+    except OSError as error:
+        raise SourceChanged(source.path, error.strerror or str(error)) from None
+    if not restored:
         raise SourceChanged(source.path)
     return renderer.render(source.body, file=source.path, body_line=source.body_line,
                            targets=site.link_targets, root=root, drafts=site.unpublished)
@@ -610,7 +633,11 @@ def _link_dependencies(site: Site, meta: Markup) -> tuple:
 
 
 def _source_changed(changed: SourceChanged) -> Diagnostic:
-    return Diagnostic(str(changed), None, "source-changed", "The file changed while the site was being built.",
+    path, *reason = changed.args
+    if reason:
+        return Diagnostic(path, None, "file-unreadable", f"Cannot read the file: {reason[0]}.",
+                          "Check that the file exists and is readable; nothing was published from this build.")
+    return Diagnostic(path, None, "source-changed", "The file changed while the site was being built.",
                       "Build again (nothing was published from this build).")
 
 

@@ -79,6 +79,7 @@ class Preview:
                     self._finish(problems, started)
                     return
                 self.config = config
+                self.builder.cache.close()
                 self.builder = self._builder(config)
                 self.rewatch()
             # pagefind re-indexes the whole site (a second or more on a large one): the preview

@@ -16,6 +16,7 @@ import hashlib
 import ctypes.util
 import os
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -147,10 +148,10 @@ class Staging:
 
     def _survey(self) -> None:
         """Record what the spare holds: one directory listing per folder. The inode of each
-        file comes with the listing (d_ino), where it is the file's st_ino, as on ext4,
-        XFS and btrfs; on a file system where the first file shows they differ (some
-        overlay set-ups), each file is stat'ed instead."""
-        trust_listing = None
+        file comes with the listing (d_ino) on file systems where that is the file's
+        st_ino (ext4, XFS, btrfs, tmpfs...); elsewhere (overlay mounts, network file
+        systems, other systems) each file is stat'ed."""
+        trust_listing = _listing_inodes_are_real(self.folder)
         folders = [("", str(self.folder))]
         while folders:
             relative, path = folders.pop()
@@ -164,8 +165,6 @@ class Staging:
                     if entry.is_dir(follow_symlinks=False):
                         folders.append((relative + entry.name + "/", entry.path))
                         continue
-                    if trust_listing is None:
-                        trust_listing = entry.inode() == os.lstat(entry.path).st_ino
                     inode = entry.inode() if trust_listing else os.lstat(entry.path).st_ino
                 except OSError:
                     continue
@@ -253,12 +252,14 @@ class Staging:
         emptied = set()
         for relative in self.existing.keys() - self.expected:
             path = self.folder / relative
-            inode = self.existing.pop(relative)
+            self.existing.pop(relative)
+            # Not a path of the new site, so nothing of this build is there, unless a folder
+            # of it now stands where the spare had a file (static/x became static/x/).
             try:
-                if os.lstat(path).st_ino != inode:
-                    continue  # no longer the spare's file: this build (perhaps a worker) replaced it
+                if stat.S_ISDIR(os.lstat(path).st_mode):
+                    continue
             except OSError:
-                continue  # gone with a folder it was in, or a folder of this build stands there now
+                continue  # gone with a folder it was in
             path.unlink()
             emptied.add(relative.rpartition("/")[0])
         for folder in sorted(emptied, key=lambda f: -f.count("/")):  # deepest first
@@ -293,6 +294,28 @@ class Staging:
             os.rename(self.folder, _spare_name(self.out))
         except OSError:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# File systems whose directory listings give each file's inode number as stat() does.
+_REAL_LISTING_INODES = {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "jfs", "reiserfs"}
+
+
+def _listing_inodes_are_real(folder: Path) -> bool:
+    """Whether `folder` is on a file system of _REAL_LISTING_INODES (Linux: /proc/self/mounts)."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    target, best, kind = os.path.realpath(folder), "", ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind in _REAL_LISTING_INODES
 
 
 class InPlace:

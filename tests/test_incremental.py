@@ -578,3 +578,165 @@ def test_the_recorded_size_and_mtime_of_every_output_file_are_the_files(tmp_path
             stat = (config.output_dir / path).stat()
             assert (stat.st_size, stat.st_mtime_ns) == (size, mtime), (step, path)
         editor.step() if step % 2 else editor.write_article(f"a{step % 6 + 1}.md")
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_packs_are_merged_before_they_become_many(tmp_path):
+    """Each command-line build that converts a body writes a pack; a save merges them once
+    they are many, even long before the journal calls for a whole save."""
+    from sitegen import cache as cache_module
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(14))
+    for _ in range(40):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    counts = []
+    for step in range(70):
+        editor.write_article(f"a{step % 40 + 1}.md")
+        builder = Builder(config, jobs=1)
+        assert builder.build().ok
+        builder.cache.close()
+        counts.append(len(list((config.cache_dir / "bodies").glob("*.pack"))))
+    assert max(counts) <= 4 * cache_module.MAX_PACKS + 2 and max(counts) > 20
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc (Linux)")
+def test_reading_bodies_from_many_packs_keeps_few_files_open(tmp_path, monkeypatch):
+    from sitegen import cache as cache_module
+    monkeypatch.setattr(cache_module, "MAX_PACKS", 1000)  # no merging: 30 packs to read from
+    monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 1 << 30)
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(18))
+    for _ in range(30):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    for step in range(30):
+        editor.write_article(f"a{step + 1}.md")
+        builder = Builder(config, jobs=1)
+        assert builder.build().ok
+        builder.cache.close()
+    assert len(list((config.cache_dir / "bodies").glob("*.pack"))) > 25
+    template = root / "templates" / "article.html"
+    template.write_text(template.read_text() + "\n{# again #}\n")
+    before = _open_fds()
+    builder = Builder(config, jobs=1)
+    result = builder.build()  # every article page again, each body read from its pack
+    assert result.ok and result.markdown == 0 and result.rendered >= 30
+    assert _open_fds() - before <= 10  # MAX_READERS (8), the pack written, slack
+    builder.cache.close()
+    assert _open_fds() <= before
+
+
+def test_a_source_that_cannot_be_read_is_reported_as_such(tmp_path, monkeypatch):
+    """An unread body that cannot be read when needed (here: too many open files) is a
+    'cannot read' error, not a 'file changed' one that building again would not fix."""
+    import errno
+
+    from sitegen import article as article_module
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(15))
+    for _ in range(3):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    _clock_ahead(monkeypatch, 60)
+    assert Builder(config, jobs=1).build().ok
+    before = tree(config.output_dir)
+
+    def failing_open(*args, **kwargs):
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    monkeypatch.setattr(article_module, "open", failing_open, raising=False)
+    glossary = root / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    result = Builder(config, jobs=1).build()
+    assert not result.ok
+    codes = {d.code for d in result.diagnostics if d.is_error}
+    assert codes == {"file-unreadable"}, codes
+    assert any("Too many open files" in d.message for d in result.diagnostics)
+    assert tree(config.output_dir) == before
+
+
+def test_a_cache_that_cannot_be_saved_does_not_fail_a_published_build(tmp_path, monkeypatch):
+    import errno
+
+    from sitegen.cache import Cache
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(16))
+    editor.write_article("a1.md")
+    config, _ = load_config(root / "config.yaml")
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Cache, "save", full)
+    result = Builder(config, jobs=1).build()
+    assert result.ok  # the site is published; the cache is only a warning
+    assert [d.code for d in result.diagnostics] == ["cache-not-saved"]
+    assert (config.output_dir / "articles").is_dir()
+
+
+def test_the_preview_leaves_nothing_frozen_out_of_the_garbage_collector(tmp_path):
+    """A long-running preview must be able to collect what it drops: only a command-line
+    build (short-lived) freezes what it loaded."""
+    import gc
+
+    from benchmarks_corpus import make_corpus
+    root = make_corpus(80, tmp_path / "corpus")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
+    config, _ = load_config(root / "config.yaml")
+    gc.unfreeze()
+    preview = Builder(config, jobs=2)  # as serve makes it
+    assert preview.build().markdown >= 80  # in worker processes
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_crafted_body_location_is_a_miss_not_a_crash(tmp_path):
+    from sitegen.cache import Cache
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(17))
+    editor.write_article("a1.md")
+    config, _ = load_config(root / "config.yaml")
+    builder = Builder(config, jobs=1)
+    assert builder.build().ok
+    cache = Cache.open(config.cache_dir, builder.config_key)
+    (key, (name, offset, length)), = cache.stored.items()
+    for bad in ((name, offset, 2 ** 62), (name, -5, length), ("../state.pickle", 0, 100), (name, offset, "x"), "junk"):
+        cache.stored[key] = bad
+        assert cache.load_body(key) is None
+    cache.close()
+
+
+def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
+    """A record cut short by a failed write (a full disk) must not shift where later records
+    are looked for: the next body goes to a new pack, and both earlier and later read back."""
+    import errno
+
+    from sitegen import cache as cache_module
+    cache = cache_module.Cache.open(tmp_path / "cache", "scope")
+    cache.store_body("a" * 64, "<p>a</p>", ("a",))
+    real_write, calls = os.write, []
+
+    def half_then_fail(fd, data):
+        calls.append(1)
+        if len(calls) == 1:
+            real_write(fd, bytes(data[: len(data) // 2]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(cache_module.os, "write", half_then_fail)
+    with pytest.raises(OSError):
+        cache.store_body("b" * 64, "<p>b</p>", ("b",))
+    monkeypatch.setattr(cache_module.os, "write", real_write)
+    cache.store_body("c" * 64, "<p>c</p>", ("c",))
+    fresh = cache_module.Cache(cache.folder, "scope", stored=dict(cache.stored))
+    assert fresh.load_body("a" * 64) == ("<p>a</p>", ("a",))
+    assert fresh.load_body("c" * 64) == ("<p>c</p>", ("c",))
+    assert fresh.load_body("b" * 64) is None
+    assert len(list((tmp_path / "cache" / "bodies").glob("*.pack"))) == 2
+    cache.close()
+    fresh.close()
