@@ -33,7 +33,6 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -8,7 +8,6 @@ only skipped, with the reason, on a workstation without it.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 

@@ -63,6 +63,17 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def built_site(tmp_path: Path, seed: int, count: int):
+    """small_site with `count` random articles, built once: (root, editor, config)."""
+    root = small_site(tmp_path)
+    editor = Editor(root, random.Random(seed))
+    for _ in range(count):
+        editor.write_article(f"a{editor.counter + 1}.md")
+    config, _ = load_config(root / "config.yaml")
+    assert Builder(config, jobs=1).build().ok
+    return root, editor, config
+
+
 class Editor:
     """Random edits of the kinds an editor makes, on a small site."""
 
@@ -234,12 +245,7 @@ def test_a_failed_in_place_build_leaves_the_output_as_it_was(tmp_path):
 def test_pages_survive_a_glossary_edit_that_changes_no_page(tmp_path):
     """Markdown runs again (the glossary is in its key), the pages come out the same: they must
     still be in the new site (they once vanished from it, in a build that reported success)."""
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(4))
-    for _ in range(4):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    assert Builder(config, jobs=1).build().ok
+    root, editor, config = built_site(tmp_path, 4, 4)
     before = tree(config.output_dir)
     glossary = root / "content" / "glossary.yaml"
     glossary.write_text("# edited\n" + glossary.read_text())
@@ -304,12 +310,7 @@ def test_the_cache_journal_replays_to_the_saved_state(tmp_path):
     """Between whole saves, a save appends what changed; a new process replaying the journal
     has exactly the state the last one saved, and a damaged journal only costs work."""
     from sitegen.cache import STATE, Cache
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(7))
-    for _ in range(8):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    assert Builder(config, jobs=1).build().ok
+    root, editor, config = built_site(tmp_path, 7, 8)
     base = (config.cache_dir / "state.pickle").read_bytes()
     journal = config.cache_dir / "state.journal"
     for step in range(3):
@@ -399,12 +400,7 @@ def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch)
     the live bodies out of mostly dead ones, so the cache stays the size of the site."""
     from sitegen import cache as cache_module
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 0)  # a whole save every time or two
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(9))
-    for _ in range(12):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    assert Builder(config, jobs=1).build().ok
+    root, editor, config = built_site(tmp_path, 9, 12)
     whole_saves = 0
     for step in range(36):  # each edit's body goes to a pack of its own, one per build
         editor.write_article(f"a{step % 12 + 1}.md")
@@ -436,6 +432,20 @@ def _clock_ahead(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(content_module, "time", Clock)
 
 
+def _settled_site(tmp_path, monkeypatch, seed: int, count: int = 3):
+    """A small site of `count` articles whose files all look settled to the stat memo,
+    built once: (root, editor, config, the built tree)."""
+    _clock_ahead(monkeypatch, 60)
+    root, editor, config = built_site(tmp_path, seed, count)
+    return root, editor, config, tree(config.output_dir)
+
+
+def _add_glossary_term(root: Path) -> None:
+    """A glossary edit: every body goes through Markdown again."""
+    glossary = root / "content" / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+
+
 def test_unchanged_sources_are_not_read_and_their_bodies_only_when_needed(tmp_path, monkeypatch):
     """A command-line build trusts a source whose stat signature is unchanged since it was
     read (settled files only), and reads its body only when Markdown must run again."""
@@ -461,8 +471,7 @@ def test_unchanged_sources_are_not_read_and_their_bodies_only_when_needed(tmp_pa
     assert result.ok and result.markdown == 1
     assert [n for n in reads if n.endswith(".md")] == ["a3.md"]
     # A glossary edit runs Markdown on every body again: the unread ones are read then.
-    glossary = root / "content" / "glossary.yaml"
-    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    _add_glossary_term(root)
     result = Builder(config, jobs=1).build()
     assert result.ok and result.markdown == 5
     want = Builder(config, jobs=1, use_cache=False).build(write=False).files
@@ -474,20 +483,12 @@ def test_a_source_changed_behind_its_stat_fails_the_build_and_keeps_the_site(tmp
     """If an unread body no longer matches the bytes it was parsed from (the file changed
     during the build), the build stops with a clear message and publishes nothing."""
     from sitegen import content as content_module
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(12))
-    for _ in range(3):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    _clock_ahead(monkeypatch, 60)
-    assert Builder(config, jobs=1).build().ok
-    before = tree(config.output_dir)
+    root, editor, config, before = _settled_site(tmp_path, monkeypatch, 12)
     # The race, made certain: the memo vouches for a2.md although its bytes changed.
     monkeypatch.setattr(content_module._StatMemo, "known",
                         lambda self, path, previous: (self.stats.get(str(path), (None, None))[1], None))
     editor.write_article("a2.md")
-    glossary = root / "content" / "glossary.yaml"
-    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    _add_glossary_term(root)
     result = Builder(config, jobs=1).build()
     assert not result.ok
     problem = next(d for d in result.diagnostics if d.code == "source-changed")
@@ -588,12 +589,7 @@ def test_packs_are_merged_before_they_become_many(tmp_path):
     """Each command-line build that converts a body writes a pack; a save merges them once
     they are many, even long before the journal calls for a whole save."""
     from sitegen import cache as cache_module
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(14))
-    for _ in range(40):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    assert Builder(config, jobs=1).build().ok
+    root, editor, config = built_site(tmp_path, 14, 40)
     counts = []
     for step in range(70):
         editor.write_article(f"a{step % 40 + 1}.md")
@@ -609,12 +605,7 @@ def test_reading_bodies_from_many_packs_keeps_few_files_open(tmp_path, monkeypat
     from sitegen import cache as cache_module
     monkeypatch.setattr(cache_module, "MAX_PACKS", 1000)  # no merging: 30 packs to read from
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 1 << 30)
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(18))
-    for _ in range(30):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    assert Builder(config, jobs=1).build().ok
+    root, editor, config = built_site(tmp_path, 18, 30)
     for step in range(30):
         editor.write_article(f"a{step + 1}.md")
         builder = Builder(config, jobs=1)
@@ -638,21 +629,13 @@ def test_a_source_that_cannot_be_read_is_reported_as_such(tmp_path, monkeypatch)
     import errno
 
     from sitegen import article as article_module
-    root = small_site(tmp_path)
-    editor = Editor(root, random.Random(15))
-    for _ in range(3):
-        editor.write_article(f"a{editor.counter + 1}.md")
-    config, _ = load_config(root / "config.yaml")
-    _clock_ahead(monkeypatch, 60)
-    assert Builder(config, jobs=1).build().ok
-    before = tree(config.output_dir)
+    root, _, config, before = _settled_site(tmp_path, monkeypatch, 15)
 
     def failing_open(*args, **kwargs):
         raise OSError(errno.EMFILE, "Too many open files")
 
     monkeypatch.setattr(article_module, "open", failing_open, raising=False)
-    glossary = root / "content" / "glossary.yaml"
-    glossary.write_text(glossary.read_text() + "- term: scan\n  definition: A picture of the body.\n")
+    _add_glossary_term(root)
     result = Builder(config, jobs=1).build()
     assert not result.ok
     codes = {d.code for d in result.diagnostics if d.is_error}

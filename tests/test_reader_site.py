@@ -6,7 +6,6 @@ a real site from a few files and look at elements and attributes.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
