@@ -314,13 +314,6 @@ def _read_chunk(items: list) -> dict:
     return done
 
 
-def _with_body(value, data: bytes):
-    """`value` (an Article or Page from the cache, whose Source was stored without its body) with
-    the body taken from `data`, the very bytes its digest was made from."""
-    value.source.restore(data)
-    return value
-
-
 def _read_bytes(data: bytes, shown: str, digest: str, name: str, file: str = ""):
     text, problems = decode(data, shown)
     if text is None:
