@@ -280,7 +280,11 @@ class Cache:
             name = f"{pid}-{os.urandom(4).hex()}.pack"
             fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o644)
             header = _header(self.scope)
-            _write_all(fd, header)
+            try:
+                _write_all(fd, header)
+            except OSError:
+                os.close(fd)  # the file, referenced by nothing, goes at the next whole save
+                raise
             self._pack = (pid, fd, name, len(header))
         pid, fd, name, offset = self._pack
         try:
