@@ -98,11 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.clean:
         clean(config)
     before = fingerprint.before_build(config, options) if quick else None
+    # short_lived: what the cache loads lives until this process ends, and is frozen out of
+    # the garbage collector's sight (cache.py).
     builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True)
-    # The cache just loaded lives until this process ends: the garbage collector need not
-    # walk it again and again while the build allocates (this process builds once, then exits).
-    import gc
-    gc.freeze()
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
     if not result.ok:

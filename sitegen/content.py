@@ -33,7 +33,6 @@ class Content:
     static_files: frozenset = frozenset()
     # (path, digest) -> (value, diagnostics) of every Markdown file read: the parse cache's next state.
     parsed: dict = field(default_factory=dict, compare=False, repr=False)
-    stats_updated: bool = False  # whether the stat signatures passed in changed (the cache must be saved)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -101,17 +100,6 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
     return (source, doc), []
 
 
-def read_markdown(path: Path, root: Path):
-    """((Source, YamlDocument) | None, diagnostics) for one Markdown file."""
-    shown = display_path(path, root)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
-                                 "Check that the file exists and is readable.")]
-    return _read_bytes(data, shown, hashlib.sha256(data).hexdigest(), path.name, str(path))
-
-
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
                  stats: dict | None = None, changed: set | None = None, jobs: int = 1) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
@@ -137,7 +125,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     articles: list[Article] = []
     names, seen = set(), set()
     paths = _sources(config.content_dir / "articles")
-    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, jobs)):
+    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs)):
         names.add(path.name)
         seen.add(str(path))
         diagnostics.extend(problems)
@@ -147,9 +135,9 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     diagnostics.extend(_duplicate_slugs(articles))
 
     pages: list[Page] = []
-    for path in _sources(config.content_dir / "pages"):
+    paths = _sources(config.content_dir / "pages")
+    for path, (page, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1)):
         seen.add(str(path))
-        page, problems = _cached(path, root, previous, parsed, memo, config, "page")
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
@@ -174,8 +162,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     if memo is not None:
         memo.keep_only(seen)
-    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed,
-                   stats_updated=memo is not None and memo.updated)
+    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
 
 
 class _StatMemo:
@@ -190,7 +177,6 @@ class _StatMemo:
 
     def __init__(self, stats: dict, changed: set):
         self.stats, self.changed = stats, {str(p) for p in changed}
-        self.updated = False
         self._now = time.time_ns()
 
     def known(self, path: Path, previous: dict) -> tuple:
@@ -210,39 +196,17 @@ class _StatMemo:
         """`path` had `signature` before it was read, and its bytes made `key`."""
         name = str(path)
         if signature is None or self._now - max(signature[0], signature[3]) < self.RACY_NS:
-            if self.stats.pop(name, None) is not None:  # too fresh to vouch for: read it next time too
-                self.updated = True
-        elif self.stats.get(name) != (signature, key):
+            self.stats.pop(name, None)  # too fresh to vouch for: read it next time too
+        else:
             self.stats[name] = (signature, key)
-            self.updated = True
 
     def keep_only(self, paths: set) -> None:
         """Forget the files that are gone."""
         for name in self.stats.keys() - paths:
             del self.stats[name]
-            self.updated = True
 
 
-def _cached(path: Path, root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str):
-    """(value or None, diagnostics) for one Markdown file, from `previous` when its bytes are unchanged.
-
-    Every result used is recorded in `parsed`, which becomes the next build's `previous`.
-    """
-    key, signature = memo.known(path, previous) if memo is not None else (None, None)
-    if key is None:
-        key, found = _read_source(path, root, previous, config, kind)
-        if memo is not None and key[1] is not None:
-            memo.remember(path, signature, key)
-        if found is not None:
-            previous = {key: found}
-    # An unchanged file (by its stat, or by the digest of its bytes) is the earlier result;
-    # its body is read only when a later stage needs it (Source.restore).
-    parsed[key] = previous[key]
-    value, problems = parsed[key]
-    return value, list(problems)
-
-
-def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str):
+def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str, in_worker: bool = False):
     """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
     then parse and validate unless these bytes were seen before. In a worker process too."""
     shown = display_path(path, root)
@@ -254,7 +218,7 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     key = (shown, hashlib.sha256(data).hexdigest())
     if key in previous:
         value = previous[key][0]
-        if value is not None:
+        if value is not None and not in_worker:
             value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
         return key, None
     found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
@@ -266,18 +230,22 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
 
 
 PARALLEL_READS = 256  # articles to parse before worker processes pay for themselves
-_READING: tuple | None = None  # (root, previous, config), inherited by the forked readers
+_READING: tuple | None = None  # (root, previous, config, kind), inherited by the forked readers
 
 
-def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, jobs: int) -> list:
-    """`_cached` for every article; the files to read are shared out to `jobs` processes when many."""
+def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str,
+              jobs: int) -> list:
+    """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
+    its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
+    when many. Every result used is recorded in `parsed`, the next build's `previous`. An
+    unchanged file's body is read only when a later stage needs it (Source.restore)."""
     known = [memo.known(path, previous) if memo is not None else (None, None) for path in paths]
     todo = [i for i, (key, _) in enumerate(known) if key is None]
     fresh: dict[int, tuple] = {}
     if jobs > 1 and len(todo) >= PARALLEL_READS:
         global _READING
         import multiprocessing
-        _READING = (root, previous, config)
+        _READING = (root, previous, config, kind)
         size = max(16, len(todo) // (jobs * 4))
         chunks = [[(i, paths[i]) for i in todo[j:j + size]] for j in range(0, len(todo), size)]
         try:
@@ -289,26 +257,24 @@ def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo,
     results = []
     for i, path in enumerate(paths):
         key, signature = known[i]
+        found = None  # the new (value, diagnostics), unless the file is one seen before
         if key is None:
-            key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, "article")
+            key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, kind)
             if i in fresh and found is not None and found[0] is not None:
                 object.__setattr__(found[0].source, "body", fresh[i][2])  # a Source pickles without it
             if memo is not None and key[1] is not None:
                 memo.remember(path, signature, key)
-            if found is not None:
-                parsed[key] = found
-        if key not in parsed:
-            parsed[key] = previous[key]
+        parsed[key] = found if found is not None else previous[key]
         value, problems = parsed[key]
         results.append((value, list(problems)))
     return results
 
 
 def _read_chunk(items: list) -> dict:
-    root, previous, config = _READING
+    root, previous, config, kind = _READING
     done = {}
     for i, path in items:
-        key, found = _read_source(path, root, previous, config, "article")
+        key, found = _read_source(path, root, previous, config, kind, in_worker=True)
         body = found[0].source.body if found is not None and found[0] is not None else None
         done[i] = (key, found, body)
     return done

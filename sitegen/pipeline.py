@@ -68,7 +68,6 @@ class Builder:
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, freeze=short_lived)
         from . import reading
         reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
-        self.dirty = False  # whether the cache changed and must be saved
         self._environment = None  # ((template digests, config key), Jinja environment) of the last build
         self._outputs: set | None = None  # every file of the output after the last in-place build
         self._inodes: dict = {}  # output path -> inode, of the files _valid_outputs found unchanged
@@ -84,20 +83,15 @@ class Builder:
         content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed,
                                stats=self.stats, changed=self.changed, jobs=self.jobs)
         self.changed = set()
-        if content.parsed.keys() != self.cache.parsed.keys() or content.stats_updated:
-            self.dirty = True
         # Always this build's values: they carry the bodies put back into entries loaded
         # from disk (a Source is stored without its body), which the preview reuses unread.
         self.cache.parsed = content.parsed
         problems = list(content.diagnostics)
         if any(d.code == "slug-duplicate" for d in problems):
             return content, None, problems
-        known_related = dict(self.cache.related)
         site, more = make_site(self.config, content.articles, content.pages, content.glossary,
                                content.all_names - {a.source.name for a in content.articles},
                                related_memo=self.cache.related)
-        if self.cache.related != known_related:
-            self.dirty = True
         return content, site, problems + more
 
     def _markdown_key(self, site: Site) -> str:
@@ -161,7 +155,7 @@ class Builder:
                     result.diagnostics.append(_source_changed(changed))
             result.reused = len(jobs)
             if save_cache:
-                self.save()  # what changed is only what the cache knows (a stat signature now settled)
+                self.save()  # what may have changed is only what the cache knows (a stat signature now settled)
             result.seconds = time.perf_counter() - started
             return result
         staging = None
@@ -240,8 +234,7 @@ class Builder:
                     self._outputs = None
                     # A page taken over is the very file (a hard link): its size and mtime are
                     # the ones recorded, checked by _valid_outputs. Only the others are stat'ed.
-                    self._record_outputs(work, (set(work.keys) | {job.path for job in work.jobs.values()}
-                                                | set(self._static_keys())) - work.kept)
+                    self._record_outputs(work, kept=work.kept)
                 if save_cache:
                     self._save_after_publishing(result)
             elif staging is not None:
@@ -330,9 +323,8 @@ class Builder:
                 work.key_for(slug, meta)
         # Prune bodies of articles that are gone, so the cache stays the size of the site.
         live = {(a.source.path, ARTICLE_ROOT) for a in site.articles} | {(p.source.path, PAGE_ROOT) for p in site.pages}
-        if result.markdown or not live.issuperset(self.cache.bodies):
+        if not live.issuperset(self.cache.bodies):
             self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
-            self.dirty = True
         return bodies
 
     def _other_pages(self, work: "_Work", jobs: list[PageJob], page_bodies: dict, result: BuildResult) -> None:
@@ -340,7 +332,7 @@ class Builder:
         for job in jobs:
             if job.article:
                 continue
-            body_key, meta = page_bodies.get(job.context["page"].slug, (None, None)) if "page" in job.context else (None, None)
+            _, meta = page_bodies.get(job.context["page"].slug, (None, None)) if "page" in job.context else (None, None)
             key = page_key(job, work.templates, work.config_key, meta.digest if meta else "")
             work.keys[job.path] = key
             if work.valid_outputs.get(job.path) == key:
@@ -350,12 +342,7 @@ class Builder:
                 continue
             extra = {}
             if meta is not None:
-                html, _ = self.cache.load_body(meta.digest) or (None, None)
-                if html is None:
-                    full = _render_markdown(Renderer(self.config.raw_html, work.site.glossary), work.site,
-                                            job.context["page"].source, PAGE_ROOT)
-                    self._remember(work.site, job.context["page"].source, PAGE_ROOT, body_key, full)
-                    html = full.html
+                html, _ = self._stored_body(work.site, job.context["page"].source, PAGE_ROOT, meta)
                 extra["body"] = _with_html(meta, html)
             data, problems = render_page(env, job, extra)
             result.diagnostics.extend(problems)
@@ -376,10 +363,8 @@ class Builder:
                 "or check the permissions of the cache folder.", Severity.WARNING))
 
     def save(self) -> None:
-        """Write the cache to .cache/ if it changed since the last save."""
-        if self.dirty:
-            self.cache.save()
-            self.dirty = False
+        """Write the cache to .cache/ if it changed since the last save (Cache.save compares)."""
+        self.cache.save()
 
     def output_signature(self) -> list:
         """[path, size, mtime] of every file in the output, for the no-op fingerprint: the
@@ -449,7 +434,6 @@ class Builder:
         meta = full.meta()
         self.cache.bodies[(source.path, root)] = (body_key, _link_dependencies(site, meta), _lean(meta))
         self.cache.store_body(full.digest, full.html, full.prose)
-        self.dirty = True
 
     def _valid_outputs(self, trusted: bool = False) -> dict[str, str]:
         """Output path -> page key, for files still exactly as the last build wrote them."""
@@ -467,9 +451,11 @@ class Builder:
                 self._inodes[path] = stat.st_ino
         return valid
 
-    def _record_outputs(self, work: "_Work", written: set | None = None) -> None:
+    def _record_outputs(self, work: "_Work", written: set | None = None, kept: set = frozenset()) -> None:
         """Remember each output file's key, size and mtime. `written` (in-place builds): only
-        these files changed on disk, the others keep the size and mtime already recorded."""
+        these files changed on disk; `kept` (staged builds): these are the very files of the
+        last build (hard links, checked by _valid_outputs). Those not stat'ed again keep the
+        size and mtime already recorded."""
         out, pages = self.config.output_dir, {}
         keys = dict(work.keys)
         for slug, (_, key) in work.page_keys.items():
@@ -477,7 +463,7 @@ class Builder:
         keys.update(self._static_keys())
         for path, key in keys.items():
             known = self.cache.pages.get(path)
-            if written is not None and path not in written and known is not None:
+            if known is not None and (path in kept or written is not None and path not in written):
                 pages[path] = (key, known[1], known[2])
                 continue
             try:
@@ -485,8 +471,7 @@ class Builder:
             except OSError:
                 continue
             pages[path] = (key, stat.st_size, stat.st_mtime_ns)
-        if pages != self.cache.pages:
-            self.cache.pages, self.dirty = pages, True
+        self.cache.pages = pages
 
 
 @dataclass

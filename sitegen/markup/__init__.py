@@ -36,10 +36,9 @@ from .links import LinkExtension
 from .prose import ProseExtension
 from .tables import TableExtension
 
-BUILTIN_EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "footnotes", "abbr", "def_list", "sane_lists"]
-_BUILTIN = {"tables": StockTableExtension, "attr_list": AttrListExtension, "md_in_html": MarkdownInHtmlExtension,
-            "admonition": AdmonitionExtension, "footnotes": FootnoteExtension, "abbr": AbbrExtension,
-            "def_list": DefListExtension, "sane_lists": SaneListExtension}
+# Python-Markdown's own extensions we use, in this order (README: Dependencies).
+BUILTIN_EXTENSIONS = (StockTableExtension, AttrListExtension, MarkdownInHtmlExtension, AdmonitionExtension,
+                      FootnoteExtension, AbbrExtension, DefListExtension, SaneListExtension)
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ class Renderer:
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
         self.md = markdown.Markdown(
-            extensions=[_BUILTIN[name]() for name in BUILTIN_EXTENSIONS] + [
+            extensions=[extension() for extension in BUILTIN_EXTENSIONS] + [
                 TocExtension(slugify=lambda text, sep: slugify(text)), CaptionExtension(self.state.report),
                 CalloutExtension(self.state.report), TableExtension(),
                 LinkExtension(self.state), ProseExtension(self.state),
