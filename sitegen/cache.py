@@ -39,7 +39,7 @@ from pathlib import Path
 from . import __version__
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -103,6 +103,7 @@ class Cache:
     related: dict = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
     stored: dict = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
     stats: dict = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
+    templates: dict = field(default_factory=dict)  # SHA-256 of a template's source -> what it references: render.py
     # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
     # body can never be taken for another version of the same article (content-addressed).
     _html: dict = field(default_factory=dict)
@@ -135,7 +136,8 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats = (state[name] for name in STATE)
+            (self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats,
+             self.templates) = (state[name] for name in STATE)
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()
@@ -263,9 +265,11 @@ class Cache:
     _owner: int = field(default_factory=os.getpid)  # the process whose state this is
 
     def store_body(self, key: str, html: str, prose: tuple) -> None:
-        self._html[key] = (html, prose)
         if self.folder is None:
+            self._html[key] = (html, prose)
             return
+        # With a folder, the body is in its pack only: kept in memory too, every body of a
+        # long preview session (or half of a cold build's, in the parent) would stay there.
         payload = pickle.dumps((html, prose), protocol=pickle.HIGHEST_PROTOCOL)
         record = f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
         self.stored[key] = location = self._append(record)

@@ -244,14 +244,11 @@ def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo,
     fresh: dict[int, tuple] = {}
     if jobs > 1 and len(todo) >= PARALLEL_READS:
         global _READING
-        import multiprocessing
+        from .parallel import chunked, share_out
         _READING = (root, previous, config, kind)
-        size = max(16, len(todo) // (jobs * 4))
-        chunks = [[(i, paths[i]) for i in todo[j:j + size]] for j in range(0, len(todo), size)]
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for results in pool.imap_unordered(_read_chunk, chunks):
-                    fresh.update(results)
+            for results in share_out(chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16), _read_chunk, jobs):
+                fresh.update(results)
         finally:
             _READING = None
     results = []

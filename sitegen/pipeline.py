@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from .content import Content, load_content
 from .errors import Diagnostic, Severity
 from .fingerprint import forget
 from .markup import Markup, Renderer
+from .parallel import chunked, share_out
 from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
 from .write import STAMP, InPlace, Staging, discard_spare, output_problems
@@ -132,7 +132,7 @@ class Builder:
             return result
 
         md_key = self._markdown_key(site)
-        templates = template_digests(self.config.templates_dir)
+        templates = template_digests(self.config.templates_dir, self.cache.templates)
         jobs = plan(site)
         by_article = {job.article: job for job in jobs if job.article}
         # The preview is the only writer of its output between its own builds: it may
@@ -169,7 +169,7 @@ class Builder:
         elif not check:
             staging = _InMemory()
         work = _Work(site=site, md_key=md_key, templates=templates, config_key=self.config_key, page_keys=known_keys,
-                     render_pages=staging is not None, staging=staging, jobs=by_article,
+                     render_pages=staging is not None, staging=staging, jobs=by_article, keep_prose=check or strict,
                      valid_outputs=valid_outputs, builder=self)
         # Compiled templates are kept while no template changed (serve rebuilds often).
         if self._environment is not None and self._environment[0] == (templates, self.config_key):
@@ -273,21 +273,17 @@ class Builder:
                 and not isinstance(work.staging, _InMemory)):
             global _WORK
             _WORK = work  # inherited by the forked workers: nothing of the site is pickled
-            size = max(8, len(todo) // (self.jobs * 16))  # small enough that no worker idles long at the end
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             outcomes = []
             # What the workers inherit (the site, every parsed article) is moved out of the
             # garbage collector's sight first: otherwise each worker's collections walk all of
             # it, and touching it copies the pages it shares with the parent.
+            work.warm()  # once here, not once in each worker
             gc.freeze()
             try:
-                with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                    results = pool.imap_unordered(_work_chunk, chunks)  # the chunks are sent at once
-                    if meanwhile is not None:
-                        meanwhile()
-                    for done, stored in results:
-                        outcomes.extend(done)
-                        self.cache.adopt_stored(stored)  # where the worker put the bodies it stored
+                # This process renders the other pages first, then takes chunks as the workers do.
+                for done, stored in share_out(chunked(todo, self.jobs), _work_chunk, self.jobs, first=meanwhile):
+                    outcomes.extend(done)
+                    self.cache.adopt_stored(stored)  # where a worker put the bodies it stored
             finally:
                 _WORK = None
                 if not self.short_lived:
@@ -487,6 +483,7 @@ class _Work:
     jobs: dict            # article slug -> its PageJob
     valid_outputs: dict   # output path -> key of the unchanged file there
     builder: Builder
+    keep_prose: bool = True  # the checks read each body's prose (else it is loaded from its record if needed)
     known: dict = field(default_factory=dict)      # slug -> (body key, cached meta or None)
     reuse: list = field(default_factory=list)      # article page paths to take unchanged
     keys: dict = field(default_factory=dict)       # output path -> key (non-article pages)
@@ -507,6 +504,20 @@ class _Work:
         if self._renderer is None:
             self._renderer = Renderer(self.site.config.raw_html, self.site.glossary)
         return self._renderer
+
+    def warm(self) -> None:
+        """Set up what rendering an article needs (Markdown, the compiled article template,
+        the hyphenation patterns of the reading level), so that forked workers inherit it."""
+        self.renderer
+        if self.render_pages:
+            for job in self.jobs.values():
+                try:
+                    self.env.get_template(job.template)
+                except Exception:
+                    pass  # reported, with where, when the page is rendered
+                break
+            from .reading import reading_aids
+            reading_aids(("Warm up the reading level.",))
 
     def site_article(self, slug: str):
         if self._articles is None:
@@ -546,6 +557,8 @@ class _Work:
             else:
                 state = "failed"  # reported in `problems`; the build will not be swapped in
         kept = (html, prose) if fresh and cache.folder is None else None
+        if not self.keep_prose and kept is None:
+            meta = _lean(meta)  # what the cache keeps; less to send back from a worker
         return slug, body_key, meta, fresh, state, problems, kept
 
 

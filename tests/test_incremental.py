@@ -723,3 +723,30 @@ def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
     assert len(list((tmp_path / "cache" / "bodies").glob("*.pack"))) == 2
     cache.close()
     fresh.close()
+
+
+def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path):
+    from sitegen.render import _referenced, template_digests
+    folder = tmp_path / "templates"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "base.html").write_text("<main>{% block main %}{% endblock %}</main>")
+    (folder / "article.html").write_text('{% extends "base.html" %}{% block main %}{% include "partials/card.html" %}{% endblock %}')
+    (folder / "partials" / "card.html").write_text("{{ article.title }}")
+    (folder / "dynamic.html").write_text("{% include name %}")
+    afresh = template_digests(folder)
+    memo: dict = {}
+    assert template_digests(folder, memo) == afresh
+    assert len(memo) == 4 and (None,) == memo[next(k for k, v in memo.items() if None in v)]
+    _referenced.cache_clear()  # a new process: only the memo knows
+    assert template_digests(folder, memo) == afresh
+    # A value the cache cannot have stored is not trusted: the template is parsed again.
+    crafted = {sha: ["base.html"] for sha in memo}
+    assert template_digests(folder, crafted) == afresh
+    # Editing the partial changes the digests of the templates that include it, not of the others,
+    # and the memo forgets the old source.
+    (folder / "partials" / "card.html").write_text("{{ article.summary }}")
+    after = template_digests(folder, memo)
+    assert after == template_digests(folder)
+    assert after["article.html"] != afresh["article.html"] and after["base.html"] == afresh["base.html"]
+    assert after["dynamic.html"] != afresh["dynamic.html"]  # it may include anything
+    assert len(memo) == 4

@@ -1,0 +1,134 @@
+"""sitegen/parallel.py: work shared out to forked processes, the caller included."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from sitegen.parallel import MAX_CHUNKS, WorkerDied, chunked, forking, share_out
+
+pytestmark = pytest.mark.skipif(not forking(), reason="this platform cannot fork")
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_every_chunk_is_done_once_by_the_caller_and_the_workers():
+    parent = os.getpid()
+    chunks = [[i, i + 100] for i in range(40)]
+    # A closure over local state: forked workers inherit it, nothing of it is pickled.
+    offset = 7
+
+    def work(chunk):
+        time.sleep(0.005)
+        return os.getpid(), [item + offset for item in chunk]
+
+    results = share_out(chunks, work, 3, first=lambda: time.sleep(0.01))
+    assert sorted(values for _, values in results) == sorted([i + 7, i + 107] for i in range(40))
+    pids = {pid for pid, _ in results}
+    assert parent in pids and len(pids) >= 2  # the caller took chunks too, and so did a worker
+    assert _no_children_left()
+
+
+def test_one_job_runs_here_and_calls_first_before_the_work():
+    calls = []
+    results = share_out([[1], [2]], lambda chunk: calls.append(("work", os.getpid())) or chunk[0], 1,
+                        first=lambda: calls.append(("first", os.getpid())))
+    assert sorted(results) == [1, 2]
+    assert calls == [("first", os.getpid()), ("work", os.getpid()), ("work", os.getpid())]
+
+
+def test_first_runs_in_the_caller_while_workers_take_chunks():
+    parent, seen = os.getpid(), []
+
+    def work(chunk):
+        return os.getpid()
+
+    results = share_out([[i] for i in range(10)], work, 2, first=lambda: (seen.append(os.getpid()), time.sleep(0.2)))
+    assert seen == [parent]
+    assert any(pid != parent for pid in results)  # a worker worked while the caller was busy
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller():
+    parent = os.getpid()
+
+    def work(chunk):
+        if os.getpid() != parent:
+            raise ValueError(f"bad chunk {chunk[0]}")
+        return chunk[0]
+
+    with pytest.raises(ValueError, match="bad chunk"):
+        share_out([[i] for i in range(10)], work, 2, first=lambda: time.sleep(0.2))
+    assert _no_children_left()
+
+
+def test_an_error_in_the_caller_still_collects_the_workers():
+    parent = os.getpid()
+
+    def work(chunk):
+        if os.getpid() == parent:
+            raise KeyError("in the caller")
+        time.sleep(0.01)
+        return chunk[0]
+
+    with pytest.raises(KeyError, match="in the caller"):
+        share_out([[i] for i in range(20)], work, 2)
+    assert _no_children_left()
+
+
+def test_an_error_that_cannot_be_pickled_arrives_as_its_traceback():
+    parent = os.getpid()
+
+    class Local(Exception):  # a class defined in a function cannot be pickled
+        pass
+
+    def work(chunk):
+        if os.getpid() != parent:
+            raise Local("only in the worker")
+        return chunk[0]
+
+    with pytest.raises(RuntimeError, match="only in the worker"):
+        share_out([[i] for i in range(10)], work, 2, first=lambda: time.sleep(0.2))
+
+
+@pytest.mark.parametrize("how", ["exit", "signal"])
+def test_a_worker_that_dies_is_reported_not_waited_for(how):
+    parent = os.getpid()
+
+    def work(chunk):
+        if os.getpid() != parent:
+            if how == "exit":
+                os._exit(3)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return chunk[0]
+
+    with pytest.raises(WorkerDied, match="exited with status 3" if how == "exit" else "stopped by signal 9"):
+        share_out([[i] for i in range(10)], work, 2, first=lambda: time.sleep(0.2))
+    assert _no_children_left()
+
+
+def test_results_too_large_for_a_pipe_arrive_whole():
+    parent = os.getpid()
+    results = share_out([[i] for i in range(6)], lambda chunk: (os.getpid(), "x" * 300_000 + str(chunk[0])), 2,
+                        first=lambda: time.sleep(0.1))
+    assert sorted(text[-1] for _, text in results) == [str(i) for i in range(6)]
+    assert all(len(text) == 300_001 for _, text in results)
+    assert any(pid != parent for pid, _ in results)
+
+
+@pytest.mark.parametrize("count, jobs", [(0, 2), (5, 2), (1000, 2), (4000, 2), (100_000, 64)])
+def test_chunked_keeps_every_item_in_order_within_the_pipe_limit(count, jobs):
+    items = list(range(count))
+    chunks = chunked(items, jobs)
+    assert [item for chunk in chunks for item in chunk] == items
+    assert len(chunks) <= MAX_CHUNKS
+    assert all(len(chunk) >= 8 for chunk in chunks[:-1])
+    if count >= 1000:
+        assert len(chunks) >= jobs * 4  # enough for the last ones to balance out
