@@ -109,8 +109,11 @@ class Builder:
             return body_key, None
         _, dependencies, meta = entry
         # The names were found when the entry was made; only how they resolve now is new.
-        current = tuple((name, site.link_targets.get(name), name in site.unpublished) for name, _, _ in dependencies)
-        return body_key, (meta if dependencies == current else None)
+        targets, unpublished = site.link_targets, site.unpublished
+        for name, target, hidden in dependencies:
+            if targets.get(name) != target or (name in unpublished) != hidden:
+                return body_key, None
+        return body_key, meta
 
     def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
               today: date | None = None, index_search: bool = True, save_cache: bool = True,

@@ -210,6 +210,8 @@ class Staging:
         """Take the previous site's file unchanged (same inode: its mtime stays). `inode`: the
         file's, if the caller has just stat'ed it."""
         self.expected.add(relative)
+        if inode is not None and self.existing.get(relative) == inode:
+            return  # the spare already has this very file (most pages of a rebuild: no path made)
         previous = self.out / relative
         self._link(relative, previous, previous.stat().st_ino if inode is None else inode)
 
