@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     before = fingerprint.before_build(config, options) if quick else None
     # short_lived: what the cache loads lives until this process ends, and is frozen out of
     # the garbage collector's sight (cache.py).
-    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True)
+    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True,
+                      seen_stats=before[3] if before else None)
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
     if not result.ok:

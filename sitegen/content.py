@@ -101,7 +101,8 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
 
 
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
-                 stats: dict | None = None, changed: set | None = None, jobs: int = 1) -> Content:
+                 stats: dict | None = None, changed: set | None = None, jobs: int = 1,
+                 seen: dict | None = None) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
@@ -113,7 +114,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     and parse are shared out to that many processes (parsing YAML is most of the cost).
     """
     previous, parsed = parsed or {}, {}
-    memo = _StatMemo(stats, changed or set()) if stats is not None else None
+    memo = _StatMemo(stats, changed or set(), seen) if stats is not None else None
     if not (config.content_dir / "articles").is_dir():
         # Never publish an empty site because a folder moved or a path has a typo.
         shown = display_path(config.content_dir / "articles", config.root)
@@ -175,18 +176,22 @@ class _StatMemo:
 
     RACY_NS = 2_000_000_000
 
-    def __init__(self, stats: dict, changed: set):
-        self.stats, self.changed = stats, {str(p) for p in changed}
+    def __init__(self, stats: dict, changed: set, seen: dict | None = None):
+        """`seen`: path -> signature, taken moments ago (before anything was read) by the
+        no-op check; a path not in it is stat'ed here."""
+        self.stats, self.changed, self.seen = stats, {str(p) for p in changed}, seen or {}
         self._now = time.time_ns()
 
     def known(self, path: Path, previous: dict) -> tuple:
         """(cache key of the unchanged file, or None when it must be read; its signature)."""
         name = str(path)
-        try:
-            stat = os.stat(name)
-        except OSError:
-            return None, None
-        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        signature = self.seen.get(name)
+        if signature is None:
+            try:
+                stat = os.stat(name)
+            except OSError:
+                return None, None
+            signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
         entry = self.stats.get(name)
         if name not in self.changed and entry is not None and entry[0] == signature and entry[1] in previous:
             return entry[1], signature

@@ -59,9 +59,11 @@ class BuildResult:
 
 class Builder:
     def __init__(self, config: Config, *, drafts: bool = False, jobs: int | None = None, use_cache: bool = True,
-                 short_lived: bool = False):
+                 short_lived: bool = False, seen_stats: dict | None = None):
         """`short_lived`: the process builds once and exits (the command line), so what it
-        loads may be frozen out of the garbage collector's sight (cache.py, `_articles`)."""
+        loads may be frozen out of the garbage collector's sight (cache.py, `_articles`).
+        `seen_stats`: path -> stat signature of the input files, taken just before this
+        first build (by the no-op check, fingerprint.py), used instead of stat'ing them again."""
         self.config, self.drafts, self.short_lived = config, drafts, short_lived
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.config_key = digest(__version__, repr(config))
@@ -76,13 +78,14 @@ class Builder:
         # paths the preview's file watcher saw change: unchanged sources are not read again.
         self.stats: dict | None = self.cache.stats if self.cache.folder is not None else None
         self.changed: set = set()
+        self._seen_stats = seen_stats
 
     # -- the stages ---------------------------------------------------------------
 
     def _assemble(self) -> tuple[Content, Site | None, list[Diagnostic]]:
         content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed,
-                               stats=self.stats, changed=self.changed, jobs=self.jobs)
-        self.changed = set()
+                               stats=self.stats, changed=self.changed, jobs=self.jobs, seen=self._seen_stats)
+        self.changed, self._seen_stats = set(), None  # seen before the first build only
         # Always this build's values: they carry the bodies put back into entries loaded
         # from disk (a Source is stored without its body), which the preview reuses unread.
         self.cache.parsed = content.parsed

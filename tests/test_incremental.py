@@ -750,3 +750,19 @@ def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path
     assert after["article.html"] != afresh["article.html"] and after["base.html"] == afresh["base.html"]
     assert after["dynamic.html"] != afresh["dynamic.html"]  # it may include anything
     assert len(memo) == 4
+
+
+def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_path):
+    """The fingerprint's walk (just before the build) saw each source's signature; the
+    build's check of which sources changed uses it, and stats only the paths it lacks."""
+    from sitegen.content import _StatMemo
+    path = tmp_path / "a.md"
+    path.write_text("x")
+    stat = path.stat()
+    on_disk = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+    seen_then = (1, 2, 3, 4)  # what the walk saw (the file changed since: this build reads it, the next sees why)
+    previous = {("a.md", "digest"): object()}
+    stats = {str(path): (seen_then, ("a.md", "digest"))}
+    assert _StatMemo(stats, set(), {str(path): seen_then}).known(path, previous) == (("a.md", "digest"), seen_then)
+    assert _StatMemo(stats, set()).known(path, previous) == (None, on_disk)  # no walk: stat'ed
+    assert _StatMemo(stats, set(), {"elsewhere.md": seen_then}).known(path, previous) == (None, on_disk)
