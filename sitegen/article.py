@@ -75,7 +75,10 @@ class Source:
                 return False  # gone since it was parsed; any other error is the caller's to report
             if hashlib.sha256(data).hexdigest() != self.digest:
                 return False
-        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        from .content import decode  # the very decoding the Source was parsed after
+        text, _ = decode(data, self.path)
+        if text is None:
+            return False
         start = 0
         for _ in range(self.body_line - 1):  # the body starts after the closing `---` line
             found = text.find("\n", start)

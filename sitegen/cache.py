@@ -13,7 +13,8 @@ What it keeps between runs:
   unchanged page is neither rendered nor rewritten;
 - `related`: the related articles, kept while no article's slug, topics or order changed;
 - `stats`: the stat signature of each source when it was read, so that an unchanged
-  file is not read again (content.py `_StatMemo` says why that is safe).
+  file is not read again (content.py `_StatMemo` says why that is safe);
+- `templates`: what each template source (by its SHA-256) extends or includes (render.py).
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -104,8 +105,9 @@ class Cache:
     stored: dict = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
     stats: dict = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
     templates: dict = field(default_factory=dict)  # SHA-256 of a template's source -> what it references: render.py
-    # Markup digest -> (html, prose): stored under the digest of the HTML itself, so a stored
-    # body can never be taken for another version of the same article (content-addressed).
+    # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
+    # itself, so a stored body can never be taken for another version of the same article.
+    # (With a folder, the packs are keyed the same way.)
     _html: dict = field(default_factory=dict)
 
     @classmethod
@@ -271,8 +273,7 @@ class Cache:
         # With a folder, the body is in its pack only: kept in memory too, every body of a
         # long preview session (or half of a cold build's, in the parent) would stay there.
         payload = pickle.dumps((html, prose), protocol=pickle.HIGHEST_PROTOCOL)
-        record = f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
-        self.stored[key] = location = self._append(record)
+        self.stored[key] = location = self._append(_record(key, payload))
         if os.getpid() != self._owner:  # a forked worker: the parent must learn of it
             self._new_stored[key] = location
 
@@ -399,11 +400,15 @@ class Cache:
                     if payload is None:
                         del self.stored[key]  # lost: that body is rendered again when needed
                         continue
-                    record = f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
-                    self.stored[key] = self._append(record)
+                    self.stored[key] = self._append(_record(key, payload))
         kept = {location[0] for location in self.stored.values()}
         own = self._pack[2] if self._pack is not None else None
         return [folder / name for name in files if name not in kept and name != own]
+
+
+def _record(key: str, payload: bytes) -> bytes:
+    """A body's record in a pack: its digest, length and checksum on one line, then the payload (see `_read`)."""
+    return f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -124,11 +124,11 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
-    names, seen = set(), set()
+    names, listed = set(), set()
     paths = _sources(config.content_dir / "articles")
     for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs)):
         names.add(path.name)
-        seen.add(str(path))
+        listed.add(str(path))
         diagnostics.extend(problems)
         if article is not None:
             if drafts or not article.draft:
@@ -138,7 +138,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     pages: list[Page] = []
     paths = _sources(config.content_dir / "pages")
     for path, (page, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1)):
-        seen.add(str(path))
+        listed.add(str(path))
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
@@ -162,7 +162,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
         for path in config.static_dir.rglob("*") if path.is_file()) if config.static_dir.is_dir() else frozenset()
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     if memo is not None:
-        memo.keep_only(seen)
+        memo.keep_only(listed)
     return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
 
 
@@ -211,7 +211,7 @@ class _StatMemo:
             del self.stats[name]
 
 
-def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str, in_worker: bool = False):
+def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str):
     """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
     then parse and validate unless these bytes were seen before. In a worker process too."""
     shown = display_path(path, root)
@@ -223,7 +223,7 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     key = (shown, hashlib.sha256(data).hexdigest())
     if key in previous:
         value = previous[key][0]
-        if value is not None and not in_worker:
+        if value is not None:
             value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
         return key, None
     found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
@@ -276,7 +276,7 @@ def _read_chunk(items: list) -> dict:
     root, previous, config, kind = _READING
     done = {}
     for i, path in items:
-        key, found = _read_source(path, root, previous, config, kind, in_worker=True)
+        key, found = _read_source(path, root, previous, config, kind)
         body = found[0].source.body if found is not None and found[0] is not None else None
         done[i] = (key, found, body)
     return done

@@ -128,7 +128,7 @@ def before_build(config, options: dict) -> tuple[dict, str, str, dict]:
     return options, options_key(options), inputs_digest(folders, config.path, seen), seen
 
 
-def record(config, before: tuple[dict, str, str], outputs: list, report: str, summary: str) -> None:
+def record(config, before: tuple[dict, str, str, dict], outputs: list, report: str, summary: str) -> None:
     """Write the fingerprint of a build that just succeeded (only with the default cache
     folder), unless the day ended while it ran.
 

@@ -9,9 +9,10 @@ Work is skipped by key, never by guess: an article's Markdown is reused while it
 bytes, the Markdown configuration, the glossary and the link targets it resolved
 are unchanged; a page is re-rendered only when its key (template digests, config,
 the data it shows, its body's digest) changed or its file in the output was touched.
-Large batches of articles go to worker processes (fork), each with one warm
-Markdown instance and one Jinja environment, which render the article page right
-after its Markdown and write it into the staging folder themselves.
+Large batches of articles are shared out to forked worker processes and this one
+(parallel.py), each with one warm Markdown instance and one Jinja environment, which
+render the article page right after its Markdown and write it into the staging
+folder themselves.
 """
 from __future__ import annotations
 
@@ -193,8 +194,9 @@ class Builder:
                     result.markdown += 1
                     meta = full.meta()
                 page_bodies[page.slug] = (body_key, meta)
-            # The other pages (index, topics, feed...) need no article body: while worker
-            # processes do the articles, the parent renders them (kept only if the build is ok).
+            # The other pages (index, topics, feed...) need no article body: while the worker
+            # processes start on the articles, this process renders them (kept only if the
+            # build is ok), then takes articles too.
             others: list[BuildResult] = []
 
             def meanwhile() -> None:
@@ -618,6 +620,8 @@ def _lean(meta: Markup) -> Markup:
     """What the cache's state keeps of a body: no HTML, no prose (both are in its body file,
     read when a page is rendered or the readability check runs). A prose of None means
     "not loaded", as opposed to a body that has no prose."""
+    if meta.prose is None:
+        return meta
     from dataclasses import replace
     return replace(meta, prose=None)
 

@@ -198,7 +198,7 @@ class Staging:
         try:
             stat = previous.stat()
             if stat.st_size == len(data) and previous.read_bytes() == data:
-                self._link(relative, previous, stat.st_ino)
+                self._link(relative, stat.st_ino)
                 return 0
         except OSError:
             pass
@@ -210,15 +210,13 @@ class Staging:
         """Take the previous site's file unchanged (same inode: its mtime stays). `inode`: the
         file's, if the caller has just stat'ed it."""
         self.expected.add(relative)
-        if inode is not None and self.existing.get(relative) == inode:
-            return  # the spare already has this very file (most pages of a rebuild: no path made)
-        previous = self.out / relative
-        self._link(relative, previous, previous.stat().st_ino if inode is None else inode)
+        self._link(relative, (self.out / relative).stat().st_ino if inode is None else inode)
 
-    def _link(self, relative: str, previous: Path, inode: int) -> None:
+    def _link(self, relative: str, inode: int) -> None:
+        """Hard-link the live file `relative` (whose inode is `inode`) into the staging folder."""
         if self.existing.get(relative) == inode:
-            return  # the spare already has this very file
-        os.link(previous, self._target(relative))
+            return  # the spare already has this very file (most pages of a rebuild: no path made)
+        os.link(self.out / relative, self._target(relative))
 
     def reuse_tree(self, relative: str) -> bool:
         """Take a whole folder of the previous site unchanged; False when it has none."""
@@ -419,10 +417,11 @@ def remove_detached(folder: Path) -> None:
     # At the lowest CPU and I/O priority: the deletion must not slow down the build that
     # runs meanwhile (on 2 cores it otherwise competes with the worker processes).
     command = [rm, "-rf", "--", str(folder)]
-    if shutil.which("ionice"):
-        command = [shutil.which("ionice"), "-c", "3", *command]
-    if shutil.which("nice"):
-        command = [shutil.which("nice"), "-n", "19", *command]
+    ionice, nice = shutil.which("ionice"), shutil.which("nice")
+    if ionice:
+        command = [ionice, "-c", "3", *command]
+    if nice:
+        command = [nice, "-n", "19", *command]
     subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -87,11 +87,10 @@ class GlossaryProcessor(Treeprocessor):
             # When every name starts and ends with a word character, the lookbehind can be a
             # character the match consumes (the text gets a space in front). A pattern that
             # starts with a character class lets the regex engine skip to the next candidate
-            # in C instead of trying the whole pattern at every position: 4 times faster. The
-            # matches are the same: the character after a match is not a word character (the
-            # lookahead), so no name starts there, and the next match's character before is
-            # never part of an earlier match.
-            self.consuming = None
+            # in C instead of trying the whole pattern at every position (a page's scan: 68 ->
+            # 55 us). The matches are the same: the character after a match is not a word
+            # character (the lookahead), so no name starts there, and the next match's
+            # character before is never part of an earlier match.
             if all(_WORD.fullmatch(name[0]) and _WORD.fullmatch(name[-1]) for name in names):
                 self.consuming = re.compile(r"[^a-z0-9_-](" + _trie(names) + r")(?![a-z0-9_])")
         self.term_count = len({term.slug for term in self.by_name.values()})
