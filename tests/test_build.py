@@ -442,3 +442,24 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_site(fixture_site, t
     result = fixture_site.build(content=tmp_path / "no-such-folder")
     assert not result.ok and [d.code for d in result.diagnostics] == ["content-missing"]
     assert sorted(p.relative_to(fixture_site.public).as_posix() for p in fixture_site.public.rglob("*")) == before
+
+
+def test_command_line_builds_collect_garbage_less_often_and_restore_the_thresholds(fixture_site, monkeypatch):
+    """build and check raise the collector's thresholds while they run (cli.GC_THRESHOLDS)
+    and put back the caller's, so that tests and other callers keep Python's defaults."""
+    import gc
+
+    from sitegen import cli, pipeline
+    seen = []
+    real_build = pipeline.Builder.build
+
+    def build(self, *args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real_build(self, *args, **kwargs)
+    monkeypatch.setattr(pipeline.Builder, "build", build)
+    monkeypatch.chdir(fixture_site.root)
+    before = gc.get_threshold()
+    assert cli.main(["build"]) == 0
+    assert cli.main(["check"]) in (0, 1)
+    assert seen == [cli.GC_THRESHOLDS, cli.GC_THRESHOLDS]
+    assert gc.get_threshold() == before
