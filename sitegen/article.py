@@ -47,8 +47,15 @@ class Source:
         # body (`restore`), checking that the bytes are still the ones of `digest`. The field
         # lines travel as one JSON string (some twenty small tuples per article were a third
         # of the time it took to load the cache), turned back into tuples when first asked.
-        lines = self.field_lines if isinstance(self.field_lines, str) else json.dumps(self.field_lines)
-        return (Source, (self.path, self.name, self.digest, None, self.body_line, lines, self.file))
+        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.packed_lines(), self.file))
+
+    def packed_lines(self) -> str:
+        """field_lines as the one JSON string the cache keeps, from now on. Readers that parse
+        many files call this as they go, so that the cache's save at the end of a build
+        (in one process, after the parallel work) has none left to encode."""
+        if not isinstance(self.field_lines, str):
+            object.__setattr__(self, "field_lines", json.dumps(self.field_lines))
+        return self.field_lines
 
     @property
     def lines(self) -> tuple:

@@ -277,7 +277,10 @@ def _read_chunk(items: list) -> dict:
     done = {}
     for i, path in items:
         key, found = _read_source(path, root, previous, config, kind)
-        body = found[0].source.body if found is not None and found[0] is not None else None
+        body = None
+        if found is not None and found[0] is not None:
+            body = found[0].source.body
+            found[0].source.packed_lines()  # here, in every process, not at the save (article.py)
         done[i] = (key, found, body)
     return done
 

@@ -74,7 +74,6 @@ class Builder:
         self._environment = None  # ((template digests, config key), Jinja environment) of the last build
         self._outputs: set | None = None  # every file of the output after the last in-place build
         self._inodes: dict = {}  # output path -> inode, of the files _valid_outputs found unchanged
-        self._body_keys: dict = {}  # (source digest, Markdown key, root) -> body key
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
         self.stats: dict | None = self.cache.stats if self.cache.folder is not None else None
@@ -103,11 +102,10 @@ class Builder:
 
     def _cached_body(self, site: Site, source, root: str, md_key: str) -> tuple[str, Markup | None]:
         """(body key, cached Markup without HTML, or None when it must be rendered again)."""
-        body_key = self._body_keys.get((source.digest, md_key, root))
-        if body_key is None:  # asked twice a build for each source, and a digest costs a repr
-            if len(self._body_keys) > 100_000:
-                self._body_keys.clear()
-            body_key = self._body_keys[(source.digest, md_key, root)] = digest(source.digest, md_key, root)
+        # The key names all a body depends on besides the link targets checked below: two
+        # digests of fixed length and the root, joined (digesting them again cost every
+        # rebuild 1.5 us an article).
+        body_key = f"{source.digest} {md_key} {root}"
         entry = self.cache.bodies.get((source.path, root))
         if entry is None or entry[0] != body_key:
             return body_key, None
@@ -367,8 +365,12 @@ class Builder:
                 "or check the permissions of the cache folder.", Severity.WARNING))
 
     def save(self) -> None:
-        """Write the cache to .cache/ if it changed since the last save (Cache.save compares)."""
+        """Write the cache to .cache/ if it changed since the last save (Cache.save compares),
+        and the syllable counts if words were counted since (reading.py)."""
         self.cache.save()
+        if self.cache.folder is not None:
+            from . import reading
+            reading.save_syllables()
 
     def output_signature(self) -> list:
         """[path, size, mtime] of every file in the output, for the no-op fingerprint: the

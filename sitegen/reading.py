@@ -68,13 +68,18 @@ _SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 _ASCII_PUNCTUATION = {code: None for code in range(128) if _PUNCTUATION.fullmatch(chr(code))}
 
 
+MAX_SYLLABLE_WORDS = 200_000  # a bound for pathological input; articles share most words
+
+
 class _Syllables(dict):
     """word -> syllables as textstat counts them: pyphen's hyphenation points + 1 (memoized)."""
 
     def __missing__(self, word: str) -> int:
-        if len(self) > 200_000:
-            self.clear()  # a bound for pathological input; articles share most words
-        count = self[word] = len(_hyphenation().positions(word)) + 1
+        if len(self) > MAX_SYLLABLE_WORDS:
+            self.clear()
+        # Pyphen (left=2, right=2, as textstat makes it) drops every point outside
+        # [2, len - 2]: a word of three letters or fewer has none, without loading pyphen.
+        count = self[word] = len(_hyphenation().positions(word)) + 1 if len(word) > 3 else 1
         return count
 
 
@@ -97,8 +102,10 @@ _PATTERNS_FOLDER: list = []  # [folder] once the build cache is known (set_cache
 
 
 def set_cache_folder(folder: Path | None) -> None:
-    """Where to keep the parsed hyphenation patterns (the build cache), or None for nowhere."""
+    """Where to keep the parsed hyphenation patterns and the syllable counts (the build
+    cache), or None for nowhere."""
     _PATTERNS_FOLDER[:] = [folder] if folder is not None else []
+    _COUNTED[:] = []  # the counts kept there are read when first needed
 
 
 def _load_patterns() -> None:
@@ -136,6 +143,59 @@ def _plain_patterns(patterns) -> bool:
 
 
 _SYLLABLES = _Syllables()
+
+
+# The syllable count of every word counted so far is kept in the build cache too
+# (`syllables.pickle`, a dict of words to ints), so that a rebuild after an edit, whose
+# words are nearly all known, neither imports pyphen nor loads its patterns (0.01 s of a
+# 0.2 s rebuild). The counts are pyphen's, so they are kept under the SHA-256 of pyphen's
+# source and of its en_US dictionary, and only while that source is the one known above
+# (its en_US dictionary is then hyph_en_US.dic beside it). A file that does not match, or
+# holds anything but words and whole numbers, is not used.
+
+_COUNTED: list = []  # [(file, scope, number of words it held)] once read for this cache folder
+
+
+def _syllables_file() -> tuple[Path, str] | None:
+    """(file, scope) of the kept syllable counts, or None when they cannot be kept."""
+    if not _PATTERNS_FOLDER:
+        return None
+    spec = importlib.util.find_spec("pyphen")  # finds the package without importing it
+    try:
+        code = Path(spec.origin).read_bytes() if spec and spec.origin else b""
+        if hashlib.sha256(code).hexdigest() != PYPHEN_SHA256:
+            return None
+        dictionary = Path(spec.origin).parent / "dictionaries" / "hyph_en_US.dic"
+        scope = "syllables " + hashlib.sha256(dictionary.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return _PATTERNS_FOLDER[0] / "syllables.pickle", scope
+
+
+def _read_counted() -> None:
+    """Add the kept syllable counts to the memo (once per cache folder)."""
+    if _COUNTED:
+        return
+    found = _syllables_file()
+    if found is None:
+        _COUNTED[:] = [(None, "", 0)]
+        return
+    from . import cache
+    counts = cache.load(*found)
+    if (isinstance(counts, dict) and len(counts) <= MAX_SYLLABLE_WORDS
+            and all(type(word) is str and type(count) is int for word, count in counts.items())):
+        _SYLLABLES.update(counts)  # the same counts as pyphen's (the scope says so)
+    _COUNTED[:] = [(*found, len(_SYLLABLES))]
+
+
+def save_syllables() -> None:
+    """Keep the memo's syllable counts in the build cache, if it learnt words since read."""
+    if not _COUNTED or _COUNTED[0][0] is None or len(_SYLLABLES) == _COUNTED[0][2]:
+        return
+    from . import cache
+    path, scope, _ = _COUNTED[0]
+    cache.dump(dict(_SYLLABLES), path, scope)
+    _COUNTED[:] = [(path, scope, len(_SYLLABLES))]
 
 
 def _legacy_round(number: float, points: int) -> float:
@@ -178,6 +238,8 @@ def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
         if count < sure and (count <= 2 or lexicon(sentence) <= 2):
             short += 1
     sentence_count = max(1, len(sentences) - short)
+    if not _COUNTED:
+        _read_counted()
     syllables = sum(map(_SYLLABLES.__getitem__, syllable_words))
     sentence_length = _legacy_round(float(words / sentence_count), 1)
     syllables_per_word = _legacy_round(float(syllables) / float(words), 1) if words else 0.0

@@ -94,29 +94,33 @@ def _related(articles, memo: dict) -> dict[str, tuple]:
 def _compute_related(articles) -> dict[str, tuple]:
     """Top RELATED_LIMIT articles by shared topics, then newest first, for every article.
 
-    Articles are grouped by their set of topics; sites have few distinct sets, so
-    comparing each article with each group's newest few (instead of with every
-    other article) keeps this near-linear where the obvious way is quadratic.
+    Articles are grouped by their set of topics; sites have few distinct sets, so the
+    candidates are ranked once per set, against each group's newest few (instead of each
+    article against every other), and each article takes the first of its set's ranking
+    that are not itself. The obvious way is quadratic; this is linear in the articles.
     """
     order = {article.slug: index for index, article in enumerate(articles)}
     groups: dict[frozenset, list] = {}
     for article in articles:
         groups.setdefault(frozenset(article.tags), []).append(article)
     heads = [(tags, members[:RELATED_LIMIT + 1]) for tags, members in groups.items() if tags]
-    related = {}
-    for article in articles:
-        tags = frozenset(article.tags)
+    rankings = {}  # set of topics -> candidates, most shared topics first, then in site order
+    for tags in groups:
         by_shared: dict[int, list] = {}
         for group, members in heads:
             shared = len(tags & group)
             if shared:
                 by_shared.setdefault(shared, []).extend(members)
-        chosen: list = []
-        for shared in sorted(by_shared, reverse=True):  # most shared topics first
-            others = sorted((m for m in by_shared[shared] if m is not article), key=lambda m: order[m.slug])
-            chosen.extend(others[:RELATED_LIMIT - len(chosen)])
-            if len(chosen) == RELATED_LIMIT:
-                break
+        rankings[tags] = [other for shared in sorted(by_shared, reverse=True)
+                          for other in sorted(by_shared[shared], key=lambda m: order[m.slug])]
+    related = {}
+    for article in articles:
+        chosen = []
+        for other in rankings[frozenset(article.tags)]:
+            if other is not article:
+                chosen.append(other)
+                if len(chosen) == RELATED_LIMIT:
+                    break
         related[article.slug] = tuple(chosen)
     return related
 

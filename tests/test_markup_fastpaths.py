@@ -283,3 +283,56 @@ def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_pat
         assert pyphen.hdcache[path].patterns == fresh.patterns
     finally:
         reading.set_cache_folder(None)
+
+
+def test_short_words_count_one_syllable_as_pyphen_says():
+    """Words of three letters or fewer are counted without pyphen: it drops every point
+    outside [2, len - 2], so they have none."""
+    from sitegen.reading import _hyphenation
+    short = ["a", "an", "the", "MRI", "ms", "2026", "é", "übe", "x1", "oui", "lés"]
+    hyphenation = _hyphenation()
+    assert all(hyphenation.positions(word) == [] for word in short)
+    # ...while a word of four letters can have one: the bound is as tight as it can be.
+    assert hyphenation.positions("into") == [2]
+
+
+def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_path, monkeypatch):
+    """A rebuild whose words were all counted before loads neither pyphen nor its patterns;
+    a damaged or wrongly typed file of counts is not used."""
+    from sitegen import reading
+    text = "Gadolinium enhancement shows active inflammation. Neurologists compare scans over time."
+    monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
+    reading.set_cache_folder(tmp_path)
+    try:
+        expected = reading.flesch_kincaid_grade(text)
+        reading.save_syllables()
+        stored = tmp_path / "syllables.pickle"
+        assert stored.exists()
+
+        def no_pyphen():
+            raise AssertionError("pyphen was needed for words counted before")
+
+        # A new process: an empty memo, the counts read from the cache.
+        monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
+        monkeypatch.setattr(reading, "_hyphenation", no_pyphen)
+        reading.set_cache_folder(tmp_path)
+        assert reading.flesch_kincaid_grade(text) == expected
+        # Nothing learnt: nothing written.
+        before = stored.stat().st_mtime_ns
+        reading.save_syllables()
+        assert stored.stat().st_mtime_ns == before
+
+        # Damaged, or of the wrong types: not used (pyphen is asked again).
+        from sitegen import cache
+        _, scope = reading._syllables_file()
+        for bad in (stored.read_bytes()[:-10], None):
+            if bad is None:
+                cache.dump({"gadolinium": "four"}, stored, scope)
+            else:
+                stored.write_bytes(bad)
+            monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
+            reading.set_cache_folder(tmp_path)
+            with pytest.raises(AssertionError, match="pyphen was needed"):
+                reading.flesch_kincaid_grade(text)
+    finally:
+        reading.set_cache_folder(None)
