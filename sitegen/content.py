@@ -102,7 +102,7 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
 
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
                  stats: dict | None = None, changed: set | None = None, jobs: int = 1,
-                 seen: dict | None = None) -> Content:
+                 seen: dict | None = None, meanwhile=None) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
@@ -111,7 +111,8 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     file whose signature is unchanged, and which the preview's file watcher did not name
     in `changed`, is not read again; its body is read only if a later stage needs it.
     Without `stats` (no cache) every file is read. With `jobs` > 1, many articles to read
-    and parse are shared out to that many processes (parsing YAML is most of the cost).
+    and parse are shared out to that many processes (parsing YAML is most of the cost),
+    and this one calls `meanwhile` (no arguments) before it takes its share.
     """
     previous, parsed = parsed or {}, {}
     memo = _StatMemo(stats, changed or set(), seen) if stats is not None else None
@@ -126,7 +127,8 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     articles: list[Article] = []
     names, listed = set(), set()
     paths = _sources(config.content_dir / "articles")
-    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs)):
+    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs,
+                                                                   meanwhile)):
         names.add(path.name)
         listed.add(str(path))
         diagnostics.extend(problems)
@@ -239,11 +241,12 @@ _READING: tuple | None = None  # (root, previous, config, kind), inherited by th
 
 
 def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str,
-              jobs: int) -> list:
+              jobs: int, meanwhile=None) -> list:
     """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
     its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
-    when many. Every result used is recorded in `parsed`, the next build's `previous`. An
-    unchanged file's body is read only when a later stage needs it (Source.restore)."""
+    when many (then this process calls `meanwhile` first, while the others start reading).
+    Every result used is recorded in `parsed`, the next build's `previous`. An unchanged
+    file's body is read only when a later stage needs it (Source.restore)."""
     known = [memo.known(path, previous) if memo is not None else (None, None) for path in paths]
     todo = [i for i, (key, _) in enumerate(known) if key is None]
     fresh: dict[int, tuple] = {}
@@ -252,7 +255,8 @@ def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo,
         from .parallel import chunked, share_out
         _READING = (root, previous, config, kind)
         try:
-            for results in share_out(chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16), _read_chunk, jobs):
+            for results in share_out(chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16), _read_chunk, jobs,
+                                 first=meanwhile):
                 fresh.update(results)
         finally:
             _READING = None

@@ -83,6 +83,11 @@ class _Syllables(dict):
         return count
 
 
+def load_hyphenation() -> None:
+    """Load pyphen's en_US patterns now, for worker processes forked later to inherit."""
+    _hyphenation()
+
+
 @functools.lru_cache(maxsize=1)
 def _hyphenation():
     from pyphen import Pyphen

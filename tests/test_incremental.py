@@ -523,12 +523,16 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     broken = root / "content" / "articles" / "article-00007.md"
     broken.write_text(broken.read_text().replace("title:", "title: [unclosed", 1))
-    results = {}
+    results, called = {}, []
     for jobs, threshold in ((1, 10_000), (2, 8)):
         monkeypatch.setattr(content_module, "PARALLEL_READS", threshold)
         config, _ = load_config(root / "config.yaml", output=tmp_path / f"out{jobs}")
-        content = content_module.load_content(config, parsed={}, stats={}, jobs=jobs)
+        content = content_module.load_content(config, parsed={}, stats={}, jobs=jobs,
+                                              meanwhile=lambda: called.append((jobs, os.getpid())))
         results[jobs] = content
+    # What the caller does meanwhile (the build loads the hyphenation patterns) runs once,
+    # in this process, and only while other processes read.
+    assert called == [(2, os.getpid())]
     assert results[1].articles == results[2].articles and len(results[2].articles) == 59
     assert all(a.source.body for a in results[2].articles)  # bodies came back with them
     assert results[1].diagnostics == results[2].diagnostics
