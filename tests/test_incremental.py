@@ -540,11 +540,14 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     assert results[1].parsed == results[2].parsed
 
 
-@pytest.mark.parametrize("broken", ["article", "topic template"])
-def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, broken):
-    """While workers do the articles, the parent renders the other pages; what a failed
-    build reports, and that it publishes nothing, does not depend on that."""
+@pytest.mark.parametrize("broken", ["article", "topic template", "article template"])
+def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, monkeypatch, broken):
+    """While workers read the articles, the parent gets a head start on the templates; while
+    they do the articles, it renders the other pages. What a failed build reports, and that
+    it publishes nothing, does not depend on that."""
     from benchmarks_corpus import make_corpus
+    from sitegen import content as content_module
+    monkeypatch.setattr(content_module, "PARALLEL_READS", 8)  # the articles are read in workers too
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
@@ -553,9 +556,12 @@ def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, broke
     if broken == "article":
         article = root / "content" / "articles" / "article-00005.md"
         article.write_text(article.read_text() + "\nSee [this](no-such-article.md).\n")
-    else:
+    elif broken == "topic template":
         template = root / "templates" / "topic.html"
         template.write_text(template.read_text().replace("{% endblock %}", "{{ missing_variable }}{% endblock %}", 1))
+    else:
+        template = root / "templates" / "article.html"
+        template.write_text(template.read_text().replace("{% endblock %}", "{% if %}{% endblock %}", 1))
     reports = []
     for jobs in (1, 2):
         result = Builder(config, jobs=jobs, use_cache=False).build()
@@ -563,7 +569,32 @@ def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, broke
         reports.append([d.format() for d in result.diagnostics])
         assert tree(config.output_dir) == before
     assert reports[0] == reports[1]
-    assert any(("link-broken" if broken == "article" else "topic.html") in line for line in reports[1])
+    expected = {"article": "link-broken", "topic template": "topic.html", "article template": "article.html"}[broken]
+    assert any(expected in line for line in reports[1])
+
+
+def test_the_head_start_on_templates_is_the_build_s_environment(tmp_path, monkeypatch):
+    """A cold build whose articles are read in workers compiles the article template while
+    they read; the build then uses that environment, and writes what a serial build writes."""
+    from benchmarks_corpus import make_corpus
+    from sitegen import content as content_module
+    monkeypatch.setattr(content_module, "PARALLEL_READS", 8)
+    root = make_corpus(40, tmp_path / "corpus")
+    (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
+    config, _ = load_config(root / "config.yaml")
+    want = Builder(config, jobs=1, use_cache=False).build(write=False).files
+    builder = Builder(config, jobs=2, use_cache=False)
+    head_start = []
+    real = builder._head_start
+
+    def watched():
+        real()
+        head_start.append(builder._environment[1])
+    monkeypatch.setattr(builder, "_head_start", watched)
+    result = builder.build(write=False)
+    assert result.ok and result.files == want
+    assert len(head_start) == 1 and builder._environment[1] is head_start[0]
+    assert "article.html" in {template.name for template in head_start[0].cache.values()}
 
 
 def test_the_recorded_size_and_mtime_of_every_output_file_are_the_files(tmp_path):
