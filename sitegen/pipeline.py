@@ -34,7 +34,7 @@ from .errors import Diagnostic, Severity
 from .fingerprint import forget
 from .markup import Markup, Renderer
 from .parallel import chunked, share_out
-from .render import PageJob, digest, make_environment, page_key, plan, render_page, template_digests
+from .render import ARTICLE_TEMPLATE, PageJob, digest, make_environment, page_key, plan, render_page, template_digests
 from .site import Site, anchor_problems, make_site
 from .write import STAMP, InPlace, Staging, discard_spare, output_problems
 
@@ -109,12 +109,12 @@ class Builder:
           the build takes as it would after a build with the same templates.
         Only a head start: whatever fails here is done again, and reported, by the build."""
         try:
-            from .reading import load_hyphenation
-            load_hyphenation()
+            from . import reading
+            reading.prepare()
             templates = template_digests(self.config.templates_dir, self.cache.templates)
             if self._environment is None or self._environment[0] != (templates, self.config_key):
                 env = make_environment(self.config)
-                env.get_template("article.html")  # the template of most pages (render.plan)
+                env.get_template(ARTICLE_TEMPLATE)
                 self._environment = ((templates, self.config_key), env)
         except Exception:  # noqa: BLE001 - see above
             pass
@@ -539,17 +539,15 @@ class _Work:
 
     def warm(self) -> None:
         """Set up what rendering an article needs (Markdown, the compiled article template,
-        the hyphenation patterns of the reading level), so that forked workers inherit it."""
+        the syllable counts of the reading level), so that forked workers inherit it."""
         self.renderer
         if self.render_pages:
-            for job in self.jobs.values():
-                try:
-                    self.env.get_template(job.template)
-                except Exception:
-                    pass  # reported, with where, when the page is rendered
-                break
-            from .reading import reading_aids
-            reading_aids(("Warm up the reading level.",))
+            try:
+                self.env.get_template(ARTICLE_TEMPLATE)
+            except Exception:
+                pass  # reported, with where, when the page is rendered
+            from . import reading
+            reading.prepare()
 
     def site_article(self, slug: str):
         if self._articles is None:

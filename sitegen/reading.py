@@ -83,9 +83,14 @@ class _Syllables(dict):
         return count
 
 
-def load_hyphenation() -> None:
-    """Load pyphen's en_US patterns now, for worker processes forked later to inherit."""
-    _hyphenation()
+def prepare() -> None:
+    """Ready this process to count syllables, for the worker processes it forks later to
+    inherit: the counts kept in the build cache, and pyphen's patterns when the cache had
+    none (a cold build counts every word; a rebuild meets few new ones, and a worker that
+    does loads pyphen itself)."""
+    _read_counted()
+    if not _SYLLABLES:
+        _hyphenation()
 
 
 @functools.lru_cache(maxsize=1)
@@ -113,18 +118,34 @@ def set_cache_folder(folder: Path | None) -> None:
     _COUNTED[:] = []  # the counts kept there are read when first needed
 
 
+@functools.lru_cache(maxsize=1)
+def _known_dictionary() -> str | None:
+    """The SHA-256 of pyphen's en_US dictionary while pyphen's source is the one this module
+    was written against (its en_US dictionary is then hyph_en_US.dic beside it), else None.
+    Found without importing pyphen."""
+    spec = importlib.util.find_spec("pyphen")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        if hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest() != PYPHEN_SHA256:
+            return None
+        return hashlib.sha256((Path(spec.origin).parent / "dictionaries" / "hyph_en_US.dic").read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def _load_patterns() -> None:
     if not _PATTERNS_FOLDER:
+        return
+    scope = _known_dictionary()
+    if scope is None:
         return
     try:
         import pyphen
         from . import cache
-        if hashlib.sha256(Path(pyphen.__file__).read_bytes()).hexdigest() != PYPHEN_SHA256:
-            return
         path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
         if path in pyphen.hdcache:
             return
-        scope = hashlib.sha256(path.read_bytes()).hexdigest()
         stored = _PATTERNS_FOLDER[0] / "hyphenation.pickle"
         patterns = cache.load(stored, scope)
         if _plain_patterns(patterns):
@@ -163,18 +184,10 @@ _COUNTED: list = []  # [(file, scope, number of words it held)] once read for th
 
 def _syllables_file() -> tuple[Path, str] | None:
     """(file, scope) of the kept syllable counts, or None when they cannot be kept."""
-    if not _PATTERNS_FOLDER:
+    dictionary = _known_dictionary() if _PATTERNS_FOLDER else None
+    if dictionary is None:
         return None
-    spec = importlib.util.find_spec("pyphen")  # finds the package without importing it
-    try:
-        code = Path(spec.origin).read_bytes() if spec and spec.origin else b""
-        if hashlib.sha256(code).hexdigest() != PYPHEN_SHA256:
-            return None
-        dictionary = Path(spec.origin).parent / "dictionaries" / "hyph_en_US.dic"
-        scope = "syllables " + hashlib.sha256(dictionary.read_bytes()).hexdigest()
-    except OSError:
-        return None
-    return _PATTERNS_FOLDER[0] / "syllables.pickle", scope
+    return _PATTERNS_FOLDER[0] / "syllables.pickle", "syllables " + dictionary
 
 
 def _read_counted() -> None:

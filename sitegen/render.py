@@ -45,6 +45,9 @@ def long_date(day) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
+ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of a site
+
+
 def make_environment(config: Config) -> jinja2.Environment:
     # No bytecode cache (jinja2.FileSystemBytecodeCache): it would save a one-article rebuild
     # the 0.03 s of compiling the templates, but Jinja reads it back with pickle and marshal,
@@ -141,7 +144,7 @@ def plan(site: Site) -> list[PageJob]:
     for article in site.articles:
         topics, related = site.topics_of(article), site.related(article)
         jobs.append(PageJob(
-            f"{article.url}index.html", "article.html",
+            f"{article.url}index.html", ARTICLE_TEMPLATE,
             {"site": site, "article": article, "topics": topics, "related": related},
             (nav, article.source.digest, tuple((t.name, t.url) for t in topics),
              tuple((r.url, r.title) for r in related)),
