@@ -27,62 +27,80 @@ class Reference:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 
 
+class Loaded:
+    """What a Source loads when first asked, kept beside the frozen value (never part of
+    its equality): the body text, the field lines decoded, and the file to read the body
+    from. The build cache keeps a Source without these (the body is most of its size): a
+    build reads a file again when its stat changed, and otherwise only when something
+    needs the body (`Source.restore`), checking that the bytes are still those of the
+    digest. So a Source's value never changes; only what it has loaded so far does."""
+
+    __slots__ = ("body", "file", "lines")
+
+    def __init__(self, body: str | None = None, file: str = "") -> None:
+        self.body = body
+        self.file = file  # the path it was read from, to read the body again
+        self.lines: tuple | None = None
+
+
 @dataclass(frozen=True)
 class Source:
-    """A Markdown file as read from disk: where it is, its text, and where its body starts."""
+    """A Markdown file as read from disk: where it is, its bytes' digest, and where its body starts."""
 
-    path: str          # as shown to editors, relative to the project (e.g. content/articles/x.md)
-    name: str          # the file name, which is how other articles link to it
-    digest: str        # sha256 of the bytes on disk; the cache key of everything derived from it
-    body: str | None   # None: not read in this build (the file is unchanged; see `restore`)
-    body_line: int     # the line of the file on which `body` starts
-    # ((key path, line), ...) for messages from later stages (see `lines`). Not compared:
-    # it follows from the bytes, and `digest` is.
-    field_lines: tuple | str = field(default=(), compare=False)
-    file: str = ""     # the path it was read from, to read the body again
+    path: str  # as shown to editors, relative to the project (e.g. content/articles/x.md)
+    name: str  # the file name, which is how other articles link to it
+    digest: str  # sha256 of the bytes on disk; the cache key of everything derived from it
+    body_line: int  # the line of the file on which the body starts
+    # ((key path, line), ...) as one JSON string, for messages from later stages (see
+    # `lines`): some twenty small tuples per article were a third of the time it took to
+    # load the cache. Not compared: it follows from the bytes, and `digest` is.
+    field_lines: str = field(default="[]", compare=False)
+    loaded: Loaded = field(default_factory=Loaded, compare=False, repr=False)
 
     def __reduce__(self):
-        # The build cache keeps a Source without its body (most of its size): a build reads
-        # a file again when its stat changed, and otherwise only when something needs the
-        # body (`restore`), checking that the bytes are still the ones of `digest`. The field
-        # lines travel as one JSON string (some twenty small tuples per article were a third
-        # of the time it took to load the cache), turned back into tuples when first asked.
-        return (Source, (self.path, self.name, self.digest, None, self.body_line, self.packed_lines(), self.file))
+        # Pickled without what it loaded: see Loaded.
+        return (Source, (self.path, self.name, self.digest, self.body_line, self.field_lines))
 
-    def packed_lines(self) -> str:
-        """field_lines as the one JSON string the cache keeps, from now on. Readers that parse
-        many files call this as they go, so that the cache's save at the end of a build
-        (in one process, after the parallel work) has none left to encode."""
-        if not isinstance(self.field_lines, str):
-            object.__setattr__(self, "field_lines", json.dumps(self.field_lines))
-        return self.field_lines
+    @property
+    def body(self) -> str | None:
+        """The Markdown text after the front matter; None until loaded (see `restore`)."""
+        return self.loaded.body
+
+    def located(self, file: str, body: str | None = None) -> None:
+        """The file this Source's bytes are in now (a cached Source does not know it), and
+        its body if that is at hand (read by a worker process)."""
+        self.loaded.file = file
+        if body is not None:
+            self.loaded.body = body
 
     @property
     def lines(self) -> tuple:
         """field_lines, as tuples."""
-        if isinstance(self.field_lines, str):
+        if self.loaded.lines is None:
             try:
-                decoded = tuple((tuple(key), line) for key, line in json.loads(self.field_lines))
+                self.loaded.lines = tuple((tuple(key), line) for key, line in json.loads(self.field_lines))
             except (ValueError, TypeError):
-                decoded = ()
-            object.__setattr__(self, "field_lines", decoded)
-        return self.field_lines
+                self.loaded.lines = ()
+        return self.loaded.lines
 
     def restore(self, data: bytes | None = None) -> bool:
-        """Put the body back, from `data` or the file, if those are the very bytes `digest`
-        was made of; False if not (the file changed or went since this Source was made).
+        """Load the body, from `data` or the file, if those are the very bytes `digest` was
+        made of; False if not (the file changed or went since this Source was made).
         Raises OSError when the file is there but cannot be read."""
-        if self.body is not None:
+        if self.loaded.body is not None:
             return True
         if data is None:
+            if not self.loaded.file:
+                return False
             try:
-                with open(self.file, "rb") as handle:
+                with open(self.loaded.file, "rb") as handle:
                     data = handle.read()
             except (FileNotFoundError, NotADirectoryError):
                 return False  # gone since it was parsed; any other error is the caller's to report
             if hashlib.sha256(data).hexdigest() != self.digest:
                 return False
         from .content import decode  # the very decoding the Source was parsed after
+
         text, _ = decode(data, self.path)
         if text is None:
             return False
@@ -93,9 +111,7 @@ class Source:
                 start = len(text)
                 break
             start = found + 1
-        # A body is the same whoever restores it first: completing the frozen value in place
-        # (rather than copying it and everything that holds it) is what makes this cheap.
-        object.__setattr__(self, "body", text[start:])
+        self.loaded.body = text[start:]
         return True
 
     def line_of_text(self, needle: str) -> int:
@@ -105,8 +121,9 @@ class Source:
                 return self.body_line
         except OSError:
             return self.body_line
-        index = self.body.find(needle) if needle else -1
-        return self.body_line + (self.body.count("\n", 0, index) if index >= 0 else 0)
+        body = self.loaded.body or ""
+        index = body.find(needle) if needle else -1
+        return self.body_line + (body.count("\n", 0, index) if index >= 0 else 0)
 
     def line_of(self, *path) -> int | None:
         lines = dict(self.lines)

@@ -1,19 +1,22 @@
 """The persistent build cache in `.cache/`: small, checked, and never trusted blindly.
 
-What it keeps between runs:
-- `parsed`: source digest -> the validated Article (or Page) and its diagnostics,
-  without the body text (a Source pickles without it; the file is read anyway and
-  content.py puts the body back from the bytes the digest was made from);
-- `bodies`: source digest -> the Markdown pass's side outputs (headings, links,
-  diagnostics, digest), plus the link targets it resolved, so a cached body is used
-  only while those targets still resolve the same way; the HTML and prose are
-  records in pack files under `bodies/` (`stored` says where), read only when a page
-  must be re-rendered or the readability check runs;
+What it keeps between runs (every path in it is relative to the project's folder or
+to the output, so a project moved elsewhere, or a `.cache/` restored by CI at another
+path, is still used):
+- `parsed`: (source path, SHA-256 of its bytes) -> the validated Article (or Page) and
+  its diagnostics, without the body text (a Source pickles without it: article.py
+  `Loaded`; the body is read again only when a later stage needs it);
+- `bodies`: (source path, page depth) -> (body key, link dependencies, the Markdown
+  pass's side outputs without HTML or prose): plan.py uses the side outputs while the
+  key is unchanged and every article link still resolves as it did; the HTML and prose
+  are records in pack files under `bodies/` (`stored` says where), read only when a
+  page must be re-rendered or the readability check runs;
 - `pages`: output path -> (page key, size, mtime) of the file last written, so an
   unchanged page is neither rendered nor rewritten;
 - `related`: the related articles, kept while no article's slug, topics or order changed;
-- `stats`: the stat signature of each source when it was read, so that an unchanged
-  file is not read again (content.py `_StatMemo` says why that is safe);
+- `stats`: source path -> the stat signature of the file when it was read and its
+  `parsed` key, so that an unchanged file is not read again (content.py `StatMemo`
+  says why that is safe);
 - `templates`: what each template source (by its SHA-256) extends or includes (render.py).
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
@@ -29,7 +32,6 @@ trustworthy as whoever can write to that folder.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import os
@@ -38,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .tuning import Policy
 
 MAGIC = b"sitegen-cache\n"
 STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates")
@@ -111,27 +114,15 @@ class Cache:
     _html: dict = field(default_factory=dict)
 
     @classmethod
-    def open(cls, folder: Path | None, scope: str, freeze: bool = False) -> "Cache":
-        """The cache in `folder`. `freeze` (a process that builds once and exits): move what
-        was loaded out of the garbage collector's sight for good (see below)."""
+    def open(cls, folder: Path | None, scope: str, policy: Policy | None = None) -> Cache:
+        """The cache in `folder` (None: an empty one, in memory only). Unpickling allocates
+        some hundred thousand objects that all live on, so it is done as `policy` says
+        (tuning.py: without collections, and frozen afterwards in a short-lived process)."""
         cache = cls(folder, scope)
-        # Unpickling allocates some hundred thousand objects that all live on: the cyclic
-        # garbage collector, run again and again meanwhile, doubled the time this takes, and
-        # once enabled again it walked them all at the next allocations (0.06-0.14 s at
-        # 4,000 articles). So they are loaded with it paused, and a command-line build then
-        # moves them out of its sight (gc.freeze). Not the preview: whatever is alive when
-        # freezing is never collected after, and it runs for hours.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with (policy or Policy(short_lived=False)).loading():
             if folder is not None:
                 cache._load(folder)
             cache._saved = cache._snapshot()
-            if freeze:
-                gc.freeze()
-        finally:
-            if collecting:
-                gc.enable()
         return cache
 
     def _load(self, folder: Path) -> None:

@@ -57,16 +57,6 @@ def report(diagnostics, fmt: str = "text", stream=None) -> None:
         print(file=stream or sys.stderr)
 
 
-# A command-line build allocates objects by the hundred thousand (modules, the cache it
-# loads, the site) that all live until it exits, and Python's default cyclic collector runs
-# every 700 allocations, walking them again and again: 8-10 ms of a 0.24 s rebuild after a
-# one-article edit at 2,000 articles (benchmarks/). Collecting a hundred times less often
-# keeps that work away while still reclaiming the few reference cycles an article leaves
-# (about 35 objects each), so memory stays bounded on any size of site. The preview, which
-# runs for hours, keeps Python's defaults.
-GC_THRESHOLDS = (100_000, 20, 100)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
@@ -74,28 +64,26 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command not in ("build", "check"):
         return _run(args)
-    import gc
-    defaults = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
+    from .tuning import command
+
+    with command():
         return _run(args)
-    finally:
-        gc.set_threshold(*defaults)  # main() called in a longer-lived process (the tests)
 
 
 def _run(args) -> int:
     # The no-op fingerprint is recorded after every build that may use the cache (also
     # --clean), and consulted by the next one unless it is --clean.
     quick = args.command == "build" and not args.no_cache
+    looked = None
     if quick:
         import time
         from . import fingerprint
         started = time.perf_counter()
         options = _build_options(args)
-        known = None if args.clean else fingerprint.unchanged(args.config, options)
-        if known is not None:
-            sys.stderr.write(known["report"])
-            print(known["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
+        looked = None if args.clean else fingerprint.unchanged(args.config, options)
+        if looked is not None and looked.match is not None:
+            sys.stderr.write(looked.match["report"])
+            print(looked.match["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
             return 0
     from . import errors
     from .config import load_config
@@ -119,9 +107,8 @@ def _run(args) -> int:
         return 1 if failed else 0
     if args.clean:
         clean(config)
-    before = fingerprint.before_build(config, options) if quick else None
-    # short_lived: what the cache loads lives until this process ends, and is frozen out of
-    # the garbage collector's sight (cache.py).
+    before = fingerprint.before_build(config, options, looked) if quick else None
+    # short_lived: this process builds once and exits (tuning.py).
     builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True,
                       seen_stats=before[3] if before else None)
     result = builder.build(write=True, strict=args.strict)

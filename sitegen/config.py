@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -57,6 +58,20 @@ class Config:
     feed_entries: int
     search: bool
     checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def portable(self) -> tuple:
+        """The settings with every path relative to the project's folder: what the build
+        cache is keyed by, so that a project moved elsewhere (or a `.cache/` restored by CI
+        at another path) keeps using its cache."""
+        values = []
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, Path):
+                value = os.path.relpath(value, self.root) if name != "root" else "."
+            elif isinstance(value, MappingProxyType):
+                value = sorted(value.items(), key=repr)
+            values.append((name, value))
+        return tuple(values)
 
     @property
     def base_path(self) -> str:

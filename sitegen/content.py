@@ -6,14 +6,17 @@ Every problem becomes a Diagnostic; nothing here raises to the caller.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlread
-from .article import Article, GlossaryTerm, Page, Source
+from .article import Article, GlossaryTerm, Loaded, Page, Source
 from .config import Config
+from .parallel import chunked, share_out
+from .tuning import Policy
 from .errors import Diagnostic
 from .validate import validate_article, validate_glossary, validate_page
 
@@ -94,28 +97,29 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
         return None, [Diagnostic(shown, 2, "front-matter-not-mapping",
                                  f"The front matter is a {type(doc.data).__name__}, not a set of `key: value` fields.",
                                  "Write one field per line, e.g. `title: What MRI shows`.")]
-    field_lines = tuple(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
-    source = Source(path=shown, name=name, digest=digest, body="\n".join(lines[end + 1:]),
-                    body_line=end + 2, field_lines=field_lines, file=file)
+    field_lines = json.dumps(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
+    source = Source(path=shown, name=name, digest=digest, body_line=end + 2, field_lines=field_lines,
+                    loaded=Loaded("\n".join(lines[end + 1:]), file))
     return (source, doc), []
 
 
 def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
                  stats: dict | None = None, changed: set | None = None, jobs: int = 1,
-                 seen: dict | None = None, meanwhile=None) -> Content:
+                 seen: dict | None = None, policy: Policy | None = None) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
     result for the same bytes, which is then reused instead of parsed again.
-    `stats` maps a path to its stat signature and key when last read (see _StatMemo): a
+    `stats` maps a path to its stat signature and key when last read (see StatMemo): a
     file whose signature is unchanged, and which the preview's file watcher did not name
     in `changed`, is not read again; its body is read only if a later stage needs it.
     Without `stats` (no cache) every file is read. With `jobs` > 1, many articles to read
-    and parse are shared out to that many processes (parsing YAML is most of the cost),
-    and this one calls `meanwhile` (no arguments) before it takes its share.
+    and parse are shared out to that many processes (parsing YAML is most of the cost).
+    `stats` is updated in place: it is the cache's record of what was read.
     """
     previous, parsed = parsed or {}, {}
-    memo = _StatMemo(stats, changed or set(), seen) if stats is not None else None
+    memo = StatMemo(stats, changed or set(), seen) if stats is not None else None
+    policy = policy or Policy(short_lived=False)
     if not (config.content_dir / "articles").is_dir():
         # Never publish an empty site because a folder moved or a path has a typo.
         shown = display_path(config.content_dir / "articles", config.root)
@@ -128,9 +132,9 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     names, listed = set(), set()
     paths = _sources(config.content_dir / "articles")
     for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs,
-                                                                   meanwhile)):
+                                                                   policy)):
         names.add(path.name)
-        listed.add(str(path))
+        listed.add(display_path(path, root))
         diagnostics.extend(problems)
         if article is not None:
             if drafts or not article.draft:
@@ -139,8 +143,8 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
 
     pages: list[Page] = []
     paths = _sources(config.content_dir / "pages")
-    for path, (page, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1)):
-        listed.add(str(path))
+    for path, (page, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1, policy)):
+        listed.add(display_path(path, root))
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
@@ -168,7 +172,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
 
 
-class _StatMemo:
+class StatMemo:
     """Which sources are unchanged since they were last read, by their stat signature:
     (mtime, size, inode, ctime). An editor's save changes the mtime, and whatever sets the
     mtime back (a checkout, `touch -d`, a copy with -p) still changes the ctime, which no
@@ -184,8 +188,10 @@ class _StatMemo:
         self.stats, self.changed, self.seen = stats, {str(p) for p in changed}, seen or {}
         self._now = time.time_ns()
 
-    def known(self, path: Path, previous: dict) -> tuple:
-        """(cache key of the unchanged file, or None when it must be read; its signature)."""
+    def known(self, path: Path, shown: str, previous: dict) -> tuple:
+        """(cache key of the unchanged file, or None when it must be read; its signature).
+        Records are kept under `shown`, the path relative to the project, so that a
+        project moved to another folder with its cache keeps them."""
         name = str(path)
         signature = self.seen.get(name)
         if signature is None:
@@ -194,14 +200,14 @@ class _StatMemo:
             except OSError:
                 return None, None
             signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
-        entry = self.stats.get(name)
+        entry = self.stats.get(shown)
         if name not in self.changed and entry is not None and entry[0] == signature and entry[1] in previous:
             return entry[1], signature
         return None, signature
 
-    def remember(self, path: Path, signature: tuple | None, key) -> None:
-        """`path` had `signature` before it was read, and its bytes made `key`."""
-        name = str(path)
+    def remember(self, shown: str, signature: tuple | None, key) -> None:
+        """The file `shown` had `signature` before it was read, and its bytes made `key`."""
+        name = shown
         if signature is None or self._now - max(signature[0], signature[3]) < self.RACY_NS:
             self.stats.pop(name, None)  # too fresh to vouch for: read it next time too
         else:
@@ -226,6 +232,7 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     if key in previous:
         value = previous[key][0]
         if value is not None:
+            value.source.located(str(path))
             value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
         return key, None
     found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
@@ -236,30 +243,30 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     return key, (value, tuple(problems))
 
 
-PARALLEL_READS = 256  # articles to parse before worker processes pay for themselves
-_READING: tuple | None = None  # (root, previous, config, kind), inherited by the forked readers
-
-
 def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str,
-              jobs: int, meanwhile=None) -> list:
+              jobs: int, policy: Policy) -> list:
     """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
     its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
-    when many (then this process calls `meanwhile` first, while the others start reading).
-    Every result used is recorded in `parsed`, the next build's `previous`. An unchanged
-    file's body is read only when a later stage needs it (Source.restore)."""
-    known = [memo.known(path, previous) if memo is not None else (None, None) for path in paths]
+    when many. Every result used is recorded in `parsed`, the next build's `previous`. An
+    unchanged file's body is read only when a later stage needs it (Source.restore)."""
+    shown = [display_path(path, root) for path in paths]
+    known = [memo.known(path, shown[i], previous) if memo is not None else (None, None) for i, path in enumerate(paths)]
     todo = [i for i, (key, _) in enumerate(known) if key is None]
     fresh: dict[int, tuple] = {}
-    if jobs > 1 and len(todo) >= PARALLEL_READS:
-        global _READING
-        from .parallel import chunked, share_out
-        _READING = (root, previous, config, kind)
-        try:
-            for results in share_out(chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16), _read_chunk, jobs,
-                                 first=meanwhile):
+    if policy.parallel_reads(jobs, len(todo)):
+        def read_chunk(items: list) -> dict:
+            # In a worker process: a Source pickles without its body, which is sent beside it.
+            done = {}
+            for i, path in items:
+                key, found = _read_source(path, root, previous, config, kind)
+                body = found[0].source.body if found is not None and found[0] is not None else None
+                done[i] = (key, found, body)
+            return done
+
+        with policy.forking():
+            chunks = chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16)
+            for results in share_out(chunks, read_chunk, jobs):
                 fresh.update(results)
-        finally:
-            _READING = None
     results = []
     for i, path in enumerate(paths):
         key, signature = known[i]
@@ -267,26 +274,15 @@ def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo,
         if key is None:
             key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, kind)
             if i in fresh and found is not None and found[0] is not None:
-                object.__setattr__(found[0].source, "body", fresh[i][2])  # a Source pickles without it
+                found[0].source.located(str(path), body=fresh[i][2])
             if memo is not None and key[1] is not None:
-                memo.remember(path, signature, key)
+                memo.remember(shown[i], signature, key)
         parsed[key] = found if found is not None else previous[key]
         value, problems = parsed[key]
+        if found is None and value is not None:
+            value.source.located(str(path))  # where its body is now, if a later stage needs it
         results.append((value, list(problems)))
     return results
-
-
-def _read_chunk(items: list) -> dict:
-    root, previous, config, kind = _READING
-    done = {}
-    for i, path in items:
-        key, found = _read_source(path, root, previous, config, kind)
-        body = None
-        if found is not None and found[0] is not None:
-            body = found[0].source.body
-            found[0].source.packed_lines()  # here, in every process, not at the save (article.py)
-        done[i] = (key, found, body)
-    return done
 
 
 def _read_bytes(data: bytes, shown: str, digest: str, name: str, file: str = ""):

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -84,9 +85,6 @@ def _code() -> list:
     return _tree(_PACKAGE, ".py")  # not __pycache__: another Python writes other .pyc files
 
 
-_TAKEN: dict = {}  # (folders, config.yaml) -> (the digest `unchanged` took, the stats seen), for `before_build`
-
-
 def inputs_digest(folders: list[Path], config_path: Path, seen: dict | None = None) -> str:
     """One digest of the stat signatures of every input file and the bytes of config.yaml
     (`seen`: as for _tree)."""
@@ -114,16 +112,16 @@ def options_key(options: dict) -> str:
                       sort_keys=True, default=str)
 
 
-def before_build(config, options: dict) -> tuple[dict, str, str, dict]:
+def before_build(config, options: dict, looked: Look | None = None) -> tuple[dict, str, str, dict]:
     """What the fingerprint will say about the inputs, taken before the build reads them (a
     file saved while the build runs must not be recorded as built), and the stat signature
     of each input file seen on the way: the build's own check of which sources changed
-    (content.py, _StatMemo) uses them instead of asking again."""
+    (content.py, StatMemo) uses them instead of asking again. `looked`: what `unchanged`
+    saw of the same files a moment ago (also before anything was read), used if it looked
+    at the same folders."""
     folders = [config.content_dir, config.templates_dir, config.static_dir]
-    # `unchanged` looked at the same files a moment ago, also before anything was read.
-    taken = _TAKEN.pop((tuple(map(str, folders)), str(Path(config.path).resolve())), None)
-    if taken is not None:
-        return options, options_key(options), *taken
+    if looked is not None and looked.inputs is not None and looked.folders == tuple(map(str, folders)):
+        return options, options_key(options), looked.inputs, looked.seen
     seen: dict = {}
     return options, options_key(options), inputs_digest(folders, config.path, seen), seen
 
@@ -167,20 +165,30 @@ def forget(config_path: Path) -> None:
         pass
 
 
-def unchanged(config_path: Path, options: dict) -> dict | None:
-    """The fingerprint of the last build if this build would write exactly the same, else None."""
+@dataclass(frozen=True)
+class Look:
+    """What `unchanged` found: the last build's fingerprint if nothing changed since, and
+    what it saw of the inputs on the way (for `before_build`)."""
+
+    match: dict | None = None
+    folders: tuple[str, ...] = ()
+    inputs: str | None = None
+    seen: dict = field(default_factory=dict)
+
+
+def unchanged(config_path: Path, options: dict) -> Look:
+    """A Look whose `match` is the fingerprint of the last build if this build would write
+    exactly the same, else None."""
     try:
         data = json.loads(location(config_path).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("options") != options_key(options):
-            return None
+            return Look()
         folders = [Path(folder) for folder in data["folders"]]
         seen: dict = {}
         inputs = inputs_digest(folders, config_path, seen)
-        _TAKEN[(tuple(map(str, folders)), str(Path(config_path).resolve()))] = (inputs, seen)
-        if data["inputs"] != inputs:
-            return None
-        if not _outputs_match(Path(data["output"]), data["outputs"]):
-            return None
-        return data
+        looked = Look(None, tuple(map(str, folders)), inputs, seen)
+        if data["inputs"] != inputs or not _outputs_match(Path(data["output"]), data["outputs"]):
+            return looked
+        return Look(data, looked.folders, inputs, seen)
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent, unreadable or not ours: build normally
+        return Look()  # absent, unreadable or not ours: build normally

@@ -1,4 +1,4 @@
-"""Site -> pages. A flat plan of page jobs (plain data), then Jinja renders each.
+"""Site -> pages. A flat list of page jobs (plain data), then Jinja renders each.
 
 Templates receive plain values (the Site, an Article, its Markup, Config) and
 own all the HTML; autoescape is on, so front-matter text is always escaped.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ class PageJob:
     context: dict = field(hash=False, compare=False)
     data_key: tuple = ()
     article: str | None = None  # slug, when the page shows that article's Markdown body
+    page: str | None = None  # slug, when the page shows a content page's Markdown body (content/pages/)
 
 
 def long_date(day) -> str:
@@ -69,13 +71,15 @@ def digest(*parts) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def template_digests(templates_dir: Path, memo: dict | None = None) -> dict[str, str]:
-    """Template name -> digest of its source and of every template it uses, transitively.
+def template_digests(templates_dir: Path, memo: Mapping[str, tuple] | None = None) -> tuple[dict[str, str], dict[str, tuple]]:
+    """(template name -> digest of its source and of every template it uses, transitively;
+    the memo for the next build).
 
     A template that names another through a variable (which static analysis cannot
     follow) is taken to depend on all of them. `memo` (the build cache's): SHA-256 of a
     source -> what it references, so that an unchanged template is not parsed again
-    (parsing them all cost every rebuild 0.02 s).
+    (parsing them all cost every rebuild 0.02 s). The memo returned holds the current
+    templates only; the one given is not changed.
     """
     sources, shas, uses = {}, {}, {}
     for path in sorted(templates_dir.rglob("*")):
@@ -83,14 +87,14 @@ def template_digests(templates_dir: Path, memo: dict | None = None) -> dict[str,
             name = path.relative_to(templates_dir).as_posix()
             sources[name] = path.read_bytes()
             shas[name] = hashlib.sha256(sources[name]).hexdigest()
-    memo = {} if memo is None else memo
+    known = memo or {}
+    memo_now: dict[str, tuple] = {}
     for name, source in sources.items():
-        referenced = memo.get(shas[name])
+        referenced = known.get(shas[name])
         if not _is_reference_list(referenced):  # not known (or not what this module stores)
-            referenced = memo[shas[name]] = _referenced(source)
+            referenced = _referenced(source)
+        memo_now[shas[name]] = referenced
         uses[name] = set(sources) if None in referenced else set(referenced) & set(sources)
-    for sha in memo.keys() - set(shas.values()):  # templates since changed or deleted
-        del memo[sha]
     result = {}
     for name in sources:
         seen, stack = set(), [name]
@@ -100,7 +104,7 @@ def template_digests(templates_dir: Path, memo: dict | None = None) -> dict[str,
                 seen.add(current)
                 stack.extend(uses.get(current, ()))
         result[name] = digest(*(shas[n] for n in sorted(seen)))
-    return result
+    return result, memo_now
 
 
 def _is_reference_list(value) -> bool:
@@ -126,7 +130,7 @@ def _card(article) -> tuple:
     return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
 
 
-def plan(site: Site) -> list[PageJob]:
+def page_jobs(site: Site) -> list[PageJob]:
     """Every page of the site, in a stable order."""
     config = site.config
     # Large shared parts of keys are digested once, not repeated in every page's key.
@@ -157,7 +161,7 @@ def plan(site: Site) -> list[PageJob]:
         jobs.append(PageJob("glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
     for page in site.pages:
         jobs.append(PageJob(f"{page.url}index.html", "page.html", {"site": site, "page": page},
-                            (nav, page.source.digest), article=None))
+                            (nav, page.source.digest), page=page.slug))
     if config.search:
         jobs.append(PageJob("search/index.html", "search.html", {"site": site}, (nav,)))
     # The 404 page is served at any depth, so its links are absolute.

@@ -10,7 +10,8 @@ overlay when the latest build failed.
 Watching uses watchdog (inotify on Linux): saves are noticed at once, and a
 burst of them (an editor's "save all", a `git checkout`) becomes one rebuild
 after a short quiet period. Every rebuild goes through the same Builder as
-`build`, with its in-memory cache, so a save re-renders only what it touches.
+`build`, which keeps its cache in memory between saves (and loads and saves
+`.cache/` at start and exit), so a save re-renders only what it touches.
 A broken save never stops the server: the last good site stays served, with
 the problems shown over it, and the terminal prints them once.
 """
@@ -87,8 +88,6 @@ class Preview:
             fresh = self.generation == 0 or reason == "config"
             # After the first build, saves are written in place (see write.InPlace): staging a
             # whole tree costs a folder per page on every save.
-            if self.generation == 1:
-                gc.freeze()  # the site loaded by the first build stays: keep collections short
             result = self.builder.build(write=True, index_search=fresh, in_place=not fresh,
                                         save_cache=self.generation == 0)  # saved again on exit
             problems = result.diagnostics
@@ -232,11 +231,27 @@ def overlay(problems: list[Diagnostic]) -> str:
             f'Until then you see the last version that built.</p><ol>{items}</ol>{more}</div>')
 
 
+class StatusHandler(web.RequestHandler):
+    """How many rebuilds have finished, and with how many errors: what tests (and the
+    benchmark) wait on, instead of sleeping for a guessed time."""
+
+    def initialize(self, preview: Preview):
+        self.preview = preview
+
+    def get(self):
+        self.set_header("Cache-Control", "no-store")
+        self.write({"generation": self.preview.generation,
+                    "errors": sum(1 for d in self.preview.problems if d.is_error),
+                    # The preview runs for hours: nothing may stay out of the collector's sight (tuning.py).
+                    "frozen": gc.get_freeze_count()})
+
+
 def make_app(preview: Preview) -> web.Application:
     return web.Application([
         (r"/livereload", LiveReloadHandler),
         (r"/forcereload", ForceReloadHandler),
         (r"/livereload.js", LiveReloadJSHandler),
+        (r"/__preview__/status\.json", StatusHandler, {"preview": preview}),
         (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
         (r"/(.*)", PageHandler, {"preview": preview}),
     ])

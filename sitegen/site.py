@@ -52,8 +52,10 @@ class Site:
 
 
 def make_site(config: Config, articles, pages, glossary, unpublished=frozenset(),
-              related_memo: dict | None = None) -> tuple[Site, list[Diagnostic]]:
-    """`related_memo`: where related articles are remembered between builds (the build cache's)."""
+              related_memo: Mapping[str, dict] | None = None) -> tuple[Site, list[Diagnostic], dict[str, dict]]:
+    """(the Site, its problems, the related-articles memo for the next build).
+    `related_memo`: the related articles an earlier build found (the build cache's); it
+    is not changed."""
     by_tag: dict[str, list[Article]] = {}
     for article in articles:
         for tag in article.tags:
@@ -69,26 +71,23 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
             continue
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
+    related, memo = _related(articles, related_memo or {})
     site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
-                _related(articles, _RELATED_MEMO if related_memo is None else related_memo), {topic.name: topic for topic in topics}, frozenset(unpublished),
+                related, {topic.name: topic for topic in topics}, frozenset(unpublished),
                 {article.source.name: article.url for article in articles})
-    return site, problems
+    return site, problems, memo
 
 
-_RELATED_MEMO: dict = {}
-
-
-def _related(articles, memo: dict) -> dict[str, tuple]:
-    """Related articles, memoised in `memo` on the slugs, topics and order of the articles
-    (which is all they depend on): editing an article's text does not compute them again."""
+def _related(articles, memo: Mapping[str, dict]) -> tuple[dict[str, tuple], dict[str, dict]]:
+    """(related articles, the memo now): memoised on the slugs, topics and order of the
+    articles (which is all they depend on), so editing an article's text does not compute
+    them again. The memo now holds the latest shape only."""
     shape = hashlib.blake2b(repr([(a.slug, a.tags) for a in articles]).encode("utf-8"), digest_size=16).hexdigest()
     found = memo.get(shape)
     if found is None:
         found = {slug: tuple(r.slug for r in related) for slug, related in _compute_related(articles).items()}
-        memo.clear()
-        memo[shape] = found
     by_slug = {a.slug: a for a in articles}
-    return {slug: tuple(by_slug[r] for r in related) for slug, related in found.items()}
+    return {slug: tuple(by_slug[r] for r in related) for slug, related in found.items()}, {shape: found}
 
 
 def _compute_related(articles) -> dict[str, tuple]:

@@ -48,8 +48,17 @@ def output_problems(config: Config) -> list[Diagnostic]:
     return []
 
 
-def _staging_name(out: Path, kind: str) -> Path:
+def staging_name(out: Path, kind: str) -> Path:
+    """A working folder beside the output, named after this process (see `recover`)."""
     return out.parent / f".{out.name}.{kind}-{os.getpid()}"
+
+
+def copy_tree_files(static_dir: Path) -> list[tuple[str, bytes]]:
+    """(output path, bytes) of every static file, in a stable order."""
+    if not static_dir.is_dir():
+        return []
+    return [("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
+            for source in sorted(static_dir.rglob("*")) if source.is_file()]
 
 
 def _spare_name(out: Path) -> Path:
@@ -130,7 +139,7 @@ class Staging:
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         recover(self.out)
-        self.folder = _staging_name(self.out, "staging")
+        self.folder = staging_name(self.out, "staging")
         spare = _spare_name(self.out)
         # What the staging folder holds, as relative path -> inode; folders that exist.
         self.existing: dict[str, int] = {}
@@ -238,14 +247,6 @@ class Staging:
         self.folders = {folder for folder in self.folders if not (folder + "/").startswith(prefix)}
         return target
 
-    def copy_static(self, static_dir: Path) -> int:
-        changed = 0
-        if static_dir.is_dir():
-            for source in sorted(static_dir.rglob("*")):
-                if source.is_file():
-                    changed += self.write("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
-        return changed
-
     def prune(self) -> None:
         """Remove what the spare holds that the new site does not (pages of deleted articles,
         renamed static files). Before the search index is made, which reads every page."""
@@ -318,83 +319,6 @@ def _listing_inodes_are_real(folder: Path) -> bool:
     return kind in _REAL_LISTING_INODES
 
 
-class InPlace:
-    """The preview's writer: only changed files are written, and only if the build succeeds.
-
-    Staging a whole site costs a folder per page (thousands of mkdir calls) on every save;
-    the preview cannot afford that. Changed files go into a flat pending folder while
-    the build runs and are renamed into place only at `commit`, after the build
-    succeeded; then files the build no longer makes are removed. A failed build leaves
-    the output as it was. A preview killed during `commit` can leave a mix of old and
-    new pages, which the next build of either kind replaces: published builds always
-    use `Staging`.
-    """
-
-    def __init__(self, out: Path):
-        self.out = out.resolve()
-        self.out.mkdir(parents=True, exist_ok=True)
-        recover(self.out)
-        self.folder_pending = _staging_name(self.out, "pending")
-        self.folder_pending.mkdir()
-        self.expected: set[str] = {STAMP}
-        self.folder = None  # nothing else may write a whole tree here (search indexing)
-
-    @staticmethod
-    def _name(relative: str) -> str:
-        return hashlib.sha1(relative.encode("utf-8")).hexdigest()
-
-    def write(self, relative: str, data: bytes) -> int:
-        self.expected.add(relative)
-        try:
-            current = self.out / relative
-            if current.stat().st_size == len(data) and current.read_bytes() == data:
-                return 0
-        except OSError:
-            pass
-        (self.folder_pending / self._name(relative)).write_bytes(data)
-        return 1
-
-    def reuse(self, relative: str, inode: int | None = None) -> None:
-        self.expected.add(relative)
-
-    def reuse_tree(self, relative: str) -> bool:
-        previous = self.out / relative
-        if not previous.is_dir():
-            return False
-        self.expected.update(p.relative_to(self.out).as_posix() for p in previous.rglob("*") if p.is_file())
-        return True
-
-    copy_static = Staging.copy_static
-
-    def commit(self, previous: set | None = None) -> set:
-        """Put the changed files in place, then remove files no longer made; return the paths
-        written. `previous`, the files of the last in-place build, spares the walk over the
-        output when none can be stale."""
-        names = {self._name(relative): relative for relative in self.expected}
-        written = set()
-        for name in os.listdir(self.folder_pending):
-            target = self.out / names[name]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.folder_pending / name, target)
-            written.add(names[name])
-        if previous is not None and previous <= self.expected:
-            self.abort()
-            return written
-        for folder, _, files in os.walk(self.out, topdown=False):
-            for file in files:
-                path = Path(folder, file)
-                if path.relative_to(self.out).as_posix() not in self.expected:
-                    path.unlink()
-            if folder != str(self.out) and not os.listdir(folder):
-                os.rmdir(folder)
-        (self.out / STAMP).write_bytes(STAMP_TEXT)
-        self.abort()
-        return written
-
-    def abort(self) -> None:
-        shutil.rmtree(self.folder_pending, ignore_errors=True)
-
-
 def discard_tree(folder: Path, out: Path) -> None:
     """Remove a previous site (or the cache) without waiting: deleting thousands of folders
     takes longer than building them. It is renamed out of the way first, to
@@ -427,8 +351,10 @@ def remove_detached(folder: Path) -> None:
 
 
 def _fsync_tree(folder: Path) -> None:
-    # Make the new files durable before they become the site; skip where fsync of a
-    # directory is not supported.
+    # Flush the staging folder's own entries (the names in it) before the swap. The files'
+    # data are not fsync'ed one by one: that cost more than the build, and a machine that
+    # loses power just after a swap loses at worst pages that the next build writes again.
+    # Skipped where fsync of a directory is not supported.
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -472,7 +398,7 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)  # the first site: there is no previous one
         return
-    old = _staging_name(out, "old")
+    old = staging_name(out, "old")
     os.rename(out, old)
     os.rename(staging, out)
     os.rename(old, staging)

@@ -172,7 +172,7 @@ def test_a_file_saved_during_the_build_is_not_recorded_as_built(built):
     before = fingerprint.before_build(config, options)
     built.article("b.md", ARTICLE.format(title="B", body="Saved while the build ran."))  # the editor saves
     fingerprint.record(config, before, [], "", "summary")
-    assert fingerprint.unchanged(built.config_path, options) is None
+    assert fingerprint.unchanged(built.config_path, options).match is None
     assert not _quick(_build(built))
     assert "Saved while the build ran." in (built.public / "articles/b/index.html").read_text()
     assert _quick(_build(built))  # and then nothing changed

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.config import load_config
+from sitegen import tuning
 from sitegen.pipeline import Builder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -482,14 +483,16 @@ def test_unchanged_sources_are_not_read_and_their_bodies_only_when_needed(tmp_pa
 def test_a_source_changed_behind_its_stat_fails_the_build_and_keeps_the_site(tmp_path, monkeypatch):
     """If an unread body no longer matches the bytes it was parsed from (the file changed
     during the build), the build stops with a clear message and publishes nothing."""
-    from sitegen import content as content_module
     root, editor, config, before = _settled_site(tmp_path, monkeypatch, 12)
-    # The race, made certain: the memo vouches for a2.md although its bytes changed.
-    monkeypatch.setattr(content_module._StatMemo, "known",
-                        lambda self, path, previous: (self.stats.get(str(path), (None, None))[1], None))
     editor.write_article("a2.md")
     _add_glossary_term(root)
-    result = Builder(config, jobs=1).build()
+    # The race, made certain: the cache's stat record vouches for a2.md's new signature,
+    # as it would had the file changed just after it was stat'ed.
+    builder = Builder(config, jobs=1)
+    shown = "content/articles/a2.md"
+    stat = (root / shown).stat()
+    builder.stats[shown] = ((stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns), builder.stats[shown][1])
+    result = builder.build()
     assert not result.ok
     problem = next(d for d in result.diagnostics if d.code == "source-changed")
     assert problem.file.endswith("a2.md") and "Build again" in problem.hint
@@ -523,16 +526,18 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     broken = root / "content" / "articles" / "article-00007.md"
     broken.write_text(broken.read_text().replace("title:", "title: [unclosed", 1))
-    results, called = {}, []
+    results, shared = {}, []
+    real_share_out = content_module.share_out
+
+    def share_out(chunks, work, jobs, first=None):
+        shared.append(jobs)
+        return real_share_out(chunks, work, jobs, first)
+    monkeypatch.setattr(content_module, "share_out", share_out)
     for jobs, threshold in ((1, 10_000), (2, 8)):
-        monkeypatch.setattr(content_module, "PARALLEL_READS", threshold)
+        monkeypatch.setattr(tuning, "PARALLEL_READS", threshold)
         config, _ = load_config(root / "config.yaml", output=tmp_path / f"out{jobs}")
-        content = content_module.load_content(config, parsed={}, stats={}, jobs=jobs,
-                                              meanwhile=lambda: called.append((jobs, os.getpid())))
-        results[jobs] = content
-    # What the caller does meanwhile (the build loads the hyphenation patterns) runs once,
-    # in this process, and only while other processes read.
-    assert called == [(2, os.getpid())]
+        results[jobs] = content_module.load_content(config, parsed={}, stats={}, jobs=jobs)
+    assert shared == [2]  # only the second read was shared out to worker processes
     assert results[1].articles == results[2].articles and len(results[2].articles) == 59
     assert all(a.source.body for a in results[2].articles)  # bodies came back with them
     assert results[1].diagnostics == results[2].diagnostics
@@ -542,12 +547,11 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
 
 @pytest.mark.parametrize("broken", ["article", "topic template", "article template"])
 def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, monkeypatch, broken):
-    """While workers read the articles, the parent gets a head start on the templates; while
-    they do the articles, it renders the other pages. What a failed build reports, and that
-    it publishes nothing, does not depend on that."""
+    """While workers do the articles, the parent renders the other pages. What a failed
+    build reports, and that it publishes nothing, does not depend on that."""
     from benchmarks_corpus import make_corpus
     from sitegen import content as content_module
-    monkeypatch.setattr(content_module, "PARALLEL_READS", 8)  # the articles are read in workers too
+    monkeypatch.setattr(tuning, "PARALLEL_READS", 8)  # the articles are read in workers too
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
@@ -573,28 +577,22 @@ def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, monke
     assert any(expected in line for line in reports[1])
 
 
-def test_the_head_start_on_templates_is_the_build_s_environment(tmp_path, monkeypatch):
-    """A cold build whose articles are read in workers compiles the article template while
-    they read; the build then uses that environment, and writes what a serial build writes."""
+def test_sources_read_in_worker_processes_build_what_a_serial_build_writes(tmp_path, monkeypatch):
+    """Sources parsed in forked readers come back without their bodies (a Source pickles
+    without them) and with them beside: the site is the one a serial build writes, and
+    nothing is left frozen in this long-lived process (tuning.Policy)."""
+    import gc
+
     from benchmarks_corpus import make_corpus
-    from sitegen import content as content_module
-    monkeypatch.setattr(content_module, "PARALLEL_READS", 8)
+    monkeypatch.setattr(tuning, "PARALLEL_READS", 8)
+    monkeypatch.setattr(tuning, "PARALLEL_MARKDOWN", 8)
     root = make_corpus(40, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
     want = Builder(config, jobs=1, use_cache=False).build(write=False).files
-    builder = Builder(config, jobs=2, use_cache=False)
-    head_start = []
-    real = builder._head_start
-
-    def watched():
-        real()
-        head_start.append(builder._environment[1])
-    monkeypatch.setattr(builder, "_head_start", watched)
-    result = builder.build(write=False)
-    assert result.ok and result.files == want
-    assert len(head_start) == 1 and builder._environment[1] is head_start[0]
-    assert "article.html" in {template.name for template in head_start[0].cache.values()}
+    assert Builder(config, jobs=2, use_cache=False).build().ok
+    assert {path: data for path, data in tree(config.output_dir).items() if path in want} == want
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_recorded_size_and_mtime_of_every_output_file_are_the_files(tmp_path):
@@ -768,20 +766,21 @@ def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path
     (folder / "article.html").write_text('{% extends "base.html" %}{% block main %}{% include "partials/card.html" %}{% endblock %}')
     (folder / "partials" / "card.html").write_text("{{ article.title }}")
     (folder / "dynamic.html").write_text("{% include name %}")
-    afresh = template_digests(folder)
-    memo: dict = {}
-    assert template_digests(folder, memo) == afresh
+    afresh, _ = template_digests(folder)
+    given: dict = {}
+    digests, memo = template_digests(folder, given)
+    assert digests == afresh and given == {}  # the memo given is not changed
     assert len(memo) == 4 and (None,) == memo[next(k for k, v in memo.items() if None in v)]
     _referenced.cache_clear()  # a new process: only the memo knows
-    assert template_digests(folder, memo) == afresh
+    assert template_digests(folder, memo)[0] == afresh
     # A value the cache cannot have stored is not trusted: the template is parsed again.
     crafted = {sha: ["base.html"] for sha in memo}
-    assert template_digests(folder, crafted) == afresh
+    assert template_digests(folder, crafted)[0] == afresh
     # Editing the partial changes the digests of the templates that include it, not of the others,
     # and the memo forgets the old source.
     (folder / "partials" / "card.html").write_text("{{ article.summary }}")
-    after = template_digests(folder, memo)
-    assert after == template_digests(folder)
+    after, memo = template_digests(folder, memo)
+    assert after == template_digests(folder)[0]
     assert after["article.html"] != afresh["article.html"] and after["base.html"] == afresh["base.html"]
     assert after["dynamic.html"] != afresh["dynamic.html"]  # it may include anything
     assert len(memo) == 4
@@ -790,14 +789,14 @@ def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path
 def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_path):
     """The fingerprint's walk (just before the build) saw each source's signature; the
     build's check of which sources changed uses it, and stats only the paths it lacks."""
-    from sitegen.content import _StatMemo
+    from sitegen.content import StatMemo
     path = tmp_path / "a.md"
     path.write_text("x")
     stat = path.stat()
     on_disk = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
     seen_then = (1, 2, 3, 4)  # what the walk saw (the file changed since: this build reads it, the next sees why)
     previous = {("a.md", "digest"): object()}
-    stats = {str(path): (seen_then, ("a.md", "digest"))}
-    assert _StatMemo(stats, set(), {str(path): seen_then}).known(path, previous) == (("a.md", "digest"), seen_then)
-    assert _StatMemo(stats, set()).known(path, previous) == (None, on_disk)  # no walk: stat'ed
-    assert _StatMemo(stats, set(), {"elsewhere.md": seen_then}).known(path, previous) == (None, on_disk)
+    stats = {"a.md": (seen_then, ("a.md", "digest"))}  # kept under the path relative to the project
+    assert StatMemo(stats, set(), {str(path): seen_then}).known(path, "a.md", previous) == (("a.md", "digest"), seen_then)
+    assert StatMemo(stats, set()).known(path, "a.md", previous) == (None, on_disk)  # no walk: stat'ed
+    assert StatMemo(stats, set(), {"elsewhere.md": seen_then}).known(path, "a.md", previous) == (None, on_disk)

@@ -70,6 +70,16 @@ def _up(base):
         return False
 
 
+def generation(base: str) -> int:
+    """Rebuilds the preview has finished (its status endpoint)."""
+    return json.loads(get(base + "__preview__/status.json")[1])["generation"]
+
+
+def rebuilt_since(base: str, before: int) -> None:
+    """Wait for the rebuild that follows a save made after `before` was read."""
+    wait_for(lambda: generation(base) > before)
+
+
 ARTICLE = "content/articles/mri-basics-in-ms.md"
 PAGE = "articles/mri-basics-in-ms/"
 
@@ -90,6 +100,19 @@ def test_page_updates_over_http_after_a_save(server):
     wait_for(lambda: "<h1>What an MRI scan shows, edited</h1>" in get(base + PAGE)[1])
     # The home page card of the edited article changes too.
     wait_for(lambda: "What an MRI scan shows, edited" in get(base)[1])
+
+
+def test_the_preview_leaves_nothing_frozen_across_rebuilds(server):
+    """tuning.Policy: a long-lived process never keeps objects frozen out of the garbage
+    collector's sight, however many rebuilds it does (the full rebuild of every article
+    after a template edit forks workers on a large site, and freezes around them)."""
+    site, base, _ = server
+    for number in range(3):
+        before = generation(base)
+        edit(site, "title: ", f"title: {number} ")
+        rebuilt_since(base, before)
+        status = json.loads(get(base + "__preview__/status.json")[1])
+        assert status["errors"] == 0 and status["frozen"] == 0
 
 
 def test_livereload_endpoint_signals_a_reload(server):
@@ -134,12 +157,14 @@ def test_server_survives_twenty_broken_saves(server):
               "---\n- a list\n---\n", "---\ntitle: x\nsummary: y\ndate: not-a-date\n---\n"]
     for attempt in range(20):
         bad = broken[attempt % len(broken)]
+        before = generation(base)
         path.write_bytes(bad if isinstance(bad, bytes) else bad.encode())
-        time.sleep(0.12)
+        rebuilt_since(base, before)  # each broken save is rebuilt, and the server answers after it
         assert process.poll() is None, "the server died on a broken save"
-    wait_for(lambda: "preview-errors" in get(base + PAGE)[1])
+        assert "preview-errors" in get(base + PAGE)[1]
+    before = generation(base)
     (site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope( }}{% endblock %}")
-    time.sleep(0.3)
+    rebuilt_since(base, before)
     (site / "templates" / "article.html").write_text((REPO / "templates" / "article.html").read_text())
     path.write_text(good)
     wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
@@ -186,8 +211,9 @@ def test_a_broken_config_stays_reported_until_fixed(server):
     good = config.read_text()
     config.write_text(good + "\nfeed:\n  entries: many\n")
     wait_for(lambda: "preview-errors" in get(base + PAGE)[1])
+    before = generation(base)
     edit(site, "title: What an MRI scan shows in MS", "title: Edited while the config is broken")
-    time.sleep(0.6)
+    rebuilt_since(base, before)  # the save was rebuilt, and the config is still what fails
     page = get(base + PAGE)[1]
     assert "preview-errors" in page and "config.yaml" in page  # still shown after another save
     config.write_text(good)

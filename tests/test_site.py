@@ -26,19 +26,20 @@ def test_related_matches_the_quadratic_definition(seed):
     rng = random.Random(seed)
     articles = [SimpleNamespace(slug=f"s{i}", tags=tuple(rng.sample("abcdefgh", rng.randint(0, 3)))) for i in range(300)]
     assert _compute_related(articles) == brute_force_related(articles)
-    memo = {}
-    assert _related(articles, memo) == brute_force_related(articles)
+    found, memo = _related(articles, {})
+    assert found == brute_force_related(articles)
     assert len(memo) == 1
-    assert _related(articles, memo) == brute_force_related(articles)  # memoised answer is the same
+    again, kept = _related(articles, memo)
+    assert again == brute_force_related(articles) and kept == memo  # memoised answer is the same
 
 
 def test_related_memo_follows_changes():
     articles = [SimpleNamespace(slug=f"s{i}", tags=("a",)) for i in range(5)]
-    memo = {}
-    first = _related(articles, memo)
+    first, memo = _related(articles, {})
     articles[0] = SimpleNamespace(slug="s0", tags=("b",))
-    assert _related(articles, memo) == brute_force_related(articles) != first
-    assert len(memo) == 1  # only the latest shape is kept
+    changed, memo_now = _related(articles, memo)
+    assert changed == brute_force_related(articles) != first
+    assert len(memo_now) == 1 and memo_now != memo  # only the latest shape is kept
 
 
 def general_slugify(text: str) -> str:

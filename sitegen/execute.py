@@ -1,0 +1,234 @@
+"""Doing what the plan says: Markdown and pages, in this process or across forked ones.
+
+`run_articles` converts each article body the plan could not take from the cache and
+renders each article page the output does not already hold, writing it straight into
+the Output. Many articles are shared out to forked worker processes (parallel.py): the
+work is a closure, which the children inherit with everything it reaches (the site, a
+warm Markdown instance, the compiled article template), so nothing but each outcome is
+pickled. `render_other_pages` does the same for the pages without an article body
+(index, topics, feed, content pages), in this process. Both return frozen outcomes;
+the builder records them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import Diagnostic
+from .markup import Markup, Renderer
+from .parallel import chunked, share_out
+from .plan import BuildPlan, BodyStep, PageStep
+from .reading import prepare as prepare_reading
+from .reading import reading_aids
+from .render import ARTICLE_TEMPLATE, make_environment, render_page
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .cache import Cache
+    from .output import Output
+    from .site import Site
+    from .tuning import Policy
+
+
+class PageState(enum.Enum):
+    CURRENT = "current"  # the output already holds this very page: kept
+    RENDERED = "rendered"  # rendered; the same bytes as before
+    CHANGED = "changed"  # rendered; new bytes
+    FAILED = "failed"  # its template failed (the problem is in the outcome)
+    NOT_RENDERED = "not rendered"  # the build renders no pages (`check`)
+
+
+@dataclass(frozen=True)
+class BodyOutcome:
+    step: BodyStep
+    meta: Markup  # its side outputs; no HTML; prose only where the checks need it
+    converted: bool  # Markdown ran this build
+    kept: tuple[str, tuple[str, ...]] | None = None  # (html, prose), where the cache has no folder to keep them in
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    path: str
+    key: str
+    state: PageState
+    problems: tuple[Diagnostic, ...] = ()
+    body: BodyOutcome | None = None
+
+
+class SourceChanged(Exception):
+    """A source whose body was not read (its stat was unchanged) no longer holds the bytes
+    it was parsed from when Markdown needed it: it changed during the build. With a second
+    argument: it could not be read (the reason)."""
+
+
+class Tools:
+    """A Markdown renderer and a Jinja environment for one site, made when first needed."""
+
+    def __init__(self, site: Site, cache: Cache, env: jinja2.Environment | None = None):
+        self.site, self.cache = site, cache
+        self._env, self._renderer = env, None
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = make_environment(self.site.config)
+        return self._env
+
+    @property
+    def made_env(self) -> jinja2.Environment | None:
+        """The environment, if this build needed one (to keep for the next build)."""
+        return self._env
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(self.site.config.raw_html, self.site.glossary)
+        return self._renderer
+
+    def convert(self, step: BodyStep) -> Markup:
+        """The body's Markdown, converted (its source read again if its body is not loaded)."""
+        source = step.source
+        try:
+            restored = source.restore()
+        except OSError as error:
+            raise SourceChanged(source.path, error.strerror or str(error)) from None
+        if not restored:
+            raise SourceChanged(source.path)
+        return self.renderer.render(source.body, file=source.path, body_line=source.body_line,
+                                    targets=self.site.link_targets, root=step.root, drafts=self.site.unpublished)
+
+    def stored(self, step: BodyStep, meta: Markup) -> tuple[str, tuple[str, ...]]:
+        """(html, prose) of a cached body, from its record; Markdown runs again if that is lost."""
+        found = self.cache.load_body(meta.digest)
+        if found is None:
+            full = self.convert(step)
+            found = (full.html, full.prose)
+            self.cache.store_body(full.digest, *found)
+        return found
+
+    def warm(self) -> None:
+        """Set up what rendering an article needs, once, before worker processes inherit it."""
+        self.renderer  # noqa: B018 - made now, so that every worker inherits it
+        try:
+            self.env.get_template(ARTICLE_TEMPLATE)
+        except Exception:  # noqa: BLE001 - reported, with where, when a page is rendered
+            pass
+        prepare_reading()
+
+
+def lean(meta: Markup) -> Markup:
+    """What the cache's state keeps of a body: no HTML, no prose (both are in its record,
+    read when a page is rendered or the readability check runs). A prose of None means
+    "not loaded", as opposed to a body that has no prose."""
+    return meta if meta.prose is None else replace(meta, prose=None)
+
+
+def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:
+    """Markdown (unless cached) and the article page (unless current) for one article."""
+    body = step.body
+    assert body is not None
+    meta, html, prose = body.cached, None, None
+    converted = meta is None
+    if meta is None:
+        full = tools.convert(body)
+        html, prose, meta = full.html, full.prose, full.meta()
+        if tools.cache.folder is not None:
+            tools.cache.store_body(meta.digest, html, prose)
+    key = step.key if step.key is not None else plan.page_key(step.job, meta.digest)
+    problems: list[Diagnostic] = []
+    state = PageState.NOT_RENDERED
+    if output is not None:
+        state = PageState.CURRENT
+        if not plan.is_current(step.job.path, key):
+            if html is None:
+                html, prose = tools.stored(body, meta)
+            data, problems = render_page(tools.env, step.job, {"body": replace(meta, html=html),
+                                                               "reading": reading_aids(prose)})
+            if data is None:
+                state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
+            else:
+                state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
+    kept = (html, prose) if converted and tools.cache.folder is None and html is not None else None
+    if not keep_prose and kept is None:
+        meta = lean(meta)  # what the cache keeps; less to send back from a worker
+    return PageOutcome(step.job.path, key, state, tuple(problems), BodyOutcome(body, meta, converted, kept))
+
+
+def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: int, policy: Policy,
+                 keep_prose: bool, first: Callable[[], Any] | None = None) -> tuple[list[PageOutcome], Any]:
+    """(an outcome for every article page, what `first` returned). `output` None: convert
+    only, render no page. `first` is work for this process to do while the workers start."""
+    outcomes, todo = [], []
+    for step in plan.articles:
+        assert step.body is not None
+        if step.body.cached is not None and (output is None or step.current):
+            state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
+            outcomes.append(PageOutcome(step.job.path, step.key or "", state, (),
+                                        BodyOutcome(step.body, step.body.cached, False)))
+        else:
+            todo.append(step)
+    to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
+    workers_may_write = output is None or output.workers_may_write
+    first_result = None
+    if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
+        tools.warm()  # once here, not once in each worker
+
+        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[PageOutcome], dict]:
+            done = [_article(plan, tools, output, keep_prose, step) for step in steps]
+            return done, tools.cache.take_stored()  # where a worker put the bodies it stored
+
+        def take_first() -> None:
+            nonlocal first_result
+            first_result = first() if first is not None else None
+
+        with policy.forking():
+            for done, stored in share_out(chunked(todo, jobs), chunk_of_articles, jobs, first=take_first):
+                outcomes.extend(done)
+                tools.cache.adopt_stored(stored)
+    else:
+        outcomes.extend(_article(plan, tools, output, keep_prose, step) for step in todo)
+        first_result = first() if first is not None else None
+    return outcomes, first_result
+
+
+def render_other_pages(plan: BuildPlan, tools: Tools, output: Output,
+                       bodies: Mapping[str, BodyOutcome]) -> list[PageOutcome]:
+    """Every page that shows no article body; `bodies`: content pages' bodies by path."""
+    outcomes = []
+    for step in plan.others:
+        body = bodies.get(step.job.path)
+        key = step.key if step.key is not None else plan.page_key(step.job, body.meta.digest if body else "")
+        if plan.is_current(step.job.path, key):
+            output.reuse(step.job.path)
+            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT))
+            continue
+        extra = {}
+        if body is not None:
+            html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
+            extra["body"] = replace(body.meta, html=html)
+        data, problems = render_page(tools.env, step.job, extra)
+        if data is None:
+            outcomes.append(PageOutcome(step.job.path, key, PageState.FAILED, tuple(problems)))
+        else:
+            state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
+            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems)))
+    return outcomes
+
+
+def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]:
+    """The Markdown of every content page (few: always in this process), by page path."""
+    found = {}
+    for step in plan.others:
+        if step.body is None:
+            continue
+        if step.body.cached is not None:
+            found[step.job.path] = BodyOutcome(step.body, step.body.cached, False)
+            continue
+        full = tools.convert(step.body)
+        tools.cache.store_body(full.digest, full.html, full.prose)
+        found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
+    return found

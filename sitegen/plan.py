@@ -1,0 +1,143 @@
+"""What a build must do: the pure incremental planner.
+
+`make_plan` takes what this build loaded (the Site), what the cache remembers of
+earlier builds (Markdown side outputs, keyed) and what the output still holds (page
+keys of the files unchanged since they were recorded), and returns a frozen
+`BuildPlan`: for every output file, its key and whether the output already holds it;
+for every Markdown body, whether the cached conversion may be used. It reads no file
+and changes nothing, so it is tested without a disk (tests/test_plan.py).
+
+The decisions, in one place:
+- A body's cached conversion is used while its `key` is unchanged (the source's bytes,
+  the Markdown settings and glossary, and the page depth links are written for) and
+  every article link it contains still resolves to the same page (`link_dependencies`).
+- A page's key is the digest of its template (and every template it uses), the
+  configuration, the data it shows (`PageJob.data_key`) and its body's digest. A page
+  whose key equals the key recorded for its file, while that file is unchanged on
+  disk, is reused. When its body must be converted first, its key is known only after
+  the conversion: `key` is None, and the executor asks `page_key` then.
+- The build is `up_to_date` when every body is cached and the output holds exactly
+  the planned pages and static files (and the search index): nothing to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .article import Source
+from .markup import Markup
+from .render import PageJob, page_key
+from .site import Site
+
+ARTICLE_ROOT, PAGE_ROOT = "../../", "../"  # how deep article pages and other pages sit
+
+# What the cache keeps of one converted body: (body key, link dependencies, lean side outputs).
+BodyEntry = tuple[str, tuple[tuple[str, str | None, bool], ...], Markup]
+
+
+@dataclass(frozen=True)
+class BodyStep:
+    """One Markdown body: convert it, or take its cached conversion."""
+
+    source: Source
+    root: str  # the relative path from its page to the site's root (links are rewritten for it)
+    key: str
+    cached: Markup | None  # the cached side outputs (no HTML, no prose), or None: convert
+
+    @property
+    def cache_slot(self) -> tuple[str, str]:
+        return (self.source.path, self.root)
+
+
+@dataclass(frozen=True)
+class PageStep:
+    """One output file."""
+
+    job: PageJob
+    body: BodyStep | None  # the Markdown body the page shows, if any
+    key: str | None  # None: known once `body` is converted
+    current: bool  # the output already holds this very file
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    pages: tuple[PageStep, ...]
+    templates: Mapping[str, str]  # template name -> digest of it and all it uses
+    config_key: str
+    valid: Mapping[str, str]  # output path -> key, of the files unchanged since recorded
+    up_to_date: bool
+
+    @property
+    def articles(self) -> tuple[PageStep, ...]:
+        return tuple(step for step in self.pages if step.job.article)
+
+    @property
+    def others(self) -> tuple[PageStep, ...]:
+        return tuple(step for step in self.pages if not step.job.article)
+
+    def page_key(self, job: PageJob, body_digest: str) -> str:
+        return page_key(job, self.templates, self.config_key, body_digest)
+
+    def is_current(self, path: str, key: str) -> bool:
+        return self.valid.get(path) == key
+
+
+def body_key(source: Source, markdown_key: str, root: str) -> str:
+    # Two digests of fixed length and the root, joined (digesting them again cost every
+    # rebuild 1.5 us an article).
+    return f"{source.digest} {markdown_key} {root}"
+
+
+def body_step(site: Site, bodies: Mapping[tuple[str, str], BodyEntry], source: Source, root: str,
+              markdown_key: str) -> BodyStep:
+    key = body_key(source, markdown_key, root)
+    entry = bodies.get((source.path, root))
+    if entry is None or entry[0] != key:
+        return BodyStep(source, root, key, None)
+    _, dependencies, meta = entry
+    # The names were found when the entry was made; only how they resolve now is new.
+    targets, unpublished = site.link_targets, site.unpublished
+    for name, target, hidden in dependencies:
+        if targets.get(name) != target or (name in unpublished) != hidden:
+            return BodyStep(source, root, key, None)
+    return BodyStep(source, root, key, meta)
+
+
+def make_plan(site: Site, jobs: list[PageJob], bodies: Mapping[tuple[str, str], BodyEntry], markdown_key: str,
+              templates: Mapping[str, str], config_key: str, valid: Mapping[str, str],
+              recorded: frozenset[str], static_keys: Mapping[str, str], search_ready: bool) -> BuildPlan:
+    """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
+    output files still as recorded; `recorded`: every output path the cache has a record
+    of; `static_keys`: output path -> digest of each static file; `search_ready`: the
+    search index is off, or present in the output."""
+    articles = {article.slug: article for article in site.articles}
+    pages_by_slug = {page.slug: page for page in site.pages}
+    steps = []
+    for job in jobs:
+        source, root = None, ""
+        if job.article:
+            source, root = articles[job.article].source, ARTICLE_ROOT
+        elif job.page:
+            source, root = pages_by_slug[job.page].source, PAGE_ROOT
+        body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
+        if body is not None and body.cached is None:
+            steps.append(PageStep(job, body, None, False))
+            continue
+        key = page_key(job, templates, config_key, body.cached.digest if body is not None and body.cached else "")
+        steps.append(PageStep(job, body, key, valid.get(job.path) == key))
+    expected = {step.job.path: step.key for step in steps}
+    expected.update(static_keys)
+    up_to_date = (search_ready and all(step.key is not None for step in steps)
+                  and expected == valid and recorded == frozenset(expected))
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date)
+
+
+def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, bool], ...]:
+    """How each article link in a body resolves now: a cached body is valid while this is unchanged."""
+    targets = site.link_targets
+    # The article name exactly as markup/links.py finds it (a query or fragment is not part of it).
+    names = sorted({name for written, _ in meta.links
+                    if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")})
+    return tuple((name, targets.get(name), name in site.unpublished) for name in names)
