@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test serve check clean screenshots bench
+.PHONY: build test lint serve check clean screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) lint
 	$(PY) -m pytest -q
+
+# Linter, formatter check and type checker (pyproject.toml); part of `make test`.
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf public .cache

@@ -1,8 +1,10 @@
 """Health-information quality checks over the assembled Site: findings are Diagnostics.
 
 Runs on the values the build already made (front matter and the one Markdown
-pass's side outputs: headings, links, images, prose); it renders no templates
-and reads no files. `today` is an argument so results are reproducible.
+pass's side outputs: headings, links, images, prose); it renders no templates.
+It reads a source file only to find the line of a finding in a body the build did
+not need to load (`Source.line_of_text`). `today` is an argument so results are
+reproducible.
 Each check group's level (off/warning/error) and thresholds come from
 config.yaml `checks:`; DEFAULTS below are the shipped policy.
 """
@@ -83,8 +85,10 @@ class _Findings:
 
 
 def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozenset(),
-               today: date | None = None) -> list[Diagnostic]:
-    """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup."""
+               today: date | None = None, only=None) -> list[Diagnostic]:
+    """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup
+    (of every article: links are checked against all their headings). `only`: the slugs
+    of the articles to check (the preview's, after a save), if not all."""
     policy, problems = settings(site.config)
     today = today or date.today()
     found = _Findings(policy)
@@ -94,6 +98,8 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
                   "Set `disclaimer:` in config.yaml; it is shown on every article page.")
     known_urls = _known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:
+        if only is not None and article.slug not in only:
+            continue
         _review(article, policy["review"], today, found)
         _takeaways(article, policy["takeaways"], found)
         _references(article, found)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from . import __version__, reading
@@ -52,10 +52,29 @@ class BuildResult:
     changed: int = 0  # files whose bytes differ from the previous output
     files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, for builds with write=False
     seconds: float = 0.0
+    # Problems of one page that leave it readable (the Markdown pass's, the quality
+    # checks'): also in `diagnostics`. The preview writes a page despite them.
+    findings: list[Diagnostic] = field(default_factory=list)
+    check_findings: list[Diagnostic] = field(default_factory=list)  # the quality checks' part of `findings`
+    checked: frozenset[str] = frozenset()  # the source files the quality checks ran on
+    lenient: bool = False  # the preview's build: only problems outside `findings` stop it
 
     @property
     def ok(self) -> bool:
         return not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def publishable(self) -> bool:
+        """Whether the output may be committed: no error at all, or (lenient) none that
+        leaves the site incomplete (an article that could not be read, a template error)."""
+        if not self.lenient:
+            return self.ok
+        findings = set(self.findings)
+        return not any(d.is_error and d not in findings for d in self.diagnostics)
+
+    def add_findings(self, found: list[Diagnostic]) -> None:
+        self.findings.extend(found)
+        self.diagnostics.extend(found)
 
     def count(self, outcomes: list[PageOutcome]) -> None:
         for outcome in outcomes:
@@ -87,29 +106,31 @@ class Builder:
 
     def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
               today: date | None = None, index_search: bool = True, save_cache: bool = True,
-              in_place: bool = False) -> BuildResult:
+              in_place: bool = False, preview: bool = False) -> BuildResult:
         """Build (and write, unless `write` is false) the site; `check` runs the quality checks
         without rendering pages; `strict` runs them as part of the build. `in_place` (the
         preview) writes changed files into the existing output instead of swapping in a
-        complete new tree; it keeps the previous search index."""
+        complete new tree; it keeps the previous search index. `preview`: the quality
+        checks run on the articles rendered this time, and a page's own problems do not
+        stop it from being written (`BuildResult.publishable`)."""
         started = time.perf_counter()
-        result = BuildResult()
+        result = BuildResult(lenient=preview)
         on_disk = write and not check
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
             result.diagnostics.extend(output_problems(self.config))
         content, site = self._load(result)
         result.site = site
-        if site is not None and (result.ok or check):
+        if site is not None and (result.publishable or check):
             output = None if check else self._output(write, in_place)
             try:
-                self._build(site, content, output, result, strict or check, today, index_search, save_cache)
+                self._build(site, content, output, result, strict or check or preview, today, index_search, save_cache)
             except OSError as error:
                 result.diagnostics.append(_write_failed(self.config, error))
             except SourceChanged as changed:
                 result.diagnostics.append(_source_changed(changed))
             finally:
-                if output is not None and not result.ok:
+                if output is not None and not result.publishable:
                     output.abort()
         # One problem is reported once, however many pages it broke (a typo in base.html).
         result.diagnostics = list(dict.fromkeys(result.diagnostics))
@@ -134,8 +155,13 @@ class Builder:
                                 page_bodies, result)
             result.count(articles)
             if checks:
-                result.diagnostics.extend(self._checks(site, tools, articles, page_bodies, content, today))
-            if output is not None and result.ok:
+                # The preview checks the articles rendered now (all of them, in its first build).
+                only = (frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
+                        if result.lenient else None)
+                result.check_findings = self._checks(site, tools, articles, page_bodies, content, today, only)
+                result.add_findings(result.check_findings)
+                result.checked = only if only is not None else frozenset(a.source.path for a in site.articles)
+            if output is not None and result.publishable:
                 for outcome in articles:
                     if outcome.state is PageState.CURRENT:
                         output.reuse(outcome.path)
@@ -143,13 +169,13 @@ class Builder:
                 result.count(others or [])
                 result.changed += output.copy_static(self.config.static_dir)
                 self._index_search(output, index_search, result)
-            if output is not None and result.ok:
+            if output is not None and result.publishable:
                 unchanged = output.commit()
                 result.files = dict(output.files)
                 self._record_outputs([*articles, *(others or [])], unchanged, output)
             if tools.made_env is not None:
                 self._environment = ((plan.templates, self.config_key), tools.made_env)
-        if save_cache and (output is None or result.ok) and not isinstance(output, InMemory):
+        if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
             self._save_after_publishing(result)
 
     # -- the steps ----------------------------------------------------------------
@@ -204,22 +230,24 @@ class Builder:
         Diagnostics and checks still come, from the cache."""
         bodies = {step.body.source.path: step.body.cached for step in plan.pages if step.body and step.body.cached}
         self._report_bodies(site, bodies, {}, result)
-        if checks:
+        if checks and not result.lenient:  # the preview: nothing changed, nothing to check again
             tools = self._tools(site, plan)
             articles = [PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (),
                                     BodyOutcome(s.body, s.body.cached, False))
                         for s in plan.articles if s.body and s.body.cached]
             pages = {s.job.path: BodyOutcome(s.body, s.body.cached, False)
                      for s in plan.others if s.body and s.body.cached}
-            result.diagnostics.extend(self._checks(site, tools, articles, pages, content, today))
+            result.check_findings = self._checks(site, tools, articles, pages, content, today)
+            result.add_findings(result.check_findings)
+            result.checked = frozenset(a.source.path for a in site.articles)
         result.reused = len(plan.pages)
 
     def _report_bodies(self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome],
                        result: BuildResult) -> None:
         """The Markdown pass's own diagnostics, and links to headings that do not exist."""
         for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
-            result.diagnostics.extend(meta.diagnostics)
-        result.diagnostics.extend(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
+            result.add_findings(list(meta.diagnostics))
+        result.add_findings(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
 
     def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
         """Keep each converted body's side outputs in the cache; forget those of sources gone."""
@@ -235,23 +263,23 @@ class Builder:
             self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
 
     def _checks(self, site: Site, tools: Tools, articles: list[PageOutcome], pages: dict[str, BodyOutcome],
-                content: Content, today: date | None) -> list[Diagnostic]:
-        """The quality checks, with the prose of cached article bodies loaded from their
-        records first (the readability check reads it; the cache's state does not keep it)."""
+                content: Content, today: date | None, only: frozenset[str] | None = None) -> list[Diagnostic]:
+        """The quality checks (of the articles whose source path is in `only`, if given), with
+        the prose of cached article bodies loaded from their records first (the readability
+        check reads it; the cache's state does not keep it)."""
         by_path = {a.source.path: a.slug for a in site.articles}
         bodies = {}
         for outcome in articles:
             body = outcome.body
             assert body is not None
             meta = body.meta
-            if meta.prose is None:
-                from dataclasses import replace
-
+            if meta.prose is None and (only is None or body.step.source.path in only):
                 meta = replace(meta, prose=tools.stored(body.step, meta)[1])
             bodies[by_path[body.step.source.path]] = meta
         page_slugs = {p.source.path: p.slug for p in site.pages}
         metas = {page_slugs[b.step.source.path]: b.meta for b in pages.values()}
-        return run_checks(site, bodies, metas, content.static_files, today)
+        slugs = None if only is None else {by_path[path] for path in only}
+        return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
 
     def _index_search(self, output: Output, reindex: bool, result: BuildResult) -> None:
         if not self.config.search:

@@ -1,8 +1,10 @@
-"""Reading aids shown in an article's meta line: reading time and reading level.
+"""Reading aids: reading time and reading level (Flesch-Kincaid grade).
 
-A pure function of the prose the Markdown pass collected (`Markup.prose`:
-paragraphs and list items, not tables, code or references), so the numbers
-match what the readability check measures.
+Computed from the prose the Markdown pass collected (`Markup.prose`: paragraphs
+and list items, not tables, code or references), so the numbers match what the
+readability check measures. The results depend on the prose alone, but computing
+them is not free of state: syllable counts are memoised per process and kept in the
+build cache (`save_syllables`), and pyphen's parsed patterns are cached there too.
 """
 from __future__ import annotations
 

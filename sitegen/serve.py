@@ -18,6 +18,7 @@ the problems shown over it, and the terminal prints them once.
 from __future__ import annotations
 
 import gc
+import dataclasses
 import html
 import ipaddress
 import sys
@@ -26,6 +27,7 @@ import time
 import traceback
 from pathlib import Path
 
+import jinja2
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 from watchdog.events import FileSystemEventHandler
@@ -40,16 +42,33 @@ QUIET_SECONDS = 0.03  # wait this long after the last change before rebuilding (
 PREVIEW_ASSETS = Path(__file__).parent / "preview"
 
 
+PREVIEW_FOLDER = ".preview"  # beside config.yaml: the preview's own site and cache
+
+
+def preview_config(config: Config, out: Path | None = None) -> Config:
+    """The preview builds into a folder of its own, with a cache of its own, so that a
+    `build` run beside it (which replaces public/) changes nothing it serves. `out`: the
+    folder given with --out, if any."""
+    folder = config.root / PREVIEW_FOLDER
+    return dataclasses.replace(config, output_dir=Path(out).resolve() if out else folder / "site",
+                               cache_dir=folder / "cache")
+
+
 class Preview:
-    """The state the server shows: the builder, and the problems of the latest build."""
+    """The state the server shows: the builder, the problems of the latest build, and the
+    findings of each page (kept between builds for the pages not checked again)."""
 
     def __init__(self, config: Config, drafts: bool, jobs: int | None, port: int, out=None):
         self.config_path, self.drafts, self.jobs, self.port = config.path, drafts, jobs, port
         self.content_override = None
         self.out_override = out
-        self.config = config
-        self.builder = self._builder(config)
+        self.config = preview_config(config, out)
+        self.builder = self._builder(self.config)
         self.problems: list[Diagnostic] = []
+        self.blocking: list[Diagnostic] = []  # the latest build's problems, if they kept it from updating the pages
+        self._findings: list[Diagnostic] = []  # the Markdown pass's, of every page (each build reports all)
+        self._checked: dict[str, list[Diagnostic]] = {}  # source file -> its quality-check findings
+        self._files: dict[str, str] = {}  # page path ("articles/x/") -> its source file
         self.generation = 0         # counts finished rebuilds (tests and the benchmark wait on it)
         self.last_seconds = 0.0
         self._pending = None
@@ -74,12 +93,12 @@ class Preview:
             if reason == "config" or self.config_failed:
                 # A broken config.yaml is read again on every rebuild until it loads, so its
                 # problems stay on screen however many other files are saved meanwhile.
-                config, problems = load_config(self.config_path, content=self.content_override, output=self.out_override)
+                config, problems = load_config(self.config_path, content=self.content_override)
                 self.config_failed = config is None
                 if config is None:
-                    self._finish(problems, started)
+                    self._finish(problems, started, blocking=True)
                     return
-                self.config = config
+                self.config = config = preview_config(config, self.out_override)
                 self.builder.cache.close()
                 self.builder = self._builder(config)
                 self.rewatch()
@@ -88,21 +107,51 @@ class Preview:
             fresh = self.generation == 0 or reason == "config"
             # After the first build, saves are written in place (see write.InPlace): staging a
             # whole tree costs a folder per page on every save.
-            result = self.builder.build(write=True, index_search=fresh, in_place=not fresh,
+            # preview=True: the checks run on what this save changed, and a page's own
+            # problems (a broken link, ten takeaways) do not keep it from being shown.
+            result = self.builder.build(write=True, index_search=fresh, in_place=not fresh, preview=True,
                                         save_cache=self.generation == 0)  # saved again on exit
-            problems = result.diagnostics
+            if result.publishable:
+                self._absorb(result)
+            self._finish(result.diagnostics, started, blocking=not result.publishable)
         except Exception as error:  # a bug of ours must not end the editor's session
-            problems = [Diagnostic("(sitegen)", None, "internal-error",
-                                   f"The preview could not rebuild: {type(error).__name__}: {error}.",
-                                   "This is a bug in the generator; the last good pages are still shown. "
-                                   "Details: " + traceback.format_exc(limit=3).replace("\n", " "))]
-        self._finish(problems, started)
+            self._finish([Diagnostic("(sitegen)", None, "internal-error",
+                                     f"The preview could not rebuild: {type(error).__name__}: {error}.",
+                                     "This is a bug in the generator; the last good pages are still shown. "
+                                     "Details: " + traceback.format_exc(limit=3).replace("\n", " "))],
+                         started, blocking=True)
 
-    def _finish(self, problems: list[Diagnostic], started: float) -> None:
+    def _absorb(self, result) -> None:
+        """Keep what each page shows in its findings panel: the Markdown pass's findings (all
+        of this build's) and the quality checks' (of the files checked now; the others keep
+        theirs from the build that last checked them)."""
+        site = result.site
+        self._files = {article.url: article.source.path for article in site.articles}
+        self._files.update((page.url, page.source.path) for page in site.pages)
+        checks = set(result.check_findings)
+        self._findings = [d for d in result.findings if d not in checks]
+        for file in result.checked:
+            self._checked[file] = []
+        for finding in result.check_findings:
+            if finding.file in result.checked:
+                self._checked[finding.file].append(finding)
+        live = set(self._files.values())
+        self._checked = {file: found for file, found in self._checked.items() if file in live}
+
+    def findings_for(self, page_path: str) -> list[Diagnostic]:
+        """Every finding for the page at `page_path` ("articles/x/"), most severe first."""
+        file = self._files.get(page_path)
+        if file is None:
+            return []
+        found = [d for d in self._findings if d.file == file] + self._checked.get(file, [])
+        return sorted(found, key=lambda d: (not d.is_error, d.line or 0))
+
+    def _finish(self, problems: list[Diagnostic], started: float, blocking: bool) -> None:
         self.problems = problems
+        self.blocking = problems if blocking else []
         self.last_seconds = time.perf_counter() - started
         self.generation += 1
-        failed = [d for d in problems if d.is_error]
+        failed = [d for d in problems if d.is_error] if blocking else []
         shown, self._shown = self._shown, problems
         if failed and problems == shown:
             print(f"Still {errors.summary(problems)} (listed above).", file=sys.stderr, flush=True)
@@ -111,8 +160,13 @@ class Preview:
             print(f"Preview not updated: {errors.summary(problems)}; the last good pages stay served, "
                   f"with these problems shown over them.", file=sys.stderr, flush=True)
         else:
+            already = set(shown)
+            new = [d for d in problems if d not in already]
+            if new:  # printed once; the page shows them for as long as they last
+                print(errors.format_text(new), file=sys.stderr)
             print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms"
-                  + (f" ({errors.summary(problems)})" if problems else "") + ".", flush=True)
+                  + (f" ({errors.summary(problems)}: each page lists its own at its foot)" if problems else "")
+                  + ".", flush=True)
         LiveReloadHandler.reload_waiters(path="*")
 
     def rewatch(self) -> None:
@@ -209,9 +263,12 @@ class PageHandler(web.StaticFileHandler):
 
     def _decorate(self, data: bytes) -> bytes:
         script = f'<script src="/livereload.js?port={self.preview.port}"></script>'.encode()
-        head = b'<link rel="stylesheet" href="/__preview__/preview.css">' + script
+        head = (b'<link rel="stylesheet" href="/__preview__/preview.css">'
+                b'<script src="/__preview__/preview.js" defer></script>' + script)
         data = data.replace(b"</head>", head + b"</head>", 1)
-        return data.replace(b"</body>", overlay(self.preview.problems).encode("utf-8") + b"</body>", 1)
+        page = self.request.path.lstrip("/")
+        panel = findings_panel(self.preview.findings_for(page)) if not self.preview.blocking else ""
+        return data.replace(b"</body>", (panel + overlay(self.preview.blocking)).encode("utf-8") + b"</body>", 1)
 
 
 def overlay(problems: list[Diagnostic]) -> str:
@@ -244,6 +301,18 @@ class StatusHandler(web.RequestHandler):
                     "errors": sum(1 for d in self.preview.problems if d.is_error),
                     # The preview runs for hours: nothing may stay out of the collector's sight (tuning.py).
                     "frozen": gc.get_freeze_count()})
+
+
+_PANEL = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PREVIEW_ASSETS)), autoescape=True,
+                            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def findings_panel(findings: list[Diagnostic]) -> str:
+    """The page's findings, in a panel at its foot that the editor can fold away
+    (sitegen/preview/panel.html); nothing when there are none."""
+    if not findings:
+        return ""
+    return _PANEL.get_template("panel.html").render(findings=findings, summary=errors.summary(findings))
 
 
 def make_app(preview: Preview) -> web.Application:

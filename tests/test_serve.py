@@ -246,3 +246,64 @@ def test_a_burst_of_saves_is_one_rebuild_not_fifty(server):
     stdout, _ = process.communicate(timeout=10)
     rebuilds = stdout.count("Rebuilt in")
     assert 2 <= rebuilds <= 4, stdout  # the first build, then one (rarely two) for the burst of 50
+
+
+def test_a_build_beside_the_preview_changes_nothing_it_serves(server):
+    """The preview builds into .preview/ (its own folder): `build.py build` replacing public/
+    (without drafts) leaves the draft and its topic page served, across later saves."""
+    site, base, _ = server
+    draft = site / "content" / "articles" / "a-draft.md"
+    text = (site / ARTICLE).read_text().replace("title: What an MRI scan shows in MS", "title: A draft in progress", 1)
+    text = text.replace("---\n", "---\ndraft: true\n", 1).replace("tags: [", "tags: [Drafted topic, ", 1)
+    before = generation(base)
+    draft.write_text(text)
+    rebuilt_since(base, before)
+    assert get(base + "articles/a-draft/")[0] == 200
+    built = subprocess.run([sys.executable, str(REPO / "build.py"), "build"], cwd=site, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert not (site / "public" / "articles" / "a-draft").exists()  # the published site has no draft
+    for number in range(2):
+        before = generation(base)
+        draft.write_text(draft.read_text() + f"\nMore text {number}.\n")
+        rebuilt_since(base, before)
+        assert get(base + "articles/a-draft/")[0] == 200
+        assert get(base + "topics/drafted-topic/")[0] == 200
+
+
+def test_a_page_with_a_broken_link_is_shown_with_its_findings(server):
+    """Linking to an article not written yet: the page being written is shown (the link as
+    marked plain text), and the panel at its foot says what is wrong and how to fix it."""
+    from bs4 import BeautifulSoup
+    site, base, _ = server
+    path = site / ARTICLE
+    path.write_text(path.read_text() + "\nSee [the next guide](not-written-yet.md).\n")
+    page = wait_for(lambda: (lambda p: p if "not-written-yet.md" in p else None)(get(base + PAGE)[1]))
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("#preview-errors") is None  # not the "could not update" overlay
+    marked = soup.select_one("a.link-problem")
+    assert marked is not None and marked.get("href") is None and marked.get_text() == "the next guide"
+    panel = soup.select_one("#preview-findings")
+    assert panel is not None and "not-written-yet.md" in panel.get_text()
+    assert "content/articles/mri-basics-in-ms.md:" in panel.get_text() and "How to fix it" in panel.get_text()
+    assert soup.select_one("#preview-findings details").has_attr("open")
+
+
+def test_quality_check_findings_of_the_page_show_in_its_panel(server):
+    """`check`'s findings (here: too many takeaways) appear on the page being written,
+    and go when fixed; other pages do not show them."""
+    from bs4 import BeautifulSoup
+    site, base, _ = server
+    text = (site / ARTICLE).read_text()
+    extra = "".join(f"  - Extra takeaway number {n}.\n" for n in range(7))
+    before = generation(base)
+    (site / ARTICLE).write_text(text.replace("takeaways:\n", "takeaways:\n" + extra, 1))
+    rebuilt_since(base, before)
+    panel = BeautifulSoup(get(base + PAGE)[1], "html.parser").select_one("#preview-findings")
+    assert panel is not None and "takeaways-count" not in panel.get_text()  # codes stay in the terminal
+    assert "key takeaways" in panel.get_text()
+    other = BeautifulSoup(get(base)[1], "html.parser")
+    assert other.select_one("#preview-findings") is None
+    before = generation(base)
+    (site / ARTICLE).write_text(text)
+    rebuilt_since(base, before)
+    assert BeautifulSoup(get(base + PAGE)[1], "html.parser").select_one("#preview-findings") is None

@@ -59,6 +59,8 @@ class LinkProcessor(Treeprocessor):
                 state.report("link-unsafe", target, f"The link uses the unsafe scheme '{scheme}:'.",
                              "Link only to web pages (https://...) or to other articles by file name.")
                 del element.attrib[attribute]
+                if tag == "a":
+                    element.set("class", "link-problem")  # plain text, marked (the preview shows why)
                 continue
             if element.tag == "img":
                 continue  # recorded above, checked as an image by `check`
@@ -76,6 +78,10 @@ class LinkProcessor(Treeprocessor):
                         "Link to an article by its file name in content/articles/. " + did_you_mean(name, state.targets, "article files"))
                 state.report("link-broken", target, f"The link points to {name}, which is not a published article.", hint)
                 state.links.append((target, None))
+                # Plain text, marked: the page stays readable in the preview, which says why;
+                # a published build stops at the error.
+                del element.attrib[attribute]
+                element.set("class", "link-problem")
                 continue
             resolved = state.root + url + (f"#{parts.fragment}" if parts.fragment else "")
             element.set(attribute, resolved)

@@ -1,5 +1,6 @@
 """Collects the article's running text (paragraphs and list items, not tables or
-code) during the Markdown pass, for the readability check and search."""
+code) during the Markdown pass, for the readability check and the reading time.
+(Search indexes the built pages themselves: search.py.)"""
 from __future__ import annotations
 
 from markdown.extensions import Extension
