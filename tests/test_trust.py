@@ -232,3 +232,49 @@ def test_people_file_problems_name_file_line_and_fix(tmp_path):
     assert by_code["people-unknown-key"].line == 3 and "Did you mean 'clinician'?" in by_code["people-unknown-key"].hint
     assert by_code["people-clinician"].line == 1 and "clinician: true" in by_code["people-clinician"].hint
     assert by_code["people-key"].line == 4
+
+
+# --- plain language gated in CI --------------------------------------------------------
+
+HARD = """\
+---
+title: Imaging biomarkers
+summary: A hard article.
+date: 2026-05-01
+reviewed: 2026-05-01
+reviewer: Editorial team
+takeaways:
+  - Scans show lesions.
+references:
+  - title: "A paper"
+    doi: 10.1000/abc
+---
+""" + ("Notwithstanding considerable methodological heterogeneity, contemporary neuroimaging investigations "
+       "consistently demonstrate that quantitative susceptibility-weighted characterisation of paramagnetic "
+       "rim-associated chronically inflamed demyelinating lesions substantially facilitates prognostication. ") * 8 + "\n"
+
+
+def test_the_real_config_makes_readability_an_error_at_grade_8():
+    from sitegen.check import settings
+    from sitegen.config import load_config
+    config, _ = load_config(REPO / "config.yaml")
+    policy, problems = settings(config)
+    assert problems == []
+    assert policy["readability"]["level"] == "error" and policy["readability"]["max_grade"] <= 8
+
+
+def test_an_article_above_the_reading_grade_fails_the_strict_build_with_its_hardest_sentences(tmp_path):
+    site = new_site(tmp_path / "site")
+    site.article("hard.md", HARD)
+    site.set_config(checks={"readability": {"level": "error", "max_grade": 8}})
+    strict = run_cli("build", "--strict", cwd=site.root)
+    assert strict.returncode == 1
+    assert "content/articles/hard.md:13:" in strict.stderr and "error: Reading grade" in strict.stderr
+    assert "Hardest sentences: line 13" in strict.stderr
+    assert not (site.public / "articles" / "hard" / "index.html").exists()  # not published
+    check = run_cli("check", "--format", "github", cwd=site.root)  # the workflow's annotations step
+    assert check.returncode == 1 and "::error file=content/articles/hard.md,line=13" in check.stdout + check.stderr
+    # Rewritten in plain words, the same article passes.
+    site.article("hard.md", HARD.split("---\n", 2)[0] + "---\n" + HARD.split("---\n", 2)[1] + "---\n"
+                 + "Scans show spots in the brain. Each spot is a place where the brain was hurt. " * 12 + "\n")
+    assert run_cli("build", "--strict", cwd=site.root).returncode == 0
