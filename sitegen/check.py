@@ -110,7 +110,8 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
     for page in site.pages:
         _links_and_images(page, page.url, page_bodies[page.slug], site, known_urls, found)
     _glossary(site, found)
-    return problems + found.items
+    from .validate import reviewer_policy
+    return problems + found.items + reviewer_policy(site.articles, site.config)
 
 
 def _review(article, rules, today, found):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
@@ -12,6 +13,11 @@ from . import yamlread
 from .errors import Diagnostic
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
+PEOPLE_FILE = "people.yaml"  # in the content folder, beside glossary.yaml
+PERSON_KEYS = ("name", "credentials", "role", "clinician", "organization")
+# How an article names someone from the people file: lower case, digits and single hyphens
+# (`jane-roe`). Anything else (`Editorial team`, `Dr Jane Roe`) is a name written as plain text.
+PERSON_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # key -> (type, default). Nested dicts are sections. Defaults are what a new site gets.
 SCHEMA: dict[str, Any] = {
@@ -29,12 +35,34 @@ SCHEMA: dict[str, Any] = {
         "output": (str, "public"),
         "cache": (str, ".cache"),
     },
-    "review": {"interval_months": (int, 12)},
+    "review": {"interval_months": (int, 12), "require_clinical_reviewer": (bool, False)},
     "markdown": {"raw_html": (str, "escape")},
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
     "checks": (dict, {}),
 }
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone an article can name as its author or reviewer, from content/people.yaml."""
+
+    key: str
+    name: str
+    credentials: str = ""
+    role: str = ""
+    clinician: bool = False
+    organization: bool = False  # a team or body rather than one person (JSON-LD Organization)
+    line: int | None = None
+
+    @property
+    def in_sentence(self) -> str:
+        """The name as it reads after "Reviewed by": a team named like a common noun
+        ("Editorial team") takes "the" and a small letter; proper names stay as they are."""
+        name = self.name
+        if self.organization and len(name) > 1 and name[1].islower() and not name.lower().startswith("the "):
+            return "the " + name[0].lower() + name[1:]
+        return name
 
 
 @dataclass(frozen=True)
@@ -58,6 +86,10 @@ class Config:
     feed_entries: int
     search: bool
     checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # key -> Person, from <content>/people.yaml. Part of the Config (and so of its repr, which
+    # keys the build cache and every page): a change to a person rebuilds what shows them.
+    people: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    require_clinical_reviewer: bool = False
 
     def portable(self) -> tuple:
         """The settings with every path relative to the project's folder: what the build
@@ -114,10 +146,12 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
     if values["review"]["interval_months"] < 1:
         diagnostics.append(Diagnostic(shown, doc.line("review", "interval_months"), "config-value",
                                       "review.interval_months must be at least 1.", "A common policy is 12 to 36 months."))
-    if diagnostics:
-        return None, diagnostics
     root = path.resolve().parent
     paths = values["paths"]
+    content_dir = Path(content).resolve() if content else root / paths["content"]
+    people = _load_people(content_dir / PEOPLE_FILE, root, diagnostics)
+    if diagnostics:
+        return None, diagnostics
     url = values["url"] if values["url"].endswith("/") else values["url"] + "/"
     # The cache folder is deleted by `build --clean`: it must be a folder of its own, never
     # the project, the output or a folder of sources (or one that holds them).
@@ -134,7 +168,7 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
         title=values["title"], tagline=values["tagline"], description=values["description"],
         url=url, language=values["language"], disclaimer=values["disclaimer"].strip(),
         home_intro=values["home_intro"].strip(),
-        content_dir=Path(content).resolve() if content else root / paths["content"],
+        content_dir=content_dir,
         templates_dir=root / paths["templates"], static_dir=root / paths["static"],
         output_dir=Path(output).resolve() if output else root / paths["output"],
         cache_dir=root / paths["cache"],
@@ -142,7 +176,80 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
         raw_html=values["markdown"]["raw_html"], feed_entries=values["feed"]["entries"],
         search=values["search"],
         checks=MappingProxyType(values["checks"]),
+        people=MappingProxyType(people),
+        require_clinical_reviewer=values["review"]["require_clinical_reviewer"],
     ), []
+
+
+def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]:
+    """content/people.yaml (optional): `key: {name, credentials, role, clinician, organization}`."""
+    if not path.is_file():
+        return {}
+    try:
+        shown = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        diagnostics.append(Diagnostic(shown, None, "people-unreadable", f"Cannot read the people file: {error}.",
+                                      "Save it as UTF-8 text."))
+        return {}
+    doc = yamlread.load(text, shown)
+    if doc.diagnostics:
+        diagnostics.extend(doc.diagnostics)
+        return {}
+    if doc.data is None:
+        return {}
+    if not isinstance(doc.data, dict):
+        diagnostics.append(Diagnostic(shown, 1, "people-not-mapping", "The people file must list people by key.",
+                                      "Start each entry with its key on its own line, e.g. `jane-roe:`, "
+                                      "then `name: ...` and the other fields indented below it."))
+        return {}
+    people = {}
+    for key, entry in doc.data.items():
+        line = doc.line(key)
+        key = str(key)
+        if not PERSON_KEY.match(key):
+            diagnostics.append(Diagnostic(shown, line, "people-key", f"The key {key!r} cannot be used to name a person.",
+                                          "Use lower-case letters, digits and single hyphens, e.g. `jane-roe:`."))
+            continue
+        if not isinstance(entry, dict):
+            diagnostics.append(Diagnostic(shown, line, "people-entry", f"The entry for '{key}' must be a set of fields.",
+                                          "Indent `name: ...`, `credentials: ...`, `role: ...` and `clinician: true` or "
+                                          "`clinician: false` below the key."))
+            continue
+        before = len(diagnostics)
+        for field_name in entry:
+            if field_name not in PERSON_KEYS:
+                diagnostics.append(Diagnostic(shown, doc.line(key, field_name), "people-unknown-key",
+                                              f"Unknown field '{field_name}' for '{key}'.", did_you_mean(field_name, PERSON_KEYS)))
+        texts = {}
+        for name in ("name", "credentials", "role"):
+            value = entry.get(name)
+            if value is not None and not isinstance(value, str):
+                diagnostics.append(Diagnostic(shown, doc.line(key, name), "people-type",
+                                              f"'{name}' of '{key}' must be text.", "Put the value in double quotes."))
+                value = None
+            texts[name] = " ".join((value or "").split())
+        if not texts["name"]:
+            diagnostics.append(Diagnostic(shown, line, "people-name", f"'{key}' has no name.",
+                                          f"Add `name: ...` below `{key}:`, as it should appear on the page."))
+        flags = {}
+        for name in ("clinician", "organization"):
+            value = entry.get(name, False)
+            if not isinstance(value, bool):
+                diagnostics.append(Diagnostic(shown, doc.line(key, name), "people-type",
+                                              f"'{name}' of '{key}' must be true or false.", f"Write `{name}: true` or `{name}: false`."))
+                value = False
+            flags[name] = value
+        if "clinician" not in entry:
+            diagnostics.append(Diagnostic(shown, line, "people-clinician", f"'{key}' does not say whether they are a clinician.",
+                                          f"Add `clinician: true` (a doctor, nurse or other licensed clinician) or `clinician: false` below `{key}:`."))
+        if len(diagnostics) == before:
+            people[key] = Person(key, texts["name"], texts["credentials"], texts["role"], flags["clinician"],
+                                 flags["organization"], line)
+    return people
 
 
 def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics: list) -> dict:

@@ -34,7 +34,7 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import errors
-from .config import Config, load_config
+from .config import PEOPLE_FILE, Config, load_config
 from .errors import Diagnostic
 from .pipeline import Builder
 
@@ -212,7 +212,8 @@ class _Changes(FileSystemEventHandler):
         paths = [p for p in paths if not p.name.startswith(".") and not p.name.endswith("~")]
         config = self.preview.config
         folders = (config.content_dir, config.templates_dir, config.static_dir)
-        if any(p == self.preview.config_path for p in paths):
+        # The people file is read with config.yaml (it is part of the Config): reload both.
+        if any(p == self.preview.config_path or p == config.content_dir / PEOPLE_FILE for p in paths):
             self.loop.add_callback(self.preview.schedule, "config")
         elif any(p in folders for p in paths):
             # A watched folder itself was made, removed or moved: watch it again, rebuild.

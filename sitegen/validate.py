@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .article import Article, GlossaryTerm, Page, Reference, Source
-from .config import Config, did_you_mean
+from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .slugs import RESERVED, is_valid_slug, slugify
 
@@ -160,13 +160,56 @@ def validate_article(source: Source, doc, config: Config) -> tuple[Article | Non
     article = Article(
         source=source, slug=_slug(fields, source), title=title, summary=summary,
         published=published or date.min, reviewed=reviewed, next_review=next_review,
-        reviewer=fields.text("reviewer"), author=fields.text("author"),
+        reviewer=_person(fields, "reviewer", config), author=_person(fields, "author", config),
         tags=tuple(dict.fromkeys(fields.strings("tags"))), takeaways=takeaways,
         references=_references(doc.data.get("references"), fields),
         questions=fields.strings("questions"), disclaimer=fields.text("disclaimer"),
         draft=fields.flag("draft"),
     )
     return (None if fields.problems else article), fields.problems
+
+
+def _person(fields: _Fields, key: str, config: Config) -> str:
+    """`reviewer:` / `author:`: a key of the people file (`jane-roe`), or a name written as
+    plain text (`Editorial team`, `Dr Jane Roe`), which is shown as it is."""
+    value = fields.text(key)
+    if value and PERSON_KEY.match(value) and value not in config.people:
+        known = sorted(config.people)
+        close = did_you_mean(value, known, "people") if known else ""
+        fields.problem(key, "person-unknown", f"'{key}: {value}' names someone who is not in content/{PEOPLE_FILE}.",
+                       (close + " " if close.startswith("Did") else "")
+                       + f"Add an entry `{value}:` with their name, credentials, role and `clinician:` to "
+                       f"content/{PEOPLE_FILE}, or write the name as plain text, e.g. `{key}: Editorial team`.")
+    return value
+
+
+def reviewer_policy(articles, config: Config) -> list[Diagnostic]:
+    """`review.require_clinical_reviewer`: every article's reviewer must be someone in the
+    people file marked `clinician: true`. Reported by `check` and `build --strict`."""
+    if not config.require_clinical_reviewer:
+        return []
+    problems = []
+    for article in articles:
+        source = article.source
+        person = config.people.get(article.reviewer)
+        if person is not None and person.clinician:
+            continue
+        if not article.reviewer:
+            line = source.line_of("reviewed") if ("reviewed",) in dict(source.lines) else source.line_of("title")
+            message = "The article names no reviewer, and this site requires a clinical reviewer."
+        elif person is None:
+            line = source.line_of("reviewer")
+            message = (f"The reviewer '{article.reviewer}' is not in content/{PEOPLE_FILE}, "
+                       "and this site requires a clinical reviewer.")
+        else:
+            line = source.line_of("reviewer")
+            message = f"The reviewer '{article.reviewer}' ({person.name}) is not marked as a clinician."
+        problems.append(Diagnostic(
+            source.path, line, "reviewer-not-clinician", message,
+            f"Have a clinician review the article and name them by their key in content/{PEOPLE_FILE} "
+            "(`reviewer: their-key`, with `clinician: true` in their entry). "
+            "Or turn the policy off with `review: {require_clinical_reviewer: false}` in config.yaml."))
+    return problems
 
 
 def _references(value, fields: _Fields) -> tuple[Reference, ...]:
