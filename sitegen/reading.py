@@ -115,9 +115,11 @@ _PATTERNS_FOLDER: list = []  # [folder] once the build cache is known (set_cache
 
 def set_cache_folder(folder: Path | None) -> None:
     """Where to keep the parsed hyphenation patterns and the syllable counts (the build
-    cache), or None for nowhere."""
+    cache), or None for nowhere. The counts in memory are forgotten: from now on they are
+    those kept there, read when first needed, and the words counted since."""
     _PATTERNS_FOLDER[:] = [folder] if folder is not None else []
-    _COUNTED[:] = []  # the counts kept there are read when first needed
+    _COUNTED[:] = []
+    _SYLLABLES.clear()
 
 
 @functools.lru_cache(maxsize=1)

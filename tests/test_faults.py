@@ -130,10 +130,9 @@ def test_disk_full_is_a_clean_diagnostic_and_the_old_site_stays(fixture_site, mo
     written = []
 
     def full_disk(path, mode="r", *args, **kwargs):
-        if "w" in mode:
+        if "w" in mode:  # the disk is full from the first new file on
             written.append(path)
-            if len(written) > 0:  # the disk is full at the first new file
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(write, "open", full_disk, raising=False)

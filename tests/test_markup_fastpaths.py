@@ -301,8 +301,7 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
     a damaged or wrongly typed file of counts is not used."""
     from sitegen import reading
     text = "Gadolinium enhancement shows active inflammation. Neurologists compare scans over time."
-    monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
-    reading.set_cache_folder(tmp_path)
+    reading.set_cache_folder(tmp_path)  # as a new process would start
     try:
         expected = reading.flesch_kincaid_grade(text)
         reading.save_syllables()
@@ -313,7 +312,6 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
             raise AssertionError("pyphen was needed for words counted before")
 
         # A new process: an empty memo, the counts read from the cache.
-        monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
         monkeypatch.setattr(reading, "_hyphenation", no_pyphen)
         reading.set_cache_folder(tmp_path)
         assert reading.flesch_kincaid_grade(text) == expected
@@ -330,7 +328,6 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
                 cache.dump({"gadolinium": "four"}, stored, scope)
             else:
                 stored.write_bytes(bad)
-            monkeypatch.setattr(reading, "_SYLLABLES", reading._Syllables())
             reading.set_cache_folder(tmp_path)
             with pytest.raises(AssertionError, match="pyphen was needed"):
                 reading.flesch_kincaid_grade(text)
