@@ -12,9 +12,12 @@ the ratio of this checkout to the base:
 - (this checkout only, for reference) the rebuild of a copy of the site, with its
   cache, moved to another folder: the cache must still be used.
 
-Each version builds its own copy of the corpus, with `python <checkout>/build.py`, so
-each runs its own code; the base is checked out with `git worktree` into the work
-folder (removed afterwards). Search is off, as in `make bench` (pagefind is measured
+Each version builds its own copy of the same corpus, with `python <checkout>/build.py`,
+so each runs its own code on the same inputs: the corpus is made by the base's
+`benchmarks/corpus.py` (seeded articles, the base's templates, static files and
+config). With `--own-sites`, each version builds the corpus its own corpus.py makes
+(its own templates and config): that measures code and templates together. The base
+is checked out with `git worktree` into the work folder (removed afterwards). Search is off, as in `make bench` (pagefind is measured
 there on its own rows).
 
 Usage: python benchmarks/compare.py --base REV [--size 2000] [--rounds 5] [--jobs N]
@@ -29,13 +32,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench import cold_build, run  # noqa: E402
-from corpus import make_corpus  # noqa: E402
 
 STEPS = ("cold", "nothing", "article", "template")
 LABELS = {"cold": "cold build (--clean)", "nothing": "rebuild, nothing changed",
@@ -62,10 +65,11 @@ def moved(site: Path, jobs: int) -> tuple[float, str]:
     shutil.copytree(site, copy, symlinks=True)
     (copy / ".cache" / "fingerprint.json").unlink(missing_ok=True)  # absolute paths: not meant to travel
     command = [sys.executable, str(REPO / "build.py"), "build", "--jobs", str(jobs)]
-    seconds, _ = run(command, copy)
-    summary = subprocess.run(command, cwd=copy, capture_output=True, text=True).stdout.strip()
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=copy, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
     shutil.rmtree(copy, ignore_errors=True)
-    return seconds, summary
+    return seconds, done.stdout.strip()
 
 
 def main() -> None:
@@ -74,6 +78,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--own-sites", action="store_true", help="each version builds its own corpus.py's site")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-compare-") as folder:
         work = Path(folder)
@@ -81,12 +86,15 @@ def main() -> None:
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), args.base],
                        check=True, capture_output=True)
         try:
+            checkouts = {"base": base, "head": REPO}
             sites = {}
-            for side in ("base", "head"):
-                sites[side] = make_corpus(args.size, work / f"site-{side}")
+            for side, checkout in checkouts.items():
+                sites[side] = work / f"site-{side}"
+                maker = checkout if args.own_sites else base
+                subprocess.run([sys.executable, str(maker / "benchmarks" / "corpus.py"), str(args.size),
+                                str(sites[side])], check=True, capture_output=True)
                 config = sites[side] / "config.yaml"
                 config.write_text(config.read_text() + "\nsearch: false\n")
-            checkouts = {"base": base, "head": REPO}
             results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}
             for round_number in range(args.rounds):
                 order = ("base", "head") if round_number % 2 == 0 else ("head", "base")
@@ -96,7 +104,8 @@ def main() -> None:
             moved_seconds, summary = moved(sites["head"], args.jobs)
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
-    print(f"{args.size} articles, {args.rounds} rounds, {args.jobs} jobs; base {args.base}\n")
+    sites = "each version's own corpus" if args.own_sites else "the same corpus (the base's)"
+    print(f"{args.size} articles, {args.rounds} rounds, {args.jobs} jobs; base {args.base}; {sites}\n")
     print("| build | base (median s) | this checkout (median s) | this / base |")
     print("|---|---:|---:|---:|")
     for step in STEPS:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .article import Source
@@ -37,8 +38,7 @@ ARTICLE_ROOT, PAGE_ROOT = "../../", "../"  # how deep article pages and other pa
 BodyEntry = tuple[str, tuple[tuple[str, str | None, bool], ...], Markup]
 
 
-@dataclass(frozen=True)
-class BodyStep:
+class BodyStep(NamedTuple):  # NamedTuples: immutable, and cheap to make for every article
     """One Markdown body: convert it, or take its cached conversion."""
 
     source: Source
@@ -51,8 +51,7 @@ class BodyStep:
         return (self.source.path, self.root)
 
 
-@dataclass(frozen=True)
-class PageStep:
+class PageStep(NamedTuple):
     """One output file."""
 
     job: PageJob
