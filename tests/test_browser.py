@@ -53,3 +53,38 @@ def test_reads_without_javascript(browser, base_url):
     assert page.locator(".prose p").count() >= 3
     assert not page.locator("[data-print]").is_visible()  # nothing that cannot work is shown
     context.close()
+
+
+def test_comparison_table_fits_a_phone_without_clipping_or_sideways_scrolling(browser, base_url):
+    """At 390 px every cell of the seed's comparison table is shown whole, with its column's
+    name beside it, and the table is still a table (rows and cells) to assistive technology."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(base_url + ARTICLE)
+    table = page.locator(".prose table").first
+    table.scroll_into_view_if_needed()
+    cells = page.evaluate("""() => {
+        const table = document.querySelector('.prose table');
+        const scroller = table.closest('.table-scroll');
+        const view = document.documentElement.clientWidth;
+        return [...table.querySelectorAll('caption, td')].map(cell => {
+            const box = cell.getBoundingClientRect();
+            return {text: cell.textContent.trim(), label: cell.dataset.label || null,
+                    before: getComputedStyle(cell, '::before').content,
+                    clipped: box.left < 0 || box.right > view + 0.5 || cell.scrollWidth > cell.clientWidth + 1
+                             || box.width < 40};
+        }).concat([{text: 'scroller', clipped: scroller.scrollWidth > scroller.clientWidth + 1}]);
+    }""")
+    clipped = [cell["text"] for cell in cells if cell["clipped"]]
+    assert clipped == []
+    # The key column is labelled on each card, not left to a header row scrolled out of view.
+    inside_out = [cell for cell in cells if cell.get("label") == "Inside-out view"]
+    assert len(inside_out) == table.locator("tbody tr").count() >= 4
+    assert all(cell["before"] == '"Inside-out view"' for cell in inside_out)
+    snapshot = table.aria_snapshot()
+    assert "row" in snapshot and "cell" in snapshot and "columnheader" in snapshot, snapshot
+    # At desktop width it is an ordinary table again: one row of cells side by side.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    tops = page.evaluate("[...document.querySelectorAll('.prose table tbody tr:first-child td')]"
+                         ".map(td => Math.round(td.getBoundingClientRect().top))")
+    assert len(set(tops)) == 1 and len(tops) == 3
+    page.close()

@@ -93,6 +93,13 @@ def test_every_table_is_wrapped_even_without_a_caption_or_inside_a_callout():
     assert tables[1].find_parent("div", class_="callout") is not None
 
 
+
+def test_body_cells_carry_their_column_header_for_the_phone_layout():
+    body = "| Scan | What it *shows* |\n|---|---|\n| T1 | Shape |\n| T2 | Lesions |\n"
+    table = soup(render(body).html).find("table")
+    assert [td.get("data-label") for td in table.find_all("td")] == ["Scan", "What it shows"] * 2
+    assert [th.get("data-label") for th in table.find_all("th")] == [None, None]
+
 # --- callouts ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind, title", [("key-point", "Key point"), ("note", "Note"), ("warning", "Warning"),
