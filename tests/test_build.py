@@ -74,7 +74,7 @@ def test_404_page_uses_root_absolute_links(built):
 # --- the article page -------------------------------------------------------------
 
 SECTION_ORDER = ["h1", "p.lead", "dl.meta", "section.takeaways", "nav.toc", "div.prose", "section.questions",
-                 "section.references", "section.disclaimer"]
+                 "section.disclaimer", "section.references", "div.review-date"]
 
 
 def test_article_sections_come_in_order(built):
@@ -91,24 +91,29 @@ def test_article_sections_come_in_order(built):
     assert article.select_one("p.lead").get_text() == "The main kinds of MRI scan and what each one shows."
 
 
-def test_article_meta_shows_dates_and_reviewer(built):
+def test_article_meta_line_is_topics_and_reading_time_only(built):
     meta = article_page(built, "scan-types").select_one("dl.meta")
     rows = {div.dt.get_text(): div.dd for div in meta.find_all("div")}
-    shown = [name for name in rows if name in ("Topics", "Published", "Last reviewed", "Next review due")]
-    assert shown == ["Topics", "Published", "Last reviewed", "Next review due"]
+    assert list(rows) == ["Topics", "Reading time"]  # no dates, no reading level (issue 16)
     assert [a.get_text() for a in rows["Topics"].find_all("a")] == ["Basics", "Scans"]
-    assert rows["Published"].time["datetime"] == "2026-01-10"
-    assert rows["Published"].get_text() == "10 January 2026"
-    assert rows["Last reviewed"].time["datetime"] == "2026-02-01"
-    assert rows["Last reviewed"].get_text() == "1 February 2026 by Dr Jane Roe"
-    assert rows["Next review due"].time["datetime"] == "2027-02-01"  # reviewed + review.interval_months (12)
+    assert [a["href"] for a in rows["Topics"].find_all("a")] == ["../../topics/basics/", "../../topics/scans/"]
+    assert rows["Reading time"].get_text().startswith("about 1 minute")
+    assert "grade" not in article_page(built, "scan-types").select_one("main").get_text().lower()
+
+
+def test_review_dates_and_reviewer_at_the_foot_of_the_article(built):
+    foot = article_page(built, "scan-types").select_one("main article div.review-date")
+    lines = [" ".join(p.get_text().split()) for p in foot.find_all("p")]
+    assert lines == ["Page last reviewed: 1 February 2026, by Dr Jane Roe", "Next review due: 1 February 2027",
+                     "First published: 10 January 2026"]
+    # reviewed + review.interval_months (12) as the due date; machine-readable dates too
+    assert [time["datetime"] for time in foot.find_all("time")] == ["2026-02-01", "2027-02-01", "2026-01-10"]
 
 
 def test_unreviewed_article_says_so_and_has_no_due_date(built):
-    meta = article_page(built, "lesions").select_one("dl.meta")
-    rows = {div.dt.get_text(): div.dd for div in meta.find_all("div")}
-    assert rows["Last reviewed"].get_text() == "Not yet reviewed"
-    assert "Next review due" not in rows
+    foot = article_page(built, "lesions").select_one("div.review-date")
+    assert foot.p.get_text() == "This page has not been medically reviewed yet."
+    assert "Next review due" not in foot.get_text()
 
 
 def test_takeaways_and_questions_list_the_front_matter(built):
@@ -134,10 +139,20 @@ def test_table_of_contents_only_with_four_or_more_sections(built):
 
 def test_references_link_to_doi_and_pubmed(built):
     items = article_page(built, "scan-types").select("section.references li")
-    assert [li.cite.get_text() for li in items] == ["A review of MRI in MS", "Lesion counting in practice"]
+    assert [li.cite.get_text() for li in items] == ["A review of MRI in MS.", "Lesion counting in practice."]
     assert [a["href"] for a in items[0].find_all("a")] == ["https://doi.org/10.1000/xyz123"]
     assert [a["href"] for a in items[1].find_all("a")] == ["https://pubmed.ncbi.nlm.nih.gov/12345678/"]
-    assert "(2024)" in items[0].get_text() and "Journal of Imaging" in items[0].get_text()
+
+
+def test_references_follow_one_citation_style(built):
+    """Authors. Title. Journal. Year. then the links: one full stop after each part, never two."""
+    items = article_page(built, "scan-types").select("section.references li")
+    texts = [" ".join(li.get_text().split()) for li in items]
+    first = items[0]
+    parts = [first.select_one(name).get_text() for name in (".authors", "cite", ".journal", ".year")]
+    assert all(part.endswith(".") and not part.endswith("..") for part in parts), parts
+    assert texts[0].startswith(" ".join(parts) + " DOI: 10.1000/xyz123")
+    assert all(".." not in text for text in texts)
 
 
 def test_body_extensions_reach_the_page(built):
@@ -160,10 +175,15 @@ def test_disclaimer_on_every_article_with_the_articles_own(built):
             assert paragraphs[1:] == []
 
 
-def test_disclaimer_in_the_footer_of_every_page(built):
+def test_one_disclaimer_on_every_page(built):
+    """In the article after its text; on every other page in the footer; never both (issue 16)."""
     for html in built.rglob("*.html"):
-        footer = soup(html).select_one("footer .footer-disclaimer")
-        assert footer is not None and CONFIG_DISCLAIMER in footer.get_text(), html
+        document = soup(html)
+        shown = [tag for tag in document.select("section.disclaimer, footer .footer-disclaimer")
+                 if CONFIG_DISCLAIMER in tag.get_text()]
+        assert len(shown) == 1, html
+        where = "section" if html.parent.parent.name == "articles" else "p"
+        assert shown[0].name == where, html
 
 
 def test_front_matter_text_is_escaped(built):
@@ -463,3 +483,26 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
     assert cli.main(["check"]) in (0, 1)
     assert seen == [cli.GC_THRESHOLDS, cli.GC_THRESHOLDS]
     assert gc.get_threshold() == before
+
+
+def test_citation_parts_that_end_in_punctuation_get_no_second_stop(blank_site):
+    blank_site.article("a.md", """\
+        ---
+        title: A
+        summary: S.
+        date: 2026-01-01
+        references:
+          - title: "Will the real multiple sclerosis please stand up?"
+            authors: Geurts JJG, Barkhof F, et al.
+            journal: Nature Reviews Neuroscience
+            year: 2012
+            doi: 10.1038/nrn3275
+        ---
+        Text.
+        """)
+    assert blank_site.build().ok
+    item = soup(blank_site.public / "articles/a/index.html").select_one("section.references li")
+    assert " ".join(item.get_text().split()) == (
+        "Geurts JJG, Barkhof F, et al. Will the real multiple sclerosis please stand up? "
+        "Nature Reviews Neuroscience. 2012. DOI: 10.1038/nrn3275")
+    assert item.select_one(".journal").get_text() == "Nature Reviews Neuroscience."
