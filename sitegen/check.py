@@ -92,6 +92,7 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
         found.add("disclaimer", site.config.path.name, None, "disclaimer-missing",
                   "No site-wide medical disclaimer is configured.",
                   "Set `disclaimer:` in config.yaml; it is shown on every article page.")
+    _start_here(site, found)
     known_urls = _known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:
         _review(article, policy["review"], today, found)
@@ -105,6 +106,17 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
         _links_and_images(page, page.url, page_bodies[page.slug], site, known_urls, found)
     _glossary(site, found)
     return problems + found.items
+
+
+def _start_here(site, found):
+    published = {article.source.name for article in site.articles}
+    for name, line in zip(site.config.start_here, site.config.start_here_lines):
+        if name in published:
+            continue
+        why = "is a draft or not published" if name in site.unpublished else "is not an article"
+        found.add("links", site.config.path.name, line, "start-here-missing",
+                  f"start_here names {name}, which {why}; the home page leaves it out.",
+                  did_you_mean(name, published, "articles") if published else "Add articles first.")
 
 
 def _review(article, rules, today, found):

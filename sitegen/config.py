@@ -21,6 +21,11 @@ SCHEMA: dict[str, Any] = {
     "language": (str, "en"),
     "disclaimer": (str, ""),
     "home_intro": (str, ""),
+    # Article file names, in reading order: the home page's "Start here" path.
+    "start_here": (list, []),
+    # Where readers report a mistake: an email address or a web address (https://...).
+    # Empty: a mailto: link with no address, the page's title and address filled in.
+    "report_problem": (str, ""),
     "paths": {
         "content": (str, "content"),
         "templates": (str, "templates"),
@@ -57,6 +62,9 @@ class Config:
     feed_entries: int
     search: bool
     checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    start_here: tuple = ()          # article file names, e.g. ("mri-basics-in-ms.md",)
+    start_here_lines: tuple = ()    # the config.yaml line of each, for findings
+    report_problem: str = ""
 
     @property
     def base_path(self) -> str:
@@ -99,6 +107,20 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
     if values["review"]["interval_months"] < 1:
         diagnostics.append(Diagnostic(shown, doc.line("review", "interval_months"), "config-value",
                                       "review.interval_months must be at least 1.", "A common policy is 12 to 36 months."))
+    start_here = []
+    for index, name in enumerate(values["start_here"]):
+        if not isinstance(name, str) or not name.strip():
+            diagnostics.append(Diagnostic(shown, doc.line("start_here", index), "config-type",
+                                          f"start_here item {index + 1} must be an article's file name.",
+                                          "For example: start_here: [mri-basics-in-ms.md, questions-about-your-mri.md]"))
+            continue
+        name = name.strip()
+        start_here.append((name if name.endswith(".md") else name + ".md", doc.line("start_here", index)))
+    report = values["report_problem"].strip()
+    if report and not (report.startswith(("https://", "http://")) or ("@" in report and " " not in report)):
+        diagnostics.append(Diagnostic(shown, doc.line("report_problem"), "config-value",
+                                      f"report_problem is {report!r}, which is neither an email address nor a web address.",
+                                      "Give an email address (editors@example.org) or a full https:// address."))
     if diagnostics:
         return None, diagnostics
     root = path.resolve().parent
@@ -127,6 +149,8 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
         raw_html=values["markdown"]["raw_html"], feed_entries=values["feed"]["entries"],
         search=values["search"],
         checks=MappingProxyType(values["checks"]),
+        start_here=tuple(name for name, _ in start_here), start_here_lines=tuple(line for _, line in start_here),
+        report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
     ), []
 
 
@@ -161,6 +185,10 @@ def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics:
         elif kind is str and not isinstance(given, str):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
                                           f"'{name}' must be text.", "Put the value in double quotes."))
+            values[key] = default
+        elif kind is list and not isinstance(given, list):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be a list, such as [a.md, b.md].", ""))
             values[key] = default
         elif kind is dict and not isinstance(given, dict):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",

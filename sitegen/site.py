@@ -46,6 +46,12 @@ class Site:
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
 
+    def start_here(self) -> tuple[Article, ...]:
+        """The home page's "Start here" path: config.yaml's `start_here`, in its order,
+        leaving out names that are not published articles (check reports them)."""
+        by_name = {article.source.name: article for article in self.articles} if self.config.start_here else {}
+        return tuple(by_name[name] for name in self.config.start_here if name in by_name)
+
     def related(self, article: Article) -> tuple[Article, ...]:
         """Articles sharing most topics with this one, then newest first."""
         return self.related_by_slug.get(article.slug, ())

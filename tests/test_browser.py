@@ -88,3 +88,36 @@ def test_comparison_table_fits_a_phone_without_clipping_or_sideways_scrolling(br
                          ".map(td => Math.round(td.getBoundingClientRect().top))")
     assert len(set(tops)) == 1 and len(tops) == 3
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_breadcrumbs_lead_back_up_from_an_article(browser, base_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(base_url + ARTICLE)
+    crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link")
+    assert crumbs.all_inner_texts()[:2] == ["Home", "Topics"] and crumbs.count() == 3
+    boxes = [crumbs.nth(i).bounding_box() for i in range(crumbs.count())]
+    title = page.locator("h1").bounding_box()
+    assert all(box["y"] + box["height"] <= title["y"] for box in boxes)  # above the title, in view
+    assert all(box["height"] >= 24 for box in boxes)  # WCAG 2.5.8 target size
+    topic = crumbs.nth(2).inner_text()
+    crumbs.nth(2).click()
+    assert page.locator("h1").inner_text() == topic
+    page.close()
+
+
+def test_a_glossary_search_result_lands_on_the_term(browser, base_url):
+    # Reduced motion: the jump to the term is instant instead of a smooth scroll to wait for.
+    page = browser.new_page(viewport={"width": 390, "height": 800}, reduced_motion="reduce")
+    page.goto(base_url + "search/?q=gadolinium")
+    page.locator("[data-search-status]", has_text="result").wait_for()
+    result = page.locator(".search-result h2 a", has_text="Glossary")
+    assert result.get_attribute("href").endswith("glossary/#gadolinium")
+    assert result.inner_text() == "Glossary: gadolinium"
+    result.click()
+    page.wait_for_url("**/glossary/#gadolinium")
+    term = page.locator("#gadolinium")
+    assert term.inner_text() == "gadolinium"
+    box = term.bounding_box()
+    assert 0 <= box["y"] < 200  # scrolled to the word, not left at the top of the page
+    page.close()

@@ -255,10 +255,82 @@ def test_topic_pages_list_their_articles(built):
 
 def test_glossary_page(built):
     document = page(built, "glossary/index.html")
-    terms = {dt["id"]: dt.get_text() for dt in document.select("dl.glossary dt")}
+    terms = {h3["id"]: h3.get_text() for h3 in document.select(".glossary-entry h3")}
     assert terms == {"contrast-agent": "contrast agent", "lesion": "lesion"}
     see_also = [a["href"] for a in document.select(".see-also a")]
     assert see_also and all(href[1:] in terms for href in see_also)
+    # Grouped under their first letter, alphabetical within it.
+    sections = {section.h2.get_text(): [h3.get_text() for h3 in section.select("h3")]
+                for section in document.select("section.glossary-letter")}
+    assert sections == {"C": ["contrast agent"], "L": ["lesion"]}
+
+
+def test_glossary_a_to_z_links_the_letters_that_have_words(built):
+    document = page(built, "glossary/index.html")
+    nav = document.select_one("nav.az[aria-label]")
+    items = nav.find_all("li")
+    assert [li.get_text().strip()[-1] for li in items] == list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    links = {a.get_text(): a["href"] for a in nav.find_all("a")}
+    assert links == {"C": "#letter-c", "L": "#letter-l"}
+    for href in links.values():
+        assert document.find(id=href[1:]).name == "h2"
+    # A letter without words is not a link, and says so to screen readers.
+    assert nav.find(string="No words under ") is not None
+
+
+def test_card_topic_labels_link_to_their_topic_pages(built):
+    cards = page(built, "index.html").select("ul.cards li.card")
+    for card in cards:
+        slug = card.find("a")["href"].split("/")[1]
+        labels = {a.get_text(): a["href"] for a in card.select(".card-topics a.tag")}
+        assert labels == {name: f"topics/{name.lower()}/" for name in PUBLISHED[slug][2]}
+    topic_cards = page(built, "topics/basics/index.html").select(".card-topics a.tag")
+    assert {a["href"] for a in topic_cards} == {"../../topics/basics/", "../../topics/scans/"}
+
+
+def test_article_breadcrumbs_and_their_structured_data(built):
+    document = article_page(built, "scan-types")
+    nav = document.select_one("main nav.breadcrumbs[aria-label=Breadcrumb]")
+    assert [(a.get_text(), a["href"]) for a in nav.select("ol li a")] == [
+        ("Home", "../../"), ("Topics", "../../topics/"), ("Basics", "../../topics/basics/")]
+    assert nav.find_next("h1").get_text() == "Scan types explained"
+    (script,) = document.select('head script[type="application/ld+json"]')
+    trail = json.loads(script.string)["breadcrumb"]  # a property of the MedicalWebPage
+    assert trail["@type"] == "BreadcrumbList"
+    assert [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]] == [
+        (1, "Home", "https://example.test/"), (2, "Topics", "https://example.test/topics/"),
+        (3, "Basics", "https://example.test/topics/basics/"),
+        (4, "Scan types explained", "https://example.test/articles/scan-types/")]
+    topic = page(built, "topics/scans/index.html")
+    assert [a.get_text() for a in topic.select_one("nav.breadcrumbs").select("a")] == ["Home", "Topics"]
+    data = json.loads(topic.select_one('head script[type="application/ld+json"]').string)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "BreadcrumbList"
+    assert [i["item"] for i in data["itemListElement"]] == [
+        "https://example.test/", "https://example.test/topics/", "https://example.test/topics/scans/"]
+
+
+def test_home_page_start_here_path_in_the_configured_order(fixture_site):
+    fixture_site.set_config(start_here=["lesions.md", "contrast-dye"])
+    assert fixture_site.build().ok
+    document = soup(fixture_site.public / "index.html")
+    path = document.select_one("main section.start-here")
+    assert [a["href"] for a in path.select("ol.path li a")] == ["articles/lesions/", "articles/contrast-dye/"]
+    # Start here, then the topics, then every article: the topics are near the top.
+    order = [section.h2["id"] for section in document.select("main section")]
+    assert order == ["start-here-title", "browse", "latest"]
+
+
+def test_start_here_naming_no_article_is_reported_with_its_line(fixture_site):
+    from sitegen.pipeline import check
+    fixture_site.set_config(start_here=["lesions.md", "lesion.md", "unfinished.md"])
+    found = [d for d in check(fixture_site.config()).diagnostics if d.code == "start-here-missing"]
+    text = fixture_site.config_path.read_text()
+    assert [(d.file, d.line) for d in found] == [("config.yaml", line_of(text, "- lesion.md")),
+                                                 ("config.yaml", line_of(text, "- unfinished.md"))]
+    assert "lesion.md, which is not an article" in found[0].message and found[0].hint == "Did you mean 'lesions.md'?"
+    assert "unfinished.md, which is a draft" in found[1].message
+    assert fixture_site.build().ok  # the home page leaves them out
+    assert [a["href"] for a in soup(fixture_site.public / "index.html").select("ol.path a")] == ["articles/lesions/"]
 
 
 def test_about_page(built):

@@ -192,7 +192,7 @@ def test_article_links_glossary_terms(built):
     page = soup(built / "articles" / "scans" / "index.html")
     assert [a["href"] for a in page.select(".prose a.gloss-term")] == ["../../glossary/#mri"]
     assert page.find(id="mri") is None  # the anchor lives on the glossary page
-    assert soup(built / "glossary" / "index.html").find(id="mri").name == "dt"
+    assert soup(built / "glossary" / "index.html").find(id="mri").name == "h3"
 
 
 def test_header_search_is_a_plain_get_form_to_the_search_page(built):
