@@ -121,3 +121,75 @@ def test_a_glossary_search_result_lands_on_the_term(browser, base_url):
     box = term.bounding_box()
     assert 0 <= box["y"] < 200  # scrolled to the word, not left at the top of the page
     page.close()
+
+
+def test_a_tap_on_a_glossary_term_shows_its_definition_and_a_link_onward(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + ARTICLE)
+    term = page.locator(".gloss-term").first
+    tip = page.locator(".gloss-tip").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    assert page.url == base_url + ARTICLE  # the tap did not follow the link
+    assert tip.is_visible() and tip.inner_text().strip()
+    onward = tip.locator("a.gloss-more")
+    assert onward.get_attribute("href") == term.get_attribute("href")
+    assert "in the glossary" in onward.inner_text()
+    box, width = tip.bounding_box(), page.evaluate("document.documentElement.clientWidth")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.locator("h1").tap()  # a tap elsewhere closes it
+    assert not tip.is_visible()
+    term.tap()
+    assert tip.is_visible()
+    page.keyboard.press("Escape")  # and so does Escape
+    assert not tip.is_visible()
+    term.tap()
+    onward.tap()  # the link in the definition goes on to the glossary entry
+    page.wait_for_url("**/glossary/#*")
+    context.close()
+
+
+def test_a_definition_on_hover_does_not_cover_the_line_being_read(browser, base_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + ARTICLE)
+    covered = page.evaluate("""async () => {
+        const found = [];
+        for (const term of [...document.querySelectorAll('.gloss-term')].slice(0, 6)) {
+            term.scrollIntoView({block: 'center'});
+            term.focus();
+            const line = term.getBoundingClientRect(), tip = term.nextElementSibling.getBoundingClientRect();
+            if (tip.height === 0) found.push(term.textContent + ': not shown');
+            else if (tip.bottom > line.top && tip.top < line.bottom) found.push(term.textContent + ': covers its line');
+            else if (tip.top > line.top) found.push(term.textContent + ': below its line');
+        }
+        return found;
+    }""")
+    assert covered == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", [ARTICLE, "glossary/"])
+def test_print_shows_the_site_name_the_address_and_the_date(browser, base_url, path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + path)
+    source = page.locator(".print-source")
+    assert not source.is_visible()  # on screen it is not shown
+    page.emulate_media(media="print")
+    assert source.is_visible()
+    text = source.inner_text()
+    assert text.startswith("MS Imaging Explained")
+    assert "https://example.org/" + path in text
+    import datetime
+    today = datetime.date.today()
+    assert f"Printed on {today.day} {today:%B} {today.year}" in text
+    assert page.locator("[data-print]").count() == (1 if path == ARTICLE else 0)  # the button stays (on screen)
+    page.close()
+
+
+def test_the_footer_ends_a_short_page(browser, base_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(base_url + "404.html")
+    footer = page.locator(".site-footer").bounding_box()
+    assert abs(footer["y"] + footer["height"] - 1400) <= 1  # no band of page background below it
+    page.close()
