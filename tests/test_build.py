@@ -578,3 +578,37 @@ def test_citation_parts_that_end_in_punctuation_get_no_second_stop(blank_site):
         "Geurts JJG, Barkhof F, et al. Will the real multiple sclerosis please stand up? "
         "Nature Reviews Neuroscience. 2012. DOI: 10.1038/nrn3275")
     assert item.select_one(".journal").get_text() == "Nature Reviews Neuroscience."
+
+
+def test_every_article_has_a_report_a_problem_link_naming_the_page(built):
+    from urllib.parse import parse_qs, urlsplit
+    for slug, (title, _, _) in PUBLISHED.items():
+        link = article_page(built, slug).select_one("main p.report-problem a")
+        assert link.get_text() == "Report a problem with this page"
+        address = urlsplit(link["href"])
+        assert (address.scheme, address.path) == ("mailto", "")  # no address configured: the reader picks one
+        fields = parse_qs(address.query)
+        assert fields["subject"] == [f"Problem on the page: {title}"]
+        assert f"https://example.test/articles/{slug}/" in fields["body"][0] and title in fields["body"][0]
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("editors@example.test", "mailto:editors@example.test?subject="),
+    ("mailto:editors@example.test", "mailto:editors@example.test?subject="),
+    ("https://example.test/feedback", "https://example.test/feedback"),
+])
+def test_report_a_problem_goes_where_config_says(fixture_site, given, expected):
+    fixture_site.set_config(report_problem=given)
+    assert fixture_site.build().ok
+    href = article_page(fixture_site.public, "lesions").select_one("p.report-problem a")["href"]
+    assert href.startswith(expected) and (href == expected or "lesions" in href)
+
+
+def test_report_a_problem_address_that_is_neither_email_nor_web_is_an_error(fixture_site):
+    from sitegen.config import load_config
+    fixture_site.set_config(report_problem="the editors")
+    config, problems = load_config(fixture_site.config_path)
+    assert config is None
+    (problem,) = problems
+    assert problem.code == "config-value" and problem.line == line_of(fixture_site.config_path.read_text(), "report_problem")
+    assert "neither an email address nor a web address" in problem.message and "https://" in problem.hint
