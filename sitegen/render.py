@@ -172,6 +172,10 @@ def plan(site: Site) -> list[PageJob]:
             (nav, article.source.digest, tuple((t.name, t.url) for t in topics),
              tuple((r.url, r.title) for r in related)),
             article=article.slug))
+    for article in site.articles:  # old addresses (`aliases:`) redirect to the article
+        for alias in article.aliases:
+            jobs.append(PageJob(f"articles/{alias}/index.html", "redirect.html", {"site": site, "article": article},
+                                (article.url, article.title)))
     jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
     for topic in site.topics:
         jobs.append(PageJob(f"{topic.url}index.html", "topic.html", {"site": site, "topic": topic},

@@ -75,10 +75,30 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
             continue
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
+    problems += _alias_problems(articles)
     site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
                 _related(articles, _RELATED_MEMO if related_memo is None else related_memo), {topic.name: topic for topic in topics}, frozenset(unpublished),
                 {article.source.name: article.url for article in articles})
     return site, problems
+
+
+def _alias_problems(articles) -> list[Diagnostic]:
+    """An old address (alias) must not be an article's address, nor another article's alias."""
+    owners = {article.slug: article for article in articles}
+    problems = []
+    for article in articles:
+        for alias in article.aliases:
+            other = owners.get(alias)
+            if other is None:
+                owners[alias] = article
+                continue
+            what = ("is this article's own address" if other is article else
+                    f"is already the address of {other.source.name}" if other.slug == alias else
+                    f"is already an old address of {other.source.name}")
+            problems.append(Diagnostic(article.source.path, article.source.line_of("aliases"), "alias-clash",
+                                       f"The alias '{alias}' {what}.",
+                                       "Remove it from `aliases:`; an address can lead to one article only."))
+    return problems
 
 
 _RELATED_MEMO: dict = {}

@@ -50,7 +50,8 @@ def test_public_holds_every_page(built):
     expected |= {"static/" + path for path in snapshot(REPO / "static")}  # copied as they are
     assert expected <= written, expected - written
     # Exactly one pretty-URL page per published article and per topic: no draft, nothing stale.
-    assert {p for p in written if p.startswith("articles/")} == {f"articles/{slug}/index.html" for slug in PUBLISHED}
+    assert {p for p in written if p.startswith("articles/")} == (
+        {f"articles/{slug}/index.html" for slug in PUBLISHED} | {"articles/types-of-scan/index.html"})  # an alias
     assert {p for p in written if p.startswith("topics/")} == (
         {"topics/index.html"} | {f"topics/{slug}/index.html" for slug in TOPICS})
 
@@ -179,6 +180,8 @@ def test_one_disclaimer_on_every_page(built):
     """In the article after its text; on every other page in the footer; never both (issue 16)."""
     for html in built.rglob("*.html"):
         document = soup(html)
+        if document.find("meta", attrs={"http-equiv": "refresh"}):
+            continue  # an old address (alias) that sends the reader on at once
         shown = [tag for tag in document.select("section.disclaimer, footer .footer-disclaimer")
                  if CONFIG_DISCLAIMER in tag.get_text()]
         assert len(shown) == 1, html
@@ -612,3 +615,49 @@ def test_report_a_problem_address_that_is_neither_email_nor_web_is_an_error(fixt
     (problem,) = problems
     assert problem.code == "config-value" and problem.line == line_of(fixture_site.config_path.read_text(), "report_problem")
     assert "neither an email address nor a web address" in problem.message and "https://" in problem.hint
+
+
+ALIASED = """\
+---
+title: What a lesion is
+summary: S.
+date: 2026-01-01
+aliases: [lesions-explained, /articles/old-lesions/]
+---
+Text.
+"""
+
+
+def test_aliases_redirect_old_addresses_and_stay_out_of_the_sitemap(blank_site):
+    blank_site.article("lesions.md", ALIASED)
+    for _ in range(2):  # a cold build, then one from the cache
+        result = blank_site.build()
+        assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+        for old in ("lesions-explained", "old-lesions"):
+            document = soup(blank_site.public / f"articles/{old}/index.html")
+            assert document.find("link", rel="canonical")["href"] == "https://example.test/articles/lesions/"
+            assert document.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../../articles/lesions/"
+            assert document.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+            assert document.select_one("main a")["href"] == "../../articles/lesions/"
+        sitemap = (blank_site.public / "sitemap.xml").read_text()
+        assert "articles/lesions/" in sitemap and "lesions-explained" not in sitemap and "old-lesions" not in sitemap
+    blank_site.article("lesions.md", ALIASED.replace("aliases: [lesions-explained, /articles/old-lesions/]",
+                                                     "aliases: [lesions-explained]"))
+    assert blank_site.build().ok
+    assert not (blank_site.public / "articles/old-lesions").exists()  # an alias taken out is gone
+
+
+@pytest.mark.parametrize("aliases, code, words", [
+    ("[lesions]", "alias-clash", "this article's own address"),
+    ("[other]", "alias-clash", "already the address of other.md"),
+    ("[Old Lesions!]", "bad-slug", "cannot be a web address"),
+])
+def test_an_alias_that_cannot_work_is_an_error_with_its_line(blank_site, aliases, code, words):
+    blank_site.article("other.md", "---\ntitle: O\nsummary: S.\ndate: 2026-01-01\n---\nText.\n")
+    text = ALIASED.replace("[lesions-explained, /articles/old-lesions/]", aliases)
+    blank_site.article("lesions.md", text)
+    result = blank_site.build()
+    assert not result.ok
+    (problem,) = [d for d in result.diagnostics if d.code == code]
+    assert problem.file.endswith("lesions.md") and problem.line == line_of(text, "aliases:")
+    assert words in problem.message
