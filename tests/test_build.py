@@ -661,3 +661,19 @@ def test_an_alias_that_cannot_work_is_an_error_with_its_line(blank_site, aliases
     (problem,) = [d for d in result.diagnostics if d.code == code]
     assert problem.file.endswith("lesions.md") and problem.line == line_of(text, "aliases:")
     assert words in problem.message
+
+
+def test_a_renamed_article_is_a_finding_that_suggests_an_alias(blank_site):
+    from sitegen.pipeline import check
+    text = "---\ntitle: Lesions\nsummary: S.\ndate: 2026-01-01\n---\nText.\n"
+    blank_site.article("what-lesions-are.md", text)
+    assert blank_site.build().ok
+    (blank_site.content / "articles/what-lesions-are.md").rename(blank_site.content / "articles/lesions-explained.md")
+    found = [d for d in check(blank_site.config()).diagnostics if d.code == "article-moved"]
+    assert len(found) == 1 and not found[0].is_error
+    (problem,) = found
+    assert problem.file.endswith("lesions-explained.md") and problem.line == 2  # its title
+    assert "/articles/what-lesions-are/" in problem.message
+    assert "add `aliases: [what-lesions-are]`" in problem.hint
+    blank_site.article("lesions-explained.md", text.replace("date:", "aliases: [what-lesions-are]\ndate:"))
+    assert [d for d in check(blank_site.config()).diagnostics if d.code == "article-moved"] == []
