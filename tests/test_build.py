@@ -99,7 +99,10 @@ def test_article_meta_line_is_topics_and_reading_time_only(built):
     assert [a.get_text() for a in rows["Topics"].find_all("a")] == ["Basics", "Scans"]
     assert [a["href"] for a in rows["Topics"].find_all("a")] == ["../../topics/basics/", "../../topics/scans/"]
     assert rows["Reading time"].get_text().startswith("about 1 minute")
-    assert "grade" not in article_page(built, "scan-types").select_one("main").get_text().lower()
+    shown = article_page(built, "scan-types").select_one("main")
+    for hidden in shown.select("[hidden]"):
+        hidden.decompose()
+    assert "grade" not in shown.get_text().lower()
 
 
 def test_review_dates_and_reviewer_at_the_foot_of_the_article(built):
@@ -677,3 +680,13 @@ def test_a_renamed_article_is_a_finding_that_suggests_an_alias(blank_site):
     assert "add `aliases: [what-lesions-are]`" in problem.hint
     blank_site.article("lesions-explained.md", text.replace("date:", "aliases: [what-lesions-are]\ndate:"))
     assert [d for d in check(blank_site.config()).diagnostics if d.code == "article-moved"] == []
+
+
+def test_reading_level_is_for_editors_only(built):
+    note = article_page(built, "scan-types").select_one("main p.editor-note")
+    assert note.has_attr("hidden")  # not shown on the published site
+    assert "reading level" in note.get_text() and any(char.isdigit() for char in note.get_text())
+    assert note.has_attr("data-pagefind-ignore")
+    # The preview's own stylesheet (only `serve` adds it) shows it.
+    preview = (REPO / "sitegen" / "preview" / "preview.css").read_text()
+    assert ".editor-note[hidden] {\n  display: block;" in preview
