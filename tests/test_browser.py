@@ -193,3 +193,16 @@ def test_the_footer_ends_a_short_page(browser, base_url):
     footer = page.locator(".site-footer").bounding_box()
     assert abs(footer["y"] + footer["height"] - 1400) <= 1  # no band of page background below it
     page.close()
+
+
+def test_print_is_black_on_white_in_the_dark_theme_too(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + ARTICLE)
+    page.emulate_media(media="print", color_scheme="dark")
+    colours = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getClientRects().length)
+        .map(e => getComputedStyle(e).backgroundColor)
+        .filter(c => c !== 'rgba(0, 0, 0, 0)')""")
+    context.close()
+    assert set(colours) <= {"rgb(255, 255, 255)"}, set(colours)
