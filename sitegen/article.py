@@ -151,6 +151,7 @@ class Article:
     questions: tuple[str, ...]
     disclaimer: str
     draft: bool
+    aliases: tuple[str, ...] = ()  # old slugs: each gets a page that redirects here
 
     @property
     def url(self) -> str:

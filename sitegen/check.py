@@ -10,6 +10,7 @@ config.yaml `checks:`; DEFAULTS below are the shipped policy.
 """
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from datetime import date, timedelta
@@ -96,6 +97,8 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
         found.add("disclaimer", site.config.path.name, None, "disclaimer-missing",
                   "No site-wide medical disclaimer is configured.",
                   "Set `disclaimer:` in config.yaml; it is shown on every article page.")
+    _start_here(site, found)
+    _moved(site, found)
     known_urls = _known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:
         if only is not None and article.slug not in only:
@@ -112,6 +115,46 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
     _glossary(site, found)
     from .validate import reviewer_policy
     return problems + found.items + reviewer_policy(site.articles, site.config)
+
+
+def _start_here(site, found):
+    published = {article.source.name for article in site.articles}
+    for name, line in zip(site.config.start_here, site.config.start_here_lines):
+        if name in published:
+            continue
+        why = "is a draft or not published" if name in site.unpublished else "is not an article"
+        found.add("links", site.config.path.name, line, "start-here-missing",
+                  f"start_here names {name}, which {why}; the home page leaves it out.",
+                  did_you_mean(name, published, "articles") if published else "Add articles first.")
+
+
+def _moved(site, found):
+    """An article address the published site has (the output folder, from the last build)
+    that no article has now: a renamed file or a changed slug breaks every link to it,
+    unless the article keeps the old address in `aliases:`. (The one look at the disk:
+    the folder names of the previous output.)"""
+    folder = site.config.output_dir / "articles"
+    try:
+        published = {entry.name for entry in folder.iterdir() if (entry / "index.html").is_file()}
+    except OSError:
+        return  # never built yet
+    current = {article.slug: article for article in site.articles}
+    addresses = set(current) | {alias for article in site.articles for alias in article.aliases}
+    for old in sorted(published - addresses):
+        close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
+        article = current[close[0]] if close else None
+        hint = (f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
+                "so links and bookmarks to the old address keep working."
+                if article else
+                f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working.")
+        if article is not None:
+            file, line = article.source.path, article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title")
+        else:
+            from .content import display_path
+            file, line = display_path(site.config.content_dir / "articles", site.config.root), None
+        found.add("links", file, line, "article-moved",
+                  f"The published site has /articles/{old}/, but no article has that address any more.",
+                  hint, warning=True)
 
 
 def _review(article, rules, today, found):

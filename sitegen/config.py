@@ -28,6 +28,11 @@ SCHEMA: dict[str, Any] = {
     "language": (str, "en"),
     "disclaimer": (str, ""),
     "home_intro": (str, ""),
+    # Article file names, in reading order: the home page's "Start here" path.
+    "start_here": (list, []),
+    # Where readers report a mistake: an email address or a web address (https://...).
+    # Empty: a mailto: link with no address, the page's title and address filled in.
+    "report_problem": (str, ""),
     "paths": {
         "content": (str, "content"),
         "templates": (str, "templates"),
@@ -104,6 +109,9 @@ class Config:
                 value = sorted(value.items(), key=repr)
             values.append((name, value))
         return tuple(values)
+    start_here: tuple = ()          # article file names, e.g. ("mri-basics-in-ms.md",)
+    start_here_lines: tuple = ()    # the config.yaml line of each, for findings
+    report_problem: str = ""
 
     @property
     def base_path(self) -> str:
@@ -146,6 +154,20 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
     if values["review"]["interval_months"] < 1:
         diagnostics.append(Diagnostic(shown, doc.line("review", "interval_months"), "config-value",
                                       "review.interval_months must be at least 1.", "A common policy is 12 to 36 months."))
+    start_here = []
+    for index, name in enumerate(values["start_here"]):
+        if not isinstance(name, str) or not name.strip():
+            diagnostics.append(Diagnostic(shown, doc.line("start_here", index), "config-type",
+                                          f"start_here item {index + 1} must be an article's file name.",
+                                          "For example: start_here: [mri-basics-in-ms.md, questions-about-your-mri.md]"))
+            continue
+        name = name.strip()
+        start_here.append((name if name.endswith(".md") else name + ".md", doc.line("start_here", index)))
+    report = values["report_problem"].strip()
+    if report and not (report.startswith(("https://", "http://")) or ("@" in report and " " not in report)):
+        diagnostics.append(Diagnostic(shown, doc.line("report_problem"), "config-value",
+                                      f"report_problem is {report!r}, which is neither an email address nor a web address.",
+                                      "Give an email address (editors@example.org) or a full https:// address."))
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
@@ -178,6 +200,8 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
         checks=MappingProxyType(values["checks"]),
         people=MappingProxyType(people),
         require_clinical_reviewer=values["review"]["require_clinical_reviewer"],
+        start_here=tuple(name for name, _ in start_here), start_here_lines=tuple(line for _, line in start_here),
+        report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
     ), []
 
 
@@ -283,6 +307,10 @@ def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics:
         elif kind is str and not isinstance(given, str):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
                                           f"'{name}' must be text.", "Put the value in double quotes."))
+            values[key] = default
+        elif kind is list and not isinstance(given, list):
+            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
+                                          f"'{name}' must be a list, such as [a.md, b.md].", ""))
             values[key] = default
         elif kind is dict and not isinstance(given, dict):
             diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import traceback
 from collections.abc import Mapping
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,26 @@ def long_date(day) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
+def by_initial(terms) -> list[tuple[str, list]]:
+    """Glossary terms grouped under their first letter, A to Z ("#" for a digit or symbol
+    first, after Z), each group alphabetical: the sections of the glossary's A-Z list."""
+    groups: dict[str, list] = {}
+    for term in terms:
+        first = unicodedata.normalize("NFKD", term.term.strip()[:1]).encode("ascii", "ignore").decode().upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(term)
+    return [(letter, sorted(groups[letter], key=lambda t: t.term.casefold()))
+            for letter in sorted(groups, key=lambda letter: (letter == "#", letter))]
+
+
+def breadcrumb_list(crumbs, here: str, site_url: str, page_path: str) -> dict:
+    """schema.org BreadcrumbList (plain data for `tojson`): the `crumbs` (name, address from
+    the site root) and then the current page, `here`, with absolute addresses."""
+    items = [{"@type": "ListItem", "position": index, "name": name, "item": site_url + url}
+             for index, (name, url) in enumerate(crumbs, 1)]
+    items.append({"@type": "ListItem", "position": len(items) + 1, "name": here, "item": site_url + page_path})
+    return {"@type": "BreadcrumbList", "itemListElement": items}
+
+
 ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of a site
 
 
@@ -63,6 +84,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["slug"] = slugify
+    env.filters["by_initial"] = by_initial
+    env.globals["breadcrumb_list"] = breadcrumb_list
     env.globals["config"] = config
     return env
 
@@ -153,6 +176,10 @@ def page_jobs(site: Site) -> list[PageJob]:
             (nav, article.source.digest, tuple((t.name, t.url) for t in topics),
              tuple((r.url, r.title) for r in related)),
             article=article.slug))
+    for article in site.articles:  # old addresses (`aliases:`) redirect to the article
+        for alias in article.aliases:
+            jobs.append(PageJob(f"articles/{alias}/index.html", "redirect.html", {"site": site, "article": article},
+                                (article.url, article.title)))
     jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
     for topic in site.topics:
         jobs.append(PageJob(f"{topic.url}index.html", "topic.html", {"site": site, "topic": topic},

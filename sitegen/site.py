@@ -46,6 +46,12 @@ class Site:
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
 
+    def start_here(self) -> tuple[Article, ...]:
+        """The home page's "Start here" path: config.yaml's `start_here`, in its order,
+        leaving out names that are not published articles (check reports them)."""
+        by_name = {article.source.name: article for article in self.articles} if self.config.start_here else {}
+        return tuple(by_name[name] for name in self.config.start_here if name in by_name)
+
     def related(self, article: Article) -> tuple[Article, ...]:
         """Articles sharing most topics with this one, then newest first."""
         return self.related_by_slug.get(article.slug, ())
@@ -72,10 +78,30 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
     related, memo = _related(articles, related_memo or {})
+    problems += _alias_problems(articles)
     site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
                 related, {topic.name: topic for topic in topics}, frozenset(unpublished),
                 {article.source.name: article.url for article in articles})
     return site, problems, memo
+
+
+def _alias_problems(articles) -> list[Diagnostic]:
+    """An old address (alias) must not be an article's address, nor another article's alias."""
+    owners = {article.slug: article for article in articles}
+    problems = []
+    for article in articles:
+        for alias in article.aliases:
+            other = owners.get(alias)
+            if other is None:
+                owners[alias] = article
+                continue
+            what = ("is this article's own address" if other is article else
+                    f"is already the address of {other.source.name}" if other.slug == alias else
+                    f"is already an old address of {other.source.name}")
+            problems.append(Diagnostic(article.source.path, article.source.line_of("aliases"), "alias-clash",
+                                       f"The alias '{alias}' {what}.",
+                                       "Remove it from `aliases:`; an address can lead to one article only."))
+    return problems
 
 
 def _related(articles, memo: Mapping[str, dict]) -> tuple[dict[str, tuple], dict[str, dict]]:

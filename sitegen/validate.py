@@ -10,7 +10,7 @@ from .errors import Diagnostic, Severity
 from .slugs import RESERVED, is_valid_slug, slugify
 
 ARTICLE_KEYS = ("title", "summary", "date", "reviewed", "next_review", "reviewer", "author", "tags",
-                "takeaways", "references", "questions", "disclaimer", "slug", "draft")
+                "takeaways", "references", "questions", "disclaimer", "slug", "aliases", "draft")
 PAGE_KEYS = ("title", "summary", "slug", "draft")
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
@@ -164,7 +164,7 @@ def validate_article(source: Source, doc, config: Config) -> tuple[Article | Non
         tags=tuple(dict.fromkeys(fields.strings("tags"))), takeaways=takeaways,
         references=_references(doc.data.get("references"), fields),
         questions=fields.strings("questions"), disclaimer=fields.text("disclaimer"),
-        draft=fields.flag("draft"),
+        draft=fields.flag("draft"), aliases=_aliases(fields),
     )
     return (None if fields.problems else article), fields.problems
 
@@ -210,6 +210,21 @@ def reviewer_policy(articles, config: Config) -> list[Diagnostic]:
             "(`reviewer: their-key`, with `clinician: true` in their entry). "
             "Or turn the policy off with `review: {require_clinical_reviewer: false}` in config.yaml."))
     return problems
+def _aliases(fields: _Fields) -> tuple[str, ...]:
+    """Old addresses of the article (`aliases: [old-slug]`), each a slug; written as a path
+    (/articles/old-slug/) it is taken as the slug it ends in."""
+    aliases = []
+    for index, given in enumerate(fields.strings("aliases")):
+        alias = given.strip().strip("/").removeprefix("articles/").strip("/")
+        if not is_valid_slug(alias) or alias in RESERVED:
+            fields.problems.append(Diagnostic(
+                fields.file, fields.line_of("aliases", index), "bad-slug",
+                f"The alias {given!r} cannot be a web address.",
+                f"Give the old address's last part: lower-case letters, digits and single hyphens, "
+                f"e.g. {slugify(alias) or 'old-address'}."))
+            continue
+        aliases.append(alias)
+    return tuple(dict.fromkeys(aliases))
 
 
 def _references(value, fields: _Fields) -> tuple[Reference, ...]:

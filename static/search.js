@@ -34,6 +34,21 @@ function excerpt(html) {
   return paragraph;
 }
 
+// A result on the glossary page goes to the word itself (glossary/#gadolinium), not
+// to the top of a long page: the term named like the query, else the one the query
+// is found in most often. Each term is a heading with an id, which pagefind reports
+// as a sub-result.
+function onGlossary(data, query) {
+  const glossary = new URL(status.dataset.root + "glossary/", document.baseURI).pathname;
+  if (new URL(data.url, document.baseURI).pathname !== glossary) return data;
+  const terms = (data.sub_results || []).filter((sub) => sub.url.includes("#"));
+  if (terms.length === 0) return data;
+  const wanted = query.toLowerCase();
+  const named = terms.find((sub) => sub.title.toLowerCase() === wanted);
+  const best = named || terms.reduce((a, b) => ((b.locations || []).length > (a.locations || []).length ? b : a));
+  return { url: best.url, excerpt: best.excerpt, meta: { title: `Glossary: ${best.title}` } };
+}
+
 function item(data) {
   const li = document.createElement("li");
   li.className = "search-result";
@@ -65,7 +80,7 @@ async function run(query) {
   const search = await pagefind.search(query);
   const total = search.results.length;
   const shown = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
-  list.replaceChildren(...shown.map(item));
+  list.replaceChildren(...shown.map((data) => item(onGlossary(data, query))));
   list.hidden = total === 0;
   if (total === 0) {
     say(`No results for “${query}”. Try a shorter or different word, or browse the topics.`);

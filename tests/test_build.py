@@ -50,7 +50,8 @@ def test_public_holds_every_page(built):
     expected |= {"static/" + path for path in snapshot(REPO / "static")}  # copied as they are
     assert expected <= written, expected - written
     # Exactly one pretty-URL page per published article and per topic: no draft, nothing stale.
-    assert {p for p in written if p.startswith("articles/")} == {f"articles/{slug}/index.html" for slug in PUBLISHED}
+    assert {p for p in written if p.startswith("articles/")} == (
+        {f"articles/{slug}/index.html" for slug in PUBLISHED} | {"articles/types-of-scan/index.html"})  # an alias
     assert {p for p in written if p.startswith("topics/")} == (
         {"topics/index.html"} | {f"topics/{slug}/index.html" for slug in TOPICS})
 
@@ -74,7 +75,7 @@ def test_404_page_uses_root_absolute_links(built):
 # --- the article page -------------------------------------------------------------
 
 SECTION_ORDER = ["h1", "p.lead", "dl.meta", "section.takeaways", "nav.toc", "div.prose", "section.questions",
-                 "section.references", "section.disclaimer"]
+                 "section.disclaimer", "section.references", "div.review-date"]
 
 
 def test_article_sections_come_in_order(built):
@@ -91,24 +92,32 @@ def test_article_sections_come_in_order(built):
     assert article.select_one("p.lead").get_text() == "The main kinds of MRI scan and what each one shows."
 
 
-def test_article_meta_shows_dates_and_reviewer(built):
+def test_article_meta_line_is_topics_and_reading_time_only(built):
     meta = article_page(built, "scan-types").select_one("dl.meta")
     rows = {div.dt.get_text(): div.dd for div in meta.find_all("div")}
-    shown = [name for name in rows if name in ("Topics", "Published", "Last reviewed", "Next review due")]
-    assert shown == ["Topics", "Published", "Last reviewed", "Next review due"]
+    assert list(rows) == ["Topics", "Reading time"]  # no dates, no reading level (issue 16)
     assert [a.get_text() for a in rows["Topics"].find_all("a")] == ["Basics", "Scans"]
-    assert rows["Published"].time["datetime"] == "2026-01-10"
-    assert rows["Published"].get_text() == "10 January 2026"
-    assert rows["Last reviewed"].time["datetime"] == "2026-02-01"
-    assert rows["Last reviewed"].get_text() == "1 February 2026 by Dr Jane Roe"
-    assert rows["Next review due"].time["datetime"] == "2027-02-01"  # reviewed + review.interval_months (12)
+    assert [a["href"] for a in rows["Topics"].find_all("a")] == ["../../topics/basics/", "../../topics/scans/"]
+    assert rows["Reading time"].get_text().startswith("about 1 minute")
+    shown = article_page(built, "scan-types").select_one("main")
+    for hidden in shown.select("[hidden]"):
+        hidden.decompose()
+    assert "grade" not in shown.get_text().lower()
+
+
+def test_review_dates_and_reviewer_at_the_foot_of_the_article(built):
+    foot = article_page(built, "scan-types").select_one("main article div.review-date")
+    lines = [" ".join(p.get_text().split()) for p in foot.find_all("p")]
+    assert lines == ["Page last reviewed: 1 February 2026, by Dr Jane Roe", "Next review due: 1 February 2027",
+                     "Written by Editorial team", "First published: 10 January 2026"]
+    # reviewed + review.interval_months (12) as the due date; machine-readable dates too
+    assert [time["datetime"] for time in foot.find_all("time")] == ["2026-02-01", "2027-02-01", "2026-01-10"]
 
 
 def test_unreviewed_article_says_so_and_has_no_due_date(built):
-    meta = article_page(built, "lesions").select_one("dl.meta")
-    rows = {div.dt.get_text(): div.dd for div in meta.find_all("div")}
-    assert rows["Last reviewed"].get_text() == "Not yet reviewed"
-    assert "Next review due" not in rows
+    foot = article_page(built, "lesions").select_one("div.review-date")
+    assert foot.p.get_text() == "This page has not been medically reviewed yet."
+    assert "Next review due" not in foot.get_text()
 
 
 def test_takeaways_and_questions_list_the_front_matter(built):
@@ -134,10 +143,20 @@ def test_table_of_contents_only_with_four_or_more_sections(built):
 
 def test_references_link_to_doi_and_pubmed(built):
     items = article_page(built, "scan-types").select("section.references li")
-    assert [li.cite.get_text() for li in items] == ["A review of MRI in MS", "Lesion counting in practice"]
+    assert [li.cite.get_text() for li in items] == ["A review of MRI in MS.", "Lesion counting in practice."]
     assert [a["href"] for a in items[0].find_all("a")] == ["https://doi.org/10.1000/xyz123"]
     assert [a["href"] for a in items[1].find_all("a")] == ["https://pubmed.ncbi.nlm.nih.gov/12345678/"]
-    assert "(2024)" in items[0].get_text() and "Journal of Imaging" in items[0].get_text()
+
+
+def test_references_follow_one_citation_style(built):
+    """Authors. Title. Journal. Year. then the links: one full stop after each part, never two."""
+    items = article_page(built, "scan-types").select("section.references li")
+    texts = [" ".join(li.get_text().split()) for li in items]
+    first = items[0]
+    parts = [first.select_one(name).get_text() for name in (".authors", "cite", ".journal", ".year")]
+    assert all(part.endswith(".") and not part.endswith("..") for part in parts), parts
+    assert texts[0].startswith(" ".join(parts) + " DOI: 10.1000/xyz123")
+    assert all(".." not in text for text in texts)
 
 
 def test_body_extensions_reach_the_page(built):
@@ -160,10 +179,17 @@ def test_disclaimer_on_every_article_with_the_articles_own(built):
             assert paragraphs[1:] == []
 
 
-def test_disclaimer_in_the_footer_of_every_page(built):
+def test_one_disclaimer_on_every_page(built):
+    """In the article after its text; on every other page in the footer; never both (issue 16)."""
     for html in built.rglob("*.html"):
-        footer = soup(html).select_one("footer .footer-disclaimer")
-        assert footer is not None and CONFIG_DISCLAIMER in footer.get_text(), html
+        document = soup(html)
+        if document.find("meta", attrs={"http-equiv": "refresh"}):
+            continue  # an old address (alias) that sends the reader on at once
+        shown = [tag for tag in document.select("section.disclaimer, footer .footer-disclaimer")
+                 if CONFIG_DISCLAIMER in tag.get_text()]
+        assert len(shown) == 1, html
+        where = "section" if html.parent.parent.name == "articles" else "p"
+        assert shown[0].name == where, html
 
 
 def test_front_matter_text_is_escaped(built):
@@ -235,10 +261,82 @@ def test_topic_pages_list_their_articles(built):
 
 def test_glossary_page(built):
     document = page(built, "glossary/index.html")
-    terms = {dt["id"]: dt.get_text() for dt in document.select("dl.glossary dt")}
+    terms = {h3["id"]: h3.get_text() for h3 in document.select(".glossary-entry h3")}
     assert terms == {"contrast-agent": "contrast agent", "lesion": "lesion"}
     see_also = [a["href"] for a in document.select(".see-also a")]
     assert see_also and all(href[1:] in terms for href in see_also)
+    # Grouped under their first letter, alphabetical within it.
+    sections = {section.h2.get_text(): [h3.get_text() for h3 in section.select("h3")]
+                for section in document.select("section.glossary-letter")}
+    assert sections == {"C": ["contrast agent"], "L": ["lesion"]}
+
+
+def test_glossary_a_to_z_links_the_letters_that_have_words(built):
+    document = page(built, "glossary/index.html")
+    nav = document.select_one("nav.az[aria-label]")
+    items = nav.find_all("li")
+    assert [li.get_text().strip()[-1] for li in items] == list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    links = {a.get_text(): a["href"] for a in nav.find_all("a")}
+    assert links == {"C": "#letter-c", "L": "#letter-l"}
+    for href in links.values():
+        assert document.find(id=href[1:]).name == "h2"
+    # A letter without words is not a link, and says so to screen readers.
+    assert nav.find(string="No words under ") is not None
+
+
+def test_card_topic_labels_link_to_their_topic_pages(built):
+    cards = page(built, "index.html").select("ul.cards li.card")
+    for card in cards:
+        slug = card.find("a")["href"].split("/")[1]
+        labels = {a.get_text(): a["href"] for a in card.select(".card-topics a.tag")}
+        assert labels == {name: f"topics/{name.lower()}/" for name in PUBLISHED[slug][2]}
+    topic_cards = page(built, "topics/basics/index.html").select(".card-topics a.tag")
+    assert {a["href"] for a in topic_cards} == {"../../topics/basics/", "../../topics/scans/"}
+
+
+def test_article_breadcrumbs_and_their_structured_data(built):
+    document = article_page(built, "scan-types")
+    nav = document.select_one("main nav.breadcrumbs[aria-label=Breadcrumb]")
+    assert [(a.get_text(), a["href"]) for a in nav.select("ol li a")] == [
+        ("Home", "../../"), ("Topics", "../../topics/"), ("Basics", "../../topics/basics/")]
+    assert nav.find_next("h1").get_text() == "Scan types explained"
+    (script,) = document.select('head script[type="application/ld+json"]')
+    trail = json.loads(script.string)["breadcrumb"]  # a property of the MedicalWebPage
+    assert trail["@type"] == "BreadcrumbList"
+    assert [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]] == [
+        (1, "Home", "https://example.test/"), (2, "Topics", "https://example.test/topics/"),
+        (3, "Basics", "https://example.test/topics/basics/"),
+        (4, "Scan types explained", "https://example.test/articles/scan-types/")]
+    topic = page(built, "topics/scans/index.html")
+    assert [a.get_text() for a in topic.select_one("nav.breadcrumbs").select("a")] == ["Home", "Topics"]
+    data = json.loads(topic.select_one('head script[type="application/ld+json"]').string)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "BreadcrumbList"
+    assert [i["item"] for i in data["itemListElement"]] == [
+        "https://example.test/", "https://example.test/topics/", "https://example.test/topics/scans/"]
+
+
+def test_home_page_start_here_path_in_the_configured_order(fixture_site):
+    fixture_site.set_config(start_here=["lesions.md", "contrast-dye"])
+    assert fixture_site.build().ok
+    document = soup(fixture_site.public / "index.html")
+    path = document.select_one("main section.start-here")
+    assert [a["href"] for a in path.select("ol.path li a")] == ["articles/lesions/", "articles/contrast-dye/"]
+    # Start here, then the topics, then every article: the topics are near the top.
+    order = [section.h2["id"] for section in document.select("main section")]
+    assert order == ["start-here-title", "browse", "latest"]
+
+
+def test_start_here_naming_no_article_is_reported_with_its_line(fixture_site):
+    from sitegen.pipeline import check
+    fixture_site.set_config(start_here=["lesions.md", "lesion.md", "unfinished.md"])
+    found = [d for d in check(fixture_site.config()).diagnostics if d.code == "start-here-missing"]
+    text = fixture_site.config_path.read_text()
+    assert [(d.file, d.line) for d in found] == [("config.yaml", line_of(text, "- lesion.md")),
+                                                 ("config.yaml", line_of(text, "- unfinished.md"))]
+    assert "lesion.md, which is not an article" in found[0].message and found[0].hint == "Did you mean 'lesions.md'?"
+    assert "unfinished.md, which is a draft" in found[1].message
+    assert fixture_site.build().ok  # the home page leaves them out
+    assert [a["href"] for a in soup(fixture_site.public / "index.html").select("ol.path a")] == ["articles/lesions/"]
 
 
 def test_about_page(built):
@@ -463,3 +561,132 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
     assert cli.main(["check"]) == 1  # the fixture has articles with errors
     assert seen == [tuning.COMMAND_THRESHOLDS, tuning.COMMAND_THRESHOLDS]
     assert gc.get_threshold() == before
+
+
+def test_citation_parts_that_end_in_punctuation_get_no_second_stop(blank_site):
+    blank_site.article("a.md", """\
+        ---
+        title: A
+        summary: S.
+        date: 2026-01-01
+        references:
+          - title: "Will the real multiple sclerosis please stand up?"
+            authors: Geurts JJG, Barkhof F, et al.
+            journal: Nature Reviews Neuroscience
+            year: 2012
+            doi: 10.1038/nrn3275
+        ---
+        Text.
+        """)
+    assert blank_site.build().ok
+    item = soup(blank_site.public / "articles/a/index.html").select_one("section.references li")
+    assert " ".join(item.get_text().split()) == (
+        "Geurts JJG, Barkhof F, et al. Will the real multiple sclerosis please stand up? "
+        "Nature Reviews Neuroscience. 2012. DOI: 10.1038/nrn3275")
+    assert item.select_one(".journal").get_text() == "Nature Reviews Neuroscience."
+
+
+def test_every_article_has_a_report_a_problem_link_naming_the_page(built):
+    from urllib.parse import parse_qs, urlsplit
+    for slug, (title, _, _) in PUBLISHED.items():
+        link = article_page(built, slug).select_one("main p.report-problem a")
+        assert link.get_text() == "Report a problem with this page"
+        address = urlsplit(link["href"])
+        assert (address.scheme, address.path) == ("mailto", "")  # no address configured: the reader picks one
+        fields = parse_qs(address.query)
+        assert fields["subject"] == [f"Problem on the page: {title}"]
+        assert f"https://example.test/articles/{slug}/" in fields["body"][0] and title in fields["body"][0]
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("editors@example.test", "mailto:editors@example.test?subject="),
+    ("mailto:editors@example.test", "mailto:editors@example.test?subject="),
+    ("https://example.test/feedback", "https://example.test/feedback"),
+])
+def test_report_a_problem_goes_where_config_says(fixture_site, given, expected):
+    fixture_site.set_config(report_problem=given)
+    assert fixture_site.build().ok
+    href = article_page(fixture_site.public, "lesions").select_one("p.report-problem a")["href"]
+    assert href.startswith(expected) and (href == expected or "lesions" in href)
+
+
+def test_report_a_problem_address_that_is_neither_email_nor_web_is_an_error(fixture_site):
+    from sitegen.config import load_config
+    fixture_site.set_config(report_problem="the editors")
+    config, problems = load_config(fixture_site.config_path)
+    assert config is None
+    (problem,) = problems
+    assert problem.code == "config-value" and problem.line == line_of(fixture_site.config_path.read_text(), "report_problem")
+    assert "neither an email address nor a web address" in problem.message and "https://" in problem.hint
+
+
+ALIASED = """\
+---
+title: What a lesion is
+summary: S.
+date: 2026-01-01
+aliases: [lesions-explained, /articles/old-lesions/]
+---
+Text.
+"""
+
+
+def test_aliases_redirect_old_addresses_and_stay_out_of_the_sitemap(blank_site):
+    blank_site.article("lesions.md", ALIASED)
+    for _ in range(2):  # a cold build, then one from the cache
+        result = blank_site.build()
+        assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+        for old in ("lesions-explained", "old-lesions"):
+            document = soup(blank_site.public / f"articles/{old}/index.html")
+            assert document.find("link", rel="canonical")["href"] == "https://example.test/articles/lesions/"
+            assert document.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../../articles/lesions/"
+            assert document.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+            assert document.select_one("main a")["href"] == "../../articles/lesions/"
+        sitemap = (blank_site.public / "sitemap.xml").read_text()
+        assert "articles/lesions/" in sitemap and "lesions-explained" not in sitemap and "old-lesions" not in sitemap
+    blank_site.article("lesions.md", ALIASED.replace("aliases: [lesions-explained, /articles/old-lesions/]",
+                                                     "aliases: [lesions-explained]"))
+    assert blank_site.build().ok
+    assert not (blank_site.public / "articles/old-lesions").exists()  # an alias taken out is gone
+
+
+@pytest.mark.parametrize("aliases, code, words", [
+    ("[lesions]", "alias-clash", "this article's own address"),
+    ("[other]", "alias-clash", "already the address of other.md"),
+    ("[Old Lesions!]", "bad-slug", "cannot be a web address"),
+])
+def test_an_alias_that_cannot_work_is_an_error_with_its_line(blank_site, aliases, code, words):
+    blank_site.article("other.md", "---\ntitle: O\nsummary: S.\ndate: 2026-01-01\n---\nText.\n")
+    text = ALIASED.replace("[lesions-explained, /articles/old-lesions/]", aliases)
+    blank_site.article("lesions.md", text)
+    result = blank_site.build()
+    assert not result.ok
+    (problem,) = [d for d in result.diagnostics if d.code == code]
+    assert problem.file.endswith("lesions.md") and problem.line == line_of(text, "aliases:")
+    assert words in problem.message
+
+
+def test_a_renamed_article_is_a_finding_that_suggests_an_alias(blank_site):
+    from sitegen.pipeline import check
+    text = "---\ntitle: Lesions\nsummary: S.\ndate: 2026-01-01\n---\nText.\n"
+    blank_site.article("what-lesions-are.md", text)
+    assert blank_site.build().ok
+    (blank_site.content / "articles/what-lesions-are.md").rename(blank_site.content / "articles/lesions-explained.md")
+    found = [d for d in check(blank_site.config()).diagnostics if d.code == "article-moved"]
+    assert len(found) == 1 and not found[0].is_error
+    (problem,) = found
+    assert problem.file.endswith("lesions-explained.md") and problem.line == 2  # its title
+    assert "/articles/what-lesions-are/" in problem.message
+    assert "add `aliases: [what-lesions-are]`" in problem.hint
+    blank_site.article("lesions-explained.md", text.replace("date:", "aliases: [what-lesions-are]\ndate:"))
+    assert [d for d in check(blank_site.config()).diagnostics if d.code == "article-moved"] == []
+
+
+def test_reading_level_is_for_editors_only(built):
+    note = article_page(built, "scan-types").select_one("main p.editor-note")
+    assert note.has_attr("hidden")  # not shown on the published site
+    assert "reading level" in note.get_text() and any(char.isdigit() for char in note.get_text())
+    assert note.has_attr("data-pagefind-ignore")
+    # The preview's own stylesheet (only `serve` adds it) shows it.
+    preview = (REPO / "sitegen" / "preview" / "preview.css").read_text()
+    assert ".editor-note[hidden] {\n  display: block;" in preview

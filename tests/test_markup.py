@@ -93,6 +93,13 @@ def test_every_table_is_wrapped_even_without_a_caption_or_inside_a_callout():
     assert tables[1].find_parent("div", class_="callout") is not None
 
 
+
+def test_body_cells_carry_their_column_header_for_the_phone_layout():
+    body = "| Scan | What it *shows* |\n|---|---|\n| T1 | Shape |\n| T2 | Lesions |\n"
+    table = soup(render(body).html).find("table")
+    assert [td.get("data-label") for td in table.find_all("td")] == ["Scan", "What it shows"] * 2
+    assert [th.get("data-label") for th in table.find_all("th")] == [None, None]
+
 # --- callouts ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind, title", [("key-point", "Key point"), ("note", "Note"), ("warning", "Warning"),
@@ -128,6 +135,63 @@ def test_unknown_callout_kind_is_a_warning_and_falls_back_to_a_note():
     assert box["class"] == ["callout", "callout-note"]
     assert "Be careful." in box.get_text()
 
+
+
+# --- care cards, do and don't lists, inset text (the NHS design system's patterns) ---
+
+@pytest.mark.parametrize("kind, prefix", [("non-urgent", "Non-urgent advice: "), ("urgent", "Urgent advice: "),
+                                          ("emergency", "Immediate action required: ")])
+def test_care_card_title_starts_with_a_prefix_only_screen_readers_hear(kind, prefix):
+    markup = render(f'!!! {kind} "Contact your care team if:"\n    - your vision *changes* suddenly\n')
+    assert markup.diagnostics == ()
+    box = soup(markup.html).find("div")
+    assert box["class"] == ["callout", f"callout-{kind}", "care-card"]
+    title = box.find("p", class_="callout-title")
+    hidden = title.find("span", class_="visually-hidden")
+    assert hidden.get_text() == prefix and title.contents[0] == hidden
+    assert title.get_text() == prefix + "Contact your care team if:"
+    assert box["aria-label"] == prefix + "Contact your care team if:"
+    assert box.find("li").get_text() == "your vision changes suddenly"
+
+
+def test_care_card_without_a_title_shows_its_level_once():
+    box = soup(render("!!! urgent\n    Ring the MS nurse today.\n").html).find("div")
+    assert box.find("p", class_="callout-title").get_text() == "Urgent advice"
+    assert box.find("span", class_="visually-hidden") is None
+
+
+def test_a_third_care_card_is_a_warning_on_its_own_line():
+    body = ("!!! urgent \"A\"\n    One.\n\nText.\n\n!!! urgent \"B\"\n    Two.\n\n"
+            "!!! note\n    Not a card.\n\n!!! urgent \"C\"\n    Three.\n")
+    markup = render(body)
+    (problem,) = markup.diagnostics
+    assert problem.code == "care-card-count" and problem.severity == Severity.WARNING
+    assert problem.line == file_line(body, '!!! urgent "C"')
+    assert problem.file == FILE and "3 care cards" in problem.message
+    assert problem.excerpt == '!!! urgent "C"'
+    assert codes(render(body.replace('!!! urgent "C"', '!!! note "C"'))) == []
+
+
+def test_do_and_dont_lists():
+    body = "!!! do\n    - take a list of questions\n\n!!! dont\n    - stop a medicine on your own\n"
+    markup = render(body)
+    assert markup.diagnostics == ()
+    do, dont = soup(markup.html).find_all("div")
+    assert do.find("p", class_="callout-title").get_text() == "Do"
+    assert dont.find("p", class_="callout-title").get_text() == "Don't"
+    assert do.ul["class"] == ["do-list"] and dont.ul["class"] == ["dont-list"]
+    (problem,) = render("Text.\n\n!!! do\n    Just a sentence.\n").diagnostics
+    assert problem.code == "callout-list" and problem.line == BODY_LINE + 2
+
+
+def test_inset_text_has_no_title_unless_given():
+    box = soup(render("!!! inset\n    Most people have a scan every year or two.\n").html).find("div")
+    assert box["class"] == ["callout", "callout-inset"]
+    assert box.find("p", class_="callout-title") is None
+    assert box.get_text().strip() == "Most people have a scan every year or two."
+    assert box["role"] == "note" and box["aria-label"] == "Information"
+    titled = soup(render('!!! inset "Good to know"\n    Text.\n').html).find("div")
+    assert titled.find("p", class_="callout-title").get_text() == "Good to know"
 
 # --- links ------------------------------------------------------------------------
 

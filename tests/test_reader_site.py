@@ -178,19 +178,21 @@ def test_article_sharing_and_description_tags(built):
     assert meta["article:published_time"] == "2026-01-10"
 
 
-def test_article_meta_line_shows_reading_time_and_level(built):
+def test_article_meta_line_shows_reading_time_and_the_foot_the_review(built):
     page = soup(built / "articles" / "scans" / "index.html")
     meta = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in page.select(".meta dt")}
     assert meta["Reading time"] == "about 1 minute"
-    assert meta["Reading level"].startswith("school grade ")
-    assert meta["Next review due"] and meta["Last reviewed"].endswith("by Dr Ada Example")
+    assert "Reading level" not in meta  # for editors (check), not patients
+    foot = [p.get_text() for p in page.select(".review-date p")]
+    assert foot[0].startswith("Page last reviewed: ") and foot[0].endswith(", by Dr Ada Example")
+    assert foot[1].startswith("Next review due: ")
 
 
 def test_article_links_glossary_terms(built):
     page = soup(built / "articles" / "scans" / "index.html")
     assert [a["href"] for a in page.select(".prose a.gloss-term")] == ["../../glossary/#mri"]
     assert page.find(id="mri") is None  # the anchor lives on the glossary page
-    assert soup(built / "glossary" / "index.html").find(id="mri").name == "dt"
+    assert soup(built / "glossary" / "index.html").find(id="mri").name == "h3"
 
 
 def test_header_search_is_a_plain_get_form_to_the_search_page(built):

@@ -431,8 +431,8 @@ def test_next_review_defaults_to_reviewed_plus_the_configured_interval(blank_sit
     result = blank_site.build(write=False)
     assert result.diagnostics == []
     assert result.site.articles[0].next_review == expected
-    meta = soup(result.files["articles/x/index.html"]).select_one("dl.meta")
-    due = next(div for div in meta.find_all("div") if div.dt.get_text() == "Next review due")
+    foot = soup(result.files["articles/x/index.html"]).select_one(".review-date")
+    due = next(p for p in foot.find_all("p") if p.get_text().startswith("Next review due: "))
     assert due.time["datetime"] == expected.isoformat()
 
 

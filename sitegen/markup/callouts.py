@@ -3,21 +3,45 @@
 The admonition extension parses the syntax; this tree processor gives each
 callout a role, a readable default title ("Key point", not "Key-point") and a
 class the stylesheet knows, and reports kinds the stylesheet does not style.
+
+Besides the plain callouts it makes the NHS design system's patterns (our own
+markup and styles, written from their published rules):
+
+- care cards, for advice to seek help, in three levels of urgency: `non-urgent`,
+  `urgent` and `emergency`. The title gets a visually hidden prefix ("Urgent
+  advice: ") so a screen reader says how urgent the card is, which sighted
+  readers see from its colour. More than two on one page dilutes them, so a third
+  is reported (a warning).
+- do and don't lists (`do`, `dont`): a list under "Do" or "Don't".
+- inset text (`inset`): a passage set apart, without a title unless one is given
+  (its role and label, "Information", mark it for screen readers).
 """
 from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-KINDS = {"key-point": "Key point", "note": "Note", "warning": "Warning", "tip": "Tip"}
+KINDS = {"key-point": "Key point", "note": "Note", "warning": "Warning", "tip": "Tip",
+         "non-urgent": "Non-urgent advice", "urgent": "Urgent advice", "emergency": "Immediate action required",
+         "do": "Do", "dont": "Don't", "inset": "Information"}
+# What a screen reader says before a care card's own title.
+CARE_CARDS = {"non-urgent": "Non-urgent advice: ", "urgent": "Urgent advice: ", "emergency": "Immediate action required: "}
+MAX_CARE_CARDS = 2
+LISTS = {"do": "do-list", "dont": "dont-list"}
+_CARE_LINE = re.compile(r"^[ \t]*!!! ?(" + "|".join(CARE_CARDS) + r")\b", re.MULTILINE)
 
 
 class CalloutProcessor(Treeprocessor):
-    def __init__(self, md, report):
+    def __init__(self, md, report, state=None):
         super().__init__(md)
         self.report = report
+        self.state = state
 
     def run(self, root):
+        cards, third = 0, None
         for element in root.iter("div"):
             classes = element.get("class", "").split()
             if "admonition" not in classes:
@@ -27,20 +51,60 @@ class CalloutProcessor(Treeprocessor):
                 self.report("callout-kind", f"!!! {kind}", f"Unknown callout kind '{kind}'.",
                             "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".", warning=True)
                 kind = "note"
-            element.set("class", f"callout callout-{kind}")
+            element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))
             element.set("role", "note")
             title = element.find("p")
-            if title is not None and "admonition-title" in title.get("class", ""):
+            if title is not None and "admonition-title" not in title.get("class", ""):
+                title = None
+            if title is not None and ((title.text or "").strip().lower() == kind.replace("-", " ").lower()
+                                      or title.text == kind.capitalize()):
+                title.text = KINDS[kind]  # the admonition's default title: make it readable
+            if kind == "inset" and title is not None and title.text == KINDS[kind] and len(title) == 0:
+                element.remove(title)  # inset text has no title unless the editor gives one
+                title = None
+            label = " ".join("".join(title.itertext()).split()) if title is not None else KINDS[kind]
+            if title is not None:
                 title.set("class", "callout-title")
-                if (title.text or "").strip().lower() == kind.replace("-", " ").lower() or title.text == kind.capitalize():
-                    title.text = KINDS[kind]
-                element.set("aria-label", title.text or KINDS[kind])
+            if kind in CARE_CARDS:
+                cards += 1
+                if cards == MAX_CARE_CARDS + 1:
+                    third = kind
+                if title is not None and label != KINDS[kind]:
+                    prefix = etree.Element("span", {"class": "visually-hidden"})
+                    prefix.text, prefix.tail, title.text = CARE_CARDS[kind], title.text, None
+                    title.insert(0, prefix)
+                    label = CARE_CARDS[kind] + label
+            if kind in LISTS:
+                lists = [child for child in element if child.tag == "ul"]
+                for found in lists:
+                    found.set("class", LISTS[kind])
+                if not lists:
+                    self.report("callout-list", f"!!! {kind}", f"The `!!! {kind}` box has no list.",
+                                f"Write each point on its own line starting with `- `, indented by four spaces "
+                                f"under `!!! {kind}`.", warning=True)
+            element.set("aria-label", label)
+        if third:
+            self._too_many_cards(third, cards)
+
+    def _too_many_cards(self, kind, count):
+        """Reported at the third care card's line (line_of would find the first of its kind)."""
+        line = None
+        if self.state is not None:
+            starts = [match.start() for match in _CARE_LINE.finditer(self.state.body)]
+            if len(starts) > MAX_CARE_CARDS:
+                line = self.state.body_line + self.state.body.count("\n", 0, starts[MAX_CARE_CARDS])
+        self.report("care-card-count", f"!!! {kind}",
+                    f"This page has {count} care cards (!!! non-urgent, !!! urgent, !!! emergency); "
+                    f"more than {MAX_CARE_CARDS} is too many.",
+                    "Keep the one or two that matter most; with more, readers stop noticing them. "
+                    "Use `!!! note` or plain text for the rest.", warning=True, line=line)
 
 
 class CalloutExtension(Extension):
-    def __init__(self, report, **kwargs):
+    def __init__(self, report, state=None, **kwargs):
         self.report = report
+        self.state = state
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):
-        md.treeprocessors.register(CalloutProcessor(md, self.report), "callouts", 16)
+        md.treeprocessors.register(CalloutProcessor(md, self.report, self.state), "callouts", 16)

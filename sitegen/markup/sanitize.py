@@ -21,7 +21,7 @@ ATTRIBUTES = {
     "span": {"data-pagefind-ignore"},   # glossary definitions stay out of the search index
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan", "style"},
-    "td": {"colspan", "rowspan", "style"},
+    "td": {"colspan", "rowspan", "style", "data-label"},  # data-label: the phone layout's cell labels
     "ol": {"start"},
     "abbr": {"title"},
 }

@@ -2,6 +2,9 @@
 
 Header cells get `scope="col"`; each table is wrapped in a focusable, labelled
 region that scrolls sideways on its own, so a wide table never widens the page.
+Each body cell also carries its column's header text (`data-label`): on a phone
+the stylesheet stacks every row as a card with those labels, so no column has
+to be scrolled to (the cells stay a real table for screen readers).
 """
 from __future__ import annotations
 
@@ -19,8 +22,15 @@ class TableProcessor(Treeprocessor):
             for index, table in enumerate(list(parent)):
                 if table.tag != "table":
                     continue
+                labels = []
                 for cell in table.iter("th"):
                     cell.set("scope", "col")
+                    labels.append(" ".join("".join(cell.itertext()).split()))
+                body = table.find("tbody")
+                for row in (body.iter("tr") if body is not None else ()):
+                    for label, cell in zip(labels, row.findall("td")):
+                        if label:
+                            cell.set("data-label", label)
                 caption = table.find("caption")
                 wrapper = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
                 wrapper.set("aria-label", ("".join(caption.itertext()) if caption is not None else "") or "Table")
