@@ -5,6 +5,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeAlias
+
+# Where a front matter value is: its key path, e.g. ("references", 0, "doi").
+FieldPath: TypeAlias = tuple[str | int, ...]
+FieldLines: TypeAlias = tuple[tuple[FieldPath, int], ...]  # (key path, line), ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Loaded:
     def __init__(self, body: str | None = None, file: str = "") -> None:
         self.body = body
         self.file = file  # the path it was read from, to read the body again
-        self.lines: tuple | None = None
+        self.lines: FieldLines | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Source:
     field_lines: str = field(default="[]", compare=False)
     loaded: Loaded = field(default_factory=Loaded, compare=False, repr=False)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[Source], tuple[str, str, str, int, str]]:
         # Pickled without what it loaded: see Loaded.
         return (Source, (self.path, self.name, self.digest, self.body_line, self.field_lines))
 
@@ -74,7 +79,7 @@ class Source:
             self.loaded.body = body
 
     @property
-    def lines(self) -> tuple:
+    def lines(self) -> FieldLines:
         """field_lines, as tuples."""
         if self.loaded.lines is None:
             try:
@@ -125,7 +130,7 @@ class Source:
         index = body.find(needle) if needle else -1
         return self.body_line + (body.count("\n", 0, index) if index >= 0 else 0)
 
-    def line_of(self, *path) -> int | None:
+    def line_of(self, *path: str | int) -> int | None:
         lines = dict(self.lines)
         while path:
             if path in lines:

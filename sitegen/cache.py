@@ -38,9 +38,24 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, TypeAlias
 
 from . import __version__
 from .tuning import Policy
+
+if TYPE_CHECKING:  # for the types of the entries only; the cache loads before them
+    from .article import Article, Page
+    from .errors import Diagnostic
+    from .fingerprint import Signature
+    from .output import Record
+    from .plan import BodyEntry
+    from .site import RelatedSlugs
+
+# (source path, SHA-256 of its bytes, or None when they could not be read)
+ParsedKey: TypeAlias = tuple[str, str | None]
+Parsed: TypeAlias = "tuple[Article | Page | None, tuple[Diagnostic, ...]]"  # the value, its problems
+Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) of a body's record
+StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
 MAGIC = b"sitegen-cache\n"
 STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates")
@@ -59,7 +74,7 @@ _ALLOWED = {
 
 
 class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:  # Any: what pickle's own returns
         if (module, name) not in _ALLOWED:
             raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
         return super().find_class(module, name)
@@ -69,7 +84,7 @@ def _header(scope: str) -> bytes:
     return MAGIC + f"{__version__}\n{scope}\n".encode("utf-8")
 
 
-def dump(value, path: Path, scope: str) -> None:
+def dump(value: object, path: Path, scope: str) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     data = _header(scope) + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -79,7 +94,7 @@ def dump(value, path: Path, scope: str) -> None:
     os.replace(temporary, path)  # readers see the old file or the new one, never half of one
 
 
-def load(path: Path, scope: str):
+def load(path: Path, scope: str) -> object:  # whatever was pickled: the caller checks it
     """The cached value, or None when absent, corrupt, foreign or from another version."""
     try:
         data = path.read_bytes()
@@ -101,17 +116,17 @@ def load(path: Path, scope: str):
 class Cache:
     folder: Path | None          # None: in memory only (tests, --no-cache)
     scope: str                   # the project and settings the entries belong to
-    parsed: dict = field(default_factory=dict)
-    bodies: dict = field(default_factory=dict)
-    pages: dict = field(default_factory=dict)
-    related: dict = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
-    stored: dict = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
-    stats: dict = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
-    templates: dict = field(default_factory=dict)  # SHA-256 of a template's source -> what it references: render.py
+    parsed: dict[ParsedKey, Parsed] = field(default_factory=dict)
+    bodies: dict[tuple[str, str], BodyEntry] = field(default_factory=dict)
+    pages: dict[str, Record] = field(default_factory=dict)
+    related: dict[str, RelatedSlugs] = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
+    stored: dict[str, Location] = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
+    stats: dict[str, tuple[Signature, ParsedKey]] = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
+    templates: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # SHA-256 of a template's source -> what it references: render.py
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
-    _html: dict = field(default_factory=dict)
+    _html: dict[str, StoredBody] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path | None, scope: str, policy: Policy | None = None) -> Cache:
@@ -150,13 +165,13 @@ class Cache:
 
     _id: str | None = None
     _base_size: int = 0
-    _saved: dict = field(default_factory=dict)
+    _saved: dict[str, dict[Any, object]] = field(default_factory=dict)  # Any: the keys of every kind of entry
 
-    def _snapshot(self) -> dict:
+    def _snapshot(self) -> dict[str, dict[Any, object]]:
         return {name: dict(getattr(self, name)) for name in STATE}
 
-    def _changes(self) -> dict:
-        changes = {}
+    def _changes(self) -> dict[str, tuple[dict[Any, object], list[Any]]]:
+        changes: dict[str, tuple[dict[Any, object], list[Any]]] = {}  # name -> (changed, removed keys)
         for name in STATE:
             current, saved = getattr(self, name), self._saved.get(name, {})
             if name == "parsed":  # keyed by the bytes' digest: a key never changes its value
@@ -172,6 +187,7 @@ class Cache:
         return _header(self.scope) + f"journal of {self._id}\n".encode()
 
     def _replay(self) -> None:
+        assert self.folder is not None  # called by _load(folder)
         try:
             data = (self.folder / "state.journal").read_bytes()
         except OSError:
@@ -228,6 +244,7 @@ class Cache:
         self._saved = self._snapshot()
 
     def _save_whole(self) -> None:
+        assert self.folder is not None  # called by save, with a folder only
         self._id = os.urandom(8).hex()
         dead = self._tidy_bodies()
         path = self.folder / "state.pickle"
@@ -252,12 +269,12 @@ class Cache:
     # (the body is rendered again), never a wrong page. Worker processes report where they
     # stored their bodies (`take_stored`); the parent records it in the state.
 
-    _pack: tuple | None = None  # (pid, fd, file name, size) of the pack this process appends to
-    _readers: dict = field(default_factory=dict)  # pack name -> read fd, once its header checked out
-    _new_stored: dict = field(default_factory=dict)  # locations stored by this process, not yet taken
+    _pack: tuple[int, int, str, int] | None = None  # (pid, fd, file name, size) of the pack this process appends to
+    _readers: dict[str, int] = field(default_factory=dict)  # pack name -> read fd, once its header checked out
+    _new_stored: dict[str, Location] = field(default_factory=dict)  # locations stored by this process, not yet taken
     _owner: int = field(default_factory=os.getpid)  # the process whose state this is
 
-    def store_body(self, key: str, html: str, prose: tuple) -> None:
+    def store_body(self, key: str, html: str, prose: tuple[str, ...]) -> None:
         if self.folder is None:
             self._html[key] = (html, prose)
             return
@@ -268,9 +285,10 @@ class Cache:
         if os.getpid() != self._owner:  # a forked worker: the parent must learn of it
             self._new_stored[key] = location
 
-    def _append(self, record: bytes) -> tuple:
+    def _append(self, record: bytes) -> Location:
         pid = os.getpid()
         if self._pack is None or self._pack[0] != pid:  # none yet, or inherited by a forked worker
+            assert self.folder is not None  # store_body and _tidy_bodies append with a folder only
             folder = self.folder / "bodies"
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{pid}-{os.urandom(4).hex()}.pack"
@@ -302,16 +320,16 @@ class Cache:
             os.close(self._pack[1])
         self._pack = None
 
-    def take_stored(self) -> dict:
+    def take_stored(self) -> dict[str, Location]:
         """The bodies this process stored since the last call: digest -> location (a worker
         hands them to the parent, whose state they belong in)."""
         taken, self._new_stored = self._new_stored, {}
         return taken
 
-    def adopt_stored(self, locations: dict) -> None:
+    def adopt_stored(self, locations: Mapping[str, Location]) -> None:
         self.stored.update(locations)
 
-    def load_body(self, key: str):
+    def load_body(self, key: str) -> StoredBody | None:
         """(html, prose) for a cached body, or None."""
         if key in self._html:
             return self._html[key]
@@ -357,6 +375,7 @@ class Cache:
                 return None
             if len(self._readers) >= MAX_READERS:  # a few open at a time, however many packs
                 os.close(self._readers.pop(next(iter(self._readers))))
+            assert self.folder is not None  # _read reads with a folder only
             fd = os.open(self.folder / "bodies" / name, os.O_RDONLY | os.O_CLOEXEC)
             header = _header(self.scope)
             if os.pread(fd, len(header), 0) != header:
@@ -365,20 +384,21 @@ class Cache:
             self._readers[name] = fd
         return self._readers[name]
 
-    def _tidy_bodies(self) -> list:
+    def _tidy_bodies(self) -> list[Path]:
         """Before a whole save: forget the bodies no entry uses, and move the live bodies out
         of packs that are mostly dead, or small once there are many (each command-line rebuild
         writes a pack of its own, of one body after a one-article edit), into this
         process's pack. Returns the pack files to delete once the new state is on disk."""
         live = {entry[2].digest for entry in self.bodies.values()}
         self.stored = {key: location for key, location in self.stored.items() if key in live}
+        assert self.folder is not None  # called by _save_whole
         folder = self.folder / "bodies"
         try:
             files = {entry.name: entry.stat().st_size for entry in os.scandir(folder) if entry.is_file()}
         except OSError:
             return []
         own = self._pack[2] if self._pack is not None and self._pack[0] == os.getpid() else None
-        live_bytes: dict = {}
+        live_bytes: dict[str, int] = {}  # pack name -> bytes of the bodies still used in it
         for name, _, length in self.stored.values():
             live_bytes[name] = live_bytes.get(name, 0) + length
         many = len(files) > MAX_PACKS

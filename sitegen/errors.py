@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable
+from typing import Callable, Iterable
 
 
 class Severity(str, Enum):
@@ -52,7 +52,7 @@ class Diagnostic:
             text += f"\n    fix: {self.hint}"
         return text
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | int | None]:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
@@ -86,11 +86,11 @@ def summary(diagnostics: Iterable[Diagnostic]) -> str:
     diagnostics = list(diagnostics)
     errors, warnings = count(diagnostics)
     files = len({d.file for d in diagnostics})
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    plural: Callable[[int, str], str] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
     return f"{plural(errors, 'error')} and {plural(warnings, 'warning')} in {plural(files, 'file')}"
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple:
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
     return (diagnostic.file, diagnostic.line or 0, diagnostic.column or 0, diagnostic.code)
 
 

@@ -28,7 +28,7 @@ from .render import ARTICLE_TEMPLATE, make_environment, render_page
 if TYPE_CHECKING:
     import jinja2
 
-    from .cache import Cache
+    from .cache import Cache, Location
     from .output import Output
     from .site import Site
     from .tuning import Policy
@@ -72,7 +72,8 @@ class Tools:
 
     def __init__(self, site: Site, cache: Cache, env: jinja2.Environment | None = None):
         self.site, self.cache = site, cache
-        self._env, self._renderer = env, None
+        self._env = env
+        self._renderer: Renderer | None = None
 
     @property
     def env(self) -> jinja2.Environment:
@@ -98,7 +99,7 @@ class Tools:
             restored = source.restore()
         except OSError as error:
             raise SourceChanged(source.path, error.strerror or str(error)) from None
-        if not restored:
+        if not restored or source.body is None:  # restored: the body is loaded
             raise SourceChanged(source.path)
         return self.renderer.render(source.body, file=source.path, body_line=source.body_line,
                                     targets=self.site.link_targets, root=step.root, drafts=self.site.unpublished)
@@ -108,7 +109,7 @@ class Tools:
         found = self.cache.load_body(meta.digest)
         if found is None:
             full = self.convert(step)
-            found = (full.html, full.prose)
+            found = (full.html, _prose(full))
             self.cache.store_body(full.digest, *found)
         return found
 
@@ -122,6 +123,12 @@ class Tools:
         prepare_reading()
 
 
+def _prose(full: Markup) -> tuple[str, ...]:
+    """The prose of a body just converted, which has it (only `lean` takes it out)."""
+    assert full.prose is not None
+    return full.prose
+
+
 def lean(meta: Markup) -> Markup:
     """What the cache's state keeps of a body: no HTML, no prose (both are in its record,
     read when a page is rendered or the readability check runs). A prose of None means
@@ -133,11 +140,12 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     """Markdown (unless cached) and the article page (unless current) for one article."""
     body = step.body
     assert body is not None
-    meta, html, prose = body.cached, None, None
+    meta, html = body.cached, None
+    prose: tuple[str, ...] | None = None
     converted = meta is None
     if meta is None:
         full = tools.convert(body)
-        html, prose, meta = full.html, full.prose, full.meta()
+        html, prose, meta = full.html, _prose(full), full.meta()
         if tools.cache.folder is not None:
             tools.cache.store_body(meta.digest, html, prose)
     key = step.key if step.key is not None else plan.page_key(step.job, meta.digest)
@@ -146,7 +154,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     if output is not None:
         state = PageState.CURRENT
         if not plan.is_current(step.job.path, key):
-            if html is None:
+            if html is None or prose is None:  # set together: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
             data, problems = render_page(tools.env, step.job, {"body": replace(meta, html=html),
                                                                "reading": reading_aids(prose)})
@@ -154,7 +162,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
                 state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
             else:
                 state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
-    kept = (html, prose) if converted and tools.cache.folder is None and html is not None else None
+    kept = (html, prose) if converted and tools.cache.folder is None and html is not None and prose is not None else None
     if not keep_prose and kept is None:
         meta = lean(meta)  # what the cache keeps; less to send back from a worker
     return PageOutcome(step.job.path, key, state, tuple(problems), BodyOutcome(body, meta, converted, kept))
@@ -164,7 +172,8 @@ def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: 
                  keep_prose: bool, first: Callable[[], Any] | None = None) -> tuple[list[PageOutcome], Any]:
     """(an outcome for every article page, what `first` returned). `output` None: convert
     only, render no page. `first` is work for this process to do while the workers start."""
-    outcomes, todo = [], []
+    outcomes: list[PageOutcome] = []
+    todo: list[PageStep] = []
     for step in plan.articles:
         assert step.body is not None
         if step.body.cached is not None and (output is None or step.current):
@@ -179,7 +188,7 @@ def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: 
     if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
         tools.warm()  # once here, not once in each worker
 
-        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[PageOutcome], dict]:
+        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[PageOutcome], dict[str, Location]]:
             done = [_article(plan, tools, output, keep_prose, step) for step in steps]
             return done, tools.cache.take_stored()  # where a worker put the bodies it stored
 
@@ -208,7 +217,7 @@ def render_other_pages(plan: BuildPlan, tools: Tools, output: Output,
             output.reuse(step.job.path)
             outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT))
             continue
-        extra = {}
+        extra: dict[str, object] = {}
         if body is not None:
             html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
             extra["body"] = replace(body.meta, html=html)
@@ -231,6 +240,6 @@ def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]
             found[step.job.path] = BodyOutcome(step.body, step.body.cached, False)
             continue
         full = tools.convert(step.body)
-        tools.cache.store_body(full.digest, full.html, full.prose)
+        tools.cache.store_body(full.digest, full.html, _prose(full))
         found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
     return found

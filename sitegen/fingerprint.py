@@ -32,13 +32,38 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, TypeAlias, TypedDict
 
 from . import __version__
+
+if TYPE_CHECKING:  # only for its type: importing config would load YAML before the check
+    from .config import Config
 
 NAME = "fingerprint.json"
 SECONDS = "@seconds@"  # stands for the time taken in the recorded summary line
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
+
+Signature: TypeAlias = tuple[int, int, int, int]  # a file's (mtime, size, inode, ctime)
+# A file's (folder relative to the tree, name, size, mtime, ctime, inode), or (folder,
+# name, None) when it could not be stat'ed.
+_Entry: TypeAlias = tuple[str, str, None] | tuple[str, str, int, int, int, int]
+Options: TypeAlias = Mapping[str, object]  # a command's options, as JSON can write them
+# What before_build took: (options, their key, the inputs' digest, the signatures seen).
+Before: TypeAlias = tuple[Options, str, str, dict[str, Signature]]
+
+
+class Fingerprint(TypedDict):
+    """What fingerprint.json holds."""
+
+    format: int
+    options: str
+    folders: list[str]
+    output: str
+    inputs: str
+    outputs: list[list[Any]]  # [path, size, mtime]: as a JSON list, of mixed types
+    report: str
+    summary: str
 
 
 def location(config_path: Path) -> Path:
@@ -47,14 +72,14 @@ def location(config_path: Path) -> Path:
     return config_path.resolve().parent / ".cache" / NAME
 
 
-def _tree(folder: Path, suffix: str = "", signatures: dict | None = None) -> list:
+def _tree(folder: Path, suffix: str = "", signatures: dict[str, Signature] | None = None) -> list[_Entry]:
     """(relative path, size, mtime, ctime, inode) of every file below `folder` (whose name
     ends with `suffix`), sorted. Symbolic links to folders are followed, as the build
     follows them (a content folder linked in from another checkout), each folder once.
     `signatures`, if given, gets each file's path -> (mtime, size, inode, ctime)."""
-    entries = []
+    entries: list[_Entry] = []
     root = str(folder)
-    seen = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode) of each folder walked
     for current, folders, files in os.walk(root, followlinks=True):
         try:
             stat = os.stat(current)
@@ -81,11 +106,11 @@ def _tree(folder: Path, suffix: str = "", signatures: dict | None = None) -> lis
     return entries
 
 
-def _code() -> list:
+def _code() -> list[_Entry]:
     return _tree(_PACKAGE, ".py")  # not __pycache__: another Python writes other .pyc files
 
 
-def inputs_digest(folders: list[Path], config_path: Path, seen: dict | None = None) -> str:
+def inputs_digest(folders: Iterable[Path], config_path: Path, seen: dict[str, Signature] | None = None) -> str:
     """One digest of the stat signatures of every input file and the bytes of config.yaml
     (`seen`: as for _tree)."""
     hasher = hashlib.blake2b(digest_size=20)
@@ -96,7 +121,7 @@ def inputs_digest(folders: list[Path], config_path: Path, seen: dict | None = No
     return hasher.hexdigest()
 
 
-def _outputs_match(out: Path, outputs: list) -> bool:
+def _outputs_match(out: Path, outputs: Iterable[Sequence[Any]]) -> bool:  # as read from JSON
     for relative, size, mtime in outputs:
         try:
             stat = os.stat(out / relative)
@@ -107,12 +132,12 @@ def _outputs_match(out: Path, outputs: list) -> bool:
     return True
 
 
-def options_key(options: dict) -> str:
+def options_key(options: Options) -> str:
     return json.dumps({**options, "version": __version__, "python": sys.version, "today": date.today().isoformat()},
                       sort_keys=True, default=str)
 
 
-def before_build(config, options: dict, looked: Look | None = None) -> tuple[dict, str, str, dict]:
+def before_build(config: Config, options: Options, looked: Look | None = None) -> Before:
     """What the fingerprint will say about the inputs, taken before the build reads them (a
     file saved while the build runs must not be recorded as built), and the stat signature
     of each input file seen on the way: the build's own check of which sources changed
@@ -122,11 +147,11 @@ def before_build(config, options: dict, looked: Look | None = None) -> tuple[dic
     folders = [config.content_dir, config.templates_dir, config.static_dir]
     if looked is not None and looked.inputs is not None and looked.folders == tuple(map(str, folders)):
         return options, options_key(options), looked.inputs, looked.seen
-    seen: dict = {}
+    seen: dict[str, Signature] = {}
     return options, options_key(options), inputs_digest(folders, config.path, seen), seen
 
 
-def record(config, before: tuple[dict, str, str, dict], outputs: list, report: str, summary: str) -> None:
+def record(config: Config, before: Before, outputs: list[list[Any]], report: str, summary: str) -> None:
     """Write the fingerprint of a build that just succeeded (only with the default cache
     folder), unless the day ended while it ran.
 
@@ -141,7 +166,7 @@ def record(config, before: tuple[dict, str, str, dict], outputs: list, report: s
     options, key, inputs, _ = before
     if key != options_key(options):
         return  # another day: the review dates shown may differ
-    data = {
+    data: Fingerprint = {
         "format": FORMAT,
         "options": key,
         "folders": [str(folder) for folder in folders],
@@ -170,21 +195,21 @@ class Look:
     """What `unchanged` found: the last build's fingerprint if nothing changed since, and
     what it saw of the inputs on the way (for `before_build`)."""
 
-    match: dict | None = None
+    match: Fingerprint | None = None
     folders: tuple[str, ...] = ()
     inputs: str | None = None
-    seen: dict = field(default_factory=dict)
+    seen: dict[str, Signature] = field(default_factory=dict)
 
 
-def unchanged(config_path: Path, options: dict) -> Look:
+def unchanged(config_path: Path, options: Options) -> Look:
     """A Look whose `match` is the fingerprint of the last build if this build would write
     exactly the same, else None."""
     try:
-        data = json.loads(location(config_path).read_text(encoding="utf-8"))
+        data: Fingerprint = json.loads(location(config_path).read_text(encoding="utf-8"))  # checked below
         if data.get("format") != FORMAT or data.get("options") != options_key(options):
             return Look()
         folders = [Path(folder) for folder in data["folders"]]
-        seen: dict = {}
+        seen: dict[str, Signature] = {}
         inputs = inputs_digest(folders, config_path, seen)
         looked = Look(None, tuple(map(str, folders)), inputs, seen)
         if data["inputs"] != inputs or not _outputs_match(Path(data["output"]), data["outputs"]):

@@ -114,7 +114,7 @@ class StagedOutput:
         return self._staging
 
     def write(self, relative: str, data: bytes) -> bool:
-        return self.staging.write(relative, data)
+        return bool(self.staging.write(relative, data))  # Staging counts: 1 or 0
 
     def reuse(self, relative: str) -> None:
         self.staging.reuse(relative, self._inodes.get(relative))

@@ -31,7 +31,10 @@ import signal
 import struct
 import sys
 import traceback
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterator, NoReturn, Sequence, TypeVar
+
+C = TypeVar("C")  # a chunk of work
+R = TypeVar("R")  # what the work makes of one chunk
 
 _NUMBER = struct.Struct("=I")
 
@@ -48,7 +51,7 @@ def forking() -> bool:
 MAX_CHUNKS = 1024  # chunk numbers that fit in any pipe (4 bytes each, one 4 KiB page)
 
 
-def chunked(items: list, jobs: int, per_job: int = 16, smallest: int = 8) -> list[list]:
+def chunked(items: list[C], jobs: int, per_job: int = 16, smallest: int = 8) -> list[list[C]]:
     """`items` cut into chunks for `share_out`: about `per_job` chunks per process, so that
     no process is left long with the last one, but none of fewer than `smallest` items
     (and never more than MAX_CHUNKS chunks)."""
@@ -56,7 +59,8 @@ def chunked(items: list, jobs: int, per_job: int = 16, smallest: int = 8) -> lis
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def share_out(chunks: list, work: Callable, jobs: int, first: Callable[[], None] | None = None) -> list:
+def share_out(chunks: Sequence[C], work: Callable[[C], R], jobs: int,
+              first: Callable[[], object] | None = None) -> list[R]:
     """[work(chunk) for chunk in chunks], in any order, done by `jobs` processes in all.
 
     `first` is called in this process before it takes any chunk (work only it can do,
@@ -84,7 +88,7 @@ def share_out(chunks: list, work: Callable, jobs: int, first: Callable[[], None]
         os.close(numbers_read)
         return share_out(chunks, work, 1, first)
     started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
-    results: list = []
+    results: list[R] = []
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -126,7 +130,7 @@ def share_out(chunks: list, work: Callable, jobs: int, first: Callable[[], None]
         os.close(numbers_read)
 
 
-def _take(chunks: list, work: Callable, numbers_read: int) -> Iterable:
+def _take(chunks: Sequence[C], work: Callable[[C], R], numbers_read: int) -> Iterator[R]:
     while True:
         number = os.read(numbers_read, _NUMBER.size)
         if not number:
@@ -139,7 +143,7 @@ def _drain(numbers_read: int) -> None:
         pass
 
 
-def _child(chunks: list, work: Callable, numbers_read: int, result_write: int) -> None:
+def _child(chunks: Sequence[C], work: Callable[[C], R], numbers_read: int, result_write: int) -> NoReturn:
     code = 0
     try:
         try:
@@ -164,13 +168,14 @@ def _picklable(error: BaseException) -> BaseException:
         return RuntimeError(f"A worker process failed:\n{text}")
 
 
-def _collect(pid: int, result_read: int):
+def _collect(pid: int, result_read: int) -> list[Any] | BaseException:  # Any: unpickled
     """The child's results, or the exception it sent; WorkerDied if it sent nothing readable."""
     try:
         with os.fdopen(result_read, "rb", buffering=0) as source:
             data = source.readall()
         try:
-            outcome = pickle.loads(data) if data else None
+            # What the child pickled: its list of results, or the exception that stopped it.
+            outcome: list[Any] | BaseException | None = pickle.loads(data) if data else None
         except Exception:  # cut short: the child died while writing
             outcome = None
     finally:

@@ -14,6 +14,19 @@ import importlib.util
 import math
 import re
 from pathlib import Path
+from typing import Any, Protocol, TypedDict, TypeGuard
+
+# pyphen and textstat ship no type information: what this module uses of them is
+# described here (a Pyphen's positions), or typed Any where it is their own object.
+
+
+class _Hyphenator(Protocol):
+    def positions(self, word: str) -> list[int]: ...
+
+
+class ReadingAids(TypedDict):
+    minutes: int  # whole minutes, at least 1
+    grade: float  # Flesch–Kincaid grade, one decimal, never below 0
 
 
 class _CachedHyphenation:
@@ -21,14 +34,15 @@ class _CachedHyphenation:
     word of every text; articles share most of their words, so this makes scoring a
     site cheap without changing textstat's algorithm or results."""
 
-    def __init__(self, pyphen):
+    def __init__(self, pyphen: _Hyphenator) -> None:
         self.positions = functools.lru_cache(maxsize=200_000)(pyphen.positions)
 
 
 @functools.lru_cache(maxsize=1)
-def textstats():
+def textstats() -> Any:  # Any: textstat's own scorer (untyped)
     """The one textstat scorer used for reading level (meta line) and the readability check."""
-    from textstat.textstat import textstatistics  # the class; the package exports an instance
+    # The class; the package exports an instance. Untyped: see _Hyphenator.
+    from textstat.textstat import textstatistics  # type: ignore[import-untyped]
     scorer = textstatistics()
     scorer.pyphen = _CachedHyphenation(scorer.pyphen)
     if _same_textstat():
@@ -73,7 +87,7 @@ _ASCII_PUNCTUATION = {code: None for code in range(128) if _PUNCTUATION.fullmatc
 MAX_SYLLABLE_WORDS = 200_000  # a bound for pathological input; articles share most words
 
 
-class _Syllables(dict):
+class _Syllables(dict[str, int]):
     """word -> syllables as textstat counts them: pyphen's hyphenation points + 1 (memoized)."""
 
     def __missing__(self, word: str) -> int:
@@ -96,10 +110,11 @@ def prepare() -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _hyphenation():
-    from pyphen import Pyphen
+def _hyphenation() -> _Hyphenator:
+    from pyphen import Pyphen  # type: ignore[import-untyped]  # untyped: see _Hyphenator
     _load_patterns()
-    return Pyphen(lang="en_US")  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
+    hyphenator: _Hyphenator = Pyphen(lang="en_US")  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
+    return hyphenator
 
 
 # Parsing pyphen's en_US dictionary takes 0.05 s, in every process that scores a text: a
@@ -110,7 +125,7 @@ def _hyphenation():
 # against (0.18.1); otherwise pyphen parses the dictionary itself, as before.
 
 PYPHEN_SHA256 = "9a752f734be350f71da67aa1c2c488982ae4097bb38c7e49a1d48c81ec6570c3"
-_PATTERNS_FOLDER: list = []  # [folder] once the build cache is known (set_cache_folder)
+_PATTERNS_FOLDER: list[Path] = []  # [folder] once the build cache is known (set_cache_folder)
 
 
 def set_cache_folder(folder: Path | None) -> None:
@@ -165,7 +180,7 @@ def _load_patterns() -> None:
         return  # pyphen parses its dictionary itself
 
 
-def _plain_patterns(patterns) -> bool:
+def _plain_patterns(patterns: object) -> TypeGuard[dict[str, tuple[int, tuple[int, ...]]]]:
     return (isinstance(patterns, dict) and bool(patterns) and all(
         type(key) is str and type(value) is tuple and len(value) == 2 and type(value[0]) is int
         and type(value[1]) is tuple and all(type(number) is int for number in value[1])
@@ -183,7 +198,7 @@ _SYLLABLES = _Syllables()
 # (its en_US dictionary is then hyph_en_US.dic beside it). A file that does not match, or
 # holds anything but words and whole numbers, is not used.
 
-_COUNTED: list = []  # [(file, scope, number of words it held)] once read for this cache folder
+_COUNTED: list[tuple[Path | None, str, int]] = []  # [(file, scope, number of words it held)] once read for this cache folder
 
 
 def _syllables_file() -> tuple[Path, str] | None:
@@ -216,20 +231,22 @@ def save_syllables() -> None:
         return
     from . import cache
     path, scope, _ = _COUNTED[0]
+    assert path is not None  # checked above
     cache.dump(dict(_SYLLABLES), path, scope)
     _COUNTED[:] = [(path, scope, len(_SYLLABLES))]
 
 
 def _legacy_round(number: float, points: int) -> float:
     """textstat's rounding (half away from zero), with its default settings."""
-    scale = 10 ** points
+    scale: int = 10 ** points  # points >= 0
     return float(math.floor((number * scale) + math.copysign(0.5, number))) / scale
 
 
 def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
     """textstat.flesch_kincaid_grade(text), the same float. `tokens`: len(text.split()), if known."""
     if not _same_textstat():
-        return textstats().flesch_kincaid_grade(text)
+        grade: float = textstats().flesch_kincaid_grade(text)
+        return grade
     if text.isascii():
         cleaned = text.translate(_ASCII_PUNCTUATION)
         # Lower-casing ASCII neither adds nor removes punctuation or spaces, so textstat's
@@ -273,7 +290,7 @@ def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
 WORDS_PER_MINUTE = 200
 
 
-def reading_aids(prose: tuple[str, ...]) -> dict:
+def reading_aids(prose: tuple[str, ...]) -> ReadingAids:
     """{"minutes": whole minutes, at least 1; "grade": Flesch–Kincaid grade, one decimal, never below 0}."""
     text = " ".join(prose)
     words = len(text.split())

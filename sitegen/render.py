@@ -13,14 +13,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import traceback
-from collections.abc import Mapping
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TypeAlias, TypeGuard
 
 import jinja2
 import jinja2.meta
 
+from .article import Article
 from .config import Config
 from .errors import Diagnostic
 from .site import Site
@@ -30,6 +33,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 RENDER_VERSION = "1"  # bump when what templates receive changes shape
 
+# The names a template extends, includes or imports (None: a name that is not a constant).
+References: TypeAlias = tuple[str | None, ...]
+
 
 @dataclass(frozen=True)
 class PageJob:
@@ -37,13 +43,13 @@ class PageJob:
 
     path: str                 # relative to the output root, e.g. articles/x/index.html
     template: str
-    context: dict = field(hash=False, compare=False)
-    data_key: tuple = ()
+    context: dict[str, object] = field(hash=False, compare=False)
+    data_key: tuple[object, ...] = ()  # plain data, compared by its repr
     article: str | None = None  # slug, when the page shows that article's Markdown body
     page: str | None = None  # slug, when the page shows a content page's Markdown body (content/pages/)
 
 
-def long_date(day) -> str:
+def long_date(day: date | None) -> str:
     """'3 March 2026': unambiguous for every reader, independent of the machine's locale."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
@@ -90,11 +96,12 @@ def make_environment(config: Config) -> jinja2.Environment:
     return env
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def template_digests(templates_dir: Path, memo: Mapping[str, tuple] | None = None) -> tuple[dict[str, str], dict[str, tuple]]:
+def template_digests(templates_dir: Path, memo: Mapping[str, References] | None = None
+                     ) -> tuple[dict[str, str], dict[str, References]]:
     """(template name -> digest of its source and of every template it uses, transitively;
     the memo for the next build).
 
@@ -104,20 +111,22 @@ def template_digests(templates_dir: Path, memo: Mapping[str, tuple] | None = Non
     (parsing them all cost every rebuild 0.02 s). The memo returned holds the current
     templates only; the one given is not changed.
     """
-    sources, shas, uses = {}, {}, {}
+    sources: dict[str, bytes] = {}
+    shas: dict[str, str] = {}  # template name -> SHA-256 of its source
+    uses: dict[str, set[str]] = {}  # template name -> the templates it names
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():
             name = path.relative_to(templates_dir).as_posix()
             sources[name] = path.read_bytes()
             shas[name] = hashlib.sha256(sources[name]).hexdigest()
     known = memo or {}
-    memo_now: dict[str, tuple] = {}
+    memo_now: dict[str, References] = {}
     for name, source in sources.items():
         referenced = known.get(shas[name])
         if not _is_reference_list(referenced):  # not known (or not what this module stores)
             referenced = _referenced(source)
         memo_now[shas[name]] = referenced
-        uses[name] = set(sources) if None in referenced else set(referenced) & set(sources)
+        uses[name] = set(sources) if None in referenced else set(sources).intersection(referenced)
     result = {}
     for name in sources:
         seen, stack = set(), [name]
@@ -130,12 +139,12 @@ def template_digests(templates_dir: Path, memo: Mapping[str, tuple] | None = Non
     return result, memo_now
 
 
-def _is_reference_list(value) -> bool:
+def _is_reference_list(value: object) -> TypeGuard[References]:
     return type(value) is tuple and all(item is None or type(item) is str for item in value)
 
 
 @functools.lru_cache(maxsize=256)
-def _referenced(source: bytes) -> tuple:
+def _referenced(source: bytes) -> References:
     """Names of the templates a template's source extends, includes or imports, sorted
     (None first, for a name that is not a constant)."""
     try:
@@ -145,11 +154,11 @@ def _referenced(source: bytes) -> tuple:
         return ()  # reported when the template is rendered
 
 
-def page_key(job: PageJob, templates: dict[str, str], config_key: str, body_key: str = "") -> str:
+def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str = "") -> str:
     return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
 
 
-def _card(article) -> tuple:
+def _card(article: Article) -> tuple[str, str, str, tuple[str, ...], date, date | None]:
     return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
 
 
@@ -164,7 +173,7 @@ def page_jobs(site: Site) -> list[PageJob]:
     # key cost a rebuild at 4,000 articles 0.05 s of repr().
     card_keys = {a.slug: digest(_card(a)) for a in site.articles}
 
-    def cards_of(articles) -> str:
+    def cards_of(articles: Iterable[Article]) -> str:
         return digest(tuple(card_keys[a.slug] for a in articles))
     cards = cards_of(site.articles)
     jobs = [PageJob("index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
@@ -205,7 +214,8 @@ def root_for(path: str) -> str:
     return "../" * path.count("/")
 
 
-def render_page(env: jinja2.Environment, job: PageJob, extra: dict | None = None) -> tuple[bytes | None, list[Diagnostic]]:
+def render_page(env: jinja2.Environment, job: PageJob, extra: Mapping[str, object] | None = None
+                ) -> tuple[bytes | None, list[Diagnostic]]:
     context = {"root": root_for(job.path), "page_path": job.path.removesuffix("index.html"), **job.context, **(extra or {})}
     try:
         return env.get_template(job.template).render(context).encode("utf-8"), []
@@ -223,7 +233,8 @@ def render_page(env: jinja2.Environment, job: PageJob, extra: dict | None = None
                                  "Check the variable names used on this line of the template.")]
 
 
-def _shown(env, filename: str) -> str:
+def _shown(env: jinja2.Environment, filename: str) -> str:
+    assert isinstance(env.loader, jinja2.FileSystemLoader)  # make_environment's
     root = Path(env.loader.searchpath[0]).resolve()
     try:
         return str(Path(filename).resolve().relative_to(root.parent))
@@ -231,7 +242,8 @@ def _shown(env, filename: str) -> str:
         return filename
 
 
-def _template_frame(env, error, fallback) -> tuple[str, int | None]:
+def _template_frame(env: jinja2.Environment, error: BaseException, fallback: str) -> tuple[str, int | None]:
+    assert isinstance(env.loader, jinja2.FileSystemLoader)  # make_environment's
     root = str(Path(env.loader.searchpath[0]).resolve())
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.startswith(root):

@@ -29,8 +29,10 @@ HINT_INSTALL = "Install the search indexer: .venv/bin/pip install 'pagefind[bin]
 def pagefind_executable() -> Path | None:
     """The pagefind binary shipped by the `pagefind_bin` wheel, or None when it is not installed."""
     try:
-        from pagefind_bin import get_executable
-        return get_executable()
+        # The wheel ships no type information; its get_executable() returns a Path.
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+        executable: Path = get_executable()
+        return executable
     except (ImportError, FileNotFoundError):
         return None
 

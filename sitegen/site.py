@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping, Sequence, TypeAlias
 
 from .article import Article, GlossaryTerm, Page
 from .config import Config
@@ -18,6 +18,9 @@ from .markup import Markup
 from .slugs import slugify
 
 RELATED_LIMIT = 3
+
+# The slugs of each article's related articles, by article slug.
+RelatedSlugs: TypeAlias = dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,9 @@ class Site:
     pages: tuple[Page, ...]
     topics: tuple[Topic, ...]              # alphabetical
     glossary: tuple[GlossaryTerm, ...]
-    related_by_slug: Mapping[str, tuple]
+    related_by_slug: Mapping[str, tuple[Article, ...]]
     topics_by_name: Mapping[str, Topic]
-    unpublished: frozenset                 # article file names that exist but are not built
+    unpublished: frozenset[str]            # article file names that exist but are not built
     link_targets: Mapping[str, str]        # article file name -> page URL: what link rewriting uses
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
@@ -57,8 +60,9 @@ class Site:
         return self.related_by_slug.get(article.slug, ())
 
 
-def make_site(config: Config, articles, pages, glossary, unpublished=frozenset(),
-              related_memo: Mapping[str, dict] | None = None) -> tuple[Site, list[Diagnostic], dict[str, dict]]:
+def make_site(config: Config, articles: Sequence[Article], pages: Iterable[Page], glossary: Iterable[GlossaryTerm],
+              unpublished: Iterable[str] = frozenset(), related_memo: Mapping[str, RelatedSlugs] | None = None
+              ) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
     """(the Site, its problems, the related-articles memo for the next build).
     `related_memo`: the related articles an earlier build found (the build cache's); it
     is not changed."""
@@ -66,7 +70,9 @@ def make_site(config: Config, articles, pages, glossary, unpublished=frozenset()
     for article in articles:
         for tag in article.tags:
             by_tag.setdefault(tag, []).append(article)
-    topics, problems, slugs = [], [], {}
+    topics: list[Topic] = []
+    problems: list[Diagnostic] = []
+    slugs: dict[str, str] = {}  # topic slug -> the topic name that has it
     for name in sorted(by_tag, key=str.casefold):
         slug = slugify(name) or "topic"
         if slug in slugs:
@@ -104,7 +110,8 @@ def _alias_problems(articles) -> list[Diagnostic]:
     return problems
 
 
-def _related(articles, memo: Mapping[str, dict]) -> tuple[dict[str, tuple], dict[str, dict]]:
+def _related(articles: Sequence[Article], memo: Mapping[str, RelatedSlugs]
+             ) -> tuple[dict[str, tuple[Article, ...]], dict[str, RelatedSlugs]]:
     """(related articles, the memo now): memoised on the slugs, topics and order of the
     articles (which is all they depend on), so editing an article's text does not compute
     them again. The memo now holds the latest shape only."""
@@ -116,7 +123,7 @@ def _related(articles, memo: Mapping[str, dict]) -> tuple[dict[str, tuple], dict
     return {slug: tuple(by_slug[r] for r in related) for slug, related in found.items()}, {shape: found}
 
 
-def _compute_related(articles) -> dict[str, tuple]:
+def _compute_related(articles: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """Top RELATED_LIMIT articles by shared topics, then newest first, for every article.
 
     Articles are grouped by their set of topics; sites have few distinct sets, so the
@@ -125,22 +132,22 @@ def _compute_related(articles) -> dict[str, tuple]:
     that are not itself. The obvious way is quadratic; this is linear in the articles.
     """
     order = {article.slug: index for index, article in enumerate(articles)}
-    groups: dict[frozenset, list] = {}
+    groups: dict[frozenset[str], list[Article]] = {}
     for article in articles:
         groups.setdefault(frozenset(article.tags), []).append(article)
     heads = [(tags, members[:RELATED_LIMIT + 1]) for tags, members in groups.items() if tags]
-    rankings = {}  # set of topics -> candidates, most shared topics first, then in site order
+    rankings: dict[frozenset[str], list[Article]] = {}  # set of topics -> candidates, most shared topics first, then in site order
     for tags in groups:
-        by_shared: dict[int, list] = {}
+        by_shared: dict[int, list[Article]] = {}
         for group, members in heads:
             shared = len(tags & group)
             if shared:
                 by_shared.setdefault(shared, []).extend(members)
         rankings[tags] = [other for shared in sorted(by_shared, reverse=True)
                           for other in sorted(by_shared[shared], key=lambda m: order[m.slug])]
-    related = {}
+    related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
-        chosen = []
+        chosen: list[Article] = []
         for other in rankings[frozenset(article.tags)]:
             if other is not article:
                 chosen.append(other)

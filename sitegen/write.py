@@ -20,6 +20,7 @@ import stat
 import subprocess
 import time
 from pathlib import Path
+from typing import Literal
 
 from .config import Config
 from .errors import Diagnostic
@@ -368,7 +369,7 @@ def _fsync_tree(folder: Path) -> None:
 
 
 _RENAME_EXCHANGE = 2
-_libc = None
+_libc: ctypes.CDLL | Literal[False] | None = None  # None: not looked for yet; False: no renameat2
 
 
 def _renameat2(source: Path, target: Path) -> bool:

@@ -13,9 +13,10 @@ import bisect
 import html
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import markdown
+from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.admonition import AdmonitionExtension
 from markdown.extensions.attr_list import AttrListExtension
@@ -26,6 +27,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension as StockTableExtension
 from markdown.extensions.toc import TocExtension
 
+from ..article import GlossaryTerm
 from ..errors import Diagnostic, Severity
 from ..slugs import slugify
 from . import fastpaths
@@ -55,7 +57,9 @@ class Markup:
     links: tuple[tuple[str, str | None], ...]  # (as written, article file name it resolved to or None)
     diagnostics: tuple[Diagnostic, ...]
     images: tuple[tuple[str, str | None], ...] = ()  # (src as written, alt text or None)
-    prose: tuple[str, ...] = ()  # text of paragraphs and list items outside tables, for readability
+    # Text of paragraphs and list items outside tables, for readability; None: not loaded
+    # (execute.lean: the cache's state keeps it in the body's record only).
+    prose: tuple[str, ...] | None = ()
     digest: str = ""  # of the HTML and headings: what the article page shows of the body
 
     def meta(self) -> "Markup":
@@ -72,15 +76,15 @@ class _State:
     body_line: int = 1
     root: str = ""
     targets: Mapping[str, str] = field(default_factory=dict)
-    drafts: frozenset = frozenset()
-    links: list = field(default_factory=list)
-    images: list = field(default_factory=list)
-    prose: list = field(default_factory=list)
-    diagnostics: list = field(default_factory=list)
+    drafts: frozenset[str] = frozenset()
+    links: list[tuple[str, str | None]] = field(default_factory=list)
+    images: list[tuple[str, str | None]] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     # Per render: where each needle was last found, and the offsets of the body's newlines.
-    _found: dict = field(default_factory=dict)
-    _newlines: list | None = None
+    _found: dict[str, int] = field(default_factory=dict)  # needle -> offset in the body
+    _newlines: list[int] | None = None
 
     def line_of(self, needle: str) -> int:
         """Source line of the next occurrence of `needle` (block processors see no lines).
@@ -99,7 +103,8 @@ class _State:
             self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         return self.body_line + bisect.bisect_left(self._newlines, index)
 
-    def report(self, code, needle, message, hint, warning=False, line=None):
+    def report(self, code: str, needle: str, message: str, hint: str, warning: bool = False,
+               line: int | None = None) -> None:
         """`line`: where the problem is, when the caller knows better than `needle`'s next occurrence."""
         line = self.line_of(needle) if line is None else line
         if self._newlines is None:
@@ -114,7 +119,7 @@ class _State:
 class Renderer:
     """One warm Markdown instance; `render` is safe to call repeatedly."""
 
-    def __init__(self, raw_html: str = "escape", glossary: tuple = (), fast_paths: bool = True):
+    def __init__(self, raw_html: str = "escape", glossary: Sequence[GlossaryTerm] = (), fast_paths: bool = True):
         """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
 
         `fast_paths`: skip Python-Markdown's work that cannot change the output (fastpaths.py);
@@ -124,11 +129,13 @@ class Renderer:
         self.state = _State()
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
+        builtin: list[Extension] = [extension() for extension in BUILTIN_EXTENSIONS]
         self.md = markdown.Markdown(
-            extensions=[extension() for extension in BUILTIN_EXTENSIONS] + [
+            extensions=builtin + [
                 TocExtension(slugify=lambda text, sep: slugify(text)), CaptionExtension(self.state.report),
-                CalloutExtension(self.state.report, self.state), TableExtension(),
-                LinkExtension(self.state), ProseExtension(self.state),
+                # callouts.py and links.py are not annotated yet (being changed at the same time)
+                CalloutExtension(self.state.report, self.state), TableExtension(),  # type: ignore[no-untyped-call]
+                LinkExtension(self.state), ProseExtension(self.state),  # type: ignore[no-untyped-call]
                 GlossaryExtension(self.state, glossary)],
             output_format="html",
         )
@@ -140,7 +147,7 @@ class Renderer:
         self.fast_paths = fastpaths.install(self.md) if fast_paths else []
 
     def render(self, body: str, *, file: str, body_line: int, targets: Mapping[str, str],
-               root: str, drafts: frozenset = frozenset()) -> Markup:
+               root: str, drafts: frozenset[str] = frozenset()) -> Markup:
         state = self.state
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
         state.targets, state.drafts = targets, drafts
@@ -151,13 +158,14 @@ class Renderer:
         if self.raw_html == "sanitize":
             from .sanitize import sanitize
             html = sanitize(html)
-        headings = tuple(_flatten(self.md.toc_tokens))
+        # toc_tokens is set on the instance by the toc extension; the stubs do not know of it.
+        headings = tuple(_flatten(self.md.toc_tokens))  # type: ignore[attr-defined]
         body_digest = hashlib.blake2b(repr((html, headings)).encode("utf-8"), digest_size=16).hexdigest()
         return Markup(html, headings, tuple(state.links), tuple(state.diagnostics),
                       tuple(state.images), tuple(state.prose), body_digest)
 
 
-def _flatten(tokens):
+def _flatten(tokens: list[dict[str, Any]]) -> Iterator[Heading]:  # Any: toc's token dicts
     for token in tokens:
         yield Heading(token["level"], token["id"], html.unescape(token["name"]))
         yield from _flatten(token["children"])

@@ -9,26 +9,34 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import Any, Callable
 
+from markdown import Markdown
+from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 
 CAPTION = re.compile(r"^Table:[ \t]*(?P<text>.*)$")
 
+# _State.report: (code, the text to find the line of, message, hint)
+Report = Callable[[str, str, str, str], None]
+
 
 class CaptionProcessor(BlockProcessor):
-    def __init__(self, parser, report):
+    def __init__(self, parser: BlockParser, report: Report) -> None:
         super().__init__(parser)
         self.report = report
 
-    def test(self, parent, block):
+    def test(self, parent: etree.Element, block: str) -> bool:
         # Every block is offered to this processor: the cheap prefix check first.
         return block.startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
 
-    def run(self, parent, blocks):
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)
         first, _, rest = block.partition("\n")
-        caption = CAPTION.match(first).group("text").strip()
+        found = CAPTION.match(first)
+        assert found is not None  # test() matched this line
+        caption = found.group("text").strip()
         if not rest.strip() and blocks and blocks[0].lstrip().startswith("|"):
             rest = blocks.pop(0)
         before = len(parent)
@@ -50,10 +58,10 @@ class CaptionProcessor(BlockProcessor):
 
 
 class CaptionExtension(Extension):
-    def __init__(self, report, **kwargs):
+    def __init__(self, report: Report, **kwargs: Any) -> None:
         self.report = report
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         # Above the tables extension (75) so the caption line is taken off first.
         md.parser.blockprocessors.register(CaptionProcessor(md.parser, self.report), "table_caption", 76)

@@ -16,18 +16,24 @@ re-checked rather than silently slower. `benchmarks/markdown_pass.py` measures t
 """
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import linecache
 import re
+from types import ModuleType
+from typing import Callable, Final, TypedDict, TypeVar
+from xml.etree.ElementTree import Element
 
 import markdown
 from markdown import blockparser, blockprocessors, inlinepatterns, preprocessors, treeprocessors, util
 from markdown.extensions import abbr, admonition, attr_list, def_list, footnotes, md_in_html, sane_lists, tables, toc
 
+T = TypeVar("T")
+
 
 @functools.lru_cache(maxsize=None)
-def _digest(*functions) -> str | None:
+def _digest(*functions: object) -> str | None:
     """A digest of the functions' source lines (from their code objects: inspect.getsource
     tokenizes the module, which costs more than a small build's whole Markdown pass)."""
     lines = []
@@ -35,13 +41,13 @@ def _digest(*functions) -> str | None:
         code = getattr(function, "__code__", None)
         source = linecache.getlines(code.co_filename) if code is not None else []
         numbers = [number for _, _, number in code.co_lines() if number] if code is not None else []
-        if not source or not numbers:
+        if code is None or not source or not numbers:
             return None  # no source to check: assume it changed
         lines += source[code.co_firstlineno - 1:max(numbers)]
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
-def _unchanged(digest: str, *functions) -> bool:
+def _unchanged(digest: str, *functions: object) -> bool:
     """Whether the stock `functions` are, to the character, the ones a fast path was checked against."""
     return _digest(*functions) == digest
 
@@ -57,8 +63,9 @@ def _unchanged(digest: str, *functions) -> bool:
 # match is exactly what the stock loop does after a failed try.
 
 _INLINE = treeprocessors.InlineProcessor
-_INLINE_RELIES_ON = ("a0560cbaf6d11bdc", _INLINE._InlineProcessor__handleInline,
-                     _INLINE._InlineProcessor__applyPattern, _INLINE.run)
+# The stubs do not declare the stock loop's private (name-mangled) methods.
+_INLINE_RELIES_ON = ("a0560cbaf6d11bdc", _INLINE._InlineProcessor__handleInline,  # type: ignore[attr-defined]
+                     _INLINE._InlineProcessor__applyPattern, _INLINE.run)  # type: ignore[attr-defined]
 _BRACKET, _IMAGE = ("[",), ("![",)
 _HTML_RE = (r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""
             r"""\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""")
@@ -85,7 +92,7 @@ INLINE_NEEDS = {(getattr(module, name), regex): needs for module, name, regex, n
                 if hasattr(module, name)}
 
 
-def _inline_needs(pattern) -> tuple[str, ...] | None:
+def _inline_needs(pattern: object) -> tuple[str, ...] | None:
     """What `pattern` needs in a text to possibly match; None (always try it) if unknown."""
     regex = getattr(pattern, "compiled_re", None)
     if regex is None or regex.flags & re.IGNORECASE:
@@ -104,10 +111,12 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
     once per run, in its order (the stock loop indexes the registry per try).
     """
 
-    _patterns: list = []
+    _patterns: list[object] = []
+    _needs: list[tuple[str, ...] | None]  # what each of _patterns needs (see _inline_needs)
+    _any: Callable[[str], re.Match[str] | None] | None  # finds a character some pattern needs
 
-    def run(self, tree, ancestors=None):
-        patterns = list(self.inlinePatterns)
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        patterns: list[object] = list(self.inlinePatterns)
         if patterns != self._patterns:  # the registry changed (or first run)
             self._patterns = patterns
             self._needs = [_inline_needs(pattern) for pattern in patterns]
@@ -115,7 +124,8 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
             if all(self._needs):
                 # A text with no character from any needed substring (one non-space character of
                 # each is enough) can match no pattern; a character class is a fast search.
-                chars = {next(char for char in needed if char != " ") for needs in self._needs for needed in needs}
+                chars = {next(char for char in needed if char != " ")
+                         for needs in self._needs for needed in needs or ()}  # (none is None: all() said so)
                 self._any = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]").search
         return super().run(tree, ancestors)
 
@@ -124,7 +134,7 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
             return data
         if self._any is not None and self._any(data) is None:
             return data
-        apply = self._InlineProcessor__applyPattern
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]  # private: see _INLINE_RELIES_ON
         patterns, needs = self._patterns, self._needs
         count, startIndex = len(patterns), 0
         while patternIndex < count:
@@ -155,10 +165,16 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
 _PARSE_RELIES_ON = ("1737e188f149267b", blockparser.BlockParser.parseBlocks)
 _ADMONITION_RE = r'(?:^|\n)!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *(?:\n|$)'
 _HR_RE = r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))(?P=atomicgroup)[ ]*$"
-_INDENT = object()  # stands for the processor's tab_length in spaces
+
+
+class _Needed(enum.Enum):
+    INDENT = "indent"
+
+
+_INDENT: Final = _Needed.INDENT  # stands for the processor's tab_length in spaces
 
 # (module, class, the regex the needs were read from or None, needs, digest, the stock methods relied on)
-_BLOCK_SPECS = [
+_BLOCK_SPECS: list[tuple[ModuleType, str, str | None, tuple[str | _Needed, ...], str, tuple[str, ...]]] = [
     # run: only a block that starts with a stashed-HTML placeholder (STX); else False, blocks untouched.
     (md_in_html, "MarkdownInHtmlProcessor", None, (util.STX,), "a3f4ca8205abb8b6", ("test", "run")),
     # test: a `!!!` line (RE), or (parse_content) a block starting with an indent under an
@@ -189,17 +205,18 @@ _BLOCK_SPECS = [
      "ce5dcea6ea45deb4", ("test", "run")),
 ]
 # class -> (regex or None, needs, digest, the stock methods), for the classes this Python-Markdown has.
-BLOCK_NEEDS = {getattr(module, name): (regex, needs, digest, *(getattr(getattr(module, name), method, None)
-                                                              for method in methods))
-               for module, name, regex, needs, digest, methods in _BLOCK_SPECS if hasattr(module, name)}
+BLOCK_NEEDS: dict[type, tuple[str | None, tuple[str | _Needed, ...], str, tuple[object, ...]]] = {
+    getattr(module, name): (regex, needs, digest, tuple(getattr(getattr(module, name), method, None)
+                                                        for method in methods))
+    for module, name, regex, needs, digest, methods in _BLOCK_SPECS if hasattr(module, name)}
 
 
-def _block_needs(processor) -> tuple[str, ...] | None:
+def _block_needs(processor: blockprocessors.BlockProcessor) -> tuple[str, ...] | None:
     """What a block must contain for `processor` to take it; None (always offer it) if unknown."""
     spec = BLOCK_NEEDS.get(type(processor))
     if spec is None:
         return None
-    regex, needs, digest, *functions = spec
+    regex, needs, digest, functions = spec
     if regex is not None and getattr(getattr(processor, "RE", None), "pattern", None) != regex:
         return None
     if type(processor) is blockprocessors.HRProcessor and getattr(processor, "SEARCH_RE", re.compile("")).pattern != _HR_RE:
@@ -211,11 +228,16 @@ def _block_needs(processor) -> tuple[str, ...] | None:
     return tuple(" " * processor.tab_length if needed is _INDENT else needed for needed in needs)
 
 
-def guarded_parse_blocks(parser):
-    """A `parseBlocks` for `parser`: the stock loop, not offering a block to processors that cannot take it."""
-    cache = {"size": -1, "processors": []}
+class _ParseCache(TypedDict):
+    size: int  # of the registry the processors were read from
+    processors: list[tuple[blockprocessors.BlockProcessor, tuple[str, ...] | None]]  # with their needs
 
-    def parseBlocks(parent, blocks):
+
+def guarded_parse_blocks(parser: blockparser.BlockParser) -> Callable[[Element, list[str]], None]:
+    """A `parseBlocks` for `parser`: the stock loop, not offering a block to processors that cannot take it."""
+    cache: _ParseCache = {"size": -1, "processors": []}
+
+    def parseBlocks(parent: Element, blocks: list[str]) -> None:
         registry = parser.blockprocessors
         if cache["size"] != len(registry):  # built once; again if a processor is (de)registered
             cache["processors"] = [(processor, _block_needs(processor)) for processor in registry]
@@ -268,7 +290,7 @@ class GuardedUnescape(treeprocessors.UnescapeTreeprocessor):
     last tree processor looks at.)
     """
 
-    def run(self, root) -> None:
+    def run(self, root: Element) -> None:
         stx, unescape = util.STX, self.unescape
         for element in root.iter():
             text = element.text
@@ -287,7 +309,7 @@ _ATTR = r"\{\:?[ ]*([^\}\n ][^\n]*)\}"
 _ATTR_LIST_RES = (r"\n[ ]*" + _ATTR + r"[ ]*$", r"[ ]+" + _ATTR + r"[ ]*$", r"^" + _ATTR)  # block, header, inline
 
 
-def _texts_contain(root, needle: str) -> bool:
+def _texts_contain(root: Element, needle: str) -> bool:
     """Whether any element text or tail in the tree contains `needle`."""
     for element in root.iter():
         text, tail = element.text, element.tail
@@ -296,12 +318,12 @@ def _texts_contain(root, needle: str) -> bool:
     return False
 
 
-def _guarded_attr_list_run(processor):
+def _guarded_attr_list_run(processor: attr_list.AttrListTreeprocessor) -> Callable[[Element], None]:
     """attr_list's run, skipped when no text or tail holds a "{": each of its three regexes
     (BLOCK_RE, HEADER_RE, INLINE_RE, all starting `\\{`) needs one in the text it reads."""
     stock = processor.run
 
-    def run(doc):
+    def run(doc: Element) -> None:
         if _texts_contain(doc, "{"):
             stock(doc)
     return run
@@ -310,13 +332,13 @@ def _guarded_attr_list_run(processor):
 _TOC_RELIES_ON = ("c84ade2b612a0a47", toc.TocTreeprocessor.replace_marker, toc.TocTreeprocessor.run)
 
 
-def _guarded_replace_marker(processor):
+def _guarded_replace_marker(processor: toc.TocTreeprocessor) -> Callable[[Element, Element], None]:
     """toc's replace_marker (a walk of the whole tree joining each element's text), skipped
     when no element's text contains the marker: it only replaces an element whose text,
     stripped, is the marker."""
     stock = processor.replace_marker
 
-    def replace_marker(root, elem):
+    def replace_marker(root: Element, elem: Element) -> None:
         marker = processor.marker
         for element in root.iter():
             if element.text and marker in element.text:
@@ -328,17 +350,18 @@ def _guarded_replace_marker(processor):
 _BLOCK_LEVEL_RELIES_ON = ("dc551fffd52a0eee", markdown.Markdown.is_block_level)
 
 
-def _memoized_is_block_level(md):
-    """md.is_block_level with a memo of its answers, emptied by md.reset() (see `_Memos`).
+def _memoized_is_block_level(md: markdown.Markdown) -> tuple[Callable[[object], bool], dict[object, bool]]:
+    """(md.is_block_level with a memo of its answers, that memo), emptied by md.reset() (see `_Memos`).
 
     The stock method lower-cases the tag and searches a list of 60 names; prettify and
     attr_list ask it about every element of every page, for a dozen distinct tags. The
     answer depends only on the tag and md.block_level_elements, which extensions change
     while the instance is set up, not during a conversion.
     """
-    stock, memo = md.is_block_level, {}
+    stock = md.is_block_level
+    memo: dict[object, bool] = {}  # tag -> the stock answer
 
-    def is_block_level(tag) -> bool:
+    def is_block_level(tag: object) -> bool:
         try:
             return memo[tag]
         except KeyError:
@@ -346,14 +369,13 @@ def _memoized_is_block_level(md):
             return answer
         except TypeError:  # an unhashable tag
             return stock(tag)
-    is_block_level.memo = memo
-    return is_block_level
+    return is_block_level, memo
 
 
 class _Memos:
     """Registered as an extension only so that md.reset() empties the memos."""
 
-    def __init__(self, *memos):
+    def __init__(self, *memos: dict[object, bool]) -> None:
         self.memos = memos
 
     def reset(self) -> None:
@@ -364,28 +386,31 @@ class _Memos:
 # --- installing ----------------------------------------------------------------------
 
 
-def _replace(registry, name: str, item) -> None:
+def _replace(registry: util.Registry[T], name: str, item: T) -> None:
     """Register `item` under `name` at the priority of the item it replaces."""
-    priority = next(entry.priority for entry in registry._priority if entry.name == name)
+    # The (name, priority) entries are the registry's own, private: the stubs do not declare them.
+    priority = next(entry.priority for entry in registry._priority if entry.name == name)  # type: ignore[attr-defined]
     registry.register(item, name, priority)
 
 
-def _get(registry, name: str):
+def _get(registry: util.Registry[T], name: str) -> T | None:
     return registry[name] if name in registry else None
 
 
-def install(md) -> list[str]:
+def install(md: markdown.Markdown) -> list[str]:
     """Swap in the fast paths whose preconditions hold for `md`; the names of those installed.
 
     Call it once the instance is fully configured (all extensions registered).
     """
-    installed = []
+    # Each fast path set on an instance in front of a method is ignored for method-assign
+    # and assignment: mypy compares the function with the method as it is on the class.
+    installed: list[str] = []
     if type(_get(md.treeprocessors, "inline")) is treeprocessors.InlineProcessor and _unchanged(*_INLINE_RELIES_ON):
         _replace(md.treeprocessors, "inline", GuardedInlineProcessor(md))
         installed.append("inline")
     if type(md.parser).parseBlocks is blockparser.BlockParser.parseBlocks and _unchanged(*_PARSE_RELIES_ON):
         # An instance attribute: parseChunk and the block processors all call parser.parseBlocks.
-        md.parser.parseBlocks = guarded_parse_blocks(md.parser)
+        md.parser.parseBlocks = guarded_parse_blocks(md.parser)  # type: ignore[method-assign, assignment]
         installed.append("blocks")
     if (type(_get(md.preprocessors, "normalize_whitespace")) is preprocessors.NormalizeWhitespace
             and _unchanged(*_NORMALIZE_RELIES_ON)):
@@ -399,14 +424,19 @@ def install(md) -> list[str]:
     processor = _get(md.treeprocessors, "attr_list")
     if (type(processor) is attr_list.AttrListTreeprocessor and _unchanged(*_ATTR_LIST_RELIES_ON)
             and (processor.BLOCK_RE.pattern, processor.HEADER_RE.pattern, processor.INLINE_RE.pattern) == _ATTR_LIST_RES):
-        processor.run = _guarded_attr_list_run(processor)  # md.treeprocessors calls processor.run(root)
+        # md.treeprocessors calls processor.run(root)
+        processor.run = _guarded_attr_list_run(processor)  # type: ignore[method-assign, assignment]
         installed.append("attr_list")
     processor = _get(md.treeprocessors, "toc")
     if type(processor) is toc.TocTreeprocessor and _unchanged(*_TOC_RELIES_ON):
-        processor.replace_marker = _guarded_replace_marker(processor)  # run calls self.replace_marker
+        # run calls self.replace_marker
+        processor.replace_marker = _guarded_replace_marker(processor)  # type: ignore[method-assign, assignment]
         installed.append("toc")
     if type(md).is_block_level is markdown.Markdown.is_block_level and _unchanged(*_BLOCK_LEVEL_RELIES_ON):
-        md.is_block_level = _memoized_is_block_level(md)  # processors call self.md.is_block_level
-        md.registerExtension(_Memos(md.is_block_level.memo))
+        is_block_level, memo = _memoized_is_block_level(md)
+        # processors call self.md.is_block_level
+        md.is_block_level = is_block_level  # type: ignore[method-assign, assignment]
+        # Not an Extension (arg-type): Markdown only calls the reset() of what it registers.
+        md.registerExtension(_Memos(memo))  # type: ignore[arg-type]
         installed.append("is_block_level")
     return installed

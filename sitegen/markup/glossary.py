@@ -19,9 +19,16 @@ import bisect
 import itertools
 import re
 import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeAlias
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from ..article import GlossaryTerm
+
+if TYPE_CHECKING:
+    from . import _State
 
 # Where a term must not become a link: it would nest links, change a heading's
 # text (and so its anchor), or put a definition inside code or a caption.
@@ -29,8 +36,13 @@ SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "caption", 
 SKIP_CLASSES = {"callout-title", "gloss", "toc"}
 _WORD = re.compile(r"[a-z0-9_]")  # a word character of lower-cased ASCII
 
+_Node: TypeAlias = "dict[str, _Node]"  # a trie: character -> the rest ("": a name ends here)
+# Where one of the page's texts is: (element, None) for element.text, (parent, child) for child.tail.
+_Slot: TypeAlias = tuple[etree.Element, etree.Element | None]
+_Match: TypeAlias = tuple[int, int, GlossaryTerm, str]  # (start, end, the term, the text as written)
 
-def _pattern(names) -> re.Pattern | None:
+
+def _pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     # Longest first, so "lesion load" wins over "lesion" where both would match.
     names = sorted({name for name in names if name.strip()}, key=len, reverse=True)
     if not names:
@@ -39,7 +51,7 @@ def _pattern(names) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name in names) + r")(?!\w)", re.IGNORECASE)
 
 
-def _trie(names) -> str:
+def _trie(names: Iterable[str]) -> str:
     """The names as one regex that shares their common prefixes: "lesion(?:s|\\ load)?".
 
     The same texts match at the same places as `_pattern`'s "longest first" alternation,
@@ -51,14 +63,14 @@ def _trie(names) -> str:
     does. Scanning is twice as fast: at each word start it tests a few first
     characters instead of every name.
     """
-    root: dict = {}
+    root: _Node = {}
     for name in names:
         node = root
         for char in name:
             node = node.setdefault(char, {})
         node[""] = {}  # a name ends here
 
-    def branch(node) -> str:
+    def branch(node: _Node) -> str:
         options = [re.escape(char) + branch(child) for char, child in node.items() if char]
         if not options:
             return ""
@@ -68,17 +80,19 @@ def _trie(names) -> str:
 
 
 class GlossaryProcessor(Treeprocessor):
-    def __init__(self, md, state, terms):
+    def __init__(self, md: Markdown, state: _State, terms: Iterable[GlossaryTerm]) -> None:
         super().__init__(md)
         self.state = state
-        self.by_name = {}
+        self.by_name: dict[str, GlossaryTerm] = {}  # casefolded term or alias -> the term
         for term in terms:
             for name in (term.term, *term.aliases):
                 self.by_name.setdefault(name.casefold(), term)
         self.pattern = _pattern(self.by_name)
         # Faster scans with the same matches (see `_trie` and `_matches`), for ASCII terms.
         names = [name for name in self.by_name if name.strip()]
-        self.trie = self.lowered = self.consuming = None
+        self.trie: re.Pattern[str] | None = None
+        self.lowered: re.Pattern[str] | None = None
+        self.consuming: re.Pattern[str] | None = None
         if names and all(name.isascii() for name in names):
             self.trie = re.compile(r"(?<![\w-])(" + _trie(names) + r")(?!\w)", re.IGNORECASE)
             # The same for lower-cased ASCII text: case-sensitive, and \w spelled out (in lower-cased
@@ -96,11 +110,11 @@ class GlossaryProcessor(Treeprocessor):
         self.term_count = len({term.slug for term in self.by_name.values()})
         # A character between texts in the one scan (see run): not \w, not "-", in no term;
         # control characters have no case variants, so IGNORECASE cannot match one to a term.
-        names = "".join(self.by_name)
+        joined = "".join(self.by_name)
         self.separator = next(chr(code) for code in itertools.chain(range(0x20), range(0xE000, 0xF900))
-                              if chr(code) not in names)
+                              if chr(code) not in joined)
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         if self.pattern is None:
             return
         # One regex scan over the text of the whole page instead of one per text node.
@@ -110,12 +124,14 @@ class GlossaryProcessor(Treeprocessor):
         # (so no match spans two texts): the matches are those of scanning each text on
         # its own, in the same order. New links are not searched again (their text is a
         # term and their tail is the rest of a text already scanned).
-        slots, texts = [], []
+        slots: list[_Slot] = []
+        texts: list[str] = []
         self._collect(root, slots, texts)
         if not slots:
             return
         starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))
-        linked, found = set(), {}
+        linked: set[str] = set()  # slugs of the terms linked
+        found: dict[int, list[_Match]] = {}  # slot -> the matches in its text
         page = self.separator.join(texts)
         for start, end in self._matches(page):
             shown = page[start:end]
@@ -133,18 +149,18 @@ class GlossaryProcessor(Treeprocessor):
                 break  # every term is linked already: the rest of the page needs no search
         for slot, matches in found.items():
             element, child = slots[slot]
-            pieces = self._split(texts[slot], matches)
+            before, links = self._split(texts[slot], matches)
             if child is None:
-                element.text = pieces[0]
-                for offset, node in enumerate(pieces[1:]):
+                element.text = before
+                for offset, node in enumerate(links):
                     element.insert(offset, node)
             else:
-                child.tail = pieces[0]
+                child.tail = before
                 index = list(element).index(child)
-                for offset, node in enumerate(pieces[1:], 1):
+                for offset, node in enumerate(links, 1):
                     element.insert(index + offset, node)
 
-    def _matches(self, text: str):
+    def _matches(self, text: str) -> Iterator[tuple[int, int]]:
         """The spans of the matches of `self.pattern` in `text`, in order."""
         if self.lowered is not None and text.isascii():
             # ASCII text against ASCII terms: IGNORECASE matches a character exactly when
@@ -153,9 +169,11 @@ class GlossaryProcessor(Treeprocessor):
             if self.consuming is not None:  # the space stands for the start, where the lookbehind holds
                 return ((match.start(1) - 1, match.end(1) - 1) for match in self.consuming.finditer(" " + text.lower()))
             return (match.span() for match in self.lowered.finditer(text.lower()))
-        return (match.span() for match in (self.trie or self.pattern).finditer(text))
+        pattern = self.trie or self.pattern
+        assert pattern is not None  # run() scans only with a pattern
+        return (match.span() for match in pattern.finditer(text))
 
-    def _collect(self, element, slots, texts):
+    def _collect(self, element: etree.Element, slots: list[_Slot], texts: list[str]) -> None:
         """(element, None) for element.text and (parent, child) for child.tail, in document order,
         and those texts."""
         text = element.text
@@ -170,18 +188,19 @@ class GlossaryProcessor(Treeprocessor):
                 slots.append((element, child))
                 texts.append(tail)
 
-    def _split(self, text: str, matches):
-        """[text before, link element (its tail the text up to the next link or the end), ...]."""
-        pieces, position = [text[:matches[0][0]]], 0
+    def _split(self, text: str, matches: list[_Match]) -> tuple[str, list[etree.Element]]:
+        """(text before, [link element (its tail the text up to the next link or the end), ...])."""
+        links: list[etree.Element] = []
+        position = 0
         for start, end, term, shown in matches:
-            if len(pieces) > 1:
-                pieces[-1].tail = text[position:start]
-            pieces.append(self._link(term, shown))
+            if links:
+                links[-1].tail = text[position:start]
+            links.append(self._link(term, shown))
             position = end
-        pieces[-1].tail = text[position:]
-        return pieces
+        links[-1].tail = text[position:]
+        return text[:matches[0][0]], links
 
-    def _link(self, term, shown: str) -> etree.Element:
+    def _link(self, term: GlossaryTerm, shown: str) -> etree.Element:
         tip_id = f"gloss-{term.slug}"
         wrapper = etree.Element("span", {"class": "gloss"})
         link = etree.SubElement(wrapper, "a", {"class": "gloss-term", "href": f"{self.state.root}glossary/#{term.slug}",
@@ -194,12 +213,12 @@ class GlossaryProcessor(Treeprocessor):
 
 
 class GlossaryExtension(Extension):
-    def __init__(self, state, terms=(), **kwargs):
+    def __init__(self, state: _State, terms: Iterable[GlossaryTerm] = (), **kwargs: Any) -> None:
         self.state = state
         self.terms = tuple(terms)
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         # After links (15) so the glossary links are not recorded as the editor's
         # links, and after prose (1) so definitions never count as running text;
         # before unescape (0).

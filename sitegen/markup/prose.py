@@ -3,21 +3,28 @@ code) during the Markdown pass, for the readability check and the reading time.
 (Search indexes the built pages themselves: search.py.)"""
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any
+
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    from . import _State
 
 SKIP = {"table", "pre", "code", "div"}
 
 
 class ProseProcessor(Treeprocessor):
-    def __init__(self, md, state):
+    def __init__(self, md: Markdown, state: _State) -> None:
         super().__init__(md)
         self.state = state
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         self._collect(root)
 
-    def _collect(self, element):
+    def _collect(self, element: etree.Element) -> None:
         prose = self.state.prose
         for child in element:
             tag = child.tag
@@ -35,10 +42,10 @@ class ProseProcessor(Treeprocessor):
 
 
 class ProseExtension(Extension):
-    def __init__(self, state, **kwargs):
+    def __init__(self, state: _State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         # Last tree processor before serialisation; inline text is final by then.
         md.treeprocessors.register(ProseProcessor(md, self.state), "prose", 1)
