@@ -281,6 +281,52 @@ def test_tab_indentation(blank_site):
     assert "tab" in problem.hint and "spaces" in problem.hint
 
 
+# An opener left unclosed: YAML notices only where the swallowed value finally ends, often
+# at a correct line far below (a reference title's quotes). The editor must see the line
+# where it was opened, whatever follows it.
+UNCLOSED = {
+    "double quote": ('title: "Spinal cord MRI in MS: what it shows', '"', 'closing "'),
+    "single quote": ("title: 'Spinal cord MRI in MS", "'", "closing '"),
+    "list": ("tags: [MRI basics, Lesions", "[", "closing ]"),
+    "mapping": ("disclaimer: {text: Ask your team", "{", "closing }"),
+}
+BELOW = """\
+summary: What the scan shows, and what it doesn't.
+date: 2026-01-10
+reviewed: 2026-01-10
+reviewer: Editorial team
+author: Editorial team
+takeaways:
+  - A scan shows the spinal cord.
+references:
+  - title: "Spinal cord imaging in multiple sclerosis"
+    journal: "Some journal"
+    year: 2024
+    doi: 10.1000/xyz123
+"""
+
+
+@pytest.mark.parametrize("kind", sorted(UNCLOSED))
+def test_unclosed_opener_is_reported_where_it_was_opened(blank_site, kind):
+    bad, char, fix = UNCLOSED[kind]
+    for placed in ("first", "middle"):
+        lines = BELOW.splitlines()
+        lines.insert(0 if placed == "first" else 4, bad)
+        text = "---\n" + "\n".join(lines) + "\n---\nBody.\n"
+        problem = one(diagnose(blank_site, text), "yaml-unclosed")
+        assert (problem.line, problem.excerpt) == (line_of(text, bad), bad), (placed, problem.format())
+        assert problem.column == bad.index(char) + 1
+        assert f"The {char} opened on this line is never closed" in problem.message
+        assert fix in problem.hint
+
+
+def test_quoted_value_over_several_lines_is_not_an_unclosed_quote(blank_site):
+    # A quoted value may go on over lines; with another mistake below it, that mistake is reported.
+    text = "---\ntitle: MRI basics\nsummary: \"What the scan\n  shows\"\ndate: 2026-01-10\n\tauthor: A\n---\n"
+    problem = one(diagnose(blank_site, text), "yaml-syntax")
+    assert problem.line == line_of(text, "\tauthor")
+
+
 def test_duplicate_yaml_key(blank_site):
     text = "---\ntitle: MRI basics\nsummary: S\ndate: 2026-01-10\ntitle: MRI basics again\n---\n"
     problem = one(diagnose(blank_site, text), "yaml-duplicate-key")
