@@ -122,7 +122,27 @@ def test_bad_date(blank_site, value):
         """)
     problem = one(diagnose(blank_site, text), "bad-date")
     assert problem.line == line_of(text, "date:")
-    assert "YYYY-MM-DD" in problem.hint
+    assert "YYYY-MM-DD" in problem.message + problem.hint
+
+
+# The message says what exactly is impossible, and the fix is the date the editor most likely
+# meant, in the form the site needs (not the generic example, which looked like a correction).
+@pytest.mark.parametrize("value, message, fix", [
+    ("2026-13-01", "there is no month 13", "for 13 January 2026 write 2026-01-13"),
+    ("2026-00-10", "there is no month 0", "a month from 01 to 12"),
+    ("2026-02-30", "February 2026 has no day 30 (it has 28 days)", "2026-02-28"),
+    ("2026-04-31", "April 2026 has no day 31 (it has 30 days)", "2026-04-30"),
+    ("03/12/2026", "which could be 12 March 2026 or 3 December 2026",
+     "2026-03-12 for 12 March 2026 or 2026-12-03 for 3 December 2026"),
+    ("13/01/2026", "dates are written year first", "2026-01-13 for 13 January 2026"),
+    ("2026/03/01", "dates are written with hyphens", "2026-03-01"),
+])
+def test_bad_date_says_what_is_wrong_and_suggests_the_date_meant(blank_site, value, message, fix):
+    text = f"---\ntitle: MRI basics\nsummary: What an MRI scan is.\nreviewed: {value}\ndate: 2026-01-10\n---\n"
+    problem = one(diagnose(blank_site, text), "bad-date")
+    assert problem.line == line_of(text, "reviewed:")
+    assert f"'reviewed' is {value}" in problem.message and message in problem.message, problem.format()
+    assert fix in problem.hint, problem.format()
 
 
 def test_date_with_a_time_of_day_is_not_blamed_on_a_template(blank_site):
