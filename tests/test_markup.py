@@ -129,6 +129,37 @@ def test_unknown_callout_kind_is_a_warning_and_falls_back_to_a_note():
     assert "Be careful." in box.get_text()
 
 
+@pytest.mark.parametrize("gap", ["", "\n"], ids=["text-right-below", "blank-line-between"])
+def test_callout_text_indented_by_two_spaces_is_an_error_on_the_callout_line(gap):
+    # Python-Markdown leaves the box empty and puts the text in a paragraph below it: the
+    # editor saw an empty "Warning" box and no message. The second, broken, callout of the
+    # same kind is the one named.
+    body = f"!!! warning\n    Fine.\n\nText.\n\n!!! warning\n{gap}  Only your team can tell.\n  Second line.\n"
+    markup = render(body)
+    (problem,) = markup.diagnostics
+    assert problem.code == "callout-indent" and problem.severity is Severity.ERROR
+    assert problem.line == file_line(body, "!!! warning", 2)
+    assert problem.excerpt == "!!! warning"
+    assert "indented by 2 spaces, not 4" in problem.message
+    assert "four spaces" in problem.hint
+
+
+def test_callout_inside_a_list_is_measured_from_its_own_indent():
+    good = "- item\n\n    !!! note\n        Indented under the list.\n"
+    assert render(good).diagnostics == ()
+    assert soup(render(good).html).find("div", class_="callout").find_all("p")[1].get_text() == "Indented under the list."
+    bad = "- item\n\n    !!! note\n      Two too few.\n"
+    assert codes(render(bad)) == ["callout-indent"]
+
+
+def test_callout_with_only_a_title_is_a_warning():
+    body = 'Intro.\n\n!!! note "Ask your team"\n\nMore text.\n'
+    (problem,) = render(body).diagnostics
+    assert problem.code == "callout-empty" and problem.severity is Severity.WARNING
+    assert problem.line == file_line(body, "!!! note")
+    assert "empty box" in problem.message
+
+
 # --- links ------------------------------------------------------------------------
 
 def hrefs(markup) -> dict[str, str | None]:

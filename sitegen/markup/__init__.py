@@ -99,8 +99,12 @@ class _State:
             self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         return self.body_line + bisect.bisect_left(self._newlines, index)
 
-    def report(self, code, needle, message, hint, warning=False):
-        line = self.line_of(needle)
+    def report(self, code, needle, message, hint, warning=False, line=None):
+        """`line`: where the processor found it itself; otherwise the next line holding `needle`."""
+        if line is None:
+            line = self.line_of(needle)
+        elif self._newlines is None:
+            self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         start = self._newlines[line - self.body_line - 1] + 1 if line > self.body_line and self._newlines else 0
         end = self.body.find("\n", start)
         excerpt = self.body[start:end if end >= 0 else len(self.body)]
@@ -124,7 +128,7 @@ class Renderer:
         self.md = markdown.Markdown(
             extensions=[extension() for extension in BUILTIN_EXTENSIONS] + [
                 TocExtension(slugify=lambda text, sep: slugify(text)), CaptionExtension(self.state.report),
-                CalloutExtension(self.state.report), TableExtension(),
+                CalloutExtension(self.state), TableExtension(),
                 LinkExtension(self.state), ProseExtension(self.state),
                 GlossaryExtension(self.state, glossary)],
             output_format="html",
