@@ -193,6 +193,20 @@ def test_link_to_a_missing_file_is_reported_on_its_line():
     assert "'other.md'" in problem.hint  # did you mean
 
 
+def test_broken_link_excerpt_shows_the_link_target_on_a_long_line():
+    # A paragraph is one long line; the excerpt was its first 160 characters, which ended
+    # before the link, so the misspelt file name could not be seen.
+    words = "MRI shows the brain and the spinal cord in great detail, and it does not use X-rays. " * 3
+    body = f"{words}Read [getting the most from your MRI appointments](questions-abut-your-mri.md) first.\n"
+    (problem,) = render(body).diagnostics
+    assert problem.code == "link-broken"
+    assert "[getting the most from your MRI appointments](questions-abut-your-mri.md)" in problem.excerpt
+    assert problem.excerpt.startswith("…") and len(problem.excerpt) <= 162
+    assert problem.excerpt.strip("…") in body
+    short = "Read [this](gone.md).\n"
+    assert render(short).diagnostics[0].excerpt == "Read [this](gone.md)."
+
+
 def test_each_broken_link_is_reported_on_its_own_line():
     body = "Read [this](gone.md).\n\nMore text.\n\nAnd again [here](gone.md).\n"
     markup = render(body)

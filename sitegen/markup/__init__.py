@@ -109,7 +109,24 @@ class _State:
         end = self.body.find("\n", start)
         excerpt = self.body[start:end if end >= 0 else len(self.body)]
         self.diagnostics.append(Diagnostic(self.file, line, code, message, hint,
-                                           Severity.WARNING if warning else Severity.ERROR, excerpt=excerpt.strip()[:160]))
+                                           Severity.WARNING if warning else Severity.ERROR,
+                                           excerpt=_excerpt(excerpt.strip(), needle)))
+
+
+EXCERPT_WIDTH = 160
+
+
+def _excerpt(line: str, needle: str, width: int = EXCERPT_WIDTH) -> str:
+    """The line, or the part of a long line around `needle`, so what is reported stays in view
+    (a paragraph is one long line: a broken link near its end was cut off before its target)."""
+    if len(line) <= width:
+        return line
+    at = line.find(needle) if needle else -1
+    if at < 0:
+        return line[:width] + "…"
+    start = min(at, max(0, at + len(needle) + 20 - width))  # a little after it, the rest before
+    shown = line[start:start + width]
+    return ("…" if start else "") + shown + ("…" if start + width < len(line) else "")
 
 
 class Renderer:
