@@ -93,6 +93,17 @@ def test_every_table_is_wrapped_even_without_a_caption_or_inside_a_callout():
     assert tables[1].find_parent("div", class_="callout") is not None
 
 
+@pytest.mark.parametrize("policy", ["escape", "sanitize", "allow"])
+def test_column_alignment_is_a_class_not_a_refused_style(policy):
+    markup = render("| Scan | Minutes | Contrast | Notes |\n|:---|---:|:---:|---|\n| T1 | 5 | No | x |\n", policy)
+    assert markup.diagnostics == ()
+    table = soup(markup.html).table
+    for row in table.find_all("tr"):
+        assert [cell.get("class") for cell in row.find_all(["th", "td"])] == [
+            ["align-left"], ["align-right"], ["align-center"], None]
+    assert table.find(style=True) is None
+
+
 # --- callouts ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind, title", [("key-point", "Key point"), ("note", "Note"), ("warning", "Warning"),

@@ -2,13 +2,21 @@
 
 Header cells get `scope="col"`; each table is wrapped in a focusable, labelled
 region that scrolls sideways on its own, so a wide table never widens the page.
+Column alignment (`|:---|:---:|---:|`) becomes a class the stylesheet aligns: the stock
+extension writes it as an inline style, which the Content-Security-Policy (style-src
+'self') would ignore and the attribute scrubber refuses.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+
+# Exactly what Python-Markdown's tables extension writes for an aligned column.
+_ALIGN = re.compile(r"text-align: (left|center|right);")
 
 
 class TableProcessor(Treeprocessor):
@@ -21,6 +29,12 @@ class TableProcessor(Treeprocessor):
                     continue
                 for cell in table.iter("th"):
                     cell.set("scope", "col")
+                for cell in table.iter():
+                    if cell.tag in ("th", "td") and cell.get("style"):
+                        aligned = _ALIGN.fullmatch(cell.get("style"))
+                        if aligned:
+                            del cell.attrib["style"]
+                            cell.set("class", " ".join(filter(None, (cell.get("class"), f"align-{aligned[1]}"))))
                 caption = table.find("caption")
                 wrapper = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
                 wrapper.set("aria-label", ("".join(caption.itertext()) if caption is not None else "") or "Table")
