@@ -1,6 +1,8 @@
 """`build.py new "Title"`: a new article with complete front matter, ready to fill in."""
 from __future__ import annotations
 
+import json
+import os
 import sys
 from datetime import date
 
@@ -64,5 +66,49 @@ def new_article(config: Config, title: str, tags: str) -> int:
         handle.write(TEMPLATE.format(title=quoted, today=date.today().isoformat(), tags=tag_list,
                                      months=config.review_interval_months))
     print(f"Created {path}")
-    print(f"Preview it with `make serve`, then open http://127.0.0.1:8000/articles/{slug}/")
+    running = running_preview(config)
+    if running:
+        print(f"The preview is running: open {running}articles/{slug}/")
+    else:
+        print(f"Preview it with `make serve`, then open {DEFAULT_PREVIEW}articles/{slug}/")
     return 0
+
+
+# The preview records its address while it runs, so `new` can name the page at the port the
+# preview really uses (it always said 8000).
+PREVIEW_FILE = "preview.json"
+DEFAULT_PREVIEW = "http://127.0.0.1:8000/"  # what `make serve` gives
+
+
+def remember_preview(config: Config, address: str):
+    """Record the running preview's address; returns the function that forgets it."""
+    path = config.cache_dir / PREVIEW_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"address": address, "pid": os.getpid()}), encoding="utf-8")
+    except OSError:
+        return lambda: None  # only a convenience: `new` then names the default address
+
+    def forget() -> None:
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
+    return forget
+
+
+def running_preview(config: Config) -> str | None:
+    """The address of the preview running for this site, or None."""
+    try:
+        record = json.loads((config.cache_dir / PREVIEW_FILE).read_text(encoding="utf-8"))
+        address, pid = str(record["address"]), int(record["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)  # signal 0: is that process still there? (a preview that was killed left its record)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # it exists, run by another user
+    return address if address.startswith("http://") and address.endswith("/") else None

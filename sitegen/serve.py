@@ -229,9 +229,9 @@ def overlay(problems: list[Diagnostic]) -> str:
         + (f'<p class="preview-fix">How to fix it: {html.escape(d.hint)}</p>' if d.hint else "")
         + "</li>" for d in failed[:20])
     more = f"<p>…and {len(failed) - 20} more: see the terminal.</p>" if len(failed) > 20 else ""
-    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>This page is out of date: '
-            f'{html.escape(errors.summary(problems))}</h2><p>Fix the problem and save; this page reloads by itself. '
-            f'Until then you see the last version that built.</p><ol>{items}</ol>{more}</div>')
+    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>The preview could not update: '
+            f'{html.escape(errors.summary(problems))}</h2><p>Below this box is the page as it was before your last '
+            f'save. Fix the problem and save; this page reloads by itself.</p><ol>{items}</ol>{more}</div>')
 
 
 # The preview serves unpublished drafts. A web page the editor visits can point a name it
@@ -345,8 +345,11 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
-    print(f"Previewing at http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ (drafts "
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    print(f"Previewing at {address} (drafts "
           f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.", flush=True)
+    from .scaffold import remember_preview
+    forget_preview = remember_preview(config, address)  # `new` prints this address, with this port
     if not loopback:
         print(f"Note: listening on {host}, so other computers on the network can open this preview.", flush=True)
     if ready is not None:
@@ -356,6 +359,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     except KeyboardInterrupt:
         print("Stopped.")
     finally:
+        forget_preview()
         observer.stop()
         observer.join(timeout=5)
         preview.builder.save()

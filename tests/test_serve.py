@@ -121,6 +121,9 @@ def test_error_page_appears_and_clears(server):
     page = wait_for(lambda: (lambda p: p if "preview-errors" in p else None)(get(base + PAGE)[1]))
     assert "content/articles/mri-basics-in-ms.md:5" in page
     assert "Unknown front-matter key" in page and "Did you mean" in page
+    # Says that the preview failed to update (not "out of date", on a site about review dates).
+    heading = page.split('id="preview-errors"><h2>', 1)[1].split("</h2>", 1)[0]
+    assert heading == "The preview could not update: 1 error and 0 warnings in 1 file"
     assert "<h1>What an MRI scan shows in MS</h1>" in page  # the last good page stays served
     edit(site, "reviwed:", "reviewed:")
     wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
@@ -287,3 +290,17 @@ def test_the_host_given_with_host_is_accepted_and_other_names_are_not():
     assert not host_allowed("attacker.example", named)
     everywhere = allowed_hosts("0.0.0.0")
     assert host_allowed(socket.gethostname(), everywhere) and not host_allowed("attacker.example", everywhere)
+
+
+def test_new_names_the_page_at_the_running_preview_port(server):
+    site, base, process = server
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Spinal cord MRI"], cwd=site,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"The preview is running: open {base}articles/spinal-cord-mri/" in result.stdout
+    wait_for(lambda: get(base + "articles/spinal-cord-mri/")[0] == 200)  # and it is there (a draft)
+    process.terminate()
+    process.wait(timeout=10)
+    again = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Brain MRI"], cwd=site,
+                           capture_output=True, text=True, timeout=60)
+    assert "Preview it with `make serve`, then open http://127.0.0.1:8000/articles/brain-mri/" in again.stdout
