@@ -160,10 +160,12 @@ def _run(args) -> int:
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
     from .pipeline import Builder, clean
     if args.command == "check":
-        result = Builder(config, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True).build(write=False, check=True)
+        from .check import outcome
+        result = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache,
+                         short_lived=True).build(write=False, check=True)
         report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
-        print(f"check: {errors.summary(result.diagnostics)}.", file=sys.stderr)
+        print(f"check: {outcome(result, args.drafts)}.", file=sys.stderr)
         return 1 if failed else 0
     if args.clean:
         clean(config)

@@ -9,9 +9,19 @@ from datetime import date
 from .config import Config
 from .slugs import slugify
 
+# The template's stand-in text: `check` reports any of it still in an article (template-text),
+# so these are named once, here, and written into TEMPLATE below.
+SUMMARY = "One or two plain sentences saying what the reader will learn (under 300 characters)."
+OPENING = "A short opening paragraph: what this article is about and who it is for."
+ADVICE = "Write in short sentences and everyday words. Explain each medical word the first time."
+CALLOUT = "The one thing a reader should remember."
+LINK_EXAMPLE = "Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`."
+PLACEHOLDER_TEXT = (OPENING, ADVICE, CALLOUT, LINK_EXAMPLE)
+PLACEHOLDER_HEADINGS = ("First section", "Second section")
+
 TEMPLATE = """---
 title: {title}
-summary: One or two plain sentences saying what the reader will learn (under 300 characters).
+summary: {summary}
 date: {today}
 reviewed: {today}
 # next_review: YYYY-MM-DD   (optional; default: reviewed + {months} months)
@@ -34,18 +44,18 @@ references:
   #   doi: 10.xxxx/xxxxx
   #   pmid: "12345678"
 ---
-A short opening paragraph: what this article is about and who it is for.
+{opening}
 
-## First section
+## {first}
 
-Write in short sentences and everyday words. Explain each medical word the first time.
+{advice}
 
 !!! key-point "The main idea"
-    The one thing a reader should remember.
+    {callout}
 
-## Second section
+## {second}
 
-Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`.
+{link_example}
 """
 
 
@@ -64,7 +74,9 @@ def new_article(config: Config, title: str, tags: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(TEMPLATE.format(title=quoted, today=date.today().isoformat(), tags=tag_list,
-                                     months=config.review_interval_months))
+                                     months=config.review_interval_months, summary=SUMMARY, opening=OPENING,
+                                     advice=ADVICE, callout=CALLOUT, link_example=LINK_EXAMPLE,
+                                     first=PLACEHOLDER_HEADINGS[0], second=PLACEHOLDER_HEADINGS[1]))
     print(f"Created {path}")
     running = running_preview(config)
     if running:
