@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,15 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
                                  f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}.",
                                  "Re-save the file as UTF-8 (in most editors: Save As > Encoding > UTF-8). "
                                  "Text pasted from Word or an old file is the usual cause.")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # One spelling of each accented letter (NFC): macOS and copy-paste often give "e" plus a
+    # combining accent, which looks the same but made two topics 'Lésions' that clashed.
+    return (text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)), []
+
+
+def file_name(path: Path) -> str:
+    """The name other articles link to, in the spelling `decode` gives their text (NFC)."""
+    return unicodedata.normalize("NFC", path.name)
 
 
 def split_front_matter(text: str, shown: str, digest: str, name: str, file: str = ""):
@@ -129,7 +138,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     paths = _sources(config.content_dir / "articles")
     for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs,
                                                                    meanwhile)):
-        names.add(path.name)
+        names.add(file_name(path))
         listed.add(str(path))
         diagnostics.extend(problems)
         if article is not None:
@@ -228,7 +237,7 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
         if value is not None:
             value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
         return key, None
-    found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
+    found, problems = _read_bytes(data, shown, key[1], file_name(path), str(path))
     value = None
     if found is not None:
         value, more = validate_article(*found, config) if kind == "article" else validate_page(*found)
