@@ -82,7 +82,7 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
     lines = text.split("\n")
     if not text.strip():
         return None, [Diagnostic(shown, 1, "file-empty", "The file is empty.",
-                                 "Start it with front matter: see the example article in README.md, or run `python build.py new \"Title\"`.")]
+                                 "Start it with front matter: see the example article in README.md, or run `.venv/bin/python build.py new \"Title\"`.")]
     if lines[0].strip() != "---":
         return None, [Diagnostic(shown, 1, "front-matter-missing", "The file does not start with front matter.",
                                  "The first line must be `---`, then the fields (title:, summary:, ...), then a closing `---`.",
