@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from datetime import date
+from urllib.parse import urlsplit
 
 from .config import Config
 from .slugs import slugify
@@ -123,4 +125,11 @@ def running_preview(config: Config) -> str | None:
         return None
     except PermissionError:
         pass  # it exists, run by another user
-    return address if address.startswith("http://") and address.endswith("/") else None
+    if not (address.startswith("http://") and address.endswith("/")):
+        return None
+    try:  # and it still listens there (the process number may have been given to another program)
+        parts = urlsplit(address)
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=0.5):
+            return address
+    except (OSError, ValueError):
+        return None
