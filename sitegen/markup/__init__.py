@@ -36,7 +36,7 @@ from .links import LinkExtension
 from .prose import ProseExtension
 from .tables import TableExtension
 
-# Python-Markdown's own extensions we use, in this order (README: Dependencies).
+# Python-Markdown's own extensions we use, in this order (docs/development.md: Dependencies).
 BUILTIN_EXTENSIONS = (StockTableExtension, AttrListExtension, MarkdownInHtmlExtension, AdmonitionExtension,
                       FootnoteExtension, AbbrExtension, DefListExtension, SaneListExtension)
 
