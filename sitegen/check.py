@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict] = {
     "takeaways": {"level": "error", "min_items": 1, "max_items": 6, "max_chars": 200, "max_summary_chars": 300},
     "headings": {"level": "error"},
     "glossary": {"level": "error"},
+    "template": {"level": "error"},
 }
 LEVELS = ("off", "warning", "error")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -72,6 +73,29 @@ def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
     return merged, problems
 
 
+def outcome(result, drafts: bool) -> str:
+    """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
+    if nothing had been checked, and said nothing of the drafts it had left out."""
+    from pathlib import PurePath
+    from .errors import summary
+    found = summary(result.diagnostics)
+    if not result.diagnostics:
+        found = found.rsplit(" in ", 1)[0]
+    site = result.site
+    if site is None:
+        return found
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    checked = f"{plural(len(site.articles), 'article')} and {plural(len(site.pages), 'page')} checked"
+    if drafts:
+        return f"{found}; {checked}, drafts included"
+    # Files not built are drafts, or files whose errors are listed above.
+    failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
+    skipped = len(site.unpublished - failed)
+    if skipped:
+        checked += f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
+    return f"{found}; {checked}"
+
+
 class _Findings:
     def __init__(self, policy: dict):
         self.policy = policy
@@ -107,6 +131,7 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
         _takeaways(article, policy["takeaways"], found)
         _references(article, found)
         _headings(article, bodies[article.slug], found)
+        _template_text(article, bodies[article.slug], found)
         _links_and_images(article, article.url, bodies[article.slug], site, known_urls, found)
         if policy["readability"]["level"] != "off":
             _readability(article, bodies[article.slug], policy["readability"], found)
@@ -155,6 +180,25 @@ def _moved(site, found):
         found.add("links", file, line, "article-moved",
                   f"The published site has /articles/{old}/, but no article has that address any more.",
                   hint, warning=True)
+
+
+def _template_text(article, body, found):
+    """Stand-in text that `new` wrote and the editor has not replaced yet."""
+    from . import scaffold
+    file, source = article.source.path, article.source
+    message = "This is still the stand-in text that `build.py new` wrote: "
+    if article.summary == scaffold.SUMMARY:
+        found.add("template", file, source.line_of("summary"), "template-text", message + "the summary.",
+                  "Write one or two plain sentences saying what the reader will learn.")
+    for text in scaffold.PLACEHOLDER_TEXT:
+        needle = text.split("`", 1)[0].strip()  # prose has no backticks; the source line has them
+        if any(needle in paragraph for paragraph in body.prose or ()):
+            found.add("template", file, source.line_of_text(needle), "template-text", message + f"“{needle}”",
+                      "Replace it with the article's own text, or delete it.")
+    for heading in body.headings:
+        if heading.text in scaffold.PLACEHOLDER_HEADINGS:
+            found.add("template", file, source.line_of_text(f"## {heading.text}"), "template-text",
+                      message + f"the heading “{heading.text}”.", "Give the section a heading that says what it is about.")
 
 
 def _review(article, rules, today, found):

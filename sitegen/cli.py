@@ -9,38 +9,86 @@ from pathlib import Path
 # the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default="config.yaml", type=Path, help="path to config.yaml (default: ./config.yaml)")
-    parser.add_argument("--content", type=Path, help="content folder (overrides config.yaml)")
-    parser.add_argument("--jobs", type=int, help="worker processes (default: all cores; 1 = in this process)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the build cache in .cache/")
+def _common(parser: argparse.ArgumentParser, *, jobs: bool = True, cache: bool = True) -> None:
+    parser.add_argument("--config", default="config.yaml", type=Path, metavar="FILE",
+                        help="the site's settings file (default: config.yaml in this folder)")
+    parser.add_argument("--content", type=Path, metavar="FOLDER",
+                        help="the folder of articles and pages (default: paths.content in config.yaml, content/)")
+    # Only the options a command uses are listed; the others keep their defaults for _run.
+    if jobs:
+        parser.add_argument("--jobs", type=int, metavar="N",
+                            help="worker processes (default: one per core; 1 = all in this process, for debugging)")
+    else:
+        parser.set_defaults(jobs=None)
+    if cache:
+        parser.add_argument("--no-cache", action="store_true",
+                            help="neither read nor write the build cache in .cache/ (default: use it)")
+    else:
+        parser.set_defaults(no_cache=False)
+
+
+def _command(commands, name: str, summary: str, examples: str) -> argparse.ArgumentParser:
+    """A subcommand with a one-line description and examples (shown by `build.py NAME --help`)."""
+    return commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                               epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the MS imaging patient-education site.")
-    commands = parser.add_subparsers(dest="command")
-    build = commands.add_parser("build", help="build the site into the output folder (the default)")
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the MS imaging patient-education site.",
+        epilog="Run `.venv/bin/python build.py COMMAND --help` for a command's options (after `make build`).\n"
+               "examples:\n"
+               "  .venv/bin/python build.py                        build the site into public/\n"
+               "  .venv/bin/python build.py new \"What MRI shows\"   start an article\n"
+               "  .venv/bin/python build.py serve                  preview while you write\n"
+               "  .venv/bin/python build.py check --drafts         check every article, drafts too",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = _command(commands, "build", "build the site into the output folder (the default command)",
+                     "  .venv/bin/python build.py build\n"
+                     "  .venv/bin/python build.py build --strict      as CI does: fail on any error-level finding\n"
+                     "  .venv/bin/python build.py build --drafts --out /tmp/site")
     _common(build)
-    build.add_argument("--out", type=Path, help="output folder (overrides config.yaml)")
-    build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build.add_argument("--out", type=Path, metavar="FOLDER",
+                       help="the folder the site is written to (default: paths.output in config.yaml, public/)")
+    build.add_argument("--drafts", action="store_true",
+                       help="include articles marked draft: true (default: leave them out)")
     build.add_argument("--strict", action="store_true",
-                       help="also run every quality check (as `check` does) and fail on any error-level finding (for CI)")
-    build.add_argument("--clean", action="store_true", help="discard the build cache first (a cold build)")
-    check = commands.add_parser("check", help="check every article without writing the site")
+                       help="also run every quality check (as `check` does) and fail on any error-level finding "
+                            "(for CI; default: off)")
+    build.add_argument("--clean", action="store_true",
+                       help="discard the build cache first, for a build from scratch (default: off)")
+    check = _command(commands, "check", "check every article without writing the site",
+                     "  .venv/bin/python build.py check\n"
+                     "  .venv/bin/python build.py check --drafts      the articles still marked draft: true too\n"
+                     "  .venv/bin/python build.py check --format github")
     _common(check)
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    serve = commands.add_parser("serve", help="preview the site; rebuild and reload the browser on every save")
-    _common(serve)
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    check.add_argument("--drafts", action="store_true",
+                       help="check articles marked draft: true too (default: only published ones)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text: for people, grouped by file; json: one finding per line; github: annotations "
+                            "on a pull request (default: text)")
+    check.add_argument("--strict", action="store_true", help="exit with an error on warnings too (default: errors only)")
+    serve = _command(commands, "serve", "preview the site; rebuild and reload the browser on every save",
+                     "  .venv/bin/python build.py serve               then open http://127.0.0.1:8000/\n"
+                     "  .venv/bin/python build.py serve --port 8001   when port 8000 is taken")
+    _common(serve, cache=False)  # serve() always uses the cache: --no-cache did nothing there
+    serve.add_argument("--port", type=int, default=8000,
+                       help="the port of the preview's address http://127.0.0.1:PORT/ (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on; 0.0.0.0 lets other computers in (default: 127.0.0.1, "
+                            "this computer only)")
     serve.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
-                       help="show articles marked draft: true (default: yes)")
-    serve.add_argument("--out", type=Path, help="output folder (overrides config.yaml)")
-    new = commands.add_parser("new", help="start a new article from a complete template")
-    _common(new)
-    new.add_argument("title", help='the article\'s title, in quotes: "What MRI shows"')
-    new.add_argument("--tags", default="", help="topics, separated by commas")
+                       help="show articles marked draft: true (default: shown; --no-drafts hides them)")
+    serve.add_argument("--out", type=Path, metavar="FOLDER",
+                       help="the folder the preview builds into (default: paths.output in config.yaml, public/)")
+    new = _command(commands, "new", "start a new article (a draft) with complete front matter to fill in",
+                   "  .venv/bin/python build.py new \"What an MRI scan shows\"\n"
+                   "  .venv/bin/python build.py new \"Spinal cord MRI\" --tags \"MRI basics, Lesions\"")
+    _common(new, jobs=False, cache=False)
+    new.add_argument("title", help='the article\'s title, in quotes: "What MRI shows"; it also gives the file name')
+    new.add_argument("--tags", default="", metavar="TOPICS",
+                     help='topics, separated by commas: "MRI basics, Lesions" (default: none)')
     return parser
 
 
@@ -100,10 +148,12 @@ def _run(args) -> int:
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
     from .pipeline import Builder, clean
     if args.command == "check":
-        result = Builder(config, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True).build(write=False, check=True)
+        from .check import outcome
+        result = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache,
+                         short_lived=True).build(write=False, check=True)
         report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
-        print(f"check: {errors.summary(result.diagnostics)}.", file=sys.stderr)
+        print(f"check: {outcome(result, args.drafts)}.", file=sys.stderr)
         return 1 if failed else 0
     if args.clean:
         clean(config)

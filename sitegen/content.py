@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,15 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
                                  f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}.",
                                  "Re-save the file as UTF-8 (in most editors: Save As > Encoding > UTF-8). "
                                  "Text pasted from Word or an old file is the usual cause.")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # One spelling of each accented letter (NFC): macOS and copy-paste often give "e" plus a
+    # combining accent, which looks the same but made two topics 'Lésions' that clashed.
+    return (text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)), []
+
+
+def file_name(path: Path) -> str:
+    """The name other articles link to, in the spelling `decode` gives their text (NFC)."""
+    return unicodedata.normalize("NFC", path.name)
 
 
 def split_front_matter(text: str, shown: str, digest: str, name: str, file: str = ""):
@@ -76,7 +85,7 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
     lines = text.split("\n")
     if not text.strip():
         return None, [Diagnostic(shown, 1, "file-empty", "The file is empty.",
-                                 "Start it with front matter: see the example article in README.md, or run `python build.py new \"Title\"`.")]
+                                 "Start it with front matter: see the example article in README.md, or run `.venv/bin/python build.py new \"Title\"`.")]
     if lines[0].strip() != "---":
         return None, [Diagnostic(shown, 1, "front-matter-missing", "The file does not start with front matter.",
                                  "The first line must be `---`, then the fields (title:, summary:, ...), then a closing `---`.",
@@ -133,7 +142,7 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     paths = _sources(config.content_dir / "articles")
     for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs,
                                                                    policy)):
-        names.add(path.name)
+        names.add(file_name(path))
         listed.add(article.source.path if article is not None else display_path(path, root))
         diagnostics.extend(problems)
         if article is not None:
@@ -235,7 +244,7 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
             value.source.located(str(path))
             value.source.restore(data)  # the bytes are at hand: no second read if Markdown needs them
         return key, None
-    found, problems = _read_bytes(data, shown, key[1], path.name, str(path))
+    found, problems = _read_bytes(data, shown, key[1], file_name(path), str(path))
     value = None
     if found is not None:
         value, more = validate_article(*found, config) if kind == "article" else validate_page(*found)

@@ -1,15 +1,29 @@
 """`build.py new "Title"`: a new article with complete front matter, ready to fill in."""
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sys
 from datetime import date
+from urllib.parse import urlsplit
 
 from .config import Config
 from .slugs import slugify
 
+# The template's stand-in text: `check` reports any of it still in an article (template-text),
+# so these are named once, here, and written into TEMPLATE below.
+SUMMARY = "One or two plain sentences saying what the reader will learn (under 300 characters)."
+OPENING = "A short opening paragraph: what this article is about and who it is for."
+ADVICE = "Write in short sentences and everyday words. Explain each medical word the first time."
+CALLOUT = "The one thing a reader should remember."
+LINK_EXAMPLE = "Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`."
+PLACEHOLDER_TEXT = (OPENING, ADVICE, CALLOUT, LINK_EXAMPLE)
+PLACEHOLDER_HEADINGS = ("First section", "Second section")
+
 TEMPLATE = """---
 title: {title}
-summary: One or two plain sentences saying what the reader will learn (under 300 characters).
+summary: {summary}
 date: {today}
 reviewed: {today}
 # next_review: YYYY-MM-DD   (optional; default: reviewed + {months} months)
@@ -32,18 +46,18 @@ references:
   #   doi: 10.xxxx/xxxxx
   #   pmid: "12345678"
 ---
-A short opening paragraph: what this article is about and who it is for.
+{opening}
 
-## First section
+## {first}
 
-Write in short sentences and everyday words. Explain each medical word the first time.
+{advice}
 
 !!! key-point "The main idea"
-    The one thing a reader should remember.
+    {callout}
 
-## Second section
+## {second}
 
-Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`.
+{link_example}
 """
 
 
@@ -62,7 +76,60 @@ def new_article(config: Config, title: str, tags: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(TEMPLATE.format(title=quoted, today=date.today().isoformat(), tags=tag_list,
-                                     months=config.review_interval_months))
+                                     months=config.review_interval_months, summary=SUMMARY, opening=OPENING,
+                                     advice=ADVICE, callout=CALLOUT, link_example=LINK_EXAMPLE,
+                                     first=PLACEHOLDER_HEADINGS[0], second=PLACEHOLDER_HEADINGS[1]))
     print(f"Created {path}")
-    print(f"Preview it with `make serve`, then open http://127.0.0.1:8000/articles/{slug}/")
+    running = running_preview(config)
+    if running:
+        print(f"The preview is running: open {running}articles/{slug}/")
+    else:
+        print(f"Preview it with `make serve`, then open {DEFAULT_PREVIEW}articles/{slug}/")
     return 0
+
+
+# The preview records its address while it runs, so `new` can name the page at the port the
+# preview really uses (it always said 8000).
+PREVIEW_FILE = "preview.json"
+DEFAULT_PREVIEW = "http://127.0.0.1:8000/"  # what `make serve` gives
+
+
+def remember_preview(config: Config, address: str):
+    """Record the running preview's address; returns the function that forgets it."""
+    path = config.cache_dir / PREVIEW_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"address": address, "pid": os.getpid()}), encoding="utf-8")
+    except OSError:
+        return lambda: None  # only a convenience: `new` then names the default address
+
+    def forget() -> None:
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
+    return forget
+
+
+def running_preview(config: Config) -> str | None:
+    """The address of the preview running for this site, or None."""
+    try:
+        record = json.loads((config.cache_dir / PREVIEW_FILE).read_text(encoding="utf-8"))
+        address, pid = str(record["address"]), int(record["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)  # signal 0: is that process still there? (a preview that was killed left its record)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # it exists, run by another user
+    if not (address.startswith("http://") and address.endswith("/")):
+        return None
+    try:  # and it still listens there (the process number may have been given to another program)
+        parts = urlsplit(address)
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=0.5):
+            return address
+    except (OSError, ValueError):
+        return None

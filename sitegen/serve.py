@@ -21,11 +21,13 @@ import gc
 import dataclasses
 import html
 import ipaddress
+import socket
 import sys
 import logging
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
@@ -284,9 +286,9 @@ def overlay(problems: list[Diagnostic]) -> str:
         + (f'<p class="preview-fix">How to fix it: {html.escape(d.hint)}</p>' if d.hint else "")
         + "</li>" for d in failed[:20])
     more = f"<p>…and {len(failed) - 20} more: see the terminal.</p>" if len(failed) > 20 else ""
-    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>This page is out of date: '
-            f'{html.escape(errors.summary(problems))}</h2><p>Fix the problem and save; this page reloads by itself. '
-            f'Until then you see the last version that built.</p><ol>{items}</ol>{more}</div>')
+    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>The preview could not update: '
+            f'{html.escape(errors.summary(problems))}</h2><p>Below this box is the page as it was before your last '
+            f'save. Fix the problem and save; this page reloads by itself.</p><ol>{items}</ol>{more}</div>')
 
 
 class StatusHandler(web.RequestHandler):
@@ -316,15 +318,81 @@ def findings_panel(findings: list[Diagnostic]) -> str:
     return _PANEL.get_template("panel.html").render(findings=findings, summary=errors.summary(findings))
 
 
-def make_app(preview: Preview) -> web.Application:
-    return web.Application([
-        (r"/livereload", LiveReloadHandler),
+# The preview serves unpublished drafts. A web page the editor visits can point a name it
+# controls at 127.0.0.1 (DNS rebinding) and then read the preview as "its own" site; the
+# request still carries that name in its Host header. So only names that are this computer
+# are answered: loopback names, the --host given and, when listening on every interface,
+# this computer's own names. An address typed as numbers cannot be rebound, so any is fine.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    names = set(LOOPBACK_NAMES)
+    if host in ("", "0.0.0.0", "::"):
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+    else:
+        names.add(host.lower())
+    return frozenset(names)
+
+
+def host_allowed(name: str, allowed: frozenset[str]) -> bool:
+    name = name.lower().rstrip(".").strip("[]")
+    if name in allowed:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class ForeignHostHandler(web.RequestHandler):
+    """The answer to every request for a name that is not this computer's."""
+
+    def prepare(self):
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"This preview answers only at its own address, e.g. http://127.0.0.1:{self.application.port}/, "
+                    f"not at {self.request.host_name!r}.\n")
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's websocket, for pages of this preview only (livereload accepts any Origin)."""
+
+    def check_origin(self, origin):
+        parts = urlsplit(origin)
+        try:
+            port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+        except ValueError:
+            return False
+        return (parts.scheme in ("http", "https") and host_allowed(parts.hostname or "", self.application.allowed)
+                and port == self.application.port)
+
+
+class PreviewApp(web.Application):
+    def __init__(self, handlers, preview: Preview, allowed: frozenset[str]):
+        super().__init__(handlers)
+        self.preview, self.allowed = preview, allowed
+
+    @property
+    def port(self) -> int:
+        return self.preview.port
+
+    def find_handler(self, request, **kwargs):
+        if not host_allowed(request.host_name, self.allowed):
+            return self.get_handler_delegate(request, ForeignHostHandler)
+        return super().find_handler(request, **kwargs)
+
+
+def make_app(preview: Preview, allowed: frozenset[str] = allowed_hosts("127.0.0.1")) -> web.Application:
+    return PreviewApp([
+        (r"/livereload", ReloadSocket),
         (r"/forcereload", ForceReloadHandler),
         (r"/livereload.js", LiveReloadJSHandler),
         (r"/__preview__/status\.json", StatusHandler, {"preview": preview}),
         (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
         (r"/(.*)", PageHandler, {"preview": preview}),
-    ])
+    ], preview, allowed)
 
 
 class _Watching:
@@ -345,7 +413,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     logging.getLogger("tornado.general").setLevel(logging.ERROR)
     preview.rebuild()
     loop = ioloop.IOLoop.current()
-    app = make_app(preview)
+    app = make_app(preview, allowed_hosts(host))
     try:
         server = app.listen(port, address=host)
     except OSError as error:
@@ -362,8 +430,11 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
-    print(f"Previewing at http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ (drafts "
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    print(f"Previewing at {address} (drafts "
           f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.", flush=True)
+    from .scaffold import remember_preview
+    forget_preview = remember_preview(config, address)  # `new` prints this address, with this port
     if not loopback:
         print(f"Note: listening on {host}, so other computers on the network can open this preview.", flush=True)
     if ready is not None:
@@ -373,6 +444,7 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     except KeyboardInterrupt:
         print("Stopped.")
     finally:
+        forget_preview()
         observer.stop()
         observer.join(timeout=5)
         preview.builder.save()

@@ -1,6 +1,8 @@
 """Front matter to frozen values. Every field is checked; every problem is reported."""
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -66,8 +68,7 @@ class _Fields:
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.problem(key, "bad-date", f"'{key}' is {value!r}, which is not a date.",
-                         "Write dates as YYYY-MM-DD, e.g. 2026-03-01.")
+            self.problem(key, "bad-date", *_date_problem(key, str(value).strip()))
             return None
 
     def strings(self, key) -> tuple[str, ...]:
@@ -112,6 +113,62 @@ def _describe(prefix: tuple, key) -> str:
 
 def _kind(value: Any) -> str:
     return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def _spoken(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _real_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_problem(key: str, value: str) -> tuple[str, str]:
+    """(message, hint) for a date that cannot be read: what exactly is wrong with it, and
+    the date the editor most likely meant, written the way the site needs it."""
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+        if not 1 <= month <= 12:
+            swapped = _real_date(year, day, month)
+            if swapped:
+                return (f"'{key}' is {value}, but there is no month {month}.",
+                        f"The month comes before the day (YYYY-MM-DD): for {_spoken(swapped)} write "
+                        f"{swapped.isoformat()}.")
+            return (f"'{key}' is {value}, but there is no month {month}.",
+                    "Write the date as YYYY-MM-DD with a month from 01 to 12, e.g. 2026-03-01 for 1 March 2026.")
+        if _real_date(year, month, day) is None:
+            last = calendar.monthrange(year, month)[1]
+            return (f"'{key}' is {value}, but {MONTHS[month - 1]} {year} has no day {day} "
+                    f"(it has {last} days).",
+                    f"Check the day (YYYY-MM-DD), e.g. {date(year, month, last).isoformat()} for its last day.")
+        return (f"'{key}' is {value}: the month and the day need two digits each.",
+                f"Write {date(year, month, day).isoformat()} (YYYY-MM-DD).")
+    numbers = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    if numbers:
+        first, second, year = (int(part) for part in numbers.groups())
+        meanings = [day for day in (_real_date(year, second, first), _real_date(year, first, second)) if day]
+        meanings = sorted(set(meanings))
+        if meanings:
+            options = " or ".join(f"{day.isoformat()} for {_spoken(day)}" for day in meanings)
+            which = f", which could be {' or '.join(_spoken(day) for day in meanings)}" if len(meanings) > 1 else ""
+            return (f"'{key}' is {value}{which}: dates are written year first, as YYYY-MM-DD.",
+                    f"Write {options}.")
+    year_first = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", value)
+    if year_first:
+        day = _real_date(*(int(part) for part in year_first.groups()))
+        if day:
+            return (f"'{key}' is {value}; dates are written with hyphens.",
+                    f"Write {day.isoformat()} (YYYY-MM-DD) for {_spoken(day)}.")
+    return (f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
+            "Write dates as YYYY-MM-DD, e.g. 2026-03-01 for 1 March 2026.")
 
 
 def _add_months(day: date, months: int) -> date:

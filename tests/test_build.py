@@ -159,6 +159,18 @@ def test_references_follow_one_citation_style(built):
     assert all(".." not in text for text in texts)
 
 
+def test_aligned_table_columns_render_with_alignment_classes(built):
+    # `|:---|---:|:---:|` was refused ("The attribute 'style' is not allowed"); the stock
+    # inline style would also be ignored under the CSP's style-src 'self'.
+    table = next(t for t in article_page(built, "scan-types").select(".prose table")
+                 if t.caption.get_text() == "How long each scan takes")
+    rows = [[cell.get("class") for cell in row.find_all(["th", "td"])] for row in table.find_all("tr")]
+    assert rows == [[["align-left"], ["align-right"], ["align-center"]]] * 3
+    assert table.find(style=True) is None
+    css = (REPO / "static" / "site.css").read_text()
+    assert "td.align-right { text-align: right; }" in css and "td.align-center { text-align: center; }" in css
+
+
 def test_body_extensions_reach_the_page(built):
     prose = article_page(built, "scan-types").select_one(".prose")
     assert prose.select_one(".table-scroll table caption").get_text() == "Scan types at a glance"

@@ -99,6 +99,16 @@ def test_body_cells_carry_their_column_header_for_the_phone_layout():
     table = soup(render(body).html).find("table")
     assert [td.get("data-label") for td in table.find_all("td")] == ["Scan", "What it shows"] * 2
     assert [th.get("data-label") for th in table.find_all("th")] == [None, None]
+@pytest.mark.parametrize("policy", ["escape", "sanitize", "allow"])
+def test_column_alignment_is_a_class_not_a_refused_style(policy):
+    markup = render("| Scan | Minutes | Contrast | Notes |\n|:---|---:|:---:|---|\n| T1 | 5 | No | x |\n", policy)
+    assert markup.diagnostics == ()
+    table = soup(markup.html).table
+    for row in table.find_all("tr"):
+        assert [cell.get("class") for cell in row.find_all(["th", "td"])] == [
+            ["align-left"], ["align-right"], ["align-center"], None]
+    assert table.find(style=True) is None
+
 
 # --- callouts ---------------------------------------------------------------------
 
@@ -192,6 +202,36 @@ def test_inset_text_has_no_title_unless_given():
     assert box["role"] == "note" and box["aria-label"] == "Information"
     titled = soup(render('!!! inset "Good to know"\n    Text.\n').html).find("div")
     assert titled.find("p", class_="callout-title").get_text() == "Good to know"
+@pytest.mark.parametrize("gap", ["", "\n"], ids=["text-right-below", "blank-line-between"])
+def test_callout_text_indented_by_two_spaces_is_an_error_on_the_callout_line(gap):
+    # Python-Markdown leaves the box empty and puts the text in a paragraph below it: the
+    # editor saw an empty "Warning" box and no message. The second, broken, callout of the
+    # same kind is the one named.
+    body = f"!!! warning\n    Fine.\n\nText.\n\n!!! warning\n{gap}  Only your team can tell.\n  Second line.\n"
+    markup = render(body)
+    (problem,) = markup.diagnostics
+    assert problem.code == "callout-indent" and problem.severity is Severity.ERROR
+    assert problem.line == file_line(body, "!!! warning", 2)
+    assert problem.excerpt == "!!! warning"
+    assert "indented by 2 spaces, not 4" in problem.message
+    assert "four spaces" in problem.hint
+
+
+def test_callout_inside_a_list_is_measured_from_its_own_indent():
+    good = "- item\n\n    !!! note\n        Indented under the list.\n"
+    assert render(good).diagnostics == ()
+    assert soup(render(good).html).find("div", class_="callout").find_all("p")[1].get_text() == "Indented under the list."
+    bad = "- item\n\n    !!! note\n      Two too few.\n"
+    assert codes(render(bad)) == ["callout-indent"]
+
+
+def test_callout_with_only_a_title_is_a_warning():
+    body = 'Intro.\n\n!!! note "Ask your team"\n\nMore text.\n'
+    (problem,) = render(body).diagnostics
+    assert problem.code == "callout-empty" and problem.severity is Severity.WARNING
+    assert problem.line == file_line(body, "!!! note")
+    assert "empty box" in problem.message
+
 
 # --- links ------------------------------------------------------------------------
 
@@ -224,6 +264,20 @@ def test_link_to_a_missing_file_is_reported_on_its_line():
     assert problem.line == file_line(body, "otehr.md")
     assert "otehr.md" in problem.message
     assert "'other.md'" in problem.hint  # did you mean
+
+
+def test_broken_link_excerpt_shows_the_link_target_on_a_long_line():
+    # A paragraph is one long line; the excerpt was its first 160 characters, which ended
+    # before the link, so the misspelt file name could not be seen.
+    words = "MRI shows the brain and the spinal cord in great detail, and it does not use X-rays. " * 3
+    body = f"{words}Read [getting the most from your MRI appointments](questions-abut-your-mri.md) first.\n"
+    (problem,) = render(body).diagnostics
+    assert problem.code == "link-broken"
+    assert "[getting the most from your MRI appointments](questions-abut-your-mri.md)" in problem.excerpt
+    assert problem.excerpt.startswith("…") and len(problem.excerpt) <= 162
+    assert problem.excerpt.strip("…") in body
+    short = "Read [this](gone.md).\n"
+    assert render(short).diagnostics[0].excerpt == "Read [this](gone.md)."
 
 
 def test_each_broken_link_is_reported_on_its_own_line():

@@ -216,6 +216,18 @@ def test_search_page_works_without_javascript_by_offering_the_topic_index(built)
     assert "wasm" not in other  # only the search page may run WebAssembly
 
 
+def test_search_page_mentions_the_glossary_only_when_the_site_has_one(blank_site):
+    # A site without content/glossary.yaml has no /glossary/: the search page linked to it anyway.
+    blank_site.article("a.md", "---\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\nText.\n")
+    page = soup(blank_site.build(write=False).files["search/index.html"])
+    assert page.select_one("[data-search-fallback]").find("a", href="../topics/")
+    assert not page.find("a", href="../glossary/")
+    assert "glossary" not in page.find("label", attrs={"for": "search-page-q"}).get_text().lower()
+    blank_site.write("content/glossary.yaml", "- term: lesion\n  definition: An area of damage.\n")
+    page = soup(blank_site.build(write=False).files["search/index.html"])
+    assert page.select_one("[data-search-fallback]").find("a", href="../glossary/")
+
+
 def test_search_index_covers_articles_and_glossary_not_navigation(built):
     assert (built / "pagefind" / "pagefind.js").is_file()
     assert not (built / "pagefind" / "pagefind-ui.js").exists()  # the unused ready-made UI is not published

@@ -193,6 +193,29 @@ def test_two_pages_with_one_url_are_an_error(blank_site):
     assert "content/pages/info.md" in problem.message + problem.file
 
 
+def test_composed_and_decomposed_accents_are_one_spelling(blank_site):
+    # "é" as one character (NFC) and as "e" plus a combining accent (NFD: macOS file names,
+    # copy-paste) look the same; two topics 'Lésions' clashed and the fix could not be followed.
+    import unicodedata
+    composed, decomposed = "L\u00e9sions", "Le\u0301sions"
+    assert unicodedata.normalize("NFC", decomposed) == composed != decomposed
+    blank_site.article("a.md", f"---\ntitle: A\nsummary: S\ndate: 2026-01-10\ntags: [{composed}]\n---\n"
+                               f"See [the other one](me\u0301nie\u0300re.md).\n")
+    # The second article's file name, title and tag are decomposed, as a Mac writes them.
+    blank_site.article("me\u0301nie\u0300re.md", f"---\ntitle: Me\u0301nie\u0300re and {decomposed}\nsummary: S\n"
+                                                  f"date: 2026-01-11\ntags: [{decomposed}]\n---\nText.\n")
+    result = blank_site.build(write=False)
+    assert result.diagnostics == [], [d.format() for d in result.diagnostics]
+    topics = [path for path in result.files if path.startswith("topics/") and path != "topics/index.html"]
+    assert topics == ["topics/lesions/index.html"]
+    cards = soup(result.files["topics/lesions/index.html"]).select("main h2, main h3")
+    assert len(cards) == 2
+    article = soup(result.files["articles/meniere/index.html"])
+    assert article.h1.get_text() == "M\u00e9ni\u00e8re and L\u00e9sions"  # NFC in the page
+    link = soup(result.files["articles/a/index.html"]).select_one(".prose a")
+    assert link["href"].endswith("articles/meniere/")
+
+
 # --- the command line: messages, never a traceback --------------------------------------
 
 @pytest.mark.parametrize("name", ["python-object", "billion-laughs", "latin-1", "nul-byte", "impossible-date",

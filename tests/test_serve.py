@@ -144,6 +144,9 @@ def test_error_page_appears_and_clears(server):
     page = wait_for(lambda: (lambda p: p if "preview-errors" in p else None)(get(base + PAGE)[1]))
     assert "content/articles/mri-basics-in-ms.md:5" in page
     assert "Unknown front-matter key" in page and "Did you mean" in page
+    # Says that the preview failed to update (not "out of date", on a site about review dates).
+    heading = page.split('id="preview-errors"><h2>', 1)[1].split("</h2>", 1)[0]
+    assert heading == "The preview could not update: 1 error and 0 warnings in 1 file"
     assert "<h1>What an MRI scan shows in MS</h1>" in page  # the last good page stays served
     edit(site, "reviwed:", "reviewed:")
     wait_for(lambda: "preview-errors" not in get(base + PAGE)[1])
@@ -307,3 +310,82 @@ def test_quality_check_findings_of_the_page_show_in_its_panel(server):
     (site / ARTICLE).write_text(text)
     rebuilt_since(base, before)
     assert BeautifulSoup(get(base + PAGE)[1], "html.parser").select_one("#preview-findings") is None
+def raw_request(base: str, path: str, host: str, extra: str = "") -> tuple[int, bytes]:
+    """(status, whole response) of a GET sent with exactly this Host header."""
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n{extra}\r\n".encode())
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    return int(response.split(b" ", 2)[1]), response
+
+
+def test_a_foreign_host_name_is_refused(server):
+    # DNS rebinding: a page at attacker.example points its name at 127.0.0.1 and reads the
+    # drafts as its own site. Its requests carry its own name in Host.
+    site, base, _ = server
+    port = base.rsplit(":", 1)[1].strip("/")
+    for path in ("/", "/" + PAGE, "/livereload.js", "/__preview__/preview.css", "/forcereload"):
+        status, response = raw_request(base, path, f"attacker.example:{port}")
+        assert status == 403, (path, response[:200])
+        assert b"What an MRI scan shows" not in response
+    status, response = raw_request(base, "/" + PAGE, "attacker.example")
+    assert status == 403 and b"http://127.0.0.1:" in response  # says where the preview is
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"[::1]:{port}", f"LOCALHOST.:{port}"):
+        status, response = raw_request(base, "/" + PAGE, host)
+        assert status == 200 and b"What an MRI scan shows" in response, host
+
+
+@pytest.mark.parametrize("origin, host, accepted", [
+    ("http://127.0.0.1:{port}", "127.0.0.1:{port}", True),
+    ("http://localhost:{port}", "localhost:{port}", True),
+    ("http://attacker.example:{port}", "127.0.0.1:{port}", False),
+    ("http://attacker.example:{port}", "attacker.example:{port}", False),
+    ("http://127.0.0.1:1", "127.0.0.1:{port}", False),  # another local server's page
+    ("null", "127.0.0.1:{port}", False),
+])
+def test_the_reload_websocket_accepts_only_pages_of_the_preview(server, origin, host, accepted):
+    site, base, _ = server
+    port = base.rsplit(":", 1)[1].strip("/")
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def connect():
+        request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload",
+                              headers={"Origin": origin.format(port=port), "Host": host.format(port=port)})
+        try:
+            connection = await asyncio.wait_for(websocket_connect(request), timeout=10)
+        except HTTPClientError as error:
+            return error.code
+        await connection.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        hello = json.loads(await asyncio.wait_for(connection.read_message(), timeout=10))
+        connection.close()
+        return hello["command"]
+
+    assert asyncio.run(connect()) == ("hello" if accepted else 403)
+
+
+def test_the_host_given_with_host_is_accepted_and_other_names_are_not():
+    from sitegen.serve import allowed_hosts, host_allowed
+    named = allowed_hosts("editor-laptop.local")
+    assert host_allowed("editor-laptop.local", named) and host_allowed("Editor-Laptop.local.", named)
+    assert host_allowed("192.168.1.20", named) and host_allowed("[fe80::1]", named)  # numbers cannot be rebound
+    assert not host_allowed("attacker.example", named)
+    everywhere = allowed_hosts("0.0.0.0")
+    assert host_allowed(socket.gethostname(), everywhere) and not host_allowed("attacker.example", everywhere)
+
+
+def test_new_names_the_page_at_the_running_preview_port(server):
+    site, base, process = server
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Optic neuritis and MRI"], cwd=site,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert f"The preview is running: open {base}articles/optic-neuritis-and-mri/" in result.stdout
+    wait_for(lambda: get(base + "articles/optic-neuritis-and-mri/")[0] == 200)  # and it is there (a draft)
+    process.terminate()
+    process.wait(timeout=10)
+    again = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Brain MRI"], cwd=site,
+                           capture_output=True, text=True, timeout=60)
+    assert "Preview it with `make serve`, then open http://127.0.0.1:8000/articles/brain-mri/" in again.stdout

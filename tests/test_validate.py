@@ -122,7 +122,27 @@ def test_bad_date(blank_site, value):
         """)
     problem = one(diagnose(blank_site, text), "bad-date")
     assert problem.line == line_of(text, "date:")
-    assert "YYYY-MM-DD" in problem.hint
+    assert "YYYY-MM-DD" in problem.message + problem.hint
+
+
+# The message says what exactly is impossible, and the fix is the date the editor most likely
+# meant, in the form the site needs (not the generic example, which looked like a correction).
+@pytest.mark.parametrize("value, message, fix", [
+    ("2026-13-01", "there is no month 13", "for 13 January 2026 write 2026-01-13"),
+    ("2026-00-10", "there is no month 0", "a month from 01 to 12"),
+    ("2026-02-30", "February 2026 has no day 30 (it has 28 days)", "2026-02-28"),
+    ("2026-04-31", "April 2026 has no day 31 (it has 30 days)", "2026-04-30"),
+    ("03/12/2026", "which could be 12 March 2026 or 3 December 2026",
+     "2026-03-12 for 12 March 2026 or 2026-12-03 for 3 December 2026"),
+    ("13/01/2026", "dates are written year first", "2026-01-13 for 13 January 2026"),
+    ("2026/03/01", "dates are written with hyphens", "2026-03-01"),
+])
+def test_bad_date_says_what_is_wrong_and_suggests_the_date_meant(blank_site, value, message, fix):
+    text = f"---\ntitle: MRI basics\nsummary: What an MRI scan is.\nreviewed: {value}\ndate: 2026-01-10\n---\n"
+    problem = one(diagnose(blank_site, text), "bad-date")
+    assert problem.line == line_of(text, "reviewed:")
+    assert f"'reviewed' is {value}" in problem.message and message in problem.message, problem.format()
+    assert fix in problem.hint, problem.format()
 
 
 def test_date_with_a_time_of_day_is_not_blamed_on_a_template(blank_site):
@@ -279,6 +299,52 @@ def test_tab_indentation(blank_site):
     assert problem.line == line_of(text, "\t- scans")
     assert problem.column == 1
     assert "tab" in problem.hint and "spaces" in problem.hint
+
+
+# An opener left unclosed: YAML notices only where the swallowed value finally ends, often
+# at a correct line far below (a reference title's quotes). The editor must see the line
+# where it was opened, whatever follows it.
+UNCLOSED = {
+    "double quote": ('title: "Spinal cord MRI in MS: what it shows', '"', 'closing "'),
+    "single quote": ("title: 'Spinal cord MRI in MS", "'", "closing '"),
+    "list": ("tags: [MRI basics, Lesions", "[", "closing ]"),
+    "mapping": ("disclaimer: {text: Ask your team", "{", "closing }"),
+}
+BELOW = """\
+summary: What the scan shows, and what it doesn't.
+date: 2026-01-10
+reviewed: 2026-01-10
+reviewer: Editorial team
+author: Editorial team
+takeaways:
+  - A scan shows the spinal cord.
+references:
+  - title: "Spinal cord imaging in multiple sclerosis"
+    journal: "Some journal"
+    year: 2024
+    doi: 10.1000/xyz123
+"""
+
+
+@pytest.mark.parametrize("kind", sorted(UNCLOSED))
+def test_unclosed_opener_is_reported_where_it_was_opened(blank_site, kind):
+    bad, char, fix = UNCLOSED[kind]
+    for placed in ("first", "middle"):
+        lines = BELOW.splitlines()
+        lines.insert(0 if placed == "first" else 4, bad)
+        text = "---\n" + "\n".join(lines) + "\n---\nBody.\n"
+        problem = one(diagnose(blank_site, text), "yaml-unclosed")
+        assert (problem.line, problem.excerpt) == (line_of(text, bad), bad), (placed, problem.format())
+        assert problem.column == bad.index(char) + 1
+        assert f"The {char} opened on this line is never closed" in problem.message
+        assert fix in problem.hint
+
+
+def test_quoted_value_over_several_lines_is_not_an_unclosed_quote(blank_site):
+    # A quoted value may go on over lines; with another mistake below it, that mistake is reported.
+    text = "---\ntitle: MRI basics\nsummary: \"What the scan\n  shows\"\ndate: 2026-01-10\n\tauthor: A\n---\n"
+    problem = one(diagnose(blank_site, text), "yaml-syntax")
+    assert problem.line == line_of(text, "\tauthor")
 
 
 def test_duplicate_yaml_key(blank_site):

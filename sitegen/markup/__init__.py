@@ -38,7 +38,7 @@ from .links import LinkExtension
 from .prose import ProseExtension
 from .tables import TableExtension
 
-# Python-Markdown's own extensions we use, in this order (README: Dependencies).
+# Python-Markdown's own extensions we use, in this order (docs/development.md: Dependencies).
 BUILTIN_EXTENSIONS = (StockTableExtension, AttrListExtension, MarkdownInHtmlExtension, AdmonitionExtension,
                       FootnoteExtension, AbbrExtension, DefListExtension, SaneListExtension)
 
@@ -105,15 +105,33 @@ class _State:
 
     def report(self, code: str, needle: str, message: str, hint: str, warning: bool = False,
                line: int | None = None) -> None:
-        """`line`: where the problem is, when the caller knows better than `needle`'s next occurrence."""
-        line = self.line_of(needle) if line is None else line
-        if self._newlines is None:
+        """`line`: where the processor found it itself; otherwise the next line holding `needle`."""
+        if line is None:
+            line = self.line_of(needle)
+        elif self._newlines is None:
             self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         start = self._newlines[line - self.body_line - 1] + 1 if line > self.body_line and self._newlines else 0
         end = self.body.find("\n", start)
         excerpt = self.body[start:end if end >= 0 else len(self.body)]
         self.diagnostics.append(Diagnostic(self.file, line, code, message, hint,
-                                           Severity.WARNING if warning else Severity.ERROR, excerpt=excerpt.strip()[:160]))
+                                           Severity.WARNING if warning else Severity.ERROR,
+                                           excerpt=_excerpt(excerpt.strip(), needle)))
+
+
+EXCERPT_WIDTH = 160
+
+
+def _excerpt(line: str, needle: str, width: int = EXCERPT_WIDTH) -> str:
+    """The line, or the part of a long line around `needle`, so what is reported stays in view
+    (a paragraph is one long line: a broken link near its end was cut off before its target)."""
+    if len(line) <= width:
+        return line
+    at = line.find(needle) if needle else -1
+    if at < 0:
+        return line[:width] + "…"
+    start = min(at, max(0, at + len(needle) + 20 - width))  # a little after it, the rest before
+    shown = line[start:start + width]
+    return ("…" if start else "") + shown + ("…" if start + width < len(line) else "")
 
 
 class Renderer:
@@ -133,8 +151,8 @@ class Renderer:
         self.md = markdown.Markdown(
             extensions=builtin + [
                 TocExtension(slugify=lambda text, sep: slugify(text)), CaptionExtension(self.state.report),
-                # callouts.py and links.py are not annotated yet (being changed at the same time)
-                CalloutExtension(self.state.report, self.state), TableExtension(),  # type: ignore[no-untyped-call]
+                # callouts.py and links.py are not annotated yet
+                CalloutExtension(self.state), TableExtension(),  # type: ignore[no-untyped-call]
                 LinkExtension(self.state), ProseExtension(self.state),  # type: ignore[no-untyped-call]
                 GlossaryExtension(self.state, glossary)],
             output_format="html",

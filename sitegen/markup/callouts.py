@@ -15,6 +15,8 @@ markup and styles, written from their published rules):
 - do and don't lists (`do`, `dont`): a list under "Do" or "Don't".
 - inset text (`inset`): a passage set apart, without a title unless one is given
   (its role and label, "Information", mark it for screen readers).
+It also reports callouts left empty (their text indented by fewer than four
+spaces ends up below the box).
 """
 from __future__ import annotations
 
@@ -34,19 +36,27 @@ LISTS = {"do": "do-list", "dont": "dont-list"}
 _CARE_LINE = re.compile(r"^[ \t]*!!! ?(" + "|".join(CARE_CARDS) + r")\b", re.MULTILINE)
 
 
+# A callout's first line, as the admonition extension reads it; group 1 is its kind.
+_OPENER = re.compile(r"^[ \t]*!!![ \t]+([\w-]+)", re.MULTILINE)
+
+
 class CalloutProcessor(Treeprocessor):
-    def __init__(self, md, report, state=None):
+    def __init__(self, md, state):
         super().__init__(md)
-        self.report = report
         self.state = state
+        self.report = state.report
 
     def run(self, root):
         cards, third = 0, None
+        seen: dict[str, int] = {}
         for element in root.iter("div"):
             classes = element.get("class", "").split()
             if "admonition" not in classes:
                 continue
             kind = next((c for c in classes if c != "admonition"), "note")
+            seen[kind] = seen.get(kind, 0) + 1
+            if len(element) == 1 and not (element.text or "").strip():
+                self._empty(kind, seen[kind])
             if kind not in KINDS:
                 self.report("callout-kind", f"!!! {kind}", f"Unknown callout kind '{kind}'.",
                             "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".", warning=True)
@@ -89,7 +99,7 @@ class CalloutProcessor(Treeprocessor):
     def _too_many_cards(self, kind, count):
         """Reported at the third care card's line (line_of would find the first of its kind)."""
         line = None
-        if self.state is not None:
+        if self.state.body is not None:
             starts = [match.start() for match in _CARE_LINE.finditer(self.state.body)]
             if len(starts) > MAX_CARE_CARDS:
                 line = self.state.body_line + self.state.body.count("\n", 0, starts[MAX_CARE_CARDS])
@@ -99,12 +109,33 @@ class CalloutProcessor(Treeprocessor):
                     "Keep the one or two that matter most; with more, readers stop noticing them. "
                     "Use `!!! note` or plain text for the rest.", warning=True, line=line)
 
+    def _empty(self, kind: str, occurrence: int) -> None:
+        """Report the `occurrence`-th `!!! kind` callout, which holds only its title."""
+        state = self.state
+        openers = [m for m in _OPENER.finditer(state.body) if m.group(1).lower() == kind.lower()]
+        if len(openers) < occurrence:
+            return  # inside something we cannot place (e.g. HTML): no line to name
+        opener = openers[occurrence - 1]
+        line = state.body_line + state.body.count("\n", 0, opener.start())
+        written = state.body[opener.start():].split("\n", 1)[0].strip()
+        following = [text for text in state.body[opener.end():].split("\n")[1:] if text.strip()][:1]
+        indent = len(following[0]) - len(following[0].lstrip(" ")) if following else 0
+        opener_indent = len(opener.group(0)) - len(opener.group(0).lstrip())
+        if following and opener_indent < indent < opener_indent + 4:
+            self.report("callout-indent", written,
+                        f"The text under `{written}` is indented by {indent - opener_indent} spaces, not 4, "
+                        "so the callout box is empty and its text shows below it as an ordinary paragraph.",
+                        "Indent every line of the callout's text by four spaces under the `!!!` line.", line=line)
+        else:
+            self.report("callout-empty", written, f"The callout `{written}` has no text, so it shows as an empty box.",
+                        "Write its text on the lines below it, each indented by four spaces; or remove the `!!!` line.",
+                        warning=True, line=line)
+
 
 class CalloutExtension(Extension):
-    def __init__(self, report, state=None, **kwargs):
-        self.report = report
+    def __init__(self, state, **kwargs):
         self.state = state
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):
-        md.treeprocessors.register(CalloutProcessor(md, self.report, self.state), "callouts", 16)
+        md.treeprocessors.register(CalloutProcessor(md, self.state), "callouts", 16)

@@ -5,13 +5,21 @@ region that scrolls sideways on its own, so a wide table never widens the page.
 Each body cell also carries its column's header text (`data-label`): on a phone
 the stylesheet stacks every row as a card with those labels, so no column has
 to be scrolled to (the cells stay a real table for screen readers).
+Column alignment (`|:---|:---:|---:|`) becomes a class the stylesheet aligns: the stock
+extension writes it as an inline style, which the Content-Security-Policy (style-src
+'self') would ignore and the attribute scrubber refuses.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+
+# Exactly what Python-Markdown's tables extension writes for an aligned column.
+_ALIGN = re.compile(r"text-align: (left|center|right);")
 
 
 class TableProcessor(Treeprocessor):
@@ -31,6 +39,12 @@ class TableProcessor(Treeprocessor):
                     for label, cell in zip(labels, row.findall("td")):
                         if label:
                             cell.set("data-label", label)
+                for cell in table.iter():
+                    if cell.tag in ("th", "td") and cell.get("style"):
+                        aligned = _ALIGN.fullmatch(cell.get("style"))
+                        if aligned:
+                            del cell.attrib["style"]
+                            cell.set("class", " ".join(filter(None, (cell.get("class"), f"align-{aligned[1]}"))))
                 caption = table.find("caption")
                 wrapper = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
                 wrapper.set("aria-label", ("".join(caption.itertext()) if caption is not None else "") or "Table")
