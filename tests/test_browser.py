@@ -77,9 +77,9 @@ def test_comparison_table_fits_a_phone_without_clipping_or_sideways_scrolling(br
     clipped = [cell["text"] for cell in cells if cell["clipped"]]
     assert clipped == []
     # The key column is labelled on each card, not left to a header row scrolled out of view.
-    inside_out = [cell for cell in cells if cell.get("label") == "Inside-out view"]
-    assert len(inside_out) == table.locator("tbody tr").count() >= 4
-    assert all(cell["before"] == '"Inside-out view"' for cell in inside_out)
+    inside_out = [cell for cell in cells if cell.get("label") == "Inside-out explanation"]
+    assert len(inside_out) == table.locator("tbody tr").count() >= 3
+    assert all(cell["before"] == '"Inside-out explanation"' for cell in inside_out)
     snapshot = table.aria_snapshot()
     assert "row" in snapshot and "cell" in snapshot and "columnheader" in snapshot, snapshot
     # At desktop width it is an ordinary table again: one row of cells side by side.
