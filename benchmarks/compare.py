@@ -41,9 +41,13 @@ sys.path.insert(0, str(HERE))
 from bench import cold_build, run  # noqa: E402
 
 STEPS = ("cold", "nothing", "article", "template")
-LABELS = {"cold": "cold build (--clean)", "nothing": "rebuild, nothing changed",
-          "article": "rebuild, one article edited", "template": "rebuild, article template edited",
-          "moved": "rebuild of the site moved to another folder, with its cache"}
+LABELS = {
+    "cold": "cold build (--clean)",
+    "nothing": "rebuild, nothing changed",
+    "article": "rebuild, one article edited",
+    "template": "rebuild, article template edited",
+    "moved": "rebuild of the site moved to another folder, with its cache",
+}
 
 
 def one_round(checkout: Path, site: Path, jobs: int, round_number: int) -> dict[str, float]:
@@ -83,16 +87,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sitegen-compare-") as folder:
         work = Path(folder)
         base = work / "base"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), args.base],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), args.base],
+            check=True,
+            capture_output=True,
+        )
         try:
             checkouts = {"base": base, "head": REPO}
             sites = {}
             for side, checkout in checkouts.items():
                 sites[side] = work / f"site-{side}"
                 maker = checkout if args.own_sites else base
-                subprocess.run([sys.executable, str(maker / "benchmarks" / "corpus.py"), str(args.size),
-                                str(sites[side])], check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, str(maker / "benchmarks" / "corpus.py"), str(args.size), str(sites[side])],
+                    check=True,
+                    capture_output=True,
+                )
                 config = sites[side] / "config.yaml"
                 config.write_text(config.read_text() + "\nsearch: false\n")
             results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}

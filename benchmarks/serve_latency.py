@@ -6,6 +6,7 @@ the rebuilt page is on disk and until the reload message arrives. Reports median
 for an article edit and for an edit of the template every article uses, and the
 full build time of the same site, side by side.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,9 @@ async def one_save(connection, write, output: Path, marker: bytes) -> tuple[floa
 
 async def measure(site: Path, port: int, edits: int) -> dict:
     connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
-    await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await connection.write_message(
+        json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+    )
     await connection.read_message()
     await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
     article = site / "content" / "articles" / "article-00005.md"
@@ -63,14 +66,27 @@ async def measure(site: Path, port: int, edits: int) -> dict:
     results = {"article": [], "template": []}
     for number in range(edits):
         marker = f"Edited sentence number {number}."
-        results["article"].append(await one_save(
-            connection, lambda: article.write_text(article.read_text() + f"\n{marker}\n"), page, marker.encode()))
+        results["article"].append(
+            await one_save(
+                connection,
+                lambda marker=marker: article.write_text(article.read_text() + f"\n{marker}\n"),
+                page,
+                marker.encode(),
+            )
+        )
     for number in range(max(3, edits // 3)):
         marker = f"<!-- template edit {number} -->"
         original = template.read_text()
-        results["template"].append(await one_save(
-            connection, lambda: template.write_text(original.replace("</article>", marker + "</article>", 1)),
-            page, marker.encode()))
+        results["template"].append(
+            await one_save(
+                connection,
+                lambda original=original, marker=marker: template.write_text(
+                    original.replace("</article>", marker + "</article>", 1)
+                ),
+                page,
+                marker.encode(),
+            )
+        )
     connection.close()
     return results
 
@@ -83,14 +99,19 @@ def main() -> None:
     site = make_corpus(args.size, REPO / "benchmarks" / "out" / f"serve-{args.size}")
     (site / "config.yaml").write_text((site / "config.yaml").read_text() + "\nsearch: false\n")
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--clean"], cwd=site, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--clean"], cwd=site, check=True, stdout=subprocess.DEVNULL
+    )
     full = time.perf_counter() - started
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)], cwd=site,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(600):
             try:
@@ -106,8 +127,10 @@ def main() -> None:
     print("| save | n | on disk, ms | reload message, ms |")
     print("|---|---:|---:|---:|")
     for kind, samples in results.items():
-        print(f"| {kind} | {len(samples)} | {statistics.median(d for d, _ in samples) * 1000:.0f} "
-              f"| {statistics.median(r for _, r in samples) * 1000:.0f} |")
+        print(
+            f"| {kind} | {len(samples)} | {statistics.median(d for d, _ in samples) * 1000:.0f} "
+            f"| {statistics.median(r for _, r in samples) * 1000:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The content model: frozen values made by `content`, read by every later stage."""
+
 from __future__ import annotations
 
 import hashlib

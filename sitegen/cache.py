@@ -30,15 +30,17 @@ corrupt or foreign cache costs a cold build, never a wrong site. The cache is da
 in the project folder: it is never executed, but like the templates it is only as
 trustworthy as whoever can write to that folder.
 """
+
 from __future__ import annotations
 
 import hashlib
 import io
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
 from .tuning import Policy
@@ -65,12 +67,18 @@ MAX_READERS = 8  # pack files kept open for reading
 MAX_RECORD = 64 * 1024 * 1024  # larger than any body record can be (a source is at most 8 MB)
 # Only our own value types and a few plain builtins: no callable that reaches other code
 # (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
-_ALLOWED = {
-    ("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")
-} | {("datetime", "date"), ("sitegen.errors", "Severity"), ("sitegen.errors", "Diagnostic"),
-     ("sitegen.article", "Source"), ("sitegen.article", "Article"), ("sitegen.article", "Page"),
-     ("sitegen.article", "Reference"), ("sitegen.article", "GlossaryTerm"),
-     ("sitegen.markup", "Markup"), ("sitegen.markup", "Heading")}
+_ALLOWED = {("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")} | {
+    ("datetime", "date"),
+    ("sitegen.errors", "Severity"),
+    ("sitegen.errors", "Diagnostic"),
+    ("sitegen.article", "Source"),
+    ("sitegen.article", "Article"),
+    ("sitegen.article", "Page"),
+    ("sitegen.article", "Reference"),
+    ("sitegen.article", "GlossaryTerm"),
+    ("sitegen.markup", "Markup"),
+    ("sitegen.markup", "Heading"),
+}
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -81,7 +89,7 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def _header(scope: str) -> bytes:
-    return MAGIC + f"{__version__}\n{scope}\n".encode("utf-8")
+    return MAGIC + f"{__version__}\n{scope}\n".encode()
 
 
 def dump(value: object, path: Path, scope: str) -> None:
@@ -103,7 +111,7 @@ def load(path: Path, scope: str) -> object:  # whatever was pickled: the caller 
     header = _header(scope)
     if not data.startswith(header):
         return None
-    checksum, _, payload = data[len(header):].partition(b"\n")
+    checksum, _, payload = data[len(header) :].partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode() != checksum:
         return None
     try:
@@ -114,15 +122,21 @@ def load(path: Path, scope: str) -> object:  # whatever was pickled: the caller 
 
 @dataclass
 class Cache:
-    folder: Path | None          # None: in memory only (tests, --no-cache)
-    scope: str                   # the project and settings the entries belong to
+    folder: Path | None  # None: in memory only (tests, --no-cache)
+    scope: str  # the project and settings the entries belong to
     parsed: dict[ParsedKey, Parsed] = field(default_factory=dict)
     bodies: dict[tuple[str, str], BodyEntry] = field(default_factory=dict)
     pages: dict[str, Record] = field(default_factory=dict)
-    related: dict[str, RelatedSlugs] = field(default_factory=dict)  # digest of the articles' slugs and topics -> related slugs
-    stored: dict[str, Location] = field(default_factory=dict)   # body digest -> (pack file, offset, length) in bodies/
-    stats: dict[str, tuple[Signature, ParsedKey]] = field(default_factory=dict)    # source path -> (stat signature, parsed key): content.py
-    templates: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # SHA-256 of a template's source -> what it references: render.py
+    related: dict[str, RelatedSlugs] = field(
+        default_factory=dict
+    )  # digest of the articles' slugs and topics -> related slugs
+    stored: dict[str, Location] = field(default_factory=dict)  # body digest -> (pack file, offset, length) in bodies/
+    stats: dict[str, tuple[Signature, ParsedKey]] = field(
+        default_factory=dict
+    )  # source path -> (stat signature, parsed key): content.py
+    templates: dict[str, tuple[str | None, ...]] = field(
+        default_factory=dict
+    )  # SHA-256 of a template's source -> what it references: render.py
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
@@ -144,8 +158,9 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            (self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats,
-             self.templates) = (state[name] for name in STATE)
+            (self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats, self.templates) = (
+                state[name] for name in STATE
+            )
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()
@@ -200,7 +215,7 @@ class Cache:
             line_end = data.find(b"\n", position)
             try:
                 length, checksum = data[position:line_end].split(b" ")
-                payload = data[line_end + 1:line_end + 1 + int(length)]
+                payload = data[line_end + 1 : line_end + 1 + int(length)]
             except ValueError:
                 break
             if line_end < 0 or len(payload) != int(length) or hashlib.sha256(payload).hexdigest().encode() != checksum:
@@ -350,8 +365,13 @@ class Cache:
         if self.folder is None or not (isinstance(location, tuple) and len(location) == 3):
             return None
         name, offset, length = location
-        if not (isinstance(name, str) and type(offset) is int and type(length) is int
-                and offset >= 0 and 0 < length <= MAX_RECORD):
+        if not (
+            isinstance(name, str)
+            and type(offset) is int
+            and type(length) is int
+            and offset >= 0
+            and 0 < length <= MAX_RECORD
+        ):
             return None
         try:
             fd = self._reader(name)
@@ -425,13 +445,14 @@ def _record(key: str, payload: bytes) -> bytes:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def discard(folder: Path) -> None:
     """Forget the cache (`build --clean`). It is renamed away at once and deleted in the
     background, like a replaced site."""
     from .write import discard_tree, remove_detached
+
     for leftover in folder.parent.glob(f".{folder.name}.trash-*"):  # an earlier one, cut short
         remove_detached(leftover)
     if folder.exists():

@@ -8,6 +8,7 @@ reproducible.
 Each check group's level (off/warning/error) and thresholds come from
 config.yaml `checks:`; DEFAULTS below are the shipped policy.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,8 +38,15 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^[1-9]\d{0,8}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # Ids the article template gives its own sections, so links may point at them.
-TEMPLATE_ANCHORS = {"main", "takeaways-title", "toc-title", "questions-title", "references-title",
-                    "disclaimer-title", "related-title"}
+TEMPLATE_ANCHORS = {
+    "main",
+    "takeaways-title",
+    "toc-title",
+    "questions-title",
+    "references-title",
+    "disclaimer-title",
+    "related-title",
+}
 
 
 def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
@@ -48,24 +56,44 @@ def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
     shown = config.path.name
     for name, given in dict(config.checks).items():
         if name not in DEFAULTS:
-            problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown check 'checks.{name}'.",
-                                       did_you_mean(name, DEFAULTS)))
+            problems.append(
+                Diagnostic(
+                    shown, None, "config-unknown-key", f"Unknown check 'checks.{name}'.", did_you_mean(name, DEFAULTS)
+                )
+            )
             continue
         if isinstance(given, bool):  # YAML 1.1 reads a bare `off` as false
             given = "off" if not given else "error"
         if isinstance(given, str):
             given = {"level": given}
         if not isinstance(given, dict):
-            problems.append(Diagnostic(shown, None, "config-type", f"'checks.{name}' must be a level or a section.",
-                                       f"For example: `{name}: {{level: warning}}`."))
+            problems.append(
+                Diagnostic(
+                    shown,
+                    None,
+                    "config-type",
+                    f"'checks.{name}' must be a level or a section.",
+                    f"For example: `{name}: {{level: warning}}`.",
+                )
+            )
             continue
         for key, value in given.items():
             if key not in DEFAULTS[name]:
-                problems.append(Diagnostic(shown, None, "config-unknown-key", f"Unknown setting 'checks.{name}.{key}'.",
-                                           did_you_mean(key, DEFAULTS[name])))
+                problems.append(
+                    Diagnostic(
+                        shown,
+                        None,
+                        "config-unknown-key",
+                        f"Unknown setting 'checks.{name}.{key}'.",
+                        did_you_mean(key, DEFAULTS[name]),
+                    )
+                )
             elif key == "level" and (value := "off" if value is False else value) not in LEVELS:
-                problems.append(Diagnostic(shown, None, "config-value", f"checks.{name}.level is {value!r}.",
-                                           "Use off, warning or error."))
+                problems.append(
+                    Diagnostic(
+                        shown, None, "config-value", f"checks.{name}.level is {value!r}.", "Use off, warning or error."
+                    )
+                )
             elif key != "level" and not isinstance(value, (int, float)):
                 problems.append(Diagnostic(shown, None, "config-type", f"checks.{name}.{key} must be a number.", ""))
             else:
@@ -77,7 +105,9 @@ def outcome(result, drafts: bool) -> str:
     """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
     if nothing had been checked, and said nothing of the drafts it had left out."""
     from pathlib import PurePath
+
     from .errors import summary
+
     found = summary(result.diagnostics)
     if not result.diagnostics:
         found = found.rsplit(" in ", 1)[0]
@@ -92,7 +122,9 @@ def outcome(result, drafts: bool) -> str:
     failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
     skipped = len(site.unpublished - failed)
     if skipped:
-        checked += f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
+        checked += (
+            f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
+        )
     return f"{found}; {checked}"
 
 
@@ -109,8 +141,9 @@ class _Findings:
         self.items.append(Diagnostic(file, line, code, message, hint, severity, column))
 
 
-def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozenset(),
-               today: date | None = None, only=None) -> list[Diagnostic]:
+def run_checks(
+    site: Site, bodies, page_bodies, static_files: frozenset = frozenset(), today: date | None = None, only=None
+) -> list[Diagnostic]:
     """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup
     (of every article: links are checked against all their headings). `only`: the slugs
     of the articles to check (the preview's, after a save), if not all."""
@@ -118,9 +151,14 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
     today = today or date.today()
     found = _Findings(policy)
     if not site.config.disclaimer.strip():
-        found.add("disclaimer", site.config.path.name, None, "disclaimer-missing",
-                  "No site-wide medical disclaimer is configured.",
-                  "Set `disclaimer:` in config.yaml; it is shown on every article page.")
+        found.add(
+            "disclaimer",
+            site.config.path.name,
+            None,
+            "disclaimer-missing",
+            "No site-wide medical disclaimer is configured.",
+            "Set `disclaimer:` in config.yaml; it is shown on every article page.",
+        )
     _start_here(site, found)
     _moved(site, found)
     known_urls = _known_urls(site, bodies, page_bodies, static_files)
@@ -139,18 +177,24 @@ def run_checks(site: Site, bodies, page_bodies, static_files: frozenset = frozen
         _links_and_images(page, page.url, page_bodies[page.slug], site, known_urls, found)
     _glossary(site, found)
     from .validate import reviewer_policy
+
     return problems + found.items + reviewer_policy(site.articles, site.config)
 
 
 def _start_here(site, found):
     published = {article.source.name for article in site.articles}
-    for name, line in zip(site.config.start_here, site.config.start_here_lines):
+    for name, line in zip(site.config.start_here, site.config.start_here_lines, strict=True):
         if name in published:
             continue
         why = "is a draft or not published" if name in site.unpublished else "is not an article"
-        found.add("links", site.config.path.name, line, "start-here-missing",
-                  f"start_here names {name}, which {why}; the home page leaves it out.",
-                  did_you_mean(name, published, "articles") if published else "Add articles first.")
+        found.add(
+            "links",
+            site.config.path.name,
+            line,
+            "start-here-missing",
+            f"start_here names {name}, which {why}; the home page leaves it out.",
+            did_you_mean(name, published, "articles") if published else "Add articles first.",
+        )
 
 
 def _moved(site, found):
@@ -168,100 +212,205 @@ def _moved(site, found):
     for old in sorted(published - addresses):
         close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
         article = current[close[0]] if close else None
-        hint = (f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
-                "so links and bookmarks to the old address keep working."
-                if article else
-                f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working.")
+        hint = (
+            f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
+            "so links and bookmarks to the old address keep working."
+            if article
+            else f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working."
+        )
         if article is not None:
-            file, line = article.source.path, article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title")
+            file, line = (
+                article.source.path,
+                article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title"),
+            )
         else:
             from .content import display_path
+
             file, line = display_path(site.config.content_dir / "articles", site.config.root), None
-        found.add("links", file, line, "article-moved",
-                  f"The published site has /articles/{old}/, but no article has that address any more.",
-                  hint, warning=True)
+        found.add(
+            "links",
+            file,
+            line,
+            "article-moved",
+            f"The published site has /articles/{old}/, but no article has that address any more.",
+            hint,
+            warning=True,
+        )
 
 
 def _template_text(article, body, found):
     """Stand-in text that `new` wrote and the editor has not replaced yet."""
     from . import scaffold
+
     file, source = article.source.path, article.source
     message = "This is still the stand-in text that `build.py new` wrote: "
     if article.summary == scaffold.SUMMARY:
-        found.add("template", file, source.line_of("summary"), "template-text", message + "the summary.",
-                  "Write one or two plain sentences saying what the reader will learn.")
+        found.add(
+            "template",
+            file,
+            source.line_of("summary"),
+            "template-text",
+            message + "the summary.",
+            "Write one or two plain sentences saying what the reader will learn.",
+        )
     for text in scaffold.PLACEHOLDER_TEXT:
         needle = text.split("`", 1)[0].strip()  # prose has no backticks; the source line has them
         if any(needle in paragraph for paragraph in body.prose or ()):
-            found.add("template", file, source.line_of_text(needle), "template-text", message + f"“{needle}”",
-                      "Replace it with the article's own text, or delete it.")
+            found.add(
+                "template",
+                file,
+                source.line_of_text(needle),
+                "template-text",
+                message + f"“{needle}”",
+                "Replace it with the article's own text, or delete it.",
+            )
     for heading in body.headings:
         if heading.text in scaffold.PLACEHOLDER_HEADINGS:
-            found.add("template", file, source.line_of_text(f"## {heading.text}"), "template-text",
-                      message + f"the heading “{heading.text}”.", "Give the section a heading that says what it is about.")
+            found.add(
+                "template",
+                file,
+                source.line_of_text(f"## {heading.text}"),
+                "template-text",
+                message + f"the heading “{heading.text}”.",
+                "Give the section a heading that says what it is about.",
+            )
 
 
 def _review(article, rules, today, found):
     file, line_of = article.source.path, article.source.line_of
     if article.reviewed is None:
-        found.add("review", file, line_of("date"), "review-missing", "The article has no `reviewed:` date.",
-                  "Add `reviewed: YYYY-MM-DD`, the date of its last medical review.")
+        found.add(
+            "review",
+            file,
+            line_of("date"),
+            "review-missing",
+            "The article has no `reviewed:` date.",
+            "Add `reviewed: YYYY-MM-DD`, the date of its last medical review.",
+        )
         return
     if article.reviewed > today:
-        found.add("review", file, line_of("reviewed"), "review-future",
-                  f"`reviewed` is {article.reviewed}, which is in the future.", "Use the date the review actually happened.")
+        found.add(
+            "review",
+            file,
+            line_of("reviewed"),
+            "review-future",
+            f"`reviewed` is {article.reviewed}, which is in the future.",
+            "Use the date the review actually happened.",
+        )
     if article.reviewed < article.published:
-        found.add("review", file, line_of("reviewed"), "review-before-published",
-                  f"`reviewed` ({article.reviewed}) is before `date` ({article.published}).",
-                  "A review can only happen after first publication: check both dates.")
+        found.add(
+            "review",
+            file,
+            line_of("reviewed"),
+            "review-before-published",
+            f"`reviewed` ({article.reviewed}) is before `date` ({article.published}).",
+            "A review can only happen after first publication: check both dates.",
+        )
     due = article.next_review
     line = line_of("next_review") if ("next_review",) in dict(article.source.lines) else line_of("reviewed")
     if due and due < today:
-        found.add("review", file, line, "review-overdue",
-                  f"The medical review was due on {due} ({(today - due).days} days ago).",
-                  "Have the article reviewed, then update `reviewed:` (and `next_review:` if set).")
+        found.add(
+            "review",
+            file,
+            line,
+            "review-overdue",
+            f"The medical review was due on {due} ({(today - due).days} days ago).",
+            "Have the article reviewed, then update `reviewed:` (and `next_review:` if set).",
+        )
     elif due and due <= today + timedelta(days=int(rules["warn_days"])):
-        found.add("review", file, line, "review-due-soon", f"The next medical review is due on {due}.",
-                  "Plan the review now so the article does not become overdue.", warning=True)
+        found.add(
+            "review",
+            file,
+            line,
+            "review-due-soon",
+            f"The next medical review is due on {due}.",
+            "Plan the review now so the article does not become overdue.",
+            warning=True,
+        )
 
 
 def _takeaways(article, rules, found):
     file, line_of = article.source.path, article.source.line_of
     count = len(article.takeaways)
     if not rules["min_items"] <= count <= rules["max_items"]:
-        found.add("takeaways", file, line_of("takeaways") if count else line_of("title"), "takeaways-count",
-                  f"The article has {count} key takeaways.",
-                  f"Give {rules['min_items']} to {rules['max_items']} short takeaways under `takeaways:`.")
+        found.add(
+            "takeaways",
+            file,
+            line_of("takeaways") if count else line_of("title"),
+            "takeaways-count",
+            f"The article has {count} key takeaways.",
+            f"Give {rules['min_items']} to {rules['max_items']} short takeaways under `takeaways:`.",
+        )
     for index, text in enumerate(article.takeaways):
         if len(text) > rules["max_chars"]:
-            found.add("takeaways", file, line_of("takeaways", index), "takeaway-long",
-                      f"Takeaway {index + 1} is {len(text)} characters long.",
-                      f"Keep each takeaway under {rules['max_chars']} characters: one short sentence.")
+            found.add(
+                "takeaways",
+                file,
+                line_of("takeaways", index),
+                "takeaway-long",
+                f"Takeaway {index + 1} is {len(text)} characters long.",
+                f"Keep each takeaway under {rules['max_chars']} characters: one short sentence.",
+            )
     if len(article.summary) > rules["max_summary_chars"]:
-        found.add("takeaways", file, line_of("summary"), "summary-long",
-                  f"The summary is {len(article.summary)} characters long.",
-                  f"Keep it under {rules['max_summary_chars']} characters: it is shown in search results and cards.")
+        found.add(
+            "takeaways",
+            file,
+            line_of("summary"),
+            "summary-long",
+            f"The summary is {len(article.summary)} characters long.",
+            f"Keep it under {rules['max_summary_chars']} characters: it is shown in search results and cards.",
+        )
 
 
 def _references(article, found):
     file, line_of = article.source.path, article.source.line_of
     if not article.references:
-        found.add("references", file, line_of("title"), "references-none", "The article cites no references.",
-                  "Add the sources the article is based on under `references:` (see README.md).", warning=True)
+        found.add(
+            "references",
+            file,
+            line_of("title"),
+            "references-none",
+            "The article cites no references.",
+            "Add the sources the article is based on under `references:` (see README.md).",
+            warning=True,
+        )
     for index, ref in enumerate(article.references):
         if not (ref.doi or ref.pmid or ref.url):
-            found.add("references", file, ref.line, "reference-unverifiable",
-                      f"Reference {index + 1} has no doi, pmid or url.",
-                      "Add one, copied from the paper's own record, so readers can find it.")
+            found.add(
+                "references",
+                file,
+                ref.line,
+                "reference-unverifiable",
+                f"Reference {index + 1} has no doi, pmid or url.",
+                "Add one, copied from the paper's own record, so readers can find it.",
+            )
         if ref.doi and not DOI.match(ref.doi):
-            found.add("references", file, line_of("references", index, "doi"), "reference-doi",
-                      f"The DOI {ref.doi!r} is not well-formed.", "A DOI looks like 10.1038/nrn3275 (no https://doi.org/ prefix).")
+            found.add(
+                "references",
+                file,
+                line_of("references", index, "doi"),
+                "reference-doi",
+                f"The DOI {ref.doi!r} is not well-formed.",
+                "A DOI looks like 10.1038/nrn3275 (no https://doi.org/ prefix).",
+            )
         if ref.pmid and not PMID.match(ref.pmid):
-            found.add("references", file, line_of("references", index, "pmid"), "reference-pmid",
-                      f"The PMID {ref.pmid!r} is not well-formed.", "A PMID is a number of up to 9 digits, e.g. \"39444702\".")
+            found.add(
+                "references",
+                file,
+                line_of("references", index, "pmid"),
+                "reference-pmid",
+                f"The PMID {ref.pmid!r} is not well-formed.",
+                'A PMID is a number of up to 9 digits, e.g. "39444702".',
+            )
         if ref.url and urlsplit(ref.url).scheme not in ("http", "https"):
-            found.add("references", file, line_of("references", index, "url"), "reference-url",
-                      f"The reference URL {ref.url!r} is not a web address.", "Use a full https:// address.")
+            found.add(
+                "references",
+                file,
+                line_of("references", index, "url"),
+                "reference-url",
+                f"The reference URL {ref.url!r} is not a web address.",
+                "Use a full https:// address.",
+            )
 
 
 def _headings(article, body, found):
@@ -269,19 +418,35 @@ def _headings(article, body, found):
     previous = 1  # the page title is the h1
     for heading in body.headings:
         if heading.level == 1:
-            found.add("headings", file, article.source.line_of_text("# " + heading.text[:20]), "heading-h1",
-                      f"The heading '{heading.text}' is a second top-level heading; the title is the page's only one.",
-                      "Start sections with `##`.")
+            found.add(
+                "headings",
+                file,
+                article.source.line_of_text("# " + heading.text[:20]),
+                "heading-h1",
+                f"The heading '{heading.text}' is a second top-level heading; the title is the page's only one.",
+                "Start sections with `##`.",
+            )
         elif heading.level > previous + 1:
-            found.add("headings", file, article.source.line_of_text("#" * heading.level + " " + heading.text[:20]), "heading-skip",
-                      f"The heading '{heading.text}' jumps from level {previous} to level {heading.level}.",
-                      f"Use {'#' * (previous + 1)} here, so screen-reader users can follow the outline.")
+            found.add(
+                "headings",
+                file,
+                article.source.line_of_text("#" * heading.level + " " + heading.text[:20]),
+                "heading-skip",
+                f"The heading '{heading.text}' jumps from level {previous} to level {heading.level}.",
+                f"Use {'#' * (previous + 1)} here, so screen-reader users can follow the outline.",
+            )
         previous = heading.level
 
 
 def _known_urls(site: Site, bodies, page_bodies, static_files) -> dict[str, set[str]]:
     """Every page URL of the site -> the anchors it has."""
-    urls: dict[str, set[str]] = {"": set(), "topics/": set(), "404.html": set(), "feed.xml": set(), "sitemap.xml": set()}
+    urls: dict[str, set[str]] = {
+        "": set(),
+        "topics/": set(),
+        "404.html": set(),
+        "feed.xml": set(),
+        "sitemap.xml": set(),
+    }
     if site.config.search:
         urls["search/"] = set()
     for article in site.articles:
@@ -305,8 +470,14 @@ def _links_and_images(item, url, body, site, known_urls, found):
             continue  # article links were resolved (or reported) in the Markdown pass
         if parts.scheme in ("http", "https"):
             if not parts.netloc or " " in written or "." not in parts.netloc:
-                found.add("links", file, item.source.line_of_text(written), "link-malformed",
-                          f"The web address {written!r} is not well-formed.", "Copy the full address from the browser's address bar.")
+                found.add(
+                    "links",
+                    file,
+                    item.source.line_of_text(written),
+                    "link-malformed",
+                    f"The web address {written!r} is not well-formed.",
+                    "Copy the full address from the browser's address bar.",
+                )
             continue
         if parts.scheme or parts.netloc:
             continue  # mailto:, tel: (unsafe schemes were refused in the Markdown pass)
@@ -314,11 +485,23 @@ def _links_and_images(item, url, body, site, known_urls, found):
     for src, alt in body.images:
         name = posixpath.basename(urlsplit(src).path)
         if alt is None or not alt.strip():
-            found.add("images", file, item.source.line_of_text(src), "image-alt-missing", f"The image {name} has no alt text.",
-                      "Describe what the image shows in the brackets: ![MRI scan with two bright spots](scan.png).")
+            found.add(
+                "images",
+                file,
+                item.source.line_of_text(src),
+                "image-alt-missing",
+                f"The image {name} has no alt text.",
+                "Describe what the image shows in the brackets: ![MRI scan with two bright spots](scan.png).",
+            )
         elif alt.strip().lower() in (name.lower(), name.rsplit(".", 1)[0].lower()):
-            found.add("images", file, item.source.line_of_text(src), "image-alt-filename",
-                      f"The alt text of {name} is just its file name.", "Describe what the image shows, for people who cannot see it.")
+            found.add(
+                "images",
+                file,
+                item.source.line_of_text(src),
+                "image-alt-filename",
+                f"The alt text of {name} is just its file name.",
+                "Describe what the image shows, for people who cannot see it.",
+            )
         parts = urlsplit(src)
         if not parts.scheme and not parts.netloc and parts.path:
             _internal(item, url, src, parts, known_urls, found, "image-missing")
@@ -339,15 +522,30 @@ def _internal(item, url, written, parts, known_urls, found, code):
     file, line = item.source.path, item.source.line_of_text(written)
     group = "images" if code == "image-missing" else "links"
     if target.startswith("..") or target not in known_urls:
-        found.add(group, file, line, code, f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
-                  "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.")
+        found.add(
+            group,
+            file,
+            line,
+            code,
+            f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
+            "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.",
+        )
     elif parts.fragment and parts.fragment not in known_urls[target]:
-        found.add(group, file, line, "link-anchor", f"The link {written!r} names the section #{parts.fragment}, which does not exist.",
-                  did_you_mean(parts.fragment, known_urls[target], "sections") if known_urls[target] else "That page has no sections to link to.")
+        found.add(
+            group,
+            file,
+            line,
+            "link-anchor",
+            f"The link {written!r} names the section #{parts.fragment}, which does not exist.",
+            did_you_mean(parts.fragment, known_urls[target], "sections")
+            if known_urls[target]
+            else "That page has no sections to link to.",
+        )
 
 
 def _readability(article, body, rules, found):
     from .reading import textstats
+
     textstat = textstats()
     text = " ".join(body.prose)
     if len(text.split()) < rules["min_words"]:
@@ -357,22 +555,43 @@ def _readability(article, body, rules, found):
         return
     sentences = [s for paragraph in body.prose for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 4]
     hardest = sorted(sentences, key=textstat.flesch_kincaid_grade, reverse=True)[:3]
-    listed = "; ".join(f"line {article.source.line_of_text(s[:40])}: \"{s[:80]}{'…' if len(s) > 80 else ''}\"" for s in hardest)
-    found.add("readability", article.source.path, article.source.body_line, "readability-grade",
-              f"Reading grade {grade:.1f} (Flesch–Kincaid) is above the target of {rules['max_grade']:g}. Hardest sentences: {listed}.",
-              "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.")
+    listed = "; ".join(
+        f'line {article.source.line_of_text(s[:40])}: "{s[:80]}{"…" if len(s) > 80 else ""}"' for s in hardest
+    )
+    found.add(
+        "readability",
+        article.source.path,
+        article.source.body_line,
+        "readability-grade",
+        f"Reading grade {grade:.1f} (Flesch–Kincaid) is above the target of {rules['max_grade']:g}. Hardest sentences: {listed}.",
+        "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.",
+    )
 
 
 def _glossary(site, found):
     from .content import display_path
+
     file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)
-    defined = {term.term.casefold() for term in site.glossary} | {a.casefold() for t in site.glossary for a in t.aliases}
+    defined = {term.term.casefold() for term in site.glossary} | {
+        a.casefold() for t in site.glossary for a in t.aliases
+    }
     for term in site.glossary:
         if not re.match(r"^[\w][\w '’().,/-]*$", term.term):
-            found.add("glossary", file, term.line, "glossary-term",
-                      f"The term {term.term!r} has characters a term should not have.", "Write the term as it appears in articles.")
+            found.add(
+                "glossary",
+                file,
+                term.line,
+                "glossary-term",
+                f"The term {term.term!r} has characters a term should not have.",
+                "Write the term as it appears in articles.",
+            )
         for other in term.see_also:
             if other.casefold() not in defined:
-                found.add("glossary", file, term.line, "glossary-see-also",
-                          f"'{term.term}' refers to '{other}', which the glossary does not define.",
-                          did_you_mean(other, [t.term for t in site.glossary], "terms"))
+                found.add(
+                    "glossary",
+                    file,
+                    term.line,
+                    "glossary-see-also",
+                    f"'{term.term}' refers to '{other}', which the glossary does not define.",
+                    did_you_mean(other, [t.term for t in site.glossary], "terms"),
+                )

@@ -1,4 +1,5 @@
 """The command line: build | check | serve | new. A thin face over the pipeline."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,90 +11,164 @@ from pathlib import Path
 
 
 def _common(parser: argparse.ArgumentParser, *, jobs: bool = True, cache: bool = True) -> None:
-    parser.add_argument("--config", default="config.yaml", type=Path, metavar="FILE",
-                        help="the site's settings file (default: config.yaml in this folder)")
-    parser.add_argument("--content", type=Path, metavar="FOLDER",
-                        help="the folder of articles and pages (default: paths.content in config.yaml, content/)")
+    parser.add_argument(
+        "--config",
+        default="config.yaml",
+        type=Path,
+        metavar="FILE",
+        help="the site's settings file (default: config.yaml in this folder)",
+    )
+    parser.add_argument(
+        "--content",
+        type=Path,
+        metavar="FOLDER",
+        help="the folder of articles and pages (default: paths.content in config.yaml, content/)",
+    )
     # Only the options a command uses are listed; the others keep their defaults for _run.
     if jobs:
-        parser.add_argument("--jobs", type=int, metavar="N",
-                            help="worker processes (default: one per core; 1 = all in this process, for debugging)")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            metavar="N",
+            help="worker processes (default: one per core; 1 = all in this process, for debugging)",
+        )
     else:
         parser.set_defaults(jobs=None)
     if cache:
-        parser.add_argument("--no-cache", action="store_true",
-                            help="neither read nor write the build cache in .cache/ (default: use it)")
+        parser.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="neither read nor write the build cache in .cache/ (default: use it)",
+        )
     else:
         parser.set_defaults(no_cache=False)
 
 
 def _command(commands, name: str, summary: str, examples: str) -> argparse.ArgumentParser:
     """A subcommand with a one-line description and examples (shown by `build.py NAME --help`)."""
-    return commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
-                               epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog="examples:\n" + examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the MS imaging patient-education site.",
+        prog="build.py",
+        description="Build the MS imaging patient-education site.",
         epilog="Run `.venv/bin/python build.py COMMAND --help` for a command's options (after `make build`).\n"
-               "examples:\n"
-               "  .venv/bin/python build.py                        build the site into public/\n"
-               "  .venv/bin/python build.py new \"What MRI shows\"   start an article\n"
-               "  .venv/bin/python build.py serve                  preview while you write\n"
-               "  .venv/bin/python build.py check --drafts         check every article, drafts too",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "examples:\n"
+        "  .venv/bin/python build.py                        build the site into public/\n"
+        '  .venv/bin/python build.py new "What MRI shows"   start an article\n'
+        "  .venv/bin/python build.py serve                  preview while you write\n"
+        "  .venv/bin/python build.py check --drafts         check every article, drafts too",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = _command(commands, "build", "build the site into the output folder (the default command)",
-                     "  .venv/bin/python build.py build\n"
-                     "  .venv/bin/python build.py build --strict      as CI does: fail on any error-level finding\n"
-                     "  .venv/bin/python build.py build --drafts --out /tmp/site")
+    build = _command(
+        commands,
+        "build",
+        "build the site into the output folder (the default command)",
+        "  .venv/bin/python build.py build\n"
+        "  .venv/bin/python build.py build --strict      as CI does: fail on any error-level finding\n"
+        "  .venv/bin/python build.py build --drafts --out /tmp/site",
+    )
     _common(build)
-    build.add_argument("--out", type=Path, metavar="FOLDER",
-                       help="the folder the site is written to (default: paths.output in config.yaml, public/)")
-    build.add_argument("--drafts", action="store_true",
-                       help="include articles marked draft: true (default: leave them out)")
-    build.add_argument("--strict", action="store_true",
-                       help="also run every quality check (as `check` does) and fail on any error-level finding "
-                            "(for CI; default: off)")
-    build.add_argument("--clean", action="store_true",
-                       help="discard the build cache first, for a build from scratch (default: off)")
-    check = _command(commands, "check", "check every article without writing the site",
-                     "  .venv/bin/python build.py check\n"
-                     "  .venv/bin/python build.py check --drafts      the articles still marked draft: true too\n"
-                     "  .venv/bin/python build.py check --format github")
+    build.add_argument(
+        "--out",
+        type=Path,
+        metavar="FOLDER",
+        help="the folder the site is written to (default: paths.output in config.yaml, public/)",
+    )
+    build.add_argument(
+        "--drafts", action="store_true", help="include articles marked draft: true (default: leave them out)"
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="also run every quality check (as `check` does) and fail on any error-level finding "
+        "(for CI; default: off)",
+    )
+    build.add_argument(
+        "--clean", action="store_true", help="discard the build cache first, for a build from scratch (default: off)"
+    )
+    check = _command(
+        commands,
+        "check",
+        "check every article without writing the site",
+        "  .venv/bin/python build.py check\n"
+        "  .venv/bin/python build.py check --drafts      the articles still marked draft: true too\n"
+        "  .venv/bin/python build.py check --format github",
+    )
     _common(check)
-    check.add_argument("--drafts", action="store_true",
-                       help="check articles marked draft: true too (default: only published ones)")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="text: for people, grouped by file; json: one finding per line; github: annotations "
-                            "on a pull request (default: text)")
-    check.add_argument("--strict", action="store_true", help="exit with an error on warnings too (default: errors only)")
-    serve = _command(commands, "serve", "preview the site; rebuild and reload the browser on every save",
-                     "  .venv/bin/python build.py serve               then open http://127.0.0.1:8000/\n"
-                     "  .venv/bin/python build.py serve --port 8001   when port 8000 is taken")
+    check.add_argument(
+        "--drafts", action="store_true", help="check articles marked draft: true too (default: only published ones)"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text: for people, grouped by file; json: one finding per line; github: annotations "
+        "on a pull request (default: text)",
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="exit with an error on warnings too (default: errors only)"
+    )
+    serve = _command(
+        commands,
+        "serve",
+        "preview the site; rebuild and reload the browser on every save",
+        "  .venv/bin/python build.py serve               then open http://127.0.0.1:8000/\n"
+        "  .venv/bin/python build.py serve --port 8001   when port 8000 is taken",
+    )
     _common(serve, cache=False)  # serve() always uses the cache: --no-cache did nothing there
-    serve.add_argument("--port", type=int, default=8000,
-                       help="the port of the preview's address http://127.0.0.1:PORT/ (default: 8000)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="the address to listen on; 0.0.0.0 lets other computers in (default: 127.0.0.1, "
-                            "this computer only)")
-    serve.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
-                       help="show articles marked draft: true (default: shown; --no-drafts hides them)")
-    serve.add_argument("--out", type=Path, metavar="FOLDER",
-                       help="the folder the preview builds into (default: paths.output in config.yaml, public/)")
-    new = _command(commands, "new", "start a new article (a draft) with complete front matter to fill in",
-                   "  .venv/bin/python build.py new \"What an MRI scan shows\"\n"
-                   "  .venv/bin/python build.py new \"Spinal cord MRI\" --tags \"MRI basics, Lesions\"")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="the port of the preview's address http://127.0.0.1:PORT/ (default: 8000)",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on; 0.0.0.0 lets other computers in (default: 127.0.0.1, this computer only)",
+    )
+    serve.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show articles marked draft: true (default: shown; --no-drafts hides them)",
+    )
+    serve.add_argument(
+        "--out",
+        type=Path,
+        metavar="FOLDER",
+        help="the folder the preview builds into (default: paths.output in config.yaml, public/)",
+    )
+    new = _command(
+        commands,
+        "new",
+        "start a new article (a draft) with complete front matter to fill in",
+        '  .venv/bin/python build.py new "What an MRI scan shows"\n'
+        '  .venv/bin/python build.py new "Spinal cord MRI" --tags "MRI basics, Lesions"',
+    )
     _common(new, jobs=False, cache=False)
     new.add_argument("title", help='the article\'s title, in quotes: "What MRI shows"; it also gives the file name')
-    new.add_argument("--tags", default="", metavar="TOPICS",
-                     help='topics, separated by commas: "MRI basics, Lesions" (default: none)')
+    new.add_argument(
+        "--tags",
+        default="",
+        metavar="TOPICS",
+        help='topics, separated by commas: "MRI basics, Lesions" (default: none)',
+    )
     return parser
 
 
 def report(diagnostics, fmt: str = "text", stream=None) -> None:
     from . import errors
+
     if not diagnostics:
         return
     if fmt == "json":
@@ -125,7 +200,9 @@ def _run(args) -> int:
     looked = None
     if quick:
         import time
+
         from . import fingerprint
+
         started = time.perf_counter()
         options = _build_options(args)
         looked = None if args.clean else fingerprint.unchanged(args.config, options)
@@ -135,6 +212,7 @@ def _run(args) -> int:
             return 0
     from . import errors
     from .config import load_config
+
     config, problems = load_config(args.config, content=args.content, output=getattr(args, "out", None))
     if config is None:
         report(problems)
@@ -142,15 +220,20 @@ def _run(args) -> int:
         return 1
     if args.command == "new":
         from .scaffold import new_article
+
         return new_article(config, args.title, args.tags)
     if args.command == "serve":
         from .serve import serve
+
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
     from .pipeline import Builder, clean
+
     if args.command == "check":
         from .check import outcome
-        result = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache,
-                         short_lived=True).build(write=False, check=True)
+
+        result = Builder(
+            config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True
+        ).build(write=False, check=True)
         report(result.diagnostics, args.format)
         failed = not result.ok or (args.strict and result.diagnostics)
         print(f"check: {outcome(result, args.drafts)}.", file=sys.stderr)
@@ -159,26 +242,47 @@ def _run(args) -> int:
         clean(config)
     before = fingerprint.before_build(config, options, looked) if quick else None
     # short_lived: this process builds once and exits (tuning.py).
-    builder = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True,
-                      seen_stats=before[3] if before else None)
+    builder = Builder(
+        config,
+        drafts=args.drafts,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+        short_lived=True,
+        seen_stats=before[3] if before else None,
+    )
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
     if not result.ok:
-        print(f"Build failed: {errors.summary(result.diagnostics)}. "
-              f"The previous site in {config.output_dir.name}/ was left as it was.", file=sys.stderr)
+        print(
+            f"Build failed: {errors.summary(result.diagnostics)}. "
+            f"The previous site in {config.output_dir.name}/ was left as it was.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
-          f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed.")
+    print(
+        f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
+        f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed."
+    )
     if quick:
-        fingerprint.record(config, before, builder.output_signature(),
-                           errors.format_text(result.diagnostics) + "\n\n" if result.diagnostics else "",
-                           f"Built {config.output_dir} in {fingerprint.SECONDS} s: nothing changed since the last build "
-                           f"({result.rendered + result.reused} pages unchanged).")
+        fingerprint.record(
+            config,
+            before,
+            builder.output_signature(),
+            errors.format_text(result.diagnostics) + "\n\n" if result.diagnostics else "",
+            f"Built {config.output_dir} in {fingerprint.SECONDS} s: nothing changed since the last build "
+            f"({result.rendered + result.reused} pages unchanged).",
+        )
     return 0
 
 
 def _build_options(args) -> dict:
     """What a build's output depends on besides the files it reads (fingerprint.py)."""
     resolved = lambda path: str(path.resolve()) if path is not None else None  # noqa: E731
-    return {"command": "build", "config": resolved(args.config), "content": resolved(args.content),
-            "out": resolved(args.out), "drafts": args.drafts, "strict": args.strict}
+    return {
+        "command": "build",
+        "config": resolved(args.config),
+        "content": resolved(args.content),
+        "out": resolved(args.out),
+        "drafts": args.drafts,
+        "strict": args.strict,
+    }

@@ -1,10 +1,11 @@
 """config.yaml to a frozen Config. All problems are reported together, with lines."""
+
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
-import os
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -109,14 +110,16 @@ class Config:
                 value = sorted(value.items(), key=repr)
             values.append((name, value))
         return tuple(values)
-    start_here: tuple = ()          # article file names, e.g. ("mri-basics-in-ms.md",)
-    start_here_lines: tuple = ()    # the config.yaml line of each, for findings
+
+    start_here: tuple = ()  # article file names, e.g. ("mri-basics-in-ms.md",)
+    start_here_lines: tuple = ()  # the config.yaml line of each, for findings
     report_problem: str = ""
 
     @property
     def base_path(self) -> str:
         """The URL path the site lives under, e.g. '/' or '/ms-imaging/'."""
         from urllib.parse import urlsplit
+
         path = urlsplit(self.url).path or "/"
         return path if path.endswith("/") else path + "/"
 
@@ -126,48 +129,96 @@ def did_you_mean(word: str, choices, what: str = "keys") -> str:
     return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."
 
 
-def load_config(path: Path, content: Path | None = None, output: Path | None = None) -> tuple[Config | None, list[Diagnostic]]:
+def load_config(
+    path: Path, content: Path | None = None, output: Path | None = None
+) -> tuple[Config | None, list[Diagnostic]]:
     """Read config.yaml; `content`/`output` (from the command line) override its paths."""
     path = Path(path)
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return None, [Diagnostic(shown, None, "config-missing", f"No config file at {shown}.",
-                                 "Run the command from the project folder, or pass --config PATH.")]
+        return None, [
+            Diagnostic(
+                shown,
+                None,
+                "config-missing",
+                f"No config file at {shown}.",
+                "Run the command from the project folder, or pass --config PATH.",
+            )
+        ]
     except (OSError, UnicodeDecodeError) as error:
-        return None, [Diagnostic(shown, None, "config-unreadable", f"Cannot read the config file: {error}.",
-                                 "Save config.yaml as UTF-8 text.")]
+        return None, [
+            Diagnostic(
+                shown,
+                None,
+                "config-unreadable",
+                f"Cannot read the config file: {error}.",
+                "Save config.yaml as UTF-8 text.",
+            )
+        ]
     doc = yamlread.load(text, shown)
     diagnostics = list(doc.diagnostics)
     if doc.diagnostics:
         return None, diagnostics
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        return None, [Diagnostic(shown, 1, "config-not-mapping", "config.yaml must be a mapping of `key: value` lines.",
-                                 "See the shipped config.yaml for the layout.")]
+        return None, [
+            Diagnostic(
+                shown,
+                1,
+                "config-not-mapping",
+                "config.yaml must be a mapping of `key: value` lines.",
+                "See the shipped config.yaml for the layout.",
+            )
+        ]
     values = _apply(SCHEMA, data, (), doc, shown, diagnostics)
     if values["markdown"]["raw_html"] not in RAW_HTML_POLICIES:
-        diagnostics.append(Diagnostic(shown, doc.line("markdown", "raw_html"), "config-value",
-                                      f"markdown.raw_html is {values['markdown']['raw_html']!r}.",
-                                      "Use one of: " + ", ".join(RAW_HTML_POLICIES) + "."))
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("markdown", "raw_html"),
+                "config-value",
+                f"markdown.raw_html is {values['markdown']['raw_html']!r}.",
+                "Use one of: " + ", ".join(RAW_HTML_POLICIES) + ".",
+            )
+        )
     if values["review"]["interval_months"] < 1:
-        diagnostics.append(Diagnostic(shown, doc.line("review", "interval_months"), "config-value",
-                                      "review.interval_months must be at least 1.", "A common policy is 12 to 36 months."))
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("review", "interval_months"),
+                "config-value",
+                "review.interval_months must be at least 1.",
+                "A common policy is 12 to 36 months.",
+            )
+        )
     start_here = []
     for index, name in enumerate(values["start_here"]):
         if not isinstance(name, str) or not name.strip():
-            diagnostics.append(Diagnostic(shown, doc.line("start_here", index), "config-type",
-                                          f"start_here item {index + 1} must be an article's file name.",
-                                          "For example: start_here: [mri-basics-in-ms.md, questions-about-your-mri.md]"))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line("start_here", index),
+                    "config-type",
+                    f"start_here item {index + 1} must be an article's file name.",
+                    "For example: start_here: [mri-basics-in-ms.md, questions-about-your-mri.md]",
+                )
+            )
             continue
         name = name.strip()
         start_here.append((name if name.endswith(".md") else name + ".md", doc.line("start_here", index)))
     report = values["report_problem"].strip()
     if report and not (report.startswith(("https://", "http://")) or ("@" in report and " " not in report)):
-        diagnostics.append(Diagnostic(shown, doc.line("report_problem"), "config-value",
-                                      f"report_problem is {report!r}, which is neither an email address nor a web address.",
-                                      "Give an email address (editors@example.org) or a full https:// address."))
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("report_problem"),
+                "config-value",
+                f"report_problem is {report!r}, which is neither an email address nor a web address.",
+                "Give an email address (editors@example.org) or a full https:// address.",
+            )
+        )
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
@@ -179,28 +230,45 @@ def load_config(path: Path, content: Path | None = None, output: Path | None = N
     # the project, the output or a folder of sources (or one that holds them).
     cache = (root / paths["cache"]).resolve()
     folders = [(root / paths[name]).resolve() for name in ("content", "templates", "static", "output")]
-    if (cache == root or cache in root.parents
-            or any(cache == folder or cache in folder.parents or folder in cache.parents for folder in folders)):
-        return None, [Diagnostic(shown, doc.line("paths", "cache"), "config-value",
-                                 f"paths.cache ({paths['cache']}) is, or holds, a folder of the project; "
-                                 "`build --clean` would delete it.",
-                                 "Use a folder of its own for the cache, such as .cache.")]
+    if (
+        cache == root
+        or cache in root.parents
+        or any(cache == folder or cache in folder.parents or folder in cache.parents for folder in folders)
+    ):
+        return None, [
+            Diagnostic(
+                shown,
+                doc.line("paths", "cache"),
+                "config-value",
+                f"paths.cache ({paths['cache']}) is, or holds, a folder of the project; "
+                "`build --clean` would delete it.",
+                "Use a folder of its own for the cache, such as .cache.",
+            )
+        ]
     return Config(
-        path=path.resolve(), root=root,
-        title=values["title"], tagline=values["tagline"], description=values["description"],
-        url=url, language=values["language"], disclaimer=values["disclaimer"].strip(),
+        path=path.resolve(),
+        root=root,
+        title=values["title"],
+        tagline=values["tagline"],
+        description=values["description"],
+        url=url,
+        language=values["language"],
+        disclaimer=values["disclaimer"].strip(),
         home_intro=values["home_intro"].strip(),
         content_dir=content_dir,
-        templates_dir=root / paths["templates"], static_dir=root / paths["static"],
+        templates_dir=root / paths["templates"],
+        static_dir=root / paths["static"],
         output_dir=Path(output).resolve() if output else root / paths["output"],
         cache_dir=root / paths["cache"],
         review_interval_months=values["review"]["interval_months"],
-        raw_html=values["markdown"]["raw_html"], feed_entries=values["feed"]["entries"],
+        raw_html=values["markdown"]["raw_html"],
+        feed_entries=values["feed"]["entries"],
         search=values["search"],
         checks=MappingProxyType(values["checks"]),
         people=MappingProxyType(people),
         require_clinical_reviewer=values["review"]["require_clinical_reviewer"],
-        start_here=tuple(name for name, _ in start_here), start_here_lines=tuple(line for _, line in start_here),
+        start_here=tuple(name for name, _ in start_here),
+        start_here_lines=tuple(line for _, line in start_here),
         report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
     ), []
 
@@ -216,8 +284,11 @@ def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        diagnostics.append(Diagnostic(shown, None, "people-unreadable", f"Cannot read the people file: {error}.",
-                                      "Save it as UTF-8 text."))
+        diagnostics.append(
+            Diagnostic(
+                shown, None, "people-unreadable", f"Cannot read the people file: {error}.", "Save it as UTF-8 text."
+            )
+        )
         return {}
     doc = yamlread.load(text, shown)
     if doc.diagnostics:
@@ -226,54 +297,119 @@ def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]
     if doc.data is None:
         return {}
     if not isinstance(doc.data, dict):
-        diagnostics.append(Diagnostic(shown, 1, "people-not-mapping", "The people file must list people by key.",
-                                      "Start each entry with its key on its own line, e.g. `jane-roe:`, "
-                                      "then `name: ...` and the other fields indented below it."))
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                1,
+                "people-not-mapping",
+                "The people file must list people by key.",
+                "Start each entry with its key on its own line, e.g. `jane-roe:`, "
+                "then `name: ...` and the other fields indented below it.",
+            )
+        )
         return {}
     people = {}
     for key, entry in doc.data.items():
         line = doc.line(key)
         key = str(key)
         if not PERSON_KEY.match(key):
-            diagnostics.append(Diagnostic(shown, line, "people-key", f"The key {key!r} cannot be used to name a person.",
-                                          "Use lower-case letters, digits and single hyphens, e.g. `jane-roe:`."))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    "people-key",
+                    f"The key {key!r} cannot be used to name a person.",
+                    "Use lower-case letters, digits and single hyphens, e.g. `jane-roe:`.",
+                )
+            )
             continue
         if not isinstance(entry, dict):
-            diagnostics.append(Diagnostic(shown, line, "people-entry", f"The entry for '{key}' must be a set of fields.",
-                                          "Indent `name: ...`, `credentials: ...`, `role: ...` and `clinician: true` or "
-                                          "`clinician: false` below the key."))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    line,
+                    "people-entry",
+                    f"The entry for '{key}' must be a set of fields.",
+                    "Indent `name: ...`, `credentials: ...`, `role: ...` and `clinician: true` or "
+                    "`clinician: false` below the key.",
+                )
+            )
             continue
-        before = len(diagnostics)
-        for field_name in entry:
-            if field_name not in PERSON_KEYS:
-                diagnostics.append(Diagnostic(shown, doc.line(key, field_name), "people-unknown-key",
-                                              f"Unknown field '{field_name}' for '{key}'.", did_you_mean(field_name, PERSON_KEYS)))
-        texts = {}
-        for name in ("name", "credentials", "role"):
-            value = entry.get(name)
-            if value is not None and not isinstance(value, str):
-                diagnostics.append(Diagnostic(shown, doc.line(key, name), "people-type",
-                                              f"'{name}' of '{key}' must be text.", "Put the value in double quotes."))
-                value = None
-            texts[name] = " ".join((value or "").split())
-        if not texts["name"]:
-            diagnostics.append(Diagnostic(shown, line, "people-name", f"'{key}' has no name.",
-                                          f"Add `name: ...` below `{key}:`, as it should appear on the page."))
-        flags = {}
-        for name in ("clinician", "organization"):
-            value = entry.get(name, False)
-            if not isinstance(value, bool):
-                diagnostics.append(Diagnostic(shown, doc.line(key, name), "people-type",
-                                              f"'{name}' of '{key}' must be true or false.", f"Write `{name}: true` or `{name}: false`."))
-                value = False
-            flags[name] = value
-        if "clinician" not in entry:
-            diagnostics.append(Diagnostic(shown, line, "people-clinician", f"'{key}' does not say whether they are a clinician.",
-                                          f"Add `clinician: true` (a doctor, nurse or other licensed clinician) or `clinician: false` below `{key}:`."))
-        if len(diagnostics) == before:
-            people[key] = Person(key, texts["name"], texts["credentials"], texts["role"], flags["clinician"],
-                                 flags["organization"], line)
+        person = _person(key, entry, line, doc, shown, diagnostics)
+        if person is not None:
+            people[key] = person
     return people
+
+
+def _person(key: str, entry: dict, line: int | None, doc, shown: str, diagnostics: list) -> Person | None:
+    """One entry of the people file, or None when it has problems (added to `diagnostics`)."""
+    before = len(diagnostics)
+    for field_name in entry:
+        if field_name not in PERSON_KEYS:
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(key, field_name),
+                    "people-unknown-key",
+                    f"Unknown field '{field_name}' for '{key}'.",
+                    did_you_mean(field_name, PERSON_KEYS),
+                )
+            )
+    texts = {}
+    for name in ("name", "credentials", "role"):
+        value = entry.get(name)
+        if value is not None and not isinstance(value, str):
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(key, name),
+                    "people-type",
+                    f"'{name}' of '{key}' must be text.",
+                    "Put the value in double quotes.",
+                )
+            )
+            value = None
+        texts[name] = " ".join((value or "").split())
+    if not texts["name"]:
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                line,
+                "people-name",
+                f"'{key}' has no name.",
+                f"Add `name: ...` below `{key}:`, as it should appear on the page.",
+            )
+        )
+    flags = {}
+    for name in ("clinician", "organization"):
+        value = entry.get(name, False)
+        if not isinstance(value, bool):
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(key, name),
+                    "people-type",
+                    f"'{name}' of '{key}' must be true or false.",
+                    f"Write `{name}: true` or `{name}: false`.",
+                )
+            )
+            value = False
+        flags[name] = value
+    if "clinician" not in entry:
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                line,
+                "people-clinician",
+                f"'{key}' does not say whether they are a clinician.",
+                f"Add `clinician: true` (a doctor, nurse or other licensed clinician) or `clinician: false` below `{key}:`.",
+            )
+        )
+    if len(diagnostics) != before:
+        return None
+    return Person(
+        key, texts["name"], texts["credentials"], texts["role"], flags["clinician"], flags["organization"], line
+    )
 
 
 def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics: list) -> dict:
@@ -281,15 +417,29 @@ def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics:
     for key in data:
         if key not in schema:
             name = ".".join(map(str, where + (key,)))
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-unknown-key",
-                                          f"Unknown setting '{name}'.", did_you_mean(key, schema)))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(*where, key),
+                    "config-unknown-key",
+                    f"Unknown setting '{name}'.",
+                    did_you_mean(key, schema),
+                )
+            )
     for key, spec in schema.items():
         given = data.get(key)
         name = ".".join(map(str, where + (key,)))
         if isinstance(spec, dict):
             if given is not None and not isinstance(given, dict):
-                diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                              f"'{name}' must be a section of `key: value` lines.", ""))
+                diagnostics.append(
+                    Diagnostic(
+                        shown,
+                        doc.line(*where, key),
+                        "config-type",
+                        f"'{name}' must be a section of `key: value` lines.",
+                        "",
+                    )
+                )
                 given = None
             values[key] = _apply(spec, given or {}, where + (key,), doc, shown, diagnostics)
             continue
@@ -297,24 +447,55 @@ def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics:
         if given is None:
             values[key] = default
         elif kind is int and (isinstance(given, bool) or not isinstance(given, int)):
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                          f"'{name}' must be a whole number, not {given!r}.", f"For example: {key}: {default}"))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(*where, key),
+                    "config-type",
+                    f"'{name}' must be a whole number, not {given!r}.",
+                    f"For example: {key}: {default}",
+                )
+            )
             values[key] = default
         elif kind is bool and not isinstance(given, bool):
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                          f"'{name}' must be true or false.", f"For example: {key}: {str(default).lower()}"))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(*where, key),
+                    "config-type",
+                    f"'{name}' must be true or false.",
+                    f"For example: {key}: {str(default).lower()}",
+                )
+            )
             values[key] = default
         elif kind is str and not isinstance(given, str):
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                          f"'{name}' must be text.", "Put the value in double quotes."))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(*where, key),
+                    "config-type",
+                    f"'{name}' must be text.",
+                    "Put the value in double quotes.",
+                )
+            )
             values[key] = default
         elif kind is list and not isinstance(given, list):
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                          f"'{name}' must be a list, such as [a.md, b.md].", ""))
+            diagnostics.append(
+                Diagnostic(
+                    shown, doc.line(*where, key), "config-type", f"'{name}' must be a list, such as [a.md, b.md].", ""
+                )
+            )
             values[key] = default
         elif kind is dict and not isinstance(given, dict):
-            diagnostics.append(Diagnostic(shown, doc.line(*where, key), "config-type",
-                                          f"'{name}' must be a section of `key: value` lines.", ""))
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line(*where, key),
+                    "config-type",
+                    f"'{name}' must be a section of `key: value` lines.",
+                    "",
+                )
+            )
             values[key] = default
         else:
             values[key] = given

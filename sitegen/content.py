@@ -3,6 +3,7 @@
 One of the three modules that touch the file system (with `write` and `serve`).
 Every problem becomes a Diagnostic; nothing here raises to the caller.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,9 @@ from pathlib import Path
 from . import yamlread
 from .article import Article, GlossaryTerm, Loaded, Page, Source
 from .config import Config
+from .errors import Diagnostic
 from .parallel import chunked, share_out
 from .tuning import Policy
-from .errors import Diagnostic
 from .validate import validate_article, validate_glossary, validate_page
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -53,22 +54,40 @@ def display_path(path: Path, root: Path) -> str:
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes to text with LF line endings, or a Diagnostic naming the byte offset."""
     if len(data) > MAX_SOURCE_BYTES:
-        return None, [Diagnostic(shown, None, "file-too-large",
-                                 f"The file is {len(data) // 1024 // 1024} MB; the limit is {MAX_SOURCE_BYTES // 1024 // 1024} MB.",
-                                 "Split it into several articles.")]
+        return None, [
+            Diagnostic(
+                shown,
+                None,
+                "file-too-large",
+                f"The file is {len(data) // 1024 // 1024} MB; the limit is {MAX_SOURCE_BYTES // 1024 // 1024} MB.",
+                "Split it into several articles.",
+            )
+        ]
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        return None, [Diagnostic(shown, data[:offset].count(b"\n") + 1, "file-nul-byte",
-                                 f"The file contains a NUL byte at byte offset {offset}; it is not a text file.",
-                                 "Re-save it as plain UTF-8 text; if it was pasted from another program, retype that line.")]
+        return None, [
+            Diagnostic(
+                shown,
+                data[:offset].count(b"\n") + 1,
+                "file-nul-byte",
+                f"The file contains a NUL byte at byte offset {offset}; it is not a text file.",
+                "Re-save it as plain UTF-8 text; if it was pasted from another program, retype that line.",
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return None, [Diagnostic(shown, line, "file-encoding",
-                                 f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}.",
-                                 "Re-save the file as UTF-8 (in most editors: Save As > Encoding > UTF-8). "
-                                 "Text pasted from Word or an old file is the usual cause.")]
+        line = data[: error.start].count(b"\n") + 1
+        return None, [
+            Diagnostic(
+                shown,
+                line,
+                "file-encoding",
+                f"The file is not valid UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}.",
+                "Re-save the file as UTF-8 (in most editors: Save As > Encoding > UTF-8). "
+                "Text pasted from Word or an old file is the usual cause.",
+            )
+        ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # One spelling of each accented letter (NFC): macOS and copy-paste often give "e" plus a
     # combining accent, which looks the same but made two topics 'Lésions' that clashed.
@@ -84,37 +103,77 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
     """(Source, YamlDocument) or (None, diagnostics). Front matter is required."""
     lines = text.split("\n")
     if not text.strip():
-        return None, [Diagnostic(shown, 1, "file-empty", "The file is empty.",
-                                 "Start it with front matter: see the example article in README.md, or run `.venv/bin/python build.py new \"Title\"`.")]
+        return None, [
+            Diagnostic(
+                shown,
+                1,
+                "file-empty",
+                "The file is empty.",
+                'Start it with front matter: see the example article in README.md, or run `.venv/bin/python build.py new "Title"`.',
+            )
+        ]
     if lines[0].strip() != "---":
-        return None, [Diagnostic(shown, 1, "front-matter-missing", "The file does not start with front matter.",
-                                 "The first line must be `---`, then the fields (title:, summary:, ...), then a closing `---`.",
-                                 excerpt=lines[0][:120])]
+        return None, [
+            Diagnostic(
+                shown,
+                1,
+                "front-matter-missing",
+                "The file does not start with front matter.",
+                "The first line must be `---`, then the fields (title:, summary:, ...), then a closing `---`.",
+                excerpt=lines[0][:120],
+            )
+        ]
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             end = index
             break
     else:
-        return None, [Diagnostic(shown, 1, "front-matter-unclosed", "The front matter is never closed.",
-                                 "Add a line with only `---` after the last field, before the article text.")]
+        return None, [
+            Diagnostic(
+                shown,
+                1,
+                "front-matter-unclosed",
+                "The front matter is never closed.",
+                "Add a line with only `---` after the last field, before the article text.",
+            )
+        ]
     doc = yamlread.load("\n".join(lines[1:end]), shown, first_line=2, source_lines=lines[1:end])
     if doc.diagnostics:
         return None, doc.diagnostics
     if doc.data is None:
         doc.data = {}
     if not isinstance(doc.data, dict):
-        return None, [Diagnostic(shown, 2, "front-matter-not-mapping",
-                                 f"The front matter is a {type(doc.data).__name__}, not a set of `key: value` fields.",
-                                 "Write one field per line, e.g. `title: What MRI shows`.")]
+        return None, [
+            Diagnostic(
+                shown,
+                2,
+                "front-matter-not-mapping",
+                f"The front matter is a {type(doc.data).__name__}, not a set of `key: value` fields.",
+                "Write one field per line, e.g. `title: What MRI shows`.",
+            )
+        ]
     field_lines = json.dumps(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
-    source = Source(path=shown, name=name, digest=digest, body_line=end + 2, field_lines=field_lines,
-                    loaded=Loaded("\n".join(lines[end + 1:]), file))
+    source = Source(
+        path=shown,
+        name=name,
+        digest=digest,
+        body_line=end + 2,
+        field_lines=field_lines,
+        loaded=Loaded("\n".join(lines[end + 1 :]), file),
+    )
     return (source, doc), []
 
 
-def load_content(config: Config, drafts: bool = False, parsed: dict | None = None,
-                 stats: dict | None = None, changed: set | None = None, jobs: int = 1,
-                 seen: dict | None = None, policy: Policy | None = None) -> Content:
+def load_content(
+    config: Config,
+    drafts: bool = False,
+    parsed: dict | None = None,
+    stats: dict | None = None,
+    changed: set | None = None,
+    jobs: int = 1,
+    seen: dict | None = None,
+    policy: Policy | None = None,
+) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
@@ -132,27 +191,40 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
     if not (config.content_dir / "articles").is_dir():
         # Never publish an empty site because a folder moved or a path has a typo.
         shown = display_path(config.content_dir / "articles", config.root)
-        return Content((), (), (), (Diagnostic(
-            shown, None, "content-missing", f"There is no articles folder at {shown}.",
-            "Check paths.content in config.yaml (or --content); articles live in <content>/articles/*.md."),))
+        return Content(
+            (),
+            (),
+            (),
+            (
+                Diagnostic(
+                    shown,
+                    None,
+                    "content-missing",
+                    f"There is no articles folder at {shown}.",
+                    "Check paths.content in config.yaml (or --content); articles live in <content>/articles/*.md.",
+                ),
+            ),
+        )
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
     names, listed = set(), set()
     paths = _sources(config.content_dir / "articles")
-    for path, (article, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs,
-                                                                   policy)):
+    for path, (article, problems) in zip(
+        paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs, policy), strict=True
+    ):
         names.add(file_name(path))
         listed.add(article.source.path if article is not None else display_path(path, root))
         diagnostics.extend(problems)
-        if article is not None:
-            if drafts or not article.draft:
-                articles.append(article)
+        if article is not None and (drafts or not article.draft):
+            articles.append(article)
     diagnostics.extend(_duplicate_slugs(articles))
 
     pages: list[Page] = []
     paths = _sources(config.content_dir / "pages")
-    for path, (page, problems) in zip(paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1, policy)):
+    for path, (page, problems) in zip(
+        paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1, policy), strict=True
+    ):
         listed.add(page.source.path if page is not None else display_path(path, root))
         diagnostics.extend(problems)
         if page is not None and (drafts or not page.draft):
@@ -172,9 +244,15 @@ def load_content(config: Config, drafts: bool = False, parsed: dict | None = Non
                 glossary, problems = validate_glossary(doc, shown)
                 diagnostics.extend(problems)
 
-    static_files = frozenset(
-        "static/" + path.relative_to(config.static_dir).as_posix()
-        for path in config.static_dir.rglob("*") if path.is_file()) if config.static_dir.is_dir() else frozenset()
+    static_files = (
+        frozenset(
+            "static/" + path.relative_to(config.static_dir).as_posix()
+            for path in config.static_dir.rglob("*")
+            if path.is_file()
+        )
+        if config.static_dir.is_dir()
+        else frozenset()
+    )
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     if memo is not None:
         memo.keep_only(listed)
@@ -235,8 +313,18 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     try:
         data = path.read_bytes()
     except OSError as error:
-        return (shown, None), (None, (Diagnostic(shown, None, "file-unreadable", f"Cannot read the file: {error.strerror}.",
-                                                 "Check that the file exists and is readable."),))
+        return (shown, None), (
+            None,
+            (
+                Diagnostic(
+                    shown,
+                    None,
+                    "file-unreadable",
+                    f"Cannot read the file: {error.strerror}.",
+                    "Check that the file exists and is readable.",
+                ),
+            ),
+        )
     key = (shown, hashlib.sha256(data).hexdigest())
     if key in previous:
         value = previous[key][0]
@@ -252,8 +340,17 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     return key, (value, tuple(problems))
 
 
-def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo, config: Config, kind: str,
-              jobs: int, policy: Policy) -> list:
+def _read_all(
+    paths: list[Path],
+    root: Path,
+    previous: dict,
+    parsed: dict,
+    memo,
+    config: Config,
+    kind: str,
+    jobs: int,
+    policy: Policy,
+) -> list:
     """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
     its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
     when many. Every result used is recorded in `parsed`, the next build's `previous`. An
@@ -266,6 +363,7 @@ def _read_all(paths: list[Path], root: Path, previous: dict, parsed: dict, memo,
     todo = [i for i, (key, _) in enumerate(known) if key is None]
     fresh: dict[int, tuple] = {}
     if policy.parallel_reads(jobs, len(todo)):
+
         def read_chunk(items: list) -> dict:
             # In a worker process: a Source pickles without its body, which is sent beside it.
             done = {}
@@ -311,8 +409,9 @@ def _sources(folder: Path) -> list[Path]:
     # Names sorted as strings (the same order as sorting the paths of one folder, for a
     # fraction of the cost at thousands of files).
     try:
-        names = sorted(entry.name for entry in os.scandir(folder)
-                       if entry.name.endswith(".md") and not entry.name.startswith("."))
+        names = sorted(
+            entry.name for entry in os.scandir(folder) if entry.name.endswith(".md") and not entry.name.startswith(".")
+        )
     except OSError:
         return []
     return [folder / name for name in names]
@@ -324,9 +423,14 @@ def _duplicate_slugs(articles: list, prefix: str = "/articles/") -> list[Diagnos
     for article in articles:
         first = by_slug.setdefault(article.slug, article)
         if first is not article:
-            problems.append(Diagnostic(
-                article.source.path, article.source.line_of("slug"), "slug-duplicate",
-                f"Two {'articles' if prefix == '/articles/' else 'pages'} have the URL {prefix}{article.slug}/: "
-                f"this file and {first.source.path}.",
-                "Give one of them a different `slug:` in its front matter (or rename the file)."))
+            problems.append(
+                Diagnostic(
+                    article.source.path,
+                    article.source.line_of("slug"),
+                    "slug-duplicate",
+                    f"Two {'articles' if prefix == '/articles/' else 'pages'} have the URL {prefix}{article.slug}/: "
+                    f"this file and {first.source.path}.",
+                    "Give one of them a different `slug:` in its front matter (or rename the file).",
+                )
+            )
     return problems

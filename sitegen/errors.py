@@ -4,12 +4,13 @@ A `Diagnostic` names the file, line and column, a stable `code` (editors and CI
 can search for it), what is wrong (`message`) and how to fix it (`hint`).
 Stages collect them and hand them on; `cli` decides how to print them.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Callable, Iterable
 
 
 class Severity(str, Enum):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .parallel import chunked, share_out
-from .plan import BuildPlan, BodyStep, PageStep
+from .plan import BodyStep, BuildPlan, PageStep
 from .reading import prepare as prepare_reading
 from .reading import reading_aids
 from .render import ARTICLE_TEMPLATE, make_environment, render_page
@@ -101,8 +101,14 @@ class Tools:
             raise SourceChanged(source.path, error.strerror or str(error)) from None
         if not restored or source.body is None:  # restored: the body is loaded
             raise SourceChanged(source.path)
-        return self.renderer.render(source.body, file=source.path, body_line=source.body_line,
-                                    targets=self.site.link_targets, root=step.root, drafts=self.site.unpublished)
+        return self.renderer.render(
+            source.body,
+            file=source.path,
+            body_line=source.body_line,
+            targets=self.site.link_targets,
+            root=step.root,
+            drafts=self.site.unpublished,
+        )
 
     def stored(self, step: BodyStep, meta: Markup) -> tuple[str, tuple[str, ...]]:
         """(html, prose) of a cached body, from its record; Markdown runs again if that is lost."""
@@ -156,20 +162,31 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
         if not plan.is_current(step.job.path, key):
             if html is None or prose is None:  # set together: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
-            data, problems = render_page(tools.env, step.job, {"body": replace(meta, html=html),
-                                                               "reading": reading_aids(prose)})
+            data, problems = render_page(
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": reading_aids(prose)}
+            )
             if data is None:
                 state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
             else:
                 state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
-    kept = (html, prose) if converted and tools.cache.folder is None and html is not None and prose is not None else None
+    kept = (
+        (html, prose) if converted and tools.cache.folder is None and html is not None and prose is not None else None
+    )
     if not keep_prose and kept is None:
         meta = lean(meta)  # what the cache keeps; less to send back from a worker
     return PageOutcome(step.job.path, key, state, tuple(problems), BodyOutcome(body, meta, converted, kept))
 
 
-def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: int, policy: Policy,
-                 keep_prose: bool, first: Callable[[], Any] | None = None) -> tuple[list[PageOutcome], Any]:
+def run_articles(
+    plan: BuildPlan,
+    tools: Tools,
+    output: Output | None,
+    *,
+    jobs: int,
+    policy: Policy,
+    keep_prose: bool,
+    first: Callable[[], Any] | None = None,
+) -> tuple[list[PageOutcome], Any]:
     """(an outcome for every article page, what `first` returned). `output` None: convert
     only, render no page. `first` is work for this process to do while the workers start."""
     outcomes: list[PageOutcome] = []
@@ -178,8 +195,9 @@ def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: 
         assert step.body is not None
         if step.body.cached is not None and (output is None or step.current):
             state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
-            outcomes.append(PageOutcome(step.job.path, step.key or "", state, (),
-                                        BodyOutcome(step.body, step.body.cached, False)))
+            outcomes.append(
+                PageOutcome(step.job.path, step.key or "", state, (), BodyOutcome(step.body, step.body.cached, False))
+            )
         else:
             todo.append(step)
     to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
@@ -206,8 +224,9 @@ def run_articles(plan: BuildPlan, tools: Tools, output: Output | None, *, jobs: 
     return outcomes, first_result
 
 
-def render_other_pages(plan: BuildPlan, tools: Tools, output: Output,
-                       bodies: Mapping[str, BodyOutcome]) -> list[PageOutcome]:
+def render_other_pages(
+    plan: BuildPlan, tools: Tools, output: Output, bodies: Mapping[str, BodyOutcome]
+) -> list[PageOutcome]:
     """Every page that shows no article body; `bodies`: content pages' bodies by path."""
     outcomes = []
     for step in plan.others:

@@ -23,16 +23,18 @@ everything by content (pipeline.py). The preview and every build that writes
 delete the fingerprint before they touch the output. Not covered: an upgrade of a
 library (Markdown, Jinja) with no change to the content; `build --clean` after one.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from . import __version__
 
@@ -116,7 +118,9 @@ def inputs_digest(folders: Iterable[Path], config_path: Path, seen: dict[str, Si
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(Path(config_path).read_bytes())
     for folder in folders:
-        hasher.update(repr((str(folder), folder.is_dir() and _tree(folder, signatures=seen))).encode("utf-8", "surrogateescape"))
+        hasher.update(
+            repr((str(folder), folder.is_dir() and _tree(folder, signatures=seen))).encode("utf-8", "surrogateescape")
+        )
     hasher.update(repr(_code()).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
@@ -133,8 +137,11 @@ def _outputs_match(out: Path, outputs: Iterable[Sequence[Any]]) -> bool:  # as r
 
 
 def options_key(options: Options) -> str:
-    return json.dumps({**options, "version": __version__, "python": sys.version, "today": date.today().isoformat()},
-                      sort_keys=True, default=str)
+    return json.dumps(
+        {**options, "version": __version__, "python": sys.version, "today": date.today().isoformat()},
+        sort_keys=True,
+        default=str,
+    )
 
 
 def before_build(config: Config, options: Options, looked: Look | None = None) -> Before:

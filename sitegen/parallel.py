@@ -23,6 +23,7 @@ left, and leaves with os._exit, running none of the parent's exit handlers.
 A child that dies without sending anything (killed, out of memory) raises
 `WorkerDied` in the caller, which a pool would instead wait for forever.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,8 @@ import signal
 import struct
 import sys
 import traceback
-from typing import Any, Callable, Iterator, NoReturn, Sequence, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn, TypeVar
 
 C = TypeVar("C")  # a chunk of work
 R = TypeVar("R")  # what the work makes of one chunk
@@ -56,11 +58,12 @@ def chunked(items: list[C], jobs: int, per_job: int = 16, smallest: int = 8) -> 
     no process is left long with the last one, but none of fewer than `smallest` items
     (and never more than MAX_CHUNKS chunks)."""
     size = max(smallest, len(items) // (jobs * per_job), -(-len(items) // MAX_CHUNKS))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def share_out(chunks: Sequence[C], work: Callable[[C], R], jobs: int,
-              first: Callable[[], object] | None = None) -> list[R]:
+def share_out(
+    chunks: Sequence[C], work: Callable[[C], R], jobs: int, first: Callable[[], object] | None = None
+) -> list[R]:
     """[work(chunk) for chunk in chunks], in any order, done by `jobs` processes in all.
 
     `first` is called in this process before it takes any chunk (work only it can do,
@@ -181,10 +184,15 @@ def _collect(pid: int, result_read: int) -> list[Any] | BaseException:  # Any: u
     finally:
         _, status = os.waitpid(pid, 0)
     if outcome is None:
-        how = (f"was stopped by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-               else f"exited with status {os.WEXITSTATUS(status)}")
-        return WorkerDied(f"A worker process (pid {pid}) {how} before sending its results "
-                          "(out of memory?). Build again, or with --jobs 1.")
+        how = (
+            f"was stopped by signal {os.WTERMSIG(status)}"
+            if os.WIFSIGNALED(status)
+            else f"exited with status {os.WEXITSTATUS(status)}"
+        )
+        return WorkerDied(
+            f"A worker process (pid {pid}) {how} before sending its results "
+            "(out of memory?). Build again, or with --jobs 1."
+        )
     return outcome
 
 

@@ -30,8 +30,17 @@ from .check import run_checks
 from .config import Config
 from .content import Content, load_content
 from .errors import Diagnostic, Severity
-from .execute import BodyOutcome, PageOutcome, PageState, SourceChanged, Tools, lean, render_other_pages, run_articles
-from .execute import convert_page_bodies
+from .execute import (
+    BodyOutcome,
+    PageOutcome,
+    PageState,
+    SourceChanged,
+    Tools,
+    convert_page_bodies,
+    lean,
+    render_other_pages,
+    run_articles,
+)
 from .fingerprint import forget
 from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
@@ -85,8 +94,16 @@ class BuildResult:
 
 
 class Builder:
-    def __init__(self, config: Config, *, drafts: bool = False, jobs: int | None = None, use_cache: bool = True,
-                 short_lived: bool = False, seen_stats: dict | None = None):
+    def __init__(
+        self,
+        config: Config,
+        *,
+        drafts: bool = False,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        short_lived: bool = False,
+        seen_stats: dict | None = None,
+    ):
         """`short_lived`: the process builds once and exits (the command line): see tuning.py.
         `seen_stats`: path -> stat signature of the input files, taken just before this
         first build (by the no-op check, fingerprint.py), used instead of stat'ing them again."""
@@ -104,9 +121,18 @@ class Builder:
         self.changed: set = set()
         self._seen_stats = seen_stats
 
-    def build(self, *, write: bool = True, strict: bool = False, check: bool = False,
-              today: date | None = None, index_search: bool = True, save_cache: bool = True,
-              in_place: bool = False, preview: bool = False) -> BuildResult:
+    def build(
+        self,
+        *,
+        write: bool = True,
+        strict: bool = False,
+        check: bool = False,
+        today: date | None = None,
+        index_search: bool = True,
+        save_cache: bool = True,
+        in_place: bool = False,
+        preview: bool = False,
+    ) -> BuildResult:
         """Build (and write, unless `write` is false) the site; `check` runs the quality checks
         without rendering pages; `strict` runs them as part of the build. `in_place` (the
         preview) writes changed files into the existing output instead of swapping in a
@@ -137,8 +163,17 @@ class Builder:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _build(self, site: Site, content: Content, output: Output | None, result: BuildResult, checks: bool,
-               today: date | None, index_search: bool, save_cache: bool) -> None:
+    def _build(
+        self,
+        site: Site,
+        content: Content,
+        output: Output | None,
+        result: BuildResult,
+        checks: bool,
+        today: date | None,
+        index_search: bool,
+        save_cache: bool,
+    ) -> None:
         plan = self._plan(site, output)
         if plan.up_to_date:
             self._report_cached(site, plan, content, result, checks, today)
@@ -148,16 +183,26 @@ class Builder:
             tools = self._tools(site, plan)
             page_bodies = convert_page_bodies(plan, tools)
             articles, others = run_articles(
-                plan, tools, output, jobs=self.jobs, policy=self.policy, keep_prose=checks,
-                first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None)
+                plan,
+                tools,
+                output,
+                jobs=self.jobs,
+                policy=self.policy,
+                keep_prose=checks,
+                first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
+            )
             self._remember_bodies(site, [*page_bodies.values(), *(a.body for a in articles if a.body)], result)
-            self._report_bodies(site, {a.body.step.source.path: a.body.meta for a in articles if a.body},
-                                page_bodies, result)
+            self._report_bodies(
+                site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
+            )
             result.count(articles)
             if checks:
                 # The preview checks the articles rendered now (all of them, in its first build).
-                only = (frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
-                        if result.lenient else None)
+                only = (
+                    frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
+                    if result.lenient
+                    else None
+                )
                 result.check_findings = self._checks(site, tools, articles, page_bodies, content, today, only)
                 result.add_findings(result.check_findings)
                 result.checked = only if only is not None else frozenset(a.source.path for a in site.articles)
@@ -182,8 +227,16 @@ class Builder:
 
     def _load(self, result: BuildResult) -> tuple[Content, Site | None]:
         """Read and validate every source, then gather them into the Site."""
-        content = load_content(self.config, drafts=self.drafts, parsed=self.cache.parsed, stats=self.stats,
-                               changed=self.changed, jobs=self.jobs, seen=self._seen_stats, policy=self.policy)
+        content = load_content(
+            self.config,
+            drafts=self.drafts,
+            parsed=self.cache.parsed,
+            stats=self.stats,
+            changed=self.changed,
+            jobs=self.jobs,
+            seen=self._seen_stats,
+            policy=self.policy,
+        )
         self.changed, self._seen_stats = set(), None  # seen before the first build only
         # Always this build's values: they carry the bodies loaded for entries read from disk.
         self.cache.parsed = content.parsed
@@ -191,8 +244,13 @@ class Builder:
         if any(d.code == "slug-duplicate" for d in content.diagnostics):
             return content, None
         site, problems, self.cache.related = make_site(
-            self.config, content.articles, content.pages, content.glossary,
-            content.all_names - {a.source.name for a in content.articles}, related_memo=self.cache.related)
+            self.config,
+            content.articles,
+            content.pages,
+            content.glossary,
+            content.all_names - {a.source.name for a in content.articles},
+            related_memo=self.cache.related,
+        )
         result.diagnostics.extend(problems)
         return content, site
 
@@ -213,8 +271,18 @@ class Builder:
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
         search_ready = not self.config.search or (self.config.output_dir / "pagefind").is_dir()
-        return make_plan(site, page_jobs(site), self.cache.bodies, markdown_key, templates, self.config_key, valid,
-                         frozenset(self.cache.pages), self._static_keys() if on_disk else {}, search_ready)
+        return make_plan(
+            site,
+            page_jobs(site),
+            self.cache.bodies,
+            markdown_key,
+            templates,
+            self.config_key,
+            valid,
+            frozenset(self.cache.pages),
+            self._static_keys() if on_disk else {},
+            search_ready,
+        )
 
     def _tools(self, site: Site, plan: BuildPlan) -> Tools:
         # Compiled templates are kept while no template changed (serve rebuilds often).
@@ -224,26 +292,31 @@ class Builder:
             env.globals["config"] = self.config
         return Tools(site, self.cache, env)
 
-    def _report_cached(self, site: Site, plan: BuildPlan, content: Content, result: BuildResult, checks: bool,
-                       today: date | None) -> None:
+    def _report_cached(
+        self, site: Site, plan: BuildPlan, content: Content, result: BuildResult, checks: bool, today: date | None
+    ) -> None:
         """Nothing to write: the output holds exactly this build's pages and static files.
         Diagnostics and checks still come, from the cache."""
         bodies = {step.body.source.path: step.body.cached for step in plan.pages if step.body and step.body.cached}
         self._report_bodies(site, bodies, {}, result)
         if checks and not result.lenient:  # the preview: nothing changed, nothing to check again
             tools = self._tools(site, plan)
-            articles = [PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (),
-                                    BodyOutcome(s.body, s.body.cached, False))
-                        for s in plan.articles if s.body and s.body.cached]
-            pages = {s.job.path: BodyOutcome(s.body, s.body.cached, False)
-                     for s in plan.others if s.body and s.body.cached}
+            articles = [
+                PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (), BodyOutcome(s.body, s.body.cached, False))
+                for s in plan.articles
+                if s.body and s.body.cached
+            ]
+            pages = {
+                s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached
+            }
             result.check_findings = self._checks(site, tools, articles, pages, content, today)
             result.add_findings(result.check_findings)
             result.checked = frozenset(a.source.path for a in site.articles)
         result.reused = len(plan.pages)
 
-    def _report_bodies(self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome],
-                       result: BuildResult) -> None:
+    def _report_bodies(
+        self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
+    ) -> None:
         """The Markdown pass's own diagnostics, and links to headings that do not exist."""
         for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
             result.add_findings(list(meta.diagnostics))
@@ -253,8 +326,11 @@ class Builder:
         """Keep each converted body's side outputs in the cache; forget those of sources gone."""
         for body in bodies:
             if body.converted:
-                self.cache.bodies[body.step.cache_slot] = (body.step.key, link_dependencies(site, body.meta),
-                                                           lean(body.meta))
+                self.cache.bodies[body.step.cache_slot] = (
+                    body.step.key,
+                    link_dependencies(site, body.meta),
+                    lean(body.meta),
+                )
                 if body.kept is not None:  # in-memory cache only: there is no folder to keep the body in
                     self.cache.store_body(body.meta.digest, *body.kept)
                 result.markdown += 1
@@ -262,8 +338,16 @@ class Builder:
         if not live.issuperset(self.cache.bodies):
             self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
 
-    def _checks(self, site: Site, tools: Tools, articles: list[PageOutcome], pages: dict[str, BodyOutcome],
-                content: Content, today: date | None, only: frozenset[str] | None = None) -> list[Diagnostic]:
+    def _checks(
+        self,
+        site: Site,
+        tools: Tools,
+        articles: list[PageOutcome],
+        pages: dict[str, BodyOutcome],
+        content: Content,
+        today: date | None,
+        only: frozenset[str] | None = None,
+    ) -> list[Diagnostic]:
         """The quality checks (of the articles whose source path is in `only`, if given), with
         the prose of cached article bodies loaded from their records first (the readability
         check reads it; the cache's state does not keep it)."""
@@ -318,12 +402,18 @@ class Builder:
         try:
             self.save()
         except OSError as error:
-            result.diagnostics.append(Diagnostic(
-                str(self.config.cache_dir), None, "cache-not-saved",
-                f"The site was built and published, but the build cache could not be saved: "
-                f"{error.strerror or error} ({error.filename or self.config.cache_dir}).",
-                "The next build will redo the work it could have reused. Free some disk space, "
-                "or check the permissions of the cache folder.", Severity.WARNING))
+            result.diagnostics.append(
+                Diagnostic(
+                    str(self.config.cache_dir),
+                    None,
+                    "cache-not-saved",
+                    f"The site was built and published, but the build cache could not be saved: "
+                    f"{error.strerror or error} ({error.filename or self.config.cache_dir}).",
+                    "The next build will redo the work it could have reused. Free some disk space, "
+                    "or check the permissions of the cache folder.",
+                    Severity.WARNING,
+                )
+            )
 
     def save(self) -> None:
         """Write the cache to .cache/ if it changed since the last save (Cache.save compares),
@@ -348,23 +438,46 @@ class Builder:
 def _source_changed(changed: SourceChanged) -> Diagnostic:
     path, *reason = changed.args
     if reason:
-        return Diagnostic(path, None, "file-unreadable", f"Cannot read the file: {reason[0]}.",
-                          "Check that the file exists and is readable; nothing was published from this build.")
-    return Diagnostic(path, None, "source-changed", "The file changed while the site was being built.",
-                      "Build again (nothing was published from this build).")
+        return Diagnostic(
+            path,
+            None,
+            "file-unreadable",
+            f"Cannot read the file: {reason[0]}.",
+            "Check that the file exists and is readable; nothing was published from this build.",
+        )
+    return Diagnostic(
+        path,
+        None,
+        "source-changed",
+        "The file changed while the site was being built.",
+        "Build again (nothing was published from this build).",
+    )
 
 
 def _write_failed(config: Config, error: OSError) -> Diagnostic:
-    return Diagnostic(str(config.output_dir), None, "write-failed",
-                      f"Could not write the site: {error.strerror or error} ({error.filename or config.output_dir}). "
-                      "The previous site is unchanged.",
-                      "Free some disk space or fix the folder's permissions, then build again.")
+    return Diagnostic(
+        str(config.output_dir),
+        None,
+        "write-failed",
+        f"Could not write the site: {error.strerror or error} ({error.filename or config.output_dir}). "
+        "The previous site is unchanged.",
+        "Free some disk space or fix the folder's permissions, then build again.",
+    )
 
 
 # -- the entry points used by the command line and the tests ------------------------
 
-def build(config: Config, *, drafts: bool = False, write: bool = True, strict: bool = False,
-          today: date | None = None, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+
+def build(
+    config: Config,
+    *,
+    drafts: bool = False,
+    write: bool = True,
+    strict: bool = False,
+    today: date | None = None,
+    jobs: int | None = None,
+    use_cache: bool = True,
+) -> BuildResult:
     """Build the site; with `strict`, the quality checks run too and their errors stop the build."""
     return Builder(config, drafts=drafts, jobs=jobs, use_cache=use_cache).build(write=write, strict=strict, today=today)
 

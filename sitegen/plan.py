@@ -89,8 +89,9 @@ def body_key(source: Source, markdown_key: str, root: str) -> str:
     return f"{source.digest} {markdown_key} {root}"
 
 
-def body_step(site: Site, bodies: Mapping[tuple[str, str], BodyEntry], source: Source, root: str,
-              markdown_key: str) -> BodyStep:
+def body_step(
+    site: Site, bodies: Mapping[tuple[str, str], BodyEntry], source: Source, root: str, markdown_key: str
+) -> BodyStep:
     key = body_key(source, markdown_key, root)
     entry = bodies.get((source.path, root))
     if entry is None or entry[0] != key:
@@ -104,9 +105,18 @@ def body_step(site: Site, bodies: Mapping[tuple[str, str], BodyEntry], source: S
     return BodyStep(source, root, key, meta)
 
 
-def make_plan(site: Site, jobs: list[PageJob], bodies: Mapping[tuple[str, str], BodyEntry], markdown_key: str,
-              templates: Mapping[str, str], config_key: str, valid: Mapping[str, str],
-              recorded: frozenset[str], static_keys: Mapping[str, str], search_ready: bool) -> BuildPlan:
+def make_plan(
+    site: Site,
+    jobs: list[PageJob],
+    bodies: Mapping[tuple[str, str], BodyEntry],
+    markdown_key: str,
+    templates: Mapping[str, str],
+    config_key: str,
+    valid: Mapping[str, str],
+    recorded: frozenset[str],
+    static_keys: Mapping[str, str],
+    search_ready: bool,
+) -> BuildPlan:
     """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
     output files still as recorded; `recorded`: every output path the cache has a record
     of; `static_keys`: output path -> digest of each static file; `search_ready`: the
@@ -128,8 +138,12 @@ def make_plan(site: Site, jobs: list[PageJob], bodies: Mapping[tuple[str, str], 
         steps.append(PageStep(job, body, key, valid.get(job.path) == key))
     expected = {step.job.path: step.key for step in steps}
     expected.update(static_keys)
-    up_to_date = (search_ready and all(step.key is not None for step in steps)
-                  and expected == valid and recorded == frozenset(expected))
+    up_to_date = (
+        search_ready
+        and all(step.key is not None for step in steps)
+        and expected == valid
+        and recorded == frozenset(expected)
+    )
     return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date)
 
 
@@ -137,6 +151,11 @@ def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, 
     """How each article link in a body resolves now: a cached body is valid while this is unchanged."""
     targets = site.link_targets
     # The article name exactly as markup/links.py finds it (a query or fragment is not part of it).
-    names = sorted({name for written, _ in meta.links
-                    if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")})
+    names = sorted(
+        {
+            name
+            for written, _ in meta.links
+            if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")
+        }
+    )
     return tuple((name, targets.get(name), name in site.unpublished) for name in names)

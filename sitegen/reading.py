@@ -6,6 +6,7 @@ readability check measures. The results depend on the prose alone, but computing
 them is not free of state: syllable counts are memoised per process and kept in the
 build cache (`save_syllables`), and pyphen's parsed patterns are cached there too.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,6 +44,7 @@ def textstats() -> Any:  # Any: textstat's own scorer (untyped)
     """The one textstat scorer used for reading level (meta line) and the readability check."""
     # The class; the package exports an instance. Untyped: see _Hyphenator.
     from textstat.textstat import textstatistics  # type: ignore[import-untyped]
+
     scorer = textstatistics()
     scorer.pyphen = _CachedHyphenation(scorer.pyphen)
     if _same_textstat():
@@ -112,8 +114,11 @@ def prepare() -> None:
 @functools.lru_cache(maxsize=1)
 def _hyphenation() -> _Hyphenator:
     from pyphen import Pyphen  # type: ignore[import-untyped]  # untyped: see _Hyphenator
+
     _load_patterns()
-    hyphenator: _Hyphenator = Pyphen(lang="en_US")  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
+    hyphenator: _Hyphenator = Pyphen(
+        lang="en_US"
+    )  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
     return hyphenator
 
 
@@ -161,7 +166,9 @@ def _load_patterns() -> None:
         return
     try:
         import pyphen
+
         from . import cache
+
         path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
         if path in pyphen.hdcache:
             return
@@ -181,10 +188,19 @@ def _load_patterns() -> None:
 
 
 def _plain_patterns(patterns: object) -> TypeGuard[dict[str, tuple[int, tuple[int, ...]]]]:
-    return (isinstance(patterns, dict) and bool(patterns) and all(
-        type(key) is str and type(value) is tuple and len(value) == 2 and type(value[0]) is int
-        and type(value[1]) is tuple and all(type(number) is int for number in value[1])
-        for key, value in patterns.items()))
+    return (
+        isinstance(patterns, dict)
+        and bool(patterns)
+        and all(
+            type(key) is str
+            and type(value) is tuple
+            and len(value) == 2
+            and type(value[0]) is int
+            and type(value[1]) is tuple
+            and all(type(number) is int for number in value[1])
+            for key, value in patterns.items()
+        )
+    )
 
 
 _SYLLABLES = _Syllables()
@@ -198,7 +214,9 @@ _SYLLABLES = _Syllables()
 # (its en_US dictionary is then hyph_en_US.dic beside it). A file that does not match, or
 # holds anything but words and whole numbers, is not used.
 
-_COUNTED: list[tuple[Path | None, str, int]] = []  # [(file, scope, number of words it held)] once read for this cache folder
+_COUNTED: list[
+    tuple[Path | None, str, int]
+] = []  # [(file, scope, number of words it held)] once read for this cache folder
 
 
 def _syllables_file() -> tuple[Path, str] | None:
@@ -218,9 +236,13 @@ def _read_counted() -> None:
         _COUNTED[:] = [(None, "", 0)]
         return
     from . import cache
+
     counts = cache.load(*found)
-    if (isinstance(counts, dict) and len(counts) <= MAX_SYLLABLE_WORDS
-            and all(type(word) is str and type(count) is int for word, count in counts.items())):
+    if (
+        isinstance(counts, dict)
+        and len(counts) <= MAX_SYLLABLE_WORDS
+        and all(type(word) is str and type(count) is int for word, count in counts.items())
+    ):
         _SYLLABLES.update(counts)  # the same counts as pyphen's (the scope says so)
     _COUNTED[:] = [(*found, len(_SYLLABLES))]
 
@@ -230,6 +252,7 @@ def save_syllables() -> None:
     if not _COUNTED or _COUNTED[0][0] is None or len(_SYLLABLES) == _COUNTED[0][2]:
         return
     from . import cache
+
     path, scope, _ = _COUNTED[0]
     assert path is not None  # checked above
     cache.dump(dict(_SYLLABLES), path, scope)
@@ -238,7 +261,7 @@ def save_syllables() -> None:
 
 def _legacy_round(number: float, points: int) -> float:
     """textstat's rounding (half away from zero), with its default settings."""
-    scale: int = 10 ** points  # points >= 0
+    scale: int = 10**points  # points >= 0
     return float(math.floor((number * scale) + math.copysign(0.5, number))) / scale
 
 
@@ -262,6 +285,7 @@ def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
 
         def lexicon(sentence: str) -> int:
             return len(_PUNCTUATION.sub("", sentence).split())
+
     # sentence_count: the sentences, less those of two words or fewer (by lexicon), but at
     # least one. Removing punctuation deletes the tokens that are all punctuation and keeps
     # the others, so the text has `bare` such tokens. A sentence starts with a word character

@@ -8,6 +8,7 @@ the digest of its template (and every template that one extends, includes or
 imports) it forms the page's key; a page whose key is unchanged since the last
 build is not rendered again. Article pages add their Markdown body's digest.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,20 @@ from .errors import Diagnostic
 from .site import Site
 from .slugs import slugify
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 RENDER_VERSION = "1"  # bump when what templates receive changes shape
 
 # The names a template extends, includes or imports (None: a name that is not a constant).
@@ -41,7 +54,7 @@ References: TypeAlias = tuple[str | None, ...]
 class PageJob:
     """One output file: where it goes, which template draws it, and what the template sees."""
 
-    path: str                 # relative to the output root, e.g. articles/x/index.html
+    path: str  # relative to the output root, e.g. articles/x/index.html
     template: str
     context: dict[str, object] = field(hash=False, compare=False)
     data_key: tuple[object, ...] = ()  # plain data, compared by its repr
@@ -61,15 +74,19 @@ def by_initial(terms) -> list[tuple[str, list]]:
     for term in terms:
         first = unicodedata.normalize("NFKD", term.term.strip()[:1]).encode("ascii", "ignore").decode().upper()
         groups.setdefault(first if first.isalpha() else "#", []).append(term)
-    return [(letter, sorted(groups[letter], key=lambda t: t.term.casefold()))
-            for letter in sorted(groups, key=lambda letter: (letter == "#", letter))]
+    return [
+        (letter, sorted(groups[letter], key=lambda t: t.term.casefold()))
+        for letter in sorted(groups, key=lambda letter: (letter == "#", letter))
+    ]
 
 
 def breadcrumb_list(crumbs, here: str, site_url: str, page_path: str) -> dict:
     """schema.org BreadcrumbList (plain data for `tojson`): the `crumbs` (name, address from
     the site root) and then the current page, `here`, with absolute addresses."""
-    items = [{"@type": "ListItem", "position": index, "name": name, "item": site_url + url}
-             for index, (name, url) in enumerate(crumbs, 1)]
+    items = [
+        {"@type": "ListItem", "position": index, "name": name, "item": site_url + url}
+        for index, (name, url) in enumerate(crumbs, 1)
+    ]
     items.append({"@type": "ListItem", "position": len(items) + 1, "name": here, "item": site_url + page_path})
     return {"@type": "BreadcrumbList", "itemListElement": items}
 
@@ -85,7 +102,9 @@ def make_environment(config: Config) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(config.templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         auto_reload=False,
     )
     env.filters["long_date"] = long_date
@@ -100,8 +119,9 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def template_digests(templates_dir: Path, memo: Mapping[str, References] | None = None
-                     ) -> tuple[dict[str, str], dict[str, References]]:
+def template_digests(
+    templates_dir: Path, memo: Mapping[str, References] | None = None
+) -> tuple[dict[str, str], dict[str, References]]:
     """(template name -> digest of its source and of every template it uses, transitively;
     the memo for the next build).
 
@@ -175,37 +195,64 @@ def page_jobs(site: Site) -> list[PageJob]:
 
     def cards_of(articles: Iterable[Article]) -> str:
         return digest(tuple(card_keys[a.slug] for a in articles))
+
     cards = cards_of(site.articles)
     jobs = [PageJob("index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
     for article in site.articles:
         topics, related = site.topics_of(article), site.related(article)
-        jobs.append(PageJob(
-            f"{article.url}index.html", ARTICLE_TEMPLATE,
-            {"site": site, "article": article, "topics": topics, "related": related},
-            (nav, article.source.digest, tuple((t.name, t.url) for t in topics),
-             tuple((r.url, r.title) for r in related)),
-            article=article.slug))
+        jobs.append(
+            PageJob(
+                f"{article.url}index.html",
+                ARTICLE_TEMPLATE,
+                {"site": site, "article": article, "topics": topics, "related": related},
+                (
+                    nav,
+                    article.source.digest,
+                    tuple((t.name, t.url) for t in topics),
+                    tuple((r.url, r.title) for r in related),
+                ),
+                article=article.slug,
+            )
+        )
     for article in site.articles:  # old addresses (`aliases:`) redirect to the article
         for alias in article.aliases:
-            jobs.append(PageJob(f"articles/{alias}/index.html", "redirect.html", {"site": site, "article": article},
-                                (article.url, article.title)))
+            jobs.append(
+                PageJob(
+                    f"articles/{alias}/index.html",
+                    "redirect.html",
+                    {"site": site, "article": article},
+                    (article.url, article.title),
+                )
+            )
     jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
     for topic in site.topics:
-        jobs.append(PageJob(f"{topic.url}index.html", "topic.html", {"site": site, "topic": topic},
-                            (nav, topic.name, cards_of(topic.articles))))
+        jobs.append(
+            PageJob(
+                f"{topic.url}index.html",
+                "topic.html",
+                {"site": site, "topic": topic},
+                (nav, topic.name, cards_of(topic.articles)),
+            )
+        )
     if site.glossary:
         jobs.append(PageJob("glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
     for page in site.pages:
-        jobs.append(PageJob(f"{page.url}index.html", "page.html", {"site": site, "page": page},
-                            (nav, page.source.digest), page=page.slug))
+        jobs.append(
+            PageJob(
+                f"{page.url}index.html",
+                "page.html",
+                {"site": site, "page": page},
+                (nav, page.source.digest),
+                page=page.slug,
+            )
+        )
     if config.search:
         jobs.append(PageJob("search/index.html", "search.html", {"site": site}, (nav,)))
     # The 404 page is served at any depth, so its links are absolute.
     jobs.append(PageJob("404.html", "404.html", {"site": site, "root": config.base_path}, (nav,)))
-    feed = cards_of(site.articles[:config.feed_entries])
+    feed = cards_of(site.articles[: config.feed_entries])
     jobs.append(PageJob("feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
-    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "root": ""},
-                        (cards, topic_list, nav)))
+    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "root": ""}, (cards, topic_list, nav)))
     jobs.append(PageJob("robots.txt", "robots.txt", {"site": site, "root": ""}, ()))
     return jobs
 
@@ -214,23 +261,48 @@ def root_for(path: str) -> str:
     return "../" * path.count("/")
 
 
-def render_page(env: jinja2.Environment, job: PageJob, extra: Mapping[str, object] | None = None
-                ) -> tuple[bytes | None, list[Diagnostic]]:
-    context = {"root": root_for(job.path), "page_path": job.path.removesuffix("index.html"), **job.context, **(extra or {})}
+def render_page(
+    env: jinja2.Environment, job: PageJob, extra: Mapping[str, object] | None = None
+) -> tuple[bytes | None, list[Diagnostic]]:
+    context = {
+        "root": root_for(job.path),
+        "page_path": job.path.removesuffix("index.html"),
+        **job.context,
+        **(extra or {}),
+    }
     try:
         return env.get_template(job.template).render(context).encode("utf-8"), []
     except jinja2.TemplateSyntaxError as error:
-        return None, [Diagnostic(_shown(env, error.filename or job.template), error.lineno, "template-syntax",
-                                 f"Template syntax error: {error.message}.",
-                                 "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.")]
+        return None, [
+            Diagnostic(
+                _shown(env, error.filename or job.template),
+                error.lineno,
+                "template-syntax",
+                f"Template syntax error: {error.message}.",
+                "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.",
+            )
+        ]
     except jinja2.TemplateNotFound as error:
-        return None, [Diagnostic(f"templates/{job.template}", None, "template-missing",
-                                 f"Template {error.name!r} not found.", "Restore it from git or fix the name.")]
+        return None, [
+            Diagnostic(
+                f"templates/{job.template}",
+                None,
+                "template-missing",
+                f"Template {error.name!r} not found.",
+                "Restore it from git or fix the name.",
+            )
+        ]
     except Exception as error:  # a template bug must become a message, never a traceback
         file, line = _template_frame(env, error, job.template)
-        return None, [Diagnostic(file, line, "template-error",
-                                 f"Rendering {job.path} failed: {type(error).__name__}: {error}.",
-                                 "Check the variable names used on this line of the template.")]
+        return None, [
+            Diagnostic(
+                file,
+                line,
+                "template-error",
+                f"Rendering {job.path} failed: {type(error).__name__}: {error}.",
+                "Check the variable names used on this line of the template.",
+            )
+        ]
 
 
 def _shown(env: jinja2.Environment, filename: str) -> str:

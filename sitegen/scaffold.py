@@ -1,4 +1,5 @@
 """`build.py new "Title"`: a new article with complete front matter, ready to fill in."""
+
 from __future__ import annotations
 
 import json
@@ -75,10 +76,21 @@ def new_article(config: Config, title: str, tags: str) -> int:
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(TEMPLATE.format(title=quoted, today=date.today().isoformat(), tags=tag_list,
-                                     months=config.review_interval_months, summary=SUMMARY, opening=OPENING,
-                                     advice=ADVICE, callout=CALLOUT, link_example=LINK_EXAMPLE,
-                                     first=PLACEHOLDER_HEADINGS[0], second=PLACEHOLDER_HEADINGS[1]))
+        handle.write(
+            TEMPLATE.format(
+                title=quoted,
+                today=date.today().isoformat(),
+                tags=tag_list,
+                months=config.review_interval_months,
+                summary=SUMMARY,
+                opening=OPENING,
+                advice=ADVICE,
+                callout=CALLOUT,
+                link_example=LINK_EXAMPLE,
+                first=PLACEHOLDER_HEADINGS[0],
+                second=PLACEHOLDER_HEADINGS[1],
+            )
+        )
     print(f"Created {path}")
     running = running_preview(config)
     if running:
@@ -109,6 +121,7 @@ def remember_preview(config: Config, address: str):
                 path.unlink()
         except (OSError, ValueError):
             pass
+
     return forget
 
 

@@ -9,6 +9,7 @@ so navigation and footers never match a search.
 It runs over the staging folder, before the swap, so the published site and
 its index always belong to the same build.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -20,8 +21,15 @@ BUNDLE = "pagefind"
 # pagefind also writes its ready-made search interfaces. The search page uses the
 # plain JS API instead (those interfaces inject styles the site's CSP forbids), so
 # they are removed rather than published unused.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 TIMEOUT_SECONDS = 120
 HINT_INSTALL = "Install the search indexer: .venv/bin/pip install 'pagefind[bin]' (make build does this)."
 
@@ -31,6 +39,7 @@ def pagefind_executable() -> Path | None:
     try:
         # The wheel ships no type information; its get_executable() returns a Path.
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
         executable: Path = get_executable()
         return executable
     except (ImportError, FileNotFoundError):
@@ -42,25 +51,43 @@ def index_site(folder: Path) -> list[Diagnostic]:
     folder = Path(folder)
     executable = pagefind_executable()
     if executable is None:
-        return [Diagnostic(str(folder), None, "search-missing", "The search indexer pagefind is not installed.",
-                           HINT_INSTALL)]
+        return [
+            Diagnostic(
+                str(folder), None, "search-missing", "The search indexer pagefind is not installed.", HINT_INSTALL
+            )
+        ]
     # --silent: only errors reach the output, which becomes the message when it fails.
     command = [str(executable), "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, stdin=subprocess.DEVNULL
+        )
     except (OSError, subprocess.SubprocessError) as error:
-        return [Diagnostic(str(folder), None, "search-failed", f"The search indexer could not run: {error}.",
-                           HINT_INSTALL)]
+        return [
+            Diagnostic(str(folder), None, "search-failed", f"The search indexer could not run: {error}.", HINT_INSTALL)
+        ]
     if done.returncode != 0:
         output = " ".join((done.stderr or done.stdout or "no output").split())[:500]
-        return [Diagnostic(str(folder), None, "search-failed",
-                           f"The search indexer failed (exit code {done.returncode}): {output}",
-                           "Run the build again; if it keeps failing, reinstall pagefind: .venv/bin/pip install --force-reinstall 'pagefind[bin]'.")]
+        return [
+            Diagnostic(
+                str(folder),
+                None,
+                "search-failed",
+                f"The search indexer failed (exit code {done.returncode}): {output}",
+                "Run the build again; if it keeps failing, reinstall pagefind: .venv/bin/pip install --force-reinstall 'pagefind[bin]'.",
+            )
+        ]
     bundle = folder / BUNDLE
     if not (bundle / "pagefind.js").is_file():
-        return [Diagnostic(str(folder), None, "search-empty", "The search indexer found no pages to index.",
-                           "Check that the article, glossary and page templates mark their text with data-pagefind-body.")]
+        return [
+            Diagnostic(
+                str(folder),
+                None,
+                "search-empty",
+                "The search indexer found no pages to index.",
+                "Check that the article, glossary and page templates mark their text with data-pagefind-body.",
+            )
+        ]
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     return []

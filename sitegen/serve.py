@@ -15,15 +15,16 @@ after a short quiet period. Every rebuild goes through the same Builder as
 A broken save never stops the server: the last good site stays served, with
 the problems shown over it, and the terminal prints them once.
 """
+
 from __future__ import annotations
 
-import gc
 import dataclasses
+import gc
 import html
 import ipaddress
+import logging
 import socket
 import sys
-import logging
 import time
 import traceback
 from pathlib import Path
@@ -52,8 +53,9 @@ def preview_config(config: Config, out: Path | None = None) -> Config:
     `build` run beside it (which replaces public/) changes nothing it serves. `out`: the
     folder given with --out, if any."""
     folder = config.root / PREVIEW_FOLDER
-    return dataclasses.replace(config, output_dir=Path(out).resolve() if out else folder / "site",
-                               cache_dir=folder / "cache")
+    return dataclasses.replace(
+        config, output_dir=Path(out).resolve() if out else folder / "site", cache_dir=folder / "cache"
+    )
 
 
 class Preview:
@@ -71,7 +73,7 @@ class Preview:
         self._findings: list[Diagnostic] = []  # the Markdown pass's, of every page (each build reports all)
         self._checked: dict[str, list[Diagnostic]] = {}  # source file -> its quality-check findings
         self._files: dict[str, str] = {}  # page path ("articles/x/") -> its source file
-        self.generation = 0         # counts finished rebuilds (tests and the benchmark wait on it)
+        self.generation = 0  # counts finished rebuilds (tests and the benchmark wait on it)
         self.last_seconds = 0.0
         self._pending = None
         self._shown: list[Diagnostic] = []  # the problems last printed, so each is printed once
@@ -111,17 +113,27 @@ class Preview:
             # whole tree costs a folder per page on every save.
             # preview=True: the checks run on what this save changed, and a page's own
             # problems (a broken link, ten takeaways) do not keep it from being shown.
-            result = self.builder.build(write=True, index_search=fresh, in_place=not fresh, preview=True,
-                                        save_cache=self.generation == 0)  # saved again on exit
+            result = self.builder.build(
+                write=True, index_search=fresh, in_place=not fresh, preview=True, save_cache=self.generation == 0
+            )  # saved again on exit
             if result.publishable:
                 self._absorb(result)
             self._finish(result.diagnostics, started, blocking=not result.publishable)
         except Exception as error:  # a bug of ours must not end the editor's session
-            self._finish([Diagnostic("(sitegen)", None, "internal-error",
-                                     f"The preview could not rebuild: {type(error).__name__}: {error}.",
-                                     "This is a bug in the generator; the last good pages are still shown. "
-                                     "Details: " + traceback.format_exc(limit=3).replace("\n", " "))],
-                         started, blocking=True)
+            self._finish(
+                [
+                    Diagnostic(
+                        "(sitegen)",
+                        None,
+                        "internal-error",
+                        f"The preview could not rebuild: {type(error).__name__}: {error}.",
+                        "This is a bug in the generator; the last good pages are still shown. "
+                        "Details: " + traceback.format_exc(limit=3).replace("\n", " "),
+                    )
+                ],
+                started,
+                blocking=True,
+            )
 
     def _absorb(self, result) -> None:
         """Keep what each page shows in its findings panel: the Markdown pass's findings (all
@@ -159,16 +171,23 @@ class Preview:
             print(f"Still {errors.summary(problems)} (listed above).", file=sys.stderr, flush=True)
         elif failed:
             print(errors.format_text(problems), file=sys.stderr)
-            print(f"Preview not updated: {errors.summary(problems)}; the last good pages stay served, "
-                  f"with these problems shown over them.", file=sys.stderr, flush=True)
+            print(
+                f"Preview not updated: {errors.summary(problems)}; the last good pages stay served, "
+                f"with these problems shown over them.",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
             already = set(shown)
             new = [d for d in problems if d not in already]
             if new:  # printed once; the page shows them for as long as they last
                 print(errors.format_text(new), file=sys.stderr)
-            print(f"Rebuilt in {self.last_seconds * 1000:.0f} ms"
-                  + (f" ({errors.summary(problems)}: each page lists its own at its foot)" if problems else "")
-                  + ".", flush=True)
+            print(
+                f"Rebuilt in {self.last_seconds * 1000:.0f} ms"
+                + (f" ({errors.summary(problems)}: each page lists its own at its foot)" if problems else "")
+                + ".",
+                flush=True,
+            )
         LiveReloadHandler.reload_waiters(path="*")
 
     def rewatch(self) -> None:
@@ -221,8 +240,11 @@ class _Changes(FileSystemEventHandler):
             # A watched folder itself was made, removed or moved: watch it again, rebuild.
             self.loop.add_callback(self.preview.rewatch)
             self.loop.add_callback(self.preview.schedule, "content", paths)
-        elif any(folder in p.parents for p in paths
-                 for folder in (config.content_dir, config.templates_dir, config.static_dir)):
+        elif any(
+            folder in p.parents
+            for p in paths
+            for folder in (config.content_dir, config.templates_dir, config.static_dir)
+        ):
             # Only sources: the output, the cache and the staging folder change on every
             # rebuild, and must never trigger the next one.
             self.loop.add_callback(self.preview.schedule, "content", paths)
@@ -247,8 +269,12 @@ class PageHandler(web.StaticFileHandler):
         if status_code == 404 and page.is_file():
             self.finish(self._decorate(page.read_bytes()))
         elif status_code == 404:  # no site yet: the first build failed
-            self.finish(self._decorate(b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                                       b"<title>Preview</title></head><body><h1>No preview yet</h1></body></html>"))
+            self.finish(
+                self._decorate(
+                    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                    b"<title>Preview</title></head><body><h1>No preview yet</h1></body></html>"
+                )
+            )
         else:
             super().write_error(status_code, **kwargs)
 
@@ -266,8 +292,10 @@ class PageHandler(web.StaticFileHandler):
 
     def _decorate(self, data: bytes) -> bytes:
         script = f'<script src="/livereload.js?port={self.preview.port}"></script>'.encode()
-        head = (b'<link rel="stylesheet" href="/__preview__/preview.css">'
-                b'<script src="/__preview__/preview.js" defer></script>' + script)
+        head = (
+            b'<link rel="stylesheet" href="/__preview__/preview.css">'
+            b'<script src="/__preview__/preview.js" defer></script>' + script
+        )
         data = data.replace(b"</head>", head + b"</head>", 1)
         page = self.request.path.lstrip("/")
         panel = findings_panel(self.preview.findings_for(page)) if not self.preview.blocking else ""
@@ -284,11 +312,15 @@ def overlay(problems: list[Diagnostic]) -> str:
         f'<p class="preview-what">{html.escape(d.message)}</p>'
         + (f'<pre class="preview-line">{html.escape(d.excerpt)}</pre>' if d.excerpt else "")
         + (f'<p class="preview-fix">How to fix it: {html.escape(d.hint)}</p>' if d.hint else "")
-        + "</li>" for d in failed[:20])
+        + "</li>"
+        for d in failed[:20]
+    )
     more = f"<p>…and {len(failed) - 20} more: see the terminal.</p>" if len(failed) > 20 else ""
-    return (f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>The preview could not update: '
-            f'{html.escape(errors.summary(problems))}</h2><p>Below this box is the page as it was before your last '
-            f'save. Fix the problem and save; this page reloads by itself.</p><ol>{items}</ol>{more}</div>')
+    return (
+        f'<div class="preview-overlay" role="alert" id="preview-errors"><h2>The preview could not update: '
+        f"{html.escape(errors.summary(problems))}</h2><p>Below this box is the page as it was before your last "
+        f"save. Fix the problem and save; this page reloads by itself.</p><ol>{items}</ol>{more}</div>"
+    )
 
 
 class StatusHandler(web.RequestHandler):
@@ -300,14 +332,23 @@ class StatusHandler(web.RequestHandler):
 
     def get(self):
         self.set_header("Cache-Control", "no-store")
-        self.write({"generation": self.preview.generation,
-                    "errors": sum(1 for d in self.preview.problems if d.is_error),
-                    # The preview runs for hours: nothing may stay out of the collector's sight (tuning.py).
-                    "frozen": gc.get_freeze_count()})
+        self.write(
+            {
+                "generation": self.preview.generation,
+                "errors": sum(1 for d in self.preview.problems if d.is_error),
+                # The preview runs for hours: nothing may stay out of the collector's sight (tuning.py).
+                "frozen": gc.get_freeze_count(),
+            }
+        )
 
 
-_PANEL = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PREVIEW_ASSETS)), autoescape=True,
-                            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_PANEL = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(PREVIEW_ASSETS)),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def findings_panel(findings: list[Diagnostic]) -> str:
@@ -352,8 +393,10 @@ class ForeignHostHandler(web.RequestHandler):
     def prepare(self):
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"This preview answers only at its own address, e.g. http://127.0.0.1:{self.application.port}/, "
-                    f"not at {self.request.host_name!r}.\n")
+        self.finish(
+            f"This preview answers only at its own address, e.g. http://127.0.0.1:{self.application.port}/, "
+            f"not at {self.request.host_name!r}.\n"
+        )
 
 
 class ReloadSocket(LiveReloadHandler):
@@ -365,8 +408,11 @@ class ReloadSocket(LiveReloadHandler):
             port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
         except ValueError:
             return False
-        return (parts.scheme in ("http", "https") and host_allowed(parts.hostname or "", self.application.allowed)
-                and port == self.application.port)
+        return (
+            parts.scheme in ("http", "https")
+            and host_allowed(parts.hostname or "", self.application.allowed)
+            and port == self.application.port
+        )
 
 
 class PreviewApp(web.Application):
@@ -385,14 +431,18 @@ class PreviewApp(web.Application):
 
 
 def make_app(preview: Preview, allowed: frozenset[str] = allowed_hosts("127.0.0.1")) -> web.Application:
-    return PreviewApp([
-        (r"/livereload", ReloadSocket),
-        (r"/forcereload", ForceReloadHandler),
-        (r"/livereload.js", LiveReloadJSHandler),
-        (r"/__preview__/status\.json", StatusHandler, {"preview": preview}),
-        (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
-        (r"/(.*)", PageHandler, {"preview": preview}),
-    ], preview, allowed)
+    return PreviewApp(
+        [
+            (r"/livereload", ReloadSocket),
+            (r"/forcereload", ForceReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (r"/__preview__/status\.json", StatusHandler, {"preview": preview}),
+            (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
+            (r"/(.*)", PageHandler, {"preview": preview}),
+        ],
+        preview,
+        allowed,
+    )
 
 
 class _Watching:
@@ -404,8 +454,15 @@ class _Watching:
 LiveReloadHandler.watcher = _Watching()
 
 
-def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True,
-          jobs: int | None = None, ready=None) -> int:
+def serve(
+    config: Config,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = True,
+    jobs: int | None = None,
+    ready=None,
+) -> int:
     """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests)."""
     preview = Preview(config, drafts, jobs, port)
     # tornado logs each request and refused path; editors need only our messages.
@@ -431,9 +488,13 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8000, drafts: 
     except ValueError:
         loopback = host == "localhost"
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    print(f"Previewing at {address} (drafts "
-          f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.", flush=True)
+    print(
+        f"Previewing at {address} (drafts "
+        f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.",
+        flush=True,
+    )
     from .scaffold import remember_preview
+
     forget_preview = remember_preview(config, address)  # `new` prints this address, with this port
     if not loopback:
         print(f"Note: listening on {host}, so other computers on the network can open this preview.", flush=True)

@@ -4,12 +4,14 @@ A pure function of the validated content and Config, so every page sees the same
 consistent picture (the MkDocs lesson). It holds no Markdown output: bodies are
 rendered (in parallel) from the Site, and checked against it afterwards.
 """
+
 from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, TypeAlias
+from typing import TypeAlias
 
 from .article import Article, GlossaryTerm, Page
 from .config import Config
@@ -37,14 +39,14 @@ class Topic:
 @dataclass(frozen=True)
 class Site:
     config: Config
-    articles: tuple[Article, ...]          # newest first
+    articles: tuple[Article, ...]  # newest first
     pages: tuple[Page, ...]
-    topics: tuple[Topic, ...]              # alphabetical
+    topics: tuple[Topic, ...]  # alphabetical
     glossary: tuple[GlossaryTerm, ...]
     related_by_slug: Mapping[str, tuple[Article, ...]]
     topics_by_name: Mapping[str, Topic]
-    unpublished: frozenset[str]            # article file names that exist but are not built
-    link_targets: Mapping[str, str]        # article file name -> page URL: what link rewriting uses
+    unpublished: frozenset[str]  # article file names that exist but are not built
+    link_targets: Mapping[str, str]  # article file name -> page URL: what link rewriting uses
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
@@ -60,9 +62,14 @@ class Site:
         return self.related_by_slug.get(article.slug, ())
 
 
-def make_site(config: Config, articles: Sequence[Article], pages: Iterable[Page], glossary: Iterable[GlossaryTerm],
-              unpublished: Iterable[str] = frozenset(), related_memo: Mapping[str, RelatedSlugs] | None = None
-              ) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
+def make_site(
+    config: Config,
+    articles: Sequence[Article],
+    pages: Iterable[Page],
+    glossary: Iterable[GlossaryTerm],
+    unpublished: Iterable[str] = frozenset(),
+    related_memo: Mapping[str, RelatedSlugs] | None = None,
+) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
     """(the Site, its problems, the related-articles memo for the next build).
     `related_memo`: the related articles an earlier build found (the build cache's); it
     is not changed."""
@@ -77,17 +84,31 @@ def make_site(config: Config, articles: Sequence[Article], pages: Iterable[Page]
         slug = slugify(name) or "topic"
         if slug in slugs:
             first = by_tag[name][0]
-            problems.append(Diagnostic(first.source.path, first.source.line_of("tags"), "topic-clash",
-                                       f"The topics '{name}' and '{slugs[slug]}' would share the page /topics/{slug}/.",
-                                       f"Use one spelling: '{slugs[slug]}'."))
+            problems.append(
+                Diagnostic(
+                    first.source.path,
+                    first.source.line_of("tags"),
+                    "topic-clash",
+                    f"The topics '{name}' and '{slugs[slug]}' would share the page /topics/{slug}/.",
+                    f"Use one spelling: '{slugs[slug]}'.",
+                )
+            )
             continue
         slugs[slug] = name
         topics.append(Topic(name, slug, tuple(by_tag[name])))
     related, memo = _related(articles, related_memo or {})
     problems += _alias_problems(articles)
-    site = Site(config, tuple(articles), tuple(pages), tuple(topics), tuple(glossary),
-                related, {topic.name: topic for topic in topics}, frozenset(unpublished),
-                {article.source.name: article.url for article in articles})
+    site = Site(
+        config,
+        tuple(articles),
+        tuple(pages),
+        tuple(topics),
+        tuple(glossary),
+        related,
+        {topic.name: topic for topic in topics},
+        frozenset(unpublished),
+        {article.source.name: article.url for article in articles},
+    )
     return site, problems, memo
 
 
@@ -101,17 +122,28 @@ def _alias_problems(articles) -> list[Diagnostic]:
             if other is None:
                 owners[alias] = article
                 continue
-            what = ("is this article's own address" if other is article else
-                    f"is already the address of {other.source.name}" if other.slug == alias else
-                    f"is already an old address of {other.source.name}")
-            problems.append(Diagnostic(article.source.path, article.source.line_of("aliases"), "alias-clash",
-                                       f"The alias '{alias}' {what}.",
-                                       "Remove it from `aliases:`; an address can lead to one article only."))
+            what = (
+                "is this article's own address"
+                if other is article
+                else f"is already the address of {other.source.name}"
+                if other.slug == alias
+                else f"is already an old address of {other.source.name}"
+            )
+            problems.append(
+                Diagnostic(
+                    article.source.path,
+                    article.source.line_of("aliases"),
+                    "alias-clash",
+                    f"The alias '{alias}' {what}.",
+                    "Remove it from `aliases:`; an address can lead to one article only.",
+                )
+            )
     return problems
 
 
-def _related(articles: Sequence[Article], memo: Mapping[str, RelatedSlugs]
-             ) -> tuple[dict[str, tuple[Article, ...]], dict[str, RelatedSlugs]]:
+def _related(
+    articles: Sequence[Article], memo: Mapping[str, RelatedSlugs]
+) -> tuple[dict[str, tuple[Article, ...]], dict[str, RelatedSlugs]]:
     """(related articles, the memo now): memoised on the slugs, topics and order of the
     articles (which is all they depend on), so editing an article's text does not compute
     them again. The memo now holds the latest shape only."""
@@ -135,16 +167,21 @@ def _compute_related(articles: Sequence[Article]) -> dict[str, tuple[Article, ..
     groups: dict[frozenset[str], list[Article]] = {}
     for article in articles:
         groups.setdefault(frozenset(article.tags), []).append(article)
-    heads = [(tags, members[:RELATED_LIMIT + 1]) for tags, members in groups.items() if tags]
-    rankings: dict[frozenset[str], list[Article]] = {}  # set of topics -> candidates, most shared topics first, then in site order
+    heads = [(tags, members[: RELATED_LIMIT + 1]) for tags, members in groups.items() if tags]
+    rankings: dict[
+        frozenset[str], list[Article]
+    ] = {}  # set of topics -> candidates, most shared topics first, then in site order
     for tags in groups:
         by_shared: dict[int, list[Article]] = {}
         for group, members in heads:
             shared = len(tags & group)
             if shared:
                 by_shared.setdefault(shared, []).extend(members)
-        rankings[tags] = [other for shared in sorted(by_shared, reverse=True)
-                          for other in sorted(by_shared[shared], key=lambda m: order[m.slug])]
+        rankings[tags] = [
+            other
+            for shared in sorted(by_shared, reverse=True)
+            for other in sorted(by_shared[shared], key=lambda m: order[m.slug])
+        ]
     related: dict[str, tuple[Article, ...]] = {}
     for article in articles:
         chosen: list[Article] = []
@@ -169,10 +206,15 @@ def anchor_problems(site: Site, bodies: Mapping[str, Markup]) -> list[Diagnostic
             anchors = {heading.id for heading in bodies[by_name[name].slug].headings}
             if fragment not in anchors:
                 close = difflib.get_close_matches(fragment, anchors, n=1)
-                problems.append(Diagnostic(
-                    article.source.path, article.source.line_of_text(written), "link-anchor",
-                    f"The link {written} names the section #{fragment}, which {name} does not have.",
-                    f"Did you mean #{close[0]}?" if close else
-                    f"Sections of {name}: " + (", ".join(sorted(anchors)) or "none") + "."))
+                problems.append(
+                    Diagnostic(
+                        article.source.path,
+                        article.source.line_of_text(written),
+                        "link-anchor",
+                        f"The link {written} names the section #{fragment}, which {name} does not have.",
+                        f"Did you mean #{close[0]}?"
+                        if close
+                        else f"Sections of {name}: " + (", ".join(sorted(anchors)) or "none") + ".",
+                    )
+                )
     return problems
-

@@ -4,6 +4,7 @@ Policy (also in README): Latin letters lose their accents (é -> e), other scrip
 are kept as Unicode letters (Greek, Cyrillic, CJK stay readable in the address
 bar), everything else becomes a single hyphen; lower case; at most 80 characters.
 """
+
 from __future__ import annotations
 
 import functools
@@ -11,10 +12,26 @@ import re
 import unicodedata
 
 MAX_SLUG = 80
-RESERVED = {"articles", "topics", "glossary", "search", "static", "404", "index", "feed", "sitemap", "pagefind",
-            # Device names that Windows refuses as folder names: a checkout or a copy of public/
-            # on Windows would fail on articles/con/.
-            "con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+RESERVED = {
+    "articles",
+    "topics",
+    "glossary",
+    "search",
+    "static",
+    "404",
+    "index",
+    "feed",
+    "sitemap",
+    "pagefind",
+    # Device names that Windows refuses as folder names: a checkout or a copy of public/
+    # on Windows would fail on articles/con/.
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(1, 10)),
+    *(f"lpt{n}" for n in range(1, 10)),
+}
 
 
 _ASCII_NON_WORD = re.compile(r"[^a-z0-9]+")

@@ -1,4 +1,5 @@
 """Front matter to frozen values. Every field is checked; every problem is reported."""
+
 from __future__ import annotations
 
 import calendar
@@ -11,8 +12,23 @@ from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .slugs import RESERVED, is_valid_slug, slugify
 
-ARTICLE_KEYS = ("title", "summary", "date", "reviewed", "next_review", "reviewer", "author", "tags",
-                "takeaways", "references", "questions", "disclaimer", "slug", "aliases", "draft")
+ARTICLE_KEYS = (
+    "title",
+    "summary",
+    "date",
+    "reviewed",
+    "next_review",
+    "reviewer",
+    "author",
+    "tags",
+    "takeaways",
+    "references",
+    "questions",
+    "disclaimer",
+    "slug",
+    "aliases",
+    "draft",
+)
 PAGE_KEYS = ("title", "summary", "slug", "draft")
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
@@ -41,15 +57,22 @@ class _Fields:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.problem(key, "missing-field" if value is None else "empty-field",
-                             f"'{self.name(key)}' is required{'' if value is None else ' but empty'}.",
-                             f"Add a line `{key}: ...` with {_describe(self.prefix, key)}.")
+                self.problem(
+                    key,
+                    "missing-field" if value is None else "empty-field",
+                    f"'{self.name(key)}' is required{'' if value is None else ' but empty'}.",
+                    f"Add a line `{key}: ...` with {_describe(self.prefix, key)}.",
+                )
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            self.problem(key, "wrong-type", f"'{self.name(key)}' must be text, not a {_kind(value)}.",
-                         "Write it on one line after the colon; put it in double quotes if it contains a colon.")
+            self.problem(
+                key,
+                "wrong-type",
+                f"'{self.name(key)}' must be text, not a {_kind(value)}.",
+                "Write it on one line after the colon; put it in double quotes if it contains a colon.",
+            )
             return ""
         return " ".join(value.split())
 
@@ -57,7 +80,12 @@ class _Fields:
         value = self.data.get(key)
         if value is None:
             if required:
-                self.problem(key, "missing-field", f"'{key}' is required.", f"Add `{key}: {date.today().isoformat()}` (YYYY-MM-DD).")
+                self.problem(
+                    key,
+                    "missing-field",
+                    f"'{key}' is required.",
+                    f"Add `{key}: {date.today().isoformat()}` (YYYY-MM-DD).",
+                )
             return None
         if isinstance(value, datetime):
             # `reviewed: 2026-01-31 09:30:00` is a datetime, a subclass of date that the
@@ -78,16 +106,27 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.problem(key, "wrong-type", f"'{key}' must be a list.", f"Write one item per line under `{key}:`, each starting with `- `.")
+            self.problem(
+                key,
+                "wrong-type",
+                f"'{key}' must be a list.",
+                f"Write one item per line under `{key}:`, each starting with `- `.",
+            )
             return ()
         items = []
         for index, item in enumerate(value):
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
             if not isinstance(item, str) or not item.strip():
-                self.problems.append(Diagnostic(self.file, self.line_of(key, index), "wrong-type",
-                                                f"Item {index + 1} of '{key}' must be non-empty text.",
-                                                "Each item is one line of text after `- `; quote it if it contains a colon."))
+                self.problems.append(
+                    Diagnostic(
+                        self.file,
+                        self.line_of(key, index),
+                        "wrong-type",
+                        f"Item {index + 1} of '{key}' must be non-empty text.",
+                        "Each item is one line of text after `- `; quote it if it contains a colon.",
+                    )
+                )
                 continue
             items.append(" ".join(item.split()))
         return tuple(items)
@@ -95,13 +134,19 @@ class _Fields:
     def flag(self, key) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            self.problem(key, "wrong-type", f"'{key}' must be true or false.", f"Write `{key}: true` or `{key}: false`.")
+            self.problem(
+                key, "wrong-type", f"'{key}' must be true or false.", f"Write `{key}: true` or `{key}: false`."
+            )
             return False
         return value
 
 
-_DESCRIBE = {"title": "the article's title", "summary": "one or two sentences for the home page and search results",
-             "definition": "a plain-language definition", "term": "the word being defined"}
+_DESCRIBE = {
+    "title": "the article's title",
+    "summary": "one or two sentences for the home page and search results",
+    "definition": "a plain-language definition",
+    "term": "the word being defined",
+}
 
 
 def _describe(prefix: tuple, key) -> str:
@@ -115,8 +160,20 @@ def _kind(value: Any) -> str:
     return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _spoken(day: date) -> str:
@@ -139,18 +196,24 @@ def _date_problem(key: str, value: str) -> tuple[str, str]:
         if not 1 <= month <= 12:
             swapped = _real_date(year, day, month)
             if swapped:
-                return (f"'{key}' is {value}, but there is no month {month}.",
-                        f"The month comes before the day (YYYY-MM-DD): for {_spoken(swapped)} write "
-                        f"{swapped.isoformat()}.")
-            return (f"'{key}' is {value}, but there is no month {month}.",
-                    "Write the date as YYYY-MM-DD with a month from 01 to 12, e.g. 2026-03-01 for 1 March 2026.")
+                return (
+                    f"'{key}' is {value}, but there is no month {month}.",
+                    f"The month comes before the day (YYYY-MM-DD): for {_spoken(swapped)} write {swapped.isoformat()}.",
+                )
+            return (
+                f"'{key}' is {value}, but there is no month {month}.",
+                "Write the date as YYYY-MM-DD with a month from 01 to 12, e.g. 2026-03-01 for 1 March 2026.",
+            )
         if _real_date(year, month, day) is None:
             last = calendar.monthrange(year, month)[1]
-            return (f"'{key}' is {value}, but {MONTHS[month - 1]} {year} has no day {day} "
-                    f"(it has {last} days).",
-                    f"Check the day (YYYY-MM-DD), e.g. {date(year, month, last).isoformat()} for its last day.")
-        return (f"'{key}' is {value}: the month and the day need two digits each.",
-                f"Write {date(year, month, day).isoformat()} (YYYY-MM-DD).")
+            return (
+                f"'{key}' is {value}, but {MONTHS[month - 1]} {year} has no day {day} (it has {last} days).",
+                f"Check the day (YYYY-MM-DD), e.g. {date(year, month, last).isoformat()} for its last day.",
+            )
+        return (
+            f"'{key}' is {value}: the month and the day need two digits each.",
+            f"Write {date(year, month, day).isoformat()} (YYYY-MM-DD).",
+        )
     numbers = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
     if numbers:
         first, second, year = (int(part) for part in numbers.groups())
@@ -159,16 +222,19 @@ def _date_problem(key: str, value: str) -> tuple[str, str]:
         if meanings:
             options = " or ".join(f"{day.isoformat()} for {_spoken(day)}" for day in meanings)
             which = f", which could be {' or '.join(_spoken(day) for day in meanings)}" if len(meanings) > 1 else ""
-            return (f"'{key}' is {value}{which}: dates are written year first, as YYYY-MM-DD.",
-                    f"Write {options}.")
+            return (f"'{key}' is {value}{which}: dates are written year first, as YYYY-MM-DD.", f"Write {options}.")
     year_first = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", value)
     if year_first:
         day = _real_date(*(int(part) for part in year_first.groups()))
         if day:
-            return (f"'{key}' is {value}; dates are written with hyphens.",
-                    f"Write {day.isoformat()} (YYYY-MM-DD) for {_spoken(day)}.")
-    return (f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
-            "Write dates as YYYY-MM-DD, e.g. 2026-03-01 for 1 March 2026.")
+            return (
+                f"'{key}' is {value}; dates are written with hyphens.",
+                f"Write {day.isoformat()} (YYYY-MM-DD) for {_spoken(day)}.",
+            )
+    return (
+        f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
+        "Write dates as YYYY-MM-DD, e.g. 2026-03-01 for 1 March 2026.",
+    )
 
 
 def _add_months(day: date, months: int) -> date:
@@ -186,13 +252,21 @@ def _slug(fields: _Fields, source: Source) -> str:
     given = fields.text("slug")
     if given:
         if not is_valid_slug(given) or given in RESERVED:
-            fields.problem("slug", "bad-slug", f"The slug {given!r} cannot be used in a web address.",
-                           f"Use lower-case letters, digits and single hyphens, e.g. slug: {_usable_slug(given, fields)}.")
+            fields.problem(
+                "slug",
+                "bad-slug",
+                f"The slug {given!r} cannot be used in a web address.",
+                f"Use lower-case letters, digits and single hyphens, e.g. slug: {_usable_slug(given, fields)}.",
+            )
         return given
     slug = slugify(source.name.rsplit(".", 1)[0])
     if not slug or slug in RESERVED:
-        fields.problem("title", "bad-slug", f"The file name {source.name!r} does not give a usable web address.",
-                       "Rename the file to a few plain words joined by hyphens, or add a `slug:` field.")
+        fields.problem(
+            "title",
+            "bad-slug",
+            f"The file name {source.name!r} does not give a usable web address.",
+            "Rename the file to a few plain words joined by hyphens, or add a `slug:` field.",
+        )
     return slug
 
 
@@ -215,13 +289,22 @@ def validate_article(source: Source, doc, config: Config) -> tuple[Article | Non
         next_review = _add_months(reviewed, config.review_interval_months)
     takeaways = fields.strings("takeaways")
     article = Article(
-        source=source, slug=_slug(fields, source), title=title, summary=summary,
-        published=published or date.min, reviewed=reviewed, next_review=next_review,
-        reviewer=_person(fields, "reviewer", config), author=_person(fields, "author", config),
-        tags=tuple(dict.fromkeys(fields.strings("tags"))), takeaways=takeaways,
+        source=source,
+        slug=_slug(fields, source),
+        title=title,
+        summary=summary,
+        published=published or date.min,
+        reviewed=reviewed,
+        next_review=next_review,
+        reviewer=_person(fields, "reviewer", config),
+        author=_person(fields, "author", config),
+        tags=tuple(dict.fromkeys(fields.strings("tags"))),
+        takeaways=takeaways,
         references=_references(doc.data.get("references"), fields),
-        questions=fields.strings("questions"), disclaimer=fields.text("disclaimer"),
-        draft=fields.flag("draft"), aliases=_aliases(fields),
+        questions=fields.strings("questions"),
+        disclaimer=fields.text("disclaimer"),
+        draft=fields.flag("draft"),
+        aliases=_aliases(fields),
     )
     return (None if fields.problems else article), fields.problems
 
@@ -233,10 +316,14 @@ def _person(fields: _Fields, key: str, config: Config) -> str:
     if value and PERSON_KEY.match(value) and value not in config.people:
         known = sorted(config.people)
         close = did_you_mean(value, known, "people") if known else ""
-        fields.problem(key, "person-unknown", f"'{key}: {value}' names someone who is not in content/{PEOPLE_FILE}.",
-                       (close + " " if close.startswith("Did") else "")
-                       + f"Add an entry `{value}:` with their name, credentials, role and `clinician:` to "
-                       f"content/{PEOPLE_FILE}, or write the name as plain text, e.g. `{key}: Editorial team`.")
+        fields.problem(
+            key,
+            "person-unknown",
+            f"'{key}: {value}' names someone who is not in content/{PEOPLE_FILE}.",
+            (close + " " if close.startswith("Did") else "")
+            + f"Add an entry `{value}:` with their name, credentials, role and `clinician:` to "
+            f"content/{PEOPLE_FILE}, or write the name as plain text, e.g. `{key}: Editorial team`.",
+        )
     return value
 
 
@@ -256,17 +343,27 @@ def reviewer_policy(articles, config: Config) -> list[Diagnostic]:
             message = "The article names no reviewer, and this site requires a clinical reviewer."
         elif person is None:
             line = source.line_of("reviewer")
-            message = (f"The reviewer '{article.reviewer}' is not in content/{PEOPLE_FILE}, "
-                       "and this site requires a clinical reviewer.")
+            message = (
+                f"The reviewer '{article.reviewer}' is not in content/{PEOPLE_FILE}, "
+                "and this site requires a clinical reviewer."
+            )
         else:
             line = source.line_of("reviewer")
             message = f"The reviewer '{article.reviewer}' ({person.name}) is not marked as a clinician."
-        problems.append(Diagnostic(
-            source.path, line, "reviewer-not-clinician", message,
-            f"Have a clinician review the article and name them by their key in content/{PEOPLE_FILE} "
-            "(`reviewer: their-key`, with `clinician: true` in their entry). "
-            "Or turn the policy off with `review: {require_clinical_reviewer: false}` in config.yaml."))
+        problems.append(
+            Diagnostic(
+                source.path,
+                line,
+                "reviewer-not-clinician",
+                message,
+                f"Have a clinician review the article and name them by their key in content/{PEOPLE_FILE} "
+                "(`reviewer: their-key`, with `clinician: true` in their entry). "
+                "Or turn the policy off with `review: {require_clinical_reviewer: false}` in config.yaml.",
+            )
+        )
     return problems
+
+
 def _aliases(fields: _Fields) -> tuple[str, ...]:
     """Old addresses of the article (`aliases: [old-slug]`), each a slug; written as a path
     (/articles/old-slug/) it is taken as the slug it ends in."""
@@ -274,11 +371,16 @@ def _aliases(fields: _Fields) -> tuple[str, ...]:
     for index, given in enumerate(fields.strings("aliases")):
         alias = given.strip().strip("/").removeprefix("articles/").strip("/")
         if not is_valid_slug(alias) or alias in RESERVED:
-            fields.problems.append(Diagnostic(
-                fields.file, fields.line_of("aliases", index), "bad-slug",
-                f"The alias {given!r} cannot be a web address.",
-                f"Give the old address's last part: lower-case letters, digits and single hyphens, "
-                f"e.g. {slugify(alias) or 'old-address'}."))
+            fields.problems.append(
+                Diagnostic(
+                    fields.file,
+                    fields.line_of("aliases", index),
+                    "bad-slug",
+                    f"The alias {given!r} cannot be a web address.",
+                    f"Give the old address's last part: lower-case letters, digits and single hyphens, "
+                    f"e.g. {slugify(alias) or 'old-address'}.",
+                )
+            )
             continue
         aliases.append(alias)
     return tuple(dict.fromkeys(aliases))
@@ -288,26 +390,49 @@ def _references(value, fields: _Fields) -> tuple[Reference, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        fields.problem("references", "wrong-type", "'references' must be a list.",
-                       "Each reference starts with `- title: ...` on its own line; see README.md.")
+        fields.problem(
+            "references",
+            "wrong-type",
+            "'references' must be a list.",
+            "Each reference starts with `- title: ...` on its own line; see README.md.",
+        )
         return ()
     references = []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            fields.problems.append(Diagnostic(fields.file, fields.line_of("references", index), "wrong-type",
-                                              f"Reference {index + 1} must be a set of fields (title:, journal:, ...).",
-                                              "Write `- title: \"...\"` then the other fields indented below it."))
+            fields.problems.append(
+                Diagnostic(
+                    fields.file,
+                    fields.line_of("references", index),
+                    "wrong-type",
+                    f"Reference {index + 1} must be a set of fields (title:, journal:, ...).",
+                    'Write `- title: "..."` then the other fields indented below it.',
+                )
+            )
             continue
         ref = _Fields(item, fields.file, fields.line_of, ("references", index))
         ref.unknown_keys(REFERENCE_KEYS)
         year = item.get("year")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            ref.problem("year", "wrong-type", f"The year of reference {index + 1} must be a number like 2024.", "Write e.g. `year: 2024`.")
+            ref.problem(
+                "year",
+                "wrong-type",
+                f"The year of reference {index + 1} must be a number like 2024.",
+                "Write e.g. `year: 2024`.",
+            )
             year = None
-        references.append(Reference(
-            title=ref.text("title", required=True), authors=ref.text("authors"), journal=ref.text("journal"),
-            year=year, doi=ref.text("doi"), pmid=ref.text("pmid"), url=ref.text("url"),
-            line=fields.line_of("references", index)))
+        references.append(
+            Reference(
+                title=ref.text("title", required=True),
+                authors=ref.text("authors"),
+                journal=ref.text("journal"),
+                year=year,
+                doi=ref.text("doi"),
+                pmid=ref.text("pmid"),
+                url=ref.text("url"),
+                line=fields.line_of("references", index),
+            )
+        )
         fields.problems.extend(ref.problems)
     return tuple(references)
 
@@ -315,37 +440,66 @@ def _references(value, fields: _Fields) -> tuple[Reference, ...]:
 def validate_page(source: Source, doc) -> tuple[Page | None, list[Diagnostic]]:
     fields = _Fields(doc.data, source.path, source.line_of)
     fields.unknown_keys(PAGE_KEYS)
-    page = Page(source=source, slug=_slug(fields, source), title=fields.text("title", required=True),
-                summary=fields.text("summary"), draft=fields.flag("draft"))
+    page = Page(
+        source=source,
+        slug=_slug(fields, source),
+        title=fields.text("title", required=True),
+        summary=fields.text("summary"),
+        draft=fields.flag("draft"),
+    )
     return (None if fields.problems else page), fields.problems
 
 
 def validate_glossary(doc, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:
     if not isinstance(doc.data, list):
-        return (), [Diagnostic(file, 1, "glossary-not-list", "The glossary must be a list of terms.",
-                               "Start each entry with `- term: ...` followed by `definition: ...`.")]
+        return (), [
+            Diagnostic(
+                file,
+                1,
+                "glossary-not-list",
+                "The glossary must be a list of terms.",
+                "Start each entry with `- term: ...` followed by `definition: ...`.",
+            )
+        ]
     terms, problems, seen = [], [], {}
     for index, item in enumerate(doc.data):
         line_of = lambda *path: doc.line(*path)  # noqa: E731
         if not isinstance(item, dict):
-            problems.append(Diagnostic(file, doc.line(index), "glossary-entry", f"Entry {index + 1} is not a set of fields.",
-                                       "Write `- term: ...` then `definition: ...` indented below it."))
+            problems.append(
+                Diagnostic(
+                    file,
+                    doc.line(index),
+                    "glossary-entry",
+                    f"Entry {index + 1} is not a set of fields.",
+                    "Write `- term: ...` then `definition: ...` indented below it.",
+                )
+            )
             continue
         fields = _Fields(item, file, line_of, (index,))
         fields.unknown_keys(GLOSSARY_KEYS)
-        term = GlossaryTerm(term=fields.text("term", required=True), slug="",
-                            definition=fields.text("definition", required=True),
-                            aliases=_nested_strings(item, "aliases", fields), see_also=_nested_strings(item, "see_also", fields),
-                            line=doc.line(index))
+        term = GlossaryTerm(
+            term=fields.text("term", required=True),
+            slug="",
+            definition=fields.text("definition", required=True),
+            aliases=_nested_strings(item, "aliases", fields),
+            see_also=_nested_strings(item, "see_also", fields),
+            line=doc.line(index),
+        )
         for name in (term.term, *term.aliases):
             key = name.casefold()
             if key and key in seen:
-                fields.problem("term", "glossary-duplicate", f"'{name}' is defined twice (also on line {seen[key]}).",
-                               "Keep one definition; list other spellings under `aliases:`.")
+                fields.problem(
+                    "term",
+                    "glossary-duplicate",
+                    f"'{name}' is defined twice (also on line {seen[key]}).",
+                    "Keep one definition; list other spellings under `aliases:`.",
+                )
             seen.setdefault(key, term.line)
         problems.extend(fields.problems)
         if not fields.problems:
-            terms.append(GlossaryTerm(term.term, slugify(term.term), term.definition, term.aliases, term.see_also, term.line))
+            terms.append(
+                GlossaryTerm(term.term, slugify(term.term), term.definition, term.aliases, term.see_also, term.line)
+            )
     terms.sort(key=lambda t: t.term.casefold())
     return tuple(terms), problems
 

@@ -9,10 +9,10 @@ their modification time stays and uploads (rsync, CDNs) stay small. The site fro
 before the swap is kept as the spare and becomes the next build's staging folder,
 so a rebuild touches only what changed instead of re-creating a folder per page.
 """
+
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import ctypes.util
 import os
 import shutil
@@ -39,13 +39,25 @@ def output_problems(config: Config) -> list[Diagnostic]:
         # copied into the next build's output (static/public/static/public/...), growing each time.
         inside = folder != config.root.resolve() and folder in out.parents
         if out == folder or out in folder.parents or inside:
-            return [Diagnostic(str(config.path.name), None, "output-unsafe",
-                               f"The output folder {out} is, contains or is inside {folder}: building would replace it.",
-                               "Set paths.output in config.yaml (or --out) to a folder of its own, such as public.")]
+            return [
+                Diagnostic(
+                    str(config.path.name),
+                    None,
+                    "output-unsafe",
+                    f"The output folder {out} is, contains or is inside {folder}: building would replace it.",
+                    "Set paths.output in config.yaml (or --out) to a folder of its own, such as public.",
+                )
+            ]
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / STAMP).exists())):
-        return [Diagnostic(str(config.path.name), None, "output-foreign",
-                           f"The output folder {out} already holds files that this generator did not make.",
-                           "Choose an empty or new folder for --out, or move those files away first.")]
+        return [
+            Diagnostic(
+                str(config.path.name),
+                None,
+                "output-foreign",
+                f"The output folder {out} already holds files that this generator did not make.",
+                "Choose an empty or new folder for --out, or move those files away first.",
+            )
+        ]
     return []
 
 
@@ -58,8 +70,11 @@ def copy_tree_files(static_dir: Path) -> list[tuple[str, bytes]]:
     """(output path, bytes) of every static file, in a stable order."""
     if not static_dir.is_dir():
         return []
-    return [("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
-            for source in sorted(static_dir.rglob("*")) if source.is_file()]
+    return [
+        ("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
+        for source in sorted(static_dir.rglob("*"))
+        if source.is_file()
+    ]
 
 
 def _spare_name(out: Path) -> Path:
@@ -347,8 +362,9 @@ def remove_detached(folder: Path) -> None:
         command = [ionice, "-c", "3", *command]
     if nice:
         command = [nice, "-n", "19", *command]
-    subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -6,6 +6,7 @@ construct values. The checks keep hostile input harmless: no tags beyond the
 safe set, no anchors/aliases (the "billion laughs" expansion), no duplicate keys,
 a bounded size.
 """
+
 from __future__ import annotations
 
 import re
@@ -54,10 +55,15 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
         return ""
 
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
-        doc.diagnostics.append(Diagnostic(
-            file, first_line, "yaml-too-large",
-            f"The YAML block is larger than {MAX_YAML_BYTES // 1024} KB.",
-            "Front matter holds short fields only; move long text into the article body."))
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-too-large",
+                f"The YAML block is larger than {MAX_YAML_BYTES // 1024} KB.",
+                "Front matter holds short fields only; move long text into the article body.",
+            )
+        )
         return doc
 
     loader = _Loader(text)
@@ -73,33 +79,66 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
     except (ValueError, OverflowError) as error:
         # A plain scalar can resolve to a type whose constructor then fails, e.g. an int of more
         # than 4300 digits (Python's int limit); PyYAML raises that as ValueError, not YAMLError.
-        doc.diagnostics.append(Diagnostic(
-            file, first_line, "yaml-value", f"A value cannot be read: {error}.",
-            "Put long numbers and unusual values in double quotes, so they are read as text."))
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-value",
+                f"A value cannot be read: {error}.",
+                "Put long numbers and unusual values in double quotes, so they are read as text.",
+            )
+        )
     except yaml.MarkedYAMLError as error:
         opened = _unclosed(text, error)
         if opened is not None:
             char, line, column = opened[0], opened[1] + offset, opened[2]
-            doc.diagnostics.append(Diagnostic(
-                file, line, "yaml-unclosed",
-                f"The {char} opened on this line is never closed, so the lines below it are read as part of this value.",
-                _UNCLOSED_HINTS[char], column=column, excerpt=excerpt(line)))
+            doc.diagnostics.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-unclosed",
+                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value.",
+                    _UNCLOSED_HINTS[char],
+                    column=column,
+                    excerpt=excerpt(line),
+                )
+            )
             return doc
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + offset if mark else first_line
         column = mark.column + 1 if mark else None
         problem = (error.problem or error.context or "invalid YAML").strip()
-        doc.diagnostics.append(Diagnostic(
-            file, line, "yaml-syntax", f"YAML syntax error: {problem}.",
-            _yaml_hint(problem, excerpt(line)), column=column, excerpt=excerpt(line)))
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                line,
+                "yaml-syntax",
+                f"YAML syntax error: {problem}.",
+                _yaml_hint(problem, excerpt(line)),
+                column=column,
+                excerpt=excerpt(line),
+            )
+        )
     except yaml.YAMLError as error:
-        doc.diagnostics.append(Diagnostic(
-            file, first_line, "yaml-syntax", f"YAML error: {error}.",
-            "Check the front matter against the example in README.md."))
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-syntax",
+                f"YAML error: {error}.",
+                "Check the front matter against the example in README.md.",
+            )
+        )
     except RecursionError:
-        doc.diagnostics.append(Diagnostic(
-            file, first_line, "yaml-too-deep", "The YAML is nested too deeply.",
-            "Front matter needs at most three levels of nesting."))
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-too-deep",
+                "The YAML is nested too deeply.",
+                "Front matter needs at most three levels of nesting.",
+            )
+        )
     finally:
         loader.dispose()
     return doc
@@ -120,7 +159,7 @@ def _yaml_hint(problem: str, line_text: str) -> str:
 _UNCLOSED_HINTS = {
     '"': 'Add the closing " at the end of the value on this line, e.g. title: "MRI: the basics".',
     "'": "Add the closing ' at the end of the value on this line; an apostrophe inside it is written "
-         "twice ('it''s'), or put the whole value in double quotes instead.",
+    "twice ('it''s'), or put the whole value in double quotes instead.",
     "[": "Add the closing ] at the end of the list on this line, e.g. tags: [MRI basics, Lesions].",
     "{": "Add the closing } at the end of this line, e.g. {title: A paper, year: 2024}.",
 }
@@ -137,12 +176,15 @@ def _unclosed(text: str, error: yaml.MarkedYAMLError) -> tuple[str, int, int] | 
     its own mark points at a line that is fine. Lines and columns are 1-based, in `text`."""
     context = error.context or ""
     mark = error.context_mark
-    if mark is not None and context in ("while scanning a quoted scalar", "while parsing a flow sequence",
-                                        "while parsing a flow mapping"):
+    if mark is not None and context in (
+        "while scanning a quoted scalar",
+        "while parsing a flow sequence",
+        "while parsing a flow mapping",
+    ):
         line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
-        char = line[mark.column:mark.column + 1]  # libyaml's marks carry no buffer
+        char = line[mark.column : mark.column + 1]  # libyaml's marks carry no buffer
         closer = {"[": "]", "{": "}"}.get(char, char)
-        rest_of_line = line[mark.column + 1:]
+        rest_of_line = line[mark.column + 1 :]
         if char in _UNCLOSED_HINTS and closer not in rest_of_line:
             return char, mark.line + 1, mark.column + 1
     # The quote was closed, but only by a quote on a later line: the last quoted value read
@@ -154,9 +196,12 @@ def _unclosed(text: str, error: yaml.MarkedYAMLError) -> tuple[str, int, int] | 
         for token in yaml.scan(text, Loader=yaml.SafeLoader):  # pure Python: stops where it fails
             if token.start_mark.line > failed_at:
                 break
-            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
-                    and token.end_mark.line > token.start_mark.line \
-                    and any(_FIELD_START.match(line) for line in lines[token.start_mark.line + 1:token.end_mark.line + 1]):
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and token.end_mark.line > token.start_mark.line
+                and any(_FIELD_START.match(line) for line in lines[token.start_mark.line + 1 : token.end_mark.line + 1])
+            ):
                 suspect = token
     except yaml.YAMLError:
         pass
@@ -181,9 +226,14 @@ def _keep_impossible_dates_as_text(node) -> None:
 
 
 _SAFE_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
 }
 
 
@@ -202,14 +252,28 @@ def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> lis
             continue
         seen.add(id(node))
         if node.tag not in _SAFE_TAGS:
-            problems.append(Diagnostic(
-                file, line, "yaml-tag", f"The YAML tag {node.tag!r} is not allowed.",
-                "Remove the `!`-tag; write a plain value (text, number, date, list or mapping).",
-                column=node.start_mark.column + 1, excerpt=excerpt(line)))
+            problems.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-tag",
+                    f"The YAML tag {node.tag!r} is not allowed.",
+                    "Remove the `!`-tag; write a plain value (text, number, date, list or mapping).",
+                    column=node.start_mark.column + 1,
+                    excerpt=excerpt(line),
+                )
+            )
             continue
         if depth > 20:
-            problems.append(Diagnostic(file, line, "yaml-too-deep", "The YAML is nested too deeply.",
-                                       "Front matter needs at most three levels of nesting."))
+            problems.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-too-deep",
+                    "The YAML is nested too deeply.",
+                    "Front matter needs at most three levels of nesting.",
+                )
+            )
             continue
         if node.tag == _TIMESTAMP:
             _keep_impossible_dates_as_text(node)
@@ -220,19 +284,32 @@ def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> lis
                     # Keys were never checked: `? !!python/...` or the merge key `<<` (which copies
                     # a mapping into this one, silently adding or replacing fields) got through.
                     key_line = key_node.start_mark.line + 1 + offset
-                    problems.append(Diagnostic(
-                        file, key_line, "yaml-tag", f"The YAML key {key_node.value!r} ({key_node.tag}) is not allowed.",
-                        "Use plain field names such as `title:`; YAML tags and merge keys (<<) are not supported.",
-                        column=key_node.start_mark.column + 1, excerpt=excerpt(key_line)))
+                    problems.append(
+                        Diagnostic(
+                            file,
+                            key_line,
+                            "yaml-tag",
+                            f"The YAML key {key_node.value!r} ({key_node.tag}) is not allowed.",
+                            "Use plain field names such as `title:`; YAML tags and merge keys (<<) are not supported.",
+                            column=key_node.start_mark.column + 1,
+                            excerpt=excerpt(key_line),
+                        )
+                    )
                     continue
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 key_line = key_node.start_mark.line + 1 + offset
                 if key in keys:
-                    problems.append(Diagnostic(
-                        file, key_line, "yaml-duplicate-key",
-                        f"The key {key!r} appears twice (first on line {keys[key]}).",
-                        "Keep one of them; YAML would silently use the last one.",
-                        column=key_node.start_mark.column + 1, excerpt=excerpt(key_line)))
+                    problems.append(
+                        Diagnostic(
+                            file,
+                            key_line,
+                            "yaml-duplicate-key",
+                            f"The key {key!r} appears twice (first on line {keys[key]}).",
+                            "Keep one of them; YAML would silently use the last one.",
+                            column=key_node.start_mark.column + 1,
+                            excerpt=excerpt(key_line),
+                        )
+                    )
                     continue
                 keys[key] = key_line
                 lines[path + (key,)] = key_line
@@ -254,7 +331,15 @@ def _alias_problems(text: str, file: str, offset: int, excerpt) -> list[Diagnost
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             places.setdefault(event.start_mark.line + 1 + offset, event.start_mark.column + 1)
-    return [Diagnostic(file, line, "yaml-alias", "YAML anchors and aliases (& and *) are not allowed.",
-                       "Write the value out in full.", column=column, excerpt=excerpt(line))
-            for line, column in places.items()]
-
+    return [
+        Diagnostic(
+            file,
+            line,
+            "yaml-alias",
+            "YAML anchors and aliases (& and *) are not allowed.",
+            "Write the value out in full.",
+            column=column,
+            excerpt=excerpt(line),
+        )
+        for line, column in places.items()
+    ]

@@ -1,4 +1,5 @@
 """Lets tests import the benchmark corpus generator (benchmarks/ is not a package)."""
+
 import sys
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Shared set-up for browser tests: the real site, served on loopback, in headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -25,10 +26,12 @@ def require_chromium() -> str:
 # Module-scoped fixtures shared by the browser test modules (each imports them by name):
 # the real site built once, served on loopback, and one headless Chromium.
 
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from sitegen.config import load_config
     from sitegen.pipeline import build
+
     out = tmp_path_factory.mktemp("site") / "public"
     config, problems = load_config(REPO / "config.yaml", output=out)
     assert not problems
@@ -40,6 +43,7 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(site):
     from screenshots import serve
+
     server = serve(site)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -50,6 +54,7 @@ def browser():
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
     from screenshots import CHROMIUM_ARGS
+
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched

@@ -1,8 +1,8 @@
 """Shared fixtures. Site helpers live in sitekit.py."""
+
 from __future__ import annotations
 
 import pytest
-
 from sitekit import FIXTURE_SITE, copy_site, new_site
 
 

@@ -2,6 +2,7 @@
 
 Kept out of conftest.py so that tests can import them by name (`from sitekit import ...`).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -69,12 +70,14 @@ class SiteDir:
 
     def config(self, **overrides):
         from sitegen.config import load_config
+
         config, problems = load_config(self.config_path, **overrides)
         assert config is not None and not problems, [d.format() for d in problems]
         return config
 
     def build(self, *, drafts: bool = False, write: bool = True, **overrides):
         from sitegen.pipeline import build
+
         return build(self.config(**overrides), drafts=drafts, write=write)
 
     def check(self, **overrides):
@@ -114,14 +117,14 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (relative path -> bytes)."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def internal_link_problems(out: Path, site_url: str) -> tuple[list[str], int]:
@@ -132,6 +135,7 @@ def internal_link_problems(out: Path, site_url: str) -> tuple[list[str], int]:
     at any depth, so its links are root-absolute on purpose.
     """
     from urllib.parse import urljoin, urlsplit
+
     host = urlsplit(site_url).netloc
     problems, checked = [], 0
     ids: dict[Path, set] = {}

@@ -5,12 +5,12 @@ headless Chromium for the whole module. axe-core comes from npm (tools/lint/,
 installed by `make test`); like Chromium it must exist in CI (CI=true), and is
 only skipped, with the reason, on a workstation without it.
 """
+
 from __future__ import annotations
 
 import os
 
 import pytest
-
 from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,16 @@ def _axe_source() -> str:
 def page_kinds(site) -> dict[str, str]:
     """One address of each kind of page the site has."""
     topic = sorted(path.parent.name for path in (site / "topics").glob("*/index.html"))[0]
-    kinds = {"home": "", "article": ARTICLE, "topic": f"topics/{topic}/", "topics": "topics/",
-             "glossary": "glossary/", "search": "search/?q=lesion", "about": "about/", "404": "404.html"}
+    kinds = {
+        "home": "",
+        "article": ARTICLE,
+        "topic": f"topics/{topic}/",
+        "topics": "topics/",
+        "glossary": "glossary/",
+        "search": "search/?q=lesion",
+        "about": "about/",
+        "404": "404.html",
+    }
     for kind, path in kinds.items():
         file = path.split("?")[0]
         file = file + "index.html" if file.endswith("/") or not file else file
@@ -67,19 +75,23 @@ def _violations(page) -> list[str]:
     # Evaluated over the DevTools protocol, which the page's CSP does not govern, so the
     # page is tested with its real policy in force.
     page.evaluate(_axe_source())
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", AXE_TAGS)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
     assert len(result["passes"]) >= 10, "axe ran almost no rules: is the page empty?"
-    return [f"{v['id']} ({v['impact']}): {v['help']} at " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
-            for v in result["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", ["home", "article", "topic", "topics", "glossary", "search", "about", "404"])
 def test_axe_finds_no_wcag_violations(browser, base_url, page_kinds, kind, width, scheme):
-    context, page, errors = _open(browser, base_url, page_kinds[kind], color_scheme=scheme,
-                                  viewport={"width": width, "height": 900})
+    context, page, errors = _open(
+        browser, base_url, page_kinds[kind], color_scheme=scheme, viewport={"width": width, "height": 900}
+    )
     if kind == "article":
         # With a definition showing, so its colours and its place on the page are checked too.
         page.locator(".gloss-term").first.focus()
@@ -132,6 +144,7 @@ def boxes_url(tmp_path_factory):
     """A small site whose one article has a care card of each level and the other boxes."""
     from screenshots import serve
     from sitekit import new_site
+
     boxes = new_site(tmp_path_factory.mktemp("boxes") / "site")
     boxes.set_config(search=False)
     boxes.article("boxes.md", CARDS_ARTICLE)
@@ -257,8 +270,9 @@ def test_header_search_finds_articles(browser, base_url):
 
 
 def test_search_page_without_javascript_offers_the_topic_index(browser, base_url):
-    context, page, _ = _open(browser, base_url, "search/?q=lesion", java_script_enabled=False,
-                             viewport={"width": 390, "height": 800})
+    context, page, _ = _open(
+        browser, base_url, "search/?q=lesion", java_script_enabled=False, viewport={"width": 390, "height": 800}
+    )
     fallback = page.locator("[data-search-fallback]")
     assert fallback.is_visible()
     assert "JavaScript" in fallback.inner_text()
@@ -279,8 +293,10 @@ def test_print_shows_the_article_without_search_menus_or_definitions(browser, ba
     context, page, _ = _open(browser, base_url, ARTICLE, viewport={"width": 1280, "height": 900})
     page.emulate_media(media="print")
     page.locator(".gloss-term").first.focus()  # even a focused term prints as plain text
-    hidden = {selector: not page.locator(selector).first.is_visible()
-              for selector in (".site-search", ".site-header nav", "[data-print]", ".gloss-tip")}
+    hidden = {
+        selector: not page.locator(selector).first.is_visible()
+        for selector in (".site-search", ".site-header nav", "[data-print]", ".gloss-tip")
+    }
     visible = page.locator(".prose").is_visible() and page.locator(".disclaimer").is_visible()
     context.close()
     assert all(hidden.values()), hidden

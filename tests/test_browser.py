@@ -1,8 +1,8 @@
 """The built site in real headless Chromium: layout at desktop and phone widths."""
+
 from __future__ import annotations
 
 import pytest
-
 from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -84,8 +84,10 @@ def test_comparison_table_fits_a_phone_without_clipping_or_sideways_scrolling(br
     assert "row" in snapshot and "cell" in snapshot and "columnheader" in snapshot, snapshot
     # At desktop width it is an ordinary table again: one row of cells side by side.
     page.set_viewport_size({"width": 1280, "height": 800})
-    tops = page.evaluate("[...document.querySelectorAll('.prose table tbody tr:first-child td')]"
-                         ".map(td => Math.round(td.getBoundingClientRect().top))")
+    tops = page.evaluate(
+        "[...document.querySelectorAll('.prose table tbody tr:first-child td')]"
+        ".map(td => Math.round(td.getBoundingClientRect().top))"
+    )
     assert len(set(tops)) == 1 and len(tops) == 3
     page.close()
 
@@ -181,6 +183,7 @@ def test_print_shows_the_site_name_the_address_and_the_date(browser, base_url, p
     assert text.startswith("MS Imaging Explained")
     assert "https://example.org/" + path in text
     import datetime
+
     today = datetime.date.today()
     assert f"Printed on {today.day} {today:%B} {today.year}" in text
     assert page.locator("[data-print]").count() == (1 if path == ARTICLE else 0)  # the button stays (on screen)

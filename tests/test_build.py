@@ -1,4 +1,5 @@
 """End to end: build tests/fixtures/site (and the real content) and look at what was written."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
 
 from sitegen.write import STAMP
-from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
 
 # What the fixture holds (see tests/fixtures/site/content): slug -> (title, date, tags).
 PUBLISHED = {
@@ -43,17 +44,29 @@ def article_page(out: Path, slug: str):
 
 # --- what is written --------------------------------------------------------------
 
+
 def test_public_holds_every_page(built):
     written = set(snapshot(built))
-    expected = {"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "topics/index.html",
-                "glossary/index.html", "about/index.html", STAMP}
+    expected = {
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "topics/index.html",
+        "glossary/index.html",
+        "about/index.html",
+        STAMP,
+    }
     expected |= {"static/" + path for path in snapshot(REPO / "static")}  # copied as they are
     assert expected <= written, expected - written
     # Exactly one pretty-URL page per published article and per topic: no draft, nothing stale.
     assert {p for p in written if p.startswith("articles/")} == (
-        {f"articles/{slug}/index.html" for slug in PUBLISHED} | {"articles/types-of-scan/index.html"})  # an alias
+        {f"articles/{slug}/index.html" for slug in PUBLISHED} | {"articles/types-of-scan/index.html"}
+    )  # an alias
     assert {p for p in written if p.startswith("topics/")} == (
-        {"topics/index.html"} | {f"topics/{slug}/index.html" for slug in TOPICS})
+        {"topics/index.html"} | {f"topics/{slug}/index.html" for slug in TOPICS}
+    )
 
 
 def test_every_internal_link_and_fragment_resolves(built):
@@ -74,8 +87,18 @@ def test_404_page_uses_root_absolute_links(built):
 
 # --- the article page -------------------------------------------------------------
 
-SECTION_ORDER = ["h1", "p.lead", "dl.meta", "section.takeaways", "nav.toc", "div.prose", "section.questions",
-                 "section.disclaimer", "section.references", "div.review-date"]
+SECTION_ORDER = [
+    "h1",
+    "p.lead",
+    "dl.meta",
+    "section.takeaways",
+    "nav.toc",
+    "div.prose",
+    "section.questions",
+    "section.disclaimer",
+    "section.references",
+    "div.review-date",
+]
 
 
 def test_article_sections_come_in_order(built):
@@ -108,8 +131,12 @@ def test_article_meta_line_is_topics_and_reading_time_only(built):
 def test_review_dates_and_reviewer_at_the_foot_of_the_article(built):
     foot = article_page(built, "scan-types").select_one("main article div.review-date")
     lines = [" ".join(p.get_text().split()) for p in foot.find_all("p")]
-    assert lines == ["Page last reviewed: 1 February 2026, by Dr Jane Roe", "Next review due: 1 February 2027",
-                     "Written by Editorial team", "First published: 10 January 2026"]
+    assert lines == [
+        "Page last reviewed: 1 February 2026, by Dr Jane Roe",
+        "Next review due: 1 February 2027",
+        "Written by Editorial team",
+        "First published: 10 January 2026",
+    ]
     # reviewed + review.interval_months (12) as the due date; machine-readable dates too
     assert [time["datetime"] for time in foot.find_all("time")] == ["2026-02-01", "2027-02-01", "2026-01-10"]
 
@@ -123,9 +150,13 @@ def test_unreviewed_article_says_so_and_has_no_due_date(built):
 def test_takeaways_and_questions_list_the_front_matter(built):
     document = article_page(built, "scan-types")
     assert [li.get_text() for li in document.select("section.takeaways li")] == [
-        "Different scans show different things.", "Your report names the scan types that were used."]
+        "Different scans show different things.",
+        "Your report names the scan types that were used.",
+    ]
     assert [li.get_text() for li in document.select("section.questions li")] == [
-        "Which scan types did I have?", "Will I need contrast next time?"]
+        "Which scan types did I have?",
+        "Will I need contrast next time?",
+    ]
     lesions = article_page(built, "lesions")
     assert lesions.select("section.takeaways, section.questions, section.references") == []
 
@@ -162,8 +193,11 @@ def test_references_follow_one_citation_style(built):
 def test_aligned_table_columns_render_with_alignment_classes(built):
     # `|:---|---:|:---:|` was refused ("The attribute 'style' is not allowed"); the stock
     # inline style would also be ignored under the CSP's style-src 'self'.
-    table = next(t for t in article_page(built, "scan-types").select(".prose table")
-                 if t.caption.get_text() == "How long each scan takes")
+    table = next(
+        t
+        for t in article_page(built, "scan-types").select(".prose table")
+        if t.caption.get_text() == "How long each scan takes"
+    )
     rows = [[cell.get("class") for cell in row.find_all(["th", "td"])] for row in table.find_all("tr")]
     assert rows == [[["align-left"], ["align-right"], ["align-center"]]] * 3
     assert table.find(style=True) is None
@@ -175,7 +209,9 @@ def test_body_extensions_reach_the_page(built):
     prose = article_page(built, "scan-types").select_one(".prose")
     assert prose.select_one(".table-scroll table caption").get_text() == "Scan types at a glance"
     assert [div.find("p", class_="callout-title").get_text() for div in prose.select("div.callout")] == [
-        "Key point", "Before a contrast scan"]
+        "Key point",
+        "Before a contrast scan",
+    ]
     link = prose.find("a", string="what a lesion is")
     assert link["href"] == "../../articles/lesions/#what-a-lesion-is"
 
@@ -197,8 +233,11 @@ def test_one_disclaimer_on_every_page(built):
         document = soup(html)
         if document.find("meta", attrs={"http-equiv": "refresh"}):
             continue  # an old address (alias) that sends the reader on at once
-        shown = [tag for tag in document.select("section.disclaimer, footer .footer-disclaimer")
-                 if CONFIG_DISCLAIMER in tag.get_text()]
+        shown = [
+            tag
+            for tag in document.select("section.disclaimer, footer .footer-disclaimer")
+            if CONFIG_DISCLAIMER in tag.get_text()
+        ]
         assert len(shown) == 1, html
         where = "section" if html.parent.parent.name == "articles" else "p"
         assert shown[0].name == where, html
@@ -223,6 +262,7 @@ def test_front_matter_text_is_escaped(built):
 
 
 # --- drafts, ordering and topics --------------------------------------------------
+
 
 def test_drafts_are_left_out_by_default(built):
     slug, title, _ = DRAFT
@@ -255,7 +295,8 @@ def test_home_lists_articles_newest_first(built):
     newest_first = sorted(PUBLISHED, key=lambda slug: PUBLISHED[slug][1], reverse=True)
     assert [card.find("a")["href"] for card in cards] == [f"articles/{slug}/" for slug in newest_first]
     assert [card.select_one(".card-summary").get_text() for card in cards][0] == (
-        "A lesion is an area of damage; this is what the word means on a report.")
+        "A lesion is an area of damage; this is what the word means on a report."
+    )
 
 
 def test_topic_pages_list_their_articles(built):
@@ -278,8 +319,10 @@ def test_glossary_page(built):
     see_also = [a["href"] for a in document.select(".see-also a")]
     assert see_also and all(href[1:] in terms for href in see_also)
     # Grouped under their first letter, alphabetical within it.
-    sections = {section.h2.get_text(): [h3.get_text() for h3 in section.select("h3")]
-                for section in document.select("section.glossary-letter")}
+    sections = {
+        section.h2.get_text(): [h3.get_text() for h3 in section.select("h3")]
+        for section in document.select("section.glossary-letter")
+    }
     assert sections == {"C": ["contrast agent"], "L": ["lesion"]}
 
 
@@ -310,21 +353,29 @@ def test_article_breadcrumbs_and_their_structured_data(built):
     document = article_page(built, "scan-types")
     nav = document.select_one("main nav.breadcrumbs[aria-label=Breadcrumb]")
     assert [(a.get_text(), a["href"]) for a in nav.select("ol li a")] == [
-        ("Home", "../../"), ("Topics", "../../topics/"), ("Basics", "../../topics/basics/")]
+        ("Home", "../../"),
+        ("Topics", "../../topics/"),
+        ("Basics", "../../topics/basics/"),
+    ]
     assert nav.find_next("h1").get_text() == "Scan types explained"
     (script,) = document.select('head script[type="application/ld+json"]')
     trail = json.loads(script.string)["breadcrumb"]  # a property of the MedicalWebPage
     assert trail["@type"] == "BreadcrumbList"
     assert [(i["position"], i["name"], i["item"]) for i in trail["itemListElement"]] == [
-        (1, "Home", "https://example.test/"), (2, "Topics", "https://example.test/topics/"),
+        (1, "Home", "https://example.test/"),
+        (2, "Topics", "https://example.test/topics/"),
         (3, "Basics", "https://example.test/topics/basics/"),
-        (4, "Scan types explained", "https://example.test/articles/scan-types/")]
+        (4, "Scan types explained", "https://example.test/articles/scan-types/"),
+    ]
     topic = page(built, "topics/scans/index.html")
     assert [a.get_text() for a in topic.select_one("nav.breadcrumbs").select("a")] == ["Home", "Topics"]
     data = json.loads(topic.select_one('head script[type="application/ld+json"]').string)
     assert data["@context"] == "https://schema.org" and data["@type"] == "BreadcrumbList"
     assert [i["item"] for i in data["itemListElement"]] == [
-        "https://example.test/", "https://example.test/topics/", "https://example.test/topics/scans/"]
+        "https://example.test/",
+        "https://example.test/topics/",
+        "https://example.test/topics/scans/",
+    ]
 
 
 def test_home_page_start_here_path_in_the_configured_order(fixture_site):
@@ -340,11 +391,14 @@ def test_home_page_start_here_path_in_the_configured_order(fixture_site):
 
 def test_start_here_naming_no_article_is_reported_with_its_line(fixture_site):
     from sitegen.pipeline import check
+
     fixture_site.set_config(start_here=["lesions.md", "lesion.md", "unfinished.md"])
     found = [d for d in check(fixture_site.config()).diagnostics if d.code == "start-here-missing"]
     text = fixture_site.config_path.read_text()
-    assert [(d.file, d.line) for d in found] == [("config.yaml", line_of(text, "- lesion.md")),
-                                                 ("config.yaml", line_of(text, "- unfinished.md"))]
+    assert [(d.file, d.line) for d in found] == [
+        ("config.yaml", line_of(text, "- lesion.md")),
+        ("config.yaml", line_of(text, "- unfinished.md")),
+    ]
     assert "lesion.md, which is not an article" in found[0].message and found[0].hint == "Did you mean 'lesions.md'?"
     assert "unfinished.md, which is a draft" in found[1].message
     assert fixture_site.build().ok  # the home page leaves them out
@@ -361,6 +415,7 @@ def test_about_page(built):
 
 def test_feed_updated_is_not_older_than_any_entry(built):
     import xml.etree.ElementTree as ET
+
     atom = "{http://www.w3.org/2005/Atom}"
     feed = ET.parse(built / "feed.xml").getroot()
     entries = [entry.find(f"{atom}updated").text for entry in feed.findall(f"{atom}entry")]
@@ -368,6 +423,7 @@ def test_feed_updated_is_not_older_than_any_entry(built):
 
 
 # --- the command line and paths ---------------------------------------------------
+
 
 def test_relative_config_paths_resolve_against_the_config_folder(fixture_site, tmp_path):
     elsewhere = tmp_path / "elsewhere"
@@ -384,9 +440,18 @@ def test_content_and_out_options_override_config(fixture_site, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "other-content" / "articles").mkdir(parents=True)
     (elsewhere / "other-content" / "articles" / "only.md").write_text(
-        "---\ntitle: The only article\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
-    process = run_cli("build", "--config", str(fixture_site.config_path), "--content", "other-content",
-                      "--out", "site-out", cwd=elsewhere)
+        "---\ntitle: The only article\nsummary: S\ndate: 2026-01-10\n---\nBody.\n"
+    )
+    process = run_cli(
+        "build",
+        "--config",
+        str(fixture_site.config_path),
+        "--content",
+        "other-content",
+        "--out",
+        "site-out",
+        cwd=elsewhere,
+    )
     assert process.returncode == 0, process.stderr
     out = elsewhere / "site-out"
     assert [p.name for p in (out / "articles").iterdir()] == ["only"]
@@ -396,12 +461,14 @@ def test_content_and_out_options_override_config(fixture_site, tmp_path):
 
 # --- writing: all or nothing, incremental, refusing dangerous folders -------------
 
+
 def test_failed_build_leaves_the_previous_site_untouched(fixture_site):
     assert fixture_site.build().ok
     before = snapshot(fixture_site.public)
     fixture_site.article("broken.md", "---\ntitle: Broken\n---\n")
-    fixture_site.article("lesions.md", "---\ntitle: Changed\nsummary: S\ndate: 2026-01-10\n---\n"
-                                       "## What a lesion is\n\nNew text.\n")
+    fixture_site.article(
+        "lesions.md", "---\ntitle: Changed\nsummary: S\ndate: 2026-01-10\n---\n## What a lesion is\n\nNew text.\n"
+    )
     result = fixture_site.build()
     assert not result.ok
     assert {d.file for d in result.diagnostics} == {"content/articles/broken.md"}
@@ -435,8 +502,12 @@ def test_unchanged_files_keep_their_inode_and_mtime(fixture_site):
     out = fixture_site.public
 
     def stats():  # pagefind/ is left out: the search index rightly changes with the article's text
-        return {path: (os.stat(out / path).st_ino, os.stat(out / path).st_mtime_ns)
-                for path in snapshot(out) if not path.startswith("pagefind/")}
+        return {
+            path: (os.stat(out / path).st_ino, os.stat(out / path).st_mtime_ns)
+            for path in snapshot(out)
+            if not path.startswith("pagefind/")
+        }
+
     before = stats()
     lesions = fixture_site.content / "articles" / "lesions.md"
     lesions.write_text(lesions.read_text() + "\nOne more sentence in the body.\n")
@@ -473,9 +544,11 @@ def _foreign(site):
     return folder
 
 
-@pytest.mark.parametrize("choose, code", [(_project_root, "output-unsafe"), (_content, "output-unsafe"),
-                                          (_foreign, "output-foreign")],
-                         ids=["project-root", "content", "non-empty-without-stamp"])
+@pytest.mark.parametrize(
+    "choose, code",
+    [(_project_root, "output-unsafe"), (_content, "output-unsafe"), (_foreign, "output-foreign")],
+    ids=["project-root", "content", "non-empty-without-stamp"],
+)
 def test_dangerous_output_folders_are_refused_and_nothing_is_deleted(fixture_site, choose, code):
     folder = choose(fixture_site)
     before = snapshot(folder)
@@ -508,7 +581,7 @@ def test_template_syntax_error_names_the_template_and_line(fixture_site):
     fixture_site.set_config(paths={"templates": "templates"})
     article = templates / "article.html"
     text = article.read_text()
-    text = text.replace("<p class=\"lead\">{{ article.summary }}</p>", "<p class=\"lead\">{{ article.summary </p>")
+    text = text.replace('<p class="lead">{{ article.summary }}</p>', '<p class="lead">{{ article.summary </p>')
     article.write_text(text)
     result = fixture_site.build()
     assert not result.ok
@@ -530,9 +603,11 @@ def test_template_syntax_error_is_reported_once(fixture_site):
 
 # --- the repository's own content -------------------------------------------------
 
+
 def test_real_content_builds(tmp_path):
     from sitegen.config import load_config
     from sitegen.pipeline import build
+
     config, problems = load_config(REPO / "config.yaml", output=tmp_path / "public")
     assert problems == []
     result = build(config, use_cache=False)  # leave the repository's .cache/ alone
@@ -560,12 +635,14 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
     import gc
 
     from sitegen import cli, pipeline, tuning
+
     seen = []
     real_build = pipeline.Builder.build
 
     def build(self, *args, **kwargs):
         seen.append(gc.get_threshold())
         return real_build(self, *args, **kwargs)
+
     monkeypatch.setattr(pipeline.Builder, "build", build)
     monkeypatch.chdir(fixture_site.root)
     before = gc.get_threshold()
@@ -576,7 +653,9 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
 
 
 def test_citation_parts_that_end_in_punctuation_get_no_second_stop(blank_site):
-    blank_site.article("a.md", """\
+    blank_site.article(
+        "a.md",
+        """\
         ---
         title: A
         summary: S.
@@ -589,17 +668,20 @@ def test_citation_parts_that_end_in_punctuation_get_no_second_stop(blank_site):
             doi: 10.1038/nrn3275
         ---
         Text.
-        """)
+        """,
+    )
     assert blank_site.build().ok
     item = soup(blank_site.public / "articles/a/index.html").select_one("section.references li")
     assert " ".join(item.get_text().split()) == (
         "Geurts JJG, Barkhof F, et al. Will the real multiple sclerosis please stand up? "
-        "Nature Reviews Neuroscience. 2012. DOI: 10.1038/nrn3275")
+        "Nature Reviews Neuroscience. 2012. DOI: 10.1038/nrn3275"
+    )
     assert item.select_one(".journal").get_text() == "Nature Reviews Neuroscience."
 
 
 def test_every_article_has_a_report_a_problem_link_naming_the_page(built):
     from urllib.parse import parse_qs, urlsplit
+
     for slug, (title, _, _) in PUBLISHED.items():
         link = article_page(built, slug).select_one("main p.report-problem a")
         assert link.get_text() == "Report a problem with this page"
@@ -610,11 +692,14 @@ def test_every_article_has_a_report_a_problem_link_naming_the_page(built):
         assert f"https://example.test/articles/{slug}/" in fields["body"][0] and title in fields["body"][0]
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("editors@example.test", "mailto:editors@example.test?subject="),
-    ("mailto:editors@example.test", "mailto:editors@example.test?subject="),
-    ("https://example.test/feedback", "https://example.test/feedback"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("editors@example.test", "mailto:editors@example.test?subject="),
+        ("mailto:editors@example.test", "mailto:editors@example.test?subject="),
+        ("https://example.test/feedback", "https://example.test/feedback"),
+    ],
+)
 def test_report_a_problem_goes_where_config_says(fixture_site, given, expected):
     fixture_site.set_config(report_problem=given)
     assert fixture_site.build().ok
@@ -624,11 +709,14 @@ def test_report_a_problem_goes_where_config_says(fixture_site, given, expected):
 
 def test_report_a_problem_address_that_is_neither_email_nor_web_is_an_error(fixture_site):
     from sitegen.config import load_config
+
     fixture_site.set_config(report_problem="the editors")
     config, problems = load_config(fixture_site.config_path)
     assert config is None
     (problem,) = problems
-    assert problem.code == "config-value" and problem.line == line_of(fixture_site.config_path.read_text(), "report_problem")
+    assert problem.code == "config-value" and problem.line == line_of(
+        fixture_site.config_path.read_text(), "report_problem"
+    )
     assert "neither an email address nor a web address" in problem.message and "https://" in problem.hint
 
 
@@ -656,17 +744,22 @@ def test_aliases_redirect_old_addresses_and_stay_out_of_the_sitemap(blank_site):
             assert document.select_one("main a")["href"] == "../../articles/lesions/"
         sitemap = (blank_site.public / "sitemap.xml").read_text()
         assert "articles/lesions/" in sitemap and "lesions-explained" not in sitemap and "old-lesions" not in sitemap
-    blank_site.article("lesions.md", ALIASED.replace("aliases: [lesions-explained, /articles/old-lesions/]",
-                                                     "aliases: [lesions-explained]"))
+    blank_site.article(
+        "lesions.md",
+        ALIASED.replace("aliases: [lesions-explained, /articles/old-lesions/]", "aliases: [lesions-explained]"),
+    )
     assert blank_site.build().ok
     assert not (blank_site.public / "articles/old-lesions").exists()  # an alias taken out is gone
 
 
-@pytest.mark.parametrize("aliases, code, words", [
-    ("[lesions]", "alias-clash", "this article's own address"),
-    ("[other]", "alias-clash", "already the address of other.md"),
-    ("[Old Lesions!]", "bad-slug", "cannot be a web address"),
-])
+@pytest.mark.parametrize(
+    "aliases, code, words",
+    [
+        ("[lesions]", "alias-clash", "this article's own address"),
+        ("[other]", "alias-clash", "already the address of other.md"),
+        ("[Old Lesions!]", "bad-slug", "cannot be a web address"),
+    ],
+)
 def test_an_alias_that_cannot_work_is_an_error_with_its_line(blank_site, aliases, code, words):
     blank_site.article("other.md", "---\ntitle: O\nsummary: S.\ndate: 2026-01-01\n---\nText.\n")
     text = ALIASED.replace("[lesions-explained, /articles/old-lesions/]", aliases)
@@ -680,6 +773,7 @@ def test_an_alias_that_cannot_work_is_an_error_with_its_line(blank_site, aliases
 
 def test_a_renamed_article_is_a_finding_that_suggests_an_alias(blank_site):
     from sitegen.pipeline import check
+
     text = "---\ntitle: Lesions\nsummary: S.\ndate: 2026-01-01\n---\nText.\n"
     blank_site.article("what-lesions-are.md", text)
     assert blank_site.build().ok

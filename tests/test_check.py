@@ -1,4 +1,5 @@
 """`build.py check` and `build --strict`: one fixture article per finding kind."""
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,11 @@ def check_variant(tmp_path, config_text: str):
 
 
 def test_missing_disclaimer_is_an_error(tmp_path):
-    text = (FIXTURE / "config.yaml").read_text().replace("disclaimer: Test disclaimer for the check fixture.", "disclaimer: ''")
+    text = (
+        (FIXTURE / "config.yaml")
+        .read_text()
+        .replace("disclaimer: Test disclaimer for the check fixture.", "disclaimer: ''")
+    )
     assert any(d.code == "disclaimer-missing" and d.is_error for d in check_variant(tmp_path, text))
 
 
@@ -119,8 +124,9 @@ def test_levels_are_configurable(tmp_path):
 
 def run_cli(*args):
     # --no-cache: the fixture lives in the repository, and a test must not leave a .cache/ there.
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args, "--no-cache"], capture_output=True,
-                          text=True, cwd=FIXTURE)
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args, "--no-cache"], capture_output=True, text=True, cwd=FIXTURE
+    )
 
 
 def test_check_exit_codes_and_formats():
@@ -155,7 +161,9 @@ def test_warnings_alone_pass_unless_strict(tmp_path):
     del soon
     (site / "content" / "articles" / "good.md").write_text(text)
     plain = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], capture_output=True, text=True, cwd=site)
-    strict = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--strict"], capture_output=True, text=True, cwd=site)
+    strict = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check", "--strict"], capture_output=True, text=True, cwd=site
+    )
     assert "review-due-soon" in plain.stderr
     assert plain.returncode == 0 and strict.returncode == 1
 
@@ -168,33 +176,44 @@ def test_real_content_passes_check_with_no_findings():
 
 def clean_article(title: str, extra: str = "") -> str:
     today = date.today().isoformat()
-    return (f"---\ntitle: {title}\nsummary: What the scan shows.\ndate: {today}\nreviewed: {today}\n"
-            f"reviewer: Editorial team\ntakeaways:\n  - A scan shows the brain.\n"
-            f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n{extra}---\nA short text.\n")
+    return (
+        f"---\ntitle: {title}\nsummary: What the scan shows.\ndate: {today}\nreviewed: {today}\n"
+        f"reviewer: Editorial team\ntakeaways:\n  - A scan shows the brain.\n"
+        f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n{extra}---\nA short text.\n"
+    )
 
 
 def test_check_says_what_it_checked_and_which_drafts_it_left_out(blank_site):
     from sitekit import run_cli as run
+
     blank_site.article("published.md", clean_article("Published"))
     result = run("check", cwd=blank_site.root)
     assert result.returncode == 0, result.stderr
     # Not "0 errors and 0 warnings in 0 files", which read as if nothing had been looked at.
     assert result.stderr.strip().splitlines()[-1] == "check: 0 errors and 0 warnings; 1 article and 0 pages checked."
-    blank_site.article("draft.md", clean_article("Draft", "draft: true\n").replace(
-        "  - A scan shows the brain.\n", "  - " + "Very long. " * 30 + "\n"))
+    blank_site.article(
+        "draft.md",
+        clean_article("Draft", "draft: true\n").replace(
+            "  - A scan shows the brain.\n", "  - " + "Very long. " * 30 + "\n"
+        ),
+    )
     skipped = run("check", cwd=blank_site.root)
     assert skipped.returncode == 0 and "takeaway-long" not in skipped.stderr
     assert skipped.stderr.strip().splitlines()[-1] == (
-        "check: 0 errors and 0 warnings; 1 article and 0 pages checked; 1 draft not checked (add --drafts to check it).")
+        "check: 0 errors and 0 warnings; 1 article and 0 pages checked; 1 draft not checked (add --drafts to check it)."
+    )
     drafts = run("check", "--drafts", cwd=blank_site.root)
     assert drafts.returncode == 1
     assert "content/articles/draft.md:8: error:" in drafts.stderr and "[takeaway-long]" in drafts.stderr
     assert drafts.stderr.strip().splitlines()[-1] == (
-        "check: 1 error and 0 warnings in 1 file; 2 articles and 0 pages checked, drafts included.")
+        "check: 1 error and 0 warnings in 1 file; 2 articles and 0 pages checked, drafts included."
+    )
 
 
 def test_text_left_from_the_new_template_is_a_finding(blank_site):
-    from sitekit import line_of as line_in, run_cli as run
+    from sitekit import line_of as line_in
+    from sitekit import run_cli as run
+
     assert run("new", "Spinal cord MRI", cwd=blank_site.root).returncode == 0
     path = blank_site.content / "articles" / "spinal-cord-mri.md"
     text = path.read_text()
@@ -202,20 +221,33 @@ def test_text_left_from_the_new_template_is_a_finding(blank_site):
     assert result.returncode == 1
     found = [line.split(": error: ", 1) for line in result.stderr.splitlines() if "[template-text]" in line]
     where = {int(place.rsplit(":", 1)[1]): message for place, message in found}
-    expected = ["summary: One or two plain sentences", "A short opening paragraph", "## First section",
-                "Write in short sentences", "The one thing a reader should remember", "## Second section",
-                "Link to other articles by their file name"]
+    expected = [
+        "summary: One or two plain sentences",
+        "A short opening paragraph",
+        "## First section",
+        "Write in short sentences",
+        "The one thing a reader should remember",
+        "## Second section",
+        "Link to other articles by their file name",
+    ]
     assert sorted(where) == sorted(line_in(text, needle) for needle in expected), result.stderr
     assert "stand-in text that `build.py new` wrote" in where[line_in(text, "## First section")]
     # Replaced, the findings go.
-    for needle, own in [("One or two plain sentences saying what the reader will learn (under 300 characters).",
-                         "How MRI shows the spinal cord."),
-                        ("A short opening paragraph: what this article is about and who it is for.", "MRI shows it."),
-                        ("## First section", "## What it shows"), ("## Second section", "## After the scan"),
-                        ("Write in short sentences and everyday words. Explain each medical word the first time.", "Text."),
-                        ("The one thing a reader should remember.", "It shows lesions."),
-                        ("Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`.",
-                         "More text.")]:
+    for needle, own in [
+        (
+            "One or two plain sentences saying what the reader will learn (under 300 characters).",
+            "How MRI shows the spinal cord.",
+        ),
+        ("A short opening paragraph: what this article is about and who it is for.", "MRI shows it."),
+        ("## First section", "## What it shows"),
+        ("## Second section", "## After the scan"),
+        ("Write in short sentences and everyday words. Explain each medical word the first time.", "Text."),
+        ("The one thing a reader should remember.", "It shows lesions."),
+        (
+            "Link to other articles by their file name, like this: `[what an MRI shows](mri-basics-in-ms.md)`.",
+            "More text.",
+        ),
+    ]:
         assert needle in text
         text = text.replace(needle, own)
     path.write_text(text)

@@ -1,4 +1,5 @@
 """Builds killed at random moments, a full disk, and output folders that must not be replaced (issue 7)."""
+
 from __future__ import annotations
 
 import errno
@@ -13,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from sitekit import BUILD_PY, REPO, new_site, run_cli, snapshot
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -37,8 +37,9 @@ def _set_version(root: Path, version: str) -> None:
         path.write_text(text + f"\n<!-- version -->\nVersion {version} of this article.\n", encoding="utf-8")
     extra = articles / "only-in-b.md"
     if version == "B":
-        extra.write_text("---\ntitle: Only in B\nsummary: S.\ndate: 2026-01-10\nreviewed: 2026-01-10\n---\nB.\n",
-                         encoding="utf-8")
+        extra.write_text(
+            "---\ntitle: Only in B\nsummary: S.\ndate: 2026-01-10\nreviewed: 2026-01-10\n---\nB.\n", encoding="utf-8"
+        )
     elif extra.exists():
         extra.unlink()
 
@@ -78,8 +79,13 @@ def test_killed_builds_leave_the_old_site_or_the_new_one(corpus):
         current = "A" if manifest(root / "public") == expected["A"] else "B"
         target = "B" if current == "A" else "A"
         _set_version(root, target)
-        process = subprocess.Popen([sys.executable, str(BUILD_PY), "build"], cwd=root, start_new_session=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, str(BUILD_PY), "build"],
+            cwd=root,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # Anywhere from interpreter start-up to just after a whole build (then the kill finds it done).
         time.sleep(rng.uniform(0.05, seconds * 1.1))
         try:
@@ -90,7 +96,8 @@ def test_killed_builds_leave_the_old_site_or_the_new_one(corpus):
         found = manifest(root / "public")
         assert found in (expected[current], expected[target]), (
             f"trial {trial}: public/ is neither the old nor the new site "
-            f"({len(found)} files; old {len(expected[current])}, new {len(expected[target])})")
+            f"({len(found)} files; old {len(expected[current])}, new {len(expected[target])})"
+        )
         outcomes["old" if found == expected[current] else "new"] += 1
     # The kills must have landed both before and after the swap, or the test proved little.
     assert outcomes["old"] and outcomes["new"], outcomes
@@ -101,8 +108,13 @@ def test_after_a_kill_the_next_build_succeeds_and_cleans_up(corpus):
     current = "A" if manifest(root / "public") == expected["A"] else "B"
     target = "B" if current == "A" else "A"
     _set_version(root, target)
-    process = subprocess.Popen([sys.executable, str(BUILD_PY), "build"], cwd=root, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD_PY), "build"],
+        cwd=root,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + seconds * 3
     while not _leftovers(root) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)  # kill while a staging folder exists: the worst moment
@@ -120,13 +132,17 @@ def test_after_a_kill_the_next_build_succeeds_and_cleans_up(corpus):
 
 # --- disk full ------------------------------------------------------------------------------
 
+
 def test_disk_full_is_a_clean_diagnostic_and_the_old_site_stays(fixture_site, monkeypatch):
     from sitegen import write
+
     first = fixture_site.build()
     assert first.ok
     before = snapshot(fixture_site.public)
-    fixture_site.write("content/articles/lesions.md",
-                       (fixture_site.content / "articles/lesions.md").read_text(encoding="utf-8") + "\nChanged.\n")
+    fixture_site.write(
+        "content/articles/lesions.md",
+        (fixture_site.content / "articles/lesions.md").read_text(encoding="utf-8") + "\nChanged.\n",
+    )
     written = []
 
     def full_disk(path, mode="r", *args, **kwargs):
@@ -165,11 +181,16 @@ def test_disk_full_through_the_cli_exits_1_without_a_traceback(fixture_site, tmp
         "write.os.link = lambda *a, **k: full('x', 'w')\n"
         "from sitegen.cli import main\n"
         "fixture_changed = True\n"
-        "sys.exit(main(['build']))\n", encoding="utf-8")
-    fixture_site.write("content/articles/lesions.md",
-                       (fixture_site.content / "articles/lesions.md").read_text(encoding="utf-8") + "\nChanged.\n")
-    done = subprocess.run([sys.executable, str(wrapper)], cwd=fixture_site.root, capture_output=True, text=True,
-                          timeout=120)
+        "sys.exit(main(['build']))\n",
+        encoding="utf-8",
+    )
+    fixture_site.write(
+        "content/articles/lesions.md",
+        (fixture_site.content / "articles/lesions.md").read_text(encoding="utf-8") + "\nChanged.\n",
+    )
+    done = subprocess.run(
+        [sys.executable, str(wrapper)], cwd=fixture_site.root, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "[write-failed]" in done.stderr and "No space left on device" in done.stderr
@@ -178,17 +199,26 @@ def test_disk_full_through_the_cli_exits_1_without_a_traceback(fixture_site, tmp
 
 # --- output folders that must never be replaced -----------------------------------------------
 
+
 def _plant(folder: Path) -> dict[str, bytes]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "keep-me.txt").write_bytes(b"precious")
     return snapshot(folder)
 
 
-@pytest.mark.parametrize("out,code", [
-    (".", "output-unsafe"), ("content", "output-unsafe"), ("templates", "output-unsafe"), ("static", "output-unsafe"),
-    ("..", "output-unsafe"), ("content/public", "output-unsafe"), ("static/public", "output-unsafe"),
-    ("elsewhere", "output-foreign"),
-])
+@pytest.mark.parametrize(
+    "out,code",
+    [
+        (".", "output-unsafe"),
+        ("content", "output-unsafe"),
+        ("templates", "output-unsafe"),
+        ("static", "output-unsafe"),
+        ("..", "output-unsafe"),
+        ("content/public", "output-unsafe"),
+        ("static/public", "output-unsafe"),
+        ("elsewhere", "output-foreign"),
+    ],
+)
 def test_output_folder_is_refused_and_nothing_is_deleted(blank_site, out, code):
     blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
     for folder in ("templates", "static", "elsewhere"):
@@ -270,6 +300,7 @@ def test_the_spare_tree_is_never_trusted(blank_site):
 def test_another_running_build_keeps_its_staging_folder(blank_site):
     """recover() removes what killed builds left, not the folder a running build writes."""
     from sitegen.write import recover
+
     blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
     assert blank_site.build().ok
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])

@@ -1,12 +1,12 @@
 """The no-op rebuild (sitegen/fingerprint.py): answered without a build only when nothing
 the build reads or wrote has changed; any change at all means a full, content-checked build."""
+
 from __future__ import annotations
 
 import os
 import shutil
 
 import pytest
-
 from sitekit import run_cli, snapshot
 
 ARTICLE = "---\ntitle: {title}\nsummary: S.\ndate: 2026-01-10\ntags: [MRI]\n---\n{body}\n"
@@ -45,7 +45,9 @@ def test_nothing_changed_is_answered_without_a_build_and_the_site_stays(built):
 
 
 def test_warnings_are_printed_again_on_a_no_op_build(blank_site):
-    blank_site.article("a.md", ARTICLE.format(title="A", body='!!! oddkind "Title"\n    Text of an unknown callout kind.'))
+    blank_site.article(
+        "a.md", ARTICLE.format(title="A", body='!!! oddkind "Title"\n    Text of an unknown callout kind.')
+    )
     first = run_cli("build", cwd=blank_site.root)
     assert first.returncode == 0 and "callout-kind" in first.stderr
     again = run_cli("build", cwd=blank_site.root)
@@ -95,6 +97,7 @@ def test_other_options_are_other_builds(built, flag):
 
 def test_templates_and_static_files_are_inputs_too(built, tmp_path):
     from sitegen.config import load_config
+
     config, _ = load_config(built.config_path)
     templates = tmp_path / "templates"
     shutil.copytree(config.templates_dir, templates)
@@ -123,6 +126,7 @@ def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, m
     from datetime import date
 
     from sitegen import fingerprint
+
     code = tmp_path / "code"
     code.mkdir()
     (code / "module.py").write_text("x = 1\n")
@@ -138,6 +142,7 @@ def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, m
         @classmethod
         def today(cls):
             return date(2030, 1, 2)
+
     today = fingerprint.options_key({"drafts": False})
     monkeypatch.setattr(fingerprint, "date", Tomorrow)
     assert fingerprint.options_key({"drafts": False}) != today
@@ -166,6 +171,7 @@ def test_a_file_saved_during_the_build_is_not_recorded_as_built(built):
     the next build sees the file saved meanwhile as a change, and builds it."""
     from sitegen import fingerprint
     from sitegen.config import load_config
+
     config, _ = load_config(built.config_path)
     options = {"command": "build"}
     (built.root / ".cache/fingerprint.json").unlink()

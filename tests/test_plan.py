@@ -108,6 +108,7 @@ def test_planning_changes_none_of_its_inputs(planned):
 
 def test_make_site_keeps_its_memo_input_unchanged(fixture_site):
     from sitegen.content import load_content
+
     config = fixture_site.config()
     content = load_content(config)
     given: dict = {}

@@ -1,5 +1,6 @@
 """Property-based tests (issue 7): random front matter and bodies never crash the build, never
 produce an unsafe element under `escape`/`sanitize`, and the same input gives the same bytes."""
+
 from __future__ import annotations
 
 import json
@@ -11,27 +12,80 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from sitekit import new_site, snapshot
 from test_html_safety import ours
 
-MARKDOWN = ["## Heading", "### Sub", "- item", "1. first", "> quote", "`code`", "**bold**", "*em*", "---",
-            "| a | b |\n|---|---|\n| 1 | 2 |", "Table: caption", '!!! warning "Title"\n    Callout text.',
-            "!!! key-point\n    Point.", "[link](other.md)", "[x](other.md#nope)", "[ext](https://example.org/)",
-            "![alt](static/x.png)", "Term\n:   definition", "Foot[^1]\n\n[^1]: note", "*[MRI]: Magnetic resonance",
-            "{: .cls }", "{: onclick=\"alert(1)\" }", "[j](javascript:alert(1))", "[e](&#106;avascript:x)",
-            "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe src=x></iframe>",
-            "<style>p{}</style>", "<form><input></form>", "<a href=\"javascript:x\">a</a>", "<b onclick=x>b</b>",
-            "<div markdown=\"1\">*md*</div>", "<!-- comment -->", "&amp; &lt; &#0; &#xD800;", "\\", "```\ncode\n```"]
+MARKDOWN = [
+    "## Heading",
+    "### Sub",
+    "- item",
+    "1. first",
+    "> quote",
+    "`code`",
+    "**bold**",
+    "*em*",
+    "---",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "Table: caption",
+    '!!! warning "Title"\n    Callout text.',
+    "!!! key-point\n    Point.",
+    "[link](other.md)",
+    "[x](other.md#nope)",
+    "[ext](https://example.org/)",
+    "![alt](static/x.png)",
+    "Term\n:   definition",
+    "Foot[^1]\n\n[^1]: note",
+    "*[MRI]: Magnetic resonance",
+    "{: .cls }",
+    '{: onclick="alert(1)" }',
+    "[j](javascript:alert(1))",
+    "[e](&#106;avascript:x)",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<iframe src=x></iframe>",
+    "<style>p{}</style>",
+    "<form><input></form>",
+    '<a href="javascript:x">a</a>',
+    "<b onclick=x>b</b>",
+    '<div markdown="1">*md*</div>',
+    "<!-- comment -->",
+    "&amp; &lt; &#0; &#xD800;",
+    "\\",
+    "```\ncode\n```",
+]
 TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 BODY = st.lists(st.one_of(st.sampled_from(MARKDOWN), TEXT), max_size=12).map("\n\n".join)
-SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-10, 3000), TEXT, st.sampled_from(
-    ["2026-01-10", "2026-02-30", "2026-01-31 09:30:00", "yes", "~", "[]", "{}", "<script>x</script>"]))
-VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                      st.dictionaries(st.sampled_from(["title", "url", "x"]), inner, max_size=3)),
-                     max_leaves=6)
-KEYS = ["title", "summary", "date", "reviewed", "next_review", "reviewer", "author", "tags", "takeaways",
-        "references", "questions", "disclaimer", "slug", "draft", "unknown"]
+SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 3000),
+    TEXT,
+    st.sampled_from(["2026-01-10", "2026-02-30", "2026-01-31 09:30:00", "yes", "~", "[]", "{}", "<script>x</script>"]),
+)
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["title", "url", "x"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+KEYS = [
+    "title",
+    "summary",
+    "date",
+    "reviewed",
+    "next_review",
+    "reviewer",
+    "author",
+    "tags",
+    "takeaways",
+    "references",
+    "questions",
+    "disclaimer",
+    "slug",
+    "draft",
+    "unknown",
+]
 VALID = {"title": "A title", "summary": "A summary.", "date": "2026-01-10"}
 
 
@@ -45,8 +99,12 @@ def front_matter(draw) -> str:
     return "\n".join(lines)
 
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 def _build_twice(policy: str, front: str, body: str):
@@ -98,5 +156,7 @@ def test_random_bytes_never_crash(data, prefix):
         site = new_site(Path(tmp) / "s")
         site.article("x.md", prefix + data)
         result = site.build(write=False)
-        assert all(d.file == "content/articles/x.md" for d in result.diagnostics), [d.format() for d in result.diagnostics]
+        assert all(d.file == "content/articles/x.md" for d in result.diagnostics), [
+            d.format() for d in result.diagnostics
+        ]
     shutil.rmtree(Path(tmp), ignore_errors=True)

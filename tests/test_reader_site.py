@@ -3,13 +3,14 @@
 Markdown tests are one small input and the HTML it gives, parsed; site tests build
 a real site from a few files and look at elements and attributes.
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from sitekit import soup
+
 from sitegen.article import GlossaryTerm
 from sitegen.markup import Renderer
 
@@ -32,6 +33,7 @@ def linked(html) -> list[str]:
 
 
 # --- glossary links -----------------------------------------------------------------
+
 
 def test_first_use_of_each_term_links_to_its_definition_with_a_tooltip():
     _, html = render("An MRI shows lesions. Another MRI, more lesions.")
@@ -61,14 +63,17 @@ def test_an_alias_counts_as_a_use_of_its_term():
     assert html.select_one("a.gloss-term")["href"].endswith("#lesion")
 
 
-@pytest.mark.parametrize("body", [
-    "## MRI and lesions\n\nNo term here.",
-    "See [the MRI page](https://example.org/).",
-    "Run `MRI` now.",
-    "    MRI in a code block",
-    "Table: MRI caption\n\n| a |\n|---|\n| x |",
-    '!!! note "MRI note"\n    Nothing here.',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## MRI and lesions\n\nNo term here.",
+        "See [the MRI page](https://example.org/).",
+        "Run `MRI` now.",
+        "    MRI in a code block",
+        "Table: MRI caption\n\n| a |\n|---|\n| x |",
+        '!!! note "MRI note"\n    Nothing here.',
+    ],
+)
 def test_no_links_in_headings_links_code_captions_or_callout_titles(body):
     _, html = render(body)
     assert linked(html) == []
@@ -104,13 +109,19 @@ def test_sanitize_policy_keeps_the_tooltip_wiring():
 
 # --- reading aids ---------------------------------------------------------------------
 
+
 def test_reading_aids():
     from sitegen.reading import reading_aids
+
     assert reading_aids(()) == {"minutes": 1, "grade": 0.0}
     assert reading_aids(("word " * 1000,))["minutes"] == 5
     easy = reading_aids(("The scan is quick. It does not hurt. You lie still.",))["grade"]
-    hard = reading_aids(("Gadolinium-based contrast agents demonstrate blood-brain barrier permeability "
-                         "characteristically associated with inflammatory demyelination.",))["grade"]
+    hard = reading_aids(
+        (
+            "Gadolinium-based contrast agents demonstrate blood-brain barrier permeability "
+            "characteristically associated with inflammatory demyelination.",
+        )
+    )["grade"]
     assert 0 <= easy < 5 < hard
 
 
@@ -160,17 +171,29 @@ def test_article_json_ld_is_a_medical_web_page_that_no_text_can_break_out_of(bui
     assert data["about"]["@type"] == "MedicalCondition" and data["about"]["name"] == "Multiple sclerosis"
     assert data["inLanguage"] == "en"
     assert data["url"] == "https://example.test/articles/scans/"
-    assert data["citation"] == [{"@type": "ScholarlyArticle", "name": "A study", "author": "Doe J",
-                                 "isPartOf": {"@type": "Periodical", "name": "A Journal"},
-                                 "datePublished": "2024", "identifier": "doi:10.1000/xyz",
-                                 "url": "https://doi.org/10.1000/xyz"}]
+    assert data["citation"] == [
+        {
+            "@type": "ScholarlyArticle",
+            "name": "A study",
+            "author": "Doe J",
+            "isPartOf": {"@type": "Periodical", "name": "A Journal"},
+            "datePublished": "2024",
+            "identifier": "doi:10.1000/xyz",
+            "url": "https://doi.org/10.1000/xyz",
+        }
+    ]
     assert len(page.find_all("script", src=False)) == 1  # nothing else inline: the CSP allows no inline script
 
 
 def test_article_sharing_and_description_tags(built):
     page = soup(built / "articles" / "scans" / "index.html")
     meta = {tag.get("property") or tag.get("name"): tag["content"] for tag in page.find_all("meta", content=True)}
-    assert meta["description"] == meta["og:description"] == meta["twitter:description"] == "What an MRI shows, in plain words."
+    assert (
+        meta["description"]
+        == meta["og:description"]
+        == meta["twitter:description"]
+        == "What an MRI shows, in plain words."
+    )
     assert meta["og:type"] == "article"
     assert meta["og:title"] == meta["twitter:title"] == "Scans </script><script>alert(1)</script> & you"
     assert meta["og:url"] == page.find("link", rel="canonical")["href"] == "https://example.test/articles/scans/"
@@ -211,7 +234,11 @@ def test_search_page_works_without_javascript_by_offering_the_topic_index(built)
     assert fallback.find("a", href="../topics/")
     assert page.find("script", type="module", src="../static/search.js")
     csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
-    assert "'wasm-unsafe-eval'" in csp and "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "")
+    assert (
+        "'wasm-unsafe-eval'" in csp
+        and "'unsafe-inline'" not in csp
+        and "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "")
+    )
     other = soup(built / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "wasm" not in other  # only the search page may run WebAssembly
 
@@ -239,8 +266,10 @@ def test_search_index_covers_articles_and_glossary_not_navigation(built):
 
 # --- index_site: problems are values ---------------------------------------------------
 
+
 def test_index_site_reports_a_missing_indexer(tmp_path, monkeypatch):
     from sitegen import search
+
     monkeypatch.setattr(search, "pagefind_executable", lambda: None)
     problems = search.index_site(tmp_path)
     assert [p.code for p in problems] == ["search-missing"]
@@ -249,6 +278,7 @@ def test_index_site_reports_a_missing_indexer(tmp_path, monkeypatch):
 
 def test_index_site_reports_a_failing_indexer(tmp_path, monkeypatch):
     from sitegen import search
+
     fake = tmp_path / "pagefind"
     fake.write_text("#!/bin/sh\necho 'index broke' >&2\nexit 3\n")
     fake.chmod(0o755)
@@ -260,16 +290,20 @@ def test_index_site_reports_a_failing_indexer(tmp_path, monkeypatch):
 
 def test_index_site_reports_an_indexer_that_cannot_start(tmp_path, monkeypatch):
     from sitegen import search
+
     monkeypatch.setattr(search, "pagefind_executable", lambda: tmp_path / "no-such-binary")
     assert [p.code for p in search.index_site(tmp_path)] == ["search-failed"]
 
 
 def test_index_site_indexes_a_folder(tmp_path):
     from sitegen import search
+
     if search.pagefind_executable() is None:
         pytest.fail("pagefind is a dependency of the build: pip install 'pagefind[bin]'")
-    (tmp_path / "index.html").write_text('<!DOCTYPE html><html lang="en"><title>x</title>'
-                                         "<main data-pagefind-body><h1>Hello</h1><p>Gadolinium.</p></main></html>")
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title>'
+        "<main data-pagefind-body><h1>Hello</h1><p>Gadolinium.</p></main></html>"
+    )
     assert search.index_site(tmp_path) == []
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
     assert list((tmp_path / "pagefind" / "fragment").iterdir())

@@ -1,17 +1,18 @@
 """Broken and hostile input (issue 7): every case ends in a Diagnostic naming the file, never a traceback."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from sitekit import run_cli, soup
 
 FRONT = "---\ntitle: MRI basics\nsummary: What an MRI scan is.\ndate: 2026-01-10\n---\n"
 LAUGHS = "".join(
     [FRONT[:-4], 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
-    + [f"{x}: &{x} [{', '.join([f'*{p}'] * 9)}]\n" for p, x in zip("abcdefg", "bcdefgh")]
-    + ["i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n---\n"])
+    + [f"{x}: &{x} [{', '.join([f'*{p}'] * 9)}]\n" for p, x in zip("abcdefg", "bcdefgh", strict=True)]
+    + ["i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n---\n"]
+)
 
 # name -> (file bytes, expected code, expected line or None when the file as a whole is meant)
 BROKEN = {
@@ -21,21 +22,39 @@ BROKEN = {
     "front-matter-list": (b"---\n- title: A\n- summary: S\n---\nBody.\n", "front-matter-not-mapping", 2),
     "front-matter-string": (b"---\njust some words\n---\nBody.\n", "front-matter-not-mapping", 2),
     "unclosed": (b"---\ntitle: A\nsummary: S\ndate: 2026-01-10\nBody text.\n", "front-matter-unclosed", 1),
-    "python-object": (b"---\ntitle: !!python/object/apply:os.system ['true']\nsummary: S\ndate: 2026-01-10\n---\n",
-                      "yaml-tag", 2),
+    "python-object": (
+        b"---\ntitle: !!python/object/apply:os.system ['true']\nsummary: S\ndate: 2026-01-10\n---\n",
+        "yaml-tag",
+        2,
+    ),
     "custom-tag": (b"---\ntitle: !include secrets.yaml\nsummary: S\ndate: 2026-01-10\n---\n", "yaml-tag", 2),
     "binary-tag": (b"---\ntitle: !!binary aGVsbG8=\nsummary: S\ndate: 2026-01-10\n---\n", "yaml-tag", 2),
-    "tag-on-a-key": (b"---\n? !!python/name:os.system\n: x\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\n", "yaml-tag", 2),
+    "tag-on-a-key": (
+        b"---\n? !!python/name:os.system\n: x\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\n",
+        "yaml-tag",
+        2,
+    ),
     "merge-key": (b"---\ntitle: A\nsummary: S\ndate: 2026-01-10\n<<: {author: Someone}\n---\n", "yaml-tag", 5),
     "alias": (b"---\ntitle: &t MRI\nsummary: *t\ndate: 2026-01-10\n---\n", "yaml-alias", 2),
     "billion-laughs": (LAUGHS.encode(), "yaml-alias", 5),
-    "oversized-front-matter": (b"---\ntitle: A\nsummary: " + b"long " * 60_000 + b"\ndate: 2026-01-10\n---\n",
-                               "yaml-too-large", 2),
-    "deep-nesting": (b"---\ntitle: " + b"[" * 500 + b"]" * 500 + b"\nsummary: S\ndate: 2026-01-10\n---\n",
-                     "yaml-too-deep", 2),
+    "oversized-front-matter": (
+        b"---\ntitle: A\nsummary: " + b"long " * 60_000 + b"\ndate: 2026-01-10\n---\n",
+        "yaml-too-large",
+        2,
+    ),
+    "deep-nesting": (
+        b"---\ntitle: " + b"[" * 500 + b"]" * 500 + b"\nsummary: S\ndate: 2026-01-10\n---\n",
+        "yaml-too-deep",
+        2,
+    ),
     "impossible-date": (b"---\ntitle: A\nsummary: S\ndate: 2026-02-30\n---\n", "bad-date", 4),
-    "huge-integer": (b"---\ntitle: A\nsummary: S\ndate: 2026-01-10\nreferences:\n  - title: T\n    year: "
-                     + b"9" * 5000 + b"\n---\n", "yaml-value", 2),
+    "huge-integer": (
+        b"---\ntitle: A\nsummary: S\ndate: 2026-01-10\nreferences:\n  - title: T\n    year: "
+        + b"9" * 5000
+        + b"\n---\n",
+        "yaml-value",
+        2,
+    ),
     "latin-1": (b"---\ntitle: M\xe9ni\xe8re disease\nsummary: S\ndate: 2026-01-10\n---\n", "file-encoding", 2),
     "nul-byte": (b"---\ntitle: A\nsummary: S\x00\ndate: 2026-01-10\n---\n", "file-nul-byte", 3),
     "empty": (b"", "file-empty", 1),
@@ -79,11 +98,14 @@ def test_billion_laughs_is_refused_quickly_and_reported_once_per_anchor(blank_si
     assert len(places) == len(set(places)) <= 9  # one per anchor, not one per use (was 72)
 
 
-@pytest.mark.parametrize("name,data", [
-    ("bom", b"\xef\xbb\xbf" + FRONT.encode() + b"Body with a BOM.\n"),
-    ("crlf", FRONT.replace("\n", "\r\n").encode() + b"Body with CRLF.\r\n"),
-    ("cr", FRONT.replace("\n", "\r").encode() + b"Body with CR.\r"),
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("bom", b"\xef\xbb\xbf" + FRONT.encode() + b"Body with a BOM.\n"),
+        ("crlf", FRONT.replace("\n", "\r\n").encode() + b"Body with CRLF.\r\n"),
+        ("cr", FRONT.replace("\n", "\r").encode() + b"Body with CR.\r"),
+    ],
+)
 def test_bom_and_any_line_ending_build(blank_site, name, data):
     blank_site.article("x.md", data)
     result = blank_site.build()
@@ -113,16 +135,20 @@ def test_impossible_date_in_a_datetime_and_time_of_day(blank_site):
 
 # --- file names, slugs and URLs --------------------------------------------------------
 
-@pytest.mark.parametrize("file_name,slug", [
-    ("Ménière disease.md", "meniere-disease"),              # accented Latin: transliterated
-    ("σκλήρυνση κατά πλάκας.md", "σκλήρυνση-κατά-πλάκας"),  # Greek keeps its accents (tonos)
-    ("Рассеянный склероз.md", "рассеянный-склероз"),        # Cyrillic й stays й
-    ("多发性硬化.md", "多发性硬化"),
-    ("ガドリニウム.md", "ガドリニウム"),                     # ド keeps its dakuten
-    ("हिन्दी पाठ.md", "हिन्दी-पाठ"),                          # vowel signs and virama are part of the word
-    ("MRI_Basics (2).md", "mri-basics-2"),
-    ("a\\b.md", "a-b"),
-])
+
+@pytest.mark.parametrize(
+    "file_name,slug",
+    [
+        ("Ménière disease.md", "meniere-disease"),  # accented Latin: transliterated
+        ("σκλήρυνση κατά πλάκας.md", "σκλήρυνση-κατά-πλάκας"),  # Greek keeps its accents (tonos)
+        ("Рассеянный склероз.md", "рассеянный-склероз"),  # Cyrillic й stays й
+        ("多发性硬化.md", "多发性硬化"),
+        ("ガドリニウム.md", "ガドリニウム"),  # ド keeps its dakuten
+        ("हिन्दी पाठ.md", "हिन्दी-पाठ"),  # vowel signs and virama are part of the word
+        ("MRI_Basics (2).md", "mri-basics-2"),
+        ("a\\b.md", "a-b"),
+    ],
+)
 def test_file_names_give_readable_slugs(blank_site, file_name, slug):
     blank_site.article(file_name, FRONT + "Body.\n")
     result = blank_site.build()
@@ -150,7 +176,9 @@ def test_hidden_files_beside_articles_are_not_articles(blank_site):
 def test_hostile_titles_are_text_and_do_not_change_paths(blank_site):
     title = "../../etc/passwd \\ /root .hidden <b>CON</b> " + "Very long title " * 19
     assert len(title) > 300
-    blank_site.article("plain.md", f"---\ntitle: {json.dumps(title)}\nsummary: S\ndate: 2026-01-10\ntags: ['..', '.x/y']\n---\n")
+    blank_site.article(
+        "plain.md", f"---\ntitle: {json.dumps(title)}\nsummary: S\ndate: 2026-01-10\ntags: ['..', '.x/y']\n---\n"
+    )
     result = blank_site.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     public = blank_site.public.resolve()
@@ -179,9 +207,15 @@ def test_two_articles_with_one_url_name_both_files(blank_site):
     for problem in problems:
         assert "/articles/mri-basics/" in problem.message
         assert {problem.file, problem.message.split("this file and ")[1].rstrip(".")} <= {
-            "content/articles/MRI Basics.md", "content/articles/mri-basics.md", "content/articles/other.md"}
+            "content/articles/MRI Basics.md",
+            "content/articles/mri-basics.md",
+            "content/articles/other.md",
+        }
     assert {d.file for d in problems} | {d.message.split("this file and ")[1].rstrip(".") for d in problems} == {
-        "content/articles/MRI Basics.md", "content/articles/mri-basics.md", "content/articles/other.md"}
+        "content/articles/MRI Basics.md",
+        "content/articles/mri-basics.md",
+        "content/articles/other.md",
+    }
 
 
 def test_two_pages_with_one_url_are_an_error(blank_site):
@@ -197,13 +231,20 @@ def test_composed_and_decomposed_accents_are_one_spelling(blank_site):
     # "é" as one character (NFC) and as "e" plus a combining accent (NFD: macOS file names,
     # copy-paste) look the same; two topics 'Lésions' clashed and the fix could not be followed.
     import unicodedata
+
     composed, decomposed = "L\u00e9sions", "Le\u0301sions"
     assert unicodedata.normalize("NFC", decomposed) == composed != decomposed
-    blank_site.article("a.md", f"---\ntitle: A\nsummary: S\ndate: 2026-01-10\ntags: [{composed}]\n---\n"
-                               f"See [the other one](me\u0301nie\u0300re.md).\n")
+    blank_site.article(
+        "a.md",
+        f"---\ntitle: A\nsummary: S\ndate: 2026-01-10\ntags: [{composed}]\n---\n"
+        f"See [the other one](me\u0301nie\u0300re.md).\n",
+    )
     # The second article's file name, title and tag are decomposed, as a Mac writes them.
-    blank_site.article("me\u0301nie\u0300re.md", f"---\ntitle: Me\u0301nie\u0300re and {decomposed}\nsummary: S\n"
-                                                  f"date: 2026-01-11\ntags: [{decomposed}]\n---\nText.\n")
+    blank_site.article(
+        "me\u0301nie\u0300re.md",
+        f"---\ntitle: Me\u0301nie\u0300re and {decomposed}\nsummary: S\n"
+        f"date: 2026-01-11\ntags: [{decomposed}]\n---\nText.\n",
+    )
     result = blank_site.build(write=False)
     assert result.diagnostics == [], [d.format() for d in result.diagnostics]
     topics = [path for path in result.files if path.startswith("topics/") and path != "topics/index.html"]
@@ -218,8 +259,19 @@ def test_composed_and_decomposed_accents_are_one_spelling(blank_site):
 
 # --- the command line: messages, never a traceback --------------------------------------
 
-@pytest.mark.parametrize("name", ["python-object", "billion-laughs", "latin-1", "nul-byte", "impossible-date",
-                                  "huge-integer", "front-matter-string"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "python-object",
+        "billion-laughs",
+        "latin-1",
+        "nul-byte",
+        "impossible-date",
+        "huge-integer",
+        "front-matter-string",
+    ],
+)
 def test_cli_reports_and_exits_1_without_a_traceback(blank_site, name):
     data, code, line = BROKEN[name]
     blank_site.article("x.md", data)
@@ -232,10 +284,13 @@ def test_cli_reports_and_exits_1_without_a_traceback(blank_site, name):
 
 # --- size: big inputs build (how time grows is measured in benchmarks/sizes.py) ---------
 
+
 @pytest.mark.slow
 def test_a_5_mb_article_builds(blank_site):
-    paragraph = ("The scan shows small areas of change where myelin has been damaged; see "
-                 "[the other article](other.md) and [a source](https://example.org/). **Bold** words.\n\n")
+    paragraph = (
+        "The scan shows small areas of change where myelin has been damaged; see "
+        "[the other article](other.md) and [a source](https://example.org/). **Bold** words.\n\n"
+    )
     sections = [f"## Section {n}\n\n" + paragraph * 20 for n in range(5 * 1024 * 1024 // (len(paragraph) * 20) + 1)]
     text = FRONT + "".join(sections)
     assert len(text.encode()) >= 5 * 1024 * 1024

@@ -1,4 +1,5 @@
 """`build.py serve`: the real server on a free loopback port, files edited on disk."""
+
 from __future__ import annotations
 
 import asyncio
@@ -49,8 +50,13 @@ def server(tmp_path):
         shutil.copytree(REPO / name, site / name)
     (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
-                               cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: _up(base), timeout=20)
@@ -122,8 +128,9 @@ def test_livereload_endpoint_signals_a_reload(server):
     async def listen():
         socket_url = base.replace("http://", "ws://") + "livereload"
         connection = await websocket_connect(socket_url)
-        await connection.write_message(json.dumps({"command": "hello", "protocols": [
-            "http://livereload.com/protocols/official-7"]}))
+        await connection.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         hello = json.loads(await connection.read_message())
         assert hello["command"] == "hello"
         await connection.write_message(json.dumps({"command": "info", "url": base + PAGE}))
@@ -156,8 +163,14 @@ def test_server_survives_twenty_broken_saves(server):
     site, base, process = server
     path = site / ARTICLE
     good = path.read_text()
-    broken = ["---\ntitle: [unclosed\n---\n", "not front matter at all", "---\ntitle: x\n", b"\xff\xfe\x00bad",
-              "---\n- a list\n---\n", "---\ntitle: x\nsummary: y\ndate: not-a-date\n---\n"]
+    broken = [
+        "---\ntitle: [unclosed\n---\n",
+        "not front matter at all",
+        "---\ntitle: x\n",
+        b"\xff\xfe\x00bad",
+        "---\n- a list\n---\n",
+        "---\ntitle: x\nsummary: y\ndate: not-a-date\n---\n",
+    ]
     for attempt in range(20):
         bad = broken[attempt % len(broken)]
         before = generation(base)
@@ -166,7 +179,9 @@ def test_server_survives_twenty_broken_saves(server):
         assert process.poll() is None, "the server died on a broken save"
         assert "preview-errors" in get(base + PAGE)[1]
     before = generation(base)
-    (site / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block main %}{{ nope( }}{% endblock %}")
+    (site / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nope( }}{% endblock %}"
+    )
     rebuilt_since(base, before)
     (site / "templates" / "article.html").write_text((REPO / "templates" / "article.html").read_text())
     path.write_text(good)
@@ -185,9 +200,19 @@ def test_broken_template_is_reported_with_file_and_line(server):
     assert "templates/article.html" in page
 
 
-@pytest.mark.parametrize("path", ["/../config.yaml", "/%2e%2e/config.yaml", "/..%2fconfig.yaml",
-                                  "/static/../../config.yaml", "/static/%2e%2e/%2e%2e/config.yaml",
-                                  "//etc/passwd", "/%2F%2Fetc%2Fpasswd", "/articles/..%5c..%5cconfig.yaml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../config.yaml",
+        "/%2e%2e/config.yaml",
+        "/..%2fconfig.yaml",
+        "/static/../../config.yaml",
+        "/static/%2e%2e/%2e%2e/config.yaml",
+        "//etc/passwd",
+        "/%2F%2Fetc%2Fpasswd",
+        "/articles/..%5c..%5cconfig.yaml",
+    ],
+)
 def test_no_file_outside_the_site_is_served(server, path):
     site, base, _ = server
     with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1].strip("/")))) as connection:
@@ -220,8 +245,12 @@ def test_a_broken_config_stays_reported_until_fixed(server):
     page = get(base + PAGE)[1]
     assert "preview-errors" in page and "config.yaml" in page  # still shown after another save
     config.write_text(good)
-    wait_for(lambda: "<h1>Edited while the config is broken</h1>" in get(base + PAGE)[1]
-             and "preview-errors" not in get(base + PAGE)[1])
+    wait_for(
+        lambda: (
+            "<h1>Edited while the config is broken</h1>" in get(base + PAGE)[1]
+            and "preview-errors" not in get(base + PAGE)[1]
+        )
+    )
 
 
 def test_a_content_folder_made_again_is_watched(server):
@@ -242,7 +271,8 @@ def test_a_burst_of_saves_is_one_rebuild_not_fifty(server):
         path.write_text(path.read_text() + "\nOne more line.\n")
     for number in range(43):
         (articles / f"burst-{number}.md").write_text(
-            f"---\ntitle: Burst {number}\nsummary: S.\ndate: 2026-01-0{number % 9 + 1}\n---\nText.\n")
+            f"---\ntitle: Burst {number}\nsummary: S.\ndate: 2026-01-0{number % 9 + 1}\n---\nText.\n"
+        )
     wait_for(lambda: "Burst 42" in get(base)[1])
     time.sleep(0.5)
     process.terminate()
@@ -277,6 +307,7 @@ def test_a_page_with_a_broken_link_is_shown_with_its_findings(server):
     """Linking to an article not written yet: the page being written is shown (the link as
     marked plain text), and the panel at its foot says what is wrong and how to fix it."""
     from bs4 import BeautifulSoup
+
     site, base, _ = server
     path = site / ARTICLE
     path.write_text(path.read_text() + "\nSee [the next guide](not-written-yet.md).\n")
@@ -295,6 +326,7 @@ def test_quality_check_findings_of_the_page_show_in_its_panel(server):
     """`check`'s findings (here: too many takeaways) appear on the page being written,
     and go when fixed; other pages do not show them."""
     from bs4 import BeautifulSoup
+
     site, base, _ = server
     text = (site / ARTICLE).read_text()
     extra = "".join(f"  - Extra takeaway number {n}.\n" for n in range(7))
@@ -310,6 +342,8 @@ def test_quality_check_findings_of_the_page_show_in_its_panel(server):
     (site / ARTICLE).write_text(text)
     rebuilt_since(base, before)
     assert BeautifulSoup(get(base + PAGE)[1], "html.parser").select_one("#preview-findings") is None
+
+
 def raw_request(base: str, path: str, host: str, extra: str = "") -> tuple[int, bytes]:
     """(status, whole response) of a GET sent with exactly this Host header."""
     port = int(base.rsplit(":", 1)[1].strip("/"))
@@ -337,14 +371,17 @@ def test_a_foreign_host_name_is_refused(server):
         assert status == 200 and b"What an MRI scan shows" in response, host
 
 
-@pytest.mark.parametrize("origin, host, accepted", [
-    ("http://127.0.0.1:{port}", "127.0.0.1:{port}", True),
-    ("http://localhost:{port}", "localhost:{port}", True),
-    ("http://attacker.example:{port}", "127.0.0.1:{port}", False),
-    ("http://attacker.example:{port}", "attacker.example:{port}", False),
-    ("http://127.0.0.1:1", "127.0.0.1:{port}", False),  # another local server's page
-    ("null", "127.0.0.1:{port}", False),
-])
+@pytest.mark.parametrize(
+    "origin, host, accepted",
+    [
+        ("http://127.0.0.1:{port}", "127.0.0.1:{port}", True),
+        ("http://localhost:{port}", "localhost:{port}", True),
+        ("http://attacker.example:{port}", "127.0.0.1:{port}", False),
+        ("http://attacker.example:{port}", "attacker.example:{port}", False),
+        ("http://127.0.0.1:1", "127.0.0.1:{port}", False),  # another local server's page
+        ("null", "127.0.0.1:{port}", False),
+    ],
+)
 def test_the_reload_websocket_accepts_only_pages_of_the_preview(server, origin, host, accepted):
     site, base, _ = server
     port = base.rsplit(":", 1)[1].strip("/")
@@ -352,14 +389,17 @@ def test_the_reload_websocket_accepts_only_pages_of_the_preview(server, origin, 
     from tornado.websocket import websocket_connect
 
     async def connect():
-        request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload",
-                              headers={"Origin": origin.format(port=port), "Host": host.format(port=port)})
+        request = HTTPRequest(
+            f"ws://127.0.0.1:{port}/livereload",
+            headers={"Origin": origin.format(port=port), "Host": host.format(port=port)},
+        )
         try:
             connection = await asyncio.wait_for(websocket_connect(request), timeout=10)
         except HTTPClientError as error:
             return error.code
-        await connection.write_message(json.dumps({"command": "hello", "protocols": [
-            "http://livereload.com/protocols/official-7"]}))
+        await connection.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         hello = json.loads(await asyncio.wait_for(connection.read_message(), timeout=10))
         connection.close()
         return hello["command"]
@@ -369,6 +409,7 @@ def test_the_reload_websocket_accepts_only_pages_of_the_preview(server, origin, 
 
 def test_the_host_given_with_host_is_accepted_and_other_names_are_not():
     from sitegen.serve import allowed_hosts, host_allowed
+
     named = allowed_hosts("editor-laptop.local")
     assert host_allowed("editor-laptop.local", named) and host_allowed("Editor-Laptop.local.", named)
     assert host_allowed("192.168.1.20", named) and host_allowed("[fe80::1]", named)  # numbers cannot be rebound
@@ -379,13 +420,23 @@ def test_the_host_given_with_host_is_accepted_and_other_names_are_not():
 
 def test_new_names_the_page_at_the_running_preview_port(server):
     site, base, process = server
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Optic neuritis and MRI"], cwd=site,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "new", "Optic neuritis and MRI"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert f"The preview is running: open {base}articles/optic-neuritis-and-mri/" in result.stdout
     wait_for(lambda: get(base + "articles/optic-neuritis-and-mri/")[0] == 200)  # and it is there (a draft)
     process.terminate()
     process.wait(timeout=10)
-    again = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "Brain MRI"], cwd=site,
-                           capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "new", "Brain MRI"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "Preview it with `make serve`, then open http://127.0.0.1:8000/articles/brain-mri/" in again.stdout

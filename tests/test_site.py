@@ -1,4 +1,5 @@
 """Pure parts of the site model, against obviously-correct slow versions of themselves."""
+
 from __future__ import annotations
 
 import random
@@ -24,7 +25,9 @@ def brute_force_related(articles):
 @pytest.mark.parametrize("seed", range(5))
 def test_related_matches_the_quadratic_definition(seed):
     rng = random.Random(seed)
-    articles = [SimpleNamespace(slug=f"s{i}", tags=tuple(rng.sample("abcdefgh", rng.randint(0, 3)))) for i in range(300)]
+    articles = [
+        SimpleNamespace(slug=f"s{i}", tags=tuple(rng.sample("abcdefgh", rng.randint(0, 3)))) for i in range(300)
+    ]
     assert _compute_related(articles) == brute_force_related(articles)
     found, memo = _related(articles, {})
     assert found == brute_force_related(articles)
@@ -49,7 +52,7 @@ def general_slugify(text: str) -> str:
     slug = "".join(c if slugs._is_word(c) else "-" for c in folded)
     slug = "-".join(part for part in slug.split("-") if part)
     if len(slug) > slugs.MAX_SLUG:
-        slug = slug[:slugs.MAX_SLUG].rsplit("-", 1)[0] or slug[:slugs.MAX_SLUG]
+        slug = slug[: slugs.MAX_SLUG].rsplit("-", 1)[0] or slug[: slugs.MAX_SLUG]
     return slug
 
 

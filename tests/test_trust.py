@@ -1,5 +1,6 @@
 """Trust signals: the editorial policy linked from every page, named people with a
 clinical-reviewer policy, and plain language gated in CI (issue 17)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,8 +30,11 @@ def test_every_page_links_the_editorial_policy_from_its_footer(tmp_path):
     result = site.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     # Every page a reader sees; an old address's redirect stub (aliases:) has no footer.
-    pages = [html for html in sorted(site.public.rglob("*.html"))
-             if soup(html).select_one('meta[http-equiv="refresh"]') is None]
+    pages = [
+        html
+        for html in sorted(site.public.rglob("*.html"))
+        if soup(html).select_one('meta[http-equiv="refresh"]') is None
+    ]
     assert len(pages) > 5
     target = site.public / "editorial-policy" / "index.html"
     assert soup(target).select_one("main h1").get_text() == "Editorial policy"
@@ -52,11 +56,19 @@ def test_footer_has_no_policy_link_when_the_site_has_no_policy_page(tmp_path):
 def test_the_real_site_has_an_editorial_policy_that_states_its_review_interval():
     text = (REPO / "content" / "pages" / "editorial-policy.md").read_text(encoding="utf-8")
     import yaml
+
     interval = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["review"]["interval_months"]
     assert f"at least once every {interval} months" in text
-    for heading in ("## Who publishes this site", "## How articles are written", "## Which evidence we use",
-                    "## How articles are reviewed", "## Funding, advertising and conflicts of interest",
-                    "## Your privacy", "## How to tell us about a mistake", "## When this policy was last reviewed"):
+    for heading in (
+        "## Who publishes this site",
+        "## How articles are written",
+        "## Which evidence we use",
+        "## How articles are reviewed",
+        "## Funding, advertising and conflicts of interest",
+        "## Your privacy",
+        "## How to tell us about a mistake",
+        "## When this policy was last reviewed",
+    ):
         assert heading in text
 
 
@@ -133,6 +145,7 @@ def _site(tmp_path, reviewer: str, author: str = "editorial-team", require: bool
 
 def _checked(site):
     from sitegen.pipeline import check
+
     return check(site.config(), today=TODAY, use_cache=False).diagnostics
 
 
@@ -144,6 +157,7 @@ def _page(site):
 
 def _json_ld(document) -> dict:
     import json
+
     return json.loads(document.select_one('script[type="application/ld+json"]').string)
 
 
@@ -156,8 +170,12 @@ def test_a_clinician_reviewer_passes_the_policy_and_is_shown_with_credentials(tm
     assert "not yet reviewed by a clinician" not in meta
     assert "Written by Editorial team (writes the articles)" in meta
     data = _json_ld(document)
-    assert data["reviewedBy"] == {"@type": "Person", "name": "Jane Roe", "jobTitle": "Consultant neurologist",
-                                  "honorificSuffix": "MD"}
+    assert data["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Jane Roe",
+        "jobTitle": "Consultant neurologist",
+        "honorificSuffix": "MD",
+    }
     assert data["author"] == {"@type": "Organization", "name": "Editorial team", "description": "writes the articles"}
 
 
@@ -211,6 +229,7 @@ def test_a_non_clinician_reviewer_says_so_plainly_on_the_page(tmp_path):
 
 def test_every_real_article_says_it_is_not_yet_clinically_reviewed():
     from sitegen.config import load_config
+
     config, problems = load_config(REPO / "config.yaml")
     assert not problems and config.require_clinical_reviewer is False
     person = config.people["editorial-team"]
@@ -220,15 +239,20 @@ def test_every_real_article_says_it_is_not_yet_clinically_reviewed():
 
 
 def test_people_file_problems_name_file_line_and_fix(tmp_path):
-    site = _site(tmp_path, "Editorial team", people="""\
+    site = _site(
+        tmp_path,
+        "Editorial team",
+        people="""\
         jane-roe:
           name: Jane Roe
           clinican: true
         Bad Key:
           name: X
           clinician: false
-        """)
+        """,
+    )
     from sitegen.config import load_config
+
     config, problems = load_config(site.config_path)
     assert config is None
     by_code = {d.code: d for d in problems}
@@ -240,7 +264,8 @@ def test_people_file_problems_name_file_line_and_fix(tmp_path):
 
 # --- plain language gated in CI --------------------------------------------------------
 
-HARD = """\
+HARD = (
+    """\
 ---
 title: Imaging biomarkers
 summary: A hard article.
@@ -253,14 +278,21 @@ references:
   - title: "A paper"
     doi: 10.1000/abc
 ---
-""" + ("Notwithstanding considerable methodological heterogeneity, contemporary neuroimaging investigations "
-       "consistently demonstrate that quantitative susceptibility-weighted characterisation of paramagnetic "
-       "rim-associated chronically inflamed demyelinating lesions substantially facilitates prognostication. ") * 8 + "\n"
+"""
+    + (
+        "Notwithstanding considerable methodological heterogeneity, contemporary neuroimaging investigations "
+        "consistently demonstrate that quantitative susceptibility-weighted characterisation of paramagnetic "
+        "rim-associated chronically inflamed demyelinating lesions substantially facilitates prognostication. "
+    )
+    * 8
+    + "\n"
+)
 
 
 def test_the_real_config_makes_readability_an_error_at_grade_8():
     from sitegen.check import settings
     from sitegen.config import load_config
+
     config, _ = load_config(REPO / "config.yaml")
     policy, problems = settings(config)
     assert problems == []
@@ -279,6 +311,13 @@ def test_an_article_above_the_reading_grade_fails_the_strict_build_with_its_hard
     check = run_cli("check", "--format", "github", cwd=site.root)  # the workflow's annotations step
     assert check.returncode == 1 and "::error file=content/articles/hard.md,line=13" in check.stdout + check.stderr
     # Rewritten in plain words, the same article passes.
-    site.article("hard.md", HARD.split("---\n", 2)[0] + "---\n" + HARD.split("---\n", 2)[1] + "---\n"
-                 + "Scans show spots in the brain. Each spot is a place where the brain was hurt. " * 12 + "\n")
+    site.article(
+        "hard.md",
+        HARD.split("---\n", 2)[0]
+        + "---\n"
+        + HARD.split("---\n", 2)[1]
+        + "---\n"
+        + "Scans show spots in the brain. Each spot is a place where the brain was hurt. " * 12
+        + "\n",
+    )
     assert run_cli("build", "--strict", cwd=site.root).returncode == 0

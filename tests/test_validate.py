@@ -1,5 +1,6 @@
 """Front-matter validation: every kind of mistake becomes a Diagnostic with the right
 code, the right line and a hint that says how to fix it; nothing raises."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,9 @@ from datetime import date
 from textwrap import dedent
 
 import pytest
+from sitekit import line_of, run_cli, soup
 
 from sitegen.slugs import RESERVED, is_valid_slug
-from sitekit import line_of, run_cli, soup
 
 FILE = "content/articles/x.md"
 
@@ -29,6 +30,7 @@ def one(diagnostics, code: str):
 
 
 # --- unknown and missing keys -------------------------------------------------------
+
 
 def test_unknown_key_hint_suggests_the_intended_key(blank_site):
     text = dedent("""\
@@ -109,6 +111,7 @@ def test_summary_key_without_a_value_is_reported_on_its_line(blank_site):
 
 # --- dates ------------------------------------------------------------------------
 
+
 # The last two are dates YAML itself reads as dates and then cannot make (a diagnostic,
 # never a crash).
 @pytest.mark.parametrize("value", ["March 3", "2026/03/01", "01-03-2026", '"2026-02-30"', "2026-13-45", "2026-02-30"])
@@ -127,16 +130,22 @@ def test_bad_date(blank_site, value):
 
 # The message says what exactly is impossible, and the fix is the date the editor most likely
 # meant, in the form the site needs (not the generic example, which looked like a correction).
-@pytest.mark.parametrize("value, message, fix", [
-    ("2026-13-01", "there is no month 13", "for 13 January 2026 write 2026-01-13"),
-    ("2026-00-10", "there is no month 0", "a month from 01 to 12"),
-    ("2026-02-30", "February 2026 has no day 30 (it has 28 days)", "2026-02-28"),
-    ("2026-04-31", "April 2026 has no day 31 (it has 30 days)", "2026-04-30"),
-    ("03/12/2026", "which could be 12 March 2026 or 3 December 2026",
-     "2026-03-12 for 12 March 2026 or 2026-12-03 for 3 December 2026"),
-    ("13/01/2026", "dates are written year first", "2026-01-13 for 13 January 2026"),
-    ("2026/03/01", "dates are written with hyphens", "2026-03-01"),
-])
+@pytest.mark.parametrize(
+    "value, message, fix",
+    [
+        ("2026-13-01", "there is no month 13", "for 13 January 2026 write 2026-01-13"),
+        ("2026-00-10", "there is no month 0", "a month from 01 to 12"),
+        ("2026-02-30", "February 2026 has no day 30 (it has 28 days)", "2026-02-28"),
+        ("2026-04-31", "April 2026 has no day 31 (it has 30 days)", "2026-04-30"),
+        (
+            "03/12/2026",
+            "which could be 12 March 2026 or 3 December 2026",
+            "2026-03-12 for 12 March 2026 or 2026-12-03 for 3 December 2026",
+        ),
+        ("13/01/2026", "dates are written year first", "2026-01-13 for 13 January 2026"),
+        ("2026/03/01", "dates are written with hyphens", "2026-03-01"),
+    ],
+)
 def test_bad_date_says_what_is_wrong_and_suggests_the_date_meant(blank_site, value, message, fix):
     text = f"---\ntitle: MRI basics\nsummary: What an MRI scan is.\nreviewed: {value}\ndate: 2026-01-10\n---\n"
     problem = one(diagnose(blank_site, text), "bad-date")
@@ -156,8 +165,9 @@ def test_date_with_a_time_of_day_is_not_blamed_on_a_template(blank_site):
         """)
     blank_site.article("x.md", text)
     result = blank_site.build(write=False)
-    assert not [d for d in result.diagnostics if d.file.startswith("templates")], \
-        [d.format() for d in result.diagnostics]
+    assert not [d for d in result.diagnostics if d.file.startswith("templates")], [
+        d.format() for d in result.diagnostics
+    ]
     if not result.ok:  # rejecting the time is fine, if the article's line is named
         assert {(d.file, d.line) for d in result.diagnostics} == {(FILE, line_of(text, "reviewed:"))}
 
@@ -185,7 +195,10 @@ def test_wrong_type_problems_in_one_file_are_all_reported(blank_site):
     text = "---\ntitle: [a, list]\nsummary: What an MRI scan is.\ndate: 2026-01-10\ntags:\n  a: b\ndraft: maybe\n---\n"
     diagnostics = diagnose(blank_site, text)
     assert sorted(d.line for d in diagnostics if d.code == "wrong-type") == [
-        line_of(text, "title:"), line_of(text, "tags:"), line_of(text, "draft:")]
+        line_of(text, "title:"),
+        line_of(text, "tags:"),
+        line_of(text, "draft:"),
+    ]
 
 
 # --- references -------------------------------------------------------------------
@@ -235,6 +248,7 @@ def test_unknown_reference_key(blank_site):
 
 # --- slugs ------------------------------------------------------------------------
 
+
 def _suggested_slug(hint: str) -> str:
     match = re.search(r"slug: (\S+?)\.?$", hint)
     assert match, hint
@@ -278,6 +292,7 @@ def test_duplicate_page_slugs_are_reported(blank_site):
 
 # --- YAML -------------------------------------------------------------------------
 
+
 def test_yaml_syntax_error_has_line_column_and_excerpt(blank_site):
     text = "---\ntitle: MRI basics\nsummary: MRI: what the scan shows\ndate: 2026-01-10\n---\n"
     problem = one(diagnose(blank_site, text), "yaml-syntax")
@@ -290,7 +305,7 @@ def test_yaml_syntax_error_has_line_column_and_excerpt(blank_site):
     shown = problem.format().split("\n")
     excerpt_line = next(line for line in shown if line.endswith(bad))
     caret_line = next(line for line in shown if line.rstrip().endswith("^"))
-    assert excerpt_line[caret_line.index("^"):].startswith(": what")
+    assert excerpt_line[caret_line.index("^") :].startswith(": what")
 
 
 def test_tab_indentation(blank_site):
@@ -342,7 +357,7 @@ def test_unclosed_opener_is_reported_where_it_was_opened(blank_site, kind):
 
 def test_quoted_value_over_several_lines_is_not_an_unclosed_quote(blank_site):
     # A quoted value may go on over lines; with another mistake below it, that mistake is reported.
-    text = "---\ntitle: MRI basics\nsummary: \"What the scan\n  shows\"\ndate: 2026-01-10\n\tauthor: A\n---\n"
+    text = '---\ntitle: MRI basics\nsummary: "What the scan\n  shows"\ndate: 2026-01-10\n\tauthor: A\n---\n'
     problem = one(diagnose(blank_site, text), "yaml-syntax")
     assert problem.line == line_of(text, "\tauthor")
 
@@ -401,8 +416,7 @@ def test_billion_laughs_each_problem_reported_once_where_it_is(blank_site):
 
 def test_python_object_tag_is_refused_and_never_run(blank_site, tmp_path):
     marker = tmp_path / "was-run"
-    text = (f"---\ntitle: !!python/object/apply:os.system [\"touch {marker}\"]\n"
-            "summary: S\ndate: 2026-01-10\n---\n")
+    text = f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\nsummary: S\ndate: 2026-01-10\n---\n'
     problem = one(diagnose(blank_site, text), "yaml-tag")
     assert problem.line == line_of(text, "!!python")
     assert "python/object" in problem.message
@@ -411,6 +425,7 @@ def test_python_object_tag_is_refused_and_never_run(blank_site, tmp_path):
 
 
 # --- the shape of the file --------------------------------------------------------
+
 
 def test_front_matter_that_is_a_list(blank_site):
     text = "---\n- title: MRI basics\n- summary: S\n---\nBody.\n"
@@ -461,8 +476,10 @@ def test_nul_byte(blank_site):
 
 
 def test_utf8_bom_and_crlf_are_accepted(blank_site):
-    text = ("\ufeff---\r\ntitle: Caf\u00e9 scans\r\nsummary: What an MRI scan is.\r\ndate: 2026-01-10\r\n"
-            "tags: [Scans]\r\n---\r\n## First part\r\n\r\nSome text.\r\n")
+    text = (
+        "\ufeff---\r\ntitle: Caf\u00e9 scans\r\nsummary: What an MRI scan is.\r\ndate: 2026-01-10\r\n"
+        "tags: [Scans]\r\n---\r\n## First part\r\n\r\nSome text.\r\n"
+    )
     blank_site.article("x.md", text.encode("utf-8"))
     result = blank_site.build(write=False)
     assert result.diagnostics == []
@@ -485,12 +502,16 @@ def test_crlf_file_reports_the_right_line(blank_site):
 
 # --- review dates -----------------------------------------------------------------
 
-@pytest.mark.parametrize("reviewed, months, expected", [
-    (date(2026, 1, 31), 1, date(2026, 2, 28)),    # no 31 February: the last day of the month
-    (date(2028, 1, 31), 1, date(2028, 2, 29)),    # leap year
-    (date(2026, 11, 15), 3, date(2027, 2, 15)),   # across a year end
-    (date(2026, 3, 31), 12, date(2027, 3, 31)),
-])
+
+@pytest.mark.parametrize(
+    "reviewed, months, expected",
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # no 31 February: the last day of the month
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 11, 15), 3, date(2027, 2, 15)),  # across a year end
+        (date(2026, 3, 31), 12, date(2027, 3, 31)),
+    ],
+)
 def test_next_review_defaults_to_reviewed_plus_the_configured_interval(blank_site, reviewed, months, expected):
     blank_site.set_config(review={"interval_months": months})
     blank_site.article("x.md", f"---\ntitle: A\nsummary: S\ndate: 2026-01-01\nreviewed: {reviewed}\n---\n")
@@ -503,8 +524,9 @@ def test_next_review_defaults_to_reviewed_plus_the_configured_interval(blank_sit
 
 
 def test_explicit_next_review_wins(blank_site):
-    blank_site.article("x.md", "---\ntitle: A\nsummary: S\ndate: 2026-01-01\nreviewed: 2026-01-31\n"
-                               "next_review: 2026-06-30\n---\n")
+    blank_site.article(
+        "x.md", "---\ntitle: A\nsummary: S\ndate: 2026-01-01\nreviewed: 2026-01-31\nnext_review: 2026-06-30\n---\n"
+    )
     result = blank_site.build(write=False)
     assert result.site.articles[0].next_review == date(2026, 6, 30)
 
@@ -517,8 +539,12 @@ BROKEN_FILES = {
     "c-yaml.md": "---\ntitle: C\nsummary: C: the letter\ndate: 2026-01-10\n---\n",
     "d-empty.md": "",
 }
-EXPECTED = {("content/articles/a-missing.md", "missing-field"), ("content/articles/b-typo.md", "unknown-key"),
-            ("content/articles/c-yaml.md", "yaml-syntax"), ("content/articles/d-empty.md", "file-empty")}
+EXPECTED = {
+    ("content/articles/a-missing.md", "missing-field"),
+    ("content/articles/b-typo.md", "unknown-key"),
+    ("content/articles/c-yaml.md", "yaml-syntax"),
+    ("content/articles/d-empty.md", "file-empty"),
+}
 
 
 def test_every_error_in_every_file_is_reported_at_once(blank_site):

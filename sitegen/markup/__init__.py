@@ -7,13 +7,15 @@ the links (for the link checker and the dependency graph) and diagnostics.
 fastpaths.py spares Python-Markdown's stock processors the work that cannot change
 the output (a pattern tried on text that cannot contain it); the result is the same.
 """
+
 from __future__ import annotations
 
 import bisect
-import html
 import hashlib
+import html
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -39,8 +41,16 @@ from .prose import ProseExtension
 from .tables import TableExtension
 
 # Python-Markdown's own extensions we use, in this order (docs/development.md: Dependencies).
-BUILTIN_EXTENSIONS = (StockTableExtension, AttrListExtension, MarkdownInHtmlExtension, AdmonitionExtension,
-                      FootnoteExtension, AbbrExtension, DefListExtension, SaneListExtension)
+BUILTIN_EXTENSIONS = (
+    StockTableExtension,
+    AttrListExtension,
+    MarkdownInHtmlExtension,
+    AdmonitionExtension,
+    FootnoteExtension,
+    AbbrExtension,
+    DefListExtension,
+    SaneListExtension,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class Markup:
     prose: tuple[str, ...] | None = ()
     digest: str = ""  # of the HTML and headings: what the article page shows of the body
 
-    def meta(self) -> "Markup":
+    def meta(self) -> Markup:
         """The side outputs without the (large) HTML, for caches and the parent process."""
         return replace(self, html="")
 
@@ -103,8 +113,9 @@ class _State:
             self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         return self.body_line + bisect.bisect_left(self._newlines, index)
 
-    def report(self, code: str, needle: str, message: str, hint: str, warning: bool = False,
-               line: int | None = None) -> None:
+    def report(
+        self, code: str, needle: str, message: str, hint: str, warning: bool = False, line: int | None = None
+    ) -> None:
         """`line`: where the processor found it itself; otherwise the next line holding `needle`."""
         if line is None:
             line = self.line_of(needle)
@@ -112,10 +123,18 @@ class _State:
             self._newlines = [i for i, char in enumerate(self.body) if char == "\n"]
         start = self._newlines[line - self.body_line - 1] + 1 if line > self.body_line and self._newlines else 0
         end = self.body.find("\n", start)
-        excerpt = self.body[start:end if end >= 0 else len(self.body)]
-        self.diagnostics.append(Diagnostic(self.file, line, code, message, hint,
-                                           Severity.WARNING if warning else Severity.ERROR,
-                                           excerpt=_excerpt(excerpt.strip(), needle)))
+        excerpt = self.body[start : end if end >= 0 else len(self.body)]
+        self.diagnostics.append(
+            Diagnostic(
+                self.file,
+                line,
+                code,
+                message,
+                hint,
+                Severity.WARNING if warning else Severity.ERROR,
+                excerpt=_excerpt(excerpt.strip(), needle),
+            )
+        )
 
 
 EXCERPT_WIDTH = 160
@@ -130,7 +149,7 @@ def _excerpt(line: str, needle: str, width: int = EXCERPT_WIDTH) -> str:
     if at < 0:
         return line[:width] + "…"
     start = min(at, max(0, at + len(needle) + 20 - width))  # a little after it, the rest before
-    shown = line[start:start + width]
+    shown = line[start : start + width]
     return ("…" if start else "") + shown + ("…" if start + width < len(line) else "")
 
 
@@ -149,12 +168,17 @@ class Renderer:
         # packages' entry points, which cost each process 0.02 s.
         builtin: list[Extension] = [extension() for extension in BUILTIN_EXTENSIONS]
         self.md = markdown.Markdown(
-            extensions=builtin + [
-                TocExtension(slugify=lambda text, sep: slugify(text)), CaptionExtension(self.state.report),
+            extensions=builtin
+            + [
+                TocExtension(slugify=lambda text, sep: slugify(text)),
+                CaptionExtension(self.state.report),
                 # callouts.py and links.py are not annotated yet
-                CalloutExtension(self.state), TableExtension(),  # type: ignore[no-untyped-call]
-                LinkExtension(self.state), ProseExtension(self.state),  # type: ignore[no-untyped-call]
-                GlossaryExtension(self.state, glossary)],
+                CalloutExtension(self.state),
+                TableExtension(),  # type: ignore[no-untyped-call]
+                LinkExtension(self.state),
+                ProseExtension(self.state),  # type: ignore[no-untyped-call]
+                GlossaryExtension(self.state, glossary),
+            ],
             output_format="html",
         )
         if raw_html == "escape":
@@ -164,8 +188,16 @@ class Renderer:
             self.md.inlinePatterns.deregister("html")
         self.fast_paths = fastpaths.install(self.md) if fast_paths else []
 
-    def render(self, body: str, *, file: str, body_line: int, targets: Mapping[str, str],
-               root: str, drafts: frozenset[str] = frozenset()) -> Markup:
+    def render(
+        self,
+        body: str,
+        *,
+        file: str,
+        body_line: int,
+        targets: Mapping[str, str],
+        root: str,
+        drafts: frozenset[str] = frozenset(),
+    ) -> Markup:
         state = self.state
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
         state.targets, state.drafts = targets, drafts
@@ -175,12 +207,20 @@ class Renderer:
         html = self.md.convert(body)
         if self.raw_html == "sanitize":
             from .sanitize import sanitize
+
             html = sanitize(html)
         # toc_tokens is set on the instance by the toc extension; the stubs do not know of it.
         headings = tuple(_flatten(self.md.toc_tokens))  # type: ignore[attr-defined]
         body_digest = hashlib.blake2b(repr((html, headings)).encode("utf-8"), digest_size=16).hexdigest()
-        return Markup(html, headings, tuple(state.links), tuple(state.diagnostics),
-                      tuple(state.images), tuple(state.prose), body_digest)
+        return Markup(
+            html,
+            headings,
+            tuple(state.links),
+            tuple(state.diagnostics),
+            tuple(state.images),
+            tuple(state.prose),
+            body_digest,
+        )
 
 
 def _flatten(tokens: list[dict[str, Any]]) -> Iterator[Heading]:  # Any: toc's token dicts

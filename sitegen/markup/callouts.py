@@ -18,6 +18,7 @@ markup and styles, written from their published rules):
 It also reports callouts left empty (their text indented by fewer than four
 spaces ends up below the box).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,11 +27,24 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-KINDS = {"key-point": "Key point", "note": "Note", "warning": "Warning", "tip": "Tip",
-         "non-urgent": "Non-urgent advice", "urgent": "Urgent advice", "emergency": "Immediate action required",
-         "do": "Do", "dont": "Don't", "inset": "Information"}
+KINDS = {
+    "key-point": "Key point",
+    "note": "Note",
+    "warning": "Warning",
+    "tip": "Tip",
+    "non-urgent": "Non-urgent advice",
+    "urgent": "Urgent advice",
+    "emergency": "Immediate action required",
+    "do": "Do",
+    "dont": "Don't",
+    "inset": "Information",
+}
 # What a screen reader says before a care card's own title.
-CARE_CARDS = {"non-urgent": "Non-urgent advice: ", "urgent": "Urgent advice: ", "emergency": "Immediate action required: "}
+CARE_CARDS = {
+    "non-urgent": "Non-urgent advice: ",
+    "urgent": "Urgent advice: ",
+    "emergency": "Immediate action required: ",
+}
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
 _CARE_LINE = re.compile(r"^[ \t]*!!! ?(" + "|".join(CARE_CARDS) + r")\b", re.MULTILINE)
@@ -58,23 +72,17 @@ class CalloutProcessor(Treeprocessor):
             if len(element) == 1 and not (element.text or "").strip():
                 self._empty(kind, seen[kind])
             if kind not in KINDS:
-                self.report("callout-kind", f"!!! {kind}", f"Unknown callout kind '{kind}'.",
-                            "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".", warning=True)
+                self.report(
+                    "callout-kind",
+                    f"!!! {kind}",
+                    f"Unknown callout kind '{kind}'.",
+                    "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".",
+                    warning=True,
+                )
                 kind = "note"
             element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))
             element.set("role", "note")
-            title = element.find("p")
-            if title is not None and "admonition-title" not in title.get("class", ""):
-                title = None
-            if title is not None and ((title.text or "").strip().lower() == kind.replace("-", " ").lower()
-                                      or title.text == kind.capitalize()):
-                title.text = KINDS[kind]  # the admonition's default title: make it readable
-            if kind == "inset" and title is not None and title.text == KINDS[kind] and len(title) == 0:
-                element.remove(title)  # inset text has no title unless the editor gives one
-                title = None
-            label = " ".join("".join(title.itertext()).split()) if title is not None else KINDS[kind]
-            if title is not None:
-                title.set("class", "callout-title")
+            title, label = self._title(element, kind)
             if kind in CARE_CARDS:
                 cards += 1
                 if cards == MAX_CARE_CARDS + 1:
@@ -85,16 +93,42 @@ class CalloutProcessor(Treeprocessor):
                     title.insert(0, prefix)
                     label = CARE_CARDS[kind] + label
             if kind in LISTS:
-                lists = [child for child in element if child.tag == "ul"]
-                for found in lists:
-                    found.set("class", LISTS[kind])
-                if not lists:
-                    self.report("callout-list", f"!!! {kind}", f"The `!!! {kind}` box has no list.",
-                                f"Write each point on its own line starting with `- `, indented by four spaces "
-                                f"under `!!! {kind}`.", warning=True)
+                self._lists(element, kind)
             element.set("aria-label", label)
         if third:
             self._too_many_cards(third, cards)
+
+    @staticmethod
+    def _title(element, kind):
+        """(the title paragraph or None, the callout's accessible label)."""
+        title = element.find("p")
+        if title is not None and "admonition-title" not in title.get("class", ""):
+            title = None
+        if title is not None and (
+            (title.text or "").strip().lower() == kind.replace("-", " ").lower() or title.text == kind.capitalize()
+        ):
+            title.text = KINDS[kind]  # the admonition's default title: make it readable
+        if kind == "inset" and title is not None and title.text == KINDS[kind] and len(title) == 0:
+            element.remove(title)  # inset text has no title unless the editor gives one
+            title = None
+        label = " ".join("".join(title.itertext()).split()) if title is not None else KINDS[kind]
+        if title is not None:
+            title.set("class", "callout-title")
+        return title, label
+
+    def _lists(self, element, kind):
+        """A do or don't box: its list gets the class that draws ticks or crosses."""
+        lists = [child for child in element if child.tag == "ul"]
+        for found in lists:
+            found.set("class", LISTS[kind])
+        if not lists:
+            self.report(
+                "callout-list",
+                f"!!! {kind}",
+                f"The `!!! {kind}` box has no list.",
+                f"Write each point on its own line starting with `- `, indented by four spaces under `!!! {kind}`.",
+                warning=True,
+            )
 
     def _too_many_cards(self, kind, count):
         """Reported at the third care card's line (line_of would find the first of its kind)."""
@@ -103,11 +137,16 @@ class CalloutProcessor(Treeprocessor):
             starts = [match.start() for match in _CARE_LINE.finditer(self.state.body)]
             if len(starts) > MAX_CARE_CARDS:
                 line = self.state.body_line + self.state.body.count("\n", 0, starts[MAX_CARE_CARDS])
-        self.report("care-card-count", f"!!! {kind}",
-                    f"This page has {count} care cards (!!! non-urgent, !!! urgent, !!! emergency); "
-                    f"more than {MAX_CARE_CARDS} is too many.",
-                    "Keep the one or two that matter most; with more, readers stop noticing them. "
-                    "Use `!!! note` or plain text for the rest.", warning=True, line=line)
+        self.report(
+            "care-card-count",
+            f"!!! {kind}",
+            f"This page has {count} care cards (!!! non-urgent, !!! urgent, !!! emergency); "
+            f"more than {MAX_CARE_CARDS} is too many.",
+            "Keep the one or two that matter most; with more, readers stop noticing them. "
+            "Use `!!! note` or plain text for the rest.",
+            warning=True,
+            line=line,
+        )
 
     def _empty(self, kind: str, occurrence: int) -> None:
         """Report the `occurrence`-th `!!! kind` callout, which holds only its title."""
@@ -117,19 +156,28 @@ class CalloutProcessor(Treeprocessor):
             return  # inside something we cannot place (e.g. HTML): no line to name
         opener = openers[occurrence - 1]
         line = state.body_line + state.body.count("\n", 0, opener.start())
-        written = state.body[opener.start():].split("\n", 1)[0].strip()
-        following = [text for text in state.body[opener.end():].split("\n")[1:] if text.strip()][:1]
+        written = state.body[opener.start() :].split("\n", 1)[0].strip()
+        following = [text for text in state.body[opener.end() :].split("\n")[1:] if text.strip()][:1]
         indent = len(following[0]) - len(following[0].lstrip(" ")) if following else 0
         opener_indent = len(opener.group(0)) - len(opener.group(0).lstrip())
         if following and opener_indent < indent < opener_indent + 4:
-            self.report("callout-indent", written,
-                        f"The text under `{written}` is indented by {indent - opener_indent} spaces, not 4, "
-                        "so the callout box is empty and its text shows below it as an ordinary paragraph.",
-                        "Indent every line of the callout's text by four spaces under the `!!!` line.", line=line)
+            self.report(
+                "callout-indent",
+                written,
+                f"The text under `{written}` is indented by {indent - opener_indent} spaces, not 4, "
+                "so the callout box is empty and its text shows below it as an ordinary paragraph.",
+                "Indent every line of the callout's text by four spaces under the `!!!` line.",
+                line=line,
+            )
         else:
-            self.report("callout-empty", written, f"The callout `{written}` has no text, so it shows as an empty box.",
-                        "Write its text on the lines below it, each indented by four spaces; or remove the `!!!` line.",
-                        warning=True, line=line)
+            self.report(
+                "callout-empty",
+                written,
+                f"The callout `{written}` has no text, so it shows as an empty box.",
+                "Write its text on the lines below it, each indented by four spaces; or remove the `!!!` line.",
+                warning=True,
+                line=line,
+            )
 
 
 class CalloutExtension(Extension):

@@ -5,11 +5,13 @@ line off the block, lets the table processor parse the rest, then puts the
 caption into the table it made. Editors may leave a blank line between the
 caption and the table; both forms work.
 """
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from markdown import Markdown
 from markdown.blockparser import BlockParser
@@ -44,10 +46,14 @@ class CaptionProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [rest])
         table = parent[before] if len(parent) > before and parent[before].tag == "table" else None
         if table is None or not caption:
-            self.report("table-caption", first,
-                        "A `Table:` caption line is not directly followed by a table." if caption
-                        else "A `Table:` line has no caption text.",
-                        "Put `Table: What the table shows` on the line right before the table's header row.")
+            self.report(
+                "table-caption",
+                first,
+                "A `Table:` caption line is not directly followed by a table."
+                if caption
+                else "A `Table:` line has no caption text.",
+                "Put `Table: What the table shows` on the line right before the table's header row.",
+            )
             paragraph = etree.Element("p")
             paragraph.text = first
             parent.insert(before, paragraph)

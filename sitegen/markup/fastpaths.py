@@ -14,6 +14,7 @@ stock code runs. tests/test_markup_fastpaths.py renders documents with and witho
 these fast paths and fails when one is no longer installed, so an upgrade is
 re-checked rather than silently slower. `benchmarks/markdown_pass.py` measures them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -21,8 +22,9 @@ import functools
 import hashlib
 import linecache
 import re
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable, Final, TypedDict, TypeVar
+from typing import Final, TypedDict, TypeVar
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -32,7 +34,7 @@ from markdown.extensions import abbr, admonition, attr_list, def_list, footnotes
 T = TypeVar("T")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digest(*functions: object) -> str | None:
     """A digest of the functions' source lines (from their code objects: inspect.getsource
     tokenizes the module, which costs more than a small build's whole Markdown pass)."""
@@ -43,7 +45,7 @@ def _digest(*functions: object) -> str | None:
         numbers = [number for _, _, number in code.co_lines() if number] if code is not None else []
         if code is None or not source or not numbers:
             return None  # no source to check: assume it changed
-        lines += source[code.co_firstlineno - 1:max(numbers)]
+        lines += source[code.co_firstlineno - 1 : max(numbers)]
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
@@ -64,11 +66,17 @@ def _unchanged(digest: str, *functions: object) -> bool:
 
 _INLINE = treeprocessors.InlineProcessor
 # The stubs do not declare the stock loop's private (name-mangled) methods.
-_INLINE_RELIES_ON = ("a0560cbaf6d11bdc", _INLINE._InlineProcessor__handleInline,  # type: ignore[attr-defined]
-                     _INLINE._InlineProcessor__applyPattern, _INLINE.run)  # type: ignore[attr-defined]
+_INLINE_RELIES_ON = (
+    "a0560cbaf6d11bdc",
+    _INLINE._InlineProcessor__handleInline,  # type: ignore[attr-defined]
+    _INLINE._InlineProcessor__applyPattern,
+    _INLINE.run,
+)  # type: ignore[attr-defined]
 _BRACKET, _IMAGE = ("[",), ("![",)
-_HTML_RE = (r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""
-            r"""\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""")
+_HTML_RE = (
+    r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""
+    r"""\s*+/?|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"""
+)
 # (module, class, the regex the needs were read from, substrings one of which every match contains).
 _INLINE_SPECS = [
     (inlinepatterns, "BacktickInlineProcessor", r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
@@ -88,8 +96,9 @@ _INLINE_SPECS = [
     (inlinepatterns, "DelimiterProcessor", r"\*|_", ("*", "_")),
 ]
 # (class, regex) -> needs, for the classes this Python-Markdown has.
-INLINE_NEEDS = {(getattr(module, name), regex): needs for module, name, regex, needs in _INLINE_SPECS
-                if hasattr(module, name)}
+INLINE_NEEDS = {
+    (getattr(module, name), regex): needs for module, name, regex, needs in _INLINE_SPECS if hasattr(module, name)
+}
 
 
 def _inline_needs(pattern: object) -> tuple[str, ...] | None:
@@ -124,8 +133,9 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
             if all(self._needs):
                 # A text with no character from any needed substring (one non-space character of
                 # each is enough) can match no pattern; a character class is a fast search.
-                chars = {next(char for char in needed if char != " ")
-                         for needs in self._needs for needed in needs or ()}  # (none is None: all() said so)
+                chars = {
+                    next(char for char in needed if char != " ") for needs in self._needs for needed in needs or ()
+                }  # (none is None: all() said so)
                 self._any = re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]").search
         return super().run(tree, ancestors)
 
@@ -179,7 +189,14 @@ _BLOCK_SPECS: list[tuple[ModuleType, str, str | None, tuple[str | _Needed, ...],
     (md_in_html, "MarkdownInHtmlProcessor", None, (util.STX,), "a3f4ca8205abb8b6", ("test", "run")),
     # test: a `!!!` line (RE), or (parse_content) a block starting with an indent under an
     # admonition. parse_content only keeps a sibling when test returns True, and run consumes it.
-    (admonition, "AdmonitionProcessor", _ADMONITION_RE, ("!!!", _INDENT), "09f5ebf235378ac8", ("test", "parse_content")),
+    (
+        admonition,
+        "AdmonitionProcessor",
+        _ADMONITION_RE,
+        ("!!!", _INDENT),
+        "09f5ebf235378ac8",
+        ("test", "parse_content"),
+    ),
     # test: block.startswith(indent) and ...
     (blockprocessors, "ListIndentProcessor", None, (_INDENT,), "8e16392c34a34bd1", ("test",)),
     (def_list, "DefListIndentProcessor", None, (_INDENT,), "8e16392c34a34bd1", ("test",)),
@@ -187,28 +204,64 @@ _BLOCK_SPECS: list[tuple[ModuleType, str, str | None, tuple[str | _Needed, ...],
     # test: a header row of two or more cells, or one with a border; both need a pipe. (It sets
     # self.border, which run reads only after the successful test that sets it again.)
     (tables, "TableProcessor", None, ("|",), "5760b295ff4c5d9f", ("test", "_split_row", "_split")),
-    (blockprocessors, "HashHeaderProcessor", r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
-     ("#",), "b05b7970153b822e", ("test",)),
-    (blockprocessors, "SetextHeaderProcessor", r"^.*?\n(?:=+|-+)[ ]*(\n|$)", ("\n=", "\n-"), "f4517c337decc072", ("test",)),
+    (
+        blockprocessors,
+        "HashHeaderProcessor",
+        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+        ("#",),
+        "b05b7970153b822e",
+        ("test",),
+    ),
+    (
+        blockprocessors,
+        "SetextHeaderProcessor",
+        r"^.*?\n(?:=+|-+)[ ]*(\n|$)",
+        ("\n=", "\n-"),
+        "f4517c337decc072",
+        ("test",),
+    ),
     # test searches SEARCH_RE (checked below) and keeps the match only when it finds one.
     (blockprocessors, "HRProcessor", None, ("-", "_", "*"), "d97db1d673f15c75", ("test",)),
     (sane_lists, "SaneUListProcessor", r"^[ ]{0,3}[*+-][ ]+(.*)", ("*", "+", "-"), "f4517c337decc072", ("test",)),
     (def_list, "DefListProcessor", r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)", (":",), "b05b7970153b822e", ("test",)),
     (blockprocessors, "BlockQuoteProcessor", r"(^|\n)[ ]{0,3}>[ ]?(.*)", (">",), "342a21ffb26b7052", ("test",)),
     # These three test True and search in run, which puts the block back when it finds nothing.
-    (footnotes, "FootnoteBlockProcessor", r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$", ("[^",), "2e60d751f7d29132",
-     ("test", "run")),
-    (abbr, "AbbrBlockprocessor", r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$", ("*[",), "65beb5cfee6bcbe7",
-     ("test", "run")),
-    (blockprocessors, "ReferenceProcessor",
-     r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""", ("]:",),
-     "ce5dcea6ea45deb4", ("test", "run")),
+    (
+        footnotes,
+        "FootnoteBlockProcessor",
+        r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$",
+        ("[^",),
+        "2e60d751f7d29132",
+        ("test", "run"),
+    ),
+    (
+        abbr,
+        "AbbrBlockprocessor",
+        r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+        ("*[",),
+        "65beb5cfee6bcbe7",
+        ("test", "run"),
+    ),
+    (
+        blockprocessors,
+        "ReferenceProcessor",
+        r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+        ("]:",),
+        "ce5dcea6ea45deb4",
+        ("test", "run"),
+    ),
 ]
 # class -> (regex or None, needs, digest, the stock methods), for the classes this Python-Markdown has.
 BLOCK_NEEDS: dict[type, tuple[str | None, tuple[str | _Needed, ...], str, tuple[object, ...]]] = {
-    getattr(module, name): (regex, needs, digest, tuple(getattr(getattr(module, name), method, None)
-                                                        for method in methods))
-    for module, name, regex, needs, digest, methods in _BLOCK_SPECS if hasattr(module, name)}
+    getattr(module, name): (
+        regex,
+        needs,
+        digest,
+        tuple(getattr(getattr(module, name), method, None) for method in methods),
+    )
+    for module, name, regex, needs, digest, methods in _BLOCK_SPECS
+    if hasattr(module, name)
+}
 
 
 def _block_needs(processor: blockprocessors.BlockProcessor) -> tuple[str, ...] | None:
@@ -219,9 +272,14 @@ def _block_needs(processor: blockprocessors.BlockProcessor) -> tuple[str, ...] |
     regex, needs, digest, functions = spec
     if regex is not None and getattr(getattr(processor, "RE", None), "pattern", None) != regex:
         return None
-    if type(processor) is blockprocessors.HRProcessor and getattr(processor, "SEARCH_RE", re.compile("")).pattern != _HR_RE:
+    if (
+        type(processor) is blockprocessors.HRProcessor
+        and getattr(processor, "SEARCH_RE", re.compile("")).pattern != _HR_RE
+    ):
         return None
-    if type(processor).__name__ == "MarkdownInHtmlProcessor" and not util.HTML_PLACEHOLDER_RE.pattern.startswith(util.STX):
+    if type(processor).__name__ == "MarkdownInHtmlProcessor" and not util.HTML_PLACEHOLDER_RE.pattern.startswith(
+        util.STX
+    ):
         return None
     if not _unchanged(digest, *functions):
         return None
@@ -255,6 +313,7 @@ def guarded_parse_blocks(parser: blockparser.BlockParser) -> Callable[[Element, 
                 if processor.test(parent, block):
                     if processor.run(parent, blocks) is not False:
                         break
+
     return parseBlocks
 
 
@@ -277,8 +336,11 @@ class GuardedNormalizeWhitespace(preprocessors.NormalizeWhitespace):
         return source.split("\n")
 
 
-_UNESCAPE_RELIES_ON = ("02c5345870b77f7f", treeprocessors.UnescapeTreeprocessor.run,
-                       treeprocessors.UnescapeTreeprocessor.unescape)
+_UNESCAPE_RELIES_ON = (
+    "02c5345870b77f7f",
+    treeprocessors.UnescapeTreeprocessor.run,
+    treeprocessors.UnescapeTreeprocessor.unescape,
+)
 
 
 class GuardedUnescape(treeprocessors.UnescapeTreeprocessor):
@@ -326,6 +388,7 @@ def _guarded_attr_list_run(processor: attr_list.AttrListTreeprocessor) -> Callab
     def run(doc: Element) -> None:
         if _texts_contain(doc, "{"):
             stock(doc)
+
     return run
 
 
@@ -344,6 +407,7 @@ def _guarded_replace_marker(processor: toc.TocTreeprocessor) -> Callable[[Elemen
             if element.text and marker in element.text:
                 stock(root, elem)
                 return
+
     return replace_marker
 
 
@@ -369,6 +433,7 @@ def _memoized_is_block_level(md: markdown.Markdown) -> tuple[Callable[[object], 
             return answer
         except TypeError:  # an unhashable tag
             return stock(tag)
+
     return is_block_level, memo
 
 
@@ -412,18 +477,25 @@ def install(md: markdown.Markdown) -> list[str]:
         # An instance attribute: parseChunk and the block processors all call parser.parseBlocks.
         md.parser.parseBlocks = guarded_parse_blocks(md.parser)  # type: ignore[method-assign, assignment]
         installed.append("blocks")
-    if (type(_get(md.preprocessors, "normalize_whitespace")) is preprocessors.NormalizeWhitespace
-            and _unchanged(*_NORMALIZE_RELIES_ON)):
+    if type(_get(md.preprocessors, "normalize_whitespace")) is preprocessors.NormalizeWhitespace and _unchanged(
+        *_NORMALIZE_RELIES_ON
+    ):
         _replace(md.preprocessors, "normalize_whitespace", GuardedNormalizeWhitespace(md))
         installed.append("normalize_whitespace")
     processor = _get(md.treeprocessors, "unescape")
-    if (type(processor) is treeprocessors.UnescapeTreeprocessor and _unchanged(*_UNESCAPE_RELIES_ON)
-            and processor.RE.pattern == util.STX + r"(\d+)" + util.ETX):
+    if (
+        type(processor) is treeprocessors.UnescapeTreeprocessor
+        and _unchanged(*_UNESCAPE_RELIES_ON)
+        and processor.RE.pattern == util.STX + r"(\d+)" + util.ETX
+    ):
         _replace(md.treeprocessors, "unescape", GuardedUnescape(md))
         installed.append("unescape")
     processor = _get(md.treeprocessors, "attr_list")
-    if (type(processor) is attr_list.AttrListTreeprocessor and _unchanged(*_ATTR_LIST_RELIES_ON)
-            and (processor.BLOCK_RE.pattern, processor.HEADER_RE.pattern, processor.INLINE_RE.pattern) == _ATTR_LIST_RES):
+    if (
+        type(processor) is attr_list.AttrListTreeprocessor
+        and _unchanged(*_ATTR_LIST_RELIES_ON)
+        and (processor.BLOCK_RE.pattern, processor.HEADER_RE.pattern, processor.INLINE_RE.pattern) == _ATTR_LIST_RES
+    ):
         # md.treeprocessors calls processor.run(root)
         processor.run = _guarded_attr_list_run(processor)  # type: ignore[method-assign, assignment]
         installed.append("attr_list")

@@ -13,13 +13,15 @@ readers and touch screens do not reliably show): the stylesheet shows it on
 hover and on keyboard focus, and without CSS it reads inline. It runs after the
 prose collector, so readability scores and the link checker never see it.
 """
+
 from __future__ import annotations
 
 import bisect
 import itertools
 import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeAlias
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -76,6 +78,7 @@ def _trie(names: Iterable[str]) -> str:
             return ""
         group = options[0] if len(options) == 1 and "" not in node else "(?:" + "|".join(options) + ")"
         return group + "?" if "" in node else group
+
     return branch(root)
 
 
@@ -111,8 +114,9 @@ class GlossaryProcessor(Treeprocessor):
         # A character between texts in the one scan (see run): not \w, not "-", in no term;
         # control characters have no case variants, so IGNORECASE cannot match one to a term.
         joined = "".join(self.by_name)
-        self.separator = next(chr(code) for code in itertools.chain(range(0x20), range(0xE000, 0xF900))
-                              if chr(code) not in joined)
+        self.separator = next(
+            chr(code) for code in itertools.chain(range(0x20), range(0xE000, 0xF900)) if chr(code) not in joined
+        )
 
     def run(self, root: etree.Element) -> None:
         if self.pattern is None:
@@ -198,16 +202,20 @@ class GlossaryProcessor(Treeprocessor):
             links.append(self._link(term, shown))
             position = end
         links[-1].tail = text[position:]
-        return text[:matches[0][0]], links
+        return text[: matches[0][0]], links
 
     def _link(self, term: GlossaryTerm, shown: str) -> etree.Element:
         tip_id = f"gloss-{term.slug}"
         wrapper = etree.Element("span", {"class": "gloss"})
-        link = etree.SubElement(wrapper, "a", {"class": "gloss-term", "href": f"{self.state.root}glossary/#{term.slug}",
-                                               "aria-describedby": tip_id})
+        link = etree.SubElement(
+            wrapper,
+            "a",
+            {"class": "gloss-term", "href": f"{self.state.root}glossary/#{term.slug}", "aria-describedby": tip_id},
+        )
         link.text = shown
-        tip = etree.SubElement(wrapper, "span", {"class": "gloss-tip", "id": tip_id, "role": "tooltip",
-                                                 "data-pagefind-ignore": ""})
+        tip = etree.SubElement(
+            wrapper, "span", {"class": "gloss-tip", "id": tip_id, "role": "tooltip", "data-pagefind-ignore": ""}
+        )
         tip.text = term.definition
         return wrapper
 

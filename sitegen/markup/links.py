@@ -4,6 +4,7 @@ The tree processor rewrites links to other articles, refuses unsafe schemes,
 and records every link it saw (a side output of the one Markdown pass, for the
 link checker and the incremental build's dependency graph).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,9 +28,11 @@ def scheme_of(url: str) -> str:
     """The scheme a browser will see: after decoding character references (&#106; is "j")."""
     # Python-Markdown writes character references in a link target into href unchanged, and the
     # browser decodes them: [x](&#106;avascript:...) is a javascript: link (test_markup.py).
-    decoded = _URL_IGNORED.sub("", html.unescape(url)).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-                                                           "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
-                                                           "\x1a\x1b\x1c\x1d\x1e\x1f ")
+    decoded = _URL_IGNORED.sub("", html.unescape(url)).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+        "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+        "\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
     return urlsplit(decoded).scheme.lower()
 
 
@@ -56,8 +59,12 @@ class LinkProcessor(Treeprocessor):
             parts = urlsplit(target.strip())
             scheme = scheme_of(target)
             if scheme and scheme not in SAFE_SCHEMES:
-                state.report("link-unsafe", target, f"The link uses the unsafe scheme '{scheme}:'.",
-                             "Link only to web pages (https://...) or to other articles by file name.")
+                state.report(
+                    "link-unsafe",
+                    target,
+                    f"The link uses the unsafe scheme '{scheme}:'.",
+                    "Link only to web pages (https://...) or to other articles by file name.",
+                )
                 del element.attrib[attribute]
                 if tag == "a":
                     element.set("class", "link-problem")  # plain text, marked (the preview shows why)
@@ -73,10 +80,15 @@ class LinkProcessor(Treeprocessor):
                 continue
             url = state.targets.get(name)
             if url is None:
-                hint = (f"{name} exists but is not published (a draft, or it has errors): publish it or remove the link."
-                        if name in state.drafts else
-                        "Link to an article by its file name in content/articles/. " + did_you_mean(name, state.targets, "article files"))
-                state.report("link-broken", target, f"The link points to {name}, which is not a published article.", hint)
+                hint = (
+                    f"{name} exists but is not published (a draft, or it has errors): publish it or remove the link."
+                    if name in state.drafts
+                    else "Link to an article by its file name in content/articles/. "
+                    + did_you_mean(name, state.targets, "article files")
+                )
+                state.report(
+                    "link-broken", target, f"The link points to {name}, which is not a published article.", hint
+                )
                 state.links.append((target, None))
                 # Plain text, marked: the page stays readable in the preview, which says why;
                 # a published build stops at the error.
@@ -108,8 +120,12 @@ class AttributeScrubber(Treeprocessor):
                 lowered = name.lower()
                 unsafe_url = lowered in URL_ATTRIBUTES and scheme_of(element.get(name)) not in ("", *SAFE_SCHEMES)
                 if lowered.startswith("on") or lowered in ("style", "srcdoc", "formaction") or unsafe_url:
-                    self.state.report("attribute-unsafe", name, f"The attribute '{name}' is not allowed in an article.",
-                                      "Remove the `{: ... }` attribute; articles cannot run scripts or set styles.")
+                    self.state.report(
+                        "attribute-unsafe",
+                        name,
+                        f"The attribute '{name}' is not allowed in an article.",
+                        "Remove the `{: ... }` attribute; articles cannot run scripts or set styles.",
+                    )
                     del element.attrib[name]
 
 

@@ -1,6 +1,7 @@
 """Collects the article's running text (paragraphs and list items, not tables or
 code) during the Markdown pass, for the readability check and the reading time.
 (Search indexes the built pages themselves: search.py.)"""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
@@ -28,8 +29,9 @@ class ProseProcessor(Treeprocessor):
         prose = self.state.prose
         for child in element:
             tag = child.tag
-            if tag == "li" and (child.find("p") is not None or child.find("ul") is not None
-                                or child.find("ol") is not None):
+            if tag == "li" and (
+                child.find("p") is not None or child.find("ul") is not None or child.find("ol") is not None
+            ):
                 self._collect(child)  # loose or nested list: its paragraphs are collected one by one
             elif (tag == "p" or tag == "li") and "callout-title" not in child.get("class", ""):
                 text = " ".join("".join(child.itertext()).split())

@@ -9,6 +9,7 @@ Column alignment (`|:---|:---:|---:|`) becomes a class the stylesheet aligns: th
 extension writes it as an inline style, which the Content-Security-Policy (style-src
 'self') would ignore and the attribute scrubber refuses.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,6 @@ import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-
 
 # Exactly what Python-Markdown's tables extension writes for an aligned column.
 _ALIGN = re.compile(r"text-align: (left|center|right);")
@@ -35,8 +35,9 @@ class TableProcessor(Treeprocessor):
                     cell.set("scope", "col")
                     labels.append(" ".join("".join(cell.itertext()).split()))
                 body = table.find("tbody")
-                for row in (body.iter("tr") if body is not None else ()):
-                    for label, cell in zip(labels, row.findall("td")):
+                for row in body.iter("tr") if body is not None else ():
+                    # A row may have fewer or more cells than the header: label those it has.
+                    for label, cell in zip(labels, row.findall("td"), strict=False):
                         if label:
                             cell.set("data-label", label)
                 for cell in table.iter():
