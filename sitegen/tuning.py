@@ -26,7 +26,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 COMMAND_THRESHOLDS = (100_000, 20, 100)
 PARALLEL_MARKDOWN = 64  # article bodies to convert (pages to render count a quarter) before forking pays
@@ -44,11 +43,14 @@ def command() -> Iterator[None]:
         gc.set_threshold(*defaults)  # main() may be called in a longer-lived process (the tests)
 
 
-@dataclass(frozen=True)
 class Policy:
-    """How a process that builds treats the garbage collector."""
+    """How a process that builds treats the garbage collector. (A plain class: importing
+    dataclasses cost the no-op rebuild, which imports this module, a tenth of its time.)"""
 
-    short_lived: bool  # builds once and exits (the command line), as opposed to the preview
+    __slots__ = ("short_lived",)
+
+    def __init__(self, short_lived: bool) -> None:
+        self.short_lived = short_lived  # builds once and exits (the command line), as opposed to the preview
 
     @contextmanager
     def loading(self) -> Iterator[None]:
