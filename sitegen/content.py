@@ -180,7 +180,7 @@ def load_content(
     drafts: bool = False,
     parsed: dict[ParsedKey, Parsed] | None = None,
     stats: dict[str, tuple[Signature, ParsedKey]] | None = None,
-    changed: set[str] | None = None,
+    changed: set[Path] | None = None,
     jobs: int = 1,
     seen: dict[str, Signature] | None = None,
     policy: Policy | None = None,
@@ -285,7 +285,7 @@ class StatMemo:
     def __init__(
         self,
         stats: dict[str, tuple[Signature, ParsedKey]],
-        changed: Iterable[str],
+        changed: Iterable[Path],
         seen: dict[str, Signature] | None = None,
     ) -> None:
         """`seen`: path -> signature, taken moments ago (before anything was read) by the

@@ -53,6 +53,7 @@ from .write import STAMP, copy_tree_files, discard_spare, output_problems
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
     import jinja2
 
@@ -129,7 +130,7 @@ class Builder:
         self.stats: dict[str, tuple[Signature, ParsedKey]] | None = (
             self.cache.stats if self.cache.folder is not None else None
         )
-        self.changed: set[str] = set()
+        self.changed: set[Path] = set()  # the watcher's paths
         self._seen_stats = seen_stats
 
     def build(
