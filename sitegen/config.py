@@ -422,7 +422,7 @@ def _person(
 
 
 def _apply(
-    schema: dict[str, Any],
+    schema: dict[str, Any],  # SCHEMA or one of its sections
     data: dict[Any, Any],  # YAML as written
     where: tuple[str, ...],
     doc: yamlread.YamlDocument,

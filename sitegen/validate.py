@@ -520,7 +520,7 @@ def validate_glossary(doc: YamlDocument, file: str) -> tuple[tuple[GlossaryTerm,
     return tuple(terms), problems
 
 
-def _nested_strings(item: dict[Any, Any], key: str, fields: _Fields) -> tuple[str, ...]:
+def _nested_strings(item: dict[Any, Any], key: str, fields: _Fields) -> tuple[str, ...]:  # item: YAML
     inner = _Fields(item, fields.file, lambda *p: fields.line_of(*fields.prefix, *p))
     values = inner.strings(key)
     fields.problems.extend(inner.problems)
