@@ -14,14 +14,25 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any, TypeAlias
+from urllib.parse import SplitResult, unquote, urlsplit
 
+from .article import Article, Page
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
+from .markup import Markup
 from .site import Site
 
-DEFAULTS: dict[str, dict] = {
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
+
+# One check group's settings: its level (a str) and its thresholds (numbers). Any: they come
+# from config.yaml's `checks:`, which `settings` checks (a level in LEVELS, numbers elsewhere).
+Rules: TypeAlias = dict[str, Any]
+
+DEFAULTS: dict[str, Rules] = {
     "review": {"level": "error", "warn_days": 60},
     "readability": {"level": "warning", "max_grade": 8.0, "min_words": 100},
     "links": {"level": "error"},
@@ -49,10 +60,10 @@ TEMPLATE_ANCHORS = {
 }
 
 
-def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
+def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
     """DEFAULTS overlaid with config.yaml's `checks:`; unknown names are reported."""
     merged = {name: dict(values) for name, values in DEFAULTS.items()}
-    problems = []
+    problems: list[Diagnostic] = []
     shown = config.path.name
     for name, given in dict(config.checks).items():
         if name not in DEFAULTS:
@@ -101,7 +112,7 @@ def settings(config: Config) -> tuple[dict, list[Diagnostic]]:
     return merged, problems
 
 
-def outcome(result, drafts: bool) -> str:
+def outcome(result: BuildResult, drafts: bool) -> str:
     """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
     if nothing had been checked, and said nothing of the drafts it had left out."""
     from pathlib import PurePath
@@ -114,7 +125,10 @@ def outcome(result, drafts: bool) -> str:
     site = result.site
     if site is None:
         return found
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
     checked = f"{plural(len(site.articles), 'article')} and {plural(len(site.pages), 'page')} checked"
     if drafts:
         return f"{found}; {checked}, drafts included"
@@ -129,11 +143,21 @@ def outcome(result, drafts: bool) -> str:
 
 
 class _Findings:
-    def __init__(self, policy: dict):
+    def __init__(self, policy: dict[str, Rules]) -> None:
         self.policy = policy
         self.items: list[Diagnostic] = []
 
-    def add(self, group, file, line, code, message, hint, warning=False, column=None):
+    def add(
+        self,
+        group: str,
+        file: str,
+        line: int | None,
+        code: str,
+        message: str,
+        hint: str,
+        warning: bool = False,
+        column: int | None = None,
+    ) -> None:
         level = self.policy[group]["level"]
         if level == "off":
             return
@@ -142,7 +166,12 @@ class _Findings:
 
 
 def run_checks(
-    site: Site, bodies, page_bodies, static_files: frozenset = frozenset(), today: date | None = None, only=None
+    site: Site,
+    bodies: Mapping[str, Markup],
+    page_bodies: Mapping[str, Markup],
+    static_files: frozenset[str] = frozenset(),
+    today: date | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Diagnostic]:
     """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup
     (of every article: links are checked against all their headings). `only`: the slugs
@@ -181,7 +210,7 @@ def run_checks(
     return problems + found.items + reviewer_policy(site.articles, site.config)
 
 
-def _start_here(site, found):
+def _start_here(site: Site, found: _Findings) -> None:
     published = {article.source.name for article in site.articles}
     for name, line in zip(site.config.start_here, site.config.start_here_lines, strict=True):
         if name in published:
@@ -197,7 +226,7 @@ def _start_here(site, found):
         )
 
 
-def _moved(site, found):
+def _moved(site: Site, found: _Findings) -> None:
     """An article address the published site has (the output folder, from the last build)
     that no article has now: a renamed file or a changed slug breaks every link to it,
     unless the article keeps the old address in `aliases:`. (The one look at the disk:
@@ -238,7 +267,7 @@ def _moved(site, found):
         )
 
 
-def _template_text(article, body, found):
+def _template_text(article: Article, body: Markup, found: _Findings) -> None:
     """Stand-in text that `new` wrote and the editor has not replaced yet."""
     from . import scaffold
 
@@ -276,7 +305,7 @@ def _template_text(article, body, found):
             )
 
 
-def _review(article, rules, today, found):
+def _review(article: Article, rules: Rules, today: date, found: _Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     if article.reviewed is None:
         found.add(
@@ -329,7 +358,7 @@ def _review(article, rules, today, found):
         )
 
 
-def _takeaways(article, rules, found):
+def _takeaways(article: Article, rules: Rules, found: _Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     count = len(article.takeaways)
     if not rules["min_items"] <= count <= rules["max_items"]:
@@ -362,7 +391,7 @@ def _takeaways(article, rules, found):
         )
 
 
-def _references(article, found):
+def _references(article: Article, found: _Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     if not article.references:
         found.add(
@@ -413,7 +442,7 @@ def _references(article, found):
             )
 
 
-def _headings(article, body, found):
+def _headings(article: Article, body: Markup, found: _Findings) -> None:
     file = article.source.path
     previous = 1  # the page title is the h1
     for heading in body.headings:
@@ -438,7 +467,9 @@ def _headings(article, body, found):
         previous = heading.level
 
 
-def _known_urls(site: Site, bodies, page_bodies, static_files) -> dict[str, set[str]]:
+def _known_urls(
+    site: Site, bodies: Mapping[str, Markup], page_bodies: Mapping[str, Markup], static_files: frozenset[str]
+) -> dict[str, set[str]]:
     """Every page URL of the site -> the anchors it has."""
     urls: dict[str, set[str]] = {
         "": set(),
@@ -462,7 +493,9 @@ def _known_urls(site: Site, bodies, page_bodies, static_files) -> dict[str, set[
     return urls
 
 
-def _links_and_images(item, url, body, site, known_urls, found):
+def _links_and_images(
+    item: Article | Page, url: str, body: Markup, site: Site, known_urls: dict[str, set[str]], found: _Findings
+) -> None:
     file = item.source.path
     for written, resolved in body.links:
         parts = urlsplit(written)
@@ -507,7 +540,15 @@ def _links_and_images(item, url, body, site, known_urls, found):
             _internal(item, url, src, parts, known_urls, found, "image-missing")
 
 
-def _internal(item, url, written, parts, known_urls, found, code):
+def _internal(
+    item: Article | Page,
+    url: str,
+    written: str,
+    parts: SplitResult,
+    known_urls: dict[str, set[str]],
+    found: _Findings,
+    code: str,
+) -> None:
     if not parts.path:  # "#section" on the same page
         target = url
     elif parts.path.startswith("/"):
@@ -543,9 +584,11 @@ def _internal(item, url, written, parts, known_urls, found, code):
         )
 
 
-def _readability(article, body, rules, found):
+def _readability(article: Article, body: Markup, rules: Rules, found: _Findings) -> None:
     from .reading import textstats
 
+    # The build loads the prose of the articles it checks (Builder's checks step, pipeline.py).
+    assert body.prose is not None
     textstat = textstats()
     text = " ".join(body.prose)
     if len(text.split()) < rules["min_words"]:
@@ -568,7 +611,7 @@ def _readability(article, body, rules, found):
     )
 
 
-def _glossary(site, found):
+def _glossary(site: Site, found: _Findings) -> None:
     from .content import display_path
 
     file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)

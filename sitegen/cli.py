@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from .errors import Diagnostic
 
 # Only the standard library at import time: a rebuild where nothing changed answers from
 # the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
@@ -44,7 +49,9 @@ def _common(parser: argparse.ArgumentParser, *, jobs: bool = True, cache: bool =
         parser.set_defaults(no_cache=False)
 
 
-def _command(commands, name: str, summary: str, examples: str) -> argparse.ArgumentParser:
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, examples: str
+) -> argparse.ArgumentParser:
     """A subcommand with a one-line description and examples (shown by `build.py NAME --help`)."""
     return commands.add_parser(
         name,
@@ -166,7 +173,7 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(diagnostics, fmt: str = "text", stream=None) -> None:
+def report(diagnostics: Sequence[Diagnostic], fmt: str = "text", stream: TextIO | None = None) -> None:
     from . import errors
 
     if not diagnostics:
@@ -193,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
 
 
-def _run(args) -> int:
+def _run(args: argparse.Namespace) -> int:
     # The no-op fingerprint is recorded after every build that may use the cache (also
     # --clean), and consulted by the next one unless it is --clean.
     quick = args.command == "build" and not args.no_cache
@@ -263,7 +270,7 @@ def _run(args) -> int:
         f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
         f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed."
     )
-    if quick:
+    if before is not None:  # taken exactly when `quick`
         fingerprint.record(
             config,
             before,
@@ -275,9 +282,12 @@ def _run(args) -> int:
     return 0
 
 
-def _build_options(args) -> dict:
+def _build_options(args: argparse.Namespace) -> dict[str, object]:
     """What a build's output depends on besides the files it reads (fingerprint.py)."""
-    resolved = lambda path: str(path.resolve()) if path is not None else None  # noqa: E731
+
+    def resolved(path: Path | None) -> str | None:
+        return str(path.resolve()) if path is not None else None
+
     return {
         "command": "build",
         "config": resolved(args.config),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -91,17 +92,18 @@ class Config:
     raw_html: str
     feed_entries: int
     search: bool
-    checks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # config.yaml's `checks:` as written (YAML: check.py checks its shape).
+    checks: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # key -> Person, from <content>/people.yaml. Part of the Config (and so of its repr, which
     # keys the build cache and every page): a change to a person rebuilds what shows them.
-    people: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    people: MappingProxyType[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     require_clinical_reviewer: bool = False
 
-    def portable(self) -> tuple:
+    def portable(self) -> tuple[tuple[str, object], ...]:
         """The settings with every path relative to the project's folder: what the build
         cache is keyed by, so that a project moved elsewhere (or a `.cache/` restored by CI
         at another path) keeps using its cache."""
-        values = []
+        values: list[tuple[str, object]] = []
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             if isinstance(value, Path):
@@ -111,8 +113,8 @@ class Config:
             values.append((name, value))
         return tuple(values)
 
-    start_here: tuple = ()  # article file names, e.g. ("mri-basics-in-ms.md",)
-    start_here_lines: tuple = ()  # the config.yaml line of each, for findings
+    start_here: tuple[str, ...] = ()  # article file names, e.g. ("mri-basics-in-ms.md",)
+    start_here_lines: tuple[int | None, ...] = ()  # the config.yaml line of each, for findings
     report_problem: str = ""
 
     @property
@@ -124,7 +126,7 @@ class Config:
         return path if path.endswith("/") else path + "/"
 
 
-def did_you_mean(word: str, choices, what: str = "keys") -> str:
+def did_you_mean(word: object, choices: Collection[str], what: str = "keys") -> str:
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."
 
@@ -273,7 +275,7 @@ def load_config(
     ), []
 
 
-def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]:
+def _load_people(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, Person]:
     """content/people.yaml (optional): `key: {name, credentials, role, clinician, organization}`."""
     if not path.is_file():
         return {}
@@ -308,7 +310,7 @@ def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]
             )
         )
         return {}
-    people = {}
+    people: dict[str, Person] = {}
     for key, entry in doc.data.items():
         line = doc.line(key)
         key = str(key)
@@ -341,7 +343,14 @@ def _load_people(path: Path, root: Path, diagnostics: list) -> dict[str, Person]
     return people
 
 
-def _person(key: str, entry: dict, line: int | None, doc, shown: str, diagnostics: list) -> Person | None:
+def _person(
+    key: str,
+    entry: dict[Any, Any],  # YAML: its keys are whatever the editor wrote
+    line: int | None,
+    doc: yamlread.YamlDocument,
+    shown: str,
+    diagnostics: list[Diagnostic],
+) -> Person | None:
     """One entry of the people file, or None when it has problems (added to `diagnostics`)."""
     before = len(diagnostics)
     for field_name in entry:
@@ -355,7 +364,7 @@ def _person(key: str, entry: dict, line: int | None, doc, shown: str, diagnostic
                     did_you_mean(field_name, PERSON_KEYS),
                 )
             )
-    texts = {}
+    texts: dict[str, str] = {}
     for name in ("name", "credentials", "role"):
         value = entry.get(name)
         if value is not None and not isinstance(value, str):
@@ -380,7 +389,7 @@ def _person(key: str, entry: dict, line: int | None, doc, shown: str, diagnostic
                 f"Add `name: ...` below `{key}:`, as it should appear on the page.",
             )
         )
-    flags = {}
+    flags: dict[str, bool] = {}
     for name in ("clinician", "organization"):
         value = entry.get(name, False)
         if not isinstance(value, bool):
@@ -412,8 +421,15 @@ def _person(key: str, entry: dict, line: int | None, doc, shown: str, diagnostic
     )
 
 
-def _apply(schema: dict, data: dict, where: tuple, doc, shown: str, diagnostics: list) -> dict:
-    values: dict = {}
+def _apply(
+    schema: dict[str, Any],  # SCHEMA or one of its sections
+    data: dict[Any, Any],  # YAML as written
+    where: tuple[str, ...],
+    doc: yamlread.YamlDocument,
+    shown: str,
+    diagnostics: list[Diagnostic],
+) -> dict[str, Any]:  # the schema's shape, filled with checked values
+    values: dict[str, Any] = {}
     for key in data:
         if key not in schema:
             name = ".".join(map(str, where + (key,)))

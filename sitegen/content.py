@@ -11,8 +11,10 @@ import json
 import os
 import time
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from . import yamlread
 from .article import Article, GlossaryTerm, Loaded, Page, Source
@@ -21,6 +23,13 @@ from .errors import Diagnostic
 from .parallel import chunked, share_out
 from .tuning import Policy
 from .validate import validate_article, validate_glossary, validate_page
+
+if TYPE_CHECKING:
+    from .cache import Parsed, ParsedKey
+    from .fingerprint import Signature
+
+# What a source was read as: its value (None when it has errors) and its problems, as a list.
+Read: TypeAlias = "tuple[Article | Page | None, list[Diagnostic]]"
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
@@ -33,11 +42,11 @@ class Content:
     diagnostics: tuple[Diagnostic, ...]
     # Every article file name, built or not (drafts, files with errors), so that a link
     # to one is reported as unpublished rather than as a missing file.
-    all_names: frozenset = frozenset()
+    all_names: frozenset[str] = frozenset()
     # Files under static/, as site paths ("static/site.css"), for the image and link checks.
-    static_files: frozenset = frozenset()
+    static_files: frozenset[str] = frozenset()
     # (path, digest) -> (value, diagnostics) of every Markdown file read: the parse cache's next state.
-    parsed: dict = field(default_factory=dict, compare=False, repr=False)
+    parsed: dict[ParsedKey, Parsed] = field(default_factory=dict, compare=False, repr=False)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -99,7 +108,9 @@ def file_name(path: Path) -> str:
     return unicodedata.normalize("NFC", path.name)
 
 
-def split_front_matter(text: str, shown: str, digest: str, name: str, file: str = ""):
+def split_front_matter(
+    text: str, shown: str, digest: str, name: str, file: str = ""
+) -> tuple[tuple[Source, yamlread.YamlDocument] | None, list[Diagnostic]]:
     """(Source, YamlDocument) or (None, diagnostics). Front matter is required."""
     lines = text.split("\n")
     if not text.strip():
@@ -167,11 +178,11 @@ def split_front_matter(text: str, shown: str, digest: str, name: str, file: str 
 def load_content(
     config: Config,
     drafts: bool = False,
-    parsed: dict | None = None,
-    stats: dict | None = None,
-    changed: set | None = None,
+    parsed: dict[ParsedKey, Parsed] | None = None,
+    stats: dict[str, tuple[Signature, ParsedKey]] | None = None,
+    changed: set[Path] | None = None,
     jobs: int = 1,
-    seen: dict | None = None,
+    seen: dict[str, Signature] | None = None,
     policy: Policy | None = None,
 ) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
@@ -185,7 +196,8 @@ def load_content(
     and parse are shared out to that many processes (parsing YAML is most of the cost).
     `stats` is updated in place: it is the cache's record of what was read.
     """
-    previous, parsed = parsed or {}, {}
+    previous: dict[ParsedKey, Parsed] = parsed or {}
+    parsed = {}
     memo = StatMemo(stats, changed or set(), seen) if stats is not None else None
     policy = policy or Policy(short_lived=False)
     if not (config.content_dir / "articles").is_dir():
@@ -208,7 +220,8 @@ def load_content(
     root = config.root
     diagnostics: list[Diagnostic] = []
     articles: list[Article] = []
-    names, listed = set(), set()
+    names: set[str] = set()
+    listed: set[str] = set()
     paths = _sources(config.content_dir / "articles")
     for path, (article, problems) in zip(
         paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs, policy), strict=True
@@ -269,13 +282,20 @@ class StatMemo:
 
     RACY_NS = 2_000_000_000
 
-    def __init__(self, stats: dict, changed: set, seen: dict | None = None):
+    def __init__(
+        self,
+        stats: dict[str, tuple[Signature, ParsedKey]],
+        changed: Iterable[Path],
+        seen: dict[str, Signature] | None = None,
+    ) -> None:
         """`seen`: path -> signature, taken moments ago (before anything was read) by the
         no-op check; a path not in it is stat'ed here."""
         self.stats, self.changed, self.seen = stats, {str(p) for p in changed}, seen or {}
         self._now = time.time_ns()
 
-    def known(self, path: Path, shown: str, previous: dict) -> tuple:
+    def known(
+        self, path: Path, shown: str, previous: dict[ParsedKey, Parsed]
+    ) -> tuple[ParsedKey | None, Signature | None]:
         """(cache key of the unchanged file, or None when it must be read; its signature).
         Records are kept under `shown`, the path relative to the project, so that a
         project moved to another folder with its cache keeps them."""
@@ -292,7 +312,7 @@ class StatMemo:
             return entry[1], signature
         return None, signature
 
-    def remember(self, shown: str, signature: tuple | None, key) -> None:
+    def remember(self, shown: str, signature: Signature | None, key: ParsedKey) -> None:
         """The file `shown` had `signature` before it was read, and its bytes made `key`."""
         name = shown
         if signature is None or self._now - max(signature[0], signature[3]) < self.RACY_NS:
@@ -300,13 +320,15 @@ class StatMemo:
         else:
             self.stats[name] = (signature, key)
 
-    def keep_only(self, paths: set) -> None:
+    def keep_only(self, paths: set[str]) -> None:
         """Forget the files that are gone."""
         for name in self.stats.keys() - paths:
             del self.stats[name]
 
 
-def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: str):
+def _read_source(
+    path: Path, root: Path, previous: dict[ParsedKey, Parsed], config: Config, kind: str
+) -> tuple[ParsedKey, Parsed | None]:
     """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
     then parse and validate unless these bytes were seen before. In a worker process too."""
     shown = display_path(path, root)
@@ -340,17 +362,45 @@ def _read_source(path: Path, root: Path, previous: dict, config: Config, kind: s
     return key, (value, tuple(problems))
 
 
+@overload
 def _read_all(
     paths: list[Path],
     root: Path,
-    previous: dict,
-    parsed: dict,
-    memo,
+    previous: dict[ParsedKey, Parsed],
+    parsed: dict[ParsedKey, Parsed],
+    memo: StatMemo | None,
+    config: Config,
+    kind: Literal["article"],
+    jobs: int,
+    policy: Policy,
+) -> Sequence[tuple[Article | None, list[Diagnostic]]]: ...
+
+
+@overload
+def _read_all(
+    paths: list[Path],
+    root: Path,
+    previous: dict[ParsedKey, Parsed],
+    parsed: dict[ParsedKey, Parsed],
+    memo: StatMemo | None,
+    config: Config,
+    kind: Literal["page"],
+    jobs: int,
+    policy: Policy,
+) -> Sequence[tuple[Page | None, list[Diagnostic]]]: ...
+
+
+def _read_all(
+    paths: list[Path],
+    root: Path,
+    previous: dict[ParsedKey, Parsed],
+    parsed: dict[ParsedKey, Parsed],
+    memo: StatMemo | None,
     config: Config,
     kind: str,
     jobs: int,
     policy: Policy,
-) -> list:
+) -> Sequence[Read]:
     """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
     its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
     when many. Every result used is recorded in `parsed`, the next build's `previous`. An
@@ -361,10 +411,11 @@ def _read_all(
     shown = [f"{folder}/{path.name}" for path in paths]
     known = [memo.known(path, shown[i], previous) if memo is not None else (None, None) for i, path in enumerate(paths)]
     todo = [i for i, (key, _) in enumerate(known) if key is None]
-    fresh: dict[int, tuple] = {}
+    # index -> (key, the new (value, diagnostics) or None, the body read), from worker processes
+    fresh: dict[int, tuple[ParsedKey, Parsed | None, str | None]] = {}
     if policy.parallel_reads(jobs, len(todo)):
 
-        def read_chunk(items: list) -> dict:
+        def read_chunk(items: list[tuple[int, Path]]) -> dict[int, tuple[ParsedKey, Parsed | None, str | None]]:
             # In a worker process: a Source pickles without its body, which is sent beside it.
             done = {}
             for i, path in items:
@@ -375,12 +426,12 @@ def _read_all(
 
         with policy.forking():
             chunks = chunked([(i, paths[i]) for i in todo], jobs, per_job=8, smallest=16)
-            for results in share_out(chunks, read_chunk, jobs):
-                fresh.update(results)
-    results = []
+            for chunk_results in share_out(chunks, read_chunk, jobs):
+                fresh.update(chunk_results)
+    results: list[Read] = []
     for i, path in enumerate(paths):
         key, signature = known[i]
-        found = None  # the new (value, diagnostics), unless the file is one seen before
+        found: Parsed | None = None  # the new (value, diagnostics), unless the file is one seen before
         if key is None:
             key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, kind)
             if i in fresh and found is not None and found[0] is not None:
@@ -395,7 +446,9 @@ def _read_all(
     return results
 
 
-def _read_bytes(data: bytes, shown: str, digest: str, name: str, file: str = ""):
+def _read_bytes(
+    data: bytes, shown: str, digest: str, name: str, file: str = ""
+) -> tuple[tuple[Source, yamlread.YamlDocument] | None, list[Diagnostic]]:
     text, problems = decode(data, shown)
     if text is None:
         return None, problems
@@ -417,9 +470,9 @@ def _sources(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
-def _duplicate_slugs(articles: list, prefix: str = "/articles/") -> list[Diagnostic]:
-    by_slug: dict[str, Article] = {}
-    problems = []
+def _duplicate_slugs(articles: Sequence[Article | Page], prefix: str = "/articles/") -> list[Diagnostic]:
+    by_slug: dict[str, Article | Page] = {}
+    problems: list[Diagnostic] = []
     for article in articles:
         first = by_slug.setdefault(article.slug, article)
         if first is not article:

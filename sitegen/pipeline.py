@@ -23,9 +23,10 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import __version__, reading
-from .cache import Cache, discard
+from .cache import Cache, ParsedKey, discard
 from .check import run_checks
 from .config import Config
 from .content import Content, load_content
@@ -49,6 +50,14 @@ from .render import digest, page_jobs, template_digests
 from .site import Site, anchor_problems, make_site
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    import jinja2
+
+    from .fingerprint import Signature
 
 
 @dataclass
@@ -102,7 +111,7 @@ class Builder:
         jobs: int | None = None,
         use_cache: bool = True,
         short_lived: bool = False,
-        seen_stats: dict | None = None,
+        seen_stats: dict[str, Signature] | None = None,
     ):
         """`short_lived`: the process builds once and exits (the command line): see tuning.py.
         `seen_stats`: path -> stat signature of the input files, taken just before this
@@ -113,12 +122,15 @@ class Builder:
         self.config_key = digest(__version__, config.portable())
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, self.policy)
         reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
-        self._environment: tuple | None = None  # ((template digests, config key), Jinja environment) of the last build
+        # ((template digests, config key), Jinja environment) of the last build
+        self._environment: tuple[tuple[Mapping[str, str], str], jinja2.Environment] | None = None
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
-        self.stats: dict | None = self.cache.stats if self.cache.folder is not None else None
-        self.changed: set = set()
+        self.stats: dict[str, tuple[Signature, ParsedKey]] | None = (
+            self.cache.stats if self.cache.folder is not None else None
+        )
+        self.changed: set[Path] = set()  # the watcher's paths
         self._seen_stats = seen_stats
 
     def build(
@@ -422,10 +434,12 @@ class Builder:
         if self.cache.folder is not None:
             reading.save_syllables()
 
-    def output_signature(self) -> list:
+    def output_signature(self) -> list[list[str | int]]:
         """[path, size, mtime] of every file in the output, for the no-op fingerprint: the
         pages and static files as recorded after the last build, and the search index."""
-        signature = [[path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())]
+        signature: list[list[str | int]] = [
+            [path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())
+        ]
         out = self.config.output_dir
         if self.config.search and (out / "pagefind").is_dir():
             for path in sorted((out / "pagefind").rglob("*")):

@@ -113,7 +113,7 @@ def prepare() -> None:
 
 @functools.lru_cache(maxsize=1)
 def _hyphenation() -> _Hyphenator:
-    from pyphen import Pyphen  # type: ignore[import-untyped]  # untyped: see _Hyphenator
+    from pyphen import Pyphen  # untyped (pyproject.toml's mypy overrides): see _Hyphenator
 
     _load_patterns()
     hyphenator: _Hyphenator = Pyphen(

@@ -24,7 +24,7 @@ from typing import TypeAlias, TypeGuard
 import jinja2
 import jinja2.meta
 
-from .article import Article
+from .article import Article, GlossaryTerm
 from .config import Config
 from .errors import Diagnostic
 from .site import Site
@@ -67,10 +67,10 @@ def long_date(day: date | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
-def by_initial(terms) -> list[tuple[str, list]]:
+def by_initial(terms: Iterable[GlossaryTerm]) -> list[tuple[str, list[GlossaryTerm]]]:
     """Glossary terms grouped under their first letter, A to Z ("#" for a digit or symbol
     first, after Z), each group alphabetical: the sections of the glossary's A-Z list."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[GlossaryTerm]] = {}
     for term in terms:
         first = unicodedata.normalize("NFKD", term.term.strip()[:1]).encode("ascii", "ignore").decode().upper()
         groups.setdefault(first if first.isalpha() else "#", []).append(term)
@@ -80,7 +80,7 @@ def by_initial(terms) -> list[tuple[str, list]]:
     ]
 
 
-def breadcrumb_list(crumbs, here: str, site_url: str, page_path: str) -> dict:
+def breadcrumb_list(crumbs: Iterable[tuple[str, str]], here: str, site_url: str, page_path: str) -> dict[str, object]:
     """schema.org BreadcrumbList (plain data for `tojson`): the `crumbs` (name, address from
     the site root) and then the current page, `here`, with absolute addresses."""
     items = [

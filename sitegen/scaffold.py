@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import sys
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -106,7 +107,7 @@ PREVIEW_FILE = "preview.json"
 DEFAULT_PREVIEW = "http://127.0.0.1:8000/"  # what `make serve` gives
 
 
-def remember_preview(config: Config, address: str):
+def remember_preview(config: Config, address: str) -> Callable[[], None]:
     """Record the running preview's address; returns the function that forgets it."""
     path = config.cache_dir / PREVIEW_FILE
     try:

@@ -23,23 +23,31 @@ import gc
 import html
 import ipaddress
 import logging
+import os
 import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import jinja2
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from . import errors
 from .config import PEOPLE_FILE, Config, load_config
 from .errors import Diagnostic
-from .pipeline import Builder
+from .pipeline import Builder, BuildResult
+
+if TYPE_CHECKING:
+    from tornado import httputil
+    from tornado.routing import _RuleList
 
 QUIET_SECONDS = 0.03  # wait this long after the last change before rebuilding (a burst of saves is one)
 PREVIEW_ASSETS = Path(__file__).parent / "preview"
@@ -62,9 +70,9 @@ class Preview:
     """The state the server shows: the builder, the problems of the latest build, and the
     findings of each page (kept between builds for the pages not checked again)."""
 
-    def __init__(self, config: Config, drafts: bool, jobs: int | None, port: int, out=None):
+    def __init__(self, config: Config, drafts: bool, jobs: int | None, port: int, out: Path | None = None) -> None:
         self.config_path, self.drafts, self.jobs, self.port = config.path, drafts, jobs, port
-        self.content_override = None
+        self.content_override: Path | None = None
         self.out_override = out
         self.config = preview_config(config, out)
         self.builder = self._builder(self.config)
@@ -75,11 +83,11 @@ class Preview:
         self._files: dict[str, str] = {}  # page path ("articles/x/") -> its source file
         self.generation = 0  # counts finished rebuilds (tests and the benchmark wait on it)
         self.last_seconds = 0.0
-        self._pending = None
+        self._pending: tuple[object, str] | None = None  # (the IOLoop's timeout handle, the reason)
         self._shown: list[Diagnostic] = []  # the problems last printed, so each is printed once
         self.config_failed = False
-        self.observer = None
-        self._handler = None
+        self.observer: BaseObserver | None = None
+        self._handler: _Changes | None = None
 
     def _builder(self, config: Config) -> Builder:
         builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
@@ -135,11 +143,12 @@ class Preview:
                 blocking=True,
             )
 
-    def _absorb(self, result) -> None:
+    def _absorb(self, result: BuildResult) -> None:
         """Keep what each page shows in its findings panel: the Markdown pass's findings (all
         of this build's) and the quality checks' (of the files checked now; the others keep
         theirs from the build that last checked them)."""
         site = result.site
+        assert site is not None  # a publishable build made its site
         self._files = {article.url: article.source.path for article in site.articles}
         self._files.update((page.url, page.source.path) for page in site.pages)
         checks = set(result.check_findings)
@@ -193,7 +202,7 @@ class Preview:
     def rewatch(self) -> None:
         """Watch the current config's folders (again): after a config change of paths, or
         when a watched folder was deleted and made again (a branch switch, a move)."""
-        if self.observer is None:
+        if self.observer is None or self._handler is None:  # set together, by serve()
             return
         self.observer.unschedule_all()
         config = self.config
@@ -204,7 +213,7 @@ class Preview:
         # appearing or disappearing.
         self.observer.schedule(self._handler, str(self.config_path.parent), recursive=False)
 
-    def schedule(self, reason: str, paths=()) -> None:
+    def schedule(self, reason: str, paths: Iterable[Path] = ()) -> None:
         """Called for every change; rebuilds once after QUIET_SECONDS without further changes."""
         self.builder.changed.update(paths)
         loop = ioloop.IOLoop.current()
@@ -214,6 +223,7 @@ class Preview:
         self._pending = (loop.call_later(QUIET_SECONDS, self._fire), reason)
 
     def _fire(self) -> None:
+        assert self._pending is not None  # _fire is only called as the pending timeout
         _, reason = self._pending
         self._pending = None
         self.rebuild(reason)
@@ -222,13 +232,14 @@ class Preview:
 class _Changes(FileSystemEventHandler):
     """watchdog runs this in its own thread; it only hands the event to the server's loop."""
 
-    def __init__(self, loop: ioloop.IOLoop, preview: Preview):
+    def __init__(self, loop: ioloop.IOLoop, preview: Preview) -> None:
         self.loop, self.preview = loop, preview
 
-    def on_any_event(self, event):
+    def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
-        paths = [Path(p) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
+        # os.fsdecode: watchdog types a path as bytes or str (str here: the folders are watched by str).
+        paths = [Path(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "") or "") if p]
         # Editors' swap and backup files are not content.
         paths = [p for p in paths if not p.name.startswith(".") and not p.name.endswith("~")]
         config = self.preview.config
@@ -253,17 +264,19 @@ class _Changes(FileSystemEventHandler):
 class PageHandler(web.StaticFileHandler):
     """Serves the built site from its folder only, never cached, with the preview additions."""
 
-    def initialize(self, preview: Preview):
+    # tornado passes each handler the keyword arguments of its route: this one takes the
+    # preview and gives the static handler its folder itself.
+    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
         self.preview = preview
         super().initialize(path=str(preview.output), default_filename="index.html")
 
-    def set_extra_headers(self, path):
+    def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
-    def compute_etag(self):
+    def compute_etag(self) -> str | None:
         return None  # the overlay changes without the file changing: never answer 304
 
-    def write_error(self, status_code, **kwargs):
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         page = self.preview.output / "404.html"
         self.set_header("Content-Type", "text/html; charset=utf-8")
         if status_code == 404 and page.is_file():
@@ -278,14 +291,19 @@ class PageHandler(web.StaticFileHandler):
         else:
             super().write_error(status_code, **kwargs)
 
-    def get_content(self, abspath, start=None, end=None):
+    # An instance method returning bytes where tornado declares a classmethod yielding bytes:
+    # the page's overlay depends on the preview's state, and tornado's get() accepts bytes.
+    def get_content(  # type: ignore[override]
+        self, abspath: str, start: int | None = None, end: int | None = None
+    ) -> bytes:
         data = b"".join(super().get_content(abspath, start, end))
         if abspath.endswith(".html") and start is None and end is None:
             return self._decorate(data)
         return data
 
-    def get_content_size(self):
+    def get_content_size(self) -> int:
         # The decorated page is longer than the file; let tornado measure what we send.
+        assert self.absolute_path is not None  # set by get() before it asks (as tornado's own asserts)
         if self.absolute_path.endswith(".html"):
             return len(self.get_content(self.absolute_path))
         return super().get_content_size()
@@ -327,10 +345,10 @@ class StatusHandler(web.RequestHandler):
     """How many rebuilds have finished, and with how many errors: what tests (and the
     benchmark) wait on, instead of sleeping for a guessed time."""
 
-    def initialize(self, preview: Preview):
+    def initialize(self, preview: Preview) -> None:
         self.preview = preview
 
-    def get(self):
+    def get(self) -> None:
         self.set_header("Cache-Control", "no-store")
         self.write(
             {
@@ -390,7 +408,9 @@ def host_allowed(name: str, allowed: frozenset[str]) -> bool:
 class ForeignHostHandler(web.RequestHandler):
     """The answer to every request for a name that is not this computer's."""
 
-    def prepare(self):
+    application: PreviewApp  # make_app's: it routes every request here
+
+    def prepare(self) -> None:
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(
@@ -399,10 +419,10 @@ class ForeignHostHandler(web.RequestHandler):
         )
 
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no type information
     """livereload's websocket, for pages of this preview only (livereload accepts any Origin)."""
 
-    def check_origin(self, origin):
+    def check_origin(self, origin: str) -> bool:
         parts = urlsplit(origin)
         try:
             port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
@@ -416,7 +436,7 @@ class ReloadSocket(LiveReloadHandler):
 
 
 class PreviewApp(web.Application):
-    def __init__(self, handlers, preview: Preview, allowed: frozenset[str]):
+    def __init__(self, handlers: _RuleList, preview: Preview, allowed: frozenset[str]) -> None:
         super().__init__(handlers)
         self.preview, self.allowed = preview, allowed
 
@@ -424,7 +444,7 @@ class PreviewApp(web.Application):
     def port(self) -> int:
         return self.preview.port
 
-    def find_handler(self, request, **kwargs):
+    def find_handler(self, request: httputil.HTTPServerRequest, **kwargs: Any) -> web._HandlerDelegate:
         if not host_allowed(request.host_name, self.allowed):
             return self.get_handler_delegate(request, ForeignHostHandler)
         return super().find_handler(request, **kwargs)
@@ -461,7 +481,7 @@ def serve(
     port: int = 8000,
     drafts: bool = True,
     jobs: int | None = None,
-    ready=None,
+    ready: Callable[[Preview, int], object] | None = None,
 ) -> int:
     """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests)."""
     preview = Preview(config, drafts, jobs, port)

@@ -112,7 +112,7 @@ def make_site(
     return site, problems, memo
 
 
-def _alias_problems(articles) -> list[Diagnostic]:
+def _alias_problems(articles: Sequence[Article]) -> list[Diagnostic]:
     """An old address (alias) must not be an article's address, nor another article's alias."""
     owners = {article.slug: article for article in articles}
     problems = []

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from .article import Article, GlossaryTerm, Page, Reference, Source
+from .article import Article, FieldPath, GlossaryTerm, Page, Reference, Source
 from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .slugs import RESERVED, is_valid_slug, slugify
+from .yamlread import YamlDocument
 
 ARTICLE_KEYS = (
     "title",
@@ -34,26 +36,38 @@ REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
 
 
+class _LineOf(Protocol):
+    """The line of a front matter key path (Source.line_of, YamlDocument.line)."""
+
+    def __call__(self, *path: str | int) -> int | None: ...
+
+
 class _Fields:
     """Typed access to one mapping of front matter, recording problems as it goes."""
 
-    def __init__(self, data: dict, file: str, line_of, prefix: tuple = ()):
+    def __init__(
+        self,
+        data: dict[Any, Any],  # a YAML mapping as written: these methods check each value
+        file: str,
+        line_of: _LineOf,
+        prefix: FieldPath = (),
+    ) -> None:
         self.data, self.file, self.line_of, self.prefix = data, file, line_of, prefix
         self.problems: list[Diagnostic] = []
 
-    def problem(self, key, code: str, message: str, hint: str, severity=Severity.ERROR):
+    def problem(self, key: str | int, code: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Diagnostic(self.file, self.line_of(*self.prefix, key), code, message, hint, severity))
 
-    def name(self, key) -> str:
+    def name(self, key: str) -> str:
         parts = [str(p) if isinstance(p, str) else f"[{p + 1}]" for p in self.prefix + (key,)]
         return " ".join(parts)
 
-    def unknown_keys(self, allowed):
+    def unknown_keys(self, allowed: Collection[str]) -> None:
         for key in self.data:
             if key not in allowed:
                 self.problem(key, "unknown-key", f"Unknown front-matter key '{key}'.", did_you_mean(key, allowed))
 
-    def text(self, key, required=False) -> str:
+    def text(self, key: str, required: bool = False) -> str:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -76,7 +90,7 @@ class _Fields:
             return ""
         return " ".join(value.split())
 
-    def day(self, key, required=False) -> date | None:
+    def day(self, key: str, required: bool = False) -> date | None:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -99,7 +113,7 @@ class _Fields:
             self.problem(key, "bad-date", *_date_problem(key, str(value).strip()))
             return None
 
-    def strings(self, key) -> tuple[str, ...]:
+    def strings(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
         if value is None:
             return ()
@@ -113,7 +127,7 @@ class _Fields:
                 f"Write one item per line under `{key}:`, each starting with `- `.",
             )
             return ()
-        items = []
+        items: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
@@ -131,7 +145,7 @@ class _Fields:
             items.append(" ".join(item.split()))
         return tuple(items)
 
-    def flag(self, key) -> bool:
+    def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if not isinstance(value, bool):
             self.problem(
@@ -149,7 +163,7 @@ _DESCRIBE = {
 }
 
 
-def _describe(prefix: tuple, key) -> str:
+def _describe(prefix: FieldPath, key: str) -> str:
     # A reference's title is not "the article's title": the hint must name the right one.
     if prefix[:1] == ("references",) and key == "title":
         return "the title of the cited paper or page"
@@ -225,11 +239,11 @@ def _date_problem(key: str, value: str) -> tuple[str, str]:
             return (f"'{key}' is {value}{which}: dates are written year first, as YYYY-MM-DD.", f"Write {options}.")
     year_first = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", value)
     if year_first:
-        day = _real_date(*(int(part) for part in year_first.groups()))
-        if day:
+        meant = _real_date(*(int(part) for part in year_first.groups()))
+        if meant:
             return (
                 f"'{key}' is {value}; dates are written with hyphens.",
-                f"Write {day.isoformat()} (YYYY-MM-DD) for {_spoken(day)}.",
+                f"Write {meant.isoformat()} (YYYY-MM-DD) for {_spoken(meant)}.",
             )
     return (
         f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
@@ -278,7 +292,7 @@ def _usable_slug(given: str, fields: _Fields) -> str:
     return f"{slugify(given) or 'mri'}-guide"
 
 
-def validate_article(source: Source, doc, config: Config) -> tuple[Article | None, list[Diagnostic]]:
+def validate_article(source: Source, doc: YamlDocument, config: Config) -> tuple[Article | None, list[Diagnostic]]:
     fields = _Fields(doc.data, source.path, source.line_of)
     fields.unknown_keys(ARTICLE_KEYS)
     title, summary = fields.text("title", required=True), fields.text("summary", required=True)
@@ -327,12 +341,12 @@ def _person(fields: _Fields, key: str, config: Config) -> str:
     return value
 
 
-def reviewer_policy(articles, config: Config) -> list[Diagnostic]:
+def reviewer_policy(articles: Iterable[Article], config: Config) -> list[Diagnostic]:
     """`review.require_clinical_reviewer`: every article's reviewer must be someone in the
     people file marked `clinician: true`. Reported by `check` and `build --strict`."""
     if not config.require_clinical_reviewer:
         return []
-    problems = []
+    problems: list[Diagnostic] = []
     for article in articles:
         source = article.source
         person = config.people.get(article.reviewer)
@@ -367,7 +381,7 @@ def reviewer_policy(articles, config: Config) -> list[Diagnostic]:
 def _aliases(fields: _Fields) -> tuple[str, ...]:
     """Old addresses of the article (`aliases: [old-slug]`), each a slug; written as a path
     (/articles/old-slug/) it is taken as the slug it ends in."""
-    aliases = []
+    aliases: list[str] = []
     for index, given in enumerate(fields.strings("aliases")):
         alias = given.strip().strip("/").removeprefix("articles/").strip("/")
         if not is_valid_slug(alias) or alias in RESERVED:
@@ -386,7 +400,7 @@ def _aliases(fields: _Fields) -> tuple[str, ...]:
     return tuple(dict.fromkeys(aliases))
 
 
-def _references(value, fields: _Fields) -> tuple[Reference, ...]:
+def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: checked here
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -397,7 +411,7 @@ def _references(value, fields: _Fields) -> tuple[Reference, ...]:
             "Each reference starts with `- title: ...` on its own line; see README.md.",
         )
         return ()
-    references = []
+    references: list[Reference] = []
     for index, item in enumerate(value):
         if not isinstance(item, dict):
             fields.problems.append(
@@ -437,7 +451,7 @@ def _references(value, fields: _Fields) -> tuple[Reference, ...]:
     return tuple(references)
 
 
-def validate_page(source: Source, doc) -> tuple[Page | None, list[Diagnostic]]:
+def validate_page(source: Source, doc: YamlDocument) -> tuple[Page | None, list[Diagnostic]]:
     fields = _Fields(doc.data, source.path, source.line_of)
     fields.unknown_keys(PAGE_KEYS)
     page = Page(
@@ -450,7 +464,7 @@ def validate_page(source: Source, doc) -> tuple[Page | None, list[Diagnostic]]:
     return (None if fields.problems else page), fields.problems
 
 
-def validate_glossary(doc, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:
+def validate_glossary(doc: YamlDocument, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:
     if not isinstance(doc.data, list):
         return (), [
             Diagnostic(
@@ -461,7 +475,9 @@ def validate_glossary(doc, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Di
                 "Start each entry with `- term: ...` followed by `definition: ...`.",
             )
         ]
-    terms, problems, seen = [], [], {}
+    terms: list[GlossaryTerm] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, int | None] = {}  # casefolded term or alias -> its entry's line
     for index, item in enumerate(doc.data):
         line_of = lambda *path: doc.line(*path)  # noqa: E731
         if not isinstance(item, dict):
@@ -504,7 +520,7 @@ def validate_glossary(doc, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Di
     return tuple(terms), problems
 
 
-def _nested_strings(item: dict, key: str, fields: _Fields) -> tuple[str, ...]:
+def _nested_strings(item: dict[Any, Any], key: str, fields: _Fields) -> tuple[str, ...]:  # item: YAML
     inner = _Fields(item, fields.file, lambda *p: fields.line_of(*fields.prefix, *p))
     values = inner.strings(key)
     fields.problems.extend(inner.problems)

@@ -10,31 +10,35 @@ a bounded size.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
 from .errors import Diagnostic
 
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml is several times faster; fall back to pure Python when absent.
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 MAX_YAML_BYTES = 256 * 1024
-Path = tuple  # a key path such as ("references", 0, "doi")
+# A key path such as ("references", 0, "doi"); None stands for a key that is not a scalar.
+Path: TypeAlias = tuple[str | int | None, ...]
+Excerpt: TypeAlias = Callable[[int | None], str]  # the source line of a line number, or ""
 
 
 @dataclass
 class YamlDocument:
     """Constructed data plus the source line of every key and list item."""
 
-    data: Any = None
-    lines: dict = field(default_factory=dict)
-    diagnostics: list = field(default_factory=list)
+    data: Any = None  # whatever the YAML holds: its readers check the shape
+    lines: dict[Path, int] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def line(self, *path) -> int | None:
+    def line(self, *path: str | int | None) -> int | None:
         """The line of the deepest known prefix of `path`."""
         while path:
             if path in self.lines:
@@ -67,6 +71,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
         return doc
 
     loader = _Loader(text)
+    column: int | None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -215,12 +220,14 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _keep_impossible_dates_as_text(node) -> None:
+def _keep_impossible_dates_as_text(node: yaml.Node) -> None:
     # `date: 2026-02-30` resolves to a timestamp whose constructor raises ValueError (not a
     # YAMLError), which crashed the build. As text it reaches validation, which reports a
     # bad-date on the key's line.
     try:
-        _constructor.construct_yaml_timestamp(node)
+        # Not only scalars carry the tag (`!!timestamp [1]`): the constructor then raises a
+        # ConstructorError, which load() reports as a syntax error.
+        _constructor.construct_yaml_timestamp(node)  # type: ignore[arg-type]
     except (ValueError, OverflowError):
         node.tag = "tag:yaml.org,2002:str"
 
@@ -237,12 +244,14 @@ _SAFE_TAGS = {
 }
 
 
-def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> list[Diagnostic]:
+def _check_nodes(
+    root: yaml.Node, file: str, offset: int, lines: dict[Path, int], excerpt: Excerpt, root_text: str = ""
+) -> list[Diagnostic]:
     """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
     aliases = False
-    stack = [((), root, 0)]
+    stack: list[tuple[Path, yaml.Node, int]] = [((), root, 0)]
     while stack:
         path, node, depth = stack.pop()
         line = node.start_mark.line + 1 + offset
@@ -278,7 +287,7 @@ def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> lis
         if node.tag == _TIMESTAMP:
             _keep_impossible_dates_as_text(node)
         if isinstance(node, yaml.MappingNode):
-            keys: dict = {}
+            keys: dict[str | None, int] = {}
             for key_node, value_node in node.value:
                 if key_node.tag not in _SAFE_TAGS:
                     # Keys were never checked: `? !!python/...` or the merge key `<<` (which copies
@@ -323,14 +332,15 @@ def _check_nodes(root, file, offset, lines, excerpt, root_text: str = "") -> lis
     return problems
 
 
-def _alias_problems(text: str, file: str, offset: int, excerpt) -> list[Diagnostic]:
+def _alias_problems(text: str, file: str, offset: int, excerpt: Excerpt) -> list[Diagnostic]:
     """One Diagnostic for each line with an anchor (&) or alias (*), at the first of them,
     from the event stream (a composed node knows where the anchored value is, not where
     an alias uses it). One per line, not per use: a list of twenty aliases is one fix."""
     places: dict[int, int] = {}
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            places.setdefault(event.start_mark.line + 1 + offset, event.start_mark.column + 1)
+        mark = event.start_mark  # the parser marks every event; the stubs allow None
+        if mark is not None and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)):
+            places.setdefault(mark.line + 1 + offset, mark.column + 1)
     return [
         Diagnostic(
             file,

@@ -172,11 +172,10 @@ class Renderer:
             + [
                 TocExtension(slugify=lambda text, sep: slugify(text)),
                 CaptionExtension(self.state.report),
-                # callouts.py and links.py are not annotated yet
                 CalloutExtension(self.state),
-                TableExtension(),  # type: ignore[no-untyped-call]
+                TableExtension(),
                 LinkExtension(self.state),
-                ProseExtension(self.state),  # type: ignore[no-untyped-call]
+                ProseExtension(self.state),
                 GlossaryExtension(self.state, glossary),
             ],
             output_format="html",

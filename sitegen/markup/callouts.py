@@ -23,9 +23,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    from . import _State
 
 KINDS = {
     "key-point": "Key point",
@@ -55,12 +60,12 @@ _OPENER = re.compile(r"^[ \t]*!!![ \t]+([\w-]+)", re.MULTILINE)
 
 
 class CalloutProcessor(Treeprocessor):
-    def __init__(self, md, state):
+    def __init__(self, md: Markdown, state: _State) -> None:
         super().__init__(md)
         self.state = state
         self.report = state.report
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         cards, third = 0, None
         seen: dict[str, int] = {}
         for element in root.iter("div"):
@@ -99,7 +104,7 @@ class CalloutProcessor(Treeprocessor):
             self._too_many_cards(third, cards)
 
     @staticmethod
-    def _title(element, kind):
+    def _title(element: etree.Element, kind: str) -> tuple[etree.Element | None, str]:
         """(the title paragraph or None, the callout's accessible label)."""
         title = element.find("p")
         if title is not None and "admonition-title" not in title.get("class", ""):
@@ -116,7 +121,7 @@ class CalloutProcessor(Treeprocessor):
             title.set("class", "callout-title")
         return title, label
 
-    def _lists(self, element, kind):
+    def _lists(self, element: etree.Element, kind: str) -> None:
         """A do or don't box: its list gets the class that draws ticks or crosses."""
         lists = [child for child in element if child.tag == "ul"]
         for found in lists:
@@ -130,7 +135,7 @@ class CalloutProcessor(Treeprocessor):
                 warning=True,
             )
 
-    def _too_many_cards(self, kind, count):
+    def _too_many_cards(self, kind: str, count: int) -> None:
         """Reported at the third care card's line (line_of would find the first of its kind)."""
         line = None
         if self.state.body is not None:
@@ -181,9 +186,9 @@ class CalloutProcessor(Treeprocessor):
 
 
 class CalloutExtension(Extension):
-    def __init__(self, state, **kwargs):
+    def __init__(self, state: _State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(CalloutProcessor(md, self.state), "callouts", 16)

@@ -69,9 +69,9 @@ _INLINE = treeprocessors.InlineProcessor
 _INLINE_RELIES_ON = (
     "a0560cbaf6d11bdc",
     _INLINE._InlineProcessor__handleInline,  # type: ignore[attr-defined]
-    _INLINE._InlineProcessor__applyPattern,
+    _INLINE._InlineProcessor__applyPattern,  # type: ignore[attr-defined]
     _INLINE.run,
-)  # type: ignore[attr-defined]
+)
 _BRACKET, _IMAGE = ("[",), ("![",)
 _HTML_RE = (
     r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+"""

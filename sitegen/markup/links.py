@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..config import did_you_mean
+
+if TYPE_CHECKING:
+    from . import _State
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 # Attributes that hold a URL a browser may follow or load.
@@ -37,11 +43,11 @@ def scheme_of(url: str) -> str:
 
 
 class LinkProcessor(Treeprocessor):
-    def __init__(self, md, state):
+    def __init__(self, md: Markdown, state: _State) -> None:
         super().__init__(md)
         self.state = state
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         state = self.state
         for element in root.iter():
             tag = element.tag
@@ -108,17 +114,17 @@ class AttributeScrubber(Treeprocessor):
     attribute it is given. Markdown-made elements never need these, whatever the raw-HTML policy.
     """
 
-    def __init__(self, md, state):
+    def __init__(self, md: Markdown, state: _State) -> None:
         super().__init__(md)
         self.state = state
 
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         for element in root.iter():
             if not element.keys():
                 continue  # most elements have no attributes
             for name in list(element.attrib):
                 lowered = name.lower()
-                unsafe_url = lowered in URL_ATTRIBUTES and scheme_of(element.get(name)) not in ("", *SAFE_SCHEMES)
+                unsafe_url = lowered in URL_ATTRIBUTES and scheme_of(element.attrib[name]) not in ("", *SAFE_SCHEMES)
                 if lowered.startswith("on") or lowered in ("style", "srcdoc", "formaction") or unsafe_url:
                     self.state.report(
                         "attribute-unsafe",
@@ -130,11 +136,11 @@ class AttributeScrubber(Treeprocessor):
 
 
 class LinkExtension(Extension):
-    def __init__(self, state, **kwargs):
+    def __init__(self, state: _State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         # After inline patterns (20) have made the <a> elements; before toc (5).
         md.treeprocessors.register(LinkProcessor(md, self.state), "links", 15)
         # After attr_list (8), which sets attributes from `{: ... }`; before the tree is serialised.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -23,14 +24,14 @@ _ALIGN = re.compile(r"text-align: (left|center|right);")
 
 
 class TableProcessor(Treeprocessor):
-    def run(self, root):
+    def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             if parent.find("table") is None:  # a child tag test in C: most elements hold no table
                 continue
             for index, table in enumerate(list(parent)):
                 if table.tag != "table":
                     continue
-                labels = []
+                labels: list[str] = []
                 for cell in table.iter("th"):
                     cell.set("scope", "col")
                     labels.append(" ".join("".join(cell.itertext()).split()))
@@ -42,7 +43,7 @@ class TableProcessor(Treeprocessor):
                             cell.set("data-label", label)
                 for cell in table.iter():
                     if cell.tag in ("th", "td") and cell.get("style"):
-                        aligned = _ALIGN.fullmatch(cell.get("style"))
+                        aligned = _ALIGN.fullmatch(cell.get("style", ""))
                         if aligned:
                             del cell.attrib["style"]
                             cell.set("class", " ".join(filter(None, (cell.get("class"), f"align-{aligned[1]}"))))
@@ -55,5 +56,5 @@ class TableProcessor(Treeprocessor):
 
 
 class TableExtension(Extension):
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(TableProcessor(md), "table_scroll", 17)
