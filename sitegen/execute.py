@@ -206,8 +206,8 @@ def run_articles(
     if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
         tools.warm()  # once here, not once in each worker
 
-        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[PageOutcome], dict[str, Location]]:
-            done = [_article(plan, tools, output, keep_prose, step) for step in steps]
+        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
+            done = [_sent(_article(plan, tools, output, keep_prose, step)) for step in steps]
             return done, tools.cache.take_stored()  # where a worker put the bodies it stored
 
         def take_first() -> None:
@@ -215,13 +215,33 @@ def run_articles(
             first_result = first() if first is not None else None
 
         with policy.forking():
+            steps = {step.job.path: step for step in todo}
             for done, stored in share_out(chunked(todo, jobs), chunk_of_articles, jobs, first=take_first):
-                outcomes.extend(done)
+                outcomes.extend(_received(sent, steps) for sent in done)
                 tools.cache.adopt_stored(stored)
     else:
         outcomes.extend(_article(plan, tools, output, keep_prose, step) for step in todo)
         first_result = first() if first is not None else None
     return outcomes, first_result
+
+
+# What a worker sends back for one article: the outcome without its plan step (the
+# parent has it), which would carry the whole Source through the pipe. Leaving it out
+# halved what a parallel build pickles and unpickles for its articles.
+_Sent = tuple[str, str, PageState, tuple[Diagnostic, ...], Markup, bool, "tuple[str, tuple[str, ...]] | None"]
+
+
+def _sent(outcome: PageOutcome) -> _Sent:
+    body = outcome.body
+    assert body is not None
+    return (outcome.path, outcome.key, outcome.state, outcome.problems, body.meta, body.converted, body.kept)
+
+
+def _received(sent: _Sent, steps: Mapping[str, PageStep]) -> PageOutcome:
+    path, key, state, problems, meta, converted, kept = sent
+    step = steps[path].body
+    assert step is not None
+    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept))
 
 
 def render_other_pages(

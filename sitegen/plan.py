@@ -124,6 +124,8 @@ def make_plan(
     articles = {article.slug: article for article in site.articles}
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []
+    expected: dict[str, str] = {}  # output path -> key, of every file this build makes
+    all_known = True  # every page's key is known now (no body to convert)
     for job in jobs:
         source, root = None, ""
         if job.article:
@@ -133,17 +135,15 @@ def make_plan(
         body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
         if body is not None and body.cached is None:
             steps.append(PageStep(job, body, None, False))
+            all_known = False
             continue
         key = page_key(job, templates, config_key, body.cached.digest if body is not None and body.cached else "")
         steps.append(PageStep(job, body, key, valid.get(job.path) == key))
-    expected = {step.job.path: step.key for step in steps}
-    expected.update(static_keys)
-    up_to_date = (
-        search_ready
-        and all(step.key is not None for step in steps)
-        and expected == valid
-        and recorded == frozenset(expected)
-    )
+        expected[job.path] = key
+    up_to_date = False
+    if all_known and search_ready:
+        expected.update(static_keys)
+        up_to_date = expected == valid and recorded == frozenset(expected)
     return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date)
 
 
