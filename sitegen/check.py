@@ -11,15 +11,15 @@ config.yaml `checks:`; DEFAULTS below are the shipped policy.
 
 from __future__ import annotations
 
-import difflib
-import posixpath
 import re
 from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import urlsplit
 
-from .article import Article, Page
+from .article import Article
+from .check_links import known_urls, links_and_images
+from .check_site import glossary_terms, moved_articles, start_here
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .markup import Markup
@@ -48,16 +48,6 @@ LEVELS = ("off", "warning", "error")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^[1-9]\d{0,8}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-# Ids the article template gives its own sections, so links may point at them.
-TEMPLATE_ANCHORS = {
-    "main",
-    "takeaways-title",
-    "toc-title",
-    "questions-title",
-    "references-title",
-    "disclaimer-title",
-    "related-title",
-}
 
 
 def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
@@ -142,7 +132,7 @@ def outcome(result: BuildResult, drafts: bool) -> str:
     return f"{found}; {checked}"
 
 
-class _Findings:
+class Findings:
     def __init__(self, policy: dict[str, Rules]) -> None:
         self.policy = policy
         self.items: list[Diagnostic] = []
@@ -178,7 +168,7 @@ def run_checks(
     of the articles to check (the preview's, after a save), if not all."""
     policy, problems = settings(site.config)
     today = today or date.today()
-    found = _Findings(policy)
+    found = Findings(policy)
     if not site.config.disclaimer.strip():
         found.add(
             "disclaimer",
@@ -188,9 +178,9 @@ def run_checks(
             "No site-wide medical disclaimer is configured.",
             "Set `disclaimer:` in config.yaml; it is shown on every article page.",
         )
-    _start_here(site, found)
-    _moved(site, found)
-    known_urls = _known_urls(site, bodies, page_bodies, static_files)
+    start_here(site, found)
+    moved_articles(site, found)
+    urls = known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:
         if only is not None and article.slug not in only:
             continue
@@ -199,75 +189,18 @@ def run_checks(
         _references(article, found)
         _headings(article, bodies[article.slug], found)
         _template_text(article, bodies[article.slug], found)
-        _links_and_images(article, article.url, bodies[article.slug], site, known_urls, found)
+        links_and_images(article, article.url, bodies[article.slug], site, urls, found)
         if policy["readability"]["level"] != "off":
             _readability(article, bodies[article.slug], policy["readability"], found)
     for page in site.pages:
-        _links_and_images(page, page.url, page_bodies[page.slug], site, known_urls, found)
-    _glossary(site, found)
+        links_and_images(page, page.url, page_bodies[page.slug], site, urls, found)
+    glossary_terms(site, found)
     from .validate import reviewer_policy
 
     return problems + found.items + reviewer_policy(site.articles, site.config)
 
 
-def _start_here(site: Site, found: _Findings) -> None:
-    published = {article.source.name for article in site.articles}
-    for name, line in zip(site.config.start_here, site.config.start_here_lines, strict=True):
-        if name in published:
-            continue
-        why = "is a draft or not published" if name in site.unpublished else "is not an article"
-        found.add(
-            "links",
-            site.config.path.name,
-            line,
-            "start-here-missing",
-            f"start_here names {name}, which {why}; the home page leaves it out.",
-            did_you_mean(name, published, "articles") if published else "Add articles first.",
-        )
-
-
-def _moved(site: Site, found: _Findings) -> None:
-    """An article address the published site has (the output folder, from the last build)
-    that no article has now: a renamed file or a changed slug breaks every link to it,
-    unless the article keeps the old address in `aliases:`. (The one look at the disk:
-    the folder names of the previous output.)"""
-    folder = site.config.output_dir / "articles"
-    try:
-        published = {entry.name for entry in folder.iterdir() if (entry / "index.html").is_file()}
-    except OSError:
-        return  # never built yet
-    current = {article.slug: article for article in site.articles}
-    addresses = set(current) | {alias for article in site.articles for alias in article.aliases}
-    for old in sorted(published - addresses):
-        close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
-        article = current[close[0]] if close else None
-        hint = (
-            f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
-            "so links and bookmarks to the old address keep working."
-            if article
-            else f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working."
-        )
-        if article is not None:
-            file, line = (
-                article.source.path,
-                article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title"),
-            )
-        else:
-            from .content import display_path
-
-            file, line = display_path(site.config.content_dir / "articles", site.config.root), None
-        found.add(
-            "links",
-            file,
-            line,
-            "article-moved",
-            f"The published site has /articles/{old}/, but no article has that address any more.",
-            hint,
-            warning=True,
-        )
-
-
-def _template_text(article: Article, body: Markup, found: _Findings) -> None:
+def _template_text(article: Article, body: Markup, found: Findings) -> None:
     """Stand-in text that `new` wrote and the editor has not replaced yet."""
     from . import scaffold
 
@@ -305,7 +238,7 @@ def _template_text(article: Article, body: Markup, found: _Findings) -> None:
             )
 
 
-def _review(article: Article, rules: Rules, today: date, found: _Findings) -> None:
+def _review(article: Article, rules: Rules, today: date, found: Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     if article.reviewed is None:
         found.add(
@@ -358,7 +291,7 @@ def _review(article: Article, rules: Rules, today: date, found: _Findings) -> No
         )
 
 
-def _takeaways(article: Article, rules: Rules, found: _Findings) -> None:
+def _takeaways(article: Article, rules: Rules, found: Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     count = len(article.takeaways)
     if not rules["min_items"] <= count <= rules["max_items"]:
@@ -391,7 +324,7 @@ def _takeaways(article: Article, rules: Rules, found: _Findings) -> None:
         )
 
 
-def _references(article: Article, found: _Findings) -> None:
+def _references(article: Article, found: Findings) -> None:
     file, line_of = article.source.path, article.source.line_of
     if not article.references:
         found.add(
@@ -442,7 +375,7 @@ def _references(article: Article, found: _Findings) -> None:
             )
 
 
-def _headings(article: Article, body: Markup, found: _Findings) -> None:
+def _headings(article: Article, body: Markup, found: Findings) -> None:
     file = article.source.path
     previous = 1  # the page title is the h1
     for heading in body.headings:
@@ -467,124 +400,7 @@ def _headings(article: Article, body: Markup, found: _Findings) -> None:
         previous = heading.level
 
 
-def _known_urls(
-    site: Site, bodies: Mapping[str, Markup], page_bodies: Mapping[str, Markup], static_files: frozenset[str]
-) -> dict[str, set[str]]:
-    """Every page URL of the site -> the anchors it has."""
-    urls: dict[str, set[str]] = {
-        "": set(),
-        "topics/": set(),
-        "404.html": set(),
-        "feed.xml": set(),
-        "sitemap.xml": set(),
-    }
-    if site.config.search:
-        urls["search/"] = set()
-    for article in site.articles:
-        urls[article.url] = {h.id for h in bodies[article.slug].headings} | TEMPLATE_ANCHORS
-    for topic in site.topics:
-        urls[topic.url] = set()
-    for page in site.pages:
-        urls[page.url] = {h.id for h in page_bodies[page.slug].headings}
-    if site.glossary:
-        urls["glossary/"] = {term.slug for term in site.glossary}
-    for name in static_files:
-        urls[name] = set()
-    return urls
-
-
-def _links_and_images(
-    item: Article | Page, url: str, body: Markup, site: Site, known_urls: dict[str, set[str]], found: _Findings
-) -> None:
-    file = item.source.path
-    for written, resolved in body.links:
-        parts = urlsplit(written)
-        if resolved is not None or parts.path.endswith(".md"):
-            continue  # article links were resolved (or reported) in the Markdown pass
-        if parts.scheme in ("http", "https"):
-            if not parts.netloc or " " in written or "." not in parts.netloc:
-                found.add(
-                    "links",
-                    file,
-                    item.source.line_of_text(written),
-                    "link-malformed",
-                    f"The web address {written!r} is not well-formed.",
-                    "Copy the full address from the browser's address bar.",
-                )
-            continue
-        if parts.scheme or parts.netloc:
-            continue  # mailto:, tel: (unsafe schemes were refused in the Markdown pass)
-        _internal(item, url, written, parts, known_urls, found, "link-broken")
-    for src, alt in body.images:
-        name = posixpath.basename(urlsplit(src).path)
-        if alt is None or not alt.strip():
-            found.add(
-                "images",
-                file,
-                item.source.line_of_text(src),
-                "image-alt-missing",
-                f"The image {name} has no alt text.",
-                "Describe what the image shows in the brackets: ![MRI scan with two bright spots](scan.png).",
-            )
-        elif alt.strip().lower() in (name.lower(), name.rsplit(".", 1)[0].lower()):
-            found.add(
-                "images",
-                file,
-                item.source.line_of_text(src),
-                "image-alt-filename",
-                f"The alt text of {name} is just its file name.",
-                "Describe what the image shows, for people who cannot see it.",
-            )
-        parts = urlsplit(src)
-        if not parts.scheme and not parts.netloc and parts.path:
-            _internal(item, url, src, parts, known_urls, found, "image-missing")
-
-
-def _internal(
-    item: Article | Page,
-    url: str,
-    written: str,
-    parts: SplitResult,
-    known_urls: dict[str, set[str]],
-    found: _Findings,
-    code: str,
-) -> None:
-    if not parts.path:  # "#section" on the same page
-        target = url
-    elif parts.path.startswith("/"):
-        target = parts.path.lstrip("/")
-    else:
-        target = posixpath.normpath(posixpath.join(url, unquote(parts.path)))
-        target = "" if target == "." else target
-    if target.endswith("index.html"):
-        target = target[: -len("index.html")]
-    if target and not target.endswith("/") and target + "/" in known_urls:
-        target += "/"
-    file, line = item.source.path, item.source.line_of_text(written)
-    group = "images" if code == "image-missing" else "links"
-    if target.startswith("..") or target not in known_urls:
-        found.add(
-            group,
-            file,
-            line,
-            code,
-            f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
-            "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.",
-        )
-    elif parts.fragment and parts.fragment not in known_urls[target]:
-        found.add(
-            group,
-            file,
-            line,
-            "link-anchor",
-            f"The link {written!r} names the section #{parts.fragment}, which does not exist.",
-            did_you_mean(parts.fragment, known_urls[target], "sections")
-            if known_urls[target]
-            else "That page has no sections to link to.",
-        )
-
-
-def _readability(article: Article, body: Markup, rules: Rules, found: _Findings) -> None:
+def _readability(article: Article, body: Markup, rules: Rules, found: Findings) -> None:
     from .reading import textstats
 
     # The build loads the prose of the articles it checks (Builder's checks step, pipeline.py).
@@ -609,32 +425,3 @@ def _readability(article: Article, body: Markup, rules: Rules, found: _Findings)
         f"Reading grade {grade:.1f} (Flesch–Kincaid) is above the target of {rules['max_grade']:g}. Hardest sentences: {listed}.",
         "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.",
     )
-
-
-def _glossary(site: Site, found: _Findings) -> None:
-    from .content import display_path
-
-    file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)
-    defined = {term.term.casefold() for term in site.glossary} | {
-        a.casefold() for t in site.glossary for a in t.aliases
-    }
-    for term in site.glossary:
-        if not re.match(r"^[\w][\w '’().,/-]*$", term.term):
-            found.add(
-                "glossary",
-                file,
-                term.line,
-                "glossary-term",
-                f"The term {term.term!r} has characters a term should not have.",
-                "Write the term as it appears in articles.",
-            )
-        for other in term.see_also:
-            if other.casefold() not in defined:
-                found.add(
-                    "glossary",
-                    file,
-                    term.line,
-                    "glossary-see-also",
-                    f"'{term.term}' refers to '{other}', which the glossary does not define.",
-                    did_you_mean(other, [t.term for t in site.glossary], "terms"),
-                )

@@ -1,0 +1,100 @@
+"""Quality checks of the site as a whole: the home page's start-here path, addresses
+that no article has any more, and the glossary. Part of `check.run_checks`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING
+
+from .config import did_you_mean
+from .site import Site
+
+if TYPE_CHECKING:
+    from .check import Findings
+
+
+def start_here(site: Site, found: Findings) -> None:
+    published = {article.source.name for article in site.articles}
+    for name, line in zip(site.config.start_here, site.config.start_here_lines, strict=True):
+        if name in published:
+            continue
+        why = "is a draft or not published" if name in site.unpublished else "is not an article"
+        found.add(
+            "links",
+            site.config.path.name,
+            line,
+            "start-here-missing",
+            f"start_here names {name}, which {why}; the home page leaves it out.",
+            did_you_mean(name, published, "articles") if published else "Add articles first.",
+        )
+
+
+def moved_articles(site: Site, found: Findings) -> None:
+    """An article address the published site has (the output folder, from the last build)
+    that no article has now: a renamed file or a changed slug breaks every link to it,
+    unless the article keeps the old address in `aliases:`. (The one look at the disk:
+    the folder names of the previous output.)"""
+    folder = site.config.output_dir / "articles"
+    try:
+        published = {entry.name for entry in folder.iterdir() if (entry / "index.html").is_file()}
+    except OSError:
+        return  # never built yet
+    current = {article.slug: article for article in site.articles}
+    addresses = set(current) | {alias for article in site.articles for alias in article.aliases}
+    for old in sorted(published - addresses):
+        close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
+        article = current[close[0]] if close else None
+        hint = (
+            f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
+            "so links and bookmarks to the old address keep working."
+            if article
+            else f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working."
+        )
+        if article is not None:
+            file, line = (
+                article.source.path,
+                article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title"),
+            )
+        else:
+            from .content import display_path
+
+            file, line = display_path(site.config.content_dir / "articles", site.config.root), None
+        found.add(
+            "links",
+            file,
+            line,
+            "article-moved",
+            f"The published site has /articles/{old}/, but no article has that address any more.",
+            hint,
+            warning=True,
+        )
+
+
+def glossary_terms(site: Site, found: Findings) -> None:
+    from .content import display_path
+
+    file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)
+    defined = {term.term.casefold() for term in site.glossary} | {
+        a.casefold() for t in site.glossary for a in t.aliases
+    }
+    for term in site.glossary:
+        if not re.match(r"^[\w][\w '’().,/-]*$", term.term):
+            found.add(
+                "glossary",
+                file,
+                term.line,
+                "glossary-term",
+                f"The term {term.term!r} has characters a term should not have.",
+                "Write the term as it appears in articles.",
+            )
+        for other in term.see_also:
+            if other.casefold() not in defined:
+                found.add(
+                    "glossary",
+                    file,
+                    term.line,
+                    "glossary-see-also",
+                    f"'{term.term}' refers to '{other}', which the glossary does not define.",
+                    did_you_mean(other, [t.term for t in site.glossary], "terms"),
+                )
