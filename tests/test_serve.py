@@ -408,7 +408,7 @@ def test_the_reload_websocket_accepts_only_pages_of_the_preview(server, origin, 
 
 
 def test_the_host_given_with_host_is_accepted_and_other_names_are_not():
-    from sitegen.serve import allowed_hosts, host_allowed
+    from sitegen.preview_web import allowed_hosts, host_allowed
 
     named = allowed_hosts("editor-laptop.local")
     assert host_allowed("editor-laptop.local", named) and host_allowed("Editor-Laptop.local.", named)
