@@ -29,21 +29,8 @@ from .config import Config
 from .errors import Diagnostic
 from .site import Site
 from .slugs import slugify
+from .validate import MONTHS
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 RENDER_VERSION = "1"  # bump when what templates receive changes shape
 
 # The names a template extends, includes or imports (None: a name that is not a constant).
