@@ -60,7 +60,7 @@ Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) o
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "shards")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -137,6 +137,10 @@ class Cache:
     templates: dict[str, tuple[str | None, ...]] = field(
         default_factory=dict
     )  # SHA-256 of a template's source -> what it references: render.py
+    # Output path -> (language, digest of what the search index reads of it), None for a
+    # page it does not index; search shard name -> its key: search.py
+    search: dict[str, tuple[str, str] | None] = field(default_factory=dict)
+    shards: dict[str, str] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
@@ -158,9 +162,8 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            (self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats, self.templates) = (
-                state[name] for name in STATE
-            )
+            for name in STATE:
+                setattr(self, name, state[name])
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()

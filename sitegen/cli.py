@@ -273,6 +273,14 @@ def _run(args: argparse.Namespace) -> int:
         f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
         f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed."
     )
+    if result.search is not None:
+        made = result.search
+        print(
+            f"Search index: {made.made} of {made.shards} shards made again ({made.pages} pages) in "
+            f"{made.seconds:.2f} s, pagefind's peak memory {made.peak_mb:.0f} MB."
+            if made.made
+            else f"Search index: unchanged ({made.shards} shards kept)."
+        )
     if before is not None:  # taken exactly when `quick`
         fingerprint.record(
             config,

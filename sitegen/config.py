@@ -46,6 +46,8 @@ SCHEMA: dict[str, Any] = {
     "markdown": {"raw_html": (str, "escape")},
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
+    # Pages per search shard (search.py): smaller makes rebuilds cheaper, queries dearer.
+    "search_pages_per_shard": (int, 128),
     "checks": (dict, {}),
 }
 
@@ -92,6 +94,7 @@ class Config:
     raw_html: str
     feed_entries: int
     search: bool
+    search_pages_per_shard: int
     # config.yaml's `checks:` as written (YAML: check.py checks its shape).
     checks: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # key -> Person, from <content>/people.yaml. Part of the Config (and so of its repr, which
@@ -195,6 +198,16 @@ def load_config(
                 "A common policy is 12 to 36 months.",
             )
         )
+    if values["search_pages_per_shard"] < 1:
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("search_pages_per_shard"),
+                "config-value",
+                "search_pages_per_shard must be at least 1.",
+                "Leave it out for the default, 128 (docs/speed.md explains the trade).",
+            )
+        )
     start_here = []
     for index, name in enumerate(values["start_here"]):
         if not isinstance(name, str) or not name.strip():
@@ -266,6 +279,7 @@ def load_config(
         raw_html=values["markdown"]["raw_html"],
         feed_entries=values["feed"]["entries"],
         search=values["search"],
+        search_pages_per_shard=values["search_pages_per_shard"],
         checks=MappingProxyType(values["checks"]),
         people=MappingProxyType(people),
         require_clinical_reviewer=values["review"]["require_clinical_reviewer"],

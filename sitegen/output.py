@@ -10,7 +10,7 @@
 The pipeline holds an `Output` and never asks which one it is. A build calls, in order:
 `current(records)` (which recorded files are still exactly as recorded), then, unless
 nothing changed, `open()`, any number of `write` / `reuse` / `expect` /
-`copy_static` / `search_folder`, and `commit()` or `abort()`.
+`copy_static` / `search_index` / `read`, and `commit()` or `abort()`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
+from .search import BUNDLE
 from .write import STAMP, STAMP_TEXT, Staging, copy_tree_files, recover, staging_name
 
 # What the cache records of each output file: (page key, size, mtime in ns).
@@ -59,9 +60,15 @@ class Output(Protocol):
         """Copy the static files; the number whose bytes changed."""
         ...
 
-    def search_folder(self, reindex: bool) -> Path | None:
-        """An empty folder for a fresh search index, or None to keep the previous one
-        (`reindex` false, or an output that never indexes)."""
+    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
+        """Ready the search index (search.py) of the new site: the previous index's shards
+        `keep` taken unchanged and an empty folder for each shard to `make`, under
+        pagefind/. Returns the new site's folder for the indexer to read, or None when this
+        output makes no index: `keep` None keeps the previous index whole."""
+        ...
+
+    def read(self, relative: str) -> bytes:
+        """The bytes of a file of the new site (written or reused in this build)."""
         ...
 
     def commit(self) -> frozenset[str]:
@@ -126,11 +133,18 @@ class StagedOutput:
     def copy_static(self, static_dir: Path) -> int:
         return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir))
 
-    def search_folder(self, reindex: bool) -> Path | None:
-        if not reindex and self.staging.reuse_tree("pagefind"):
+    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
+        if keep is None:
+            self.staging.reuse_tree(BUNDLE)
             return None
-        self.staging.prune()  # no page of an older site may reach the index
-        return self.staging.fresh_tree("pagefind")
+        for name in keep:
+            self.staging.reuse_tree(f"{BUNDLE}/{name}")
+        for name in make:
+            self.staging.fresh_tree(f"{BUNDLE}/{name}")
+        return self.staging.folder
+
+    def read(self, relative: str) -> bytes:
+        return (self.staging.folder / relative).read_bytes()
 
     def commit(self) -> frozenset[str]:
         self.staging.commit()
@@ -203,13 +217,18 @@ class InPlace:
     def copy_static(self, static_dir: Path) -> int:
         return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir))
 
-    def search_folder(self, reindex: bool) -> Path | None:
+    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
         # The preview indexes once, with its first (staged) build, and keeps that index:
-        # re-indexing takes seconds on a large site, and saves must stay fast.
-        previous = self.out / "pagefind"
+        # it is rarely searched while editing, and saves must stay fast.
+        previous = self.out / BUNDLE
         if previous.is_dir():
             self.expected.update(p.relative_to(self.out).as_posix() for p in previous.rglob("*") if p.is_file())
         return None
+
+    def read(self, relative: str) -> bytes:
+        assert self._pending is not None, "the output was not opened"
+        pending = self._pending / self._name(relative)
+        return (pending if pending.exists() else self.out / relative).read_bytes()
 
     def commit(self) -> frozenset[str]:
         assert self._pending is not None, "the output was not opened"
@@ -270,8 +289,11 @@ class InMemory:
     def copy_static(self, static_dir: Path) -> int:
         return 0
 
-    def search_folder(self, reindex: bool) -> Path | None:
+    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
         return None
+
+    def read(self, relative: str) -> bytes:
+        return self.files[relative]
 
     def commit(self) -> frozenset[str]:
         return frozenset()

@@ -47,6 +47,7 @@ from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
 from .plan import BuildPlan, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
+from .search import BUNDLE, MANIFEST, SearchStats, index_shards, indexed_digest, plan_shards
 from .site import Site, anchor_problems, make_site
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
@@ -76,6 +77,7 @@ class BuildResult:
     check_findings: list[Diagnostic] = field(default_factory=list)  # the quality checks' part of `findings`
     checked: frozenset[str] = frozenset()  # the source files the quality checks ran on
     lenient: bool = False  # the preview's build: only problems outside `findings` stop it
+    search: SearchStats | None = None  # what the search index step did, when it ran
 
     @property
     def ok(self) -> bool:
@@ -225,7 +227,7 @@ class Builder:
                 output.expect(outcome.path for outcome in articles)  # what forked workers wrote
                 result.count(others or [])
                 result.changed += output.copy_static(self.config.static_dir)
-                self._index_search(output, index_search, result)
+                self._index_search(output, index_search, result, [*articles, *(others or [])])
             if output is not None and result.publishable:
                 unchanged = output.commit()
                 result.files = dict(output.files)
@@ -282,7 +284,7 @@ class Builder:
         templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
-        search_ready = not self.config.search or (self.config.output_dir / "pagefind").is_dir()
+        search_ready = not self.config.search or (self.config.output_dir / BUNDLE / MANIFEST).is_file()
         return make_plan(
             site,
             page_jobs(site),
@@ -377,14 +379,54 @@ class Builder:
         slugs = None if only is None else {by_path[path] for path in only}
         return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
 
-    def _index_search(self, output: Output, reindex: bool, result: BuildResult) -> None:
+    def _index_search(self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]) -> None:
+        """The search index, at the cost of what changed in it (search.py): only the shards
+        with a page whose indexed text changed are made again."""
         if not self.config.search:
             return
-        folder = output.search_folder(reindex)
-        if folder is not None:
-            from .search import index_site
+        if not reindex:
+            output.search_index(None)
+            return
+        pages = self._indexed(output, outcomes)
+        if pages is None:
+            return
+        live = self.config.output_dir / BUNDLE
+        recorded = {
+            name: key for name, key in self.cache.shards.items() if (live / name / "pagefind-entry.json").is_file()
+        }
+        plan = plan_shards(
+            {path: found for path, found in pages.items() if found is not None},
+            recorded,
+            self.config.search_pages_per_shard,
+        )
+        folder = output.search_index(
+            [shard.name for shard in plan.shards if shard.current], [shard.name for shard in plan.to_make]
+        )
+        if folder is None:
+            return
+        problems, result.search = index_shards(folder, plan, self.jobs)
+        result.diagnostics.extend(problems)
+        if not problems:
+            output.write(f"{BUNDLE}/{MANIFEST}", plan.manifest)
+            self.cache.search = pages
+            self.cache.shards = {shard.name: shard.key for shard in plan.shards}
 
-            result.diagnostics.extend(index_site(folder.parent))
+    def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None] | None:
+        """Output path -> (language, digest of its indexed text), None for a page not indexed;
+        None when the output makes no index. Read from the new site only for the pages
+        whose bytes changed, or that the cache has no digest of."""
+        if isinstance(output, (InMemory, InPlace)):
+            return None
+        known, pages = self.cache.search, {}
+        for outcome in outcomes:
+            path = outcome.path
+            if not path.endswith(".html") or outcome.state is PageState.FAILED:
+                continue
+            if outcome.state is not PageState.CHANGED and path in known:
+                pages[path] = known[path]
+            else:
+                pages[path] = indexed_digest(output.read(path))
+        return pages
 
     def _record_outputs(self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output) -> None:
         """Remember each output file's key, size and mtime; those `unchanged` since they were
@@ -441,8 +483,8 @@ class Builder:
             [path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())
         ]
         out = self.config.output_dir
-        if self.config.search and (out / "pagefind").is_dir():
-            for path in sorted((out / "pagefind").rglob("*")):
+        if self.config.search and (out / BUNDLE).is_dir():
+            for path in sorted((out / BUNDLE).rglob("*")):
                 if path.is_file():
                     stat = path.stat()
                     signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])

@@ -66,13 +66,34 @@ function unavailable() {
   fallback.hidden = false;
 }
 
+// The index is in shards (sitegen/search.py): pagefind/shards.json lists each
+// language's, and the first of the page's language is loaded with the others merged
+// into it, so one search covers every page. The list and the first shard's script
+// are fetched together.
+async function open(root, language) {
+  const index = new URL(status.dataset.index, document.baseURI);
+  const listed = fetch(new URL("shards.json", index)).then((response) => {
+    if (!response.ok) throw new Error(`shards.json: ${response.status}`);
+    return response.json();
+  });
+  const first = import(new URL(`${language}-0/pagefind.js`, index).href);
+  const [shards, pagefind] = await Promise.all([listed, first]);
+  const names = shards[language] || [];
+  if (names[0] !== `${language}-0`) throw new Error(`no search index for ${language}`);
+  // Result addresses start at the site's root, wherever the site is published.
+  await pagefind.options({ baseUrl: root });
+  await Promise.all(
+    names.slice(1).map((name) => pagefind.mergeIndex(new URL(`${name}/`, index).pathname, { baseUrl: root })),
+  );
+  return pagefind;
+}
+
 async function run(query) {
   say("Searching…");
   let pagefind;
   try {
-    pagefind = await import(new URL(status.dataset.bundle, document.baseURI).href);
-    // Result addresses start at the site's root, wherever the site is published.
-    await pagefind.options({ baseUrl: new URL(status.dataset.root, document.baseURI).pathname });
+    const language = (document.documentElement.lang || "unknown").toLowerCase();
+    pagefind = await open(new URL(status.dataset.root, document.baseURI).pathname, language);
   } catch (error) {
     unavailable();
     return;

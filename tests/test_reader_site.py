@@ -256,54 +256,11 @@ def test_search_page_mentions_the_glossary_only_when_the_site_has_one(blank_site
 
 
 def test_search_index_covers_articles_and_glossary_not_navigation(built):
-    assert (built / "pagefind" / "pagefind.js").is_file()
-    assert not (built / "pagefind" / "pagefind-ui.js").exists()  # the unused ready-made UI is not published
+    assert (built / "pagefind" / "en-0" / "pagefind.js").is_file()
+    assert not (built / "pagefind" / "en-0" / "pagefind-ui.js").exists()  # the unused ready-made UI is not published
     page = soup(built / "articles" / "scans" / "index.html")
     assert page.select_one("article[data-pagefind-body]")
     assert soup(built / "glossary" / "index.html").select_one("[data-pagefind-body]")
     assert soup(built / "index.html").select_one("[data-pagefind-body]") is None
 
 
-# --- index_site: problems are values ---------------------------------------------------
-
-
-def test_index_site_reports_a_missing_indexer(tmp_path, monkeypatch):
-    from sitegen import search
-
-    monkeypatch.setattr(search, "pagefind_executable", lambda: None)
-    problems = search.index_site(tmp_path)
-    assert [p.code for p in problems] == ["search-missing"]
-    assert "pip install" in problems[0].hint
-
-
-def test_index_site_reports_a_failing_indexer(tmp_path, monkeypatch):
-    from sitegen import search
-
-    fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\necho 'index broke' >&2\nexit 3\n")
-    fake.chmod(0o755)
-    monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
-    problems = search.index_site(tmp_path)
-    assert [p.code for p in problems] == ["search-failed"]
-    assert "exit code 3" in problems[0].message and "index broke" in problems[0].message
-
-
-def test_index_site_reports_an_indexer_that_cannot_start(tmp_path, monkeypatch):
-    from sitegen import search
-
-    monkeypatch.setattr(search, "pagefind_executable", lambda: tmp_path / "no-such-binary")
-    assert [p.code for p in search.index_site(tmp_path)] == ["search-failed"]
-
-
-def test_index_site_indexes_a_folder(tmp_path):
-    from sitegen import search
-
-    if search.pagefind_executable() is None:
-        pytest.fail("pagefind is a dependency of the build: pip install 'pagefind[bin]'")
-    (tmp_path / "index.html").write_text(
-        '<!DOCTYPE html><html lang="en"><title>x</title>'
-        "<main data-pagefind-body><h1>Hello</h1><p>Gadolinium.</p></main></html>"
-    )
-    assert search.index_site(tmp_path) == []
-    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
-    assert list((tmp_path / "pagefind" / "fragment").iterdir())
