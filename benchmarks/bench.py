@@ -3,8 +3,11 @@
 For each corpus size (seeded, from corpus.py) it runs, alternating over several
 rounds, each as a fresh process: (a) our cold build (`--clean`), (b) our rebuild
 with nothing changed, (c) our rebuild after editing one article, (d) after editing
-the template every article uses, (e) `check` cold (`--no-cache`) and warm, and (f)
-the floor (floor.py) with the same number of processes, into an empty folder as a
+the template every article uses, (e) `check` cold (`--no-cache`) and warm, the
+same builds (a)-(d) of the same corpus with search on (the default; these
+without it), with the pagefind step's own time and peak memory (of its pagefind
+processes, as the build reports them) on rows of their own, and (f) the floor
+(floor.py) with the same number of processes, into an empty folder as a
 cold build writes (and, for reference, over its own previous output), and the peer generators
 (Pelican, MkDocs, Hugo) that are installed, each building the same corpus cold,
 converted to its own layout by peers.py (see there for what each renders). The cold
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -44,21 +48,46 @@ from corpus import make_corpus  # noqa: E402
 from peers import Build, Peer, installed  # noqa: E402
 
 
-def run(command: list[str], cwd: Path, allowed=(0,), env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one command, as a child process (`env` adds variables)."""
+def run(
+    command: list[str], cwd: Path, allowed=(0,), env: dict[str, str] | None = None, out=None
+) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one command, as a child process (`env` adds variables;
+    `out`: a list that gets its standard output)."""
     # stderr goes to a file, not a pipe: a pipe nobody reads until the end fills up
     # (64 KB) and blocks the child, as `check` on 16,000 articles did.
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, **env} if env else None
+            command,
+            cwd=cwd,
+            stdout=output if out is not None else subprocess.DEVNULL,
+            stderr=errors,
+            env={**os.environ, **env} if env else None,
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) not in allowed:
             errors.seek(0)
             raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()[-4000:]}")
+        if out is not None:
+            output.seek(0)
+            out.append(output.read().decode())
     return seconds, usage.ru_maxrss / 1024
+
+
+SEARCH_LINE = re.compile(
+    r"Search index: (\d+) of (\d+) shards made again \((\d+) pages\) in ([\d.]+) s, pagefind's peak memory (\d+) MB"
+)
+
+
+def run_search(command: list[str], cwd: Path, pagefind: list) -> tuple[float, float]:
+    """`run` for a build with search on; appends (seconds, peak MB) of its pagefind step
+    (all its pagefind processes; zeros when it indexed nothing) to `pagefind`."""
+    out: list[str] = []
+    measured = run(command, cwd, out=out)
+    found = SEARCH_LINE.search(out[0])
+    pagefind.append((float(found.group(4)), float(found.group(5))) if found else (0.0, 0.0))
+    return measured
 
 
 def run_floor(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -87,6 +116,12 @@ def cold_build(ours: list[str], site: Path) -> tuple[float, float]:
     return measured
 
 
+def cold_searched(ours: list[str], site: Path, pagefind: list) -> tuple[float, float]:
+    measured = run_search(ours + ["--clean"], site, pagefind)
+    settle(site)
+    return measured
+
+
 def run_peer(build: Build) -> tuple[float, float]:
     """One cold build of a peer: its output removed first (untimed), then the timed build."""
     build.clean()
@@ -95,8 +130,13 @@ def run_peer(build: Build) -> tuple[float, float]:
 
 def bench_size(size: int, rounds: int, jobs: int, workdir: Path, peers: list[tuple[Peer, str]] = ()) -> list[tuple]:
     site = make_corpus(size, workdir / f"site-{size}")
+    # The same corpus with search on (the default), built apart: its rows are side by side.
+    searched = workdir / f"site-{size}-search"
+    if searched.exists():
+        shutil.rmtree(searched)
+    shutil.copytree(site, searched)
     config = site / "config.yaml"
-    config.write_text(config.read_text() + "\nsearch: false\n")  # pagefind measured separately below
+    config.write_text(config.read_text() + "\nsearch: false\n")
     build = [sys.executable, str(REPO / "build.py")]
     ours = build + ["build", "--jobs", str(jobs)]
     floor = [sys.executable, str(HERE / "floor.py"), str(site / "content"), str(workdir / f"floor-{size}"), str(jobs)]
@@ -111,9 +151,14 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path, peers: list[tup
         k: []
         for k in ("cold", "nothing", "article", "template", "check-cold", "check-warm", "floor", "floor-over", *builds)
     }
+    for key in ("cold", "nothing", "article", "template"):
+        results[f"search-{key}"], results[f"pagefind-{key}"] = [], []
+    searched_article = searched / "content" / "articles" / "article-00003.md"
+    searched_template = searched / "templates" / "article.html"
     for round_number in range(rounds):
         # Cold builds in an order that rotates each round, so none is always first or last.
         cold = [("floor", lambda: run_floor(floor, site)), ("cold", lambda: cold_build(ours, site))]
+        cold.append(("search-cold", lambda: cold_searched(ours, searched, results["pagefind-cold"])))
         cold += [(name, lambda project=project: run_peer(project)) for name, (_, project) in builds.items()]
         shift = round_number % len(cold)
         for key, measure in cold[shift:] + cold[:shift]:
@@ -132,6 +177,13 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path, peers: list[tup
         template.write_text(template.read_text() + f"\n{{# round {round_number} #}}\n")
         results["template"].append(run(ours, site))
         # The corpus has findings (check exits 1): only the time matters here.
+        # The same three rebuilds with search on.
+        pagefind = results
+        results["search-nothing"].append(run_search(ours, searched, pagefind["pagefind-nothing"]))
+        searched_article.write_text(searched_article.read_text() + f"\nAn added sentence, round {round_number}.\n")
+        results["search-article"].append(run_search(ours, searched, pagefind["pagefind-article"]))
+        searched_template.write_text(searched_template.read_text() + f"\n{{# round {round_number} #}}\n")
+        results["search-template"].append(run_search(ours, searched, pagefind["pagefind-template"]))
         results["check-cold"].append(run(build + ["check", "--no-cache", "--jobs", str(jobs)], site, (0, 1)))
         results["check-warm"].append(run(build + ["check", "--jobs", str(jobs)], site, (0, 1)))
     floor_median = statistics.median(s for s, _ in results["floor"])
@@ -151,16 +203,30 @@ def bench_size(size: int, rounds: int, jobs: int, workdir: Path, peers: list[tup
         seconds = statistics.median(s for s, _ in results[key])
         rss = max(m for _, m in results[key])
         rows.append((size, labels[key], seconds, seconds / floor_median, rss))
-    search = run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pathlib import Path; from sitegen.search import index_site; "
-            f"sys.exit(1 if index_site(Path({str(site / 'public')!r})) else 0)",
-        ],
-        REPO,
-    )
-    rows.append((size, "pagefind index of the built site (extra)", search[0], search[0] / floor_median, search[1]))
+    searched_labels = {
+        "cold": "(a) cold build (--clean)",
+        "nothing": "(b) rebuild, nothing changed",
+        "article": "(c) rebuild, one article edited",
+        "template": "(d) rebuild, article template edited",
+    }
+    for key, label in searched_labels.items():
+        seconds = statistics.median(s for s, _ in results[f"search-{key}"])
+        off = statistics.median(s for s, _ in results[key])
+        rss = max(m for _, m in results[f"search-{key}"])
+        rows.append(
+            (size, f"search on: {label}; {seconds / off:.2f} × search off", seconds, seconds / floor_median, rss)
+        )
+        pagefind_seconds = statistics.median(s for s, _ in results[f"pagefind-{key}"])
+        pagefind_rss = max(m for _, m in results[f"pagefind-{key}"])
+        rows.append(
+            (
+                size,
+                f"search on: {label}: its pagefind step",
+                pagefind_seconds,
+                pagefind_seconds / floor_median,
+                pagefind_rss,
+            )
+        )
     return rows
 
 

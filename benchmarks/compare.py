@@ -17,10 +17,10 @@ so each runs its own code on the same inputs: the corpus is made by the base's
 `benchmarks/corpus.py` (seeded articles, the base's templates, static files and
 config). With `--own-sites`, each version builds the corpus its own corpus.py makes
 (its own templates and config): that measures code and templates together. The base
-is checked out with `git worktree` into the work folder (removed afterwards). Search is off, as in `make bench` (pagefind is measured
-there on its own rows).
+is checked out with `git worktree` into the work folder (removed afterwards). Search is off unless `--search` (use it with `--own-sites`:
+the search page's script and template go together).
 
-Usage: python benchmarks/compare.py --base REV [--size 2000] [--rounds 5] [--jobs N]
+Usage: python benchmarks/compare.py --base REV [--size 2000] [--rounds 5] [--jobs N] [--own-sites] [--search]
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--own-sites", action="store_true", help="each version builds its own corpus.py's site")
+    parser.add_argument("--search", action="store_true", help="search on (the default of a real site), for both")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-compare-") as folder:
         work = Path(folder)
@@ -103,8 +104,9 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                 )
-                config = sites[side] / "config.yaml"
-                config.write_text(config.read_text() + "\nsearch: false\n")
+                if not args.search:
+                    config = sites[side] / "config.yaml"
+                    config.write_text(config.read_text() + "\nsearch: false\n")
             results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}
             for round_number in range(args.rounds):
                 order = ("base", "head") if round_number % 2 == 0 else ("head", "base")
@@ -115,7 +117,8 @@ def main() -> None:
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
     sites = "each version's own corpus" if args.own_sites else "the same corpus (the base's)"
-    print(f"{args.size} articles, {args.rounds} rounds, {args.jobs} jobs; base {args.base}; {sites}\n")
+    searched = "search on" if args.search else "search off"
+    print(f"{args.size} articles, {args.rounds} rounds, {args.jobs} jobs; base {args.base}; {sites}; {searched}\n")
     print("| build | base (median s) | this checkout (median s) | this / base |")
     print("|---|---:|---:|---:|")
     for step in STEPS:

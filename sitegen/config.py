@@ -47,7 +47,7 @@ SCHEMA: dict[str, Any] = {
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
     # Pages per search shard (search.py): smaller makes rebuilds cheaper, queries dearer.
-    "search_pages_per_shard": (int, 128),
+    "search_pages_per_shard": (int, 512),
     "checks": (dict, {}),
 }
 
@@ -205,7 +205,7 @@ def load_config(
                 doc.line("search_pages_per_shard"),
                 "config-value",
                 "search_pages_per_shard must be at least 1.",
-                "Leave it out for the default, 128 (docs/speed.md explains the trade).",
+                "Leave it out for the default, 512 (docs/speed.md explains the trade).",
             )
         )
     start_here = []

@@ -484,10 +484,20 @@ class Builder:
         ]
         out = self.config.output_dir
         if self.config.search and (out / BUNDLE).is_dir():
-            for path in sorted((out / BUNDLE).rglob("*")):
-                if path.is_file():
+            # The index's files are named by their content and never change in place: a
+            # file added or removed changes its folder's mtime. So the folders and the
+            # few files named otherwise are enough (not the thousands of fragments).
+            index = out / BUNDLE
+            watched = [index, index / MANIFEST]
+            for shard in sorted(p for p in index.iterdir() if p.is_dir()):
+                watched += [shard, shard / "pagefind-entry.json"]
+                watched += sorted(p for p in shard.iterdir() if p.is_dir())
+            for path in watched:
+                try:
                     stat = path.stat()
-                    signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
+                except OSError:
+                    continue
+                signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
         return signature
 
 

@@ -27,7 +27,8 @@ made again only when the *indexed* content of one of its pages changed:
   digest of its pages' addresses and digests; a shard whose key is the one
   recorded, and whose folder the published site has, is kept as it is.
 - `index_shards` runs one pagefind process per shard to make, at most `jobs` at
-  a time, and writes `pagefind/shards.json`, the list the search page reads.
+  a time, each over a folder of hard links to exactly the shard's pages; the
+  pipeline then writes `pagefind/shards.json`, the list the search page reads.
 
 Shard size is the trade: smaller shards make a one-article rebuild cheaper and a
 query dearer (a query fetches a small index chunk from every shard of its
@@ -49,6 +50,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -231,12 +233,7 @@ class SearchStats(NamedTuple):
     peak_mb: float  # the largest pagefind process's peak resident memory
 
 
-_GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}<>,:!~])")
-
-
-def _glob(paths: Iterable[str]) -> str:
-    """A pagefind --glob that matches exactly `paths` (its glob syntax escapes with a backslash)."""
-    return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", path) for path in paths) + "}"
+WORK = ".search-work"  # in the new site's folder, for the time of one shard's indexing
 
 
 def index_shards(site: Path, plan: SearchPlan, jobs: int = 1) -> tuple[list[Diagnostic], SearchStats]:
@@ -264,6 +261,7 @@ def index_shards(site: Path, plan: SearchPlan, jobs: int = 1) -> tuple[list[Diag
                 problem = _finished(site, shard, status, output, shard.name in firsts)
                 if problem is not None:
                     problems.append(problem)
+    shutil.rmtree(site / WORK, ignore_errors=True)
     pages = sum(len(shard.paths) for shard in todo)
     return problems, SearchStats(len(plan.shards), len(todo), pages, time.perf_counter() - started, peak)
 
@@ -275,13 +273,20 @@ def _timeout(shard: ShardStep) -> float:
 def _run(executable: Path, site: Path, shard: ShardStep) -> tuple[int | None, bytes, int]:
     """Run pagefind over one shard's pages: (exit code, None when it ran out of time; its
     output; its peak resident memory in KB)."""
+    # pagefind reads a folder holding exactly the shard's pages, hard-linked (a list of
+    # files as a --glob outgrows the limit of a command line at a few thousand pages).
+    work = site / WORK / shard.name
+    try:
+        _link_pages(site, work, shard.paths)
+    except OSError as error:
+        return 127, f"could not gather the pages to index: {error}".encode(), 0
     # --silent: only errors reach the output, which becomes the message when it fails.
-    command = [str(executable), "--site", str(site), "--glob", _glob(shard.paths)]
-    command += ["--output-path", str(site / BUNDLE / shard.name), "--silent"]
+    command = [str(executable), "--site", str(work), "--output-path", str(site / BUNDLE / shard.name), "--silent"]
     with tempfile.TemporaryFile() as log:  # not a pipe: nobody reads it until the end
         try:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         except OSError as error:
+            shutil.rmtree(work, ignore_errors=True)
             return 127, str(error).encode(), 0
         killed = threading.Event()
 
@@ -297,7 +302,22 @@ def _run(executable: Path, site: Path, shard: ShardStep) -> tuple[int | None, by
         process.returncode = code = os.waitstatus_to_exitcode(status)
         log.seek(0)
         timed_out = killed.is_set() and code == -signal.SIGKILL
+        shutil.rmtree(work, ignore_errors=True)
         return (None if timed_out else code), log.read(), usage.ru_maxrss
+
+
+def _link_pages(site: Path, work: Path, paths: Iterable[str]) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    made: set[Path] = set()
+    for path in paths:
+        target = work / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(site / path, target)
+        except OSError:
+            shutil.copyfile(site / path, target)  # a file system without hard links
 
 
 def _finished(site: Path, shard: ShardStep, code: int | None, output: bytes, first: bool) -> Diagnostic | None:

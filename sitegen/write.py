@@ -163,6 +163,7 @@ class Staging:
         # Every file of the new site. Worker processes' writes are not seen here: the
         # pipeline adds its pages' paths before `commit`.
         self.expected: set[str] = {STAMP}
+        self._out_listing: bool | None = None  # whether the output's listings give real inodes
         if spare.is_dir() and not spare.is_symlink():
             os.rename(spare, self.folder)
             self._survey()
@@ -244,13 +245,24 @@ class Staging:
         os.link(self.out / relative, self._target(relative))
 
     def reuse_tree(self, relative: str) -> bool:
-        """Take a whole folder of the previous site unchanged; False when it has none."""
-        previous = self.out / relative
-        if not previous.is_dir():
+        """Take a whole folder of the previous site unchanged; False when it has none. The
+        listing gives each file's inode where it can (as `_survey`), so a file the spare
+        already has costs no system call at all."""
+        if not (self.out / relative).is_dir():
             return False
-        for source in previous.rglob("*"):
-            if source.is_file():
-                self.reuse(source.relative_to(self.out).as_posix())
+        if self._out_listing is None:
+            self._out_listing = _listing_inodes_are_real(self.out)
+        trust_listing = self._out_listing
+        folders = [relative.rstrip("/") + "/"]
+        while folders:
+            folder = folders.pop()
+            for entry in os.scandir(self.out / folder):
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(folder + entry.name + "/")
+                else:
+                    path = folder + entry.name
+                    self.expected.add(path)
+                    self._link(path, entry.inode() if trust_listing else os.lstat(entry.path).st_ino)
         return True
 
     def fresh_tree(self, relative: str) -> Path:
