@@ -262,5 +262,3 @@ def test_search_index_covers_articles_and_glossary_not_navigation(built):
     assert page.select_one("article[data-pagefind-body]")
     assert soup(built / "glossary" / "index.html").select_one("[data-pagefind-body]")
     assert soup(built / "index.html").select_one("[data-pagefind-body]") is None
-
-
