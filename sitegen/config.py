@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +28,10 @@ SCHEMA: dict[str, Any] = {
     "description": (str, ""),
     "url": (str, "https://example.org/"),
     "language": (str, "en"),
+    # Every language the site is published in, the default (`language`) first; the others'
+    # content is in content/<language>/ (see README, "Translating an article").
+    "languages": (list, []),
+    "translations": {"stale": (str, "warning")},
     "disclaimer": (str, ""),
     "home_intro": (str, ""),
     # Article file names, in reading order: the home page's "Start here" path.
@@ -98,6 +102,8 @@ class Config:
     # keys the build cache and every page): a change to a person rebuilds what shows them.
     people: MappingProxyType[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     require_clinical_reviewer: bool = False
+    languages: tuple[str, ...] = ("en",)  # the default first
+    stale_translation: str = "warning"  # or "error": a translation older than its original
 
     def portable(self) -> tuple[tuple[str, object], ...]:
         """The settings with every path relative to the project's folder: what the build
@@ -221,6 +227,28 @@ def load_config(
                 "Give an email address (editors@example.org) or a full https:// address.",
             )
         )
+    languages = tuple(dict.fromkeys([values["language"], *map(str, values["languages"])]))
+    for index, code in enumerate(languages[1:]):
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line("languages", index),
+                    "config-value",
+                    f"languages: {code!r} is not a language code.",
+                    "Use two lower-case letters, e.g. `languages: [en, es]`.",
+                )
+            )
+    if values["translations"]["stale"] not in ("warning", "error"):
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("translations", "stale"),
+                "config-value",
+                f"translations.stale is {values['translations']['stale']!r}.",
+                "Use warning or error.",
+            )
+        )
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
@@ -272,6 +300,8 @@ def load_config(
         start_here=tuple(name for name, _ in start_here),
         start_here_lines=tuple(line for _, line in start_here),
         report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
+        languages=languages,
+        stale_translation=values["translations"]["stale"],
     ), []
 
 
@@ -516,3 +546,19 @@ def _apply(
         else:
             values[key] = given
     return values
+
+
+def language_config(config: Config, language: str, texts: Mapping[str, object]) -> Config:
+    """The Config another language's pages are drawn with: its language, and its own site
+    texts (content/<language>/site.yaml) where it has them; every setting else is the site's."""
+    from dataclasses import replace
+
+    known = {key: value for key, value in texts.items() if key in ("title", "tagline", "description", "home_intro", "disclaimer")}
+    start_here = tuple(texts.get("start_here", ()))  # type: ignore[call-overload]
+    return replace(
+        config,
+        language=language,
+        start_here=start_here,
+        start_here_lines=(None,) * len(start_here),
+        **known,  # type: ignore[arg-type]
+    )
