@@ -45,6 +45,8 @@ SCHEMA: dict[str, Any] = {
         "static": (str, "static"),
         "output": (str, "public"),
         "cache": (str, ".cache"),
+        # The interface strings of every language but the default: <locale>/<code>/LC_MESSAGES/messages.po
+        "locale": (str, "locale"),
     },
     "review": {"interval_months": (int, 12), "require_clinical_reviewer": (bool, False)},
     "markdown": {"raw_html": (str, "escape")},
@@ -103,6 +105,7 @@ class Config:
     people: MappingProxyType[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     require_clinical_reviewer: bool = False
     languages: tuple[str, ...] = ("en",)  # the default first
+    locale_dir: Path | None = None
     stale_translation: str = "warning"  # or "error": a translation older than its original
 
     def portable(self) -> tuple[tuple[str, object], ...]:
@@ -301,6 +304,7 @@ def load_config(
         start_here_lines=tuple(line for _, line in start_here),
         report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
         languages=languages,
+        locale_dir=root / paths["locale"],
         stale_translation=values["translations"]["stale"],
     ), []
 

@@ -291,6 +291,8 @@ class Builder:
         contents: dict[str, Content] = {}
         parsed: dict[ParsedKey, object] = {}
         for language in self.config.languages:
+            if language != self.config.language and not (self.config.content_dir / language).is_dir():
+                continue  # a language listed before its first translation: nothing to publish yet
             content = load_content(
                 self.config,
                 drafts=self.drafts,
@@ -343,7 +345,11 @@ class Builder:
     def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
         markdown_key = digest(__version__, self.config.raw_html, site.glossary)
         if site.prefix:  # links to the default language's articles are marked (markup/links.py)
-            markdown_key = digest(markdown_key, site.language, sorted(site.fallback))
+            from .render import catalogue
+
+            markdown_key = digest(
+                markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]
+            )
         templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)

@@ -85,7 +85,7 @@ ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of
 
 def catalogue_path(config: Config, language: str) -> Path:
     """The interface strings of `language` (gettext, edited in the repository; `make update-po`)."""
-    return config.root / "locale" / language / "LC_MESSAGES" / "messages.po"
+    return (config.locale_dir or config.root / "locale") / language / "LC_MESSAGES" / "messages.po"
 
 
 @functools.lru_cache(maxsize=8)
@@ -105,7 +105,7 @@ def catalogue(config: Config, language: str) -> tuple[gettext.NullTranslations, 
     file, part of the key of every page of that language). The default language's strings
     are the templates' own: no catalogue, and an empty digest, so its pages' keys and
     bytes are those of a site with one language."""
-    if language == config.language:
+    if language == config.languages[0]:
         return gettext.NullTranslations(), ""
     try:
         po = catalogue_path(config, language).read_bytes()
