@@ -117,10 +117,11 @@ def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
     original_pages: dict[str, Article | Page] = {p.source.name: p for p in default.pages}
     problems: list[Diagnostic] = []
     for site in sites[1:]:
-        for item, known, folder in [
+        items: list[tuple[Article | Page, dict[str, Article | Page], str]] = [
             *((a, originals, "articles") for a in site.articles),
             *((p, original_pages, "pages") for p in site.pages),
-        ]:
+        ]
+        for item, known, folder in items:
             translation = item.translation
             if translation is None:
                 continue
@@ -154,4 +155,3 @@ def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
                     )
                 )
     return problems
-

@@ -557,8 +557,13 @@ def language_config(config: Config, language: str, texts: Mapping[str, object]) 
     texts (content/<language>/site.yaml) where it has them; every setting else is the site's."""
     from dataclasses import replace
 
-    known = {key: value for key, value in texts.items() if key in ("title", "tagline", "description", "home_intro", "disclaimer")}
-    start_here = tuple(texts.get("start_here", ()))  # type: ignore[call-overload]
+    known = {
+        key: value
+        for key, value in texts.items()
+        if key in ("title", "tagline", "description", "home_intro", "disclaimer")
+    }
+    listed = texts.get("start_here", ())
+    start_here: tuple[str, ...] = tuple(map(str, listed)) if isinstance(listed, (list, tuple)) else ()
     return replace(
         config,
         language=language,

@@ -307,7 +307,9 @@ def _site_texts(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[s
             from .config import did_you_mean
 
             diagnostics.append(
-                Diagnostic(shown, doc.line(key), "unknown-key", f"Unknown key '{key}'.", did_you_mean(key, SITE_TEXT_KEYS))
+                Diagnostic(
+                    shown, doc.line(key), "unknown-key", f"Unknown key '{key}'.", did_you_mean(key, SITE_TEXT_KEYS)
+                )
             )
         elif key == "start_here":
             names = value if isinstance(value, list) else []
@@ -409,9 +411,7 @@ def _read_source(
     value = None
     if found is not None:
         value, more = (
-            validate_article(*found, config, language)
-            if kind == "article"
-            else validate_page(*found, config, language)
+            validate_article(*found, config, language) if kind == "article" else validate_page(*found, config, language)
         )
         problems = list(problems) + list(more)
     return key, (value, tuple(problems))

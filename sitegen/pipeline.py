@@ -202,7 +202,9 @@ class Builder:
             outcomes: list[PageOutcome] = []
             live: set[tuple[str, str]] = set()
             for site, plan in plans:
-                outcomes += self._build_language(site, plan, contents[site.language], output, result, checks, today, live)
+                outcomes += self._build_language(
+                    site, plan, contents[site.language], output, result, checks, today, live
+                )
             if checks:
                 found = self._pair_checks(sites)
                 result.check_findings += found
@@ -245,7 +247,9 @@ class Builder:
         bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
         self._remember_bodies(site, bodies, result)
         live.update(body.step.cache_slot for body in bodies)
-        self._report_bodies(site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result)
+        self._report_bodies(
+            site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
+        )
         result.count(articles)
         if checks:
             # The preview checks the articles rendered now (all of them, in its first build).

@@ -150,7 +150,11 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
     reviewed = {a.source.name: (a.url, a.reviewed) for a in default.articles if a.reviewed}
     original_pages = {p.source.name: p.url for p in default.pages}
     for site in sites[1:]:
-        for item, known in [*((a, originals) for a in site.articles), *((p, original_pages) for p in site.pages)]:
+        pairs: list[tuple[Article | Page, dict[str, str]]] = [
+            *((a, originals) for a in site.articles),
+            *((p, original_pages) for p in site.pages),
+        ]
+        for item, known in pairs:
             if item.translation is not None and item.translation.of in known:
                 alternates.setdefault(known[item.translation.of], {default.language: known[item.translation.of]})
                 alternates[known[item.translation.of]][site.language] = item.url
@@ -164,14 +168,19 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
         # Within the language first; then the original's name, to its translation or to the original.
         targets = dict(originals)
         targets.update(
-            {a.translation.of: a.url for a in site.articles if a.translation is not None and a.translation.of in originals}
+            {
+                a.translation.of: a.url
+                for a in site.articles
+                if a.translation is not None and a.translation.of in originals
+            }
         )
         targets.update(site.link_targets)
         fallback = frozenset(
             originals[name] for name in originals if name not in translated and name not in site.link_targets
         )
         outdated = {}
-        for item in (*site.articles, *site.pages):
+        items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+        for item in items:
             made = item.translation
             original = reviewed.get(made.of) if made is not None else None
             if made is not None and made.from_reviewed is not None and original and original[1] > made.from_reviewed:

@@ -359,7 +359,9 @@ def _translation(fields: _Fields, config: Config) -> Translation | None:
             "translated_by",
             "person-unknown",
             f"'translated_by: {by}' names someone who is not in content/{PEOPLE_FILE}.",
-            did_you_mean(by, sorted(config.people), "people") if config.people else f"Add `{by}:` to content/{PEOPLE_FILE}.",
+            did_you_mean(by, sorted(config.people), "people")
+            if config.people
+            else f"Add `{by}:` to content/{PEOPLE_FILE}.",
         )
     return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"))
 

@@ -62,11 +62,15 @@ def test_hreflang_pairs_point_both_ways_with_an_english_default(files):
         "x-default": "https://example.test/articles/lesions/",
     }
     assert english == spanish == pair
-    assert alternates(page(files, "index.html")) == alternates(page(files, "es/index.html")) == {
-        "en": "https://example.test/",
-        "es": "https://example.test/es/",
-        "x-default": "https://example.test/",
-    }
+    assert (
+        alternates(page(files, "index.html"))
+        == alternates(page(files, "es/index.html"))
+        == {
+            "en": "https://example.test/",
+            "es": "https://example.test/es/",
+            "x-default": "https://example.test/",
+        }
+    )
     assert alternates(page(files, "es/acerca/index.html"))["en"] == "https://example.test/about/"
     # No pair, no alternates: an untranslated article, a Spanish-only one.
     assert alternates(page(files, "articles/scan-types/index.html")) == {}
@@ -187,9 +191,7 @@ def test_a_translation_older_than_its_original_is_a_finding_and_a_notice(two):
     assert "La versión en inglés de esta página se ha actualizado" in notice.get_text()
     assert notice.a["href"] == "../../../articles/lesions/"
     two.set_config(translations={"stale": "error"})
-    assert [d.is_error for d in findings(two) if d.code == "translation-stale"] == [
-        True
-    ]
+    assert [d.is_error for d in findings(two) if d.code == "translation-stale"] == [True]
     # A missing translation is never a finding; a current one shows no notice.
     (two.content / "es" / "articles" / "lesiones.md").unlink()
     assert not [d for d in findings(two) if d.code.startswith("translation")]
@@ -204,8 +206,9 @@ def test_translation_fields_are_checked_with_file_line_and_fix(two):
     assert found["translation-of-missing"].line == text.split("\n").index("translation_of: lesions.md") + 1
     assert "lesions.md" in found["translation-of-missing"].hint
     path.write_text(
-        text.replace("translated_by: editorial-team", "translated_by: nobody")
-        .replace("translated_from_reviewed: 2026-06-01", "translated_from_reviewed: June")
+        text.replace("translated_by: editorial-team", "translated_by: nobody").replace(
+            "translated_from_reviewed: 2026-06-01", "translated_from_reviewed: June"
+        )
     )
     codes = {d.code for d in two.build(write=False).diagnostics if d.file.endswith("lesiones.md")}
     assert {"person-unknown", "bad-date"} <= codes
@@ -268,3 +271,18 @@ def test_a_changed_translation_re_renders_exactly_the_spanish_pages(two, tmp_pat
     assert again.rendered == len([p for p in after if p.startswith("es/")]) + 1  # + es/feed.xml
     assert "Lo más importante" in after["es/articles/lesiones/index.html"].decode()
     assert re.search(r"Key takeaways", after["articles/lesions/index.html"].decode())
+
+
+def test_a_changed_catalogue_is_not_taken_for_a_no_op_build(two, tmp_path):
+    # The no-op check (fingerprint.py) looked at content, templates and static only: a
+    # catalogue edited after a build left the next `build` saying nothing had changed.
+    from sitekit import run_cli
+
+    locale = tmp_path / "locale"
+    shutil.copytree(BILINGUAL / "../../../locale", locale)
+    two.set_config(paths={"locale": str(locale)}, search=False)
+    assert run_cli("build", cwd=two.root).returncode == 0
+    po = locale / "es" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text().replace('msgstr "Puntos clave"', 'msgstr "Lo más importante"'))
+    assert run_cli("build", cwd=two.root).returncode == 0
+    assert "Lo más importante" in (two.public / "es" / "articles" / "lesiones" / "index.html").read_text()
