@@ -38,7 +38,7 @@ def moved_articles(site: Site, found: Findings) -> None:
     that no article has now: a renamed file or a changed slug breaks every link to it,
     unless the article keeps the old address in `aliases:`. (The one look at the disk:
     the folder names of the previous output.)"""
-    folder = site.config.output_dir / "articles"
+    folder = site.config.output_dir / site.prefix / "articles"  # each language's own (es/articles/)
     try:
         published = {entry.name for entry in folder.iterdir() if (entry / "index.html").is_file()}
     except OSError:
@@ -49,7 +49,7 @@ def moved_articles(site: Site, found: Findings) -> None:
         close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
         article = current[close[0]] if close else None
         hint = (
-            f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
+            f"If the page /{site.prefix}articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
             "so links and bookmarks to the old address keep working."
             if article
             else f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working."
@@ -62,13 +62,13 @@ def moved_articles(site: Site, found: Findings) -> None:
         else:
             from .content import display_path
 
-            file, line = display_path(site.config.content_dir / "articles", site.config.root), None
+            file, line = display_path(site.config.content_dir / site.prefix / "articles", site.config.root), None
         found.add(
             "links",
             file,
             line,
             "article-moved",
-            f"The published site has /articles/{old}/, but no article has that address any more.",
+            f"The published site has /{site.prefix}articles/{old}/, but no article has that address any more.",
             hint,
             warning=True,
         )

@@ -286,3 +286,15 @@ def test_a_changed_catalogue_is_not_taken_for_a_no_op_build(two, tmp_path):
     po.write_text(po.read_text().replace('msgstr "Puntos clave"', 'msgstr "Lo más importante"'))
     assert run_cli("build", cwd=two.root).returncode == 0
     assert "Lo más importante" in (two.public / "es" / "articles" / "lesiones" / "index.html").read_text()
+
+
+def test_spanish_articles_are_not_taken_for_moved_english_ones(two):
+    # The moved-article check read the English articles/ folder for the Spanish site too,
+    # and reported every English article as an address no article had any more.
+    assert two.build().ok
+    assert not [d for d in findings(two) if d.code == "article-moved"]
+    (two.content / "es" / "articles" / "solo-en-espanol.md").rename(two.content / "es" / "articles" / "otro.md")
+    moved = [d for d in findings(two) if d.code == "article-moved"]
+    assert [d.message for d in moved] == [
+        "The published site has /es/articles/solo-en-espanol/, but no article has that address any more."
+    ]
