@@ -298,3 +298,15 @@ def test_spanish_articles_are_not_taken_for_moved_english_ones(two):
     assert [d.message for d in moved] == [
         "The published site has /es/articles/solo-en-espanol/, but no article has that address any more."
     ]
+
+
+def test_the_preview_shows_a_stale_translation_on_its_page(two, tmp_path):
+    from sitegen.serve import Preview
+
+    original = two.content / "articles" / "lesions.md"
+    original.write_text(original.read_text().replace("reviewed: 2026-06-01", "reviewed: 2026-09-15"))
+    preview = Preview(two.config(), drafts=False, jobs=1, port=0, out=tmp_path / "preview")
+    preview.rebuild()
+    codes = [d.code for d in preview.findings_for("es/articles/lesiones/")]
+    assert "translation-stale" in codes
+    assert "translation-stale" not in [d.code for d in preview.findings_for("articles/lesions/")]
