@@ -47,3 +47,13 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+# Interface strings (gettext, Babel): `make extract` lists every string of the templates in
+# locale/messages.pot (not committed); `make update-po` adds the new ones to each language's
+# messages.po, for a translator to fill in. The build compiles the .po files in memory.
+.PHONY: extract update-po
+extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o locale/messages.pot .
+
+update-po: extract
+	$(VENV)/bin/pybabel update -i locale/messages.pot -d locale --ignore-obsolete --width 100

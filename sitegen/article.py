@@ -141,6 +141,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a translated article or page says of its making (front matter, issue 19)."""
+
+    of: str  # the original's file name, in the default language's folder
+    from_reviewed: date | None  # the original's `reviewed:` date the translation was made from
+    by: str  # a key of content/people.yaml
+    clinical_review: bool = False  # a native-speaking clinician reviewed it
+
+
+@dataclass(frozen=True)
 class Article:
     source: Source
     slug: str
@@ -158,11 +168,14 @@ class Article:
     disclaimer: str
     draft: bool
     aliases: tuple[str, ...] = ()  # old slugs: each gets a page that redirects here
+    language: str = "en"
+    prefix: str = ""  # "es/" for every language but the site's default one: where its pages go
+    translation: Translation | None = None
 
     @property
     def url(self) -> str:
         """Path of the page relative to the site root (pretty URL)."""
-        return f"articles/{self.slug}/"
+        return f"{self.prefix}articles/{self.slug}/"
 
     @property
     def updated(self) -> date:
@@ -179,10 +192,13 @@ class Page:
     title: str
     summary: str
     draft: bool = False
+    language: str = "en"
+    prefix: str = ""  # as Article.prefix
+    translation: Translation | None = None
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return f"{self.prefix}{self.slug}/"
 
 
 @dataclass(frozen=True)

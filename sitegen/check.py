@@ -34,7 +34,9 @@ Rules: TypeAlias = dict[str, Any]
 
 DEFAULTS: dict[str, Rules] = {
     "review": {"level": "error", "warn_days": 60},
-    "readability": {"level": "warning", "max_grade": 8.0, "min_words": 100},
+    # Per language other than English (a section named by its code): a formula made for that
+    # language and its threshold, e.g. `es: {formula: szigriszt_pazos, min_score: 55}`.
+    "readability": {"level": "warning", "max_grade": 8.0, "min_words": 100, "es": {}},
     "links": {"level": "error"},
     "images": {"level": "error"},
     "references": {"level": "error"},
@@ -48,6 +50,22 @@ LEVELS = ("off", "warning", "error")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^[1-9]\d{0,8}$")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+# The readability formulas for a language (textstat's names): higher scores read more easily.
+LANGUAGE_FORMULAS = ("szigriszt_pazos", "fernandez_huerta")
+LANGUAGE_FORMULAS_FOR = ("es",)
+
+
+def _language_readability(value: object) -> str:
+    """What is wrong with a language's readability section, or ""."""
+    if not isinstance(value, dict):
+        return "must be a section, e.g. `{formula: szigriszt_pazos, min_score: 55}`."
+    if value.get("formula") not in LANGUAGE_FORMULAS:
+        return f"formula must be one of {', '.join(LANGUAGE_FORMULAS)}."
+    if not isinstance(value.get("min_score"), (int, float)):
+        return "min_score must be a number."
+    return ""
 
 
 def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
@@ -95,6 +113,12 @@ def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
                         shown, None, "config-value", f"checks.{name}.level is {value!r}.", "Use off, warning or error."
                     )
                 )
+            elif name == "readability" and key in LANGUAGE_FORMULAS_FOR:
+                problem = _language_readability(value)
+                if problem:
+                    problems.append(Diagnostic(shown, None, "config-value", f"checks.readability.{key}: {problem}", ""))
+                else:
+                    merged[name][key] = dict(value)
             elif key != "level" and not isinstance(value, (int, float)):
                 problems.append(Diagnostic(shown, None, "config-type", f"checks.{name}.{key} must be a number.", ""))
             else:
@@ -191,7 +215,10 @@ def run_checks(
         _template_text(article, bodies[article.slug], found)
         links_and_images(article, article.url, bodies[article.slug], site, urls, found)
         if policy["readability"]["level"] != "off":
-            _readability(article, bodies[article.slug], policy["readability"], found)
+            if article.language == "en":
+                _readability(article, bodies[article.slug], policy["readability"], found)
+            elif policy["readability"].get(article.language):
+                _language_readability_check(article, bodies[article.slug], policy["readability"], found)
     for page in site.pages:
         links_and_images(page, page.url, page_bodies[page.slug], site, urls, found)
     glossary_terms(site, found)
@@ -398,6 +425,39 @@ def _headings(article: Article, body: Markup, found: Findings) -> None:
                 f"Use {'#' * (previous + 1)} here, so screen-reader users can follow the outline.",
             )
         previous = heading.level
+
+
+def _language_readability_check(article: Article, body: Markup, rules: Rules, found: Findings) -> None:
+    """A language's own formula (Spanish: Szigriszt-Pazos on the INFLESZ scale, made for
+    Spanish health texts): a score below the threshold is a finding, at the English check's level."""
+    from textstat.textstat import textstatistics  # type: ignore[import-untyped]
+
+    assert body.prose is not None
+    text = " ".join(body.prose)
+    if len(text.split()) < rules["min_words"]:
+        return
+    own = rules[article.language]
+    scorer = textstatistics()  # its own instance: set_lang would change the shared English one
+    scorer.set_lang(article.language)
+    formula = getattr(scorer, own["formula"])
+    score = float(formula(text))
+    if score >= own["min_score"]:
+        return
+    sentences = [s for paragraph in body.prose for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 4]
+    hardest = sorted(sentences, key=formula)[:3]
+    listed = "; ".join(
+        f'line {article.source.line_of_text(s[:40])}: "{s[:80]}{"…" if len(s) > 80 else ""}"' for s in hardest
+    )
+    name = {"szigriszt_pazos": "Szigriszt-Pazos", "fernandez_huerta": "Fernández-Huerta"}[own["formula"]]
+    found.add(
+        "readability",
+        article.source.path,
+        article.source.body_line,
+        "readability-score",
+        f"Readability score {score:.1f} ({name}) is below the target of {own['min_score']:g}: the text is hard "
+        f"to read in {article.language}. Hardest sentences: {listed}.",
+        "Use shorter sentences and everyday words; explain medical terms or move them to the glossary.",
+    )
 
 
 def _readability(article: Article, body: Markup, rules: Rules, found: Findings) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .article import Article, Page
 from .config import did_you_mean
+from .errors import Diagnostic, Severity
 from .site import Site
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ def moved_articles(site: Site, found: Findings) -> None:
     that no article has now: a renamed file or a changed slug breaks every link to it,
     unless the article keeps the old address in `aliases:`. (The one look at the disk:
     the folder names of the previous output.)"""
-    folder = site.config.output_dir / "articles"
+    folder = site.config.output_dir / site.prefix / "articles"  # each language's own (es/articles/)
     try:
         published = {entry.name for entry in folder.iterdir() if (entry / "index.html").is_file()}
     except OSError:
@@ -46,7 +49,7 @@ def moved_articles(site: Site, found: Findings) -> None:
         close = difflib.get_close_matches(old, list(current), n=1, cutoff=0.5)
         article = current[close[0]] if close else None
         hint = (
-            f"If the page /articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
+            f"If the page /{site.prefix}articles/{old}/ became {article.source.name}, add `aliases: [{old}]` to its front matter "
             "so links and bookmarks to the old address keep working."
             if article
             else f"If an article was renamed, add `aliases: [{old}]` to its front matter so the old address keeps working."
@@ -59,13 +62,13 @@ def moved_articles(site: Site, found: Findings) -> None:
         else:
             from .content import display_path
 
-            file, line = display_path(site.config.content_dir / "articles", site.config.root), None
+            file, line = display_path(site.config.content_dir / site.prefix / "articles", site.config.root), None
         found.add(
             "links",
             file,
             line,
             "article-moved",
-            f"The published site has /articles/{old}/, but no article has that address any more.",
+            f"The published site has /{site.prefix}articles/{old}/, but no article has that address any more.",
             hint,
             warning=True,
         )
@@ -98,3 +101,57 @@ def glossary_terms(site: Site, found: Findings) -> None:
                     f"'{term.term}' refers to '{other}', which the glossary does not define.",
                     did_you_mean(other, [t.term for t in site.glossary], "terms"),
                 )
+
+
+def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
+    """Over the translation pairs (issue 19): a translation must name an English file that
+    exists, and is stale once its original was reviewed after the revision it was made
+    from. A warning, or an error under `translations: {stale: error}`; a missing
+    translation is never a finding."""
+    if len(sites) < 2:
+        return []
+    default = sites[0]
+    config = default.config
+    severity = Severity.ERROR if config.stale_translation == "error" else Severity.WARNING
+    originals: dict[str, Article | Page] = {a.source.name: a for a in default.articles}
+    original_pages: dict[str, Article | Page] = {p.source.name: p for p in default.pages}
+    problems: list[Diagnostic] = []
+    for site in sites[1:]:
+        items: list[tuple[Article | Page, dict[str, Article | Page], str]] = [
+            *((a, originals, "articles") for a in site.articles),
+            *((p, original_pages, "pages") for p in site.pages),
+        ]
+        for item, known, folder in items:
+            translation = item.translation
+            if translation is None:
+                continue
+            source = item.source
+            original = known.get(translation.of)
+            if original is None:
+                problems.append(
+                    Diagnostic(
+                        source.path,
+                        source.line_of("translation_of"),
+                        "translation-of-missing",
+                        f"'translation_of: {translation.of}' names no published file in content/{folder}/.",
+                        did_you_mean(translation.of, sorted(known), "files")
+                        + f" Write the English file's name, as it is in content/{folder}/.",
+                    )
+                )
+                continue
+            revised = getattr(original, "reviewed", None)
+            if revised is not None and translation.from_reviewed is not None and revised > translation.from_reviewed:
+                problems.append(
+                    Diagnostic(
+                        source.path,
+                        source.line_of("translated_from_reviewed"),
+                        "translation-stale",
+                        f"The English original {original.source.path} was reviewed on {revised.isoformat()}, "
+                        f"after this translation was made from it (translated_from_reviewed: "
+                        f"{translation.from_reviewed.isoformat()}). Readers of the translation may miss what changed.",
+                        f"Compare the two files, bring the translation up to date, then set "
+                        f"`translated_from_reviewed: {revised.isoformat()}`.",
+                        severity,
+                    )
+                )
+    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +28,10 @@ SCHEMA: dict[str, Any] = {
     "description": (str, ""),
     "url": (str, "https://example.org/"),
     "language": (str, "en"),
+    # Every language the site is published in, the default (`language`) first; the others'
+    # content is in content/<language>/ (see README, "Translating an article").
+    "languages": (list, []),
+    "translations": {"stale": (str, "warning")},
     "disclaimer": (str, ""),
     "home_intro": (str, ""),
     # Article file names, in reading order: the home page's "Start here" path.
@@ -41,6 +45,8 @@ SCHEMA: dict[str, Any] = {
         "static": (str, "static"),
         "output": (str, "public"),
         "cache": (str, ".cache"),
+        # The interface strings of every language but the default: <locale>/<code>/LC_MESSAGES/messages.po
+        "locale": (str, "locale"),
     },
     "review": {"interval_months": (int, 12), "require_clinical_reviewer": (bool, False)},
     "markdown": {"raw_html": (str, "escape")},
@@ -101,6 +107,9 @@ class Config:
     # keys the build cache and every page): a change to a person rebuilds what shows them.
     people: MappingProxyType[str, Person] = field(default_factory=lambda: MappingProxyType({}))
     require_clinical_reviewer: bool = False
+    languages: tuple[str, ...] = ("en",)  # the default first
+    locale_dir: Path | None = None
+    stale_translation: str = "warning"  # or "error": a translation older than its original
 
     def portable(self) -> tuple[tuple[str, object], ...]:
         """The settings with every path relative to the project's folder: what the build
@@ -188,26 +197,7 @@ def load_config(
                 "Use one of: " + ", ".join(RAW_HTML_POLICIES) + ".",
             )
         )
-    if values["review"]["interval_months"] < 1:
-        diagnostics.append(
-            Diagnostic(
-                shown,
-                doc.line("review", "interval_months"),
-                "config-value",
-                "review.interval_months must be at least 1.",
-                "A common policy is 12 to 36 months.",
-            )
-        )
-    if values["search_pages_per_shard"] < 1:
-        diagnostics.append(
-            Diagnostic(
-                shown,
-                doc.line("search_pages_per_shard"),
-                "config-value",
-                "search_pages_per_shard must be at least 1.",
-                "Leave it out for the default, 512 (docs/speed.md explains the trade).",
-            )
-        )
+    diagnostics += _too_small(values, doc, shown)
     start_here = []
     for index, name in enumerate(values["start_here"]):
         if not isinstance(name, str) or not name.strip():
@@ -232,6 +222,28 @@ def load_config(
                 "config-value",
                 f"report_problem is {report!r}, which is neither an email address nor a web address.",
                 "Give an email address (editors@example.org) or a full https:// address.",
+            )
+        )
+    languages = tuple(dict.fromkeys([values["language"], *map(str, values["languages"])]))
+    for index, code in enumerate(languages[1:]):
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            diagnostics.append(
+                Diagnostic(
+                    shown,
+                    doc.line("languages", index),
+                    "config-value",
+                    f"languages: {code!r} is not a language code.",
+                    "Use two lower-case letters, e.g. `languages: [en, es]`.",
+                )
+            )
+    if values["translations"]["stale"] not in ("warning", "error"):
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line("translations", "stale"),
+                "config-value",
+                f"translations.stale is {values['translations']['stale']!r}.",
+                "Use warning or error.",
             )
         )
     root = path.resolve().parent
@@ -286,7 +298,29 @@ def load_config(
         start_here=tuple(name for name, _ in start_here),
         start_here_lines=tuple(line for _, line in start_here),
         report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
+        languages=languages,
+        locale_dir=root / paths["locale"],
+        stale_translation=values["translations"]["stale"],
     ), []
+
+
+# Whole-number settings that must be at least 1: (path, what to say to fix it).
+_AT_LEAST_ONE = (
+    (("review", "interval_months"), "A common policy is 12 to 36 months."),
+    (("search_pages_per_shard",), "Leave it out for the default, 512 (docs/speed.md explains the trade)."),
+)
+
+
+def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:
+    problems = []
+    for path, fix in _AT_LEAST_ONE:
+        value: Any = values
+        for key in path:
+            value = value[key]
+        if value < 1:
+            name = ".".join(path)
+            problems.append(Diagnostic(shown, doc.line(*path), "config-value", f"{name} must be at least 1.", fix))
+    return problems
 
 
 def _load_people(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, Person]:
@@ -530,3 +564,24 @@ def _apply(
         else:
             values[key] = given
     return values
+
+
+def language_config(config: Config, language: str, texts: Mapping[str, object]) -> Config:
+    """The Config another language's pages are drawn with: its language, and its own site
+    texts (content/<language>/site.yaml) where it has them; every setting else is the site's."""
+    from dataclasses import replace
+
+    known = {
+        key: value
+        for key, value in texts.items()
+        if key in ("title", "tagline", "description", "home_intro", "disclaimer")
+    }
+    listed = texts.get("start_here", ())
+    start_here: tuple[str, ...] = tuple(map(str, listed)) if isinstance(listed, (list, tuple)) else ()
+    return replace(
+        config,
+        language=language,
+        start_here=start_here,
+        start_here_lines=(None,) * len(start_here),
+        **known,  # type: ignore[arg-type]
+    )

@@ -47,6 +47,8 @@ class Content:
     static_files: frozenset[str] = frozenset()
     # (path, digest) -> (value, diagnostics) of every Markdown file read: the parse cache's next state.
     parsed: dict[ParsedKey, Parsed] = field(default_factory=dict, compare=False, repr=False)
+    # A language's own site texts (content/<language>/site.yaml): title, tagline, ...
+    texts: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -184,8 +186,12 @@ def load_content(
     jobs: int = 1,
     seen: dict[str, Signature] | None = None,
     policy: Policy | None = None,
+    language: str = "",
 ) -> Content:
     """Read and validate every article, page and the glossary; collect every problem.
+
+    `language`: another language than the site's default: its content, from
+    content/<language>/ (with its site.yaml); the default's is content/ itself.
 
     `parsed` (from the build cache) maps (path, digest of the bytes) to an earlier
     result for the same bytes, which is then reused instead of parsed again.
@@ -200,7 +206,8 @@ def load_content(
     parsed = {}
     memo = StatMemo(stats, changed or set(), seen) if stats is not None else None
     policy = policy or Policy(short_lived=False)
-    if not (config.content_dir / "articles").is_dir():
+    base = config.content_dir / language if language else config.content_dir
+    if not language and not (config.content_dir / "articles").is_dir():
         # Never publish an empty site because a folder moved or a path has a typo.
         shown = display_path(config.content_dir / "articles", config.root)
         return Content(
@@ -222,9 +229,9 @@ def load_content(
     articles: list[Article] = []
     names: set[str] = set()
     listed: set[str] = set()
-    paths = _sources(config.content_dir / "articles")
+    paths = _sources(base / "articles")
     for path, (article, problems) in zip(
-        paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs, policy), strict=True
+        paths, _read_all(paths, root, previous, parsed, memo, config, "article", jobs, policy, language), strict=True
     ):
         names.add(file_name(path))
         listed.add(article.source.path if article is not None else display_path(path, root))
@@ -234,9 +241,9 @@ def load_content(
     diagnostics.extend(_duplicate_slugs(articles))
 
     pages: list[Page] = []
-    paths = _sources(config.content_dir / "pages")
+    paths = _sources(base / "pages")
     for path, (page, problems) in zip(
-        paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1, policy), strict=True
+        paths, _read_all(paths, root, previous, parsed, memo, config, "page", 1, policy, language), strict=True
     ):
         listed.add(page.source.path if page is not None else display_path(path, root))
         diagnostics.extend(problems)
@@ -245,7 +252,7 @@ def load_content(
     diagnostics.extend(_duplicate_slugs(pages, "/"))  # two pages would share one <slug>/index.html
 
     glossary: tuple[GlossaryTerm, ...] = ()
-    glossary_path = config.content_dir / "glossary.yaml"
+    glossary_path = base / "glossary.yaml"
     if glossary_path.exists():
         shown = display_path(glossary_path, root)
         text, problems = decode(glossary_path.read_bytes(), shown)
@@ -268,8 +275,52 @@ def load_content(
     )
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     if memo is not None:
-        memo.keep_only(listed)
-    return Content(tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed)
+        # Each language's load forgets its own files gone (the default's: all but the others' folders).
+        mine = display_path(base, root) + "/"
+        others = tuple(display_path(config.content_dir / other, root) + "/" for other in config.languages[1:])
+        memo.keep_only(listed, mine if language else "", () if language else others)
+    texts = _site_texts(base / "site.yaml", root, diagnostics) if language else {}
+    return Content(
+        tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed, texts
+    )
+
+
+SITE_TEXT_KEYS = ("title", "tagline", "description", "home_intro", "disclaimer", "start_here")
+
+
+def _site_texts(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, object]:
+    """content/<language>/site.yaml: the site's texts in that language (config.yaml's for the default)."""
+    if not path.is_file():
+        return {}
+    shown = display_path(path, root)
+    text, problems = decode(path.read_bytes(), shown)
+    diagnostics.extend(problems)
+    if text is None:
+        return {}
+    doc = yamlread.load(text, shown)
+    diagnostics.extend(doc.diagnostics)
+    if doc.diagnostics or not isinstance(doc.data, dict):
+        return {}
+    texts: dict[str, object] = {}
+    for key, value in doc.data.items():
+        if key not in SITE_TEXT_KEYS:
+            from .config import did_you_mean
+
+            diagnostics.append(
+                Diagnostic(
+                    shown, doc.line(key), "unknown-key", f"Unknown key '{key}'.", did_you_mean(key, SITE_TEXT_KEYS)
+                )
+            )
+        elif key == "start_here":
+            names = value if isinstance(value, list) else []
+            texts[key] = tuple(str(n) if str(n).endswith(".md") else f"{n}.md" for n in names)
+        elif isinstance(value, str):
+            texts[key] = " ".join(value.split()) if key in ("title", "tagline") else value.strip()
+        else:
+            diagnostics.append(
+                Diagnostic(shown, doc.line(key), "wrong-type", f"'{key}' must be text.", "Write it after the colon.")
+            )
+    return texts
 
 
 class StatMemo:
@@ -320,14 +371,16 @@ class StatMemo:
         else:
             self.stats[name] = (signature, key)
 
-    def keep_only(self, paths: set[str]) -> None:
-        """Forget the files that are gone."""
+    def keep_only(self, paths: set[str], under: str = "", besides: tuple[str, ...] = ()) -> None:
+        """Forget the files that are gone (of those whose path starts with `under`, and
+        not with one of `besides`: another language's files, read by its own load)."""
         for name in self.stats.keys() - paths:
-            del self.stats[name]
+            if name.startswith(under) and not name.startswith(besides or ("\0",)):
+                del self.stats[name]
 
 
 def _read_source(
-    path: Path, root: Path, previous: dict[ParsedKey, Parsed], config: Config, kind: str
+    path: Path, root: Path, previous: dict[ParsedKey, Parsed], config: Config, kind: str, language: str = ""
 ) -> tuple[ParsedKey, Parsed | None]:
     """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
     then parse and validate unless these bytes were seen before. In a worker process too."""
@@ -357,7 +410,9 @@ def _read_source(
     found, problems = _read_bytes(data, shown, key[1], file_name(path), str(path))
     value = None
     if found is not None:
-        value, more = validate_article(*found, config) if kind == "article" else validate_page(*found)
+        value, more = (
+            validate_article(*found, config, language) if kind == "article" else validate_page(*found, config, language)
+        )
         problems = list(problems) + list(more)
     return key, (value, tuple(problems))
 
@@ -373,6 +428,7 @@ def _read_all(
     kind: Literal["article"],
     jobs: int,
     policy: Policy,
+    language: str = "",
 ) -> Sequence[tuple[Article | None, list[Diagnostic]]]: ...
 
 
@@ -387,6 +443,7 @@ def _read_all(
     kind: Literal["page"],
     jobs: int,
     policy: Policy,
+    language: str = "",
 ) -> Sequence[tuple[Page | None, list[Diagnostic]]]: ...
 
 
@@ -400,6 +457,7 @@ def _read_all(
     kind: str,
     jobs: int,
     policy: Policy,
+    language: str = "",
 ) -> Sequence[Read]:
     """(value or None, diagnostics) for each of `paths` (of one `kind`), from `previous` when
     its stat or its bytes are unchanged; the files to read are shared out to `jobs` processes
@@ -419,7 +477,7 @@ def _read_all(
             # In a worker process: a Source pickles without its body, which is sent beside it.
             done = {}
             for i, path in items:
-                key, found = _read_source(path, root, previous, config, kind)
+                key, found = _read_source(path, root, previous, config, kind, language)
                 body = found[0].source.body if found is not None and found[0] is not None else None
                 done[i] = (key, found, body)
             return done
@@ -433,7 +491,7 @@ def _read_all(
         key, signature = known[i]
         found: Parsed | None = None  # the new (value, diagnostics), unless the file is one seen before
         if key is None:
-            key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, kind)
+            key, found = fresh[i][:2] if i in fresh else _read_source(path, root, previous, config, kind, language)
             if i in fresh and found is not None and found[0] is not None:
                 found[0].source.located(str(path), body=fresh[i][2])
             if memo is not None and key[1] is not None:

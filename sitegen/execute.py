@@ -89,7 +89,20 @@ class Tools:
     @property
     def renderer(self) -> Renderer:
         if self._renderer is None:
-            self._renderer = Renderer(self.site.config.raw_html, self.site.glossary)
+            site = self.site
+            if site.prefix:
+                from .render import catalogue
+
+                note = catalogue(site.config, site.language)[0].gettext("in English")
+                self._renderer = Renderer(
+                    site.config.raw_html,
+                    site.glossary,
+                    prefix=site.prefix,
+                    other_language=site.fallback,
+                    fallback=(site.languages[0], note),
+                )
+            else:
+                self._renderer = Renderer(site.config.raw_html, site.glossary)
         return self._renderer
 
     def convert(self, step: BodyStep) -> Markup:

@@ -155,11 +155,20 @@ def before_build(config: Config, options: Options, looked: Look | None = None) -
     (content.py, StatMemo) uses them instead of asking again. `looked`: what `unchanged`
     saw of the same files a moment ago (also before anything was read), used if it looked
     at the same folders."""
-    folders = [config.content_dir, config.templates_dir, config.static_dir]
+    folders = _folders(config)
     if looked is not None and looked.inputs is not None and looked.folders == tuple(map(str, folders)):
         return options, options_key(options), looked.inputs, looked.seen
     seen: dict[str, Signature] = {}
     return options, options_key(options), inputs_digest(folders, config.path, seen), seen
+
+
+def _folders(config: Config) -> list[Path]:
+    """The input folders: content (every language's), templates, static, and the interface
+    strings of the other languages (locale/), when the site has any."""
+    folders = [config.content_dir, config.templates_dir, config.static_dir]
+    if len(config.languages) > 1 and config.locale_dir is not None:
+        folders.append(config.locale_dir)
+    return folders
 
 
 def record(config: Config, before: Before, outputs: list[list[Any]], report: str, summary: str) -> None:
@@ -173,7 +182,7 @@ def record(config: Config, before: Before, outputs: list[list[Any]], report: str
     path = location(config.path)
     if config.cache_dir.resolve() != path.parent:
         return
-    folders = [config.content_dir, config.templates_dir, config.static_dir]
+    folders = _folders(config)
     options, key, inputs, _ = before
     if key != options_key(options):
         return  # another day: the review dates shown may differ

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from . import __version__, reading
 from .cache import Cache, ParsedKey, discard
 from .check import run_checks
-from .config import Config
+from .config import Config, language_config
 from .content import Content, load_content
 from .errors import Diagnostic, Severity
 from .execute import (
@@ -48,7 +48,7 @@ from .output import InMemory, InPlace, Output, StagedOutput
 from .plan import BuildPlan, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
 from .search import BUNDLE, MANIFEST, SearchStats, index_shards, indexed_digest, plan_shards
-from .site import Site, anchor_problems, make_site
+from .site import Site, anchor_problems, make_site, pair_sites
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
 
@@ -64,7 +64,8 @@ if TYPE_CHECKING:
 @dataclass
 class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    site: Site | None = None
+    site: Site | None = None  # the default language's
+    sites: tuple[Site, ...] = ()  # every language's, the default first
     rendered: int = 0  # pages rendered by Jinja this time
     reused: int = 0  # pages taken unchanged from the previous output
     markdown: int = 0  # bodies that went through Markdown this time
@@ -124,8 +125,8 @@ class Builder:
         self.config_key = digest(__version__, config.portable())
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, self.policy)
         reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
-        # ((template digests, config key), Jinja environment) of the last build
-        self._environment: tuple[tuple[Mapping[str, str], str], jinja2.Environment] | None = None
+        # language -> ((template digests, config key), Jinja environment) of the last build
+        self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
@@ -159,12 +160,13 @@ class Builder:
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
             result.diagnostics.extend(output_problems(self.config))
-        content, site = self._load(result)
-        result.site = site
+        content, sites = self._load(result)
+        site = sites[0] if sites else None
+        result.site, result.sites = site, sites
         if site is not None and (result.publishable or check):
             output = None if check else self._output(write, in_place)
             try:
-                self._build(site, content, output, result, strict or check or preview, today, index_search, save_cache)
+                self._build(sites, content, output, result, strict or check or preview, today, index_search, save_cache)
             except OSError as error:
                 result.diagnostics.append(_write_failed(self.config, error))
             except SourceChanged as changed:
@@ -179,8 +181,8 @@ class Builder:
 
     def _build(
         self,
-        site: Site,
-        content: Content,
+        sites: tuple[Site, ...],
+        contents: dict[str, Content],
         output: Output | None,
         result: BuildResult,
         checks: bool,
@@ -188,85 +190,152 @@ class Builder:
         index_search: bool,
         save_cache: bool,
     ) -> None:
-        plan = self._plan(site, output)
-        if plan.up_to_date:
-            self._report_cached(site, plan, content, result, checks, today)
+        """One plan per language (each Site resolves within itself), into one Output."""
+        plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
+        if all(plan.up_to_date for _, plan in plans):
+            for site, plan in plans:
+                self._report_cached(site, plan, contents[site.language], result, checks, today)
+            result.reused = sum(len(plan.pages) for _, plan in plans)
+            if checks and not result.lenient:
+                result.add_findings(self._pair_checks(sites))
         else:
             if output is not None:
                 output.open()
-            tools = self._tools(site, plan)
-            page_bodies = convert_page_bodies(plan, tools)
-            articles, others = run_articles(
-                plan,
-                tools,
-                output,
-                jobs=self.jobs,
-                policy=self.policy,
-                keep_prose=checks,
-                first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
-            )
-            self._remember_bodies(site, [*page_bodies.values(), *(a.body for a in articles if a.body)], result)
-            self._report_bodies(
-                site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
-            )
-            result.count(articles)
-            if checks:
-                # The preview checks the articles rendered now (all of them, in its first build).
-                only = (
-                    frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
-                    if result.lenient
-                    else None
+            outcomes: list[PageOutcome] = []
+            live: set[tuple[str, str]] = set()
+            for site, plan in plans:
+                outcomes += self._build_language(
+                    site, plan, contents[site.language], output, result, checks, today, live
                 )
-                result.check_findings = self._checks(site, tools, articles, page_bodies, content, today, only)
-                result.add_findings(result.check_findings)
-                result.checked = only if only is not None else frozenset(a.source.path for a in site.articles)
+            if checks:
+                found = self._pair_checks(sites)
+                result.check_findings += found
+                result.add_findings(found)
+            if not live.issuperset(self.cache.bodies):
+                self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
             if output is not None and result.publishable:
-                for outcome in articles:
-                    if outcome.state is PageState.CURRENT:
-                        output.reuse(outcome.path)
-                output.expect(outcome.path for outcome in articles)  # what forked workers wrote
-                result.count(others or [])
                 result.changed += output.copy_static(self.config.static_dir)
-                self._index_search(output, index_search, result, [*articles, *(others or [])])
+                self._index_search(output, index_search, result, outcomes)
             if output is not None and result.publishable:
                 unchanged = output.commit()
                 result.files = dict(output.files)
-                self._record_outputs([*articles, *(others or [])], unchanged, output)
-            if tools.made_env is not None:
-                self._environment = ((plan.templates, self.config_key), tools.made_env)
+                self._record_outputs(outcomes, unchanged, output)
         if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
             self._save_after_publishing(result)
 
+    def _build_language(
+        self,
+        site: Site,
+        plan: BuildPlan,
+        content: Content,
+        output: Output | None,
+        result: BuildResult,
+        checks: bool,
+        today: date | None,
+        live: set[tuple[str, str]],
+    ) -> list[PageOutcome]:
+        """Convert, render and check one language's pages (the steps of a one-language build)."""
+        tools = self._tools(site, plan)
+        page_bodies = convert_page_bodies(plan, tools)
+        articles, others = run_articles(
+            plan,
+            tools,
+            output,
+            jobs=self.jobs,
+            policy=self.policy,
+            keep_prose=checks,
+            first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
+        )
+        bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
+        self._remember_bodies(site, bodies, result)
+        live.update(body.step.cache_slot for body in bodies)
+        self._report_bodies(
+            site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
+        )
+        result.count(articles)
+        if checks:
+            # The preview checks the articles rendered now (all of them, in its first build).
+            only = (
+                frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
+                if result.lenient
+                else None
+            )
+            found = self._checks(site, tools, articles, page_bodies, content, today, only)
+            result.check_findings += found
+            result.add_findings(found)
+            result.checked |= only if only is not None else frozenset(a.source.path for a in site.articles)
+        if output is not None and result.publishable:
+            for outcome in articles:
+                if outcome.state is PageState.CURRENT:
+                    output.reuse(outcome.path)
+            output.expect(outcome.path for outcome in articles)  # what forked workers wrote
+            result.count(others or [])
+        if tools.made_env is not None:
+            self._environments[site.language] = ((plan.templates, self._language_key(site)), tools.made_env)
+        return [*articles, *(others or [])]
+
+    def _pair_checks(self, sites: tuple[Site, ...]) -> list[Diagnostic]:
+        """The checks over translation pairs: a translation older than its original."""
+        from .check_site import translation_problems
+
+        return translation_problems(sites)
+
+    def _language_key(self, site: Site) -> str:
+        """The configuration key of a language's pages: the default's is the build's own;
+        another language's adds its site texts and the digest of its interface catalogue
+        (so a changed translation re-renders exactly that language's pages)."""
+        if site.language == self.config.language:
+            return self.config_key
+        from .render import catalogue
+
+        return digest(self.config_key, site.config.portable(), catalogue(self.config, site.language)[1])
+
     # -- the steps ----------------------------------------------------------------
 
-    def _load(self, result: BuildResult) -> tuple[Content, Site | None]:
-        """Read and validate every source, then gather them into the Site."""
-        content = load_content(
-            self.config,
-            drafts=self.drafts,
-            parsed=self.cache.parsed,
-            stats=self.stats,
-            changed=self.changed,
-            jobs=self.jobs,
-            seen=self._seen_stats,
-            policy=self.policy,
-        )
+    def _load(self, result: BuildResult) -> tuple[dict[str, Content], tuple[Site, ...]]:
+        """Read and validate every source, then gather each language's into its Site."""
+        contents: dict[str, Content] = {}
+        parsed: dict[ParsedKey, object] = {}
+        for language in self.config.languages:
+            if language != self.config.language and not (self.config.content_dir / language).is_dir():
+                continue  # a language listed before its first translation: nothing to publish yet
+            content = load_content(
+                self.config,
+                drafts=self.drafts,
+                parsed=self.cache.parsed,
+                stats=self.stats,
+                changed=self.changed,
+                jobs=self.jobs,
+                seen=self._seen_stats,
+                policy=self.policy,
+                language="" if language == self.config.language else language,
+            )
+            contents[language] = content
+            parsed.update(content.parsed)
+            result.diagnostics.extend(content.diagnostics)
         self.changed, self._seen_stats = set(), None  # seen before the first build only
         # Always this build's values: they carry the bodies loaded for entries read from disk.
-        self.cache.parsed = content.parsed
-        result.diagnostics.extend(content.diagnostics)
-        if any(d.code == "slug-duplicate" for d in content.diagnostics):
-            return content, None
-        site, problems, self.cache.related = make_site(
-            self.config,
-            content.articles,
-            content.pages,
-            content.glossary,
-            content.all_names - {a.source.name for a in content.articles},
-            related_memo=self.cache.related,
-        )
-        result.diagnostics.extend(problems)
-        return content, site
+        self.cache.parsed = parsed  # type: ignore[assignment]
+        if any(d.code == "slug-duplicate" for content in contents.values() for d in content.diagnostics):
+            return contents, ()
+        sites: list[Site] = []
+        memo: dict[str, object] = {}
+        for language, content in contents.items():
+            default = language == self.config.language
+            site, problems, found = make_site(
+                self.config if default else language_config(self.config, language, content.texts),
+                content.articles,
+                content.pages,
+                content.glossary,
+                content.all_names - {a.source.name for a in content.articles},
+                related_memo=self.cache.related,
+                prefix="" if default else f"{language}/",
+            )
+            memo.update(found)
+            sites.append(site)
+            result.diagnostics.extend(problems)
+        self.cache.related = memo  # type: ignore[assignment]
+        return contents, pair_sites(sites) if len(sites) > 1 else tuple(sites)
 
     def _output(self, write: bool, in_place: bool) -> Output:
         if not write:
@@ -279,19 +348,25 @@ class Builder:
         self._in_place = None  # a staged build replaced the folder: its record no longer holds
         return StagedOutput(out)
 
-    def _plan(self, site: Site, output: Output | None) -> BuildPlan:
+    def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
         markdown_key = digest(__version__, self.config.raw_html, site.glossary)
+        if site.prefix:  # links to the default language's articles are marked (markup/links.py)
+            from .render import catalogue
+
+            markdown_key = digest(
+                markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]
+            )
         templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
         search_ready = not self.config.search or (self.config.output_dir / BUNDLE / MANIFEST).is_file()
         return make_plan(
             site,
-            page_jobs(site),
+            page_jobs(site, others),
             self.cache.bodies,
             markdown_key,
             templates,
-            self.config_key,
+            self._language_key(site),
             valid,
             frozenset(self.cache.pages),
             self._static_keys() if on_disk else {},
@@ -301,9 +376,10 @@ class Builder:
     def _tools(self, site: Site, plan: BuildPlan) -> Tools:
         # Compiled templates are kept while no template changed (serve rebuilds often).
         env = None
-        if self._environment is not None and self._environment[0] == (plan.templates, self.config_key):
-            env = self._environment[1]
-            env.globals["config"] = self.config
+        kept = self._environments.get(site.language)
+        if kept is not None and kept[0] == (plan.templates, self._language_key(site)):
+            env = kept[1]
+            env.globals["config"] = site.config
         return Tools(site, self.cache, env)
 
     def _report_cached(
@@ -323,10 +399,10 @@ class Builder:
             pages = {
                 s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached
             }
-            result.check_findings = self._checks(site, tools, articles, pages, content, today)
-            result.add_findings(result.check_findings)
-            result.checked = frozenset(a.source.path for a in site.articles)
-        result.reused = len(plan.pages)
+            found = self._checks(site, tools, articles, pages, content, today)
+            result.check_findings += found
+            result.add_findings(found)
+            result.checked |= frozenset(a.source.path for a in site.articles)
 
     def _report_bodies(
         self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
@@ -337,7 +413,8 @@ class Builder:
         result.add_findings(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
 
     def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
-        """Keep each converted body's side outputs in the cache; forget those of sources gone."""
+        """Keep each converted body's side outputs in the cache (those of sources gone are
+        forgotten by `_build`, once every language's are known)."""
         for body in bodies:
             if body.converted:
                 self.cache.bodies[body.step.cache_slot] = (
@@ -348,9 +425,6 @@ class Builder:
                 if body.kept is not None:  # in-memory cache only: there is no folder to keep the body in
                     self.cache.store_body(body.meta.digest, *body.kept)
                 result.markdown += 1
-        live = {body.step.cache_slot for body in bodies}
-        if not live.issuperset(self.cache.bodies):
-            self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
 
     def _checks(
         self,

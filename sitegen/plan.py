@@ -128,10 +128,11 @@ def make_plan(
     all_known = True  # every page's key is known now (no body to convert)
     for job in jobs:
         source, root = None, ""
+        # ARTICLE_ROOT and PAGE_ROOT, one level deeper for a language's folder (es/articles/...).
         if job.article:
-            source, root = articles[job.article].source, ARTICLE_ROOT
+            source, root = articles[job.article].source, ARTICLE_ROOT + "../" * job.path.startswith(site.prefix or "/")
         elif job.page:
-            source, root = pages_by_slug[job.page].source, PAGE_ROOT
+            source, root = pages_by_slug[job.page].source, PAGE_ROOT + "../" * job.path.startswith(site.prefix or "/")
         body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
         if body is not None and body.cached is None:
             steps.append(PageStep(job, body, None, False))

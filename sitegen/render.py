@@ -12,10 +12,12 @@ build is not rendered again. Article pages add their Markdown body's digest.
 from __future__ import annotations
 
 import functools
+import gettext
 import hashlib
+import io
 import traceback
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,7 +83,52 @@ def breadcrumb_list(crumbs: Iterable[tuple[str, str]], here: str, site_url: str,
 ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of a site
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def catalogue_path(config: Config, language: str) -> Path:
+    """The interface strings of `language` (gettext, edited in the repository; `make update-po`)."""
+    return (config.locale_dir or config.root / "locale") / language / "LC_MESSAGES" / "messages.po"
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(po: bytes, language: str) -> gettext.NullTranslations:
+    """A .po file compiled in memory (Babel): no .mo file is ever written or committed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = io.BytesIO()
+    write_mo(compiled, read_po(io.BytesIO(po), locale=language), use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def catalogue(config: Config, language: str) -> tuple[gettext.NullTranslations, str]:
+    """(the translations of the interface strings into `language`, the digest of its .po
+    file, part of the key of every page of that language). The default language's strings
+    are the templates' own: no catalogue, and an empty digest, so its pages' keys and
+    bytes are those of a site with one language."""
+    if language == config.languages[0]:
+        return gettext.NullTranslations(), ""
+    try:
+        po = catalogue_path(config, language).read_bytes()
+    except OSError:
+        return gettext.NullTranslations(), "missing"
+    return _compiled(po, language), hashlib.sha256(po).hexdigest()
+
+
+def locale_date(language: str) -> Callable[[date | None], str]:
+    """The `long_date` filter of a language: Babel's long format ("3 de marzo de 2026"); the
+    default language keeps `long_date`, written out without a locale."""
+    if language == "en":
+        return long_date
+
+    def formatted(day: date | None) -> str:
+        from babel.dates import format_date
+
+        return format_date(day, format="long", locale=language) if day else ""
+
+    return formatted
+
+
+def make_environment(config: Config, language: str | None = None) -> jinja2.Environment:
     # No bytecode cache (jinja2.FileSystemBytecodeCache): it would save a one-article rebuild
     # the 0.03 s of compiling the templates, but Jinja reads it back with pickle and marshal,
     # so whoever can write .cache/ (a restored CI cache) could run code in the build.
@@ -93,8 +140,11 @@ def make_environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["long_date"] = long_date
+    language = language or config.language
+    env.install_gettext_translations(catalogue(config, language)[0], newstyle=True)  # type: ignore[attr-defined]
+    env.filters["long_date"] = locale_date(language)
     env.filters["slug"] = slugify
     env.filters["by_initial"] = by_initial
     env.globals["breadcrumb_list"] = breadcrumb_list
@@ -169,9 +219,12 @@ def _card(article: Article) -> tuple[str, str, str, tuple[str, ...], date, date 
     return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
 
 
-def page_jobs(site: Site) -> list[PageJob]:
-    """Every page of the site, in a stable order."""
+def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
+    """Every page of the site, in a stable order. A language other than the default has
+    its pages under its folder (`site.prefix`, "es/"); the default's site also makes the
+    files there is one of (the sitemap, with every language's pages in `others`, and robots.txt)."""
     config = site.config
+    p = site.prefix
     # Large shared parts of keys are digested once, not repeated in every page's key.
     nav = digest(tuple((p.url, p.title) for p in site.pages), bool(site.glossary))
     topic_list = digest(tuple((t.name, t.url, len(t.articles)) for t in site.topics))
@@ -184,7 +237,9 @@ def page_jobs(site: Site) -> list[PageJob]:
         return digest(tuple(card_keys[a.slug] for a in articles))
 
     cards = cards_of(site.articles)
-    jobs = [PageJob("index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
+    # Each page's addresses in the other languages (the switcher, hreflang) are part of its key.
+    nav = digest(nav, tuple(sorted(site.alternates.get(p, {}).items()))) if site.alternates else nav
+    jobs = [PageJob(f"{p}index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
     for article in site.articles:
         topics, related = site.topics_of(article), site.related(article)
         jobs.append(
@@ -194,6 +249,8 @@ def page_jobs(site: Site) -> list[PageJob]:
                 {"site": site, "article": article, "topics": topics, "related": related},
                 (
                     nav,
+                    tuple(sorted(site.alternates.get(article.url, {}).items())),
+                    site.outdated.get(article.url),
                     article.source.digest,
                     tuple((t.name, t.url) for t in topics),
                     tuple((r.url, r.title) for r in related),
@@ -205,13 +262,13 @@ def page_jobs(site: Site) -> list[PageJob]:
         for alias in article.aliases:
             jobs.append(
                 PageJob(
-                    f"articles/{alias}/index.html",
+                    f"{p}articles/{alias}/index.html",
                     "redirect.html",
                     {"site": site, "article": article},
                     (article.url, article.title),
                 )
             )
-    jobs.append(PageJob("topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
+    jobs.append(PageJob(f"{p}topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
     for topic in site.topics:
         jobs.append(
             PageJob(
@@ -222,24 +279,38 @@ def page_jobs(site: Site) -> list[PageJob]:
             )
         )
     if site.glossary:
-        jobs.append(PageJob("glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
+        jobs.append(PageJob(f"{p}glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
     for page in site.pages:
         jobs.append(
             PageJob(
                 f"{page.url}index.html",
                 "page.html",
                 {"site": site, "page": page},
-                (nav, page.source.digest),
+                (nav, tuple(sorted(site.alternates.get(page.url, {}).items())), page.source.digest),
                 page=page.slug,
             )
         )
     if config.search:
-        jobs.append(PageJob("search/index.html", "search.html", {"site": site}, (nav,)))
+        jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site}, (nav,)))
     # The 404 page is served at any depth, so its links are absolute.
-    jobs.append(PageJob("404.html", "404.html", {"site": site, "root": config.base_path}, (nav,)))
+    jobs.append(PageJob(f"{p}404.html", "404.html", {"site": site, "root": config.base_path}, (nav,)))
     feed = cards_of(site.articles[: config.feed_entries])
-    jobs.append(PageJob("feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
-    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "root": ""}, (cards, topic_list, nav)))
+    jobs.append(PageJob(f"{p}feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
+    if p:
+        return jobs
+    sites = (site, *others)
+    every = (cards, topic_list, nav) + tuple(
+        (
+            s.language,
+            digest(tuple((a.url, a.updated) for a in s.articles), tuple(t.url for t in s.topics)),
+            tuple(page.url for page in s.pages),
+            bool(s.glossary),
+        )
+        for s in others
+    )
+    if others:
+        every += (digest(sorted((url, tuple(sorted(group.items()))) for url, group in site.alternates.items())),)
+    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "sites": sites, "root": ""}, every))
     jobs.append(PageJob("robots.txt", "robots.txt", {"site": site, "root": ""}, ()))
     return jobs
 

@@ -143,8 +143,10 @@ class Preview:
         theirs from the build that last checked them)."""
         site = result.site
         assert site is not None  # a publishable build made its site
-        self._files = {article.url: article.source.path for article in site.articles}
-        self._files.update((page.url, page.source.path) for page in site.pages)
+        # Every language's pages (es/articles/...): a translation's findings show on its page.
+        sites = result.sites or (site,)
+        self._files = {article.url: article.source.path for one in sites for article in one.articles}
+        self._files.update((page.url, page.source.path) for one in sites for page in one.pages)
         checks = set(result.check_findings)
         self._findings = [d for d in result.findings if d not in checks]
         for file in result.checked:

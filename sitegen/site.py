@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
 from .article import Article, GlossaryTerm, Page
@@ -30,10 +30,11 @@ class Topic:
     name: str
     slug: str
     articles: tuple[Article, ...]
+    prefix: str = ""  # as Article.prefix
 
     @property
     def url(self) -> str:
-        return f"topics/{self.slug}/"
+        return f"{self.prefix}topics/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,21 @@ class Site:
     topics_by_name: Mapping[str, Topic]
     unpublished: frozenset[str]  # article file names that exist but are not built
     link_targets: Mapping[str, str]  # article file name -> page URL: what link rewriting uses
+    # Languages (issue 19): this Site's language and the folder its pages go in ("" for the
+    # default language, "es/"); every page address of every language -> {language: the
+    # address of the same page in that language}; the site's languages, default first.
+    language: str = "en"
+    prefix: str = ""
+    alternates: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+    languages: tuple[str, ...] = ("en",)
+    fallback: frozenset[str] = frozenset()  # link_targets' URLs that are in the default language
+    # A translation's address -> its original's, where the original was reviewed after the
+    # revision the translation was made from (the page says so, check_site reports it).
+    outdated: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def in_language(self, url: str, language: str) -> str | None:
+        """The address of the page at `url` in `language`, if it exists."""
+        return self.alternates.get(url, {}).get(language)
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
@@ -69,6 +85,7 @@ def make_site(
     glossary: Iterable[GlossaryTerm],
     unpublished: Iterable[str] = frozenset(),
     related_memo: Mapping[str, RelatedSlugs] | None = None,
+    prefix: str = "",
 ) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
     """(the Site, its problems, the related-articles memo for the next build).
     `related_memo`: the related articles an earlier build found (the build cache's); it
@@ -89,13 +106,13 @@ def make_site(
                     first.source.path,
                     first.source.line_of("tags"),
                     "topic-clash",
-                    f"The topics '{name}' and '{slugs[slug]}' would share the page /topics/{slug}/.",
+                    f"The topics '{name}' and '{slugs[slug]}' would share the page /{prefix}topics/{slug}/.",
                     f"Use one spelling: '{slugs[slug]}'.",
                 )
             )
             continue
         slugs[slug] = name
-        topics.append(Topic(name, slug, tuple(by_tag[name])))
+        topics.append(Topic(name, slug, tuple(by_tag[name]), prefix))
     related, memo = _related(articles, related_memo or {})
     problems += _alias_problems(articles)
     site = Site(
@@ -108,8 +125,77 @@ def make_site(
         {topic.name: topic for topic in topics},
         frozenset(unpublished),
         {article.source.name: article.url for article in articles},
+        language=config.language,
+        prefix=prefix,
     )
     return site, problems, memo
+
+
+# The pages every language has, by their address in the default language.
+SHARED_PAGES = ("", "topics/", "glossary/", "search/")
+
+
+def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
+    """The Sites of every language (the default first), each knowing the others: the
+    address of each page in each language (`alternates`), and, for the other languages,
+    links to an article that has no translation resolving to the default language's
+    article (`fallback`). Translations name their original by file (`translation_of`)."""
+    default = sites[0]
+    alternates: dict[str, dict[str, str]] = {}
+    for site in sites:
+        for shared in SHARED_PAGES:
+            if shared != "glossary/" or site.glossary:
+                alternates.setdefault(shared, {})[site.language] = site.prefix + shared
+    originals = {a.source.name: a.url for a in default.articles}
+    reviewed = {a.source.name: (a.url, a.reviewed) for a in default.articles if a.reviewed}
+    original_pages = {p.source.name: p.url for p in default.pages}
+    for site in sites[1:]:
+        pairs: list[tuple[Article | Page, dict[str, str]]] = [
+            *((a, originals) for a in site.articles),
+            *((p, original_pages) for p in site.pages),
+        ]
+        for item, known in pairs:
+            if item.translation is not None and item.translation.of in known:
+                alternates.setdefault(known[item.translation.of], {default.language: known[item.translation.of]})
+                alternates[known[item.translation.of]][site.language] = item.url
+    for group in list(alternates.values()):
+        for url in group.values():
+            alternates[url] = group
+    languages = tuple(site.language for site in sites)
+    paired = [replace(default, alternates=alternates, languages=languages)]
+    for site in sites[1:]:
+        translated = {a.translation.of for a in site.articles if a.translation is not None}
+        # Within the language first; then the original's name, to its translation or to the original.
+        targets = dict(originals)
+        targets.update(
+            {
+                a.translation.of: a.url
+                for a in site.articles
+                if a.translation is not None and a.translation.of in originals
+            }
+        )
+        targets.update(site.link_targets)
+        fallback = frozenset(
+            originals[name] for name in originals if name not in translated and name not in site.link_targets
+        )
+        outdated = {}
+        items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+        for item in items:
+            made = item.translation
+            original = reviewed.get(made.of) if made is not None else None
+            if made is not None and made.from_reviewed is not None and original and original[1] > made.from_reviewed:
+                outdated[item.url] = original[0]
+        paired.append(
+            replace(
+                site,
+                alternates=alternates,
+                languages=languages,
+                link_targets=targets,
+                fallback=fallback,
+                outdated=outdated,
+            )
+        )
+    return tuple(paired)
 
 
 def _alias_problems(articles: Sequence[Article]) -> list[Diagnostic]:

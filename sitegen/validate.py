@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from .article import Article, FieldPath, GlossaryTerm, Page, Reference, Source
+from .article import Article, FieldPath, GlossaryTerm, Page, Reference, Source, Translation
 from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .slugs import RESERVED, is_valid_slug, slugify
@@ -31,6 +31,8 @@ ARTICLE_KEYS = (
     "aliases",
     "draft",
 )
+# A translation's own fields (content/<language>/...): see docs/architecture.md, Languages.
+TRANSLATION_KEYS = ("translation_of", "translated_from_reviewed", "translated_by", "translation_clinical_review")
 PAGE_KEYS = ("title", "summary", "slug", "draft")
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
@@ -292,9 +294,12 @@ def _usable_slug(given: str, fields: _Fields) -> str:
     return f"{slugify(given) or 'mri'}-guide"
 
 
-def validate_article(source: Source, doc: YamlDocument, config: Config) -> tuple[Article | None, list[Diagnostic]]:
+def validate_article(
+    source: Source, doc: YamlDocument, config: Config, language: str = ""
+) -> tuple[Article | None, list[Diagnostic]]:
+    """`language`: the article is in content/<language>/ (a translation may say what it translates)."""
     fields = _Fields(doc.data, source.path, source.line_of)
-    fields.unknown_keys(ARTICLE_KEYS)
+    fields.unknown_keys(ARTICLE_KEYS + (TRANSLATION_KEYS if language else ()))
     title, summary = fields.text("title", required=True), fields.text("summary", required=True)
     published = fields.day("date", required=True)
     reviewed = fields.day("reviewed")
@@ -319,8 +324,46 @@ def validate_article(source: Source, doc: YamlDocument, config: Config) -> tuple
         disclaimer=fields.text("disclaimer"),
         draft=fields.flag("draft"),
         aliases=_aliases(fields),
+        language=language or config.language,
+        prefix=f"{language}/" if language else "",
+        translation=_translation(fields, config) if language else None,
     )
     return (None if fields.problems else article), fields.problems
+
+
+def _translation(fields: _Fields, config: Config) -> Translation | None:
+    """The four translation fields, all or none (a file in content/es/ may be written in
+    Spanish first, with no original). Whether the original exists is checked with the
+    whole site (check_site.translation_problems)."""
+    if not any(key in fields.data for key in TRANSLATION_KEYS):
+        return None
+    original = fields.text("translation_of", required=True)
+    if original and not original.endswith(".md"):
+        fields.problem(
+            "translation_of",
+            "translation-of-file",
+            f"'translation_of: {original}' must be the English file's name, ending in .md.",
+            f"Write `translation_of: {original}.md`, the name of the file in content/articles/ (or content/pages/).",
+        )
+    from_reviewed = fields.day("translated_from_reviewed")
+    if from_reviewed is None and "translated_from_reviewed" not in fields.data:
+        fields.problem(
+            "translated_from_reviewed",
+            "missing-field",
+            "'translated_from_reviewed' is required in a translation.",
+            "Add `translated_from_reviewed: YYYY-MM-DD`: the `reviewed:` date of the English file you translated.",
+        )
+    by = fields.text("translated_by", required=True)
+    if by and by not in config.people:
+        fields.problem(
+            "translated_by",
+            "person-unknown",
+            f"'translated_by: {by}' names someone who is not in content/{PEOPLE_FILE}.",
+            did_you_mean(by, sorted(config.people), "people")
+            if config.people
+            else f"Add `{by}:` to content/{PEOPLE_FILE}.",
+        )
+    return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"))
 
 
 def _person(fields: _Fields, key: str, config: Config) -> str:
@@ -451,15 +494,21 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
     return tuple(references)
 
 
-def validate_page(source: Source, doc: YamlDocument) -> tuple[Page | None, list[Diagnostic]]:
+def validate_page(
+    source: Source, doc: YamlDocument, config: Config | None = None, language: str = ""
+) -> tuple[Page | None, list[Diagnostic]]:
     fields = _Fields(doc.data, source.path, source.line_of)
-    fields.unknown_keys(PAGE_KEYS)
+    # A translated page may also carry an article's dates and people, as the contract allows.
+    fields.unknown_keys(PAGE_KEYS + ((*TRANSLATION_KEYS, "date", "reviewed", "reviewer", "author") if language else ()))
     page = Page(
         source=source,
         slug=_slug(fields, source),
         title=fields.text("title", required=True),
         summary=fields.text("summary"),
         draft=fields.flag("draft"),
+        language=language or (config.language if config else "en"),
+        prefix=f"{language}/" if language else "",
+        translation=_translation(fields, config) if language and config else None,
     )
     return (None if fields.problems else page), fields.problems
 

@@ -11,6 +11,12 @@ function say(text) {
   status.textContent = text;
 }
 
+// The messages come from the page (templates/search.html), in its language.
+function text(name, values = {}) {
+  const template = status.dataset[name] || "";
+  return template.replace(/\{(query|n|max)\}/g, (_, key) => String(values[key]));
+}
+
 // pagefind's excerpts are text with <mark> around the matched words. Copy only that
 // text and those marks, through an inert <template>, so nothing else from the index
 // can become markup.
@@ -39,14 +45,14 @@ function excerpt(html) {
 // is found in most often. Each term is a heading with an id, which pagefind reports
 // as a sub-result.
 function onGlossary(data, query) {
-  const glossary = new URL(status.dataset.root + "glossary/", document.baseURI).pathname;
+  const glossary = new URL(status.dataset.glossary, document.baseURI).pathname;
   if (new URL(data.url, document.baseURI).pathname !== glossary) return data;
   const terms = (data.sub_results || []).filter((sub) => sub.url.includes("#"));
   if (terms.length === 0) return data;
   const wanted = query.toLowerCase();
   const named = terms.find((sub) => sub.title.toLowerCase() === wanted);
   const best = named || terms.reduce((a, b) => ((b.locations || []).length > (a.locations || []).length ? b : a));
-  return { url: best.url, excerpt: best.excerpt, meta: { title: `Glossary: ${best.title}` } };
+  return { url: best.url, excerpt: best.excerpt, meta: { title: `${text("textGlossary")}: ${best.title}` } };
 }
 
 function item(data) {
@@ -62,7 +68,7 @@ function item(data) {
 }
 
 function unavailable() {
-  say("Search is not available right now.");
+  say(text("textError"));
   fallback.hidden = false;
 }
 
@@ -89,7 +95,7 @@ async function open(root, language) {
 }
 
 async function run(query) {
-  say("Searching…");
+  say(text("textSearching"));
   let pagefind;
   try {
     const language = (document.documentElement.lang || "unknown").toLowerCase();
@@ -104,11 +110,11 @@ async function run(query) {
   list.replaceChildren(...shown.map((data) => item(onGlossary(data, query))));
   list.hidden = total === 0;
   if (total === 0) {
-    say(`No results for “${query}”. Try a shorter or different word, or browse the topics.`);
+    say(text("textNone", { query }));
     fallback.hidden = false;
   } else {
-    const count = total === 1 ? "1 result" : `${total} results`;
-    say(total > MAX_RESULTS ? `${count} for “${query}”; showing the best ${MAX_RESULTS}.` : `${count} for “${query}”.`);
+    const values = { query, n: total, max: MAX_RESULTS };
+    say(text(total > MAX_RESULTS ? "textMore" : total === 1 ? "textOne" : "textMany", values));
   }
 }
 
@@ -120,6 +126,6 @@ if (status && list && input) {
   if (query) {
     run(query).catch(unavailable);
   } else {
-    say("Type a word, such as “lesion” or “contrast”, and press Search.");
+    say(text("textPrompt"));
   }
 }

@@ -98,8 +98,9 @@ def copy_site(source: Path, root: Path) -> SiteDir:
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("public", ".cache"))
     site = SiteDir(root)
     data = yaml.safe_load(site.config_path.read_text(encoding="utf-8"))
-    for key in ("templates", "static"):
-        data["paths"][key] = str((source / data["paths"][key]).resolve())
+    for key in ("templates", "static", "locale"):
+        if key in data["paths"]:
+            data["paths"][key] = str((source / data["paths"][key]).resolve())
     site.config_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return site
 

@@ -61,7 +61,7 @@ def _open(browser, base_url, path, **options):
     # A CSP violation is only reported on the console; the site must have none.
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.goto(base_url + path)
-    if path.startswith("search/") and scripted:
+    if path.split("?")[0].endswith("search/") and scripted:
         _wait_for_results(page)
     return context, page, errors
 
@@ -142,8 +142,9 @@ Before the boxes, a [link](#after).
 @pytest.fixture(scope="module")
 def boxes_url(tmp_path_factory):
     """A small site whose one article has a care card of each level and the other boxes."""
-    from screenshots import serve
     from sitekit import new_site
+
+    from screenshots import serve
 
     boxes = new_site(tmp_path_factory.mktemp("boxes") / "site")
     boxes.set_config(search=False)
@@ -301,3 +302,40 @@ def test_print_shows_the_article_without_search_menus_or_definitions(browser, ba
     context.close()
     assert all(hidden.values()), hidden
     assert visible
+
+
+@pytest.fixture(scope="module")
+def spanish_url(tmp_path_factory):
+    """The two-language fixture (tests/fixtures/bilingual), built and served."""
+    from sitekit import FIXTURES, copy_site
+
+    from screenshots import serve
+
+    site = copy_site(FIXTURES / "bilingual", tmp_path_factory.mktemp("bilingual") / "site")
+    assert site.build().ok
+    server = serve(site.public)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", ["es/", "es/articles/lesiones/", "es/search/?q=resonancia", "articles/scan-types/"])
+def test_axe_finds_no_wcag_violations_on_spanish_pages(browser, spanish_url, path, width):
+    # With the language switcher, the translation note and an English link marked as such.
+    context, page, errors = _open(browser, spanish_url, path, viewport={"width": width, "height": 900})
+    violations = _violations(page)
+    context.close()
+    assert violations == [], f"{path} at {width}px:\n" + "\n".join(violations)
+    assert errors == []
+
+
+def test_the_spanish_search_page_finds_spanish_pages_only(browser, spanish_url):
+    # pagefind picks its index by the page's <html lang>: "lesión" is on Spanish pages only.
+    context, page, errors = _open(browser, spanish_url, "es/search/?q=resonancia")
+    _wait_for_results(page)
+    links = page.locator(".search-results a").evaluate_all("(links) => links.map((a) => a.href)")
+    status = page.locator("[data-search-status]").inner_text()
+    context.close()
+    assert links and all("/es/" in link for link in links), links
+    assert "para «resonancia»" in status and "resultado" in status, status  # said in Spanish
+    assert errors == []

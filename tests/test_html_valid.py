@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, soup
+from sitekit import FIXTURE_SITE, FIXTURES, REPO, copy_site, internal_link_problems, soup
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +57,16 @@ def fixture_site_out(tmp_path_factory):
     return site.public
 
 
+@pytest.fixture(scope="session")
+def bilingual_out(tmp_path_factory):
+    """The two-language fixture (issue 19): its Spanish pages are checked too."""
+    site = copy_site(FIXTURES / "bilingual", tmp_path_factory.mktemp("bilingual") / "site")
+    result = site.build()
+    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
+    assert (site.public / "es" / "articles" / "lesiones" / "index.html").is_file()
+    return site.public
+
+
 def _require_java() -> None:
     if shutil.which("java"):
         return
@@ -66,7 +76,7 @@ def _require_java() -> None:
 
 
 @pytest.fixture(scope="session")
-def checker_messages(real_site, fixture_site_out, tmp_path_factory):
+def checker_messages(real_site, fixture_site_out, bilingual_out, tmp_path_factory):
     """(messages about the sites, messages about a known-bad page) from one vnu run over all
     HTML and CSS of both sites plus that page, which proves the run really checks."""
     _require_java()
@@ -75,7 +85,7 @@ def checker_messages(real_site, fixture_site_out, tmp_path_factory):
     bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
     files = sorted(
         str(path)
-        for folder in (real_out, fixture_site_out)
+        for folder in (real_out, fixture_site_out, bilingual_out)
         for pattern in ("*.html", "*.css")
         for path in folder.rglob(pattern)
     )

@@ -87,6 +87,12 @@ class _State:
     root: str = ""
     targets: Mapping[str, str] = field(default_factory=dict)
     drafts: frozenset[str] = frozenset()
+    # Another language's pages (issue 19): its folder ("es/"), for the glossary's address;
+    # the link targets that are pages in the default language, marked for the reader with
+    # `fallback` = (their language, the words that say so, e.g. ("en", "en inglés")).
+    prefix: str = ""
+    other_language: frozenset[str] = frozenset()
+    fallback: tuple[str, str] = ("", "")
     links: list[tuple[str, str | None]] = field(default_factory=list)
     images: list[tuple[str, str | None]] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
@@ -156,14 +162,22 @@ def _excerpt(line: str, needle: str, width: int = EXCERPT_WIDTH) -> str:
 class Renderer:
     """One warm Markdown instance; `render` is safe to call repeatedly."""
 
-    def __init__(self, raw_html: str = "escape", glossary: Sequence[GlossaryTerm] = (), fast_paths: bool = True):
+    def __init__(
+        self,
+        raw_html: str = "escape",
+        glossary: Sequence[GlossaryTerm] = (),
+        fast_paths: bool = True,
+        prefix: str = "",
+        other_language: frozenset[str] = frozenset(),
+        fallback: tuple[str, str] = ("", ""),
+    ):
         """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
 
         `fast_paths`: skip Python-Markdown's work that cannot change the output (fastpaths.py);
         False runs the stock processors, which the tests compare against.
         """
         self.raw_html = raw_html
-        self.state = _State()
+        self.state = _State(prefix=prefix, other_language=other_language, fallback=fallback)
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
         builtin: list[Extension] = [extension() for extension in BUILTIN_EXTENSIONS]

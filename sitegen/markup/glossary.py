@@ -210,7 +210,11 @@ class GlossaryProcessor(Treeprocessor):
         link = etree.SubElement(
             wrapper,
             "a",
-            {"class": "gloss-term", "href": f"{self.state.root}glossary/#{term.slug}", "aria-describedby": tip_id},
+            {
+                "class": "gloss-term",
+                "href": f"{self.state.root}{self.state.prefix}glossary/#{term.slug}",
+                "aria-describedby": tip_id,
+            },
         )
         link.text = shown
         tip = etree.SubElement(

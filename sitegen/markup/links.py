@@ -103,6 +103,13 @@ class LinkProcessor(Treeprocessor):
                 continue
             resolved = state.root + url + (f"#{parts.fragment}" if parts.fragment else "")
             element.set(attribute, resolved)
+            if url in state.other_language and element.tag == "a":
+                # An article with no translation: the link goes to the original, and says so.
+                element.set("hreflang", state.fallback[0])
+                element.set("class", "link-other-language")
+                note = etree.SubElement(element, "span")
+                note.set("class", "link-language")
+                note.text = f" ({state.fallback[1]})"
             state.links.append((target, name))
 
 
