@@ -47,6 +47,10 @@ SCHEMA: dict[str, Any] = {
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
     "checks": (dict, {}),
+    # The site's own licence for its text and drawings: an image record's `licence: site`.
+    "licence": (str, ""),
+    # Size budgets of one image file in content/images/ (a warning above either; 0: none).
+    "images": {"max_bytes": (int, 500_000), "max_pixels": (int, 8_000_000)},
 }
 
 
@@ -116,6 +120,9 @@ class Config:
     start_here: tuple[str, ...] = ()  # article file names, e.g. ("mri-basics-in-ms.md",)
     start_here_lines: tuple[int | None, ...] = ()  # the config.yaml line of each, for findings
     report_problem: str = ""
+    licence: str = ""
+    image_max_bytes: int = 500_000
+    image_max_pixels: int = 8_000_000
 
     @property
     def base_path(self) -> str:
@@ -272,6 +279,9 @@ def load_config(
         start_here=tuple(name for name, _ in start_here),
         start_here_lines=tuple(line for _, line in start_here),
         report_problem=report.removeprefix("mailto:") if "@" in report and "://" not in report else report,
+        licence=values["licence"].strip(),
+        image_max_bytes=values["images"]["max_bytes"],
+        image_max_pixels=values["images"]["max_pixels"],
     ), []
 
 

@@ -26,12 +26,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from . import __version__, reading
+from .assets import load_assets, unused_problems, written_path
 from .cache import Cache, ParsedKey, discard
 from .check import run_checks
 from .config import Config
 from .content import Content, load_content
 from .errors import Diagnostic, Severity
 from .execute import (
+    FIGURE_TEMPLATE,
     BodyOutcome,
     PageOutcome,
     PageState,
@@ -41,11 +43,12 @@ from .execute import (
     lean,
     render_other_pages,
     run_articles,
+    run_assets,
 )
 from .fingerprint import forget
 from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
-from .plan import BuildPlan, link_dependencies, make_plan
+from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
 from .site import Site, anchor_problems, make_site
 from .tuning import Policy
@@ -67,6 +70,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered by Jinja this time
     reused: int = 0  # pages taken unchanged from the previous output
     markdown: int = 0  # bodies that went through Markdown this time
+    images_encoded: int = 0  # images encoded this time (the others' files were kept)
     changed: int = 0  # files whose bytes differ from the previous output
     files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, for builds with write=False
     seconds: float = 0.0
@@ -193,6 +197,15 @@ class Builder:
             if output is not None:
                 output.open()
             tools = self._tools(site, plan)
+            images = run_assets(
+                plan,
+                self.config.content_dir,
+                output if result.publishable else None,
+                jobs=self.jobs,
+                policy=self.policy,
+                fork=not isinstance(output, InMemory),
+            )
+            result.images_encoded = sum(outcome.encoded for outcome in images)
             page_bodies = convert_page_bodies(plan, tools)
             articles, others = run_articles(
                 plan,
@@ -229,7 +242,9 @@ class Builder:
             if output is not None and result.publishable:
                 unchanged = output.commit()
                 result.files = dict(output.files)
-                self._record_outputs([*articles, *(others or [])], unchanged, output)
+                self._record_outputs(
+                    [*articles, *(others or [])], unchanged, output, {p: i.key for i in images for p in i.outputs}
+                )
             if tools.made_env is not None:
                 self._environment = ((plan.templates, self.config_key), tools.made_env)
         if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
@@ -255,6 +270,8 @@ class Builder:
         result.diagnostics.extend(content.diagnostics)
         if any(d.code == "slug-duplicate" for d in content.diagnostics):
             return content, None
+        assets, asset_problems, self.cache.assets = load_assets(self.config, self.cache.assets)
+        result.diagnostics.extend(asset_problems)
         site, problems, self.cache.related = make_site(
             self.config,
             content.articles,
@@ -262,6 +279,7 @@ class Builder:
             content.glossary,
             content.all_names - {a.source.name for a in content.articles},
             related_memo=self.cache.related,
+            assets=assets,
         )
         result.diagnostics.extend(problems)
         return content, site
@@ -278,8 +296,10 @@ class Builder:
         return StagedOutput(out)
 
     def _plan(self, site: Site, output: Output | None) -> BuildPlan:
-        markdown_key = digest(__version__, self.config.raw_html, site.glossary)
         templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
+        # Bodies with figures hold the figure partial's HTML and the site's licence line.
+        figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
+        markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
         search_ready = not self.config.search or (self.config.output_dir / "pagefind").is_dir()
@@ -294,6 +314,7 @@ class Builder:
             frozenset(self.cache.pages),
             self._static_keys() if on_disk else {},
             search_ready,
+            asset_steps(site, valid),
         )
 
     def _tools(self, site: Site, plan: BuildPlan) -> Tools:
@@ -330,8 +351,12 @@ class Builder:
         self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
     ) -> None:
         """The Markdown pass's own diagnostics, and links to headings that do not exist."""
+        used: set[str] = set()
         for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
             result.add_findings(list(meta.diagnostics))
+            used.update(path for src, _ in meta.images if (path := written_path(src)) is not None)
+        if site.assets and (len(metas) >= len(site.articles)):  # every body is known: unused is sure
+            result.add_findings(unused_problems(self.config, site.assets, used))
         result.add_findings(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
 
     def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
@@ -386,7 +411,9 @@ class Builder:
 
             result.diagnostics.extend(index_site(folder.parent))
 
-    def _record_outputs(self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output) -> None:
+    def _record_outputs(
+        self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output, images: Mapping[str, str]
+    ) -> None:
         """Remember each output file's key, size and mtime; those `unchanged` since they were
         recorded keep the size and mtime recorded, the others are stat'ed."""
         if isinstance(output, InMemory):
@@ -394,6 +421,7 @@ class Builder:
         out, pages = self.config.output_dir, {}
         keys = {outcome.path: outcome.key for outcome in outcomes}
         keys.update(self._static_keys())
+        keys.update(images)  # image files, under the key of what they were encoded from
         for path, key in keys.items():
             known = self.cache.pages.get(path)
             if known is not None and path in unchanged:

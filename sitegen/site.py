@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from functools import cached_property
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeAlias
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from .article import Article, GlossaryTerm, Page
 from .config import Config
 from .errors import Diagnostic
 from .markup import Markup
 from .slugs import slugify
+
+if TYPE_CHECKING:
+    from .assets import Asset
 
 RELATED_LIMIT = 3
 
@@ -47,6 +51,13 @@ class Site:
     topics_by_name: Mapping[str, Topic]
     unpublished: frozenset[str]  # article file names that exist but are not built
     link_targets: Mapping[str, str]  # article file name -> page URL: what link rewriting uses
+    # Image path as articles write it (images/t2-lesions.svg) -> its Asset (assets.py).
+    assets: Mapping[str, Asset] = field(default_factory=dict)
+
+    @cached_property
+    def asset_keys(self) -> Mapping[str, str]:
+        """Image path -> Asset.key: what a body showing it depends on (plan.link_dependencies)."""
+        return {path: asset.key for path, asset in self.assets.items()}
 
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
@@ -69,6 +80,7 @@ def make_site(
     glossary: Iterable[GlossaryTerm],
     unpublished: Iterable[str] = frozenset(),
     related_memo: Mapping[str, RelatedSlugs] | None = None,
+    assets: Mapping[str, Asset] | None = None,
 ) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
     """(the Site, its problems, the related-articles memo for the next build).
     `related_memo`: the related articles an earlier build found (the build cache's); it
@@ -108,6 +120,7 @@ def make_site(
         {topic.name: topic for topic in topics},
         frozenset(unpublished),
         {article.source.name: article.url for article in articles},
+        dict(assets or {}),
     )
     return site, problems, memo
 
