@@ -11,6 +11,7 @@ import io
 import pytest
 from PIL import Image
 from sitekit import line_of, new_site, soup
+from test_serve import server  # noqa: F401  (the running preview)
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200">\n<!-- drawn by hand -->\n  <rect width="10" height="10"/>\n  <text x="1" y="9">A <tspan>label</tspan></text>\n</svg>\n'
 RECORDS = """\
@@ -231,3 +232,22 @@ def test_safe_svg_with_fragment_links_and_dark_style_passes(site):
     )
     site.write("content/images/diagram.svg", text)
     assert not [d for d in site.check() if d.code.startswith("image-svg")]
+
+
+def test_the_preview_updates_when_an_image_or_its_record_is_saved(server):  # noqa: F811
+    from test_serve import ARTICLE, PAGE, get, wait_for
+
+    root, base, _ = server
+    (root / "content/images").mkdir(exist_ok=True)
+    (root / "content/images/box.svg").write_text(SVG)
+    (root / "content/images/images.yaml").write_text("box.svg:\n  credit: First credit\n  licence: site\n")
+    path = root / ARTICLE
+    path.write_text(path.read_text() + '\n![A box with a label](images/box.svg "A box")\n')
+    wait_for(lambda: "Credit: First credit." in get(base + PAGE)[1], timeout=20)
+    (root / "content/images/images.yaml").write_text("box.svg:\n  credit: Second credit\n  licence: site\n")
+    wait_for(lambda: "Credit: Second credit." in get(base + PAGE)[1], timeout=20)
+    first = soup(get(base + PAGE)[1].encode()).find("img", alt="A box with a label")["src"]
+    (root / "content/images/box.svg").write_text(SVG.replace('width="10"', 'width="20"'))
+    wait_for(lambda: first not in get(base + PAGE)[1], timeout=20)
+    new = soup(get(base + PAGE)[1].encode()).find("img", alt="A box with a label")["src"]
+    assert get(base + PAGE + new)[0] == 200
