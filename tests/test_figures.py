@@ -251,3 +251,10 @@ def test_the_preview_updates_when_an_image_or_its_record_is_saved(server):  # no
     wait_for(lambda: first not in get(base + PAGE)[1], timeout=20)
     new = soup(get(base + PAGE)[1].encode()).find("img", alt="A box with a label")["src"]
     assert get(base + PAGE + new)[0] == 200
+
+
+def test_figures_survive_the_sanitize_policy(site):
+    site.set_config(markdown={"raw_html": "sanitize"})
+    assert site.build().ok
+    picture = soup(site.public / "articles/a/index.html").select_one("article figure picture")
+    assert picture.find("source")["srcset"] and picture.img["srcset"] and picture.img["width"] == "1000"
