@@ -180,16 +180,15 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
         known = memo.get(path)
         if known is not None and known[0] == signature:
             asset = known[1]
+            new_memo[path] = known
         else:
-            data = Path(entry.path).read_bytes()
-            asset, file_problems = read_asset(path, data, shown)
+            read, file_problems = read_asset(path, Path(entry.path).read_bytes(), shown)
             problems += file_problems
-            if asset is None:
+            if read is None:
                 continue
+            asset = read
             if not file_problems:  # a file with problems is read (and reported) again
                 new_memo[path] = (signature, asset)
-        if known is not None and known[0] == signature:
-            new_memo[path] = known
         found[path] = _with_record(asset, records.get(entry.name))
     problems += _record_problems(config, found, records, _shown(config, folder / RECORDS_FILE))
     return found, problems, new_memo
@@ -239,7 +238,15 @@ def _records(path: Path, shown: str) -> tuple[dict[str, Record], list[Diagnostic
     except FileNotFoundError:
         return {}, []
     except (OSError, UnicodeDecodeError) as error:
-        return {}, [Diagnostic(shown, None, "image-records-unreadable", f"Cannot read {RECORDS_FILE}: {error}.", "Save it as UTF-8 text.")]
+        return {}, [
+            Diagnostic(
+                shown,
+                None,
+                "image-records-unreadable",
+                f"Cannot read {RECORDS_FILE}: {error}.",
+                "Save it as UTF-8 text.",
+            )
+        ]
     doc = yamlread.load(text, shown)
     if doc.diagnostics:
         return {}, list(doc.diagnostics)
@@ -281,7 +288,7 @@ def _records(path: Path, shown: str) -> tuple[dict[str, Record], list[Diagnostic
                     )
                 )
 
-        def text_of(key: str) -> str:
+        def text_of(key: str, entry: dict[Any, Any] = entry) -> str:
             value = entry.get(key)
             return str(value).strip() if value is not None and not isinstance(value, (dict, list)) else ""
 
@@ -375,7 +382,7 @@ def unused_problems(config: Config, assets: Mapping[str, Asset], used: set[str])
             None,
             "image-unused",
             f"No article uses the image {asset.name}.",
-            f"Show it in an article with ![What it shows]({asset.path} \"Caption\"), or delete the file and its record.",
+            f'Show it in an article with ![What it shows]({asset.path} "Caption"), or delete the file and its record.',
             Severity.WARNING,
         )
         for path, asset in sorted(assets.items())
@@ -400,7 +407,7 @@ _URL = re.compile(r"url\(\s*(['\"]?)\s*([^)'\"]*)\1\s*\)", re.IGNORECASE)
 _IMPORT = re.compile(r"@import", re.IGNORECASE)
 
 
-def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:
+def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:  # noqa: C901 (one handler per kind of node)
     """Every unsafe thing in an SVG (script, event handler, foreignObject, external reference,
     entity declarations), each with its line; or why it cannot be parsed."""
     problems: list[Diagnostic] = []

@@ -165,9 +165,16 @@ class Cache:
         """The whole state, then the journal of what changed since (nothing if either is not ours)."""
         state = load(folder / "state.pickle", self.scope)
         if isinstance(state, dict) and set(state) == {*STATE, "id"}:
-            (self.parsed, self.bodies, self.pages, self.related, self.stored, self.stats, self.templates, self.assets) = (
-                state[name] for name in STATE
-            )
+            (
+                self.parsed,
+                self.bodies,
+                self.pages,
+                self.related,
+                self.stored,
+                self.stats,
+                self.templates,
+                self.assets,
+            ) = (state[name] for name in STATE)
             self._id = state["id"]
             self._base_size = (folder / "state.pickle").stat().st_size
             self._replay()

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import Diagnostic
 from .assets import Record, encode, licence_text
+from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .markup.figures import Figures
 from .parallel import chunked, share_out

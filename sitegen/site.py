@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from functools import cached_property
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeAlias
 
 from .article import Article, GlossaryTerm, Page

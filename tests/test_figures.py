@@ -73,9 +73,7 @@ def test_figures_are_drawn_with_picture_sources_and_credits(site):
     assert img["data-pagefind-meta"].startswith("image:/images/diagram-")
     details = diagram.find("details", id=img["aria-describedby"])
     assert details.p.get_text() == "A box with a label."
-    assert diagram.figcaption.get_text(" ", strip=True) == (
-        "The box Credit: Drawn by the editors. Licence: CC BY 4.0."
-    )
+    assert diagram.figcaption.get_text(" ", strip=True) == ("The box Credit: Drawn by the editors. Licence: CC BY 4.0.")
     picture = photo.find("picture")
     types = [source["type"] for source in picture.find_all("source")]
     assert "image/webp" in types
@@ -141,7 +139,7 @@ def _one(diagnostics, code):
         ("![](images/scan.jpg)", "image-alt-empty", False),
         ("![ ](images/scan.jpg)", "image-alt-missing", False),
         ("![Image of a red square](images/scan.jpg)", "image-alt-redundant", True),
-        ("![A red square](images/scan.jpg \"A red square.\")", "image-alt-caption", True),
+        ('![A red square](images/scan.jpg "A red square.")', "image-alt-caption", True),
         ("![A red square](images/scna.jpg)", "image-missing", False),
     ],
 )

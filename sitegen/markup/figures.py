@@ -62,9 +62,9 @@ class FigureProcessor(Treeprocessor):
         # Each image with the paragraph it is alone in, if it is; in document order.
         alone: dict[int, etree.Element] = {}
         for paragraph in root.iter("p"):
-            if len(paragraph) == 1 and paragraph[0].tag == "img":
-                if not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
-                    alone[id(paragraph[0])] = paragraph
+            only = len(paragraph) == 1 and paragraph[0].tag == "img"
+            if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
+                alone[id(paragraph[0])] = paragraph
         count = 0
         for image in list(root.iter("img")):
             src = image.get("src") or ""
@@ -89,9 +89,9 @@ class FigureProcessor(Treeprocessor):
             decorative = record is not None and record.decorative
             self._check_alt(src, alt, caption, decorative, asset)
             assert figures is not None
-            paragraph = alone.get(id(image))
+            alone_in = alone.get(id(image))
             served = asset.fallback
-            if paragraph is None or decorative:
+            if alone_in is None or decorative:
                 image.set("src", state.root + served.path)
                 image.set("width", str(served.width))
                 image.set("height", str(served.height))
@@ -132,8 +132,8 @@ class FigureProcessor(Treeprocessor):
             )
             state.figures.append((served.path, served.format))
             # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
-            paragraph.remove(image)
-            paragraph.text = self.md.htmlStash.store(html.strip())
+            alone_in.remove(image)
+            alone_in.text = self.md.htmlStash.store(html.strip())
 
     def _check_alt(self, src: str, alt: str | None, caption: str, decorative: bool, asset: Asset) -> None:
         state = self.state
@@ -151,7 +151,7 @@ class FigureProcessor(Treeprocessor):
                 src,
                 f"The image {name} has empty alt text, but its record does not say it is decorative.",
                 "Describe what it shows in the brackets; only if it shows nothing a reader needs, add "
-                f"`decorative: true` to its record in content/images/images.yaml.",
+                "`decorative: true` to its record in content/images/images.yaml.",
             )
         elif alt and decorative:
             state.report(

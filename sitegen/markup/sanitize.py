@@ -67,7 +67,18 @@ ATTRIBUTES = {
     "a": {"href", "aria-describedby"},  # aria-describedby: glossary links name their definition
     "span": {"data-pagefind-ignore"},  # glossary definitions stay out of the search index
     # The figure partial's attributes (templates/partials/figure.html).
-    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding", "aria-describedby", "data-pagefind-meta"},
+    "img": {
+        "src",
+        "alt",
+        "width",
+        "height",
+        "srcset",
+        "sizes",
+        "loading",
+        "decoding",
+        "aria-describedby",
+        "data-pagefind-meta",
+    },
     "source": {"type", "srcset", "sizes"},
     "th": {"scope", "colspan", "rowspan", "style"},
     "td": {"colspan", "rowspan", "style", "data-label"},  # data-label: the phone layout's cell labels
