@@ -256,3 +256,12 @@ def test_figures_survive_the_sanitize_policy(site):
     assert site.build().ok
     picture = soup(site.public / "articles/a/index.html").select_one("article figure picture")
     assert picture.find("source")["srcset"] and picture.img["srcset"] and picture.img["width"] == "1000"
+
+
+def test_the_quality_checks_do_not_report_figures_again(site):
+    from sitegen.pipeline import check
+
+    site.article("d.md", FRONT.format(title="D") + "Text.\n\n![](images/scan.jpg)\n")
+    found = [d.code for d in check(site.config()).diagnostics if d.file.endswith("d.md") and "image" in d.code]
+    assert found == ["image-alt-empty"]  # once, from the Markdown pass; the figure's file exists
+    assert not [d for d in check(site.config()).diagnostics if d.code == "image-missing"]
