@@ -17,7 +17,9 @@ path, is still used):
 - `stats`: source path -> the stat signature of the file when it was read and its
   `parsed` key, so that an unchanged file is not read again (content.py `StatMemo`
   says why that is safe);
-- `templates`: what each template source (by its SHA-256) extends or includes (render.py).
+- `templates`: what each template source (by its SHA-256) extends or includes (render.py);
+- `assets`: image path -> its stat signature and the Asset read then (assets.py), so an
+  unchanged image is not read again; what its files were encoded from is in `pages`.
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -60,7 +62,7 @@ Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) o
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "shards")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "shards", "assets")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -79,6 +81,8 @@ _ALLOWED = {("builtins", name) for name in ("tuple", "frozenset", "set", "dict",
     ("sitegen.article", "GlossaryTerm"),
     ("sitegen.markup", "Markup"),
     ("sitegen.markup", "Heading"),
+    ("sitegen.assets", "Asset"),
+    ("sitegen.assets", "Record"),
 }
 
 
@@ -142,6 +146,9 @@ class Cache:
     # page it does not index; search shard name -> its key: search.py
     search: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     shards: dict[str, str] = field(default_factory=dict)
+    # Image path -> (its stat signature, the Asset read then): assets.py reads an unchanged
+    # image file again never (its size, hash and dimensions are here).
+    assets: dict[str, Any] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)

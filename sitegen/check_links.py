@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from .article import Article, Page
+from .assets import written_path
 from .config import did_you_mean
 from .markup import Markup
 from .site import Site
@@ -77,6 +78,8 @@ def links_and_images(
             continue  # mailto:, tel: (unsafe schemes were refused in the Markdown pass)
         _internal(item, url, written, parts, known_urls, found, "link-broken")
     for src, alt in body.images:
+        if written_path(src) is not None:
+            continue  # content/images/: checked in the Markdown pass (markup/figures.py)
         name = posixpath.basename(urlsplit(src).path)
         if alt is None or not alt.strip():
             found.add(

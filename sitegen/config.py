@@ -55,6 +55,10 @@ SCHEMA: dict[str, Any] = {
     # Pages per search shard (search.py): smaller makes rebuilds cheaper, queries dearer.
     "search_pages_per_shard": (int, 512),
     "checks": (dict, {}),
+    # The site's own licence for its text and drawings: an image record's `licence: site`.
+    "licence": (str, ""),
+    # Size budgets of one image file in content/images/ (a warning above either; 0: none).
+    "images": {"max_bytes": (int, 500_000), "max_pixels": (int, 8_000_000)},
 }
 
 
@@ -128,6 +132,9 @@ class Config:
     start_here: tuple[str, ...] = ()  # article file names, e.g. ("mri-basics-in-ms.md",)
     start_here_lines: tuple[int | None, ...] = ()  # the config.yaml line of each, for findings
     report_problem: str = ""
+    licence: str = ""
+    image_max_bytes: int = 500_000
+    image_max_pixels: int = 8_000_000
 
     @property
     def base_path(self) -> str:
@@ -301,6 +308,9 @@ def load_config(
         languages=languages,
         locale_dir=root / paths["locale"],
         stale_translation=values["translations"]["stale"],
+        licence=values["licence"].strip(),
+        image_max_bytes=values["images"]["max_bytes"],
+        image_max_pixels=values["images"]["max_pixels"],
     ), []
 
 

@@ -17,15 +17,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .assets import Record, encode, licence_text
 from .errors import Diagnostic
 from .markup import Markup, Renderer
+from .markup.figures import Figures
 from .parallel import chunked, share_out
-from .plan import BodyStep, BuildPlan, PageStep
+from .plan import AssetStep, BodyStep, BuildPlan, PageStep
 from .reading import prepare as prepare_reading
 from .reading import reading_aids
 from .render import ARTICLE_TEMPLATE, make_environment, render_page
 
+FIGURE_TEMPLATE = "partials/figure.html"
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import jinja2
 
     from .cache import Cache, Location
@@ -100,10 +106,23 @@ class Tools:
                     prefix=site.prefix,
                     other_language=site.fallback,
                     fallback=(site.languages[0], note),
+                    figures=self.figures(),
                 )
             else:
-                self._renderer = Renderer(site.config.raw_html, site.glossary)
+                self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
         return self._renderer
+
+    def figures(self) -> Figures | None:
+        """The site's images and the partial that draws a figure, for the Markdown pass."""
+        site = self.site
+        if not site.assets:
+            return None
+        config = site.config
+
+        def draw(context: dict[str, Any]) -> str:
+            return self.env.get_template(FIGURE_TEMPLATE).render(context)
+
+        return Figures(site.assets, lambda asset: licence_text(asset.record or Record(), config), draw)
 
     def convert(self, step: BodyStep) -> Markup:
         """The body's Markdown, converted (its source read again if its body is not loaded)."""
@@ -295,3 +314,46 @@ def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]
         tools.cache.store_body(full.digest, full.html, _prose(full))
         found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
     return found
+
+
+class AssetOutcome(NamedTuple):
+    key: str  # Asset.encode_key
+    outputs: tuple[str, ...]
+    encoded: bool  # encoded this build (False: the output kept the earlier build's files)
+
+
+def run_assets(
+    plan: BuildPlan, content_dir: Path, output: Output | None, *, jobs: int, policy: Policy, fork: bool = True
+) -> list[AssetOutcome]:
+    """Encode each image whose files the output does not already hold, across processes when
+    there are several; keep the files of the others as they are (Output.reuse: same mtimes)."""
+    outcomes = []
+    todo = []
+    for step in plan.assets:
+        if step.current and output is not None:
+            for path in step.outputs:
+                output.reuse(path)
+            outcomes.append(AssetOutcome(step.key, step.outputs, False))
+        else:
+            todo.append(step)
+    if not todo or output is None:
+        return outcomes
+
+    def encode_some(steps: list[AssetStep]) -> list[AssetOutcome]:
+        done = []
+        for step in steps:
+            data = (content_dir / step.asset.path).read_bytes()
+            for path, encoded in encode(step.asset, data).items():
+                output.write(path, encoded)
+            done.append(AssetOutcome(step.key, step.outputs, True))
+        return done
+
+    if len(todo) > 1 and jobs > 1 and fork:  # fork: the output is on disk (children write there)
+        with policy.forking():
+            # One image a chunk: encoding one photo takes far longer than handing it out.
+            for done in share_out([[step] for step in todo], encode_some, jobs):
+                outcomes.extend(done)
+        output.expect(path for step in todo for path in step.outputs)  # written by the children
+    else:
+        outcomes.extend(encode_some(todo))
+    return outcomes

@@ -26,12 +26,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from . import __version__, reading
+from .assets import load_assets, unused_problems, written_path
 from .cache import Cache, ParsedKey, discard
 from .check import run_checks
 from .config import Config, language_config
 from .content import Content, load_content
 from .errors import Diagnostic, Severity
 from .execute import (
+    FIGURE_TEMPLATE,
     BodyOutcome,
     PageOutcome,
     PageState,
@@ -41,11 +43,12 @@ from .execute import (
     lean,
     render_other_pages,
     run_articles,
+    run_assets,
 )
 from .fingerprint import forget
 from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
-from .plan import BuildPlan, link_dependencies, make_plan
+from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
 from .search import BUNDLE, MANIFEST, SearchStats, index_shards, indexed_digest, plan_shards
 from .site import Site, anchor_problems, make_site, pair_sites
@@ -69,6 +72,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered by Jinja this time
     reused: int = 0  # pages taken unchanged from the previous output
     markdown: int = 0  # bodies that went through Markdown this time
+    images_encoded: int = 0  # images encoded this time (the others' files were kept)
     changed: int = 0  # files whose bytes differ from the previous output
     files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, for builds with write=False
     seconds: float = 0.0
@@ -127,6 +131,7 @@ class Builder:
         reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
         # language -> ((template digests, config key), Jinja environment) of the last build
         self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
+        self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
@@ -198,9 +203,20 @@ class Builder:
             result.reused = sum(len(plan.pages) for _, plan in plans)
             if checks and not result.lenient:
                 result.add_findings(self._pair_checks(sites))
+            self._report_unused(sites, result)
         else:
             if output is not None:
                 output.open()
+            # Images are shared by every language: encoded once, with the first plan's steps.
+            images = run_assets(
+                plans[0][1],
+                self.config.content_dir,
+                output if result.publishable else None,
+                jobs=self.jobs,
+                policy=self.policy,
+                fork=not isinstance(output, InMemory),
+            )
+            result.images_encoded = sum(outcome.encoded for outcome in images)
             outcomes: list[PageOutcome] = []
             live: set[tuple[str, str]] = set()
             for site, plan in plans:
@@ -211,6 +227,7 @@ class Builder:
                 found = self._pair_checks(sites)
                 result.check_findings += found
                 result.add_findings(found)
+            self._report_unused(sites, result)
             if not live.issuperset(self.cache.bodies):
                 self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
             if output is not None and result.publishable:
@@ -219,7 +236,7 @@ class Builder:
             if output is not None and result.publishable:
                 unchanged = output.commit()
                 result.files = dict(output.files)
-                self._record_outputs(outcomes, unchanged, output)
+                self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
         if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
             self._save_after_publishing(result)
 
@@ -318,6 +335,8 @@ class Builder:
         self.cache.parsed = parsed  # type: ignore[assignment]
         if any(d.code == "slug-duplicate" for content in contents.values() for d in content.diagnostics):
             return contents, ()
+        assets, asset_problems, self.cache.assets = load_assets(self.config, self.cache.assets)
+        result.diagnostics.extend(asset_problems)
         sites: list[Site] = []
         memo: dict[str, object] = {}
         for language, content in contents.items():
@@ -330,6 +349,7 @@ class Builder:
                 content.all_names - {a.source.name for a in content.articles},
                 related_memo=self.cache.related,
                 prefix="" if default else f"{language}/",
+                assets=assets,
             )
             memo.update(found)
             sites.append(site)
@@ -349,14 +369,16 @@ class Builder:
         return StagedOutput(out)
 
     def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
-        markdown_key = digest(__version__, self.config.raw_html, site.glossary)
+        templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
+        # Bodies with figures hold the figure partial's HTML and the site's licence line.
+        figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
+        markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
         if site.prefix:  # links to the default language's articles are marked (markup/links.py)
             from .render import catalogue
 
             markdown_key = digest(
                 markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]
             )
-        templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
         search_ready = not self.config.search or (self.config.output_dir / BUNDLE / MANIFEST).is_file()
@@ -371,6 +393,7 @@ class Builder:
             frozenset(self.cache.pages),
             self._static_keys() if on_disk else {},
             search_ready,
+            asset_steps(site, valid),
         )
 
     def _tools(self, site: Site, plan: BuildPlan) -> Tools:
@@ -404,12 +427,23 @@ class Builder:
             result.add_findings(found)
             result.checked |= frozenset(a.source.path for a in site.articles)
 
+    def _report_unused(self, sites: tuple[Site, ...], result: BuildResult) -> None:
+        """An image no article of any language shows (sure only when every body is known)."""
+        uses, self._images_used = self._images_used, []
+        if sites and sites[0].assets and uses and all(complete for _, complete in uses):
+            used = set().union(*(paths for paths, _ in uses))
+            result.add_findings(unused_problems(self.config, sites[0].assets, used))
+
     def _report_bodies(
         self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
     ) -> None:
         """The Markdown pass's own diagnostics, and links to headings that do not exist."""
+        used: set[str] = set()
         for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
             result.add_findings(list(meta.diagnostics))
+            used.update(path for src, _ in meta.images if (path := written_path(src)) is not None)
+        # Unused images are told once every language's bodies are known (_report_unused).
+        self._images_used.append((used, len(metas) >= len(site.articles)))
         result.add_findings(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
 
     def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
@@ -502,7 +536,9 @@ class Builder:
                 pages[path] = indexed_digest(output.read(path))
         return pages
 
-    def _record_outputs(self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output) -> None:
+    def _record_outputs(
+        self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output, images: Mapping[str, str]
+    ) -> None:
         """Remember each output file's key, size and mtime; those `unchanged` since they were
         recorded keep the size and mtime recorded, the others are stat'ed."""
         if isinstance(output, InMemory):
@@ -510,6 +546,7 @@ class Builder:
         out, pages = self.config.output_dir, {}
         keys = {outcome.path: outcome.key for outcome in outcomes}
         keys.update(self._static_keys())
+        keys.update(images)  # image files, under the key of what they were encoded from
         for path, key in keys.items():
             known = self.cache.pages.get(path)
             if known is not None and path in unchanged:

@@ -28,6 +28,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .article import Source
+from .assets import Asset, written_path
 from .markup import Markup
 from .render import PageJob, page_key
 from .site import Site
@@ -67,6 +68,7 @@ class BuildPlan:
     config_key: str
     valid: Mapping[str, str]  # output path -> key, of the files unchanged since recorded
     up_to_date: bool
+    assets: tuple[AssetStep, ...] = ()
 
     @property
     def articles(self) -> tuple[PageStep, ...]:
@@ -100,6 +102,10 @@ def body_step(
     # The names were found when the entry was made; only how they resolve now is new.
     targets, unpublished = site.link_targets, site.unpublished
     for name, target, hidden in dependencies:
+        if name.startswith("images/"):  # an image it shows: the same file and record
+            if site.asset_keys.get(name) != target:
+                return BodyStep(source, root, key, None)
+            continue
         if targets.get(name) != target or (name in unpublished) != hidden:
             return BodyStep(source, root, key, None)
     return BodyStep(source, root, key, meta)
@@ -116,6 +122,7 @@ def make_plan(
     recorded: frozenset[str],
     static_keys: Mapping[str, str],
     search_ready: bool,
+    assets: tuple[AssetStep, ...] = (),
 ) -> BuildPlan:
     """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
     output files still as recorded; `recorded`: every output path the cache has a record
@@ -144,8 +151,9 @@ def make_plan(
     up_to_date = False
     if all_known and search_ready:
         expected.update(static_keys)
+        expected.update((path, step.key) for step in assets for path in step.outputs)
         up_to_date = expected == valid and recorded == frozenset(expected)
-    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date)
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets)
 
 
 def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, bool], ...]:
@@ -159,4 +167,27 @@ def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, 
             if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")
         }
     )
-    return tuple((name, targets.get(name), name in site.unpublished) for name in names)
+    # And each image it shows (assets.py), by its key: a changed image or record re-renders
+    # exactly the pages that show it.
+    images = sorted({path for src, _ in meta.images if (path := written_path(src)) is not None})
+    return tuple((name, targets.get(name), name in site.unpublished) for name in names) + tuple(
+        (path, site.asset_keys.get(path), False) for path in images
+    )
+
+
+class AssetStep(NamedTuple):
+    """One image: encode it, or keep the files an earlier build made of the same bytes."""
+
+    asset: Asset
+    outputs: tuple[str, ...]  # output paths
+    key: str  # Asset.encode_key: what every output file was recorded under
+    current: bool  # the output holds every one of them, recorded under this key
+
+
+def asset_steps(site: Site, valid: Mapping[str, str]) -> tuple[AssetStep, ...]:
+    steps = []
+    for _, asset in sorted(site.assets.items()):
+        outputs = tuple(variant.path for variant in asset.outputs)
+        key = asset.encode_key
+        steps.append(AssetStep(asset, outputs, key, all(valid.get(path) == key for path in outputs)))
+    return tuple(steps)

@@ -11,13 +11,17 @@ import difflib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeAlias
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeAlias
 
 from .article import Article, GlossaryTerm, Page
 from .config import Config
 from .errors import Diagnostic
 from .markup import Markup
 from .slugs import slugify
+
+if TYPE_CHECKING:
+    from .assets import Asset
 
 RELATED_LIMIT = 3
 
@@ -64,6 +68,14 @@ class Site:
         """The address of the page at `url` in `language`, if it exists."""
         return self.alternates.get(url, {}).get(language)
 
+    # Image path as articles write it (images/t2-lesions.svg) -> its Asset (assets.py).
+    assets: Mapping[str, Asset] = field(default_factory=dict)
+
+    @cached_property
+    def asset_keys(self) -> Mapping[str, str]:
+        """Image path -> Asset.key: what a body showing it depends on (plan.link_dependencies)."""
+        return {path: asset.key for path, asset in self.assets.items()}
+
     def topics_of(self, article: Article) -> tuple[Topic, ...]:
         return tuple(self.topics_by_name[name] for name in article.tags if name in self.topics_by_name)
 
@@ -86,6 +98,7 @@ def make_site(
     unpublished: Iterable[str] = frozenset(),
     related_memo: Mapping[str, RelatedSlugs] | None = None,
     prefix: str = "",
+    assets: Mapping[str, Asset] | None = None,
 ) -> tuple[Site, list[Diagnostic], dict[str, RelatedSlugs]]:
     """(the Site, its problems, the related-articles memo for the next build).
     `related_memo`: the related articles an earlier build found (the build cache's); it
@@ -125,6 +138,7 @@ def make_site(
         {topic.name: topic for topic in topics},
         frozenset(unpublished),
         {article.source.name: article.url for article in articles},
+        assets=dict(assets or {}),
         language=config.language,
         prefix=prefix,
     )

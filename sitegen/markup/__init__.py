@@ -35,6 +35,7 @@ from ..slugs import slugify
 from . import fastpaths
 from .callouts import CalloutExtension
 from .captions import CaptionExtension
+from .figures import FigureExtension, Figures
 from .glossary import GlossaryExtension
 from .links import LinkExtension
 from .prose import ProseExtension
@@ -71,6 +72,9 @@ class Markup:
     # (execute.lean: the cache's state keeps it in the body's record only).
     prose: tuple[str, ...] | None = ()
     digest: str = ""  # of the HTML and headings: what the article page shows of the body
+    # (output path of the served file, its format) of each figure, in order: the first is
+    # the page's Open Graph and JSON-LD image (templates/article.html).
+    figures: tuple[tuple[str, str], ...] = ()
 
     def meta(self) -> Markup:
         """The side outputs without the (large) HTML, for caches and the parent process."""
@@ -97,6 +101,8 @@ class _State:
     images: list[tuple[str, str | None]] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    figures_source: Figures | None = None  # the site's images and the figure partial
+    figures: list[tuple[str, str]] = field(default_factory=list)
 
     # Per render: where each needle was last found, and the offsets of the body's newlines.
     _found: dict[str, int] = field(default_factory=dict)  # needle -> offset in the body
@@ -170,6 +176,7 @@ class Renderer:
         prefix: str = "",
         other_language: frozenset[str] = frozenset(),
         fallback: tuple[str, str] = ("", ""),
+        figures: Figures | None = None,
     ):
         """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
 
@@ -177,7 +184,7 @@ class Renderer:
         False runs the stock processors, which the tests compare against.
         """
         self.raw_html = raw_html
-        self.state = _State(prefix=prefix, other_language=other_language, fallback=fallback)
+        self.state = _State(prefix=prefix, other_language=other_language, fallback=fallback, figures_source=figures)
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
         builtin: list[Extension] = [extension() for extension in BUILTIN_EXTENSIONS]
@@ -189,6 +196,7 @@ class Renderer:
                 CalloutExtension(self.state),
                 TableExtension(),
                 LinkExtension(self.state),
+                FigureExtension(self.state),
                 ProseExtension(self.state),
                 GlossaryExtension(self.state, glossary),
             ],
@@ -215,6 +223,7 @@ class Renderer:
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
         state.targets, state.drafts = targets, drafts
         state.links, state.images, state.prose, state.diagnostics = [], [], [], []
+        state.figures = []
         state._found, state._newlines = {}, None
         self.md.reset()
         html = self.md.convert(body)
@@ -233,6 +242,7 @@ class Renderer:
             tuple(state.images),
             tuple(state.prose),
             body_digest,
+            tuple(state.figures),
         )
 
 

@@ -40,10 +40,12 @@ TAGS = {
     "mark",
     "ol",
     "p",
+    "picture",  # figures (markup/figures.py)
     "pre",
     "q",
     "s",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -64,7 +66,20 @@ ATTRIBUTES = {
     "*": COMMON,
     "a": {"href", "aria-describedby"},  # aria-describedby: glossary links name their definition
     "span": {"data-pagefind-ignore"},  # glossary definitions stay out of the search index
-    "img": {"src", "alt", "width", "height"},
+    # The figure partial's attributes (templates/partials/figure.html).
+    "img": {
+        "src",
+        "alt",
+        "width",
+        "height",
+        "srcset",
+        "sizes",
+        "loading",
+        "decoding",
+        "aria-describedby",
+        "data-pagefind-meta",
+    },
+    "source": {"type", "srcset", "sizes"},
     "th": {"scope", "colspan", "rowspan", "style"},
     "td": {"colspan", "rowspan", "style", "data-label"},  # data-label: the phone layout's cell labels
     "ol": {"start"},

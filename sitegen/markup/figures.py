@@ -1,0 +1,188 @@
+"""Images from content/images/: a Markdown image alone in its paragraph becomes a figure.
+
+`![Alt text](images/t2-lesions.svg "Caption")` on its own line: a `<figure>` drawn by
+templates/partials/figure.html (a `<picture>` with AVIF and WebP sources for a photo,
+an `<img>` for an SVG diagram; the caption with the credit and licence line under it;
+the long description of the record, if any, in a `<details>` the image names with
+aria-describedby). An image inside a sentence stays inline (its served file, with its
+width and height); an image marked `decorative: true` in its record is never put in a
+figure and keeps alt="".
+
+The alt text rules are checked here, during the one Markdown pass, with the line of
+the image: missing or empty alt, alt that says "image of", alt that repeats the caption,
+a reference to a file that does not exist. The record's own problems (no credit, no
+licence) are reported against images.yaml by assets.py.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from ..assets import SIZES, Asset, written_path
+from ..config import did_you_mean
+from ..slugs import slugify
+
+if TYPE_CHECKING:
+    from . import _State
+
+# Alt text that starts by saying it is an image: a screen reader has already said so.
+REDUNDANT = re.compile(r"^\s*(?:an?\s+)?(?:image|picture|photo|photograph|graphic)\s+of\b", re.IGNORECASE)
+
+
+class Figures:
+    """What the Markdown pass needs to draw figures: the site's assets and the partial that
+    draws one. `draw(context)` returns the figure's HTML (a Jinja template, autoescaped)."""
+
+    def __init__(
+        self, assets: Mapping[str, Asset], licence: Callable[[Asset], str], draw: Callable[[dict[str, Any]], str]
+    ):
+        self.assets, self.licence, self.draw = assets, licence, draw
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+class FigureProcessor(Treeprocessor):
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        state = self.state
+        figures = state.figures_source
+        # Each image with the paragraph it is alone in, if it is; in document order.
+        alone: dict[int, etree.Element] = {}
+        for paragraph in root.iter("p"):
+            only = len(paragraph) == 1 and paragraph[0].tag == "img"
+            if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
+                alone[id(paragraph[0])] = paragraph
+        count = 0
+        for image in list(root.iter("img")):
+            src = image.get("src") or ""
+            path = written_path(src)
+            if path is None:
+                continue  # static/ or a web address: check_links.py checks those
+            assets = figures.assets if figures is not None else {}
+            asset = assets.get(path)
+            if asset is None:
+                names = {posixpath.basename(p): p for p in assets}
+                guess = did_you_mean(posixpath.basename(path), names, "image files")
+                state.report(
+                    "image-missing",
+                    src,
+                    f"The image {src} does not exist in content/images/.",
+                    "Put the file in content/images/ and write its path as images/name.svg. "
+                    + (guess.replace("'", "'images/", 1) if guess.startswith("Did") else guess),
+                )
+                continue
+            alt, caption = image.get("alt"), (image.get("title") or "").strip()
+            record = asset.record
+            decorative = record is not None and record.decorative
+            self._check_alt(src, alt, caption, decorative, asset)
+            assert figures is not None
+            alone_in = alone.get(id(image))
+            served = asset.fallback
+            if alone_in is None or decorative:
+                image.set("src", state.root + served.path)
+                image.set("width", str(served.width))
+                image.set("height", str(served.height))
+                image.set("loading", "lazy")
+                image.set("decoding", "async")
+                image.attrib.pop("title", None)
+                if decorative:
+                    image.set("alt", "")
+                elif caption:
+                    image.set("title", caption)
+                continue
+            count += 1
+            first = not state.figures
+            describe = f"figure-{slugify(asset.name.rsplit('.', 1)[0])}-{count}-description"
+            sources = []
+            if asset.kind == "raster":
+                by_type: dict[str, list[str]] = {}
+                for variant in asset.outputs:
+                    by_type.setdefault(variant.mime, []).append(f"{state.root}{variant.path} {variant.width}w")
+                sources = [{"type": kind, "srcset": ", ".join(items)} for kind, items in by_type.items()]
+            html = figures.draw(
+                {
+                    "asset": asset,
+                    "alt": alt or "",
+                    "caption": caption,
+                    "credit": record.credit if record else "",
+                    "licence": figures.licence(asset) if record else "",
+                    "long_description": record.long_description if record else "",
+                    "describe_id": describe if record and record.long_description else "",
+                    "sources": sources[:-1],  # the last (the original format) is the <img>'s own srcset
+                    "fallback_srcset": sources[-1]["srcset"] if sources else "",
+                    "sizes": SIZES,
+                    "src": state.root + served.path,
+                    "served": served,
+                    "first": first,
+                    "root": state.root,
+                }
+            )
+            state.figures.append((served.path, served.format))
+            # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
+            alone_in.remove(image)
+            alone_in.text = self.md.htmlStash.store(html.strip())
+
+    def _check_alt(self, src: str, alt: str | None, caption: str, decorative: bool, asset: Asset) -> None:
+        state = self.state
+        name = asset.name
+        if alt is None or (alt and not alt.strip()):
+            state.report(
+                "image-alt-missing",
+                src,
+                f"The image {name} has no alt text.",
+                f"Describe what the image shows in the brackets: ![What it shows]({src}).",
+            )
+        elif not alt and not decorative:
+            state.report(
+                "image-alt-empty",
+                src,
+                f"The image {name} has empty alt text, but its record does not say it is decorative.",
+                "Describe what it shows in the brackets; only if it shows nothing a reader needs, add "
+                "`decorative: true` to its record in content/images/images.yaml.",
+            )
+        elif alt and decorative:
+            state.report(
+                "image-decorative-alt",
+                src,
+                f"The image {name} is marked decorative in images.yaml but has alt text here.",
+                f"Write ![]({src}) for a decorative image, or remove `decorative: true` from its record.",
+            )
+        if alt and REDUNDANT.match(alt):
+            state.report(
+                "image-alt-redundant",
+                src,
+                f"The alt text of {name} starts by saying it is an image ('{alt.split()[0]} {alt.split()[1]}...').",
+                "Screen readers already say it is an image: start with what it shows, e.g. 'A nerve fibre with...'.",
+                warning=True,
+            )
+        if alt and caption and _plain(alt) == _plain(caption):
+            state.report(
+                "image-alt-caption",
+                src,
+                f"The alt text of {name} repeats its caption, so screen reader users hear it twice.",
+                "Let the alt text say what the image shows, and the caption what it means.",
+                warning=True,
+            )
+
+
+class FigureExtension(Extension):
+    def __init__(self, state: _State, **kwargs: Any) -> None:
+        self.state = state
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After the link processor (15) has recorded every image; before attr_list (8).
+        md.treeprocessors.register(FigureProcessor(md, self.state), "figures", 14)
