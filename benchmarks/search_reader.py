@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
     from screenshots import CHROMIUM_ARGS, serve
 
     work = Path(tempfile.mkdtemp(prefix="search-reader-"))

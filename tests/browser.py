@@ -53,6 +53,7 @@ def base_url(site):
 def browser():
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
+
     from screenshots import CHROMIUM_ARGS
 
     with sync_playwright() as p:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sitekit import FIXTURE_SITE, copy_site, new_site
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -142,9 +143,8 @@ Before the boxes, a [link](#after).
 @pytest.fixture(scope="module")
 def boxes_url(tmp_path_factory):
     """A small site whose one article has a care card of each level and the other boxes."""
-    from sitekit import new_site
-
     from screenshots import serve
+    from sitekit import new_site
 
     boxes = new_site(tmp_path_factory.mktemp("boxes") / "site")
     boxes.set_config(search=False)
@@ -307,9 +307,8 @@ def test_print_shows_the_article_without_search_menus_or_definitions(browser, ba
 @pytest.fixture(scope="module")
 def spanish_url(tmp_path_factory):
     """The two-language fixture (tests/fixtures/bilingual), built and served."""
-    from sitekit import FIXTURES, copy_site
-
     from screenshots import serve
+    from sitekit import FIXTURES, copy_site
 
     site = copy_site(FIXTURES / "bilingual", tmp_path_factory.mktemp("bilingual") / "site")
     assert site.build().ok

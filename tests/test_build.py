@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
 
 from sitegen.write import STAMP
+from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
 
 # What the fixture holds (see tests/fixtures/site/content): slug -> (title, date, tags).
 PUBLISHED = {

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 import pytest
-from sitekit import run_cli
 
 from sitegen.cli import make_parser
+from sitekit import run_cli
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from sitekit import BUILD_PY, REPO, new_site, run_cli, snapshot
 
 sys.path.insert(0, str(REPO / "benchmarks"))

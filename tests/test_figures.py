@@ -10,8 +10,9 @@ import io
 
 import pytest
 from PIL import Image
-from sitekit import line_of, new_site, soup
 from test_serve import server  # noqa: F401  (the running preview)
+
+from sitekit import line_of, new_site, soup
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200">\n<!-- drawn by hand -->\n  <rect width="10" height="10"/>\n  <text x="1" y="9">A <tspan>label</tspan></text>\n</svg>\n'
 RECORDS = """\

@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+
 from sitekit import run_cli, snapshot
 
 ARTICLE = "---\ntitle: {title}\nsummary: S.\ndate: 2026-01-10\ntags: [MRI]\n---\n{body}\n"

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
 from sitekit import new_site
 
 UNSAFE_TAGS = {"script", "iframe", "style", "form", "object", "embed", "frame", "frameset", "base", "meta-refresh"}

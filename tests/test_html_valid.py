@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+
 from sitekit import FIXTURE_SITE, FIXTURES, REPO, copy_site, internal_link_problems, soup
 
 pytestmark = pytest.mark.slow

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+
 from sitekit import FIXTURES, copy_site, soup
 
 BILINGUAL = FIXTURES / "bilingual"

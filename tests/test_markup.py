@@ -6,11 +6,11 @@ from textwrap import dedent
 from urllib.parse import urlsplit
 
 import pytest
-from sitekit import line_of, soup
 
 from sitegen.errors import Severity
 from sitegen.markup import Renderer
 from sitegen.slugs import slugify
+from sitekit import line_of, soup
 
 FILE = "content/articles/x.md"
 BODY_LINE = 8  # as if the front matter took lines 1-7

@@ -12,8 +12,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitekit import new_site, snapshot
 from test_html_safety import ours
+
+from sitekit import new_site, snapshot
 
 MARKDOWN = [
     "## Heading",

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from sitekit import soup
 
 from sitegen.article import GlossaryTerm
 from sitegen.markup import Renderer
+from sitekit import soup
 
 TERMS = (
     GlossaryTerm("lesion", "lesion", "An area of damage.", ("lesions",)),

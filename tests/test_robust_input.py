@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from sitekit import run_cli, soup
 
 FRONT = "---\ntitle: MRI basics\nsummary: What an MRI scan is.\ndate: 2026-01-10\n---\n"

@@ -8,8 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
-from browser import require_chromium
 
+from browser import require_chromium
 from sitegen import search
 from sitegen.search import indexed_digest, plan_shards, shard_count
 
@@ -298,6 +298,7 @@ RARE = ["word3", "word11", "word7 lesion", "gadolinium word5", "fatigue treatmen
 def test_a_sharded_index_finds_every_page_one_index_finds(many, tmp_path):
     require_chromium()
     from playwright.sync_api import sync_playwright
+
     from screenshots import CHROMIUM_ARGS, serve
 
     for number in range(12):  # every shard has the common words

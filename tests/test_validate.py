@@ -9,9 +9,9 @@ from datetime import date
 from textwrap import dedent
 
 import pytest
-from sitekit import line_of, run_cli, soup
 
 from sitegen.slugs import RESERVED, is_valid_slug
+from sitekit import line_of, run_cli, soup
 
 FILE = "content/articles/x.md"
 
