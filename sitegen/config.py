@@ -16,7 +16,7 @@ from .errors import Diagnostic
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
 PEOPLE_FILE = "people.yaml"  # in the content folder, beside glossary.yaml
-PERSON_KEYS = ("name", "credentials", "role", "clinician", "organization")
+PERSON_KEYS = ("name", "names", "credentials", "role", "clinician", "organization")
 # How an article names someone from the people file: lower case, digits and single hyphens
 # (`jane-roe`). Anything else (`Editorial team`, `Dr Jane Roe`) is a name written as plain text.
 PERSON_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -73,6 +73,8 @@ class Person:
     clinician: bool = False
     organization: bool = False  # a team or body rather than one person (JSON-LD Organization)
     line: int | None = None
+    # The name as it reads in a sentence of another language: {"es": "el equipo editorial"}.
+    names: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_sentence(self) -> str:
@@ -82,6 +84,13 @@ class Person:
         if self.organization and len(name) > 1 and name[1].islower() and not name.lower().startswith("the "):
             return "the " + name[0].lower() + name[1:]
         return name
+
+    def in_sentence_in(self, language: str) -> str:
+        """`in_sentence` in a page of `language` ("" for the site's own): its `names` entry,
+        else the name as written."""
+        if not language:
+            return self.in_sentence
+        return dict(self.names).get(language, self.name)
 
 
 @dataclass(frozen=True)
@@ -334,7 +343,7 @@ def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -
 
 
 def _load_people(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, Person]:
-    """content/people.yaml (optional): `key: {name, credentials, role, clinician, organization}`."""
+    """content/people.yaml (optional): `key: {name, names, credentials, role, clinician, organization}`."""
     if not path.is_file():
         return {}
     try:
@@ -472,10 +481,30 @@ def _person(
                 f"Add `clinician: true` (a doctor, nurse or other licensed clinician) or `clinician: false` below `{key}:`.",
             )
         )
+    names = entry.get("names") or {}
+    if not isinstance(names, dict) or not all(
+        isinstance(code, str) and isinstance(text, str) and text.strip() for code, text in names.items()
+    ):
+        diagnostics.append(
+            Diagnostic(
+                shown,
+                doc.line(key, "names"),
+                "people-type",
+                f"'names' of '{key}' must list a language code and the name in that language on each line.",
+                "For example: `names: {es: el equipo editorial}`.",
+            )
+        )
     if len(diagnostics) != before:
         return None
     return Person(
-        key, texts["name"], texts["credentials"], texts["role"], flags["clinician"], flags["organization"], line
+        key,
+        texts["name"],
+        texts["credentials"],
+        texts["role"],
+        flags["clinician"],
+        flags["organization"],
+        line,
+        tuple(sorted((code, " ".join(text.split())) for code, text in names.items())),
     )
 
 

@@ -121,10 +121,25 @@ def test_spanish_pages_show_spanish_interface_strings(files):
     assert page(files, "articles/lesions/index.html").select_one("#takeaways-title").get_text() == "Key takeaways"
 
 
+def test_a_person_is_named_in_the_language_of_the_page(files, two):
+    review = page(files, "es/articles/lesiones/index.html").select_one(".review-note").get_text(" ", strip=True)
+    assert review.startswith("Revisado por el equipo editorial;")
+    english = page(files, "articles/lesions/index.html").select_one(".review-note").get_text(" ", strip=True)
+    assert english.startswith("Reviewed by the editorial team;")
+    people = two.content / "people.yaml"
+    people.write_text(people.read_text().replace("names: {es: el equipo editorial}", "names: [el equipo]"))
+    from sitegen.config import load_config
+
+    _, problems = load_config(two.config_path)
+    problem = [d for d in problems if d.code == "people-type"]
+    assert problem and problem[0].file.endswith("people.yaml") and problem[0].line == 3
+    assert "names: {es: el equipo editorial}" in problem[0].hint
+
+
 def test_translations_say_how_they_were_made(files):
     note = page(files, "es/articles/lesiones/index.html").select_one(".translation-note")
     text = note.get_text(" ", strip=True)
-    assert "Traducido del inglés por: Editorial team." in text
+    assert "Traducido del inglés por el equipo editorial." in text  # people.yaml `names: {es: ...}`
     assert "Ningún profesional clínico de lengua materna española ha revisado todavía esta traducción." in text
     assert note.a["href"] == "../../../articles/lesions/" and note.a["hreflang"] == "en"
     assert page(files, "es/acerca/index.html").select_one(".translation-note")
