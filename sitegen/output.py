@@ -32,6 +32,8 @@ Record = tuple[str, int, int]
 class Output(Protocol):
     # Whether worker processes forked during the build may write into it themselves.
     workers_may_write: bool
+    # Whether it makes a search index of its own (the preview keeps its first one).
+    makes_search_index: bool
 
     @property
     def files(self) -> Mapping[str, bytes]:
@@ -99,6 +101,7 @@ class StagedOutput:
     """`write.Staging` behind the Output interface: the command line's atomic swap."""
 
     workers_may_write = True
+    makes_search_index = True
     files: Mapping[str, bytes] = {}
 
     def __init__(self, out: Path):
@@ -172,6 +175,7 @@ class InPlace:
     """
 
     workers_may_write = True
+    makes_search_index = False
     files: Mapping[str, bytes] = {}
 
     def __init__(self, out: Path):
@@ -266,6 +270,7 @@ class InMemory:
     """Nothing touches the disk: `check`, and `build(write=False)`."""
 
     workers_may_write = False  # a forked worker's writes would stay in the worker
+    makes_search_index = False
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}

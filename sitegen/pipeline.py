@@ -196,6 +196,7 @@ class Builder:
         save_cache: bool,
     ) -> None:
         """One plan per language (each Site resolves within itself), into one Output."""
+        self._images_used = []  # this build's only: an earlier build may have stopped half-way
         plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         if all(plan.up_to_date for _, plan in plans):
             for site, plan in plans:
@@ -523,7 +524,7 @@ class Builder:
         """Output path -> (language, digest of its indexed text), None for a page not indexed;
         None when the output makes no index. Read from the new site only for the pages
         whose bytes changed, or that the cache has no digest of."""
-        if isinstance(output, (InMemory, InPlace)):
+        if not output.makes_search_index:
             return None
         known, pages = self.cache.search, {}
         for outcome in outcomes:
