@@ -23,6 +23,7 @@ from .check_site import glossary_terms, moved_articles, start_here
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .markup import Markup
+from .reading import FORMULAS
 from .site import Site
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
 # The readability formulas for a language (textstat's names): higher scores read more easily.
-LANGUAGE_FORMULAS = ("szigriszt_pazos", "fernandez_huerta")
+LANGUAGE_FORMULAS = tuple(FORMULAS)
 LANGUAGE_FORMULAS_FOR = ("es",)
 
 
@@ -143,12 +144,16 @@ def outcome(result: BuildResult, drafts: bool) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    checked = f"{plural(len(site.articles), 'article')} and {plural(len(site.pages), 'page')} checked"
+    sites = result.sites or (site,)
+    articles, pages = sum(len(s.articles) for s in sites), sum(len(s.pages) for s in sites)
+    checked = f"{plural(articles, 'article')} and {plural(pages, 'page')} checked"
+    if len(sites) > 1:
+        checked += f" in {len(sites)} languages ({', '.join(s.language for s in sites)})"
     if drafts:
         return f"{found}; {checked}, drafts included"
     # Files not built are drafts, or files whose errors are listed above.
     failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
-    skipped = len(site.unpublished - failed)
+    skipped = sum(len(s.unpublished - failed) for s in sites)
     if skipped:
         checked += (
             f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
@@ -430,25 +435,22 @@ def _headings(article: Article, body: Markup, found: Findings) -> None:
 def _language_readability_check(article: Article, body: Markup, rules: Rules, found: Findings) -> None:
     """A language's own formula (Spanish: Szigriszt-Pazos on the INFLESZ scale, made for
     Spanish health texts): a score below the threshold is a finding, at the English check's level."""
-    from textstat.textstat import textstatistics  # type: ignore[import-untyped]
+    from .reading import FORMULAS, language_score
 
     assert body.prose is not None
     text = " ".join(body.prose)
     if len(text.split()) < rules["min_words"]:
         return
     own = rules[article.language]
-    scorer = textstatistics()  # its own instance: set_lang would change the shared English one
-    scorer.set_lang(article.language)
-    formula = getattr(scorer, own["formula"])
-    score = float(formula(text))
+    score = language_score(text, article.language, own["formula"])
     if score >= own["min_score"]:
         return
     sentences = [s for paragraph in body.prose for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 4]
-    hardest = sorted(sentences, key=formula)[:3]
+    hardest = sorted(sentences, key=lambda s: language_score(s, article.language, own["formula"]))[:3]
     listed = "; ".join(
         f'line {article.source.line_of_text(s[:40])}: "{s[:80]}{"…" if len(s) > 80 else ""}"' for s in hardest
     )
-    name = {"szigriszt_pazos": "Szigriszt-Pazos", "fernandez_huerta": "Fernández-Huerta"}[own["formula"]]
+    name = FORMULAS[own["formula"]]
     found.add(
         "readability",
         article.source.path,

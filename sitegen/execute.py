@@ -23,8 +23,8 @@ from .markup import Markup, Renderer
 from .markup.figures import Figures
 from .parallel import chunked, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
+from .reading import FORMULAS, ReadingAids, reading_aids
 from .reading import prepare as prepare_reading
-from .reading import reading_aids
 from .render import ARTICLE_TEMPLATE, make_environment, render_page
 
 FIGURE_TEMPLATE = "partials/figure.html"
@@ -174,6 +174,15 @@ def lean(meta: Markup) -> Markup:
     return meta if meta.prose is None else replace(meta, prose=None)
 
 
+def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
+    """Reading time and level, on the scale the readability check uses for the page's language."""
+    language = tools.site.config.language
+    rules = tools.site.config.checks.get("readability")
+    own = rules.get(language) if isinstance(rules, Mapping) else None
+    formula = own.get("formula") if isinstance(own, Mapping) else None
+    return reading_aids(prose, language, formula if formula in FORMULAS else None)
+
+
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:
     """Markdown (unless cached) and the article page (unless current) for one article."""
     body = step.body
@@ -195,7 +204,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
             if html is None or prose is None:  # set together: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
             data, problems = render_page(
-                tools.env, step.job, {"body": replace(meta, html=html), "reading": reading_aids(prose)}
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading(tools, prose)}
             )
             if data is None:
                 state = PageState.FAILED  # reported in `problems`; the build will not be swapped in

@@ -1,4 +1,4 @@
-"""Reading aids: reading time and reading level (Flesch-Kincaid grade).
+"""Reading aids: reading time and reading level (Flesch-Kincaid grade, or a language's own formula).
 
 Computed from the prose the Markdown pass collected (`Markup.prose`: paragraphs
 and list items, not tables, code or references), so the numbers match what the
@@ -25,9 +25,14 @@ class _Hyphenator(Protocol):
     def positions(self, word: str) -> list[int]: ...
 
 
-class ReadingAids(TypedDict):
+class _Level(TypedDict):
+    score: float  # on `scale`, one decimal
+    scale: str  # its name, as the editors' note and the check write it
+
+
+class ReadingAids(_Level, total=False):
     minutes: int  # whole minutes, at least 1
-    grade: float  # Flesch–Kincaid grade, one decimal, never below 0
+    grade: float  # Flesch–Kincaid grade, one decimal, never below 0 (English only)
 
 
 class _CachedHyphenation:
@@ -314,11 +319,37 @@ def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
 WORDS_PER_MINUTE = 200
 
 
-def reading_aids(prose: tuple[str, ...]) -> ReadingAids:
-    """{"minutes": whole minutes, at least 1; "grade": Flesch–Kincaid grade, one decimal, never below 0}."""
+# A language's own readability formula (config.yaml, checks: readability: <language>:
+# formula:): textstat's method, and the name editors read.
+FORMULAS = {"szigriszt_pazos": "Szigriszt-Pazos", "fernandez_huerta": "Fernández-Huerta"}
+
+
+@functools.lru_cache(maxsize=4)
+def language_scorer(language: str) -> Any:  # Any: textstat's own scorer (untyped)
+    """A textstat scorer for `language` (its own instance: set_lang would change the shared
+    English one), for the formulas in FORMULAS."""
+    from textstat.textstat import textstatistics
+
+    scorer = textstatistics()
+    scorer.set_lang(language)
+    return scorer
+
+
+def language_score(text: str, language: str, formula: str) -> float:
+    """`formula` (a key of FORMULAS) of `text` in `language`: higher is easier."""
+    return float(getattr(language_scorer(language), formula)(text))
+
+
+def reading_aids(prose: tuple[str, ...], language: str = "en", formula: str | None = None) -> ReadingAids:
+    """Reading time and the reading level editors see in the preview: "minutes", whole
+    minutes, at least 1; "score" on "scale", the measure the readability check uses for
+    the page's language (Flesch–Kincaid grade in English, also as "grade"; `formula`, a
+    key of FORMULAS, for a language that has its own)."""
     text = " ".join(prose)
     words = len(text.split())
     minutes = max(1, round(words / WORDS_PER_MINUTE))
-    if not words:
-        return {"minutes": minutes, "grade": 0.0}
-    return {"minutes": minutes, "grade": max(0.0, round(float(flesch_kincaid_grade(text, words)), 1))}
+    if formula is not None:
+        score = round(language_score(text, language, formula), 1) if words else 0.0
+        return {"minutes": minutes, "score": score, "scale": FORMULAS[formula]}
+    grade = max(0.0, round(float(flesch_kincaid_grade(text, words)), 1)) if words else 0.0
+    return {"minutes": minutes, "grade": grade, "score": grade, "scale": "Flesch–Kincaid grade"}

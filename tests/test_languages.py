@@ -256,6 +256,35 @@ def test_spanish_readability_uses_szigriszt_pazos(two):
     assert not [d for d in findings(two) if d.code == "readability-grade"]
 
 
+def test_the_editors_note_gives_each_language_its_own_reading_scale(two):
+    from sitegen.reading import language_score
+
+    plain = (
+        "La resonancia magnética muestra el cerebro. Su equipo compara cada imagen con las anteriores. "
+        "Así ve si hay lesiones nuevas. Pregunte lo que no entienda."
+    )
+    two.write(
+        "content/es/articles/sencillo.md",
+        "---\ntitle: Sencillo\nsummary: Un texto sencillo.\ndate: 2026-05-01\nreviewed: 2026-05-01\n"
+        "reviewer: editorial-team\ntakeaways: [Es sencillo.]\n---\n" + plain + "\n",
+    )
+    result = two.build(write=False)
+    assert result.ok, [d.format() for d in result.diagnostics]
+
+    def note(path):
+        return soup(result.files[path]).find("p", class_="editor-note").get_text(" ", strip=True)
+
+    text = note("es/articles/sencillo/index.html")
+    # Spanish pages: the formula the Spanish readability check uses, on the same prose.
+    expected = round(language_score(plain, "es", "szigriszt_pazos"), 1)
+    assert text == (
+        f"Para el equipo editorial (no se muestra en el sitio publicado): nivel de lectura {expected} "
+        "(Szigriszt-Pazos)."
+    )
+    english = [path for path in result.files if path.startswith("articles/") and path.endswith("/index.html")]
+    assert english and all("(Flesch–Kincaid grade)" in note(path) for path in english)
+
+
 def test_the_spanish_search_index_holds_spanish_pages_only(two):
     result = two.build()
     assert result.ok, [d.format() for d in result.diagnostics]
@@ -334,3 +363,15 @@ def test_the_preview_shows_a_stale_translation_on_its_page(two, tmp_path):
     codes = [d.code for d in preview.findings_for("es/articles/lesiones/")]
     assert "translation-stale" in codes
     assert "translation-stale" not in [d.code for d in preview.findings_for("articles/lesions/")]
+
+
+def test_check_counts_the_articles_of_every_language(two):
+    from sitekit import run_cli
+
+    result = run_cli("check", cwd=two.root)
+    assert result.returncode == 0, result.stderr
+    # Two English articles and one page, two Spanish articles and one page (the fixture's
+    # warnings, such as its stale translation, come before the semicolon).
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("check: 0 errors and ")
+    assert last.endswith("; 4 articles and 2 pages checked in 2 languages (en, es).")

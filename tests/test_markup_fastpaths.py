@@ -386,9 +386,12 @@ def test_flesch_kincaid_grade_is_textstats(ascii_only):
 
 
 def test_reading_aids_values():
-    assert reading_aids(()) == {"minutes": 1, "grade": 0.0}
+    assert reading_aids(()) == {"minutes": 1, "grade": 0.0, "score": 0.0, "scale": "Flesch–Kincaid grade"}
     aids = reading_aids(("The scan shows small areas of change in the brain.", "Your care team compares each image."))
     assert aids["minutes"] == 1 and isinstance(aids["grade"], float)
+    # A language with its own formula gets that scale, and no Flesch–Kincaid grade.
+    spanish = reading_aids(("La prueba es rápida. No duele.",), "es", "szigriszt_pazos")
+    assert spanish["scale"] == "Szigriszt-Pazos" and "grade" not in spanish and spanish["score"] > 55
 
 
 def test_the_ascii_punctuation_table_is_the_regex():

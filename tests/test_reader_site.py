@@ -113,7 +113,7 @@ def test_sanitize_policy_keeps_the_tooltip_wiring():
 def test_reading_aids():
     from sitegen.reading import reading_aids
 
-    assert reading_aids(()) == {"minutes": 1, "grade": 0.0}
+    assert reading_aids(()) == {"minutes": 1, "grade": 0.0, "score": 0.0, "scale": "Flesch–Kincaid grade"}
     assert reading_aids(("word " * 1000,))["minutes"] == 5
     easy = reading_aids(("The scan is quick. It does not hurt. You lie still.",))["grade"]
     hard = reading_aids(
