@@ -76,7 +76,7 @@ def run(
 
 
 SEARCH_LINE = re.compile(
-    r"Search index: (\d+) of (\d+) shards made again \((\d+) pages\) in ([\d.]+) s, pagefind's peak memory (\d+) MB"
+    r"Search index: (\d+) of (\d+) indexes made again \((\d+) pages?\) in ([\d.]+) s, pagefind's peak memory (\d+) MB"
 )
 
 

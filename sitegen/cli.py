@@ -276,10 +276,11 @@ def _run(args: argparse.Namespace) -> int:
     if result.search is not None:
         made = result.search
         print(
-            f"Search index: {made.made} of {made.shards} shards made again ({made.pages} pages) in "
+            f"Search index: {made.made} of {made.shards} indexes made again "
+            f"({made.pages} {'page' if made.pages == 1 else 'pages'}) in "
             f"{made.seconds:.2f} s, pagefind's peak memory {made.peak_mb:.0f} MB."
             if made.made
-            else f"Search index: unchanged ({made.shards} shards kept)."
+            else f"Search index: unchanged ({made.shards} indexes kept)."
         )
     if before is not None:  # taken exactly when `quick`
         fingerprint.record(

@@ -50,7 +50,7 @@ from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
 from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
-from .search import BUNDLE, MANIFEST, SearchStats, index_shards, indexed_digest, plan_shards
+from .search import BUNDLE, MANIFEST, SearchStats, indexed_digest, update_index
 from .site import Site, anchor_problems, make_site, pair_sites
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
@@ -489,8 +489,9 @@ class Builder:
         return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
 
     def _index_search(self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]) -> None:
-        """The search index, at the cost of what changed in it (search.py): only the shards
-        with a page whose indexed text changed are made again."""
+        """The search index, at the cost of what changed in it (search.py): pages whose
+        indexed text changed go into the small index of recent edits, and the shards are
+        kept until too many have."""
         if not self.config.search:
             return
         if not reindex:
@@ -503,22 +504,22 @@ class Builder:
         recorded = {
             name: key for name, key in self.cache.shards.items() if (live / name / "pagefind-entry.json").is_file()
         }
-        plan = plan_shards(
+        done = update_index(
             {path: found for path, found in pages.items() if found is not None},
             recorded,
+            self.cache.folder / "search" if self.cache.folder is not None else None,
+            output.search_index,
             self.config.search_pages_per_shard,
+            self.jobs,
         )
-        folder = output.search_index(
-            [shard.name for shard in plan.shards if shard.current], [shard.name for shard in plan.to_make]
-        )
-        if folder is None:
+        if done is None:
             return
-        problems, result.search = index_shards(folder, plan, self.jobs)
-        result.diagnostics.extend(problems)
-        if not problems:
-            output.write(f"{BUNDLE}/{MANIFEST}", plan.manifest)
+        result.search = done.stats
+        result.diagnostics.extend(done.problems)
+        if not done.problems:
+            output.write(f"{BUNDLE}/{MANIFEST}", done.manifest)
             self.cache.search = pages
-            self.cache.shards = {shard.name: shard.key for shard in plan.shards}
+            self.cache.shards = done.keys
 
     def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None] | None:
         """Output path -> (language, digest of its indexed text), None for a page not indexed;

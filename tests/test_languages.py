@@ -289,15 +289,18 @@ def test_the_spanish_search_index_holds_spanish_pages_only(two):
     result = two.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     folder = two.public / "pagefind"
-    # One set of shards per language (sitegen/search.py), each listed in shards.json.
+    # One set of shards and one index of recent edits per language (sitegen/search.py),
+    # each listed in shards.json; the recent edits' vocabulary pages are not pages.
     shards = json.loads((folder / "shards.json").read_text())
     assert set(shards) == {"en", "es"}
     indexed: dict[str, list[str]] = {"en": [], "es": []}
-    for language, names in shards.items():
-        for name in names:
+    for language, listed in shards.items():
+        for name in [*listed["shards"], listed["recent"]]:
             entry = json.loads((folder / name / "pagefind-entry.json").read_text())
             assert set(entry["languages"]) == {language}
             for fragment in (folder / name / "fragment").iterdir():
+                if fragment.name.removesuffix(".pf_fragment") in listed["vocabulary"]:
+                    continue
                 data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
                 indexed[language].append((data["url"], data["content"]))
     assert all(url.startswith("/es/") for url, _ in indexed["es"])
