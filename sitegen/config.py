@@ -52,7 +52,8 @@ SCHEMA: dict[str, Any] = {
     "markdown": {"raw_html": (str, "escape")},
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
-    # Pages per search shard (search.py): smaller makes rebuilds cheaper, queries dearer.
+    # Pages per search shard (search.py): larger shards make a search cheaper for the reader
+    # and a cold build less parallel; a one-article edit costs about the same either way.
     "search_pages_per_shard": (int, 512),
     "checks": (dict, {}),
     # The site's own licence for its text and drawings: an image record's `licence: site`.
