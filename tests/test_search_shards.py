@@ -287,7 +287,7 @@ def test_an_indexer_past_its_time_is_stopped_and_the_limit_is_explained(tmp_path
     problems, _ = search.index_shards(tmp_path, _one_page(tmp_path), {})
     assert [p.code for p in problems] == ["search-failed"]
     message = problems[0].message
-    assert "did not finish the 1 pages" in message and "more a page" in message  # it grows with the work
+    assert "did not finish the 1 page of" in message and "more a page" in message  # it grows with the work
     assert "search_pages_per_shard" in problems[0].hint
 
 
@@ -302,6 +302,26 @@ def test_the_indexer_makes_a_shard_and_reads_back_what_it_holds(tmp_path):
     assert not (folder / "pagefind-ui.js").exists()  # the unused ready-made UI is not published
     record = search.read_index(folder, shards[0], {"index.html": "d"})
     assert set(record.counts) == {"hello", "gadolinium"} and list(record.pages) == ["index.html"]
+
+
+@pytest.mark.parametrize("odd", ["plain", "with,comma", "with{brace}"])
+def test_an_index_holds_exactly_its_pages_whatever_their_names(tmp_path, odd):
+    """A shard is named to pagefind in a glob, or linked into a folder of its own where a
+    name holds a character a glob reads: either way, its pages and no others."""
+    if search.pagefind_executable() is None:
+        pytest.fail("pagefind is a dependency of the build: pip install 'pagefind[bin]'")
+    texts = {"a/index.html": "Gadolinium", f"{odd}/index.html": "Myelin", "c/index.html": "Atrophy"}
+    for path, word in texts.items():
+        (tmp_path / path).parent.mkdir(parents=True)
+        (tmp_path / path).write_bytes(page(f"<h1>{word}</h1><p>{word} text.</p>"))
+    chosen = ["a/index.html", f"{odd}/index.html"]
+    step = search.ShardStep("en-0", "en", tuple(sorted(chosen)), "k", False)
+    problems, stats = search.index_shards(tmp_path, [step], {})
+    assert problems == [] and stats.pages == 2
+    record = search.read_index(tmp_path / "pagefind" / "en-0", step, {})
+    assert sorted(record.pages) == sorted(chosen)
+    assert {"gadolinium", "myelin"} <= set(record.counts) and "atrophy" not in record.counts
+    assert not (tmp_path / search.WORK).exists()  # no folder of links is left behind
 
 
 # --- in a build: only what changed is indexed again -------------------------------------
