@@ -137,11 +137,12 @@ class StagedOutput:
         return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir))
 
     def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
+        # Moved in at the swap, not linked now: a kept index costs a rename, not a link a file.
         if keep is None:
-            self.staging.reuse_tree(BUNDLE)
+            self.staging.carry(BUNDLE)
             return None
         for name in keep:
-            self.staging.reuse_tree(f"{BUNDLE}/{name}")
+            self.staging.carry(f"{BUNDLE}/{name}")
         for name in make:
             self.staging.fresh_tree(f"{BUNDLE}/{name}")
         return self.staging.folder

@@ -163,7 +163,7 @@ class Staging:
         # Every file of the new site. Worker processes' writes are not seen here: the
         # pipeline adds its pages' paths before `commit`.
         self.expected: set[str] = {STAMP}
-        self._out_listing: bool | None = None  # whether the output's listings give real inodes
+        self._carried: list[str] = []  # folders of the live site to move in at commit (`carry`)
         if spare.is_dir() and not spare.is_symlink():
             os.rename(spare, self.folder)
             self._survey()
@@ -244,35 +244,29 @@ class Staging:
             return  # the spare already has this very file (most pages of a rebuild: no path made)
         os.link(self.out / relative, self._target(relative))
 
-    def reuse_tree(self, relative: str) -> bool:
-        """Take a whole folder of the previous site unchanged; False when it has none. The
-        listing gives each file's inode where it can (as `_survey`), so a file the spare
-        already has costs no system call at all."""
+    def carry(self, relative: str) -> bool:
+        """Take a whole folder of the previous site unchanged by moving it into the new site
+        at `commit`, just before the swap: one rename, where linking costs a hard link
+        a file (a search index has thousands) whenever the spare lacks them, as it does
+        after a cold build or on a CI machine. Until then the live site keeps it; after the
+        swap the previous site, now the spare, no longer has it. False when it has none."""
         if not (self.out / relative).is_dir():
             return False
-        if self._out_listing is None:
-            self._out_listing = _listing_inodes_are_real(self.out)
-        trust_listing = self._out_listing
-        folders = [relative.rstrip("/") + "/"]
-        while folders:
-            folder = folders.pop()
-            for entry in os.scandir(self.out / folder):
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(folder + entry.name + "/")
-                else:
-                    path = folder + entry.name
-                    self.expected.add(path)
-                    self._link(path, entry.inode() if trust_listing else os.lstat(entry.path).st_ino)
+        self.fresh_tree(relative)  # what the spare holds there is dropped now
+        self._carried.append(relative)
         return True
 
     def fresh_tree(self, relative: str) -> Path:
-        """An empty folder for a tool that writes a whole tree itself (the search index)."""
+        """An empty folder for a tool that writes a whole tree itself (the search index),
+        which this build makes anew even where it was to `carry` the previous one."""
         target = self.folder / relative
+        self._carried = [c for c in self._carried if c != relative and not c.startswith(relative + "/")]
         if target.exists() or target.is_symlink():
             _clear(target)
-        prefix = relative.rstrip("/") + "/"
-        self.existing = {path: inode for path, inode in self.existing.items() if not path.startswith(prefix)}
-        self.folders = {folder for folder in self.folders if not (folder + "/").startswith(prefix)}
+            # Nothing to forget where the spare had nothing (a pass over every file it has).
+            prefix = relative.rstrip("/") + "/"
+            self.existing = {path: inode for path, inode in self.existing.items() if not path.startswith(prefix)}
+            self.folders = {folder for folder in self.folders if not (folder + "/").startswith(prefix)}
         return target
 
     def prune(self) -> None:
@@ -304,6 +298,16 @@ class Staging:
         self.prune()
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
+        # The carried folders last, so the live site is without them only between these
+        # renames and the swap. (A build killed in between leaves its search index
+        # incomplete; the next build sees the missing folders and makes them again.)
+        for relative in self._carried:
+            target = self.folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.rename(self.out / relative, target)
+            except OSError:  # not movable after all: linked, file by file
+                shutil.copytree(self.out / relative, target, copy_function=os.link, dirs_exist_ok=True)
         _swap(self.folder, self.out)
         # After the exchange the staging folder holds the previous site (if there was one):
         # it is the next spare.

@@ -406,6 +406,31 @@ def test_an_edit_makes_only_the_index_of_recent_edits(many):
     assert json.loads((index / "shards.json").read_text())["en"]["hidden"] != []
 
 
+def test_kept_indexes_are_moved_into_the_new_site_and_a_failed_build_keeps_them(many):
+    """A kept index is moved into the new site at the swap (one rename), not linked file by
+    file: the previous site, now the spare, no longer has it. A build that fails moves
+    nothing: the live index stays whole."""
+    from sitekit import snapshot
+
+    assert many.build().ok
+    index = many.public / "pagefind"
+    before = _files(index)
+    _edit(many, 3, "appears here only", "appears here alone")
+    assert many.build().ok
+    kept = {name.split("/")[0] for name in before} - {"en-r", "shards.json"}
+    after = _files(index)
+    assert kept and {n: i for n, i in after.items() if n.split("/")[0] in kept} == {
+        n: i for n, i in before.items() if n.split("/")[0] in kept
+    }  # the very files, in the new site
+    spare = many.root / ".public.spare" / "pagefind"
+    assert spare.is_dir() and not any((spare / name).exists() for name in kept)
+    live = snapshot(many.public)
+    _edit(many, 5, "appears here only", "appears here too")
+    (many.content / "articles" / "a07.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    assert not many.build().ok
+    assert snapshot(many.public) == live and searchable(many.public) == ALL
+
+
 def test_past_the_limit_the_edited_shards_are_made_again(many, monkeypatch):
     monkeypatch.setattr(search, "RECENT_MAX", 1)
     assert many.build().ok
