@@ -164,6 +164,7 @@ class Staging:
         # pipeline adds its pages' paths before `commit`.
         self.expected: set[str] = {STAMP}
         self._carried: list[str] = []  # folders of the live site to move in at commit (`carry`)
+        self._trash: Path | None = None  # folders of the spare put out of the way (`_discard`)
         if spare.is_dir() and not spare.is_symlink():
             os.rename(spare, self.folder)
             self._survey()
@@ -262,12 +263,32 @@ class Staging:
         target = self.folder / relative
         self._carried = [c for c in self._carried if c != relative and not c.startswith(relative + "/")]
         if target.exists() or target.is_symlink():
-            _clear(target)
+            if target.is_dir() and not target.is_symlink():
+                self._discard(target)
+            else:
+                _clear(target)
             # Nothing to forget where the spare had nothing (a pass over every file it has).
             prefix = relative.rstrip("/") + "/"
             self.existing = {path: inode for path, inode in self.existing.items() if not path.startswith(prefix)}
             self.folders = {folder for folder in self.folders if not (folder + "/").startswith(prefix)}
         return target
+
+    def _discard(self, folder: Path) -> None:
+        """Put a folder of the spare out of the way (an older search index: thousands of
+        files), into one trash folder beside the output that a detached `rm` removes once
+        the build is over, like a discarded spare (`discard_tree`)."""
+        if self._trash is None:
+            self._trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+            self._trash.mkdir()
+        try:
+            os.rename(folder, self._trash / str(len(os.listdir(self._trash))))
+        except OSError:
+            shutil.rmtree(folder)
+
+    def _empty_trash(self) -> None:
+        if self._trash is not None:
+            remove_detached(self._trash)
+            self._trash = None
 
     def prune(self) -> None:
         """Remove what the spare holds that the new site does not (pages of deleted articles,
@@ -309,6 +330,7 @@ class Staging:
             except OSError:  # not movable after all: linked, file by file
                 shutil.copytree(self.out / relative, target, copy_function=os.link, dirs_exist_ok=True)
         _swap(self.folder, self.out)
+        self._empty_trash()
         # After the exchange the staging folder holds the previous site (if there was one):
         # it is the next spare.
         if (self.folder / STAMP).exists():
@@ -323,6 +345,7 @@ class Staging:
     def abort(self) -> None:
         """Drop the new site. The staging folder becomes the spare again: what it holds is
         never trusted (see the class), so a half-updated one is as good as any."""
+        self._empty_trash()
         try:
             os.rename(self.folder, _spare_name(self.out))
         except OSError:
