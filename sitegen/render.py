@@ -25,6 +25,8 @@ from typing import TypeAlias, TypeGuard
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
+from markupsafe import Markup
 
 from .article import Article, GlossaryTerm
 from .config import Config
@@ -128,6 +130,21 @@ def locale_date(language: str) -> Callable[[date | None], str]:
     return formatted
 
 
+def _gettext(translate: Callable[[str], str]) -> Callable[..., str]:
+    """`_()` in a template, as Jinja's i18n extension makes it with newstyle=True (marked
+    safe where the template escapes, formatted with its keyword arguments even when there
+    are none, so "%%" means "%"), in one call instead of three: its own goes through an
+    alias and two context calls, which cost a full rebuild of 2,000 articles about 0.6 s
+    of processor time (some 70 strings a page)."""
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, string: str, /, **variables: object) -> str:
+        found = translate(string)
+        return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+    return gettext
+
+
 def make_environment(config: Config, language: str | None = None) -> jinja2.Environment:
     # No bytecode cache (jinja2.FileSystemBytecodeCache): it would save a one-article rebuild
     # the 0.03 s of compiling the templates, but Jinja reads it back with pickle and marshal,
@@ -143,7 +160,9 @@ def make_environment(config: Config, language: str | None = None) -> jinja2.Envi
         extensions=["jinja2.ext.i18n"],
     )
     language = language or config.language
-    env.install_gettext_translations(catalogue(config, language)[0], newstyle=True)  # type: ignore[attr-defined]
+    translations = catalogue(config, language)[0]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = _gettext(translations.gettext)
     env.filters["long_date"] = locale_date(language)
     env.filters["slug"] = slugify
     env.filters["by_initial"] = by_initial
