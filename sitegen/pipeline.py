@@ -231,11 +231,14 @@ class Builder:
             self._report_unused(sites, result)
             if not live.issuperset(self.cache.bodies):
                 self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
+            indexed = None
             if output is not None and result.publishable:
                 result.changed += output.copy_static(self.config.static_dir)
-                self._index_search(output, index_search, result, outcomes)
+                indexed = self._index_search(output, index_search, result, outcomes)
             if output is not None and result.publishable:
                 unchanged = output.commit()
+                if indexed is not None:  # what the index holds, once it is the published one
+                    self.cache.search, self.cache.shards = indexed
                 result.files = dict(output.files)
                 self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
         if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
@@ -488,18 +491,21 @@ class Builder:
         slugs = None if only is None else {by_path[path] for path in only}
         return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
 
-    def _index_search(self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]) -> None:
+    def _index_search(
+        self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
+    ) -> tuple[dict[str, tuple[str, str] | None], dict[str, str]] | None:
         """The search index, at the cost of what changed in it (search.py): pages whose
         indexed text changed go into the small index of recent edits, and the shards are
-        kept until too many have."""
+        kept until too many have. Returns what the cache is to record of it (each page's
+        indexed digest, each index's key) once the new site is published."""
         if not self.config.search:
-            return
+            return None
         if not reindex:
             output.search_index(None)
-            return
+            return None
         pages = self._indexed(output, outcomes)
         if pages is None:
-            return
+            return None
         live = self.config.output_dir / BUNDLE
         recorded = {
             name: key for name, key in self.cache.shards.items() if (live / name / "pagefind-entry.json").is_file()
@@ -513,13 +519,13 @@ class Builder:
             self.jobs,
         )
         if done is None:
-            return
+            return None
         result.search = done.stats
         result.diagnostics.extend(done.problems)
-        if not done.problems:
-            output.write(f"{BUNDLE}/{MANIFEST}", done.manifest)
-            self.cache.search = pages
-            self.cache.shards = done.keys
+        if done.problems:
+            return None
+        output.write(f"{BUNDLE}/{MANIFEST}", done.manifest)
+        return pages, done.keys
 
     def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None] | None:
         """Output path -> (language, digest of its indexed text), None for a page not indexed;

@@ -461,12 +461,14 @@ def index_shards(
             return problem, peak_kb
 
         # Threads mostly wait: each index is its own pagefind process.
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
-            for problem, peak_kb in pool.map(one, shards):
-                peak = max(peak, peak_kb / 1024)
-                if problem is not None:
-                    problems.append(problem)
-    shutil.rmtree(site / WORK, ignore_errors=True)
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
+                for problem, peak_kb in pool.map(one, shards):
+                    peak = max(peak, peak_kb / 1024)
+                    if problem is not None:
+                        problems.append(problem)
+        finally:
+            shutil.rmtree(site / WORK, ignore_errors=True)
     pages = sum(len(shard.paths) for shard in shards)
     return problems, SearchStats(0, len(shards), pages, time.perf_counter() - started, peak)
 
@@ -640,7 +642,9 @@ def _run(
 
 
 GLOB_MAX = 100_000  # characters: Linux takes at most 131,072 in one argument
-_GLOB_SPECIAL = re.compile(r"[*?\[\]{},!\\]")
+# Anything but letters, digits, ".", "/", "-" and "_" may mean something to pagefind's glob
+# ("$", "(", ":", "{", "," ...): such a page is linked into a folder instead.
+_GLOB_SPECIAL = re.compile(r"[^\w./-]")
 
 
 def _glob(paths: Sequence[str]) -> str | None:

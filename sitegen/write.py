@@ -254,7 +254,8 @@ class Staging:
         if not (self.out / relative).is_dir():
             return False
         self.fresh_tree(relative)  # what the spare holds there is dropped now
-        self._carried.append(relative)
+        if relative not in self._carried:
+            self._carried.append(relative)
         return True
 
     def fresh_tree(self, relative: str) -> Path:
@@ -286,9 +287,12 @@ class Staging:
             shutil.rmtree(folder)
 
     def _empty_trash(self) -> None:
-        if self._trash is not None:
-            remove_detached(self._trash)
-            self._trash = None
+        trash, self._trash = self._trash, None
+        if trash is not None:
+            try:
+                remove_detached(trash)
+            except OSError:
+                pass  # left for the next build (`recover`)
 
     def prune(self) -> None:
         """Remove what the spare holds that the new site does not (pages of deleted articles,
@@ -320,16 +324,24 @@ class Staging:
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
         # The carried folders last, so the live site is without them only between these
-        # renames and the swap. (A build killed in between leaves its search index
-        # incomplete; the next build sees the missing folders and makes them again.)
-        for relative in self._carried:
-            target = self.folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.rename(self.out / relative, target)
-            except OSError:  # not movable after all: linked, file by file
-                shutil.copytree(self.out / relative, target, copy_function=os.link, dirs_exist_ok=True)
-        _swap(self.folder, self.out)
+        # renames and the swap; if either fails they go back, and the live site is as it
+        # was. (A build killed in between leaves its search index incomplete; the next
+        # build sees the missing folders and makes them again.)
+        moved: list[str] = []
+        try:
+            for relative in self._carried:
+                target = self.folder / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.rename(self.out / relative, target)
+                    moved.append(relative)
+                except PermissionError:  # a folder we may not move: linked, file by file
+                    shutil.copytree(self.out / relative, target, copy_function=os.link)
+            _swap(self.folder, self.out)
+        except BaseException:
+            for relative in reversed(moved):
+                os.rename(self.folder / relative, self.out / relative)
+            raise
         self._empty_trash()
         # After the exchange the staging folder holds the previous site (if there was one):
         # it is the next spare.
@@ -456,5 +468,12 @@ def _swap(staging: Path, out: Path) -> None:
         return
     old = staging_name(out, "old")
     os.rename(out, old)
-    os.rename(staging, out)
-    os.rename(old, staging)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(old, out)  # the previous site back: the swap did not happen
+        raise
+    try:
+        os.rename(old, staging)
+    except OSError:
+        pass  # the new site is live; `recover` removes the old one

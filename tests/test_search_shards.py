@@ -304,7 +304,7 @@ def test_the_indexer_makes_a_shard_and_reads_back_what_it_holds(tmp_path):
     assert set(record.counts) == {"hello", "gadolinium"} and list(record.pages) == ["index.html"]
 
 
-@pytest.mark.parametrize("odd", ["plain", "with,comma", "with{brace}"])
+@pytest.mark.parametrize("odd", ["plain", "with,comma", "with{brace}", "with$dollar", "with(paren)"])
 def test_an_index_holds_exactly_its_pages_whatever_their_names(tmp_path, odd):
     """A shard is named to pagefind in a glob, or linked into a folder of its own where a
     name holds a character a glob reads: either way, its pages and no others."""
@@ -429,6 +429,28 @@ def test_kept_indexes_are_moved_into_the_new_site_and_a_failed_build_keeps_them(
     (many.content / "articles" / "a07.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
     assert not many.build().ok
     assert snapshot(many.public) == live and searchable(many.public) == ALL
+
+
+def test_a_swap_that_fails_puts_the_carried_indexes_back(many, monkeypatch):
+    """The kept indexes leave the live site only for the swap: if it fails, they are moved
+    back, the live site is as it was, and the next build publishes the edit."""
+    from sitegen import write
+    from sitekit import snapshot
+
+    assert many.build().ok
+    live = snapshot(many.public)
+    _edit(many, 3, "appears here only", "appears here alone")
+
+    def refused(staging, out):
+        raise OSError(16, "Device or resource busy", str(out))
+
+    monkeypatch.setattr(write, "_swap", refused)
+    failed = many.build()
+    assert not failed.ok and any("busy" in d.message for d in failed.diagnostics)
+    assert snapshot(many.public) == live and searchable(many.public) == ALL
+    monkeypatch.undo()
+    again = many.build()
+    assert again.ok and again.search.made == 1 and searchable(many.public) == ALL
 
 
 def test_past_the_limit_the_edited_shards_are_made_again(many, monkeypatch):
