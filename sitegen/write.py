@@ -279,7 +279,7 @@ class Staging:
         files), into one trash folder beside the output that a detached `rm` removes once
         the build is over, like a discarded spare (`discard_tree`)."""
         if self._trash is None:
-            self._trash = self.out.parent / f".{self.out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+            self._trash = _trash_name(self.out)
             self._trash.mkdir()
         try:
             os.rename(folder, self._trash / str(len(os.listdir(self._trash))))
@@ -386,12 +386,17 @@ def _listing_inodes_are_real(folder: Path) -> bool:
     return kind in _REAL_LISTING_INODES
 
 
+def _trash_name(out: Path) -> Path:
+    """A new name beside `out` for something to delete without waiting (`recover` knows it)."""
+    return out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+
+
 def discard_tree(folder: Path, out: Path) -> None:
     """Remove a previous site (or the cache) without waiting: deleting thousands of folders
     takes longer than building them. It is renamed out of the way first, to
     `.<out name>.trash-...` beside `out`, so nothing can mistake it for a site; whatever
     is left (if the machine stops) goes at the next build."""
-    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    trash = _trash_name(out)
     try:
         os.rename(folder, trash)
     except OSError:
