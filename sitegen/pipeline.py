@@ -51,7 +51,7 @@ from .output import InMemory, InPlace, Output, StagedOutput
 from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
 from .search import BUNDLE, MANIFEST, SearchStats, indexed_digest, update_index
-from .site import Site, anchor_problems, make_site, pair_sites
+from .site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
 
@@ -132,6 +132,7 @@ class Builder:
         # language -> ((template digests, config key), Jinja environment) of the last build
         self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
         self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
+        self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
@@ -197,6 +198,7 @@ class Builder:
     ) -> None:
         """One plan per language (each Site resolves within itself), into one Output."""
         self._images_used = []  # this build's only: an earlier build may have stopped half-way
+        self._anchors = {}
         plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         if all(plan.up_to_date for _, plan in plans):
             for site, plan in plans:
@@ -448,7 +450,12 @@ class Builder:
             used.update(path for src, _ in meta.images if (path := written_path(src)) is not None)
         # Unused images are told once every language's bodies are known (_report_unused).
         self._images_used.append((used, len(metas) >= len(site.articles)))
-        result.add_findings(anchor_problems(site, {a.slug: metas[a.source.path] for a in site.articles}))
+        bodies = {a.slug: metas[a.source.path] for a in site.articles if a.source.path in metas}
+        if len(bodies) < len(site.articles):
+            return  # not every body is known: the anchors are checked in a build that knows them
+        result.add_findings(anchor_problems(site, bodies, self._anchors))
+        if site.language == self.config.languages[0]:
+            self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
 
     def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
         """Keep each converted body's side outputs in the cache (those of sources gone are

@@ -294,27 +294,54 @@ def _compute_related(articles: Sequence[Article]) -> dict[str, tuple[Article, ..
     return related
 
 
-def anchor_problems(site: Site, bodies: Mapping[str, Markup]) -> list[Diagnostic]:
-    """A link to `other.md#part` must name a heading that exists in other.md."""
-    by_name = {article.source.name: article for article in site.articles}
+def anchor_problems(
+    site: Site, bodies: Mapping[str, Markup], elsewhere: Mapping[str, tuple[str, frozenset[str]]] | None = None
+) -> list[Diagnostic]:
+    """A link to `other.md#part` must name a heading that exists on the page the link lands on.
+
+    In a translation, `other.md` may land on its translation in this language (whose sections
+    have translated names) or, while there is none, on the original: `elsewhere` maps the
+    other languages' article URLs to (their file, their section ids)."""
+    pages: dict[str, tuple[str, frozenset[str]]] = dict(elsewhere or {})
+    for article in site.articles:
+        pages[article.url] = (
+            str(article.source.path),
+            frozenset(heading.id for heading in bodies[article.slug].headings),
+        )
     problems = []
     for article in site.articles:
         for written, name in bodies[article.slug].links:
             if name is None or "#" not in written:
                 continue
+            url = site.link_targets.get(name)
+            landing = pages.get(url) if url is not None else None
+            if landing is None:
+                continue  # not a published article: link-broken says so
             fragment = written.split("#", 1)[1]
-            anchors = {heading.id for heading in bodies[by_name[name].slug].headings}
+            shown, anchors = landing
             if fragment not in anchors:
+                where = (
+                    name if shown.rsplit("/", 1)[-1] == name else f"{shown} (the page {name} leads to in this language)"
+                )
                 close = difflib.get_close_matches(fragment, anchors, n=1)
                 problems.append(
                     Diagnostic(
                         article.source.path,
                         article.source.line_of_text(written),
                         "link-anchor",
-                        f"The link {written} names the section #{fragment}, which {name} does not have.",
+                        f"The link {written} names the section #{fragment}, which {where} does not have.",
                         f"Did you mean #{close[0]}?"
                         if close
-                        else f"Sections of {name}: " + (", ".join(sorted(anchors)) or "none") + ".",
+                        else f"Sections of {where}: " + (", ".join(sorted(anchors)) or "none") + ".",
                     )
                 )
     return problems
+
+
+def anchors_by_url(site: Site, bodies: Mapping[str, Markup]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each article's URL -> (its file, its section ids): for the other languages' anchor checks."""
+    return {
+        article.url: (str(article.source.path), frozenset(h.id for h in bodies[article.slug].headings))
+        for article in site.articles
+        if article.slug in bodies
+    }

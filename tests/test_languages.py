@@ -410,3 +410,30 @@ def test_interface_strings_render_as_jinjas_own_gettext_renders_them(two):
         text=translated.id, values={n: "<x>" for n in re.findall(r"%\((\w+)\)s", translated.id)}
     )
     assert "&lt;x&gt;" in out and out != translated.id
+
+
+def test_a_spanish_link_with_a_section_is_checked_on_the_page_it_lands_on(two):
+    """Issue 29.1: an English file name with a section, in a Spanish article, crashed the build.
+    It lands on the Spanish translation (whose sections have Spanish names) or, with none, on
+    the English article; either way a missing section is a finding and nothing crashes."""
+    path = two.content / "es" / "articles" / "solo-en-espanol.md"
+    text = path.read_text()
+    # lesions.md has a translation: an English section name is not on the Spanish page.
+    path.write_text(text.replace("[lesión](lesiones.md)", "[lesión](lesions.md#what-a-lesion-is)"))
+    anchors = [d for d in findings(two) if d.code == "link-anchor"]
+    assert [(d.file, d.line) for d in anchors] == [("content/es/articles/solo-en-espanol.md", 13)]
+    assert "content/es/articles/lesiones.md" in anchors[0].message
+    assert "que-es-una-lesion" in anchors[0].hint
+    # The Spanish section name is right, and the link goes to it.
+    path.write_text(text.replace("[lesión](lesiones.md)", "[lesión](lesions.md#que-es-una-lesion)"))
+    result = two.build(write=False)
+    assert result.ok and not [d for d in findings(two) if d.code == "link-anchor"]
+    link = page(result.files, "es/articles/solo-en-espanol/index.html").select_one("main a[href*=lesion]")
+    assert link["href"].endswith("es/articles/lesiones/#que-es-una-lesion")
+    # An English-only article: the section is checked against the English page.
+    path.write_text(text.replace("[lesión](lesiones.md)", "[tipos](scan-types.md#scan-types)"))
+    assert not [d for d in findings(two) if d.code == "link-anchor"]
+    path.write_text(text.replace("[lesión](lesiones.md)", "[tipos](scan-types.md#nope)"))
+    (anchor,) = [d for d in findings(two) if d.code == "link-anchor"]
+    assert "scan-types.md" in anchor.message and anchor.line == 13
+    assert two.build(write=False).diagnostics  # the build reports it too, with no traceback
