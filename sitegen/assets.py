@@ -40,6 +40,7 @@ from typing import Any
 from . import yamlread
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
+from .files import read, refusal
 
 IMAGES_FOLDER = "images"  # under content/; also where the output files go
 RECORDS_FILE = "images.yaml"
@@ -167,14 +168,18 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
     found: dict[str, Asset] = {}
     if not folder.is_dir():
         return found, problems, new_memo
-    records, record_problems = _records(folder / RECORDS_FILE, _shown(config, folder / RECORDS_FILE))
+    records, record_problems = _records(folder / RECORDS_FILE, _shown(config, folder / RECORDS_FILE), config.roots)
     problems += record_problems
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         suffix = os.path.splitext(entry.name)[1].lower()
-        if not entry.is_file() or suffix not in SUFFIXES:
+        if suffix not in SUFFIXES:
             continue
         path = f"{IMAGES_FOLDER}/{entry.name}"
         shown = _shown(config, Path(entry.path))
+        refused = refusal(Path(entry.path), config.roots, shown)
+        if refused is not None:  # a link out of the project, a folder named like an image
+            problems.append(refused)
+            continue
         stat = entry.stat()
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
         known = memo.get(path)
@@ -232,12 +237,13 @@ def _shown(config: Config, path: Path) -> str:
         return str(path)
 
 
-def _records(path: Path, shown: str) -> tuple[dict[str, Record], list[Diagnostic]]:
+def _records(path: Path, shown: str, roots: tuple[str, ...]) -> tuple[dict[str, Record], list[Diagnostic]]:
+    raw, refused = read(path, roots, shown)
+    if raw is None:
+        return {}, [refused] if refused is not None else []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return {}, []
-    except (OSError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         return {}, [
             Diagnostic(
                 shown,

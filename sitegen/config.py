@@ -13,6 +13,7 @@ from typing import Any
 
 from . import yamlread
 from .errors import Diagnostic
+from .files import project_roots, read
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
 PEOPLE_FILE = "people.yaml"  # in the content folder, beside glossary.yaml
@@ -147,6 +148,13 @@ class Config:
     image_max_pixels: int = 8_000_000
 
     @property
+    def roots(self) -> tuple[str, ...]:
+        """The folders a symbolic link may lead into (files.py: the one rule for reading)."""
+        from .files import project_roots
+
+        return project_roots(self.root, self.content_dir, self.templates_dir, self.static_dir)
+
+    @property
     def base_path(self) -> str:
         """The URL path the site lives under, e.g. '/' or '/ms-imaging/'."""
         from urllib.parse import urlsplit
@@ -266,7 +274,8 @@ def load_config(
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
-    people = _load_people(content_dir / PEOPLE_FILE, root, diagnostics)
+    roots = project_roots(root, content_dir, *(root / paths[name] for name in ("templates", "static")))
+    people = _load_people(content_dir / PEOPLE_FILE, root, roots, diagnostics)
     if diagnostics:
         return None, diagnostics
     url = values["url"] if values["url"].endswith("/") else values["url"] + "/"
@@ -343,17 +352,19 @@ def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -
     return problems
 
 
-def _load_people(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, Person]:
+def _load_people(path: Path, root: Path, roots: tuple[str, ...], diagnostics: list[Diagnostic]) -> dict[str, Person]:
     """content/people.yaml (optional): `key: {name, names, credentials, role, clinician, organization}`."""
-    if not path.is_file():
-        return {}
     try:
-        shown = path.resolve().relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
         shown = str(path)
+    data, refused = read(path, roots, shown)
+    if data is None:
+        diagnostics.extend([refused] if refused is not None else [])
+        return {}
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         diagnostics.append(
             Diagnostic(
                 shown, None, "people-unreadable", f"Cannot read the people file: {error}.", "Save it as UTF-8 text."

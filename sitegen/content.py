@@ -20,6 +20,7 @@ from . import yamlread
 from .article import Article, GlossaryTerm, Loaded, Page, Source
 from .config import Config
 from .errors import Diagnostic
+from .files import read, refusal, walk
 from .parallel import chunked, share_out
 from .tuning import Policy
 from .validate import validate_article, validate_glossary, validate_page
@@ -253,9 +254,11 @@ def load_content(
 
     glossary: tuple[GlossaryTerm, ...] = ()
     glossary_path = base / "glossary.yaml"
-    if glossary_path.exists():
-        shown = display_path(glossary_path, root)
-        text, problems = decode(glossary_path.read_bytes(), shown)
+    shown = display_path(glossary_path, root)
+    data, refused = read(glossary_path, config.roots, shown)
+    diagnostics.extend([refused] if refused is not None else [])
+    if data is not None:
+        text, problems = decode(data, shown)
         diagnostics.extend(problems)
         if text is not None:
             doc = yamlread.load(text, shown)
@@ -264,22 +267,21 @@ def load_content(
                 glossary, problems = validate_glossary(doc, shown)
                 diagnostics.extend(problems)
 
-    static_files = (
-        frozenset(
-            "static/" + path.relative_to(config.static_dir).as_posix()
-            for path in config.static_dir.rglob("*")
-            if path.is_file()
+    static_files: frozenset[str] = frozenset()
+    if config.static_dir.is_dir():
+        listing = list(walk(config.static_dir, config.roots, root))
+        static_files = frozenset(
+            "static/" + path.relative_to(config.static_dir).as_posix() for path, refused in listing if refused is None
         )
-        if config.static_dir.is_dir()
-        else frozenset()
-    )
+        if not language:  # told once, with the default language's load
+            diagnostics.extend(refused for _, refused in listing if refused is not None)
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     if memo is not None:
         # Each language's load forgets its own files gone (the default's: all but the others' folders).
         mine = display_path(base, root) + "/"
         others = tuple(display_path(config.content_dir / other, root) + "/" for other in config.languages[1:])
         memo.keep_only(listed, mine if language else "", () if language else others)
-    texts = _site_texts(base / "site.yaml", root, diagnostics) if language else {}
+    texts = _site_texts(base / "site.yaml", config, diagnostics) if language else {}
     return Content(
         tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed, texts
     )
@@ -288,12 +290,14 @@ def load_content(
 SITE_TEXT_KEYS = ("title", "tagline", "description", "home_intro", "disclaimer", "start_here")
 
 
-def _site_texts(path: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, object]:
+def _site_texts(path: Path, config: Config, diagnostics: list[Diagnostic]) -> dict[str, object]:
     """content/<language>/site.yaml: the site's texts in that language (config.yaml's for the default)."""
-    if not path.is_file():
+    shown = display_path(path, config.root)
+    data, refused = read(path, config.roots, shown)
+    if data is None:
+        diagnostics.extend([refused] if refused is not None else [])
         return {}
-    shown = display_path(path, root)
-    text, problems = decode(path.read_bytes(), shown)
+    text, problems = decode(data, shown)
     diagnostics.extend(problems)
     if text is None:
         return {}
@@ -385,6 +389,9 @@ def _read_source(
     """(key, None when `previous` has that key, else the new (value, diagnostics)): read,
     then parse and validate unless these bytes were seen before. In a worker process too."""
     shown = display_path(path, root)
+    refused = refusal(path, config.roots, shown)
+    if refused is not None:
+        return (shown, None), (None, (refused,))
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -58,8 +58,8 @@ class Output(Protocol):
         """These files are part of the new site (written by worker processes)."""
         ...
 
-    def copy_static(self, static_dir: Path) -> int:
-        """Copy the static files; the number whose bytes changed."""
+    def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
+        """Copy the static files that may be read (files.py); the number whose bytes changed."""
         ...
 
     def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
@@ -133,8 +133,8 @@ class StagedOutput:
     def expect(self, paths: Iterable[str]) -> None:
         self.staging.expected.update(paths)
 
-    def copy_static(self, static_dir: Path) -> int:
-        return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir))
+    def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
+        return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir, roots))
 
     def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
         # Moved in at the swap, not linked now: a kept index costs a rename, not a link a file.
@@ -219,8 +219,8 @@ class InPlace:
     def expect(self, paths: Iterable[str]) -> None:
         self.expected.update(paths)
 
-    def copy_static(self, static_dir: Path) -> int:
-        return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir))
+    def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
+        return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir, roots))
 
     def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
         # The preview indexes once, with its first (staged) build, and keeps that index:
@@ -292,7 +292,7 @@ class InMemory:
     def expect(self, paths: Iterable[str]) -> None:
         pass
 
-    def copy_static(self, static_dir: Path) -> int:
+    def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
         return 0
 
     def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:

@@ -235,7 +235,7 @@ class Builder:
                 self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
             indexed = None
             if output is not None and result.publishable:
-                result.changed += output.copy_static(self.config.static_dir)
+                result.changed += output.copy_static(self.config.static_dir, self.config.roots)
                 indexed = self._index_search(output, index_search, result, outcomes)
             if output is not None and result.publishable:
                 unchanged = output.commit()
@@ -375,7 +375,9 @@ class Builder:
         return StagedOutput(out)
 
     def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
-        templates, self.cache.templates = template_digests(self.config.templates_dir, self.cache.templates)
+        templates, self.cache.templates = template_digests(
+            self.config.templates_dir, self.cache.templates, roots=self.config.roots
+        )
         # Bodies with figures hold the figure partial's HTML and the site's licence line.
         figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
         markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
@@ -575,7 +577,10 @@ class Builder:
         self.cache.pages = pages
 
     def _static_keys(self) -> dict[str, str]:
-        return {path: hashlib.sha256(data).hexdigest() for path, data in copy_tree_files(self.config.static_dir)}
+        return {
+            path: hashlib.sha256(data).hexdigest()
+            for path, data in copy_tree_files(self.config.static_dir, self.config.roots)
+        }
 
     def _save_after_publishing(self, result: BuildResult) -> None:
         """Save the cache once the site is swapped in: a failure now is no failed build."""

@@ -31,6 +31,7 @@ from markupsafe import Markup
 from .article import Article, GlossaryTerm
 from .config import Config
 from .errors import Diagnostic
+from .files import project_roots, refusal, walk
 from .site import Site
 from .slugs import slugify
 from .validate import MONTHS
@@ -145,12 +146,36 @@ def _gettext(translate: Callable[[str], str]) -> Callable[..., str]:
     return gettext
 
 
+class Refused(jinja2.TemplateNotFound):
+    """A template that may not be read (files.py): a link out of the project, a folder."""
+
+    def __init__(self, name: str, finding: Diagnostic) -> None:
+        super().__init__(name, finding.message)
+        self.finding = finding
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader under the one rule for reading (files.py)."""
+
+    def __init__(self, folder: Path, roots: tuple[str, ...]) -> None:
+        super().__init__(str(folder))
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        # Checked before Jinja opens it: a named pipe would hang the read.
+        candidate = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        refused = refusal(candidate, self.roots, f"templates/{template}")
+        if refused is not None:
+            raise Refused(template, refused)
+        return super().get_source(environment, template)
+
+
 def make_environment(config: Config, language: str | None = None) -> jinja2.Environment:
     # No bytecode cache (jinja2.FileSystemBytecodeCache): it would save a one-article rebuild
     # the 0.03 s of compiling the templates, but Jinja reads it back with pickle and marshal,
     # so whoever can write .cache/ (a restored CI cache) could run code in the build.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.templates_dir)),
+        loader=ProjectLoader(config.templates_dir, config.roots),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -176,7 +201,7 @@ def digest(*parts: object) -> str:
 
 
 def template_digests(
-    templates_dir: Path, memo: Mapping[str, References] | None = None
+    templates_dir: Path, memo: Mapping[str, References] | None = None, *, roots: tuple[str, ...] | None = None
 ) -> tuple[dict[str, str], dict[str, References]]:
     """(template name -> digest of its source and of every template it uses, transitively;
     the memo for the next build).
@@ -190,8 +215,9 @@ def template_digests(
     sources: dict[str, bytes] = {}
     shas: dict[str, str] = {}  # template name -> SHA-256 of its source
     uses: dict[str, set[str]] = {}  # template name -> the templates it names
-    for path in sorted(templates_dir.rglob("*")):
-        if path.is_file():
+    roots = roots or project_roots(templates_dir)
+    for path, refused in walk(templates_dir, roots, templates_dir) if templates_dir.is_dir() else ():
+        if refused is None:  # else not read: rendering with it says why (ProjectLoader)
             name = path.relative_to(templates_dir).as_posix()
             sources[name] = path.read_bytes()
             shas[name] = hashlib.sha256(sources[name]).hexdigest()
@@ -359,6 +385,8 @@ def render_page(
                 "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.",
             )
         ]
+    except Refused as error:
+        return None, [error.finding]
     except jinja2.TemplateNotFound as error:
         return None, [
             Diagnostic(

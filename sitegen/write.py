@@ -24,6 +24,7 @@ from typing import Literal
 
 from .config import Config
 from .errors import Diagnostic
+from .files import walk
 
 STAMP = ".sitegen-output"
 STAMP_TEXT = b"Made by sitegen (build.py). This folder is replaced on every build.\n"
@@ -66,14 +67,15 @@ def staging_name(out: Path, kind: str) -> Path:
     return out.parent / f".{out.name}.{kind}-{os.getpid()}"
 
 
-def copy_tree_files(static_dir: Path) -> list[tuple[str, bytes]]:
-    """(output path, bytes) of every static file, in a stable order."""
+def copy_tree_files(static_dir: Path, roots: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """(output path, bytes) of every static file that may be read (files.py), in a stable
+    order. Those that may not are left out here and reported by the load (`static_files`)."""
     if not static_dir.is_dir():
         return []
     return [
         ("static/" + source.relative_to(static_dir).as_posix(), source.read_bytes())
-        for source in sorted(static_dir.rglob("*"))
-        if source.is_file()
+        for source, refused in walk(static_dir, roots, static_dir)
+        if refused is None
     ]
 
 
