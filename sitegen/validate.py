@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from .article import Article, FieldPath, GlossaryTerm, Page, Reference, Source, Translation
 from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
 from .errors import Diagnostic, Severity
+from .markup.links import scheme_of
 from .slugs import RESERVED, is_valid_slug, slugify
 from .yamlread import YamlDocument
 
@@ -478,6 +479,16 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
                 "Write e.g. `year: 2024`.",
             )
             year = None
+        url = ref.text("url")
+        if url and scheme_of(url) not in ("http", "https"):
+            # Every build, not only `check`: the same rule as links in the text (markup/links.py).
+            ref.problem(
+                "url",
+                "reference-url",
+                f"The url of reference {index + 1} is not a web address: {url[:60]!r}.",
+                "Copy the https:// address of the paper's own page (or use doi: or pmid: instead).",
+            )
+            url = ""
         references.append(
             Reference(
                 title=ref.text("title", required=True),
@@ -486,7 +497,7 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
                 year=year,
                 doi=ref.text("doi"),
                 pmid=ref.text("pmid"),
-                url=ref.text("url"),
+                url=url,
                 line=fields.line_of("references", index),
             )
         )

@@ -150,15 +150,17 @@ def built(request, tmp_path_factory):
     # same hostile text again without those lines to get a site on disk.
     codes = {d.code for d in result.diagnostics if d.is_error}
     assert codes <= {"link-unsafe", "attribute-unsafe", "reference-url"}, [d.format() for d in result.diagnostics]
-    assert "link-unsafe" in codes
-    for path in (site.content / "articles" / "hostile.md", site.content / "pages" / "about.md"):
-        text = path.read_text(encoding="utf-8")
-        text = "\n".join(
-            line
-            for line in text.split("\n")
-            if "](" not in line and "{:" not in line and not line.lstrip().startswith("url:")
-        )
-        path.write_text(text, encoding="utf-8")
+    assert "reference-url" in codes  # the front matter is refused before the text is read
+    paths = (site.content / "articles" / "hostile.md", site.content / "pages" / "about.md")
+
+    def without(unwanted):
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            path.write_text("\n".join(line for line in text.split("\n") if not unwanted(line)), encoding="utf-8")
+
+    without(lambda line: line.lstrip().startswith("url:"))
+    assert "link-unsafe" in {d.code for d in site.build().diagnostics if d.is_error}
+    without(lambda line: "](" in line or "{:" in line)
     result = site.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     return site, result, request.param
@@ -223,3 +225,44 @@ def test_attr_list_cannot_add_scripts(tmp_path, policy, attrs):
     result = site.build(write=False)
     (problem,) = [d for d in result.diagnostics if d.is_error]
     assert (problem.code, problem.line) == ("attribute-unsafe", 8)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\\tscript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "www.example.org/paper",
+    ],
+)
+def test_a_reference_url_that_is_not_a_web_address_stops_every_build(tmp_path, url):
+    """Issue 28.5: only `check` refused it; a plain build published <a href="javascript:...">."""
+    site = new_site(tmp_path / "site")
+    text = (
+        f'---\ntitle: T\nsummary: S\ndate: 2026-01-10\nreferences:\n  - title: A paper\n    url: "{url}"\n---\nIntro.\n'
+    )
+    site.article("x.md", text)
+    result = site.build()
+    (problem,) = [d for d in result.diagnostics if d.is_error]
+    assert (problem.code, problem.file, problem.line) == ("reference-url", "content/articles/x.md", 7)
+    assert "https://" in problem.hint
+    assert not result.ok and not (site.public / "articles/x/index.html").exists()
+    for data in result.files.values():
+        assert b"javascript:" not in data.lower() and b"data:text" not in data
+
+
+def test_a_reference_url_on_the_web_is_published(tmp_path):
+    site = new_site(tmp_path / "site")
+    text = (
+        "---\ntitle: T\nsummary: S\ndate: 2026-01-10\nreferences:\n"
+        "  - title: A paper\n    url: https://example.org/paper\n---\nIntro.\n"
+    )
+    site.article("x.md", text)
+    result = site.build()
+    assert result.ok, [d.format() for d in result.diagnostics]
+    html = BeautifulSoup((site.public / "articles/x/index.html").read_bytes(), "html.parser")
+    assert html.select_one('a[href="https://example.org/paper"]') is not None
