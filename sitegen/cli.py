@@ -12,7 +12,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from .config import Config
     from .errors import Diagnostic
+    from .fingerprint import Look
 
 # Only the standard library at import time: a rebuild where nothing changed answers from
 # the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
@@ -208,6 +210,7 @@ def _run(args: argparse.Namespace) -> int:
     # --clean), and consulted by the next one unless it is --clean.
     quick = args.command == "build" and not args.no_cache
     looked = None
+    options: dict[str, object] = {}
     if quick:
         import time
 
@@ -236,6 +239,23 @@ def _run(args: argparse.Namespace) -> int:
         from .serve import serve
 
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
+    from .content import display_path
+    from .lock import BuildLock, Busy
+
+    try:
+        # One build (or check) of a project at a time, from reading its cache to saving it.
+        with BuildLock(config.cache_dir, display_path(config.cache_dir, config.root)):
+            return _build_or_check(args, config, options, looked, quick)
+    except Busy as busy:
+        report([busy.finding])
+        print("Stopped: another build of this project is running. Nothing was built.", file=sys.stderr)
+        return 1
+
+
+def _build_or_check(
+    args: argparse.Namespace, config: Config, options: dict[str, object], looked: Look | None, quick: bool
+) -> int:
+    from . import errors, fingerprint
     from .pipeline import Builder, clean
 
     if args.command == "check":
