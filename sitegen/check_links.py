@@ -133,7 +133,9 @@ def _internal(
             line,
             code,
             f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
-            "Link to other articles by file name (other-article.md); put images in static/ and write /static/name.png.",
+            "Show an image from content/images/ as ![what it shows](images/name.png)."
+            if group == "images"
+            else "Link to another article by its file name: [text](other-article.md), or [text](other-article.md#section).",
         )
     elif parts.fragment and parts.fragment not in known_urls[target]:
         found.add(

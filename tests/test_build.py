@@ -796,3 +796,30 @@ def test_reading_level_is_for_editors_only(built):
     # The preview's own stylesheet (only `serve` adds it) shows it.
     preview = (REPO / "sitegen" / "preview" / "preview.css").read_text()
     assert ".editor-note[hidden] {\n  display: block;" in preview
+
+
+def test_site_absolute_links_work_under_a_sub_path(tmp_path):
+    """Issue 29.5: [x](/articles/other/) passed check and broke under https://host/repo/."""
+    from sitekit import new_site
+
+    site = new_site(tmp_path / "site")
+    site.set_config(url="https://user.github.io/repo/")
+    head = "---\ntitle: {}\nsummary: S\ndate: 2026-01-10\n---\n"
+    site.article("other.md", head.format("Other") + "## Part\n\nText.\n")
+    site.article("x.md", head.format("X") + "See [the other](/articles/other/#part) and [home](/).\n")
+    result = site.build()
+    assert result.ok, [d.format() for d in result.diagnostics]
+    from urllib.parse import urljoin
+
+    page = soup(site.public / "articles/x/index.html")
+    hrefs = {a.get_text(): a["href"] for a in page.select("main .prose a")}
+    here = "https://user.github.io/repo/articles/x/"
+    assert urljoin(here, hrefs["the other"]) == "https://user.github.io/repo/articles/other/#part"
+    assert urljoin(here, hrefs["home"]) == "https://user.github.io/repo/"
+    # A site-absolute link to nothing is named, with a fix that works under any sub-path.
+    site.article("x.md", head.format("X") + "See [the other](/articles/nothing/).\n")
+    from sitegen.pipeline import check
+
+    (broken,) = [d for d in check(site.config(), use_cache=False).diagnostics if d.code == "link-broken"]
+    assert (broken.file, broken.line) == ("content/articles/x.md", 6)
+    assert "(other-article.md)" in broken.hint and "/static/" not in broken.hint

@@ -75,6 +75,11 @@ class LinkProcessor(Treeprocessor):
                 if tag == "a":
                     element.set("class", "link-problem")  # plain text, marked (the preview shows why)
                 continue
+            if not scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+                # Site-absolute (/articles/x/): made relative to this page, so that it still
+                # works when the site is published under a sub-path (https://host/repo/).
+                # `check` looks the address up among the site's pages (check_links.py).
+                element.set(attribute, state.root + target.lstrip("/"))
             if element.tag == "img":
                 continue  # recorded above, checked as an image by `check`
             if scheme or parts.netloc or not parts.path:
