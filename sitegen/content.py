@@ -240,6 +240,7 @@ def load_content(
         if article is not None and (drafts or not article.draft):
             articles.append(article)
     diagnostics.extend(_duplicate_slugs(articles))
+    diagnostics.extend(_duplicate_titles(articles))
 
     pages: list[Page] = []
     paths = _sources(base / "pages")
@@ -549,6 +550,28 @@ def _duplicate_slugs(articles: Sequence[Article | Page], prefix: str = "/article
                     f"Two {'articles' if prefix == '/articles/' else 'pages'} have the URL {prefix}{article.slug}/: "
                     f"this file and {first.source.path}.",
                     "Give one of them a different `slug:` in its front matter (or rename the file).",
+                )
+            )
+    return problems
+
+
+def _duplicate_titles(articles: Sequence[Article]) -> list[Diagnostic]:
+    """Two articles of one language with the same title show as two identical cards, and a
+    reader cannot tell which to open: the later file (in name order) is told."""
+    by_title: dict[str, Article] = {}
+    problems: list[Diagnostic] = []
+    for article in sorted(articles, key=lambda a: a.source.path):
+        key = " ".join(unicodedata.normalize("NFKC", article.title).casefold().split())
+        first = by_title.setdefault(key, article)
+        if first is not article:
+            problems.append(
+                Diagnostic(
+                    article.source.path,
+                    article.source.line_of("title"),
+                    "title-duplicate",
+                    f"This article has the same title as {first.source.path}: {article.title!r}. "
+                    "Readers would see two identical cards.",
+                    "Give each article a title that says how it differs, or merge the two.",
                 )
             )
     return problems

@@ -586,3 +586,17 @@ def test_check_formats_carry_every_diagnostic(blank_site, tmp_path):
     lines = github.stdout.splitlines()
     assert len(lines) == len(records)
     assert all(re.match(r"^::error file=content/articles/[a-z-]+\.md,line=\d+", line) for line in lines), lines
+
+
+def test_two_articles_with_one_title_are_named(tmp_path):
+    """Issue 29.7: a second article with the same title showed as two identical cards."""
+    from sitekit import new_site
+
+    site = new_site(tmp_path / "site")
+    head = "---\ntitle: {}\nsummary: S\ndate: 2026-01-10\n---\nText.\n"
+    site.article("a-first.md", head.format("What a lesion is"))
+    site.article("b-second.md", head.format("What a  Lesion is"))
+    site.article("c-other.md", head.format("Something else"))
+    (found,) = [d for d in site.build(write=False).diagnostics if d.code == "title-duplicate"]
+    assert (found.file, found.line, found.is_error) == ("content/articles/b-second.md", 2, True)
+    assert "content/articles/a-first.md" in found.message
