@@ -45,6 +45,7 @@ from .execute import (
     run_articles,
     run_assets,
 )
+from .files import walk
 from .fingerprint import forget
 from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
@@ -440,7 +441,20 @@ class Builder:
         uses, self._images_used = self._images_used, []
         if sites and sites[0].assets and uses and all(complete for _, complete in uses):
             used = set().union(*(paths for paths, _ in uses))
+            if not used.issuperset(sites[0].assets):
+                used |= self._named_in_sources(set(sites[0].assets) - used)
             result.add_findings(unused_problems(self.config, sites[0].assets, used))
+
+    def _named_in_sources(self, paths: set[str]) -> set[str]:
+        """Which of `paths` (images/x.png) some Markdown file names: a draft, or an article
+        whose front matter has errors, was not converted, yet its images are not unused.
+        Read only when an image seems unused, which is rare."""
+        named: set[str] = set()
+        for source, refused in walk(self.config.content_dir, self.config.roots, self.config.content_dir):
+            if refused is None and source.suffix == ".md":
+                text = source.read_bytes().decode("utf-8", "replace")
+                named.update(path for path in paths if path in text)
+        return named
 
     def _report_bodies(
         self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult

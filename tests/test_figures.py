@@ -289,3 +289,20 @@ def test_a_page_with_figures_passes_the_nu_html_checker(site, tmp_path):
     lines = [line for line in (process.stdout + process.stderr).splitlines() if line.strip()]
     assert any("bad.html" in line and ": error:" in line for line in lines)
     assert [line for line in lines if "bad.html" not in line] == []
+
+
+def test_an_image_shown_by_a_draft_or_a_failed_article_is_not_unused(site):
+    """Issue 29.9: a front-matter error made its article's images `image-unused`, and so did
+    an image shown only by a draft, in `check`."""
+    from sitegen.pipeline import check
+
+    site.write("content/images/extra.png", png())
+    site.write("content/images/images.yaml", RECORDS + "extra.png:\n  credit: Us\n  licence: site\n")
+    figure = '![A blue box](images/extra.png "A box")\n'
+    site.article("c.md", FRONT.format(title="C").replace("date:", "draft: true\ndate:") + figure)
+    assert "image-unused" not in codes(check(site.config(), use_cache=False).diagnostics)
+    site.article("c.md", FRONT.format(title="C").replace("date: 2026-01-10", "date: someday") + figure)
+    found = codes(check(site.config(), use_cache=False).diagnostics)
+    assert "bad-date" in found and "image-unused" not in found
+    site.article("c.md", FRONT.format(title="C") + "No figure now.\n")
+    assert "image-unused" in codes(check(site.config(), use_cache=False).diagnostics)
