@@ -434,7 +434,7 @@ def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]: 
         return namespace, local
 
     def shown_name(namespace: str, local: str, prefix: str = "") -> str:
-        return f"{prefix or namespace.rsplit('/', 1)[-1]}:{local}" if namespace else local
+        return f"{prefix or namespace.rsplit('/', 1)[-1]}:{local}" if namespace not in ("", SVG_NS) else local
 
     def check_css(text: str, where: str) -> str:
         decoded = decode_css(text)
