@@ -31,16 +31,20 @@ import io
 import os
 import posixpath
 import re
-import xml.parsers.expat
+import threading
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import yamlread
+from . import svgsafe, yamlread
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .files import read, refusal
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 IMAGES_FOLDER = "images"  # under content/; also where the output files go
 RECORDS_FILE = "images.yaml"
@@ -52,7 +56,7 @@ RECORD_KEYS = ("credit", "licence", "long_description", "decorative")
 # encoded again (and every page showing one re-rendered, since its file names change).
 WIDTHS = (480, 800, 1200)  # never wider than the original
 QUALITY = {"AVIF": 55, "WEBP": 78, "JPEG": 82}
-ENCODER_VERSION = "1"
+ENCODER_VERSION = "2"  # 2: metadata left out, colours converted to sRGB
 MIME = {"AVIF": "image/avif", "WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png", "SVG": "image/svg+xml"}
 EXTENSION = {"AVIF": "avif", "WEBP": "webp", "JPEG": "jpg", "PNG": "png", "SVG": "svg"}
 # How wide a figure is shown: the text column (site.css `.wrap`, 42rem), or the screen.
@@ -180,6 +184,17 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
         if refused is not None:  # a link out of the project, a folder named like an image
             problems.append(refused)
             continue
+        if not entry.is_file():
+            problems.append(
+                Diagnostic(
+                    shown,
+                    None,
+                    "image-not-a-file",
+                    f"{entry.name} is named like an image but is not a file (a broken link).",
+                    "Put the image file itself in its place, or remove the link.",
+                )
+            )
+            continue
         stat = entry.stat()
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
         known = memo.get(path)
@@ -206,12 +221,11 @@ def read_asset(path: str, data: bytes, shown: str) -> tuple[Asset | None, list[D
         problems = svg_problems(data, shown)
         width, height = svg_size(data)
         return Asset(path, sha, "svg", "SVG", width, height, len(data)), problems
-    from PIL import Image, UnidentifiedImageError
-
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height, kind = image.width, image.height, image.format or ""
-    except (UnidentifiedImageError, OSError, ValueError) as error:
+        image = _open(data)
+    except Exception as error:  # Pillow's plugins raise many kinds for a file that is not their format
+        if data.startswith(SIGNATURES):  # it starts as an image does: the rest is missing or broken
+            return None, [_damaged(shown, error)]
         return None, [
             Diagnostic(
                 shown,
@@ -221,7 +235,61 @@ def read_asset(path: str, data: bytes, shown: str) -> tuple[Asset | None, list[D
                 "Save it again as PNG or JPEG (or SVG for a diagram).",
             )
         ]
+    with image:
+        width, height, kind = image.width, image.height, image.format or ""
+        if width * height > PIXEL_LIMIT:  # read from the header: nothing decoded yet
+            return None, [
+                Diagnostic(
+                    shown,
+                    None,
+                    "image-too-many-pixels",
+                    f"The image declares {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} million); "
+                    f"the limit is {PIXEL_LIMIT / 1e6:,.0f} million, so it was not opened.",
+                    "Export it again at a real size (about 2,400 pixels wide is plenty for the site).",
+                )
+            ]
+        try:
+            image.load()  # every byte of the picture decoded once: a cut-short file is found here
+            if kind == "PNG":
+                with _open(data) as again:
+                    again.verify()  # every chunk's checksum, up to the end marker
+        except Exception as error:  # as above: the decoders raise OSError, SyntaxError, EOFError, zlib.error...
+            return None, [_damaged(shown, error)]
     return Asset(path, sha, "raster", kind.upper(), width, height, len(data)), []
+
+
+def _damaged(shown: str, error: Exception) -> Diagnostic:
+    return Diagnostic(
+        shown,
+        None,
+        "image-damaged",
+        f"The file is cut short or damaged ({error}).",
+        "Export it again from the program that made it (or copy it again: the copy may be incomplete).",
+    )
+
+
+# How each accepted format begins (PNG, JPEG, GIF, WebP's RIFF container).
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+# A picture declaring more pixels than this is refused before any of it is decoded: 40 million
+# covers the largest photos of current phones and most cameras, four times the 8 million of
+# the site's own budget warning (config images.max_pixels); decoding one takes ~160 MB.
+PIXEL_LIMIT = 40_000_000
+_OPEN_LOCK = threading.Lock()
+
+
+def _open(data: bytes) -> Image.Image:
+    """The image, header read, picture not decoded; only the formats the site accepts (so no
+    other Pillow plugin, and no Ghostscript, ever sees the bytes). Pillow's own bomb check is
+    off here: ours (PIXEL_LIMIT, lower) is made by the caller, on the size in the header."""
+    from PIL import Image
+
+    with _OPEN_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            return Image.open(io.BytesIO(data), formats=sorted(set(RASTER_SUFFIXES.values())))
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
 
 
 def _with_record(asset: Asset, record: Record | None) -> Asset:
@@ -409,90 +477,10 @@ def written_path(src: str) -> str | None:
 
 # -- SVG --------------------------------------------------------------------------------
 
-_URL = re.compile(r"url\(\s*(['\"]?)\s*([^)'\"]*)\1\s*\)", re.IGNORECASE)
-_IMPORT = re.compile(r"@import", re.IGNORECASE)
 
-
-def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:  # noqa: C901 (one handler per kind of node)
-    """Every unsafe thing in an SVG (script, event handler, foreignObject, external reference,
-    entity declarations), each with its line; or why it cannot be parsed."""
-    problems: list[Diagnostic] = []
-    parser = xml.parsers.expat.ParserCreate()
-    in_style = [0]
-
-    def unsafe(what: str) -> None:
-        problems.append(
-            Diagnostic(
-                shown,
-                parser.CurrentLineNumber,
-                "image-svg-unsafe",
-                f"The SVG contains {what}, which the site does not allow in images.",
-                "Remove it (export the drawing again as plain SVG); diagrams may use shapes, text and an "
-                "inline <style>, and link only to #ids inside the same file.",
-            )
-        )
-
-    def css(text: str, where: str) -> None:
-        for match in _URL.finditer(text):
-            if not match.group(2).startswith("#"):
-                unsafe(f"a reference to {match.group(2)!r} in {where}")
-        if _IMPORT.search(text):
-            unsafe(f"an @import in {where}")
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        local = name.rsplit(":", 1)[-1]
-        if local == "script":
-            unsafe("a <script> element")
-        elif local == "foreignObject":
-            unsafe("a <foreignObject> element")
-        if local == "style":
-            in_style[0] += 1
-        for attribute, value in attributes.items():
-            bare = attribute.rsplit(":", 1)[-1].lower()
-            if bare.startswith("on"):
-                unsafe(f"an event handler ({attribute}=) on <{local}>")
-            elif bare == "href" and not value.strip().startswith("#"):
-                unsafe(f"a link to {value!r} ({attribute}=) on <{local}>")
-            else:
-                css(value, f"the {attribute}= of <{local}>")
-
-    def end(name: str) -> None:
-        if name.rsplit(":", 1)[-1] == "style":
-            in_style[0] -= 1
-
-    def text(data: str) -> None:
-        if in_style[0]:
-            css(data, "its <style>")
-
-    def doctype(*_: Any) -> None:
-        unsafe("a DOCTYPE declaration (it can define entities)")
-
-    def entity(*_: Any) -> None:
-        unsafe("an entity declaration")
-
-    def instruction(target: str, _data: str) -> None:
-        if target.lower() == "xml-stylesheet":
-            unsafe("an external style sheet (<?xml-stylesheet?>)")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.ProcessingInstructionHandler = instruction
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as error:
-        problems.append(
-            Diagnostic(
-                shown,
-                error.lineno,
-                "image-svg-invalid",
-                f"The SVG cannot be read: {xml.parsers.expat.ErrorString(error.code)}.",
-                "Export the drawing again as SVG from the drawing program.",
-            )
-        )
-    return problems
+def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:
+    """Every problem of an SVG, each with its line (sitegen/svgsafe.py: the allow-list)."""
+    return svgsafe.sanitise(data, shown)[1]
 
 
 _ROOT = re.compile(rb"<svg\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
@@ -535,49 +523,14 @@ def svg_size(data: bytes) -> tuple[int, int]:
     return 300, 150
 
 
-# A tag (quoted attribute values may hold ">"), a comment, CDATA, or the text between.
-_TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|[^<]+",
-    re.DOTALL,
-)
-_NAME = re.compile(r"</?\s*([A-Za-z_][\w:.-]*)")
-# Whitespace is meaningful inside these (text and its spans; style sheets are kept as written).
-_KEEP = {"text", "tspan", "textPath", "style", "title", "desc"}
-
-
 def minify_svg(data: bytes) -> bytes:
-    """Comments, <metadata> and whitespace-only text between tags removed; attribute values,
-    text and style sheets untouched."""
-    source = data.decode("utf-8")
-    out: list[str] = []
-    keep = 0  # depth inside elements whose whitespace matters
-    skip = 0  # depth inside <metadata>
-    for match in _TOKEN.finditer(source):
-        token = match.group(0)
-        if token.startswith("<!--"):
-            continue
-        if token.startswith("<") and not token.startswith("<![CDATA["):
-            found = _NAME.match(token)
-            name = found.group(1).rsplit(":", 1)[-1] if found else ""
-            closing, empty = token.startswith("</"), token.endswith("/>")
-            if name == "metadata":
-                if not closing and not empty:
-                    skip += 1
-                elif closing:
-                    skip -= 1
-                continue
-            if skip:
-                continue
-            if name in _KEEP and not empty:
-                keep += -1 if closing else 1
-            out.append(token)
-            continue
-        if skip:
-            continue
-        if not keep and not token.startswith("<![CDATA[") and not token.strip():
-            continue
-        out.append(token)
-    return "".join(out).strip().encode("utf-8")
+    """The published SVG: written back from the parsed file with only the allowed elements,
+    attributes and CSS (svgsafe.sanitise); comments, <metadata> and whitespace between tags
+    left out. Never called for a file with errors; raises ValueError for one it cannot read."""
+    out, _ = svgsafe.sanitise(data, "")
+    if out is None:
+        raise ValueError("unreadable SVG")
+    return out
 
 
 # -- encoding ---------------------------------------------------------------------------
@@ -590,10 +543,11 @@ def encode(asset: Asset, data: bytes) -> dict[str, bytes]:
     from PIL import Image, ImageOps
 
     files: dict[str, bytes] = {}
-    with Image.open(io.BytesIO(data)) as opened:
+    with _open(data) as opened:
         image = ImageOps.exif_transpose(opened)  # a phone photo's rotation, applied once
         has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-        image = image.convert("RGBA" if has_alpha else "RGB")
+        image = _srgb(image.convert("RGBA" if has_alpha else "RGB"), opened.info.get("icc_profile"))
+        image = _pixels_only(image)
         resized: dict[int, Image.Image] = {}
         for variant in asset.outputs:
             if variant.width not in resized:
@@ -614,3 +568,28 @@ def encode(asset: Asset, data: bytes) -> dict[str, bytes]:
                 picture.save(buffer, "AVIF", quality=QUALITY["AVIF"])
             files[variant.path] = buffer.getvalue()
     return files
+
+
+def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The picture's colours in sRGB, what a browser assumes of an image without a profile
+    (the profile itself is not published: it can carry text, and sRGB needs none)."""
+    if not icc:
+        return image
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a broken or non-RGB profile: the pixels are taken as sRGB already
+    return converted if converted is not None else image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels: no EXIF, XMP, IPTC, comment, text chunk or profile
+    (Pillow copies some of `info` into the files it saves, e.g. a JPEG's comment)."""
+    from PIL import Image
+
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
