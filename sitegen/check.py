@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 Rules: TypeAlias = dict[str, Any]
 
 DEFAULTS: dict[str, Rules] = {
-    "review": {"level": "error", "warn_days": 60},
+    # overdue: "warning" (the default) keeps an overdue article published, with a line telling
+    # readers it is due for review, and never holds up other articles' corrections; "error"
+    # stops publishing until it is reviewed. review-future and the like stay errors.
+    "review": {"level": "error", "warn_days": 60, "overdue": "warning"},
     # Per language other than English (a section named by its code): a formula made for that
     # language and its threshold, e.g. `es: {formula: szigriszt_pazos, min_score: 55}`.
     "readability": {"level": "warning", "max_grade": 8.0, "min_words": 100, "es": {}},
@@ -108,10 +111,10 @@ def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
                         did_you_mean(key, DEFAULTS[name]),
                     )
                 )
-            elif key == "level" and (value := "off" if value is False else value) not in LEVELS:
+            elif key in ("level", "overdue") and (value := "off" if value is False else value) not in LEVELS:
                 problems.append(
                     Diagnostic(
-                        shown, None, "config-value", f"checks.{name}.level is {value!r}.", "Use off, warning or error."
+                        shown, None, "config-value", f"checks.{name}.{key} is {value!r}.", "Use off, warning or error."
                     )
                 )
             elif name == "readability" and key in LANGUAGE_FORMULAS_FOR:
@@ -120,7 +123,7 @@ def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
                     problems.append(Diagnostic(shown, None, "config-value", f"checks.readability.{key}: {problem}", ""))
                 else:
                     merged[name][key] = dict(value)
-            elif key != "level" and not isinstance(value, (int, float)):
+            elif key not in ("level", "overdue") and not isinstance(value, (int, float)):
                 problems.append(Diagnostic(shown, None, "config-type", f"checks.{name}.{key} must be a number.", ""))
             else:
                 merged[name][key] = value
@@ -302,14 +305,21 @@ def _review(article: Article, rules: Rules, today: date, found: Findings) -> Non
         )
     due = article.next_review
     line = line_of("next_review") if ("next_review",) in dict(article.source.lines) else line_of("reviewed")
-    if due and due < today:
+    if due and due < today and rules["overdue"] != "off":
+        blocks = rules["overdue"] == "error"
         found.add(
             "review",
             file,
             line,
             "review-overdue",
-            f"The medical review was due on {due} ({(today - due).days} days ago).",
+            f"The medical review was due on {due} ({(today - due).days} days ago). "
+            + (
+                "Publishing stops until it is reviewed (checks.review.overdue: error)."
+                if blocks
+                else "It stays published, with a line telling readers it is due for review."
+            ),
             "Have the article reviewed, then update `reviewed:` (and `next_review:` if set).",
+            warning=not blocks,
         )
     elif due and due <= today + timedelta(days=int(rules["warn_days"])):
         found.add(

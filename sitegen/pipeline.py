@@ -167,7 +167,7 @@ class Builder:
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
             result.diagnostics.extend(output_problems(self.config))
-        content, sites = self._load(result)
+        content, sites = self._load(result, today)
         site = sites[0] if sites else None
         result.site, result.sites = site, sites
         if site is not None and (result.publishable or check):
@@ -316,7 +316,7 @@ class Builder:
 
     # -- the steps ----------------------------------------------------------------
 
-    def _load(self, result: BuildResult) -> tuple[dict[str, Content], tuple[Site, ...]]:
+    def _load(self, result: BuildResult, today: date | None) -> tuple[dict[str, Content], tuple[Site, ...]]:
         """Read and validate every source, then gather each language's into its Site."""
         contents: dict[str, Content] = {}
         parsed: dict[ParsedKey, object] = {}
@@ -362,7 +362,21 @@ class Builder:
             sites.append(site)
             result.diagnostics.extend(problems)
         self.cache.related = memo  # type: ignore[assignment]
-        return contents, pair_sites(sites) if len(sites) > 1 else tuple(sites)
+        paired = pair_sites(sites) if len(sites) > 1 else tuple(sites)
+        return contents, self._mark_overdue(paired, today or date.today())
+
+    def _mark_overdue(self, sites: tuple[Site, ...], today: date) -> tuple[Site, ...]:
+        """Each site knowing its articles past their review date, which stay published with
+        a line that says so (unless checks.review.overdue is off, or error: then nothing is
+        published)."""
+        from .check import settings
+
+        if settings(self.config)[0]["review"]["overdue"] != "warning":
+            return sites
+        return tuple(
+            replace(site, overdue=frozenset(a.url for a in site.articles if a.next_review and a.next_review < today))
+            for site in sites
+        )
 
     def _output(self, write: bool, in_place: bool) -> Output:
         if not write:

@@ -296,6 +296,7 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
                     nav,
                     tuple(sorted(site.alternates.get(article.url, {}).items())),
                     site.outdated.get(article.url),
+                    article.url in site.overdue,
                     article.source.digest,
                     tuple((t.name, t.url) for t in topics),
                     tuple((r.url, r.title) for r in related),

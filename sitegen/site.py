@@ -63,6 +63,9 @@ class Site:
     # A translation's address -> its original's, where the original was reviewed after the
     # revision the translation was made from (the page says so, check_site reports it).
     outdated: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Article URLs past their `next_review`, shown to readers as due for review (check.py's
+    # checks.review.overdue: warning, the default).
+    overdue: frozenset[str] = field(default_factory=frozenset, compare=False)
 
     def in_language(self, url: str, language: str) -> str | None:
         """The address of the page at `url` in `language`, if it exists."""

@@ -36,7 +36,7 @@ def line_of(file: str, needle: str) -> int:
 # (article, expected code, text on the line the finding must point to, severity)
 CASES = [
     ("review-missing", "review-missing", "date:", "error"),
-    ("review-overdue", "review-overdue", "next_review:", "error"),
+    ("review-overdue", "review-overdue", "next_review:", "warning"),
     ("review-due-soon", "review-due-soon", "next_review:", "warning"),
     ("review-future", "review-future", "reviewed:", "error"),
     ("review-before-published", "review-before-published", "reviewed:", "error"),
@@ -252,3 +252,32 @@ def test_text_left_from_the_new_template_is_a_finding(blank_site):
         text = text.replace(needle, own)
     path.write_text(text)
     assert "[template-text]" not in run("check", "--drafts", cwd=blank_site.root).stderr
+
+
+def test_an_overdue_review_never_holds_up_the_other_articles(tmp_path):
+    """Issue 29.8: CI runs build --strict, and one overdue article stopped every correction.
+    By default it stays published with a line for readers and a warning for editors;
+    `checks.review.overdue: error` makes it stop publishing."""
+    from sitekit import new_site, run_cli, snapshot, soup
+
+    site = new_site(tmp_path / "site")
+    head = (
+        "---\ntitle: {}\nsummary: S\ndate: 2019-01-01\nreviewed: 2019-01-01\nnext_review: {}\n"
+        "takeaways: [Scans help.]\nreferences:\n  - title: A paper\n    doi: 10.1000/xyz123\n---\nText.\n"
+    )
+    site.article("old.md", head.format("Old", "2020-01-01"))
+    site.article("fixed.md", head.format("Fixed", "2999-01-01"))
+    done = run_cli("build", "--strict", cwd=site.root)
+    assert done.returncode == 0, done.stderr
+    assert "content/articles/old.md:6: warning: The medical review was due on 2020-01-01" in done.stderr
+    assert "[review-overdue]" in done.stderr
+    notice = soup(site.public / "articles/old/index.html").select_one(".review-overdue")
+    assert notice is not None and "due for a medical review" in notice.get_text()
+    assert soup(site.public / "articles/fixed/index.html").select_one(".review-overdue") is None
+    github = run_cli("check", "--format", "github", cwd=site.root)
+    assert "::warning file=content/articles/old.md,line=6" in github.stdout
+    site.set_config(checks={"review": {"overdue": "error"}})
+    before = snapshot(site.public)
+    done = run_cli("build", "--strict", cwd=site.root)
+    assert done.returncode == 1 and "content/articles/old.md:6: error:" in done.stderr
+    assert snapshot(site.public) == before
