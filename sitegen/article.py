@@ -120,6 +120,17 @@ class Source:
         self.loaded.body = text[start:]
         return True
 
+    def text_of_line(self, line: int) -> str:
+        """The body's text on file line `line` (stripped, at most 120 characters), or ""."""
+        try:
+            if not self.restore():
+                return ""
+        except OSError:
+            return ""
+        lines = (self.loaded.body or "").split("\n")
+        index = line - self.body_line
+        return lines[index].strip()[:120] if 0 <= index < len(lines) else ""
+
     def line_of_text(self, needle: str) -> int:
         """The file line of the first occurrence of `needle` in the body (its first line if absent)."""
         try:

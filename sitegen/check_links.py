@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -76,7 +77,7 @@ def links_and_images(
             continue
         if parts.scheme or parts.netloc:
             continue  # mailto:, tel: (unsafe schemes were refused in the Markdown pass)
-        _internal(item, url, written, parts, known_urls, found, "link-broken")
+        _internal(item, url, written, parts, known_urls, found, "link-broken", site.link_targets)
     for src, alt in body.images:
         if written_path(src) is not None:
             continue  # content/images/: checked in the Markdown pass (markup/figures.py)
@@ -112,6 +113,7 @@ def _internal(
     known_urls: dict[str, set[str]],
     found: Findings,
     code: str,
+    articles: Mapping[str, str] | None = None,
 ) -> None:
     if not parts.path:  # "#section" on the same page
         target = url
@@ -135,7 +137,7 @@ def _internal(
             f"The {'image' if group == 'images' else 'link'} {written!r} points to a page or file that does not exist.",
             "Show an image from content/images/ as ![what it shows](images/name.png)."
             if group == "images"
-            else "Link to another article by its file name: [text](other-article.md), or [text](other-article.md#section).",
+            else _article_hint(parts, articles or {}),
         )
     elif parts.fragment and parts.fragment not in known_urls[target]:
         found.add(
@@ -148,3 +150,13 @@ def _internal(
             if known_urls[target]
             else "That page has no sections to link to.",
         )
+
+
+def _article_hint(parts: SplitResult, articles: Mapping[str, str]) -> str:
+    """The fix for a broken link: the article file it most likely meant, if any."""
+    stem = posixpath.basename(unquote(parts.path).rstrip("/")).removesuffix(".html")
+    for name in (f"{stem}.md", *difflib.get_close_matches(f"{stem}.md", list(articles), n=1)):
+        if stem and name in articles:
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            return f"Did you mean ({name}{fragment})? Link to an article by its file name, ending in .md."
+    return "Link to another article by its file name: [text](other-article.md), or [text](other-article.md#section)."

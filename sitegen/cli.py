@@ -158,7 +158,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="FOLDER",
-        help="the folder the preview builds into (default: paths.output in config.yaml, public/)",
+        help="the folder the preview builds into (default: .preview/site/ beside config.yaml, never public/)",
     )
     new = _command(
         commands,
@@ -238,7 +238,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs)
+        return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out)
     from .content import display_path
     from .lock import BuildLock, Busy
 
@@ -256,6 +256,7 @@ def _build_or_check(
     args: argparse.Namespace, config: Config, options: dict[str, object], looked: Look | None, quick: bool
 ) -> int:
     from . import errors, fingerprint
+    from .content import display_path
     from .pipeline import Builder, clean
 
     if args.command == "check":
@@ -285,7 +286,7 @@ def _build_or_check(
     if not result.ok:
         print(
             f"Build failed: {errors.summary(result.diagnostics)}. "
-            f"The previous site in {config.output_dir.name}/ was left as it was.",
+            f"The previous site in {display_path(config.output_dir, config.root)}/ was left as it was.",
             file=sys.stderr,
         )
         return 1

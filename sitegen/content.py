@@ -75,6 +75,17 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
                 "Split it into several articles.",
             )
         ]
+    wide = _wide_encoding(data)
+    if wide:
+        return None, [
+            Diagnostic(
+                shown,
+                None,
+                "file-encoding",
+                f"The file is saved as {wide} text; the site reads UTF-8 only.",
+                "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8). Nothing needs retyping.",
+            )
+        ]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, [
@@ -104,6 +115,23 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     # One spelling of each accented letter (NFC): macOS and copy-paste often give "e" plus a
     # combining accent, which looks the same but made two topics 'Lésions' that clashed.
     return (text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)), []
+
+
+def _wide_encoding(data: bytes) -> str:
+    """ "UTF-16" or "UTF-32" when the bytes look like text saved in one of them (a byte-order
+    mark, or a NUL next to every ASCII letter), else "". Word and Notepad offer both."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:400]
+    if len(head) >= 8 and head.count(b"\x00") * 4 >= len(head) * 3 - 8:
+        return "UTF-32"
+    if len(head) >= 4 and (
+        head[1::2].count(0) * 10 >= len(head[1::2]) * 9 or head[0::2].count(0) * 10 >= len(head[0::2]) * 9
+    ):
+        return "UTF-16"
+    return ""
 
 
 def file_name(path: Path) -> str:

@@ -29,8 +29,8 @@ summary: {summary}
 date: {today}
 reviewed: {today}
 # next_review: YYYY-MM-DD   (optional; default: reviewed + {months} months)
-reviewer: Editorial team
-author: Editorial team
+reviewer: {person}          # a key of content/people.yaml{people}
+author: {person}
 tags: [{tags}]
 draft: true
 takeaways:
@@ -83,6 +83,8 @@ def new_article(config: Config, title: str, tags: str) -> int:
                 today=date.today().isoformat(),
                 tags=tag_list,
                 months=config.review_interval_months,
+                person=_default_person(config),
+                people=f" ({', '.join(sorted(config.people))})" if config.people else "",
                 summary=SUMMARY,
                 opening=OPENING,
                 advice=ADVICE,
@@ -147,3 +149,10 @@ def running_preview(config: Config) -> str | None:
             return address
     except (OSError, ValueError):
         return None
+
+
+def _default_person(config: Config) -> str:
+    """Who a new article names as reviewer and author: the team's key in content/people.yaml
+    (an organization), else its first person, else plain text (allowed, shown as written)."""
+    teams = [key for key, person in config.people.items() if person.organization]
+    return (teams or list(config.people) or ["Editorial team"])[0]

@@ -265,9 +265,10 @@ def serve(
     drafts: bool = True,
     jobs: int | None = None,
     ready: Callable[[Preview, int], object] | None = None,
+    out: Path | None = None,
 ) -> int:
     """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests)."""
-    preview = Preview(config, drafts, jobs, port)
+    preview = Preview(config, drafts, jobs, port, out)
     # tornado logs each request and refused path; editors need only our messages.
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     logging.getLogger("tornado.general").setLevel(logging.ERROR)

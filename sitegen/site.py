@@ -327,15 +327,17 @@ def anchor_problems(
                     name if shown.rsplit("/", 1)[-1] == name else f"{shown} (the page {name} leads to in this language)"
                 )
                 close = difflib.get_close_matches(fragment, anchors, n=1)
+                line = article.source.line_of_text(written)
                 problems.append(
                     Diagnostic(
                         article.source.path,
-                        article.source.line_of_text(written),
+                        line,
                         "link-anchor",
                         f"The link {written} names the section #{fragment}, which {where} does not have.",
                         f"Did you mean #{close[0]}?"
                         if close
                         else f"Sections of {where}: " + (", ".join(sorted(anchors)) or "none") + ".",
+                        excerpt=article.source.text_of_line(line),
                     )
                 )
     return problems

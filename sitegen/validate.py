@@ -248,10 +248,61 @@ def _date_problem(key: str, value: str) -> tuple[str, str]:
                 f"'{key}' is {value}; dates are written with hyphens.",
                 f"Write {meant.isoformat()} (YYYY-MM-DD) for {_spoken(meant)}.",
             )
+    meant = _date_in_words(value)
+    if meant:
+        return (
+            f"'{key}' is {value!r}; dates are written in numbers, year first, as YYYY-MM-DD.",
+            f"Write {meant.isoformat()} for {_spoken(meant)}.",
+        )
     return (
         f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
         "Write dates as YYYY-MM-DD, e.g. 2026-03-01 for 1 March 2026.",
     )
+
+
+# Month names an editor may type, English and Spanish, and their usual short forms.
+_MONTH_WORDS = {
+    **{name.lower(): number for number, name in enumerate(MONTHS, 1)},
+    **{name.lower()[:3]: number for number, name in enumerate(MONTHS, 1)},
+    **dict(
+        zip(
+            [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+            range(1, 13),
+            strict=True,
+        )
+    ),
+    "sept": 9,
+    "setiembre": 9,
+}
+
+
+def _date_in_words(value: str) -> date | None:
+    """The date in "6 December 2026", "December 6, 2026", "6 de diciembre de 2026", else None."""
+    words = [w for w in re.split(r"[\s,.]+", value.lower()) if w and w not in ("de", "del", "the", "of")]
+    if len(words) != 3:
+        return None
+    numbers = [w.rstrip("stndrh") for w in words]
+    months = [i for i, w in enumerate(words) if w in _MONTH_WORDS]
+    if len(months) != 1:
+        return None
+    rest = [numbers[i] for i in range(3) if i != months[0]]
+    if not all(part.isdigit() for part in rest):
+        return None
+    day, year = (int(rest[0]), int(rest[1])) if len(rest[1]) == 4 else (int(rest[1]), int(rest[0]))
+    return _real_date(year, _MONTH_WORDS[words[months[0]]], day)
 
 
 def _add_months(day: date, months: int) -> date:
