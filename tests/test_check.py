@@ -281,3 +281,19 @@ def test_an_overdue_review_never_holds_up_the_other_articles(tmp_path):
     done = run_cli("build", "--strict", cwd=site.root)
     assert done.returncode == 1 and "content/articles/old.md:6: error:" in done.stderr
     assert snapshot(site.public) == before
+
+
+def test_one_very_hard_sentence_is_named_when_the_average_reads_easily(blank_site):
+    """Issue 29.6: the article's average stayed under grade 8, so the sentence was not named."""
+    easy = "MRI takes pictures of the brain. It does not hurt. The scan is loud. " * 12
+    hard = (
+        "Clinicians commonly characterise hyperintense periventricular abnormalities utilising "
+        "sophisticated multiparametric neuroimaging methodologies."
+    )
+    head = "---\ntitle: A\nsummary: S\ndate: 2026-01-10\n---\n"
+    blank_site.article("a.md", head + easy + "\n\n" + hard + "\n\n" + easy + "\n")
+    found = [d for d in check(blank_site.config(), use_cache=False).diagnostics if d.code.startswith("readability")]
+    assert [(d.code, d.line) for d in found] == [("readability-sentence", 8)]
+    assert "Clinicians commonly" in found[0].message and found[0].excerpt.startswith("Clinicians")
+    blank_site.article("a.md", head + easy + "\n")
+    assert not [d for d in check(blank_site.config(), use_cache=False).diagnostics if d.code.startswith("readab")]
