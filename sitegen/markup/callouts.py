@@ -21,6 +21,7 @@ spaces ends up below the box).
 
 from __future__ import annotations
 
+import difflib
 import re
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING, Any
@@ -77,12 +78,17 @@ class CalloutProcessor(Treeprocessor):
             if len(element) == 1 and not (element.text or "").strip():
                 self._empty(kind, seen[kind])
             if kind not in KINDS:
+                # A near miss (`urgnet`, `nota`) was meant as that kind: the page shows the wrong box.
+                close = difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.6)
                 self.report(
                     "callout-kind",
                     f"!!! {kind}",
-                    f"Unknown callout kind '{kind}'.",
-                    "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".",
-                    warning=True,
+                    f"Unknown callout kind '{kind}'" + (", so it shows as a plain note box." if close else "."),
+                    (f"Did you mean `!!! {close[0]}`? " if close else "")
+                    + "Use one of: "
+                    + ", ".join(f"!!! {k}" for k in KINDS)
+                    + ".",
+                    warning=not close,
                 )
                 kind = "note"
             element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))
