@@ -46,14 +46,16 @@ class CaptionProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [rest])
         table = parent[before] if len(parent) > before and parent[before].tag == "table" else None
         if table is None or not caption:
-            self.report(
-                "table-caption",
-                first,
-                "A `Table:` caption line is not directly followed by a table."
-                if caption
-                else "A `Table:` line has no caption text.",
-                "Put `Table: What the table shows` on the line right before the table's header row.",
-            )
+            # A table that did not parse: the safety net (leftovers.py) says why, at the table's line.
+            if table is not None or not caption or not _looks_like_table(rest):
+                self.report(
+                    "table-caption",
+                    first,
+                    "A `Table:` caption line is not directly followed by a table."
+                    if caption
+                    else "A `Table:` line has no caption text.",
+                    "Put `Table: What the table shows` on the line right before the table's header row.",
+                )
             paragraph = etree.Element("p")
             paragraph.text = first
             parent.insert(before, paragraph)
@@ -61,6 +63,11 @@ class CaptionProcessor(BlockProcessor):
         element = etree.Element("caption")
         element.text = caption
         table.insert(0, element)
+
+
+def _looks_like_table(text: str) -> bool:
+    rows = [row for row in text.split("\n") if row.strip()]
+    return len(rows) > 1 and all("|" in row for row in rows[:2])
 
 
 class CaptionExtension(Extension):
