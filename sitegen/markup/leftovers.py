@@ -145,6 +145,26 @@ class LeftoverProcessor(Treeprocessor):
         for element in root.iter():
             if element.tag in _BLOCKS:
                 self._check(element, "".join(_text(element)))
+            elif element.tag == "table":
+                self._swallowed(element)
+
+    def _swallowed(self, table: etree.Element) -> None:
+        """A paragraph right under a table, with no blank line, becomes a row of one cell."""
+        width = len(table.findall("thead/tr/th"))
+        for row in table.iterfind("tbody/tr"):
+            cells = ["".join(cell.itertext()).strip() for cell in row.findall("td")]
+            if width < 2 or not cells[0] or any(cells[1:]):
+                continue
+            first = cells[0].split()[0] if cells[0].split() else cells[0]
+            line = self._line([cells[0][:40], first])
+            if line is not None and "|" not in self._source_line(line):
+                self._report(
+                    cells[0][:40],
+                    f"The line `{cells[0][:60]}` right under the table was read as one of its rows, because "
+                    "there is no blank line between the table and the text after it.",
+                    "Leave a blank line after the table's last row.",
+                    line,
+                )
 
     # Where a piece of text was written: the next occurrence after the last one reported.
     def _line(self, candidates: list[str]) -> int | None:
