@@ -173,3 +173,8 @@ def test_d_the_net_reports_through_check_in_both_languages(tmp_path):
     english_line = english.read_text(encoding="utf-8").split("\n").index("| a | b | c |") + 1
     assert ("content/es/articles/lesiones.md", "callout-kind", spanish_line) in found
     assert ("content/articles/lesions.md", "syntax-not-understood", english_line) in found
+
+
+def test_d_a_box_not_understood_is_one_finding_not_one_per_line_of_its_list():
+    markup = render('!!! urgent "Ring today\n    - you feel worse\n    - you cannot see\n')
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE)]

@@ -203,6 +203,7 @@ class LeftoverProcessor(Treeprocessor):
             stripped = current.strip()
             if stripped.startswith("!!!"):
                 self._callout(stripped, index)
+                listed = True  # its indented list is part of the box that was not understood
             elif _PIPE_LINE.search(current):
                 run = [current]
                 while index + 1 < len(lines) and "|" in lines[index + 1]:
