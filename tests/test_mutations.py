@@ -191,6 +191,18 @@ def _extra_pipe(text: str, language: str) -> str | None:
     return slipped if slipped != text else None
 
 
+def _row_pipe(missing: bool) -> Callable[[str, str], str | None]:
+    def slip(text: str, language: str) -> str | None:
+        rows = text.split("\n")
+        last = rows[-1]
+        if not last.startswith("| T2 "):
+            return None
+        rows[-1] = last.replace(" | ", "  ", 1) if missing else last + " extra |"
+        return "\n".join(rows)
+
+    return slip
+
+
 def _translated(text: str, language: str) -> str | None:
     if text.startswith("Table:"):
         return "Tabla:" + text[len("Table:") :]
@@ -227,6 +239,8 @@ SLIPS: dict[str, Callable[[str, str], str | None]] = {
     "two-space-indent": _indent("  "),
     "missing-pipe": _missing_pipe,
     "extra-pipe": _extra_pipe,
+    "missing-pipe-in-row": _row_pipe(missing=True),
+    "extra-pipe-in-row": _row_pipe(missing=False),
     "translated-keyword": _translated,
     "capitalised-kind": _capitalised,
     "spaces-after-bangs": _space_after,

@@ -178,3 +178,12 @@ def test_d_the_net_reports_through_check_in_both_languages(tmp_path):
 def test_d_a_box_not_understood_is_one_finding_not_one_per_line_of_its_list():
     markup = render('!!! urgent "Ring today\n    - you feel worse\n    - you cannot see\n')
     assert errors(markup) == [("syntax-not-understood", BODY_LINE)]
+
+
+@pytest.mark.parametrize(
+    ("row", "words"), [("| T2  Lesions |", "1 cell but"), ("| T2 | Lesions | Always |", "3 cells")]
+)
+def test_c_a_row_with_a_missing_or_extra_pipe_is_reported_at_its_line(row, words):
+    markup = render("Intro.\n\n| Scan | Shows |\n|---|---|\n| T1 | Shape |\n" + row + "\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 5)]
+    assert words in markup.diagnostics[0].message

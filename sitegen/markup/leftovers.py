@@ -147,6 +147,7 @@ class LeftoverProcessor(Treeprocessor):
                 self._check(element, "".join(_text(element)))
             elif element.tag == "table":
                 self._swallowed(element)
+                self._rows(element)
 
     def _swallowed(self, table: etree.Element) -> None:
         """A paragraph right under a table, with no blank line, becomes a row of one cell."""
@@ -165,6 +166,35 @@ class LeftoverProcessor(Treeprocessor):
                     "Leave a blank line after the table's last row.",
                     line,
                 )
+
+    def _rows(self, table: etree.Element) -> None:
+        """A row with fewer or more cells than the header (a `|` missing or extra): the table is
+        drawn, but a cell is empty or dropped, and on a phone a value sits under the wrong label."""
+        width = len(table.findall("thead/tr/th"))
+        for row in table.iterfind("tbody/tr"):
+            texts = ["".join(cell.itertext()).strip() for cell in row.findall("td")]
+            needle = next((text for text in texts if text), "")
+            if width < 2 or not needle:
+                continue
+            line = self._line([needle[:40], needle.split()[0]])
+            written = self._source_line(line)
+            if line is None or "|" not in written:
+                continue
+            count = len(_split_cells(written))
+            if count == width:
+                continue
+            self._report(
+                written.strip()[:40],
+                f"This table row has {count} cell{'s' if count != 1 else ''} but the header has {width} "
+                f"(a `|` {'is missing' if count < width else 'too many'}), so "
+                + (
+                    "a cell is left empty and the values after it sit in the wrong columns."
+                    if count < width
+                    else "the cells after the last column are not shown."
+                ),
+                f"Give the row one cell per column, each between `|` signs, like the header ({width} cells).",
+                line,
+            )
 
     # Where a piece of text was written: the next occurrence after the last one reported.
     def _line(self, candidates: list[str]) -> int | None:
