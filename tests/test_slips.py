@@ -42,7 +42,9 @@ def test_a_callout_title_in_typographic_quotes_is_a_box(quotes, kind):
     assert errors(markup) == []
 
 
-@pytest.mark.parametrize("opener", ["!!! Urgent", "!!!  urgent", "!!!\turgent", "!!! URGENT", "!!! urgent "])
+@pytest.mark.parametrize(
+    "opener", ["!!! Urgent", "!!!  urgent", "!!!\turgent", "!!! URGENT", "!!! urgent ", "!!!\u00a0urgent\u00a0"]
+)
 def test_a_callout_opener_with_a_capital_or_extra_space_is_a_box(opener):
     markup = render(f'{opener} "Ring today if:"\n    - you feel worse\n')
     assert soup(markup.html).find("div", class_="care-card") is not None, markup.html
@@ -187,3 +189,10 @@ def test_c_a_row_with_a_missing_or_extra_pipe_is_reported_at_its_line(row, words
     markup = render("Intro.\n\n| Scan | Shows |\n|---|---|\n| T1 | Shape |\n" + row + "\n")
     assert errors(markup) == [("syntax-not-understood", BODY_LINE + 5)]
     assert words in markup.diagnostics[0].message
+
+
+@pytest.mark.parametrize(("keyword", "prefix"), [("  Table:", ""), ("Tabla :", "es/"), ("  Tabla:", "es/")])
+def test_c_an_indented_or_spaced_caption_line_is_the_caption(keyword, prefix):
+    markup = render(f"Text.\n\n{keyword} Scans\n" + TABLE, prefix=prefix)
+    assert markup.diagnostics == ()
+    assert soup(markup.html).table.caption.get_text() == "Scans"

@@ -18,7 +18,7 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 
-CAPTION = re.compile(r"^Table:[ \t]*(?P<text>.*)$")
+CAPTION = re.compile(r"^[ ]{0,3}Table:[ \t]*(?P<text>.*)$")
 
 # _State.report: (code, the text to find the line of, message, hint)
 Report = Callable[[str, str, str, str], None]
@@ -31,7 +31,7 @@ class CaptionProcessor(BlockProcessor):
 
     def test(self, parent: etree.Element, block: str) -> bool:
         # Every block is offered to this processor: the cheap prefix check first.
-        return block.startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
+        return block.lstrip(" ").startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)

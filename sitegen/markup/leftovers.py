@@ -44,8 +44,10 @@ CURLY = QUOTES[2:]
 # The caption keyword of each language's articles; `Table:` (the README's) is accepted in all.
 CAPTION_KEYWORDS = {"en": "Table", "es": "Tabla"}
 
-_OPENER = re.compile(r"^(?P<indent>[ ]*)!!!(?P<gap>[ \t]*)(?P<kind>[A-Za-z][\w-]*)(?P<rest>[^\n]*)$")
-_QUOTED = re.compile(r"^[ \t]*[" + QUOTES + r"](?P<title>.*)[" + QUOTES + r"][ \t]*$")
+# Spaces as typed: a phone may put a no-break space after `!!!` or before the title.
+_SPACE = " \t\u00a0\u202f"
+_OPENER = re.compile(r"^(?P<indent>[ ]*)!!!(?P<gap>[" + _SPACE + r"]*)(?P<kind>[A-Za-z][\w-]*)(?P<rest>[^\n]*)$")
+_QUOTED = re.compile(r"^[" + _SPACE + r"]*[" + QUOTES + r"](?P<title>.*)[" + QUOTES + r"][" + _SPACE + r"]*$")
 # `](target “Caption”)`: an image's or link's title in typographic quotes.
 _CURLY_TITLE = re.compile(
     r"(?P<head>\]\([ \t]*<?[^\s()<>]+>?)[ \t]+[" + CURLY + r"](?P<title>[^\"\n" + CURLY + r"]*)[" + CURLY + r"][ \t]*\)"
@@ -64,15 +66,15 @@ class SlipPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         keyword = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
-        caption = re.compile(r"^" + keyword + r"[ \t]*:") if keyword != "Table" else None
+        caption = re.compile(r"^(?P<indent>[ ]{0,3})" + keyword + r"[ \t]*:") if keyword != "Table" else None
         out = []
         for line in lines:
             if "!!!" in line:
                 line = _opener(line)
             if "](" in line:
                 line = _CURLY_TITLE.sub(lambda m: f'{m["head"]} "{m["title"]}")', line)
-            if caption is not None and line.startswith(keyword):
-                line = caption.sub("Table:", line, count=1)
+            if caption is not None and keyword in line:
+                line = caption.sub(r"\g<indent>Table:", line, count=1)
             out.append(line)
         return out
 
@@ -88,7 +90,7 @@ def _opener(line: str) -> str:
     if not rest.strip():
         return f"{found['indent']}!!! {kind}"
     quoted = _QUOTED.match(rest)
-    if quoted is None or rest[0] not in " \t" or '"' in quoted["title"]:
+    if quoted is None or rest[0] not in _SPACE or '"' in quoted["title"]:
         return line  # not a title in quotes: left to the admonition extension, or to the net
     return f'{found["indent"]}!!! {kind} "{quoted["title"]}"'
 
@@ -141,6 +143,7 @@ class LeftoverProcessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self.cursor = 0
+        self._lines: list[str] | None = None
         self.reported: set[object] = {d.line for d in self.state.diagnostics if d.severity.value == "error"}
         for element in root.iter():
             if element.tag in _BLOCKS:
@@ -221,7 +224,9 @@ class LeftoverProcessor(Treeprocessor):
     def _source_line(self, line: int | None) -> str:
         if line is None:
             return ""
-        lines = self.state.body.split("\n")
+        if self._lines is None:
+            self._lines = self.state.body.split("\n")
+        lines = self._lines
         index = line - self.state.body_line
         return lines[index] if 0 <= index < len(lines) else ""
 
