@@ -196,3 +196,11 @@ def test_c_an_indented_or_spaced_caption_line_is_the_caption(keyword, prefix):
     markup = render(f"Text.\n\n{keyword} Scans\n" + TABLE, prefix=prefix)
     assert markup.diagnostics == ()
     assert soup(markup.html).table.caption.get_text() == "Scans"
+
+
+def test_d_the_third_care_card_is_found_whatever_its_case_and_a_broken_one_is_not_counted():
+    card = '!!! {} "Ring today if:"\n    - you feel worse\n\n'
+    body = card.format("urgent") + card.format("urgent:") + card.format("emergency") + card.format("Urgent")
+    markup = render(body)
+    (count,) = [d for d in markup.diagnostics if d.code == "care-card-count"]
+    assert count.line == BODY_LINE + 9

@@ -53,7 +53,11 @@ CARE_CARDS = {
 }
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
-_CARE_LINE = re.compile(r"^[ \t]*!!! ?(" + "|".join(CARE_CARDS) + r")\b", re.MULTILINE)
+# As the slips are read (leftovers.py): any case, any spaces; `!!! urgent:` is not a card.
+_CARE_LINE = re.compile(
+    r"^[ \t]*!!![ \t\u00a0\u202f]*(" + "|".join(CARE_CARDS) + r")(?=[ \t\u00a0\u202f]|$)",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 # A callout's first line, as the admonition extension reads it; group 1 is its kind.
