@@ -149,7 +149,30 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
     return doc
 
 
+# Quotes a word processor or phone types: YAML reads them as ordinary characters, not quotes.
+CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
+_CURLY_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)?(?:[\w-]+:\s*)?)[" + CURLY_QUOTES + r"](?P<value>.*?)[" + CURLY_QUOTES + r"]?\s*$"
+)
+
+
+def curly_quote_hint(line_text: str) -> str | None:
+    """The fix for a value in typographic quotes (“ ” « » ‘ ’), with the line as it should be typed."""
+    found = _CURLY_VALUE.match(line_text)
+    if found is None:
+        return None
+    value = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
+    example = f'{found.group("lead").strip()} "{value}"'
+    return (
+        "This line uses curly quotes (“ ” « » ‘ ’), which YAML reads as ordinary characters, not as quotes. "
+        f'Type straight double quotes " around the whole value instead: {example}'
+    )
+
+
 def _yaml_hint(problem: str, line_text: str) -> str:
+    curly = curly_quote_hint(line_text)
+    if curly is not None:
+        return curly
     if "\t" in line_text or "tab" in problem:
         return "YAML does not allow tab characters for indentation: use spaces."
     if "mapping values are not allowed" in problem:

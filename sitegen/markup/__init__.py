@@ -37,6 +37,7 @@ from .callouts import CalloutExtension
 from .captions import CaptionExtension
 from .figures import FigureExtension, Figures
 from .glossary import GlossaryExtension
+from .leftovers import LeftoverExtension
 from .links import LinkExtension
 from .prose import ProseExtension
 from .tables import TableExtension
@@ -199,6 +200,7 @@ class Renderer:
                 FigureExtension(self.state),
                 ProseExtension(self.state),
                 GlossaryExtension(self.state, glossary),
+                LeftoverExtension(self.state),
             ],
             output_format="html",
         )

@@ -21,6 +21,7 @@ spaces ends up below the box).
 
 from __future__ import annotations
 
+import difflib
 import re
 import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,11 @@ CARE_CARDS = {
 }
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
-_CARE_LINE = re.compile(r"^[ \t]*!!! ?(" + "|".join(CARE_CARDS) + r")\b", re.MULTILINE)
+# As the slips are read (leftovers.py): any case, any spaces; `!!! urgent:` is not a card.
+_CARE_LINE = re.compile(
+    r"^[ \t]*!!![ \t\u00a0\u202f]*(" + "|".join(CARE_CARDS) + r")(?=[ \t\u00a0\u202f]|$)",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 # A callout's first line, as the admonition extension reads it; group 1 is its kind.
@@ -77,12 +82,17 @@ class CalloutProcessor(Treeprocessor):
             if len(element) == 1 and not (element.text or "").strip():
                 self._empty(kind, seen[kind])
             if kind not in KINDS:
+                # A near miss (`urgnet`, `nota`) was meant as that kind: the page shows the wrong box.
+                close = difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.6)
                 self.report(
                     "callout-kind",
                     f"!!! {kind}",
-                    f"Unknown callout kind '{kind}'.",
-                    "Use one of: " + ", ".join(f"!!! {k}" for k in KINDS) + ".",
-                    warning=True,
+                    f"Unknown callout kind '{kind}'" + (", so it shows as a plain note box." if close else "."),
+                    (f"Did you mean `!!! {close[0]}`? " if close else "")
+                    + "Use one of: "
+                    + ", ".join(f"!!! {k}" for k in KINDS)
+                    + ".",
+                    warning=not close,
                 )
                 kind = "note"
             element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))

@@ -18,7 +18,7 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 
-CAPTION = re.compile(r"^Table:[ \t]*(?P<text>.*)$")
+CAPTION = re.compile(r"^[ ]{0,3}Table:[ \t]*(?P<text>.*)$")
 
 # _State.report: (code, the text to find the line of, message, hint)
 Report = Callable[[str, str, str, str], None]
@@ -31,7 +31,7 @@ class CaptionProcessor(BlockProcessor):
 
     def test(self, parent: etree.Element, block: str) -> bool:
         # Every block is offered to this processor: the cheap prefix check first.
-        return block.startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
+        return block.lstrip(" ").startswith("Table:") and bool(CAPTION.match(block.split("\n", 1)[0]))
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks.pop(0)
@@ -46,14 +46,16 @@ class CaptionProcessor(BlockProcessor):
             self.parser.parseBlocks(parent, [rest])
         table = parent[before] if len(parent) > before and parent[before].tag == "table" else None
         if table is None or not caption:
-            self.report(
-                "table-caption",
-                first,
-                "A `Table:` caption line is not directly followed by a table."
-                if caption
-                else "A `Table:` line has no caption text.",
-                "Put `Table: What the table shows` on the line right before the table's header row.",
-            )
+            # A table that did not parse: the safety net (leftovers.py) says why, at the table's line.
+            if table is not None or not caption or not _looks_like_table(rest):
+                self.report(
+                    "table-caption",
+                    first,
+                    "A `Table:` caption line is not directly followed by a table."
+                    if caption
+                    else "A `Table:` line has no caption text.",
+                    "Put `Table: What the table shows` on the line right before the table's header row.",
+                )
             paragraph = etree.Element("p")
             paragraph.text = first
             parent.insert(before, paragraph)
@@ -61,6 +63,11 @@ class CaptionProcessor(BlockProcessor):
         element = etree.Element("caption")
         element.text = caption
         table.insert(0, element)
+
+
+def _looks_like_table(text: str) -> bool:
+    rows = [row for row in text.split("\n") if row.strip()]
+    return len(rows) > 1 and all("|" in row for row in rows[:2])
 
 
 class CaptionExtension(Extension):

@@ -66,8 +66,10 @@ class FigureProcessor(Treeprocessor):
             if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
                 alone[id(paragraph[0])] = paragraph
         count = 0
+        seen: dict[str, int] = {}  # src -> how many times it was met so far
         for image in list(root.iter("img")):
             src = image.get("src") or ""
+            seen[src] = seen.get(src, 0) + 1
             path = written_path(src)
             if path is None:
                 continue  # static/ or a web address: check_links.py checks those
@@ -91,6 +93,8 @@ class FigureProcessor(Treeprocessor):
             assert figures is not None
             alone_in = alone.get(id(image))
             served = asset.fallback
+            if alone_in is None and not decorative:
+                self._run_in(src, seen[src])
             if alone_in is None or decorative:
                 image.set("src", state.root + served.path)
                 image.set("width", str(served.width))
@@ -134,6 +138,29 @@ class FigureProcessor(Treeprocessor):
             # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
             alone_in.remove(image)
             alone_in.text = self.md.htmlStash.store(html.strip())
+
+    def _run_in(self, src: str, occurrence: int) -> None:
+        """An image written alone on its line but read as part of a paragraph (no blank line
+        between it and the text above or below) is drawn small in the text, without its caption
+        and credit: report it, where the editor meant a figure (issue 29)."""
+        state = self.state
+        written = list(re.finditer(r"\]\(\s*<?" + re.escape(src), state.body))
+        if len(written) < occurrence:
+            return
+        at = written[occurrence - 1].start()
+        start = state.body.rfind("\n", 0, at) + 1
+        end = state.body.find("\n", at)
+        text = state.body[start : end if end >= 0 else len(state.body)]
+        alone = re.compile(r"^\s*!\[[^\]\n]*\]\(\s*<?" + re.escape(src) + r">?(?:\s[^\n]*)?\)\s*$")
+        if alone.match(text):
+            state.report(
+                "syntax-not-understood",
+                src,
+                f"The image {src} is alone on its line but was read as part of the paragraph next to it, "
+                "so it shows small in the text, without its caption and credit.",
+                "Leave a blank line before and after the image's line to make it a figure.",
+                line=state.body_line + state.body.count("\n", 0, at),
+            )
 
     def _check_alt(self, src: str, alt: str | None, caption: str, decorative: bool, asset: Asset) -> None:
         state = self.state

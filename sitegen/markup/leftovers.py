@@ -1,0 +1,436 @@
+"""The safety net: our own syntax that the Markdown pass did not understand (issue 29).
+
+An editor's slip (curly quotes from a word processor, a tab, a missing blank line, a
+missing pipe) used to turn a callout, a table or a link into plain text that readers
+saw as `!!! urgent “…”` or a paragraph of pipes, with nothing reported. Three parts:
+
+- `SlipPreprocessor` accepts the slips whose meaning is certain: typographic quotes
+  around a callout's or an image's title, a capitalised callout kind, spaces or a tab
+  after `!!!`, and the page language's table caption keyword (`Tabla:` in Spanish).
+  It rewrites lines in place, so every line keeps its number.
+- `StrayIndentProcessor` replaces Python-Markdown's indented code blocks: patient
+  articles hold no code, so text indented by four spaces or a tab is read as if it
+  were not indented (a tab-indented list stays a list, not a grey box of monospace).
+- `LeftoverProcessor` runs right after the inline pass and looks at the text readers
+  would see. Whatever there still looks like our syntax (a line starting `!!!`, lines
+  of `|` cells, a caption keyword, `![…](…)`, `[…](…)`, a `**` never closed, a list
+  line inside a paragraph) was not understood: an error at its source line
+  (`syntax-not-understood`) saying what it was probably meant to be and why it was not.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any
+
+from markdown import Markdown
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from ..config import did_you_mean
+from .callouts import KINDS
+
+if TYPE_CHECKING:
+    from . import _State
+
+CODE = "syntax-not-understood"
+
+# Every quote mark a keyboard, word processor or phone may type around a title.
+QUOTES = "\"'\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u201b\u2039\u203a"
+CURLY = QUOTES[2:]
+# The caption keyword of each language's articles; `Table:` (the README's) is accepted in all.
+CAPTION_KEYWORDS = {"en": "Table", "es": "Tabla"}
+
+# Spaces as typed: a phone may put a no-break space after `!!!` or before the title.
+_SPACE = " \t\u00a0\u202f"
+_OPENER = re.compile(r"^(?P<indent>[ ]*)!!!(?P<gap>[" + _SPACE + r"]*)(?P<kind>[A-Za-z][\w-]*)(?P<rest>[^\n]*)$")
+_QUOTED = re.compile(r"^[" + _SPACE + r"]*[" + QUOTES + r"](?P<title>.*)[" + QUOTES + r"][" + _SPACE + r"]*$")
+# `](target “Caption”)`: an image's or link's title in typographic quotes.
+_CURLY_TITLE = re.compile(
+    r"(?P<head>\]\([ \t]*<?[^\s()<>]+>?)[ \t]+[" + CURLY + r"](?P<title>[^\"\n" + CURLY + r"]*)[" + CURLY + r"][ \t]*\)"
+)
+
+
+def language_of(state: _State) -> str:
+    """The page's language: its folder ("es/"), or the default language's "en"."""
+    return state.prefix.strip("/") or "en"
+
+
+class SlipPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        keyword = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
+        caption = re.compile(r"^(?P<indent>[ ]{0,3})" + keyword + r"[ \t]*:") if keyword != "Table" else None
+        out = []
+        for line in lines:
+            if "!!!" in line:
+                line = _opener(line)
+            if "](" in line:
+                line = _CURLY_TITLE.sub(lambda m: f'{m["head"]} "{m["title"]}")', line)
+            if caption is not None and keyword in line:
+                line = caption.sub(r"\g<indent>Table:", line, count=1)
+            out.append(line)
+        return out
+
+
+def _opener(line: str) -> str:
+    """A callout's first line as the admonition extension reads it, when its meaning is certain."""
+    found = _OPENER.match(line)
+    if found is None:
+        return line
+    kind, rest = found["kind"], found["rest"]
+    if kind.lower() in KINDS:
+        kind = kind.lower()
+    if not rest.strip():
+        return f"{found['indent']}!!! {kind}"
+    quoted = _QUOTED.match(rest)
+    if quoted is None or rest[0] not in _SPACE or '"' in quoted["title"]:
+        return line  # not a title in quotes: left to the admonition extension, or to the net
+    return f'{found["indent"]}!!! {kind} "{quoted["title"]}"'
+
+
+class StrayIndentProcessor(BlockProcessor):
+    """In place of indented code blocks: an indented block is read as if it were not indented."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return block.startswith(" " * self.tab_length)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block, rest = self.detab(blocks.pop(0))
+        if rest:
+            blocks.insert(0, rest)
+        blocks.insert(0, block)
+
+
+# --- the net ------------------------------------------------------------------------
+
+# Elements whose own text is one run of prose; inline elements inside them are part of it.
+_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption"}
+_SKIP = {"code", "pre", "script", "style"}
+_PIPE_LINE = re.compile(r"^\s*\|.*\||^[^|\n]*\S[^|\n]*\|[^|\n]*\S[^|\n]*\|")
+_SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\s*\([^)\n]*\)?")
+_LINK = re.compile(r"\[[^\]\n]+\]\s*\([^)\n]*\)")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
+
+
+def _split_cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return re.split(r"(?<!\\)\|", row)
+
+
+def _separator(row: str) -> bool:
+    cells = _split_cells(row)
+    return bool(cells) and all(_SEPARATOR_CELL.match(cell) for cell in cells)
+
+
+class LeftoverProcessor(Treeprocessor):
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+        self.cursor = 0
+
+    def run(self, root: etree.Element) -> None:
+        self.cursor = 0
+        self._lines: list[str] | None = None
+        self.reported: set[object] = {d.line for d in self.state.diagnostics if d.severity.value == "error"}
+        for element in root.iter():
+            if element.tag in _BLOCKS:
+                self._check(element, "".join(_text(element)))
+            elif element.tag == "table":
+                self._swallowed(element)
+                self._rows(element)
+
+    def _swallowed(self, table: etree.Element) -> None:
+        """A paragraph right under a table, with no blank line, becomes a row of one cell."""
+        width = len(table.findall("thead/tr/th"))
+        for row in table.iterfind("tbody/tr"):
+            cells = ["".join(cell.itertext()).strip() for cell in row.findall("td")]
+            if width < 2 or not cells[0] or any(cells[1:]):
+                continue
+            first = cells[0].split()[0] if cells[0].split() else cells[0]
+            line = self._line([cells[0][:40], first])
+            if line is not None and "|" not in self._source_line(line):
+                self._report(
+                    cells[0][:40],
+                    f"The line `{cells[0][:60]}` right under the table was read as one of its rows, because "
+                    "there is no blank line between the table and the text after it.",
+                    "Leave a blank line after the table's last row.",
+                    line,
+                )
+
+    def _rows(self, table: etree.Element) -> None:
+        """A row with fewer or more cells than the header (a `|` missing or extra): the table is
+        drawn, but a cell is empty or dropped, and on a phone a value sits under the wrong label."""
+        width = len(table.findall("thead/tr/th"))
+        for row in table.iterfind("tbody/tr"):
+            texts = ["".join(cell.itertext()).strip() for cell in row.findall("td")]
+            needle = next((text for text in texts if text), "")
+            if width < 2 or not needle:
+                continue
+            line = self._line([needle[:40], needle.split()[0]])
+            written = self._source_line(line)
+            if line is None or "|" not in written:
+                continue
+            count = len(_split_cells(written))
+            if count == width:
+                continue
+            self._report(
+                written.strip()[:40],
+                f"This table row has {count} cell{'s' if count != 1 else ''} but the header has {width} "
+                f"(a `|` {'is missing' if count < width else 'too many'}), so "
+                + (
+                    "a cell is left empty and the values after it sit in the wrong columns."
+                    if count < width
+                    else "the cells after the last column are not shown."
+                ),
+                f"Give the row one cell per column, each between `|` signs, like the header ({width} cells).",
+                line,
+            )
+
+    # Where a piece of text was written: the next occurrence after the last one reported.
+    def _line(self, candidates: list[str]) -> int | None:
+        body = self.state.body
+        for needle in candidates:
+            needle = needle.strip()
+            if not needle:
+                continue
+            at = body.find(needle, self.cursor)
+            if at < 0:
+                at = body.find(needle)
+            if at >= 0:
+                self.cursor = at + 1
+                return self.state.body_line + body.count("\n", 0, at)
+        return None
+
+    def _report(self, found: str, message: str, hint: str, line: int | None) -> None:
+        if line is not None and (line in self.reported or (line, found) in self.reported):
+            return  # already explained by the processor that met it (e.g. a caption's), or by us
+        if line is not None:
+            self.reported.add((line, found))
+        self.state.report(CODE, found, message, hint, line=line)
+
+    def _source_line(self, line: int | None) -> str:
+        if line is None:
+            return ""
+        if self._lines is None:
+            self._lines = self.state.body.split("\n")
+        lines = self._lines
+        index = line - self.state.body_line
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    def _check(self, element: etree.Element, text: str) -> None:
+        lines = text.split("\n")
+        index, listed = 0, False
+        while index < len(lines):
+            current = lines[index]
+            stripped = current.strip()
+            if stripped.startswith("!!!"):
+                self._callout(stripped, index)
+                listed = True  # its indented list is part of the box that was not understood
+            elif _PIPE_LINE.search(current):
+                run = [current]
+                while index + 1 < len(lines) and "|" in lines[index + 1]:
+                    index += 1
+                    run.append(lines[index])
+                if len(run) > 1 or stripped.startswith("|"):
+                    self._table(run, lines[index - len(run)] if index >= len(run) else "")
+                    index += 1
+                    continue
+            elif _KEYWORD_LINE.match(current):
+                if not (index + 1 < len(lines) and _PIPE_LINE.search(lines[index + 1])):
+                    self._keyword(current)  # else the table below says why neither was understood
+            elif index and _LIST_LINE.match(current) and element.tag == "p" and not listed:
+                listed = True  # once per paragraph: the first item says it for the rest
+                self._list_line(current)
+            self._inline(current)
+            index += 1
+
+    def _callout(self, stripped: str, index: int) -> None:
+        line = self._line([stripped, stripped[:24], "!!!"])
+        written = self._source_line(line).strip() or stripped
+        found = _OPENER.match(written)
+        kinds = ", ".join(f"`!!! {k}`" for k in KINDS)
+        if found is None:
+            why = "there is no box kind right after `!!!`"
+            hint = f'Write the kind after `!!! `, then the title in double quotes, e.g. `!!! note "Title"`. Kinds: {kinds}.'
+        else:
+            kind, rest = found["kind"], found["rest"].strip()
+            guess = did_you_mean(kind.lower(), list(KINDS), "callout kinds") if kind.lower() not in KINDS else ""
+            if rest and rest[0] in QUOTES and (len(rest) < 2 or rest[-1] not in QUOTES):
+                why = "the quotes around its title are not closed"
+                hint = f'Close the title with a straight double quote: `!!! {kind.lower()} "{rest[1:].strip()}"`.'
+            elif rest and rest[0] not in QUOTES:
+                why = f"after the kind `{kind}` comes `{rest[:20]}`, not a title in double quotes"
+                hint = f'Write the title in straight double quotes after the kind: `!!! {kind.lower()} "Title"`.'
+            else:
+                why = "its title is not written as the box's syntax expects"
+                hint = f'Write it as `!!! {kind.lower()} "Title"`, alone on its line, with a blank line before it.'
+            if guess.startswith("Did"):
+                hint += f" {guess}"
+        if index:
+            why += ", and it is not the first line of its paragraph (leave a blank line before it)"
+        self._report(
+            written,
+            f"`{written[:60]}` was not read as a box (callout or care card): readers see it as plain text, "
+            f"because {why}.",
+            hint,
+            line,
+        )
+
+    def _table(self, run: list[str], before: str) -> None:
+        line = self._line([run[0], run[0].strip()[:24], run[0].strip()[:3]])
+        header = _split_cells(run[0])
+        reason, hint = "", ""
+        if len(run) < 2:
+            reason = "it has only one row: a table needs its header row, then the line under it (`|---|---|`)"
+            hint = "Add the line under the header, with one `---` per column, e.g. `" + "|---" * len(header) + "|`."
+        elif not _separator(run[1]):
+            reason = "its second line is not the line under the header (`|---|---|`)"
+            hint = (
+                "Put the line under the header right after it, with one `---` per column: `"
+                + "|---" * len(header)
+                + "|`."
+            )
+        else:
+            cells = len(_split_cells(run[1]))
+            if cells != len(header):
+                reason = (
+                    f"its header row has {len(header)} cells but the line under it has {cells} (a missing or extra `|`)"
+                )
+                hint = "Give the line under the header one `---` per column: `" + "|---" * len(header) + "|`."
+            else:
+                reason = "it does not start on a line of its own: the text above runs into it"
+                hint = "Leave a blank line between the text above and the table (a `Table:` caption line may come right before it)."
+        keyword = _KEYWORD_LINE.match(before) if before else None
+        if keyword and not before.lstrip().startswith("Table:"):
+            expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
+            accepted = "`Table:`" + (f" (or `{expected}:`)" if expected != "Table" else "")
+            reason = (
+                f"the line above it, `{before.strip()[:40]}`, is not a caption line (on this page a caption "
+                f"starts {accepted}, written exactly so), so the table runs into it"
+            )
+            hint = f"Write the caption line as `Table: {before.split(':', 1)[1].strip()}` right before the table."
+        self._report(
+            run[0].strip(),
+            f"These lines look like a table, but they were not read as one, so readers see the `|` signs as text: {reason}.",
+            hint,
+            line,
+        )
+
+    def _keyword(self, current: str) -> None:
+        keyword = _KEYWORD_LINE.match(current)
+        assert keyword is not None
+        word = keyword["word"]
+        expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
+        if word in ("Table", expected) and current.lstrip().startswith(word + ":"):
+            return  # captions.py reports a caption without a table
+        line = self._line([current.strip(), current.strip()[:20]])
+        accepted = "`Table:`" + (f" or `{expected}:`" if expected != "Table" else "")
+        self._report(
+            current.strip(),
+            f"`{current.strip()[:60]}` was not read as a table caption, so readers see it as text: "
+            f"the caption keyword is {accepted}, written exactly so, on the line right before the table.",
+            "Write `Table: What the table shows` on the line right before the table's header row.",
+            line,
+        )
+
+    def _list_line(self, current: str) -> None:
+        line = self._line([current.strip(), current.strip()[:24]])
+        self._report(
+            current.strip(),
+            f"`{current.strip()[:60]}` looks like a list item, but it is read as part of the paragraph above it, "
+            "so readers see the `-` or number as text.",
+            "Leave a blank line between the paragraph and the list, and start each item at the same indent "
+            "(`- ` at the start of the line, or four spaces in a callout).",
+            line,
+        )
+
+    def _inline(self, current: str) -> None:
+        for match in _IMAGE.finditer(current):
+            self._image(match.group(0))
+        for match in _LINK.finditer(re.sub(r"!\[[^\]\n]*\]", "", current)):
+            self._link(match.group(0))
+        if "**" in current:
+            at = current.index("**")
+            piece = current[at : at + 24]
+            line = self._line([piece, "**"])
+            self._report(
+                piece,
+                f"`{piece.strip()}` has `**` that does not open or close any bold text, so readers see the asterisks.",
+                "Put `**` right before and right after the words to make bold, with no space inside: "
+                "`**like this**`; or remove the stray `**`.",
+                line,
+            )
+
+    def _image(self, written: str) -> None:
+        line = self._line([written, written[:24]])
+        why = _why_link(written)
+        self._report(
+            written,
+            f"`{written[:80]}` was not read as an image, so readers see the text instead: {why}.",
+            'Write it alone on its line as `![What it shows](images/name.svg "Caption")`.',
+            line,
+        )
+
+    def _link(self, written: str) -> None:
+        line = self._line([written, written[:24]])
+        why = _why_link(written)
+        self._report(
+            written,
+            f"`{written[:80]}` was not read as a link, so readers see the brackets instead: {why}.",
+            "Write it as `[link text](other-article.md)` or `[link text](other-article.md#a-section)`, "
+            "with no space between `]` and `(` nor in the file name.",
+            line,
+        )
+
+
+def _why_link(written: str) -> str:
+    if re.search(r"\]\s+\(", written):
+        return "there is a space between `]` and `(`"
+    if not written.endswith(")"):
+        return "the `(` after the brackets is never closed"
+    target = written[written.index("(") + 1 : -1].strip()
+    if any(char in target for char in CURLY):
+        return "its title is in quotes that are not straight double quotes"
+    if " " in target:
+        return "there is a space in the address or file name (a title goes in double quotes after it)"
+    return "something in the brackets or parentheses is not as expected"
+
+
+def _text(element: etree.Element, top: bool = True) -> list[str]:
+    """The text readers see in `element`, without code and without nested blocks."""
+    parts: list[str] = []
+    if element.tag not in _SKIP:
+        parts.append(element.text or "")
+        for child in element:
+            if child.tag not in _BLOCKS and child.tag not in ("ul", "ol", "table", "div", "blockquote"):
+                parts.extend(_text(child, top=False))
+            parts.append(child.tail or "")
+    return parts
+
+
+class LeftoverExtension(Extension):
+    def __init__(self, state: _State, **kwargs: Any) -> None:
+        self.state = state
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After normalize_whitespace (30), which expands tabs; before everything else.
+        md.preprocessors.register(SlipPreprocessor(md, self.state), "slips", 29)
+        # In place of the indented code block processor (80).
+        md.parser.blockprocessors.deregister("code")
+        md.parser.blockprocessors.register(StrayIndentProcessor(md.parser), "stray_indent", 80)
+        # Right after the inline pass (20): before callouts, tables, figures and glossary change the tree.
+        md.treeprocessors.register(LeftoverProcessor(md, self.state), "leftovers", 19)
