@@ -69,7 +69,6 @@ def test_an_alias_counts_as_a_use_of_its_term():
         "## MRI and lesions\n\nNo term here.",
         "See [the MRI page](https://example.org/).",
         "Run `MRI` now.",
-        "    MRI in a code block",
         "Table: MRI caption\n\n| a |\n|---|\n| x |",
         '!!! note "MRI note"\n    Nothing here.',
     ],
