@@ -52,3 +52,100 @@ def test_bracket_fast_paths_give_the_stock_output(seed):
         )
         body += "\n\n[r]: https://example.org/r"
         assert _render(fast, body) == _render(stock, body), body
+
+
+# --- the time budget: a body that still takes too long is a finding --------------------
+
+SLOW = "[a](b) [ " * 40_000  # quadratic in the stock link patterns; minutes to convert
+
+
+def _site_with_a_slow_article(site, others: int):
+    for n in range(others):
+        site.article(f"a{n}.md", FRONT + f"Article {n} about MRI.\n")
+    site.article("slow.md", FRONT + "Intro.\n\n" + SLOW + "\n")
+
+
+@pytest.mark.parametrize("jobs, others", [(1, 2), (2, 70)])  # in this process; in forked workers
+def test_an_article_over_its_budget_is_a_finding_and_the_others_build(blank_site, monkeypatch, jobs, others):
+    from sitegen import execute
+    from sitegen.pipeline import Builder
+
+    monkeypatch.setattr(execute, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(execute, "MARKDOWN_SECONDS_PER_MB", 0.0)
+    _site_with_a_slow_article(blank_site, others)
+    config = blank_site.config()
+    start = time.monotonic()
+    result = Builder(config, jobs=jobs, use_cache=False).build()
+    assert time.monotonic() - start < 8.0  # bounded by the budget, not by the body
+    slow = [d for d in result.diagnostics if d.code == "markdown-too-slow"]
+    assert len(slow) == 1 and slow[0].file == "content/articles/slow.md" and slow[0].is_error
+    assert "takes too long to convert (over 0.5 s)" in slow[0].format()
+    assert [d.code for d in result.diagnostics if d.is_error] == ["markdown-too-slow"]
+    assert not result.ok and not blank_site.public.exists()  # an error: nothing is published
+    # The preview publishes despite a page's findings: every other page is there.
+    preview = Builder(config, jobs=jobs, use_cache=False).build(write=False, preview=True)
+    assert [d.file for d in preview.findings if d.code == "markdown-too-slow"] == ["content/articles/slow.md"]
+    for n in range(others):
+        assert f"Article {n} about MRI." in preview.files[f"articles/a{n}/index.html"].decode()
+    assert "articles/slow/index.html" in preview.files
+
+
+# --- nesting: refused before the Markdown pass ------------------------------------------
+
+DEEP = {
+    "list": "\n".join("    " * n + "- a" for n in range(1_400)),
+    "quote": ">" * 1_400 + " a",
+    "quote-lines": "\n".join("> " * n + "a" for n in range(1, 1_400)),
+    "ordered": "\n".join("    " * n + "1. a" for n in range(1_400)),
+    "callout": "\n".join("    " * n + "!!! note" for n in range(1_400)),
+}
+
+
+@pytest.mark.parametrize("shape", DEEP)
+def test_deep_nesting_is_a_finding_with_its_line_and_the_others_build(blank_site, shape):
+    from sitegen.markup import MAX_NESTING
+
+    blank_site.article("deep.md", FRONT + "Intro.\n\n" + DEEP[shape] + "\n")
+    blank_site.article("fine.md", FRONT + "- a\n    - b\n        > c\n")
+    start = time.monotonic()
+    result = blank_site.build(write=False)
+    assert time.monotonic() - start < 5.0
+    found = [d for d in result.diagnostics if d.is_error]
+    assert [(d.file, d.code) for d in found] == [("content/articles/deep.md", "nesting-too-deep")]
+    # The first line deeper than the limit would do; the deepest is named (its level in the message).
+    assert found[0].line is not None and found[0].line >= 8
+    assert f"levels deep; the limit is {MAX_NESTING}" in found[0].message
+    from sitegen.pipeline import Builder
+
+    preview = Builder(blank_site.config(), use_cache=False).build(write=False, preview=True)
+    assert "<li>" in preview.files["articles/fine/index.html"].decode()
+
+
+def test_nesting_up_to_the_limit_converts():
+    from sitegen.markup import MAX_NESTING
+
+    body = "\n".join("    " * n + "- a" for n in range(MAX_NESTING))
+    markup = Renderer().render(body, file="x.md", body_line=1, targets={}, root="")
+    assert markup.diagnostics == () and markup.html.count("<ul>") == MAX_NESTING
+
+
+def test_deep_html_nesting_is_a_finding_not_a_crash(blank_site):
+    blank_site.set_config(markdown={"raw_html": "sanitize"})
+    blank_site.article("deep.md", FRONT + '<div markdown="1">\n' * 1_400 + "a\n" + "</div>\n" * 1_400)
+    blank_site.article("fine.md", FRONT + "Fine.\n")
+    result = blank_site.build(write=False)
+    assert [(d.file, d.code) for d in result.diagnostics if d.is_error] == [
+        ("content/articles/deep.md", "nesting-too-deep")
+    ]
+
+
+def test_cli_reports_deep_nesting_and_slowness_without_a_traceback(blank_site):
+    from sitekit import run_cli
+
+    blank_site.article("deep.md", FRONT + "\n".join("    " * n + "- a" for n in range(1_400)) + "\n")
+    blank_site.article("fine.md", FRONT + "Fine.\n")
+    done = run_cli("build", cwd=blank_site.root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "content/articles/deep.md:" in done.stderr and "[nesting-too-deep]" in done.stderr
+    assert "the limit is 20" in done.stderr and "fix: " in done.stderr
