@@ -149,3 +149,84 @@ def test_cli_reports_deep_nesting_and_slowness_without_a_traceback(blank_site):
     assert "Traceback" not in done.stderr + done.stdout
     assert "content/articles/deep.md:" in done.stderr and "[nesting-too-deep]" in done.stderr
     assert "the limit is 20" in done.stderr and "fix: " in done.stderr
+
+
+# --- the preview answers while a rebuild runs ---------------------------------------------
+
+
+def _get(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+    except OSError:
+        return 0, ""
+
+
+def _wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)  # polling for the event, not standing in for it
+    raise AssertionError("timed out waiting for the preview")
+
+
+# The real `build.py serve`, with the budget lowered to 2 s so that a slow article's rebuild
+# lasts 2 s (the budget) rather than 10.
+SERVE = """
+import sys
+import sitegen.execute
+sitegen.execute.MARKDOWN_SECONDS, sitegen.execute.MARKDOWN_SECONDS_PER_MB = 2.0, 0.0
+from sitegen.cli import main
+sys.exit(main(["serve", "--port", sys.argv[1]]))
+"""
+
+
+def test_the_preview_answers_with_the_last_good_page_while_a_rebuild_runs(blank_site):
+    import json
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from sitekit import REPO
+
+    blank_site.article("a.md", FRONT + "The first text.\n")
+    blank_site.article("b.md", FRONT + "Another article.\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(port)],
+        cwd=blank_site.root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+
+    def status() -> dict:
+        code, text = _get(base + "__preview__/status.json")
+        return json.loads(text) if code == 200 else {}
+
+    try:
+        _wait_for(lambda: status().get("generation", 0) >= 1)
+        assert "The first text." in _get(base + "articles/a/")[1]
+        before = status()["generation"]
+        blank_site.article("a.md", FRONT + "The second text.\n\n" + SLOW + "\n")
+        _wait_for(lambda: status().get("building"))
+        code, page = _get(base + "articles/a/")  # answered during the rebuild, not after it
+        assert status()["building"] and status()["generation"] == before
+        assert code == 200 and "The first text." in page and "The second text." not in page
+        _wait_for(lambda: status().get("generation", 0) > before)
+        assert "takes too long to convert" in _get(base + "articles/a/")[1]  # its finding, on its page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
