@@ -26,7 +26,7 @@ from .assets import Record, encode, licence_text
 from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .markup.figures import Figures
-from .parallel import chunked, share_out
+from .parallel import chunked, deadline, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
 from .reading import FORMULAS, ReadingAids, reading_aids
 from .reading import prepare as prepare_reading
@@ -201,6 +201,8 @@ class Tools:
         self.site, self.cache = site, cache
         self._env = env
         self._renderer: Renderer | None = None
+        self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
+        self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
 
     @property
     def env(self) -> jinja2.Environment:
@@ -255,8 +257,11 @@ class Tools:
         if not restored or source.body is None:  # restored: the body is loaded
             raise SourceChanged(source.path)
         seconds = markdown_budget(source.body)
+        if source.path in self.overran:
+            return too_slow(source.path, source.body_line, seconds)
         try:
-            with within(seconds):
+            # Stopped by this process's watchdog; in a worker, by the parent if that fails.
+            with within(seconds), deadline(self.item, seconds):
                 return self.renderer.render(
                     source.body,
                     file=source.path,
@@ -378,8 +383,19 @@ def run_articles(
         tools.warm()  # once here, not once in each worker
 
         def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
-            done = [_sent(_article(plan, tools, output, keep_prose, step)) for step in steps]
+            done = []
+            for item, step in enumerate(steps):
+                tools.item = item
+                done.append(_sent(_article(plan, tools, output, keep_prose, step)))
+            tools.item = -1
             return done, tools.cache.take_stored()  # where a worker put the bodies it stored
+
+        def overran(steps: list[PageStep], item: int) -> tuple[list[_Sent], dict[str, Location]]:
+            """The chunk of a worker stopped on its article `item`, done here: that one as too slow."""
+            body = steps[item].body
+            assert body is not None
+            tools.overran.add(body.source.path)
+            return chunk_of_articles(steps)
 
         def take_first() -> None:
             nonlocal first_result
@@ -387,7 +403,9 @@ def run_articles(
 
         with policy.forking():
             steps = {step.job.path: step for step in todo}
-            for done, stored in share_out(chunked(todo, jobs), chunk_of_articles, jobs, first=take_first):
+            for done, stored in share_out(
+                chunked(todo, jobs), chunk_of_articles, jobs, first=take_first, overran=overran
+            ):
                 outcomes.extend(_received(sent, steps) for sent in done)
                 tools.cache.adopt_stored(stored)
     else:

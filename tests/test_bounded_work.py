@@ -230,3 +230,58 @@ def test_the_preview_answers_with_the_last_good_page_while_a_rebuild_runs(blank_
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- the parent's backstop: a worker stuck past its deadline is stopped -----------------
+
+
+def test_a_worker_stuck_past_its_deadline_is_stopped_and_its_chunks_done_here(monkeypatch):
+    import os
+
+    from sitegen import parallel
+
+    monkeypatch.setattr(parallel, "GRACE", 0.2)
+    parent = os.getpid()
+    stuck_read, stuck_write = os.pipe()
+
+    def work(chunk):
+        if chunk == ["stuck"] and os.getpid() != parent:
+            with parallel.deadline(0, 0.2):
+                os.write(stuck_write, b"x")
+                time.sleep(60)  # deaf to its own timer (as in one long C call)
+        return [item.upper() for item in chunk]
+
+    start = time.monotonic()
+    results = parallel.share_out(
+        [["stuck"], ["a", "b"], ["c"]],
+        work,
+        2,
+        first=lambda: os.read(stuck_read, 1),  # the caller starts once the worker is stuck: the worker took "stuck"
+        overran=lambda chunk, item: [f"overran {chunk[item]}"],
+    )
+    assert sorted(results) == [["A", "B"], ["C"], ["overran stuck"]]
+    assert time.monotonic() - start < 5.0
+    os.close(stuck_read)
+    os.close(stuck_write)
+
+
+def test_an_article_whose_worker_is_deaf_to_its_timer_is_still_a_finding(blank_site, monkeypatch):
+    import contextlib
+    import os
+
+    from sitegen import execute, parallel
+    from sitegen.pipeline import Builder
+
+    parent, within = os.getpid(), execute.within
+    # The workers' own timers never fire: only the parent can stop them.
+    monkeypatch.setattr(execute, "within", lambda s: within(s) if os.getpid() == parent else contextlib.nullcontext())
+    monkeypatch.setattr(execute, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(execute, "MARKDOWN_SECONDS_PER_MB", 0.0)
+    monkeypatch.setattr(parallel, "GRACE", 0.5)
+    _site_with_a_slow_article(blank_site, 70)
+    start = time.monotonic()
+    result = Builder(blank_site.config(), jobs=2, use_cache=False).build(write=False, preview=True)
+    assert time.monotonic() - start < 8.0
+    assert [d.file for d in result.findings if d.code == "markdown-too-slow"] == ["content/articles/slow.md"]
+    for n in range(70):
+        assert f"Article {n} about MRI." in result.files[f"articles/a{n}/index.html"].decode()
