@@ -12,8 +12,13 @@ the builder records them.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import enum
-from collections.abc import Callable, Mapping
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -21,7 +26,7 @@ from .assets import Record, encode, licence_text
 from .errors import Diagnostic
 from .markup import Markup, Renderer
 from .markup.figures import Figures
-from .parallel import chunked, share_out
+from .parallel import chunked, deadline, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
 from .reading import FORMULAS, ReadingAids, reading_aids
 from .reading import prepare as prepare_reading
@@ -73,6 +78,122 @@ class SourceChanged(Exception):
     argument: it could not be read (the reason)."""
 
 
+# --- the Markdown pass's time budget --------------------------------------------------
+
+MARKDOWN_SECONDS = 10.0
+MARKDOWN_SECONDS_PER_MB = 4.0
+"""The time one article body may take in the Markdown pass: 10 s, and 4 s more per MB of body
+(issue 28). A real article converts in milliseconds and a 5 MB one in about 5 s on a busy
+2-core machine, so the budget is far from anything an editor writes; a body that still
+takes longer (a pathological shape no fix has reached) is stopped there and becomes a
+finding of its file, and every other article still builds. Not configurable: no real
+article comes near it."""
+
+
+def markdown_budget(body: str) -> float:
+    """Seconds the Markdown pass may spend on `body` (see MARKDOWN_SECONDS)."""
+    return MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_MB * len(body) / 1_000_000
+
+
+class TooSlow(BaseException):
+    """Raised in a thread whose conversion ran out of its budget (by the watchdog). Not an
+    Exception, so that no `except Exception` in Markdown code it interrupts takes it."""
+
+
+class _Watchdog:
+    """One thread per process that stops a conversion overrunning its budget: it raises
+    TooSlow in the converting thread (any thread, the main one or not, in the build's own
+    process or a forked worker). Python raises it at the next bytecode, so a conversion
+    stops within moments of its deadline; only a single C call (one regex search) runs on
+    to its end first."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Condition()
+        self.armed: dict[int, float] = {}  # thread ident -> deadline (time.monotonic)
+        self.fired: set[int] = set()
+        threading.Thread(target=self._watch, name="markdown-budget", daemon=True).start()
+
+    def _watch(self) -> None:
+        with self.lock:
+            while True:
+                now = time.monotonic()
+                for ident, deadline in list(self.armed.items()):
+                    if deadline <= now:
+                        del self.armed[ident]
+                        self.fired.add(ident)
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TooSlow))
+                soonest = min(self.armed.values(), default=now + 3600)
+                self.lock.wait(max(0.0, soonest - now))
+
+    @contextlib.contextmanager
+    def budget(self, seconds: float) -> Iterator[None]:
+        ident = threading.get_ident()
+        with self.lock:
+            self.armed[ident] = time.monotonic() + seconds
+            self.lock.notify()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.armed.pop(ident, None)
+                if ident in self.fired:  # raised, or about to be: never let it escape later
+                    self.fired.discard(ident)
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+
+
+_watchdog: _Watchdog | None = None
+
+
+def within(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """A context in which the calling thread gets TooSlow once `seconds` have passed."""
+    global _watchdog
+    if _watchdog is None or _watchdog.pid != os.getpid():  # none yet, or inherited by a fork (its thread is not)
+        _watchdog = _Watchdog()
+    return _watchdog.budget(seconds)
+
+
+def too_slow(file: str, line: int, seconds: float) -> Markup:
+    """What a body that ran out of its budget converts to: no HTML, and the finding."""
+    return Markup(
+        "",
+        (),
+        (),
+        (
+            Diagnostic(
+                file,
+                line,
+                "markdown-too-slow",
+                f"This article takes too long to convert (over {seconds:.3g} s): it was stopped, "
+                "and its page has no text.",
+                "Look for a long run of unusual characters (many unclosed '[' or '(', deep nesting, "
+                "text pasted from another program) and remove it, or split the article into smaller ones.",
+            ),
+        ),
+        prose=(),
+    )
+
+
+def _failed(file: str, line: int, error: BaseException) -> Markup:
+    """What a body whose conversion failed converts to: no HTML, and the finding."""
+    return Markup(
+        "",
+        (),
+        (),
+        (
+            Diagnostic(
+                file,
+                line,
+                "markdown-failed",
+                f"This article could not be converted ({type(error).__name__}: {str(error)[:200]}).",
+                "Look for unusual markup in it (deep nesting, long runs of brackets or symbols) and simplify it; "
+                "if the article looks ordinary, report it together with the file.",
+            ),
+        ),
+        prose=(),
+    )
+
+
 class Tools:
     """A Markdown renderer and a Jinja environment for one site, made when first needed."""
 
@@ -80,6 +201,8 @@ class Tools:
         self.site, self.cache = site, cache
         self._env = env
         self._renderer: Renderer | None = None
+        self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
+        self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
 
     @property
     def env(self) -> jinja2.Environment:
@@ -133,14 +256,26 @@ class Tools:
             raise SourceChanged(source.path, error.strerror or str(error)) from None
         if not restored or source.body is None:  # restored: the body is loaded
             raise SourceChanged(source.path)
-        return self.renderer.render(
-            source.body,
-            file=source.path,
-            body_line=source.body_line,
-            targets=self.site.link_targets,
-            root=step.root,
-            drafts=self.site.unpublished,
-        )
+        seconds = markdown_budget(source.body)
+        if source.path in self.overran:
+            return too_slow(source.path, source.body_line, seconds)
+        try:
+            # Stopped by this process's watchdog; in a worker, by the parent if that fails.
+            with within(seconds), deadline(self.item, seconds):
+                return self.renderer.render(
+                    source.body,
+                    file=source.path,
+                    body_line=source.body_line,
+                    targets=self.site.link_targets,
+                    root=step.root,
+                    drafts=self.site.unpublished,
+                )
+        except TooSlow:
+            self._renderer = None  # stopped midway: the next body gets a fresh instance
+            return too_slow(source.path, source.body_line, seconds)
+        except (Exception, RecursionError) as error:  # a bug reached by some input: a finding, not a crash
+            self._renderer = None
+            return _failed(source.path, source.body_line, error)
 
     def stored(self, step: BodyStep, meta: Markup) -> tuple[str, tuple[str, ...]]:
         """(html, prose) of a cached body, from its record; Markdown runs again if that is lost."""
@@ -248,8 +383,19 @@ def run_articles(
         tools.warm()  # once here, not once in each worker
 
         def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
-            done = [_sent(_article(plan, tools, output, keep_prose, step)) for step in steps]
+            done = []
+            for item, step in enumerate(steps):
+                tools.item = item
+                done.append(_sent(_article(plan, tools, output, keep_prose, step)))
+            tools.item = -1
             return done, tools.cache.take_stored()  # where a worker put the bodies it stored
+
+        def overran(steps: list[PageStep], item: int) -> tuple[list[_Sent], dict[str, Location]]:
+            """The chunk of a worker stopped on its article `item`, done here: that one as too slow."""
+            body = steps[item].body
+            assert body is not None
+            tools.overran.add(body.source.path)
+            return chunk_of_articles(steps)
 
         def take_first() -> None:
             nonlocal first_result
@@ -257,7 +403,9 @@ def run_articles(
 
         with policy.forking():
             steps = {step.job.path: step for step in todo}
-            for done, stored in share_out(chunked(todo, jobs), chunk_of_articles, jobs, first=take_first):
+            for done, stored in share_out(
+                chunked(todo, jobs), chunk_of_articles, jobs, first=take_first, overran=overran
+            ):
                 outcomes.extend(_received(sent, steps) for sent in done)
                 tools.cache.adopt_stored(stored)
     else:

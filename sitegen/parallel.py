@@ -22,15 +22,27 @@ left, and leaves with os._exit, running none of the parent's exit handlers.
 
 A child that dies without sending anything (killed, out of memory) raises
 `WorkerDied` in the caller, which a pool would instead wait for forever.
+
+Deadlines (issue 28): work in a child may say, with `deadline(item, seconds)`, that item
+`item` of its chunk must be done within `seconds`. The child writes that deadline into a
+table of shared memory the caller reads while it waits for the child's results; a child
+still on the item GRACE seconds past its deadline (stuck where its own timer cannot stop
+it: one long C call, or code that swallowed the exception) is killed, and the chunks it
+had taken are done again in the caller, the overrunning item by `overran(chunk, item)`
+(which makes a finding of it instead of running it again).
 """
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -43,6 +55,59 @@ _NUMBER = struct.Struct("=I")
 
 class WorkerDied(RuntimeError):
     """A worker process ended without sending its results."""
+
+
+GRACE = 5.0  # seconds past its own deadline a child may still be on an item before it is killed
+
+# The shared table: one slot per child, (deadline by time.monotonic or 0.0, chunk, item),
+# then one owner per chunk (the slot of the child that took it, or -1).
+_SLOT = struct.Struct("=dii")
+_OWNER = struct.Struct("=i")
+
+
+class _Table:
+    def __init__(self, children: int, chunks: int) -> None:
+        self.owners = children * _SLOT.size
+        self.memory = mmap.mmap(-1, max(1, self.owners + chunks * _OWNER.size))  # shared with the children
+        for number in range(chunks):
+            _OWNER.pack_into(self.memory, self.owners + number * _OWNER.size, -1)
+
+    def slot(self, child: int) -> tuple[float, int, int]:
+        deadline, chunk, item = _SLOT.unpack_from(self.memory, child * _SLOT.size)
+        return deadline, chunk, item
+
+    def set_slot(self, child: int, deadline: float, chunk: int, item: int) -> None:
+        # Chunk and item first, the deadline (one aligned 8-byte store) last.
+        struct.pack_into("=ii", self.memory, child * _SLOT.size + 8, chunk, item)
+        struct.pack_into("=d", self.memory, child * _SLOT.size, deadline)
+
+    def owner(self, number: int) -> int:
+        owner: int = _OWNER.unpack_from(self.memory, self.owners + number * _OWNER.size)[0]
+        return owner
+
+    def take(self, number: int, child: int) -> None:
+        _OWNER.pack_into(self.memory, self.owners + number * _OWNER.size, child)
+
+
+# In a child: the table, its slot and the chunk it is on (None in the caller).
+_here: list[object] | None = None
+
+
+@contextlib.contextmanager
+def deadline(item: int, seconds: float) -> Iterator[None]:
+    """Within the work on a chunk: item `item` of it must be done within `seconds` (plus
+    GRACE), or the caller kills this process (see the module's docstring). Does nothing in
+    the caller's own process, which nobody can watch but itself."""
+    if _here is None:
+        yield
+        return
+    table, child, chunk = _here
+    assert isinstance(table, _Table) and isinstance(child, int) and isinstance(chunk, int)
+    table.set_slot(child, time.monotonic() + seconds, chunk, item)
+    try:
+        yield
+    finally:
+        table.set_slot(child, 0.0, chunk, -1)
 
 
 def forking() -> bool:
@@ -62,13 +127,19 @@ def chunked(items: list[C], jobs: int, per_job: int = 16, smallest: int = 8) -> 
 
 
 def share_out(
-    chunks: Sequence[C], work: Callable[[C], R], jobs: int, first: Callable[[], object] | None = None
+    chunks: Sequence[C],
+    work: Callable[[C], R],
+    jobs: int,
+    first: Callable[[], object] | None = None,
+    overran: Callable[[C, int], R] | None = None,
 ) -> list[R]:
     """[work(chunk) for chunk in chunks], in any order, done by `jobs` processes in all.
 
     `first` is called in this process before it takes any chunk (work only it can do,
     while the children start on the chunks). An exception raised by `work` in any process,
-    or by `first`, is raised here once every child has stopped."""
+    or by `first`, is raised here once every child has stopped. `overran(chunk, item)`:
+    what a chunk comes to whose item `item` overran its `deadline` in a child (without it,
+    deadlines are not watched)."""
     children = min(jobs, len(chunks)) - 1
     if children <= 0 or not forking():
         if first is not None:
@@ -92,17 +163,18 @@ def share_out(
         return share_out(chunks, work, 1, first)
     started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
     results: list[R] = []
+    table = _Table(children, len(chunks)) if overran is not None else None
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-        for _ in range(children):
+        for child in range(children):
             result_read, result_write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child
                 os.close(result_read)
                 for _, other in started:
                     os.close(other)
-                _child(chunks, work, numbers_read, result_write)  # never returns
+                _child(chunks, work, numbers_read, result_write, table, child)  # never returns
             os.close(result_write)
             started.append((pid, result_read))
         failure: BaseException | None = None
@@ -113,13 +185,10 @@ def share_out(
         except BaseException as error:  # the children must still be collected
             failure = error
             _drain(numbers_read)  # the children take no new chunk
+        child = 0
         while started:
-            pid, result_read = started.pop(0)
-            try:
-                outcome = _collect(pid, result_read)  # closes result_read
-            except BaseException:
-                _stop(pid, None)
-                raise
+            outcome = _outcome(chunks, work, overran, table, child, started)  # takes it from `started`
+            child += 1
             if isinstance(outcome, BaseException):
                 failure = failure or outcome
             else:
@@ -133,12 +202,66 @@ def share_out(
         os.close(numbers_read)
 
 
-def _take(chunks: Sequence[C], work: Callable[[C], R], numbers_read: int) -> Iterator[R]:
+def _take(
+    chunks: Sequence[C], work: Callable[[C], R], numbers_read: int, table: _Table | None = None, child: int = -1
+) -> Iterator[R]:
     while True:
         number = os.read(numbers_read, _NUMBER.size)
         if not number:
             return
-        yield work(chunks[_NUMBER.unpack(number)[0]])
+        chunk = _NUMBER.unpack(number)[0]
+        if table is not None:
+            global _here
+            table.take(chunk, child)
+            _here = [table, child, chunk]
+        yield work(chunks[chunk])
+
+
+def _outcome(
+    chunks: Sequence[C],
+    work: Callable[[C], R],
+    overran: Callable[[C, int], R] | None,
+    table: _Table | None,
+    child: int,
+    started: list[tuple[int, int]],
+) -> list[Any] | BaseException:  # Any: unpickled
+    """The results of the first child in `started` (taken out of it once its pipe is closed)."""
+    pid, result_read = started[0]
+    if table is not None and overran is not None and not _wait(table, child, result_read):
+        started.pop(0)
+        _stop(pid, result_read)  # stuck past its deadline: its chunks are done here
+        return _redo(chunks, work, overran, table, child)
+    started.pop(0)
+    try:
+        return _collect(pid, result_read)  # closes result_read
+    except BaseException:
+        _stop(pid, None)
+        raise
+
+
+def _wait(table: _Table, child: int, result_read: int) -> bool:
+    """Wait until the child starts sending its results (True), or is GRACE seconds past a
+    deadline it set (False)."""
+    while True:
+        deadline, _, _ = table.slot(child)
+        wait = None if deadline == 0.0 else deadline + GRACE - time.monotonic()
+        if wait is not None and wait <= 0:
+            return False
+        ready, _, _ = select.select([result_read], [], [], 1.0 if wait is None else min(wait, 1.0))
+        if ready:
+            return True
+
+
+def _redo(
+    chunks: Sequence[C], work: Callable[[C], R], overran: Callable[[C, int], R], table: _Table, child: int
+) -> list[R]:
+    """The results of every chunk a stopped child had taken, done here; its overrunning item by `overran`."""
+    _, stuck, item = table.slot(child)
+    return [
+        overran(chunks[number], item) if number == stuck else work(chunks[number])
+        for number in range(len(chunks))
+        if table.owner(number) == child
+    ]
 
 
 def _drain(numbers_read: int) -> None:
@@ -146,11 +269,18 @@ def _drain(numbers_read: int) -> None:
         pass
 
 
-def _child(chunks: Sequence[C], work: Callable[[C], R], numbers_read: int, result_write: int) -> NoReturn:
+def _child(
+    chunks: Sequence[C],
+    work: Callable[[C], R],
+    numbers_read: int,
+    result_write: int,
+    table: _Table | None,
+    child: int,
+) -> NoReturn:
     code = 0
     try:
         try:
-            data = pickle.dumps(list(_take(chunks, work, numbers_read)), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(list(_take(chunks, work, numbers_read, table, child)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as error:  # sent to the parent, which raises it
             _drain(numbers_read)
             data, code = pickle.dumps(_picklable(error), protocol=pickle.HIGHEST_PROTOCOL), 1

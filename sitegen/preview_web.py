@@ -123,6 +123,7 @@ class StatusHandler(web.RequestHandler):
         self.write(
             {
                 "generation": self.preview.generation,
+                "building": self.preview.building,  # a rebuild is running (in its own thread)
                 "errors": sum(1 for d in self.preview.problems if d.is_error),
                 # The preview runs for hours: nothing may stay out of the collector's sight (tuning.py).
                 "frozen": gc.get_freeze_count(),

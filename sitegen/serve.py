@@ -14,6 +14,11 @@ after a short quiet period. Every rebuild goes through the same Builder as
 `.cache/` at start and exit), so a save re-renders only what it touches.
 A broken save never stops the server: the last good site stays served, with
 the problems shown over it, and the terminal prints them once.
+
+A save's rebuild runs in a thread of its own, never on the server's event loop: while it
+runs (for seconds, on a large site or a slow article) every request is still answered,
+with the last good pages (the new ones are renamed into place only when it ends). Saves
+made meanwhile are gathered into one rebuild that starts when it ends.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -82,6 +88,11 @@ class Preview:
         self.config_failed = False
         self.observer: BaseObserver | None = None
         self._handler: _Changes | None = None
+        # A rebuild in its thread (see the module's docstring); what the saves made meanwhile need.
+        self.building = False
+        self._loop: ioloop.IOLoop | None = None  # the server's loop, while a rebuild runs in a thread
+        self._waiting: tuple[str, set[Path]] | None = None  # (reason, paths) saved during a rebuild
+        self._thread: threading.Thread | None = None
 
     def _builder(self, config: Config) -> Builder:
         builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
@@ -193,7 +204,10 @@ class Preview:
                 + ".",
                 flush=True,
             )
-        LiveReloadHandler.reload_waiters(path="*")
+        if self._loop is not None:  # in the rebuild's thread: the websockets belong to the loop
+            self._loop.add_callback(LiveReloadHandler.reload_waiters, path="*")
+        else:
+            LiveReloadHandler.reload_waiters(path="*")
 
     def rewatch(self) -> None:
         """Watch the current config's folders (again): after a config change of paths, or
@@ -211,6 +225,11 @@ class Preview:
 
     def schedule(self, reason: str, paths: Iterable[Path] = ()) -> None:
         """Called for every change; rebuilds once after QUIET_SECONDS without further changes."""
+        if self.building:  # the builder is the rebuild's until it ends: kept for the next one
+            waiting_reason, waiting = self._waiting or (reason, set())
+            waiting.update(paths)
+            self._waiting = ("config" if "config" in (reason, waiting_reason) else reason, waiting)
+            return
         self.builder.changed.update(paths)
         loop = ioloop.IOLoop.current()
         if self._pending is not None:
@@ -222,7 +241,31 @@ class Preview:
         assert self._pending is not None  # _fire is only called as the pending timeout
         _, reason = self._pending
         self._pending = None
-        self.rebuild(reason)
+        self.building, self._loop = True, ioloop.IOLoop.current()
+        self._thread = threading.Thread(
+            target=self._rebuild_in_thread, args=(reason,), name="preview-rebuild", daemon=True
+        )
+        self._thread.start()
+
+    def wait_for_rebuild(self) -> None:
+        """Let a rebuild running in its thread end (bounded: each body has its time budget)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _rebuild_in_thread(self, reason: str) -> None:
+        try:
+            self.rebuild(reason)  # never raises
+        finally:
+            assert self._loop is not None  # set with `building`, by _fire
+            self._loop.add_callback(self._rebuilt)
+
+    def _rebuilt(self) -> None:
+        """On the loop, after a rebuild in its thread: start the one the saves made meanwhile need."""
+        self.building, self._loop = False, None
+        if self._waiting is not None:
+            reason, paths = self._waiting
+            self._waiting = None
+            self.schedule(reason, paths)
 
 
 class _Changes(FileSystemEventHandler):
@@ -312,5 +355,6 @@ def serve(
         forget_preview()
         observer.stop()
         observer.join(timeout=5)
+        preview.wait_for_rebuild()  # the cache is the rebuild's until it ends
         preview.builder.save()
     return 0
