@@ -124,6 +124,8 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
     _patterns: list[object] = []
     _needs: list[tuple[str, ...] | None]  # what each of _patterns needs (see _inline_needs)
     _any: Callable[[str], re.Match[str] | None] | None  # finds a character some pattern needs
+    # Told of each text a match made: (the text before, the text after, where the search goes on).
+    follow: Callable[[str, str, int], None] | None = None
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
         patterns: list[object] = list(self.inlinePatterns)
@@ -146,20 +148,25 @@ class GuardedInlineProcessor(treeprocessors.InlineProcessor):
         if self._any is not None and self._any(data) is None:
             return data
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]  # private: see _INLINE_RELIES_ON
-        patterns, needs = self._patterns, self._needs
+        patterns, needs, follow = self._patterns, self._needs, self.follow
         count, startIndex = len(patterns), 0
         while patternIndex < count:
             need = needs[patternIndex]
             if need is not None:
+                # From startIndex: where the pattern searches (its match holds the substring),
+                # and after a match `in data` would scan the whole text done so far again.
                 for needed in need:
-                    if needed in data:
+                    if data.find(needed, startIndex) >= 0:
                         break
                 else:
                     patternIndex, startIndex = patternIndex + 1, 0  # as after a failed try
                     continue
+            before = data
             data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
             if not matched:
                 patternIndex += 1
+            elif data is not before and follow is not None:
+                follow(before, data, startIndex)
         return data
 
 
@@ -198,55 +205,93 @@ _LINK_CLASSES = tuple(
 )
 
 
-class _Pairs:
-    """Where the closing character of each opening one is, in one text (the last asked about)."""
-
-    def __init__(self, opening: str, closing: str) -> None:
-        self.opening = opening
-        self.find = re.compile("[" + re.escape(opening + closing) + "]").finditer
-        self.data: str | None = None
-        self.positions: list[int] = []  # of every opening and closing character, in order
-        self.depths: list[int] = []  # the nesting depth after each of them
-        self.closes: dict[int, list[int]] = {}  # depth after a closing one -> their positions
-
-    def close(self, data: str, index: int) -> int:
-        """Where the depth, 1 at `index`, first falls to 0 (the closing character), or -1."""
-        if data is not self.data:
-            positions: list[int] = []
-            depths: list[int] = []
-            closes: dict[int, list[int]] = {}
-            depth, opening = 0, self.opening
-            for match in self.find(data):
-                at = match.start()
-                if data[at] == opening:
-                    depth += 1
-                else:
-                    depth -= 1
-                    closes.setdefault(depth, []).append(at)
-                positions.append(at)
-                depths.append(depth)
-            self.data, self.positions, self.depths, self.closes = data, positions, depths, closes
-        before = bisect.bisect_left(self.positions, index)
-        depth = self.depths[before - 1] if before else 0
-        # The depth moves by one per character, so the first closing one after `index` that
-        # leaves it one below its depth there is where it first falls that low.
-        ends = self.closes.get(depth - 1, ())
-        found = bisect.bisect_left(ends, index)
-        return ends[found] if found < len(ends) else -1
+_MARKS_RE = re.compile(r"""[\[\]()'"]""")
+_STEP = {"[": ("[", 1), "]": ("[", -1), "(": ("(", 1), ")": ("(", -1)}
 
 
 class _Brackets:
-    """getText and getLink of the link patterns, from indexes of the text's brackets."""
+    """getText and getLink of the link patterns, from an index of a text's brackets,
+    parentheses and quotes.
+
+    The index counts from the end of the text (offsets back from it, nesting depths of what
+    follows), because a match replaces part of the text with a placeholder before where the
+    next search starts (InlineProcessor.__applyPattern returns the index past it): what
+    follows is the same, and so is its index. A new text is checked to end with the very
+    characters the index was made from (one comparison, in C) before its index is reused;
+    otherwise it is indexed again. Without this, a text of many links and unclosed brackets
+    (`[a](b) [` repeated) was indexed again after every link: quadratic again.
+    """
 
     def __init__(self) -> None:
-        self.brackets, self.parens = _Pairs("[", "]"), _Pairs("(", ")")
-        self.data: str | None = None
-        self.quotes: list[int] = []  # positions of every ' and "
+        self.text: str | None = None  # the text the index holds for, from `reach` back from its end
+        self.reach = 0
+        self.offsets: dict[str, list[int]] = {}  # "[" or "(" -> offsets back from the end of each, ascending
+        self.depths: dict[str, list[int]] = {}  # "[" or "(" -> nesting depth of what follows up to each
+        self.closes: dict[tuple[str, int], list[int]] = {}  # (kind, depth of what follows) -> offsets of closers
+        self.quotes: list[int] = []  # offsets of every ' and "
+
+    def _index(self, data: str, index: int) -> int:
+        """The offset of `index` back from the end of `data`, with the index valid there."""
+        back, text = len(data) - index, self.text
+        if back <= self.reach and text is not None:
+            if data is text:
+                return back
+            if data[index:] == text[len(text) - back :]:
+                self.text, self.reach = data, back  # valid as far back as checked
+                return back
+        offsets: dict[str, list[int]] = {"[": [], "(": []}
+        depths: dict[str, list[int]] = {"[": [], "(": []}
+        closes: dict[tuple[str, int], list[int]] = {}
+        quotes: list[int] = []
+        depth = {"[": 0, "(": 0}
+        end = len(data)
+        for found in reversed(list(_MARKS_RE.finditer(data))):
+            at = found.start()
+            mark = data[at]
+            if mark in "'\"":
+                quotes.append(end - at)
+                continue
+            kind, step = _STEP[mark]
+            if step < 0:
+                closes.setdefault((kind, depth[kind]), []).append(end - at)
+            depth[kind] += step
+            offsets[kind].append(end - at)
+            depths[kind].append(depth[kind])
+        self.text, self.reach = data, end
+        self.offsets, self.depths, self.closes, self.quotes = offsets, depths, closes, quotes
+        return back
+
+    def follow(self, before: str, after: str, going_on: int) -> None:
+        """`after` is `before` with a match replaced by a placeholder ending at `going_on`:
+        __applyPattern returns data[:start] + placeholder + data[end:] and the index past the
+        placeholder, so what follows it is what followed the match, and keeps its index."""
+        if before is self.text:
+            self.text, self.reach = after, min(self.reach, len(after) - going_on)
+
+    def close(self, kind: str, data: str, index: int) -> int:
+        """Where the depth of `kind` ("[" or "("), 1 at `index`, first falls to 0 (its closer), or -1.
+
+        Counted from the end: the depth from `index` to a closer at j is the depth of what
+        follows `index` less the depth of what follows j, which must be -1 there; the first
+        such j is the closer, as the depth moves by one at a time."""
+        back = self._index(data, index)
+        offsets = self.offsets[kind]
+        here = bisect.bisect_right(offsets, back)  # brackets at or after `index`
+        depth = self.depths[kind][here - 1] if here else 0
+        ends = self.closes.get((kind, depth + 1), ())
+        found = bisect.bisect_right(ends, back) - 1  # the nearest at or after `index`
+        return len(data) - ends[found] if found >= 0 else -1
+
+    def first_quote(self, data: str, index: int) -> int:
+        """Where the first quote at or after `index` is, or len(data)."""
+        back = self._index(data, index)
+        found = bisect.bisect_right(self.quotes, back) - 1
+        return len(data) - self.quotes[found] if found >= 0 else len(data)
 
     def get_text(self, data: str, index: int) -> tuple[str, int, bool]:
         """getText: (the text up to the `]` closing at depth 1, the index after it, True), or
         ("", len(data), False) when none does (the stock text, unused then, is the rest)."""
-        end = self.brackets.close(data, index)
+        end = self.close("[", data, index)
         if end < 0:
             return "", len(data), False
         return data[index:end], end + 1, True
@@ -264,20 +309,13 @@ class _Brackets:
         if match is None or match.group(1):
             return None  # no loop: the stock one is quick
         start = match.end()
-        end = self.parens.close(data, start)
-        if data is not self.data:
-            self.data = data
-            self.quotes = [found.start() for found in _QUOTE_RE.finditer(data)]
-        quote = bisect.bisect_left(self.quotes, start)
-        first_quote = self.quotes[quote] if quote < len(self.quotes) else len(data)
+        end = self.close("(", data, start)
+        quote = self.first_quote(data, start)
         if end < 0:
-            return ("", None, len(data), False) if first_quote == len(data) else None
-        if end < first_quote:
+            return ("", None, len(data), False) if quote == len(data) else None
+        if end < quote:
             return pattern.unescape(data[start:end]).strip(), None, end + 1, True
         return None
-
-
-_QUOTE_RE = re.compile("['\"]")
 
 
 def _guarded_get_link(
@@ -292,7 +330,7 @@ def _guarded_get_link(
     return get_link
 
 
-def _install_brackets(md: markdown.Markdown) -> None:
+def _install_brackets(md: markdown.Markdown) -> _Brackets:
     brackets = _Brackets()
     for pattern in md.inlinePatterns:
         if type(pattern) in _LINK_CLASSES:
@@ -300,6 +338,7 @@ def _install_brackets(md: markdown.Markdown) -> None:
             # handleMatch calls self.getText and self.getLink
             pattern.getText = brackets.get_text  # type: ignore[method-assign]
             pattern.getLink = _guarded_get_link(pattern, brackets)  # type: ignore[method-assign, assignment]
+    return brackets
 
 
 # --- block processors ----------------------------------------------------------------
@@ -615,8 +654,10 @@ def install(md: markdown.Markdown) -> list[str]:
         and _unchanged(*_INLINE_RELIES_ON)
         and _unchanged(*_LINKS_RELIES_ON)
     ):
-        _replace(md.treeprocessors, "inline", GuardedInlineProcessor(md))
-        _install_brackets(md)  # part of "inline": the patterns it runs, made linear in brackets
+        inline = GuardedInlineProcessor(md)
+        _replace(md.treeprocessors, "inline", inline)
+        # Part of "inline": the link patterns it runs, made linear in brackets.
+        inline.follow = _install_brackets(md).follow
         installed.append("inline")
     if type(md.parser).parseBlocks is blockparser.BlockParser.parseBlocks and _unchanged(*_PARSE_RELIES_ON):
         # An instance attribute: parseChunk and the block processors all call parser.parseBlocks.
