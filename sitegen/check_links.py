@@ -155,7 +155,7 @@ def _internal(
 def _article_hint(parts: SplitResult, articles: Mapping[str, str]) -> str:
     """The fix for a broken link: the article file it most likely meant, if any."""
     stem = posixpath.basename(unquote(parts.path).rstrip("/")).removesuffix(".html")
-    for name in (f"{stem}.md", *difflib.get_close_matches(f"{stem}.md", list(articles), n=1)):
+    for name in (f"{stem}.md", *difflib.get_close_matches(f"{stem}.md", list(articles), n=1, cutoff=0.8)):
         if stem and name in articles:
             fragment = f"#{parts.fragment}" if parts.fragment else ""
             return f"Did you mean ({name}{fragment})? Link to an article by its file name, ending in .md."

@@ -241,7 +241,10 @@ def _run(args: argparse.Namespace) -> int:
         return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out)
     from .content import display_path
     from .lock import BuildLock, Busy
+    from .write import output_problems
 
+    if args.command == "build" and output_problems(config):
+        return _build_or_check(args, config, options, looked, quick)  # refused before anything is written
     try:
         # One build (or check) of a project at a time, from reading its cache to saving it.
         with BuildLock(config.cache_dir, display_path(config.cache_dir, config.root)):

@@ -159,12 +159,12 @@ def test_a_clean_build_is_fingerprinted_too(built):
 
 def test_a_symlinked_content_folder_is_followed(built, tmp_path):
     """Content kept in another checkout and linked in: an edit there is a change."""
-    elsewhere = tmp_path / "shared-articles"
-    shutil.move(str(built.content / "articles"), elsewhere)
-    (built.content / "articles").symlink_to(elsewhere, target_is_directory=True)
+    elsewhere = tmp_path / "shared-content"
+    shutil.move(str(built.content), elsewhere)
+    built.content.symlink_to(elsewhere, target_is_directory=True)
     _build(built)
     assert _quick(_build(built))
-    (elsewhere / "b.md").write_text(ARTICLE.format(title="B renamed", body="Body of B."))
+    (elsewhere / "articles" / "b.md").write_text(ARTICLE.format(title="B renamed", body="Body of B."))
     assert not _quick(_build(built))
     assert "B renamed" in (built.public / "articles/b/index.html").read_text()
 

@@ -113,10 +113,21 @@ class StrayIndentProcessor(BlockProcessor):
 # Elements whose own text is one run of prose; inline elements inside them are part of it.
 _BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption"}
 _SKIP = {"code", "pre", "script", "style"}
-_PIPE_LINE = re.compile(r"^\s*\|.*\||^[^|\n]*\S[^|\n]*\|[^|\n]*\S[^|\n]*\|")
+
+
+def _pipe_line(line: str) -> bool:
+    """A line that looks like a table row: `| a |`, or `a | b |` (text before the first `|`
+    and between the first two). A function, not a regular expression: one with nested stars
+    took quadratic time on a long line (tests/test_bounded_work.py)."""
+    if line.lstrip().startswith("|"):
+        return line.count("|") >= 2
+    parts = line.split("|", 2)
+    return len(parts) == 3 and bool(parts[0].strip()) and bool(parts[1].strip())
+
+
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\s*\([^)\n]*\)?")
-_LINK = re.compile(r"\[[^\]\n]+\]\s*\([^)\n]*\)")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\s*\([^()\n]*\)?")
+_LINK = re.compile(r"\[[^\[\]\n]+\]\s*\([^()\n]*\)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
 _KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
 
@@ -161,7 +172,10 @@ class LeftoverProcessor(Treeprocessor):
                 continue
             first = cells[0].split()[0] if cells[0].split() else cells[0]
             line = self._line([cells[0][:40], first])
-            if line is not None and "|" not in self._source_line(line):
+            source = self._source_line(line) if line is not None else "|"
+            # The swallowed line is the source line itself, with no `|`: a row with empty cells
+            # (`| 2 |  |`) is a row, and "2" found in another line is not this one.
+            if line is not None and "|" not in source and source.strip().startswith(first):
                 self._report(
                     cells[0][:40],
                     f"The line `{cells[0][:60]}` right under the table was read as one of its rows, because "
@@ -239,7 +253,7 @@ class LeftoverProcessor(Treeprocessor):
             if stripped.startswith("!!!"):
                 self._callout(stripped, index)
                 listed = True  # its indented list is part of the box that was not understood
-            elif _PIPE_LINE.search(current):
+            elif _pipe_line(current):
                 run = [current]
                 while index + 1 < len(lines) and "|" in lines[index + 1]:
                     index += 1
@@ -249,7 +263,7 @@ class LeftoverProcessor(Treeprocessor):
                     index += 1
                     continue
             elif _KEYWORD_LINE.match(current):
-                if not (index + 1 < len(lines) and _PIPE_LINE.search(lines[index + 1])):
+                if not (index + 1 < len(lines) and _pipe_line(lines[index + 1])):
                     self._keyword(current)  # else the table below says why neither was understood
             elif index and _LIST_LINE.match(current) and element.tag == "p" and not listed:
                 listed = True  # once per paragraph: the first item says it for the rest
@@ -360,7 +374,7 @@ class LeftoverProcessor(Treeprocessor):
     def _inline(self, current: str) -> None:
         for match in _IMAGE.finditer(current):
             self._image(match.group(0))
-        for match in _LINK.finditer(re.sub(r"!\[[^\]\n]*\]", "", current)):
+        for match in _LINK.finditer(re.sub(r"!\[[^\[\]\n]*\]", "", current)):
             self._link(match.group(0))
         if "**" in current:
             at = current.index("**")
