@@ -155,43 +155,34 @@ def within(seconds: float) -> contextlib.AbstractContextManager[None]:
 
 def too_slow(file: str, line: int, seconds: float) -> Markup:
     """What a body that ran out of its budget converts to: no HTML, and the finding."""
-    return Markup(
-        "",
-        (),
-        (),
-        (
-            Diagnostic(
-                file,
-                line,
-                "markdown-too-slow",
-                f"This article takes too long to convert (over {seconds:.3g} s): it was stopped, "
-                "and its page has no text.",
-                "Look for a long run of unusual characters (many unclosed '[' or '(', deep nesting, "
-                "text pasted from another program) and remove it, or split the article into smaller ones.",
-            ),
-        ),
-        prose=(),
+    return _no_text(
+        Diagnostic(
+            file,
+            line,
+            "markdown-too-slow",
+            f"This article takes too long to convert (over {seconds:.3g} s): it was stopped, and its page has no text.",
+            "Look for a long run of unusual characters (many unclosed '[' or '(', deep nesting, "
+            "text pasted from another program) and remove it, or split the article into smaller ones.",
+        )
     )
 
 
 def _failed(file: str, line: int, error: BaseException) -> Markup:
     """What a body whose conversion failed converts to: no HTML, and the finding."""
-    return Markup(
-        "",
-        (),
-        (),
-        (
-            Diagnostic(
-                file,
-                line,
-                "markdown-failed",
-                f"This article could not be converted ({type(error).__name__}: {str(error)[:200]}).",
-                "Look for unusual markup in it (deep nesting, long runs of brackets or symbols) and simplify it; "
-                "if the article looks ordinary, report it together with the file.",
-            ),
-        ),
-        prose=(),
+    return _no_text(
+        Diagnostic(
+            file,
+            line,
+            "markdown-failed",
+            f"This article could not be converted ({type(error).__name__}: {str(error)[:200]}).",
+            "Look for unusual markup in it (deep nesting, long runs of brackets or symbols) and simplify it; "
+            "if the article looks ordinary, report it together with the file.",
+        )
     )
+
+
+def _no_text(finding: Diagnostic) -> Markup:
+    return Markup("", (), (), (finding,), prose=())
 
 
 class Tools:
