@@ -62,7 +62,7 @@ Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) o
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "shards", "assets")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -143,9 +143,8 @@ class Cache:
         default_factory=dict
     )  # SHA-256 of a template's source -> what it references: render.py
     # Output path -> (language, digest of what the search index reads of it), None for a
-    # page it does not index; search shard name -> its key: search.py
+    # page it does not index: search.py
     search: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    shards: dict[str, str] = field(default_factory=dict)
     # Image path -> (its stat signature, the Asset read then): assets.py reads an unchanged
     # image file again never (its size, hash and dimensions are here).
     assets: dict[str, Any] = field(default_factory=dict)

@@ -300,11 +300,12 @@ def _build_or_check(
     if result.search is not None:
         made = result.search
         print(
-            f"Search index: {made.made} of {made.shards} indexes made again "
+            f"Search index: {made.made} of {made.indexes} {'language' if made.indexes == 1 else 'languages'} "
+            f"indexed again "
             f"({made.pages} {'page' if made.pages == 1 else 'pages'}) in "
             f"{made.seconds:.2f} s, pagefind's peak memory {made.peak_mb:.0f} MB."
             if made.made
-            else f"Search index: unchanged ({made.shards} indexes kept)."
+            else f"Search index: unchanged ({made.indexes} {'language' if made.indexes == 1 else 'languages'} kept)."
         )
     if before is not None:  # taken exactly when `quick`
         fingerprint.record(

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import yamlread
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .files import project_roots, read
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
@@ -53,9 +53,6 @@ SCHEMA: dict[str, Any] = {
     "markdown": {"raw_html": (str, "escape")},
     "feed": {"entries": (int, 20)},
     "search": (bool, True),
-    # Pages per search shard (search.py): larger shards make a search cheaper for the reader
-    # and a cold build less parallel; a one-article edit costs about the same either way.
-    "search_pages_per_shard": (int, 512),
     "checks": (dict, {}),
     # The site's own licence for its text and drawings: an image record's `licence: site`.
     "licence": (str, ""),
@@ -115,7 +112,6 @@ class Config:
     raw_html: str
     feed_entries: int
     search: bool
-    search_pages_per_shard: int
     # config.yaml's `checks:` as written (YAML: check.py checks its shape).
     checks: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # key -> Person, from <content>/people.yaml. Part of the Config (and so of its repr, which
@@ -317,7 +313,6 @@ def load_config(
         raw_html=values["markdown"]["raw_html"],
         feed_entries=values["feed"]["entries"],
         search=values["search"],
-        search_pages_per_shard=values["search_pages_per_shard"],
         checks=MappingProxyType(values["checks"]),
         people=MappingProxyType(people),
         require_clinical_reviewer=values["review"]["require_clinical_reviewer"],
@@ -333,11 +328,15 @@ def load_config(
     ), []
 
 
+# Settings of earlier versions: what to do with them (a warning, so that an old config
+# still builds).
+REMOVED = {
+    "search_pages_per_shard": "Delete this line: since 0.8 each language has one search index, "
+    "with no shards to size (docs/speed.md says why).",
+}
+
 # Whole-number settings that must be at least 1: (path, what to say to fix it).
-_AT_LEAST_ONE = (
-    (("review", "interval_months"), "A common policy is 12 to 36 months."),
-    (("search_pages_per_shard",), "Leave it out for the default, 512 (docs/speed.md explains the trade)."),
-)
+_AT_LEAST_ONE = ((("review", "interval_months"), "A common policy is 12 to 36 months."),)
 
 
 def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:
@@ -532,13 +531,15 @@ def _apply(
     for key in data:
         if key not in schema:
             name = ".".join(map(str, where + (key,)))
+            removed = REMOVED.get(name)
             diagnostics.append(
                 Diagnostic(
                     shown,
                     doc.line(*where, key),
                     "config-unknown-key",
-                    f"Unknown setting '{name}'.",
-                    did_you_mean(key, schema),
+                    f"Unknown setting '{name}'." if removed is None else f"The setting '{name}' is no longer used.",
+                    did_you_mean(key, schema) if removed is None else removed,
+                    Severity.ERROR if removed is None else Severity.WARNING,
                 )
             )
     for key, spec in schema.items():

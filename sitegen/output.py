@@ -10,7 +10,7 @@
 The pipeline holds an `Output` and never asks which one it is. A build calls, in order:
 `current(records)` (which recorded files are still exactly as recorded), then, unless
 nothing changed, `open()`, any number of `write` / `reuse` / `expect` /
-`copy_static` / `search_index` / `read`, and `commit()` or `abort()`.
+`copy_static` / `keep_tree` / `fresh_tree` / `read`, and `commit()` or `abort()`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from .search import BUNDLE
 from .write import STAMP, STAMP_TEXT, Staging, copy_tree_files, recover, staging_name
 
 # What the cache records of each output file: (page key, size, mtime in ns).
@@ -62,11 +61,14 @@ class Output(Protocol):
         """Copy the static files that may be read (files.py); the number whose bytes changed."""
         ...
 
-    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
-        """Ready the search index (search.py) of the new site: the previous index's shards
-        `keep` taken unchanged and an empty folder for each shard to `make`, under
-        pagefind/. Returns the new site's folder for the indexer to read, or None when this
-        output makes no index: `keep` None keeps the previous index whole."""
+    def keep_tree(self, relative: str) -> bool:
+        """Take the published site's folder `relative` (the search index of a language) into
+        the new site unchanged; False when the published site has none."""
+        ...
+
+    def fresh_tree(self, relative: str) -> Path | None:
+        """An empty folder `relative` in the new site for a tool that writes a whole tree
+        (pagefind); None when this output has no new site on disk to fill."""
         ...
 
     def read(self, relative: str) -> bytes:
@@ -95,6 +97,15 @@ def stat_current(out: Path, records: Mapping[str, Record]) -> tuple[dict[str, st
             valid[path] = key
             inodes[path] = stat.st_ino
     return valid, inodes
+
+
+def files_under(out: Path, relative: str) -> Iterator[str]:
+    """The paths, relative to `out`, of the files in its folder `relative`, at any depth
+    (none when it is not a folder; symbolic links are not followed: the output is ours)."""
+    for folder, _, names in os.walk(out / relative):
+        prefix = Path(folder).relative_to(out).as_posix()
+        for name in names:
+            yield f"{prefix}/{name}"
 
 
 class StagedOutput:
@@ -136,16 +147,17 @@ class StagedOutput:
     def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
         return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir, roots))
 
-    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
-        # Moved in at the swap, not linked now: a kept index costs a rename, not a link a file.
-        if keep is None:
-            self.staging.carry(BUNDLE)
-            return None
-        for name in keep:
-            self.staging.carry(f"{BUNDLE}/{name}")
-        for name in make:
-            self.staging.fresh_tree(f"{BUNDLE}/{name}")
-        return self.staging.folder
+    def keep_tree(self, relative: str) -> bool:
+        # Hard links, file by file: the new site holds the very files (one link each, none
+        # where the spare already has them), and the live site keeps them until the swap.
+        found = False
+        for path in files_under(self.out, relative):
+            self.reuse(path)
+            found = True
+        return found
+
+    def fresh_tree(self, relative: str) -> Path | None:
+        return self.staging.fresh_tree(relative)
 
     def read(self, relative: str) -> bytes:
         return (self.staging.folder / relative).read_bytes()
@@ -222,12 +234,14 @@ class InPlace:
     def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
         return sum(self.write(relative, data) for relative, data in copy_tree_files(static_dir, roots))
 
-    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
+    def keep_tree(self, relative: str) -> bool:
         # The preview indexes once, with its first (staged) build, and keeps that index:
         # it is rarely searched while editing, and saves must stay fast.
-        previous = self.out / BUNDLE
-        if previous.is_dir():
-            self.expected.update(p.relative_to(self.out).as_posix() for p in previous.rglob("*") if p.is_file())
+        kept = set(files_under(self.out, relative))
+        self.expected |= kept
+        return bool(kept)
+
+    def fresh_tree(self, relative: str) -> Path | None:
         return None
 
     def read(self, relative: str) -> bytes:
@@ -295,7 +309,10 @@ class InMemory:
     def copy_static(self, static_dir: Path, roots: tuple[str, ...]) -> int:
         return 0
 
-    def search_index(self, keep: Collection[str] | None, make: Collection[str] = ()) -> Path | None:
+    def keep_tree(self, relative: str) -> bool:
+        return False
+
+    def fresh_tree(self, relative: str) -> Path | None:
         return None
 
     def read(self, relative: str) -> bytes:

@@ -51,7 +51,7 @@ from .markup import Markup
 from .output import InMemory, InPlace, Output, StagedOutput
 from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
-from .search import BUNDLE, MANIFEST, SearchStats, indexed_digest, update_index
+from .search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
 from .site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
@@ -241,7 +241,7 @@ class Builder:
             if output is not None and result.publishable:
                 unchanged = output.commit()
                 if indexed is not None:  # what the index holds, once it is the published one
-                    self.cache.search, self.cache.shards = indexed
+                    self.cache.search = indexed
                 result.files = dict(output.files)
                 self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
         if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
@@ -404,7 +404,7 @@ class Builder:
             )
         valid = output.current(self.cache.pages) if output is not None else {}
         on_disk = output is not None and not isinstance(output, InMemory)
-        search_ready = not self.config.search or (self.config.output_dir / BUNDLE / MANIFEST).is_file()
+        search_ready = not self.config.search or has_index(self.config.output_dir)
         return make_plan(
             site,
             page_jobs(site, others),
@@ -530,46 +530,28 @@ class Builder:
 
     def _index_search(
         self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
-    ) -> tuple[dict[str, tuple[str, str] | None], dict[str, str]] | None:
-        """The search index, at the cost of what changed in it (search.py): pages whose
-        indexed text changed go into the small index of recent edits, and the shards are
-        kept until too many have. Returns what the cache is to record of it (each page's
-        indexed digest, each index's key) once the new site is published."""
+    ) -> dict[str, tuple[str, str] | None] | None:
+        """The search index of each language, made again only where its indexed text changed
+        (search.py). Returns what the cache is to record of it (each page's indexed digest)
+        once the new site is published."""
         if not self.config.search:
             return None
-        if not reindex:
-            output.search_index(None)
+        if not reindex or not output.makes_search_index:
+            output.keep_tree(BUNDLE)  # the preview's index, made by its first build
             return None
         pages = self._indexed(output, outcomes)
-        if pages is None:
-            return None
-        live = self.config.output_dir / BUNDLE
-        recorded = {
-            name: key for name, key in self.cache.shards.items() if (live / name / "pagefind-entry.json").is_file()
-        }
-        done = update_index(
-            {path: found for path, found in pages.items() if found is not None},
-            recorded,
-            self.cache.folder / "search" if self.cache.folder is not None else None,
-            output.search_index,
-            self.config.search_pages_per_shard,
-            self.jobs,
-        )
+        found = {path: page for path, page in pages.items() if page is not None}
+        done = update_index(found, self.config.output_dir, output, self.jobs)
         if done is None:
             return None
-        result.search = done.stats
-        result.diagnostics.extend(done.problems)
-        if done.problems:
-            return None
-        output.write(f"{BUNDLE}/{MANIFEST}", done.manifest)
-        return pages, done.keys
+        problems, result.search = done
+        result.diagnostics.extend(problems)
+        return None if problems else pages
 
-    def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None] | None:
-        """Output path -> (language, digest of its indexed text), None for a page not indexed;
-        None when the output makes no index. Read from the new site only for the pages
-        whose bytes changed, or that the cache has no digest of."""
-        if not output.makes_search_index:
-            return None
+    def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None]:
+        """Output path -> (language, digest of its indexed text), None for a page not indexed.
+        Read from the new site only for the pages whose bytes changed, or that the cache
+        has no digest of."""
         known, pages = self.cache.search, {}
         for outcome in outcomes:
             path = outcome.path
@@ -647,10 +629,10 @@ class Builder:
             # file added or removed changes its folder's mtime. So the folders and the
             # few files named otherwise are enough (not the thousands of fragments).
             index = out / BUNDLE
-            watched = [index, index / MANIFEST]
-            for shard in sorted(p for p in index.iterdir() if p.is_dir()):
-                watched += [shard, shard / "pagefind-entry.json"]
-                watched += sorted(p for p in shard.iterdir() if p.is_dir())
+            watched = [index]
+            for language in sorted(p for p in index.iterdir() if p.is_dir()):
+                watched += [language, language / MADE_FROM, language / ENTRY]
+                watched += sorted(p for p in language.iterdir() if p.is_dir())
             for path in watched:
                 try:
                     stat = path.stat()

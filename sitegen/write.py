@@ -165,7 +165,6 @@ class Staging:
         # Every file of the new site. Worker processes' writes are not seen here: the
         # pipeline adds its pages' paths before `commit`.
         self.expected: set[str] = {STAMP}
-        self._carried: list[str] = []  # folders of the live site to move in at commit (`carry`)
         self._trash: Path | None = None  # folders of the spare put out of the way (`_discard`)
         if spare.is_dir() and not spare.is_symlink():
             os.rename(spare, self.folder)
@@ -247,24 +246,9 @@ class Staging:
             return  # the spare already has this very file (most pages of a rebuild: no path made)
         os.link(self.out / relative, self._target(relative))
 
-    def carry(self, relative: str) -> bool:
-        """Take a whole folder of the previous site unchanged by moving it into the new site
-        at `commit`, just before the swap: one rename, where linking costs a hard link
-        a file (a search index has thousands) whenever the spare lacks them, as it does
-        after a cold build or on a CI machine. Until then the live site keeps it; after the
-        swap the previous site, now the spare, no longer has it. False when it has none."""
-        if not (self.out / relative).is_dir():
-            return False
-        self.fresh_tree(relative)  # what the spare holds there is dropped now
-        if relative not in self._carried:
-            self._carried.append(relative)
-        return True
-
     def fresh_tree(self, relative: str) -> Path:
-        """An empty folder for a tool that writes a whole tree itself (the search index),
-        which this build makes anew even where it was to `carry` the previous one."""
+        """An empty folder for a tool that writes a whole tree itself (the search index)."""
         target = self.folder / relative
-        self._carried = [c for c in self._carried if c != relative and not c.startswith(relative + "/")]
         if target.exists() or target.is_symlink():
             if target.is_dir() and not target.is_symlink():
                 self._discard(target)
@@ -325,25 +309,7 @@ class Staging:
         self.prune()
         (self.folder / STAMP).write_bytes(STAMP_TEXT)
         _fsync_tree(self.folder)
-        # The carried folders last, so the live site is without them only between these
-        # renames and the swap; if either fails they go back, and the live site is as it
-        # was. (A build killed in between leaves its search index incomplete; the next
-        # build sees the missing folders and makes them again.)
-        moved: list[str] = []
-        try:
-            for relative in self._carried:
-                target = self.folder / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.rename(self.out / relative, target)
-                    moved.append(relative)
-                except PermissionError:  # a folder we may not move: linked, file by file
-                    shutil.copytree(self.out / relative, target, copy_function=os.link)
-            _swap(self.folder, self.out)
-        except BaseException:
-            for relative in reversed(moved):
-                os.rename(self.folder / relative, self.out / relative)
-            raise
+        _swap(self.folder, self.out)
         self._empty_trash()
         # After the exchange the staging folder holds the previous site (if there was one):
         # it is the next spare.

@@ -72,80 +72,29 @@ function unavailable() {
   fallback.hidden = false;
 }
 
-// The index is in shards (sitegen/search.py): pagefind/shards.json lists each
-// language's shards, its index of recent edits, the vocabulary pages of that index and
-// the old entries of edited pages, to hide. The first shard is loaded with the others
-// merged into it, each tagged with its name (pagefind's mergeFilter), so one search
-// covers every page and can be limited to some indexes. The list and the first
-// shard's script are fetched together.
+// One pagefind index per language (sitegen/search.py), at pagefind/<language>/, used as
+// pagefind documents its JS API. The folder is named as the build names it: the page's
+// language code, in lower case.
 async function open(root, language) {
-  const index = new URL(status.dataset.index, document.baseURI);
-  const listed = fetch(new URL("shards.json", index)).then((response) => {
-    if (!response.ok) throw new Error(`shards.json: ${response.status}`);
-    return response.json();
-  });
-  const first = import(new URL(`${language}-0/pagefind.js`, index).href);
-  const [manifest, pagefind] = await Promise.all([listed, first]);
-  const entry = manifest[language] || { shards: [] };
-  if (entry.shards[0] !== `${language}-0`) throw new Error(`no search index for ${language}`);
+  const folder = /^[a-z0-9][a-z0-9-]{0,34}$/.test(language) ? language : "unknown";
+  const index = new URL(`${folder}/`, new URL(status.dataset.index, document.baseURI));
+  const pagefind = await import(new URL("pagefind.js", index).href);
   // Result addresses start at the site's root, wherever the site is published.
   await pagefind.options({ baseUrl: root });
-  await pagefind.options({ mergeFilter: { shard: entry.shards[0] } });
-  const others = entry.shards.slice(1).concat(entry.recent ? [entry.recent] : []);
-  await Promise.all(
-    others.map((name) =>
-      pagefind.mergeIndex(new URL(`${name}/`, index).pathname, { baseUrl: root, mergeFilter: { shard: name } }),
-    ),
-  );
-  return { pagefind, entry };
-}
-
-// The shards that may answer `query`. pagefind answers each index with its own words:
-// for a word an index lacks it uses a shorter one it has, so a shard without the word
-// would list pages one index of the site never would. The index of recent edits holds
-// a page with each shard's words, so it knows, for each word of the query, which
-// shards have the words the whole site would match: only shards that have them for
-// every word may answer. (A quoted phrase is matched exactly: every shard may.)
-async function routed(pagefind, entry, query) {
-  const owner = entry.vocabulary || {};
-  const known = new Set(Object.values(owner));
-  let allowed = entry.shards;
-  if (entry.recent && !query.includes('"')) {
-    const words = query.split(/\s+/).filter(Boolean);
-    const found = await Promise.all(words.map((word) => pagefind.search(word, { filters: { shard: entry.recent } })));
-    for (const search of found) {
-      if (search.results.length === 0) continue; // a word the site has nothing like
-      const having = new Set(search.results.map((result) => owner[result.id]));
-      allowed = allowed.filter((name) => having.has(name) || !known.has(name));
-    }
-  }
-  return entry.recent ? allowed.concat([entry.recent]) : allowed;
-}
-
-async function find(opened, query) {
-  const { pagefind, entry } = opened;
-  const allowed = await routed(pagefind, entry, query);
-  const search = await pagefind.search(query, { filters: { shard: { any: allowed } } });
-  // Drop the vocabulary pages, the old entries of edited pages, and any page twice.
-  const seen = new Set([...Object.keys(entry.vocabulary || {}), ...(entry.hidden || [])]);
-  return search.results.filter((result) => {
-    if (seen.has(result.id)) return false;
-    seen.add(result.id);
-    return true;
-  });
+  return pagefind;
 }
 
 async function run(query) {
   say(text("textSearching"));
-  let opened;
+  let pagefind;
   try {
     const language = (document.documentElement.lang || "unknown").toLowerCase();
-    opened = await open(new URL(status.dataset.root, document.baseURI).pathname, language);
+    pagefind = await open(new URL(status.dataset.root, document.baseURI).pathname, language);
   } catch (error) {
     unavailable();
     return;
   }
-  const results = await find(opened, query);
+  const { results } = await pagefind.search(query);
   const total = results.length;
   const shown = await Promise.all(results.slice(0, MAX_RESULTS).map((result) => result.data()));
   list.replaceChildren(...shown.map((data) => item(onGlossary(data, query))));

@@ -128,18 +128,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def outside_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A snapshot less the search index. After an edit the index holds the change among its
-    recent edits, where a clean build puts it in its shard: the same results
-    (tests/test_search_shards.py checks them), not the same bytes."""
-    return {path: data for path, data in files.items() if not path.startswith("pagefind/")}
-
-
-def search_indexes(files: dict[str, bytes]) -> set[str]:
-    """The search indexes of a snapshot: each folder that pagefind made."""
-    return {path.rsplit("/", 1)[0] for path in files if path.endswith("pagefind-entry.json")}
-
-
 def internal_link_problems(out: Path, site_url: str) -> tuple[list[str], int]:
     """(problems, links checked) for every same-site href/src in the HTML under `out`.
 

@@ -289,20 +289,15 @@ def test_the_spanish_search_index_holds_spanish_pages_only(two):
     result = two.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     folder = two.public / "pagefind"
-    # One set of shards and one index of recent edits per language (sitegen/search.py),
-    # each listed in shards.json; the recent edits' vocabulary pages are not pages.
-    shards = json.loads((folder / "shards.json").read_text())
-    assert set(shards) == {"en", "es"}
-    indexed: dict[str, list[str]] = {"en": [], "es": []}
-    for language, listed in shards.items():
-        for name in [*listed["shards"], listed["recent"]]:
-            entry = json.loads((folder / name / "pagefind-entry.json").read_text())
-            assert set(entry["languages"]) == {language}
-            for fragment in (folder / name / "fragment").iterdir():
-                if fragment.name.removesuffix(".pf_fragment") in listed["vocabulary"]:
-                    continue
-                data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-                indexed[language].append((data["url"], data["content"]))
+    # One index per language (sitegen/search.py), each of its language only.
+    assert sorted(p.name for p in folder.iterdir()) == ["en", "es"]
+    indexed: dict[str, list[tuple[str, str]]] = {"en": [], "es": []}
+    for language in indexed:
+        entry = json.loads((folder / language / "pagefind-entry.json").read_text())
+        assert set(entry["languages"]) == {language}
+        for fragment in (folder / language / "fragment").iterdir():
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            indexed[language].append((data["url"], data["content"]))
     assert all(url.startswith("/es/") for url, _ in indexed["es"])
     assert not any(url.startswith("/es/") for url, _ in indexed["en"])
     assert any(url == "/es/articles/lesiones/" and "zona pequeña" in content for url, content in indexed["es"])

@@ -255,8 +255,8 @@ def test_search_page_mentions_the_glossary_only_when_the_site_has_one(blank_site
 
 
 def test_search_index_covers_articles_and_glossary_not_navigation(built):
-    assert (built / "pagefind" / "en-0" / "pagefind.js").is_file()
-    assert not (built / "pagefind" / "en-0" / "pagefind-ui.js").exists()  # the unused ready-made UI is not published
+    assert (built / "pagefind" / "en" / "pagefind.js").is_file()
+    assert not (built / "pagefind" / "en" / "pagefind-ui.js").exists()  # the unused ready-made UI is not published
     page = soup(built / "articles" / "scans" / "index.html")
     assert page.select_one("article[data-pagefind-body]")
     assert soup(built / "glossary" / "index.html").select_one("[data-pagefind-body]")
