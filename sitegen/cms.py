@@ -443,7 +443,7 @@ class LocalServer:
             LOG_LEVEL="warn",
         )
         # Its own folder as the working directory: decap-server reads a .env file from there.
-        self.process = subprocess.Popen([node, str(LOCAL_SERVER)], cwd=TOOLS, env=env)
+        self.process = subprocess.Popen([node, str(LOCAL_SERVER)], cwd=TOOLS, env=env, preexec_fn=_die_with_parent)
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
 
     def wait(self, timeout: float = 20.0) -> bool:
@@ -466,6 +466,18 @@ class LocalServer:
             self.process.wait(timeout=5)
         except Exception:  # noqa: BLE001  # subprocess.TimeoutExpired: it did not stop in time
             self.process.kill()
+
+
+def _die_with_parent() -> None:
+    """In the local server's process, before it starts: on Linux, stop when the preview stops,
+    however it stops (a SIGTERM ends the preview without running its clean-up)."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def backend(local_url: str | None) -> dict[str, Any]:

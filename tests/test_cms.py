@@ -171,6 +171,7 @@ def editing(tmp_path):
         shutil.copytree(REPO / name, site / name)
     (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
     port = free_port()
+    get_config: list[str] = []
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", str(port)],
         cwd=site,
@@ -181,10 +182,25 @@ def editing(tmp_path):
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: _answers(get, base + "admin/config.yml"), timeout=30)
+        get_config.append(get(base + "admin/config.yml")[1])
         yield site, base, chromium, get
     finally:
         process.terminate()
         process.wait(timeout=10)
+    # The local server stops with the preview, even when the preview is only sent SIGTERM.
+    local = re.search(r"127\.0\.0\.1:(\d+)/api/v1", get_config[0]) if get_config else None
+    assert local, "the editor's configuration named no local server"
+    wait_for(lambda: not _listening(int(local.group(1))), timeout=10)
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def _answers(get, url):
