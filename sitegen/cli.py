@@ -160,6 +160,12 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="the folder the preview builds into (default: .preview/site/ beside config.yaml, never public/)",
     )
+    serve.add_argument(
+        "--editor",
+        action="store_true",
+        help="also run the browser editor at /admin/, which saves into content/ (needs `make edit`'s "
+        "set-up; default: off)",
+    )
     new = _command(
         commands,
         "new",
@@ -238,7 +244,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import serve
 
-        return serve(config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out)
+        return serve(
+            config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out, editor=args.editor
+        )
     from .content import display_path
     from .lock import BuildLock, Busy
     from .write import output_problems

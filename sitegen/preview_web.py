@@ -20,6 +20,7 @@ from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloa
 from tornado import web
 
 from . import errors
+from .cms import BUNDLE
 from .errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -131,6 +132,47 @@ class StatusHandler(web.RequestHandler):
         )
 
 
+class EditorHandler(web.RequestHandler):
+    """/admin/: the browser editor (cms.py): its page, and its configuration made from the
+    content schema at each request (so a new topic or person is offered at once). Without
+    its local backend (`build.py serve --editor`, `make edit`) the page says how to start it."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self, name: str) -> None:
+        from . import cms
+
+        self.set_header("Cache-Control", "no-store")
+        url = self.preview.editor_url
+        if name == "config.yml" and url:
+            settings = cms.editor_config(
+                self.preview.config, cms.catalogue_of(self.preview.sites), cms.backend(url), self._site_url()
+            )
+            self.set_header("Content-Type", "text/yaml; charset=utf-8")
+            self.finish(cms.config_yaml(settings))
+        elif name in ("", "index.html") and url and cms.bundle_files():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(cms.admin_page(self.preview.config.title, (url.removesuffix("/api/v1"),)))
+        elif name in ("admin.js", "admin.css"):
+            self.set_header("Content-Type", "text/javascript" if name.endswith("js") else "text/css")
+            self.finish((cms.ADMIN_ASSETS / name).read_bytes())
+        elif name in ("", "index.html"):
+            self.set_status(503)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            why = cms.MISSING_BUNDLE if not cms.bundle_files() else "Start the preview with `make edit` to use it."
+            self.finish(
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+                f"<title>Editor</title></head><body><h1>The browser editor is not running</h1><p>{html.escape(why)}"
+                "</p></body></html>"
+            )
+        else:
+            raise web.HTTPError(404)
+
+    def _site_url(self) -> str:
+        return f"{self.request.protocol}://{self.request.host}/"
+
+
 _PANEL = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(PREVIEW_ASSETS)),
     autoescape=True,
@@ -229,6 +271,9 @@ def make_app(preview: Preview, allowed: frozenset[str] = allowed_hosts("127.0.0.
             (r"/livereload.js", LiveReloadJSHandler),
             (r"/__preview__/status\.json", StatusHandler, {"preview": preview}),
             (r"/__preview__/(.*)", web.StaticFileHandler, {"path": str(PREVIEW_ASSETS)}),
+            (r"/admin", web.RedirectHandler, {"url": "/admin/"}),
+            (r"/admin/cms/(.*)", web.StaticFileHandler, {"path": str(BUNDLE)}),
+            (r"/admin/(|index\.html|config\.yml|admin\.js|admin\.css)", EditorHandler, {"preview": preview}),
             (r"/(.*)", PageHandler, {"preview": preview}),
         ],
         preview,

@@ -48,7 +48,7 @@ from .pipeline import Builder, BuildResult
 from .preview_web import allowed_hosts, make_app
 
 if TYPE_CHECKING:
-    pass
+    from .site import Site
 
 QUIET_SECONDS = 0.03  # wait this long after the last change before rebuilding (a burst of saves is one)
 
@@ -93,6 +93,8 @@ class Preview:
         self._loop: ioloop.IOLoop | None = None  # the server's loop, while a rebuild runs in a thread
         self._waiting: tuple[str, set[Path]] | None = None  # (reason, paths) saved during a rebuild
         self._thread: threading.Thread | None = None
+        self.sites: tuple[Site, ...] = ()
+        self.editor_url: str | None = None  # the browser editor's local backend, while it runs (cms.py)
 
     def _builder(self, config: Config) -> Builder:
         builder = Builder(config, drafts=self.drafts, jobs=self.jobs)
@@ -156,6 +158,7 @@ class Preview:
         assert site is not None  # a publishable build made its site
         # Every language's pages (es/articles/...): a translation's findings show on its page.
         sites = result.sites or (site,)
+        self.sites = sites  # the browser editor's choices (topics, originals): cms.catalogue_of
         self._files = {article.url: article.source.path for one in sites for article in one.articles}
         self._files.update((page.url, page.source.path) for one in sites for page in one.pages)
         checks = set(result.check_findings)
@@ -309,9 +312,25 @@ def serve(
     jobs: int | None = None,
     ready: Callable[[Preview, int], object] | None = None,
     out: Path | None = None,
+    editor: bool = False,
 ) -> int:
-    """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests)."""
+    """Run the preview until interrupted. `ready(preview, port)` is called once it listens (for tests).
+    `editor`: also run the browser editor's local backend (cms.LocalServer), for /admin/."""
     preview = Preview(config, drafts, jobs, port, out)
+    local = None
+    if editor:
+        from .cms import LocalServer
+
+        try:
+            local = LocalServer(config.root)
+        except FileNotFoundError as missing:
+            print(missing, file=sys.stderr)
+            return 1
+        if not local.wait():
+            local.stop()
+            print("The browser editor's local server (decap-server) did not start; see above.", file=sys.stderr)
+            return 1
+        preview.editor_url = local.url
     # tornado logs each request and refused path; editors need only our messages.
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     logging.getLogger("tornado.general").setLevel(logging.ERROR)
@@ -322,6 +341,8 @@ def serve(
         server = app.listen(port, address=host)
     except OSError as error:
         print(f"Cannot listen on {host}:{port}: {error.strerror}. Try another port: --port 8001", file=sys.stderr)
+        if local is not None:
+            local.stop()
         return 1
     if port == 0:
         port = preview.port = next(iter(server._sockets.values())).getsockname()[1]
@@ -343,6 +364,8 @@ def serve(
     from .scaffold import remember_preview
 
     forget_preview = remember_preview(config, address)  # `new` prints this address, with this port
+    if local is not None:
+        print(f"Browser editor at {address}admin/ (saves into {config.content_dir}/).", flush=True)
     if not loopback:
         print(f"Note: listening on {host}, so other computers on the network can open this preview.", flush=True)
     if ready is not None:
@@ -353,6 +376,8 @@ def serve(
         print("Stopped.")
     finally:
         forget_preview()
+        if local is not None:
+            local.stop()
         observer.stop()
         observer.join(timeout=5)
         preview.wait_for_rebuild()  # the cache is the rebuild's until it ends

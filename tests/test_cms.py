@@ -1,0 +1,271 @@
+"""The browser editor (sitegen/cms.py): its form is the validator's schema, both ways, and
+an article written through it in headless Chromium is saved, checked and previewed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen import cms, validate
+from sitegen.config import load_config
+from sitegen.content import split_front_matter
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def real():
+    config, problems = load_config(REPO / "config.yaml")
+    assert config is not None and not problems
+    return config, cms.catalogue(config)
+
+
+def collections(real, backend=None) -> dict[str, dict[str, Any]]:
+    config, catalogue = real
+    settings = cms.editor_config(config, catalogue, backend or {"name": "test-repo"})
+    return {c["name"]: c for c in settings["collections"]}
+
+
+def sample(field: dict[str, Any]) -> Any:
+    """What the form writes for a filled-in field (Decap's widgets' values)."""
+    widget = field["widget"]
+    if widget == "select":
+        first = field["options"][0]
+        value = first["value"] if isinstance(first, dict) else first
+        return [value] if field.get("multiple") else value
+    if widget == "datetime":
+        assert field["format"] == "YYYY-MM-DD"
+        return "2026-03-01"
+    if widget == "number":
+        return 2024
+    if widget == "boolean":
+        return bool(field.get("default", False))
+    if widget == "list" and "fields" in field:
+        return [{sub["name"]: sample(sub) for sub in field["fields"]}]
+    if widget == "list":
+        return [sample(field["field"])]
+    if "pattern" in field:
+        assert re.fullmatch(field["pattern"][0], "a-sample-address")
+        return "a-sample-address"
+    if field["name"] == "pmid":
+        return "39444702"
+    if field["name"] == "url":
+        return "https://example.org/paper"
+    return "Sample text"
+
+
+def problems_of(front: dict[str, Any], config, kind: str, language: str) -> list:
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\nBody.\n"
+    folder = f"content/{language}/{kind}" if language else f"content/{kind}"
+    parsed, problems = split_front_matter(text, f"{folder}/x.md", "0", "x.md")
+    assert parsed is not None, problems
+    source, doc = parsed
+    check = validate.validate_article if kind == "articles" else validate.validate_page
+    return check(source, doc, config, language)[1]
+
+
+CASES = [
+    ("articles", "articles", ""),
+    ("pages", "pages", ""),
+    ("articles_es", "articles", "es"),
+    ("pages_es", "pages", "es"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "language"), CASES)
+def test_the_form_offers_exactly_the_fields_the_validator_accepts(real, name, kind, language):
+    form = collections(real)[name]
+    offered = [f["name"] for f in form["fields"] if f["name"] != "body"]
+    assert len(offered) == len(set(offered))
+    accepted = cms.collection_keys(kind, bool(language))
+    # Missing from the form: a field the validator accepts that an editor could not fill in.
+    assert set(accepted) - set(offered) == set()
+    # Offered by the form but refused by the validator: every value the form writes is read.
+    config = real[0]
+    front = {f["name"]: sample(f) for f in form["fields"] if f["name"] != "body"}
+    assert problems_of(front, config, kind, language) == []
+    # ...and a field the validator does not know is refused, so the check above can fail.
+    unknown = problems_of({**front, "sumary": "x"}, config, kind, language)
+    assert [d.code for d in unknown] == ["unknown-key"]
+
+
+@pytest.mark.parametrize(("name", "kind", "language"), CASES)
+def test_required_in_the_form_is_required_by_the_validator(real, name, kind, language):
+    config = real[0]
+    form = collections(real)[name]
+    fields = [f for f in form["fields"] if f["name"] != "body"]
+    full = {f["name"]: sample(f) for f in fields}
+    for field in fields:
+        if field["name"] in validate.TRANSLATION_KEYS:
+            continue  # all four or none: the form cannot say so; its hint does
+        without = {k: v for k, v in full.items() if k != field["name"]}
+        refused = [d.code for d in problems_of(without, config, kind, language)]
+        assert (refused == ["missing-field"]) == field["required"], (field["name"], refused)
+
+
+def test_reference_fields_are_the_validators(real):
+    references = next(f for f in collections(real)["articles"]["fields"] if f["name"] == "references")
+    assert [f["name"] for f in references["fields"]] == list(validate.REFERENCE_KEYS)
+    required = [f["name"] for f in references["fields"] if f["required"]]
+    assert required == ["title"]
+
+
+def test_a_field_the_validator_gains_stops_the_generation(real, monkeypatch):
+    monkeypatch.setattr(cms, "ARTICLE_KEYS", (*validate.ARTICLE_KEYS, "audience"))
+    with pytest.raises(cms.SchemaDrift, match="audience"):
+        collections(real)
+
+
+def test_choices_come_from_the_content(real):
+    config, catalogue = real
+    form = collections(real)
+    fields = {f["name"]: f for f in form["articles"]["fields"]}
+    assert [o["value"] for o in fields["reviewer"]["options"]] == sorted(config.people)
+    assert set(fields["tags"]["options"]) == set(catalogue.topics["en"])
+    spanish = {f["name"]: f for f in form["articles_es"]["fields"]}
+    assert set(spanish["tags"]["options"]) == set(catalogue.topics["es"])
+    originals = [o["value"] for o in spanish["translation_of"]["options"]]
+    assert originals == sorted(p.name for p in (REPO / "content" / "articles").glob("*.md"))
+    assert form["articles_es"]["folder"] == "content/es/articles"
+
+
+def test_editorial_workflow_with_github(real):
+    config, catalogue = real
+    settings = cms.editor_config(config, catalogue, {"name": "github", "repo": "o/r"})
+    assert settings["publish_mode"] == "editorial_workflow"
+    local = cms.editor_config(config, catalogue, cms.backend("http://127.0.0.1:1/api/v1"))
+    assert "publish_mode" not in local and local["backend"]["name"] == "proxy"
+
+
+# --- in the browser -------------------------------------------------------------------
+
+
+def _needs_editor():
+    from browser import require_chromium
+
+    if not cms.bundle_files() or not cms.LOCAL_SERVER.is_file() or not shutil.which("node"):
+        import os
+
+        if os.environ.get("CI"):
+            pytest.fail("the browser editor is required in CI: `make test` installs it (npm ci in tools/cms)")
+        pytest.skip("tools/cms/node_modules missing: run `make edit` or `npm ci --prefix tools/cms` once")
+    return require_chromium()
+
+
+@pytest.fixture()
+def editing(tmp_path):
+    """`build.py serve --editor` on a copy of the real site."""
+    chromium = _needs_editor()
+    from test_serve import free_port, get, wait_for
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("templates", "static", "content"):
+        shutil.copytree(REPO / name, site / name)
+    (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
+    port = free_port()
+    get_config: list[str] = []
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", str(port)],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: _answers(get, base + "admin/config.yml"), timeout=30)
+        get_config.append(get(base + "admin/config.yml")[1])
+        yield site, base, chromium, get
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    # The local server stops with the preview, even when the preview is only sent SIGTERM.
+    local = re.search(r"127\.0\.0\.1:(\d+)/api/v1", get_config[0]) if get_config else None
+    assert local, "the editor's configuration named no local server"
+    wait_for(lambda: not _listening(int(local.group(1))), timeout=10)
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _answers(get, url):
+    try:
+        return get(url)[0] == 200
+    except OSError:
+        return False
+
+
+def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
+    site, base, chromium, get = editing
+    from playwright.sync_api import sync_playwright
+
+    from screenshots import CHROMIUM_ARGS
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(base + "admin/")
+        page.get_by_role("button", name="Login").click()
+        for name in ("Articles", "Pages", "Articles (es)", "Pages (es)"):
+            page.get_by_role("link", name=name, exact=True).wait_for()
+        page.goto(base + "admin/#/collections/articles/new")
+        title = "Contrast and kidneys, a form-written note"
+        page.locator("[id^=title-field]").wait_for()
+        page.fill("[id^=title-field]", title)
+        page.fill("[id^=summary-field]", "A short note written in the browser form.")
+        page.fill("[id^=date-field]", "2026-03-01")
+        page.fill("[id^=reviewed-field]", "2026-03-02")
+        page.locator("[id^=reviewer-field]").click()
+        page.get_by_text("Editorial team (editorial-team)", exact=True).last.click()
+        for sentence in ("Contrast is a dye given into a vein.", "Your team checks your kidneys first."):
+            page.get_by_role("button", name="Add Takeaway").click()
+            page.locator("[id^=takeaway-field]").last.fill(sentence)
+        page.get_by_role("button", name="Add Reference").click()
+        page.locator("[id^=title-field]").last.fill("Gadolinium and the kidneys")
+        page.locator("[id^=doi-field]").last.fill("10.1000/example.1")
+        page.locator("[contenteditable=true]").last.fill("## What contrast is\n\nContrast is a dye.\n")
+        page.get_by_role("button", name="Publish").first.click()
+        page.get_by_text("Publish now").click()
+        page.get_by_text("Entry saved").wait_for()
+        saved = site / "content" / "articles" / "contrast-and-kidneys-a-form-written-note.md"
+        browser.close()
+    assert errors == []
+    assert saved.is_file(), sorted(p.name for p in saved.parent.iterdir())
+    text = saved.read_text()
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == title
+    assert str(front["date"]) == "2026-03-01" and front["reviewer"] == "editorial-team"
+    assert front["takeaways"] == ["Contrast is a dye given into a vein.", "Your team checks your kidneys first."]
+    assert front["references"][0]["doi"] == "10.1000/example.1"
+    assert front["draft"] is True
+    check = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check", "--drafts", "--format", "json"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    import json
+
+    mine = [json.loads(line) for line in check.stdout.splitlines() if saved.name in line]
+    assert [d["code"] for d in mine if d["severity"] == "error"] == []
+    status, page_html = get(base + "articles/contrast-and-kidneys-a-form-written-note/")
+    assert status == 200 and title in page_html
+    assert re.search(r'<meta name="robots" content="noindex', get(base + "admin/")[1])
