@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Collection, Iterable
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -383,6 +384,20 @@ def validate_article(
     return (None if fields.problems else article), fields.problems
 
 
+def _person_fix(name: str, people: Mapping[str, object]) -> str:
+    """How to name a translator who is not in the people file: a close key, or how to add one
+    (a key is lower case with hyphens: `Ana Ruiz` becomes `ana-ruiz`)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    key = "-".join(re.findall(r"[a-z0-9]+", plain)) or "translator-key"
+    close = did_you_mean(key, sorted(people), "people") if people else ""
+    if close:
+        return close
+    return (
+        f"Add the person to content/{PEOPLE_FILE} under a key such as `{key}:` (with `name: {name}` and "
+        f"`clinician: true` or `false` below it), then write `translated_by: {key}`."
+    )
+
+
 def _translation(fields: _Fields, config: Config) -> Translation | None:
     """The four translation fields, all or none (a file in content/es/ may be written in
     Spanish first, with no original). Whether the original exists is checked with the
@@ -411,9 +426,7 @@ def _translation(fields: _Fields, config: Config) -> Translation | None:
             "translated_by",
             "person-unknown",
             f"'translated_by: {by}' names someone who is not in content/{PEOPLE_FILE}.",
-            did_you_mean(by, sorted(config.people), "people")
-            if config.people
-            else f"Add `{by}:` to content/{PEOPLE_FILE}.",
+            _person_fix(by, config.people),
         )
     return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"))
 

@@ -63,3 +63,19 @@ def test_serve_help_says_where_the_preview_builds():
     done = run_cli("serve", "--help", cwd=FIXTURE_SITE)
     shown = " ".join(done.stdout.split())
     assert "default: .preview/site/ beside config.yaml, never public/" in shown
+
+
+def test_a_translator_named_in_words_is_told_the_key_to_add(blank_site):
+    blank_site.set_config(languages=["en", "es"])
+    blank_site.article("a.md", FRONT.format(title="A", date="2026-01-10") + "Text.\n")
+    blank_site.write(
+        "content/es/articles/a.md",
+        "---\ntitle: A en español\nsummary: S.\ndate: 2026-01-10\ntranslation_of: a.md\n"
+        "translated_from_reviewed: 2026-01-10\ntranslated_by: Ana Ruíz\n---\nTexto.\n",
+    )
+    (found,) = [d for d in blank_site.check() if d.code == "person-unknown"]
+    assert found.line == 7
+    assert found.hint == (
+        "Add the person to content/people.yaml under a key such as `ana-ruiz:` (with `name: Ana Ruíz` and "
+        "`clinician: true` or `false` below it), then write `translated_by: ana-ruiz`."
+    )
