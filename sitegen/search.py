@@ -265,7 +265,7 @@ def update_index(
     def make(index: Index) -> tuple[Diagnostic | None, int]:
         assert executable is not None
         code, output, peak = _run(executable, root, index)
-        return _finished(root, index, code, output), peak
+        return _finished(root, index, code, output, published), peak
 
     with ThreadPoolExecutor(max(1, min(jobs, len(to_make) or 1))) as pool:
         done = list(pool.map(make, to_make))
@@ -357,16 +357,17 @@ def _gather(site: Path, work: Path, paths: Sequence[str]) -> None:
 _DISK_FULL = re.compile(r"no space left on device|os error 28|disk full", re.IGNORECASE)
 
 
-def _finished(site: Path, index: Index, code: int | None, output: bytes) -> Diagnostic | None:
+def _finished(site: Path, index: Index, code: int | None, output: bytes, shown: Path) -> Diagnostic | None:
     """The problem with the index pagefind just made, or None once it is complete, its unused
-    files removed and the digest it was made from written into it."""
+    files removed and the digest it was made from written into it. `shown`: the output
+    folder, which the messages name (not the new site's folder, which is gone by then)."""
     target = site / BUNDLE / index.folder
     count = len(index.paths)
     what = f"the search index of the {count} {'page' if count == 1 else 'pages'} in language '{index.folder}'"
     text = " ".join(output.decode("utf-8", "replace").split())[:500] or "no output"
     if code is None:
         return Diagnostic(
-            str(site),
+            str(shown),
             None,
             "search-failed",
             f"The search indexer did not finish {what} in {_timeout(index):.0f} s "
@@ -375,7 +376,7 @@ def _finished(site: Path, index: Index, code: int | None, output: bytes) -> Diag
         )
     if code != 0:
         return Diagnostic(
-            str(site),
+            str(shown),
             None,
             "search-failed",
             f"The search indexer failed on {what} (exit code {code}): {text}",
@@ -386,7 +387,7 @@ def _finished(site: Path, index: Index, code: int | None, output: bytes) -> Diag
         )
     if not (target / ENTRY).is_file():
         return Diagnostic(
-            str(site),
+            str(shown),
             None,
             "search-empty",
             f"The search indexer found no pages to index in {what}.",
@@ -400,7 +401,7 @@ def _finished(site: Path, index: Index, code: int | None, output: bytes) -> Diag
     except OSError as error:
         full = error.errno == errno.ENOSPC
         return Diagnostic(
-            str(target),
+            str(shown),
             None,
             "search-failed",
             f"The search index of language '{index.folder}' could not be finished: {error.strerror or error}.",
