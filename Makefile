@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: build test lint serve edit check clean screenshots bench
+.PHONY: build test test-fast lint serve edit check clean screenshots bench
 
 # -qq: errors only. setuptools prints notices about editable installs that are not about
 # this project; a newcomer's first `make build` should show only the build's own output.
@@ -36,8 +36,14 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
+# Every test, on every core: a file's tests stay on one worker (--dist loadfile), so each
+# module's costly fixtures (a built site, a browser) are made once.
 test: $(TEST_STAMP) lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
+
+# The inner loop: no browser, no external validators, stop at the first failure.
+test-fast: $(TEST_STAMP)
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" -x
 
 # Linter, formatter check and type checker (pyproject.toml); part of `make test`.
 lint: $(TEST_STAMP)

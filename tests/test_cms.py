@@ -210,6 +210,7 @@ def _answers(get, url):
         return False
 
 
+@pytest.mark.browser
 def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
     site, base, chromium, get = editing
     from playwright.sync_api import sync_playwright

@@ -503,6 +503,7 @@ def _found(folder: Path, queries: list[str], prefix: str = "") -> dict[str, set[
     return results
 
 
+@pytest.mark.browser
 def test_the_search_page_finds_the_pages_of_its_language_and_an_edit(many):
     require_chromium()
     assert many.build().ok
