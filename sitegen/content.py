@@ -1,6 +1,6 @@
 """Files to values: read every Markdown source and the glossary, then validate them.
 
-One of the three modules that touch the file system (with `write` and `serve`).
+Every file is read through `files.py`, the one rule for what may be read.
 Every problem becomes a Diagnostic; nothing here raises to the caller.
 """
 

@@ -10,8 +10,10 @@ panel, and the error box when the latest build could not update the pages.
 Watching uses watchdog (inotify on Linux): saves are noticed at once, and a
 burst of them (an editor's "save all", a `git checkout`) becomes one rebuild
 after a short quiet period. Every rebuild goes through the same Builder as
-`build`, which keeps its cache in memory between saves (and loads and saves
-`.cache/` at start and exit), so a save re-renders only what it touches.
+`build`, which keeps its cache in memory between saves (and loads and saves its
+own cache in `.preview/cache/` at start and after its first build: the preview never
+touches the command line's `.cache/` or `public/`), so a save re-renders only what it
+touches.
 A broken save never stops the server: the last good site stays served, with
 the problems shown over it, and the terminal prints them once.
 
