@@ -213,7 +213,8 @@ class Tools:
             if site.prefix:
                 from .render import catalogue
 
-                note = catalogue(site.config, site.language)[0].gettext("in English")
+                translations = catalogue(site.config, site.language)[0]
+                note = translations.gettext("in English")
                 self._renderer = Renderer(
                     site.config.raw_html,
                     site.glossary,
@@ -221,6 +222,7 @@ class Tools:
                     other_language=site.fallback,
                     fallback=(site.languages[0], note),
                     figures=self.figures(),
+                    translate=translations.gettext,
                 )
             else:
                 self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
