@@ -238,7 +238,12 @@ class Tools:
         def draw(context: dict[str, Any]) -> str:
             return self.env.get_template(FIGURE_TEMPLATE).render(context)
 
-        return Figures(site.assets, lambda asset: licence_text(asset.record or Record(), config), draw)
+        return Figures(
+            site.assets,
+            lambda asset: licence_text(asset.record or Record(), config),
+            draw,
+            language=site.language if site.prefix else "",
+        )
 
     def convert(self, step: BodyStep) -> Markup:
         """The body's Markdown, converted (its source read again if its body is not loaded)."""

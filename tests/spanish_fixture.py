@@ -15,9 +15,12 @@ SVG = (
 )
 IMAGES = """\
 dibujo.svg:
-  credit: Dibujo del equipo editorial
+  credit: Drawn by the editorial team
   licence: site
-  long_description: Un cuadro pequeño con la palabra lesión.
+  long_description: A small box with the word lesion.
+  es:
+    credit: Dibujo del equipo editorial
+    long_description: Un cuadro pequeño con la palabra lesión.
 """
 ORIGINAL = """\
 ---
