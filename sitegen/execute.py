@@ -28,7 +28,7 @@ from .markup import Markup, Renderer
 from .markup.figures import Figures
 from .parallel import chunked, deadline, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
-from .reading import FORMULAS, ReadingAids, reading_aids
+from .reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids
 from .reading import prepare as prepare_reading
 from .render import ARTICLE_TEMPLATE, make_environment, render_page
 
@@ -313,7 +313,7 @@ def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
     rules = tools.site.config.checks.get("readability")
     own = rules.get(language) if isinstance(rules, Mapping) else None
     formula = own.get("formula") if isinstance(own, Mapping) else None
-    return reading_aids(prose, language, formula if formula in FORMULAS else None)
+    return reading_aids(prose, language, formula if formula in FORMULAS else LANGUAGE_FORMULAS.get(language))
 
 
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:

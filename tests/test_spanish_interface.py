@@ -124,3 +124,15 @@ def test_spanish_words_are_not_marked_as_english(public):
         for element in soup(file).select("[lang]:not(html)"):
             if element["lang"] != "es":
                 assert element.get_text(" ", strip=True) not in spanish, (path, str(element))
+
+
+def test_the_reading_level_line_uses_the_spanish_scale_without_a_spanish_section(tmp_path):
+    """The editors' line in the preview: Szigriszt-Pazos on a Spanish page even when config.yaml
+    names no Spanish formula (it gave a Flesch–Kincaid grade, an English scale)."""
+    site = spanish_site(tmp_path / "site")
+    site.set_config(checks={"readability": {"level": "warning", "max_grade": 12, "min_words": 20}})
+    files = site.build(write=False).files
+    spanish = soup(files["es/articles/lesiones/index.html"]).select_one(".editor-note").get_text()
+    english = soup(files["articles/lesions/index.html"]).select_one(".editor-note").get_text()
+    assert "(Szigriszt-Pazos)" in spanish and "Flesch" not in spanish and spanish.startswith("Para el equipo")
+    assert "(Flesch–Kincaid grade)" in english
