@@ -229,13 +229,14 @@ def set_fields(text: str, values: dict[str, str], after: str) -> str:
     or added after the `after` field's line), everything else as it was."""
     lines = text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+    anchor = next((i for i in range(1, end) if lines[i].startswith(f"{after}:")), end - 1)
     for key, value in values.items():
         at = next((i for i in range(1, end) if lines[i].startswith(f"{key}:")), None)
         if at is not None:
             lines[at] = f"{key}: {value}"
             continue
-        anchor = next((i for i in range(1, end) if lines[i].startswith(f"{after}:")), end - 1)
-        lines.insert(anchor + 1, f"{key}: {value}")
+        anchor += 1  # the new fields in the order given, after `after`
+        lines.insert(anchor, f"{key}: {value}")
         end += 1
     return "\n".join(lines)
 

@@ -130,3 +130,20 @@ def test_new_translate_starts_a_translation(tmp_path):
     assert "current  es  content/es/articles/tipos-de-resonancia.md" in listing
     again = run_cli("new", "--translate", "content/articles/scan-types.md", "Tipos de resonancia", cwd=site.root)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_the_translation_fields_come_in_their_usual_order(tmp_path):
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    assert run_cli("new", "--translate", "content/articles/scan-types.md", "Tipos", cwd=site.root).returncode == 0
+    lines = (site.root / "content/es/articles/tipos.md").read_text(encoding="utf-8").split("\n")
+    keys = [line.split(":", 1)[0] for line in lines[1:12]]
+    start = keys.index("reviewed")
+    assert keys[start : start + 7] == [
+        "reviewed",
+        "draft",
+        "translation_of",
+        "translated_from_reviewed",
+        "translated_by",
+        "translation_clinical_review",
+        "translated_from_text",
+    ]
