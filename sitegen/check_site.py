@@ -127,15 +127,15 @@ def _changed_text(
             + ("; ..." if count > 3 else "")
             + "."
         )
-    shown_changes = [line for change in found[:2] for line in translations.describe(change, shown, width=140)]
+    shown_changes = ["    " + line for change in found[:2] for line in translations.describe(change, shown, width=140)]
     return Diagnostic(
         source.path,
         source.line_of(translations.DIGEST_KEY),
         "translation-stale",
         f"The English original {shown} has changed since this translation was made from it. {what}",
-        (("\n".join(shown_changes) + "\n") if shown_changes else "")
-        + f"See every change with `.venv/bin/python build.py translations {source.path}`; bring the translation "
-        f"up to date, then run `.venv/bin/python build.py translations --done {source.path}`.",
+        f"See every change with `.venv/bin/python build.py translations {source.path}`; bring the translation "
+        f"up to date, then run `.venv/bin/python build.py translations --done {source.path}`."
+        + "".join("\n" + line for line in shown_changes),
         severity,
     )
 

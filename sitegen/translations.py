@@ -406,7 +406,7 @@ def mark_done(config: Config, path: str) -> tuple[bool, str]:
     file.write_text(set_fields(text, values, "translation_of"), encoding="utf-8")
     kept = keep(config, language, folder, str(name), now)
     return True, (
-        f"{shown}: recorded that it matches the text of {original_shown} now ({DIGEST_KEY}: {values[DIGEST_KEY]}"
+        f"{shown}: recorded that it matches the text of {original_shown} now ({DIGEST_KEY}: {digest(now)}"
         + (f", translated_from_reviewed: {reviewed}" if reviewed else "")
         + f"); kept that text in {_shown(config, kept)} to show later changes. Commit both files."
     )
