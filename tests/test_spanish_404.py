@@ -93,3 +93,10 @@ def test_a_missing_english_address_keeps_the_english_page(base, browser):  # noq
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("h1").inner_text() == "Page not found"
     page.close()
+
+
+def test_the_not_found_page_does_not_call_itself_untranslated(base):
+    public, _ = base
+    for path in ("404.html", "es/404.html"):
+        switcher = soup(public / path).select_one(".language-switcher")
+        assert switcher.a["data-switch"] == "home" and not switcher.select(".switch-note"), path
