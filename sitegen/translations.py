@@ -214,7 +214,13 @@ def describe(change: Change, original: str, width: int = 0) -> list[str]:
     """Lines that show one change to an editor (`width`: shorten each version to about that)."""
 
     def cut(text: str) -> str:
-        return text if not width or len(text) <= width else text[: width - 1].rstrip() + "…"
+        """About `width` characters around the first marked change, so the change stays in view."""
+        if not width or len(text) <= width:
+            return text
+        marks = [at for at in (text.find("[-"), text.find("[+")) if at >= 0]
+        start = max(0, min(min(marks, default=0) - width // 3, len(text) - width))
+        shown = text[start : start + width]
+        return ("…" if start else "") + shown + ("…" if start + width < len(text) else "")
 
     if change.kind == "changed":
         was, now = marked(change.old, change.new)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from test_serve import server  # noqa: F401  (the running preview)
 
 from sitekit import FIXTURES, copy_site, line_of, run_cli, soup
 
@@ -147,3 +148,26 @@ def test_the_translation_fields_come_in_their_usual_order(tmp_path):
         "translation_clinical_review",
         "translated_from_text",
     ]
+
+
+def test_the_preview_panel_of_the_translation_shows_what_changed(server):  # noqa: F811
+    """Saving a change to the English text shows, on the Spanish page being previewed, that the
+    translation is stale and what changed."""
+    from test_serve import ARTICLE, generation, get, rebuilt_since
+
+    site, base, _ = server
+    spanish = "content/es/articles/que-muestra-la-resonancia-en-la-em.md"
+    page = "es/articles/que-muestra-la-resonancia-en-la-em/"
+    before = generation(base)
+    assert run_cli("translations", "--done", spanish, cwd=site).returncode == 0
+    rebuilt_since(base, before)
+    assert soup(get(base + page)[1].encode()).select_one("#preview-findings") is None
+    english = (site / ARTICLE).read_text(encoding="utf-8")
+    old = "It does not use X-rays."
+    assert old in english
+    before = generation(base)
+    (site / ARTICLE).write_text(english.replace(old, "It does not use X-rays or other radiation."), encoding="utf-8")
+    rebuilt_since(base, before)
+    panel = soup(get(base + page)[1].encode()).select_one("#preview-findings").get_text(" ", strip=True)
+    assert "has changed since this translation was made from it" in panel
+    assert "[+X-rays or other radiation.+]" in panel
