@@ -159,6 +159,8 @@ class Translation:
     from_reviewed: date | None  # the original's `reviewed:` date the translation was made from
     by: str  # a key of content/people.yaml
     clinical_review: bool = False  # a native-speaking clinician reviewed it
+    # The digest of the original's text it was made from (translations.py); "" if not recorded.
+    from_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,11 @@ IMAGES_FOLDER = "images"  # under content/; also where the output files go
 RECORDS_FILE = "images.yaml"
 RASTER_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 SUFFIXES = (*RASTER_SUFFIXES, ".svg")
-RECORD_KEYS = ("credit", "licence", "long_description", "decorative")
+RECORD_KEYS = ("credit", "licence", "long_description", "decorative", "caption")
+# What a record may give again in another language, under that language's code (issue 31):
+#   credit: Drawn by the editorial team
+#   es: {credit: Dibujo del equipo editorial, caption: ..., long_description: ...}
+LANGUAGE_KEYS = ("credit", "caption", "long_description")
 
 # The encoder settings. Part of every raster output's key: change one and every image is
 # encoded again (and every page showing one re-rendered, since its file names change).
@@ -72,6 +76,24 @@ class Record:
     long_description: str = ""
     decorative: bool = False
     line: int | None = None  # of the entry's key in images.yaml
+    caption: str = ""  # the caption of a figure whose article gives none
+    # Each other language's words: (language, credit, caption, long description), "" where
+    # the record does not give one. Plain tuples: the cache unpickles only known classes.
+    languages: tuple[tuple[str, str, str, str], ...] = ()
+
+    def words(self, language: str) -> tuple[str, str, str]:
+        """(credit, caption, long description) in `language`: its own where the record gives
+        them, else "" (the caller decides whether the default language's will do)."""
+        for code, credit, caption, described in self.languages:
+            if code == language:
+                return credit, caption, described
+        return "", "", ""
+
+
+def language_variant(path: str, language: str) -> str:
+    """The file of a drawing's version in another language: images/x.svg -> images/x.es.svg."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}.{language}.{suffix}" if dot else f"{path}.{language}"
 
 
 @dataclass(frozen=True)
@@ -172,7 +194,9 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
     found: dict[str, Asset] = {}
     if not folder.is_dir():
         return found, problems, new_memo
-    records, record_problems = _records(folder / RECORDS_FILE, _shown(config, folder / RECORDS_FILE), config.roots)
+    records, record_problems = _records(
+        folder / RECORDS_FILE, _shown(config, folder / RECORDS_FILE), config.roots, tuple(config.languages[1:])
+    )
     problems += record_problems
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         suffix = os.path.splitext(entry.name)[1].lower()
@@ -305,7 +329,10 @@ def _shown(config: Config, path: Path) -> str:
         return str(path)
 
 
-def _records(path: Path, shown: str, roots: tuple[str, ...]) -> tuple[dict[str, Record], list[Diagnostic]]:
+def _records(
+    path: Path, shown: str, roots: tuple[str, ...], languages: tuple[str, ...] = ()
+) -> tuple[dict[str, Record], list[Diagnostic]]:
+    """images.yaml's records; `languages`: the codes a record may give its words again under."""
     raw, refused = read(path, roots, shown)
     if raw is None:
         return {}, [refused] if refused is not None else []
@@ -350,30 +377,56 @@ def _records(path: Path, shown: str, roots: tuple[str, ...]) -> tuple[dict[str, 
                 )
             )
             continue
+        local: list[tuple[str, str, str, str]] = []
         for key in entry:
-            if key not in RECORD_KEYS:
+            if key in languages and isinstance(entry[key], dict):
+                for inner in entry[key]:
+                    if inner not in LANGUAGE_KEYS:
+                        problems.append(
+                            Diagnostic(
+                                shown,
+                                doc.line(name, key, inner),
+                                "image-record-key",
+                                f"The record of {name} has an unknown detail '{inner}' under '{key}'.",
+                                did_you_mean(str(inner), LANGUAGE_KEYS)
+                                + f" Under '{key}:' a record gives only: {', '.join(LANGUAGE_KEYS)}.",
+                            )
+                        )
+                words = entry[key]
+                local.append(
+                    (
+                        str(key),
+                        _text(words, "credit"),
+                        _text(words, "caption"),
+                        " ".join(_text(words, "long_description").split()),
+                    )
+                )
+            elif key not in RECORD_KEYS:
                 problems.append(
                     Diagnostic(
                         shown,
                         doc.line(name, key),
                         "image-record-key",
                         f"The record of {name} has an unknown detail '{key}'.",
-                        did_you_mean(key, RECORD_KEYS),
+                        did_you_mean(key, RECORD_KEYS + languages),
                     )
                 )
 
-        def text_of(key: str, entry: dict[Any, Any] = entry) -> str:
-            value = entry.get(key)
-            return str(value).strip() if value is not None and not isinstance(value, (dict, list)) else ""
-
         records[str(name)] = Record(
-            text_of("credit"),
-            text_of("licence"),
-            " ".join(text_of("long_description").split()),
+            _text(entry, "credit"),
+            _text(entry, "licence"),
+            " ".join(_text(entry, "long_description").split()),
             entry.get("decorative") is True,
             line,
+            _text(entry, "caption"),
+            tuple(local),
         )
     return records, problems
+
+
+def _text(entry: dict[Any, Any], key: str) -> str:
+    value = entry.get(key)
+    return str(value).strip() if value is not None and not isinstance(value, (dict, list)) else ""
 
 
 def _record_problems(

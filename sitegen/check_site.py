@@ -8,8 +8,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from . import translations
 from .article import Article, Page
-from .config import did_you_mean
+from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
 from .site import Site
 
@@ -103,6 +104,42 @@ def glossary_terms(site: Site, found: Findings) -> None:
                 )
 
 
+def _changed_text(
+    config: Config, language: str, folder: str, item: Article | Page, original: Article | Page, severity: Severity
+) -> Diagnostic | None:
+    """translation-stale by content: the original's text is no longer the text whose digest
+    the translation recorded (translations.py). Names the first changes, for the preview's panel."""
+    made = item.translation
+    assert made is not None
+    now = translations.current(config, original.source.path, original.source.digest)
+    if now is None or translations.digest(now) == made.from_text:
+        return None
+    source, shown = item.source, original.source.path
+    old = translations.recorded(config, language, folder, original.source.name, shown, made.from_text)
+    found = translations.changes(old[0], now) if old is not None else []
+    if old is None:
+        what = "Its earlier text was not found (no kept copy, nor in git), so the changes cannot be shown."
+    else:
+        count = len(found)
+        what = (
+            f"{count} paragraph{'s' if count != 1 else ''} changed: "
+            + "; ".join(f"{change.kind} at line {change.line}" for change in found[:3])
+            + ("; ..." if count > 3 else "")
+            + "."
+        )
+    shown_changes = ["    " + line for change in found[:2] for line in translations.describe(change, shown, width=140)]
+    return Diagnostic(
+        source.path,
+        source.line_of(translations.DIGEST_KEY),
+        "translation-stale",
+        f"The English original {shown} has changed since this translation was made from it. {what}",
+        f"See every change with `.venv/bin/python build.py translations {source.path}`; bring the translation "
+        f"up to date, then run `.venv/bin/python build.py translations --done {source.path}`."
+        + "".join("\n" + line for line in shown_changes),
+        severity,
+    )
+
+
 def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
     """Over the translation pairs (issue 19): a translation must name an English file that
     exists, and is stale once its original was reviewed after the revision it was made
@@ -139,6 +176,11 @@ def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
                     )
                 )
                 continue
+            if translation.from_text:
+                problem = _changed_text(config, site.language, folder, item, original, severity)
+                if problem is not None:
+                    problems.append(problem)
+                continue
             revised = getattr(original, "reviewed", None)
             if revised is not None and translation.from_reviewed is not None and revised > translation.from_reviewed:
                 problems.append(
@@ -149,8 +191,11 @@ def translation_problems(sites: Sequence[Site]) -> list[Diagnostic]:
                         f"The English original {original.source.path} was reviewed on {revised.isoformat()}, "
                         f"after this translation was made from it (translated_from_reviewed: "
                         f"{translation.from_reviewed.isoformat()}). Readers of the translation may miss what changed.",
-                        f"Compare the two files, bring the translation up to date, then set "
-                        f"`translated_from_reviewed: {revised.isoformat()}`.",
+                        f"Run `.venv/bin/python build.py translations {source.path}` to see the English text; "
+                        "bring the translation up to date, then run "
+                        f"`.venv/bin/python build.py translations --done {source.path}`: it sets "
+                        f"`translated_from_reviewed: {revised.isoformat()}` and records the English text the "
+                        "translation now matches, so any later change to that text is noticed.",
                         severity,
                     )
                 )

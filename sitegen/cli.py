@@ -1,4 +1,4 @@
-"""The command line: build | check | serve | new. A thin face over the pipeline."""
+"""The command line: build | check | serve | new | translations. A thin face over the pipeline."""
 
 from __future__ import annotations
 
@@ -171,15 +171,48 @@ def make_parser() -> argparse.ArgumentParser:
         "new",
         "start a new article (a draft) with complete front matter to fill in",
         '  .venv/bin/python build.py new "What an MRI scan shows"\n'
-        '  .venv/bin/python build.py new "Spinal cord MRI" --tags "MRI basics, Lesions"',
+        '  .venv/bin/python build.py new "Spinal cord MRI" --tags "MRI basics, Lesions"\n'
+        '  .venv/bin/python build.py new --translate content/articles/lesions.md "Qué es una lesión" --language es',
     )
     _common(new, jobs=False, cache=False)
     new.add_argument("title", help='the article\'s title, in quotes: "What MRI shows"; it also gives the file name')
+    new.add_argument(
+        "--translate",
+        metavar="FILE",
+        help="start a translation of this article or page (content/articles/x.md); TITLE is the title "
+        "in the new language (default: a new article)",
+    )
+    new.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the language to translate into, e.g. es (default: the site's one other language)",
+    )
     new.add_argument(
         "--tags",
         default="",
         metavar="TOPICS",
         help='topics, separated by commas: "MRI basics, Lesions" (default: none)',
+    )
+    translations = _command(
+        commands,
+        "translations",
+        "list every translation as current, stale or missing, with what changed in a stale one's original",
+        "  .venv/bin/python build.py translations\n"
+        "  .venv/bin/python build.py translations content/es/articles/lesiones.md    its changes only\n"
+        "  .venv/bin/python build.py translations --done content/es/articles/lesiones.md",
+    )
+    _common(translations, jobs=False, cache=False)
+    translations.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="translations (or originals) to show the changes of (default: every stale translation's)",
+    )
+    translations.add_argument(
+        "--done",
+        action="store_true",
+        help="record that each FILE (a translation) now matches its original's text, so later changes "
+        "to the original are noticed (default: only list)",
     )
     return parser
 
@@ -238,9 +271,24 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
         return 1
     if args.command == "new":
-        from .scaffold import new_article
+        from .scaffold import new_article, new_translation
 
+        if args.translate:
+            return new_translation(config, args.translate, args.title, args.language)
         return new_article(config, args.title, args.tags)
+    if args.command == "translations":
+        from . import translations
+
+        if args.done:
+            if not args.files:
+                print("--done needs the translation's file: build.py translations --done content/es/articles/x.md")
+                return 1
+            outcomes = [translations.mark_done(config, file) for file in args.files]
+            for _, said in outcomes:
+                print(said)
+            return 0 if all(done for done, _ in outcomes) else 1
+        print(translations.report(translations.survey(config), [file.removeprefix("./") for file in args.files]))
+        return 0
     if args.command == "serve":
         from .serve import serve
 

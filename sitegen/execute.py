@@ -28,7 +28,7 @@ from .markup import Markup, Renderer
 from .markup.figures import Figures
 from .parallel import chunked, deadline, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
-from .reading import FORMULAS, ReadingAids, reading_aids
+from .reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids
 from .reading import prepare as prepare_reading
 from .render import ARTICLE_TEMPLATE, make_environment, render_page
 
@@ -213,7 +213,8 @@ class Tools:
             if site.prefix:
                 from .render import catalogue
 
-                note = catalogue(site.config, site.language)[0].gettext("in English")
+                translations = catalogue(site.config, site.language)[0]
+                note = translations.gettext("in English")
                 self._renderer = Renderer(
                     site.config.raw_html,
                     site.glossary,
@@ -221,6 +222,7 @@ class Tools:
                     other_language=site.fallback,
                     fallback=(site.languages[0], note),
                     figures=self.figures(),
+                    translate=translations.gettext,
                 )
             else:
                 self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
@@ -236,7 +238,12 @@ class Tools:
         def draw(context: dict[str, Any]) -> str:
             return self.env.get_template(FIGURE_TEMPLATE).render(context)
 
-        return Figures(site.assets, lambda asset: licence_text(asset.record or Record(), config), draw)
+        return Figures(
+            site.assets,
+            lambda asset: licence_text(asset.record or Record(), config),
+            draw,
+            language=site.language if site.prefix else "",
+        )
 
     def convert(self, step: BodyStep) -> Markup:
         """The body's Markdown, converted (its source read again if its body is not loaded)."""
@@ -306,7 +313,7 @@ def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
     rules = tools.site.config.checks.get("readability")
     own = rules.get(language) if isinstance(rules, Mapping) else None
     formula = own.get("formula") if isinstance(own, Mapping) else None
-    return reading_aids(prose, language, formula if formula in FORMULAS else None)
+    return reading_aids(prose, language, formula if formula in FORMULAS else LANGUAGE_FORMULAS.get(language))
 
 
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .article import Source
-from .assets import Asset, written_path
+from .assets import Asset, language_variant, written_path
 from .markup import Markup
 from .render import PageJob, page_key
 from .site import Site
@@ -170,6 +170,8 @@ def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, 
     # And each image it shows (assets.py), by its key: a changed image or record re-renders
     # exactly the pages that show it.
     images = sorted({path for src, _ in meta.images if (path := written_path(src)) is not None})
+    if site.prefix:  # and whether each has a version in the page's language (markup/figures.py)
+        images = sorted({*images, *(language_variant(path, site.language) for path in images)})
     return tuple((name, targets.get(name), name in site.unpublished) for name in names) + tuple(
         (path, site.asset_keys.get(path), False) for path in images
     )

@@ -322,6 +322,9 @@ WORDS_PER_MINUTE = 200
 # A language's own readability formula (config.yaml, checks: readability: <language>:
 # formula:): textstat's method, and the name editors read.
 FORMULAS = {"szigriszt_pazos": "Szigriszt-Pazos", "fernandez_huerta": "Fernández-Huerta"}
+# The scale the preview's reading-level line uses for a language whose `checks.readability`
+# section names none: a grade made for English says nothing about a Spanish text (issue 31).
+LANGUAGE_FORMULAS = {"es": "szigriszt_pazos"}
 
 
 @functools.lru_cache(maxsize=4)

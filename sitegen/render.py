@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeAlias, TypeGuard
+from typing import Any, TypeAlias, TypeGuard
 
 import jinja2
 import jinja2.meta
@@ -81,6 +81,29 @@ def breadcrumb_list(crumbs: Iterable[tuple[str, str]], here: str, site_url: str,
     ]
     items.append({"@type": "ListItem", "position": len(items) + 1, "name": here, "item": site_url + page_path})
     return {"@type": "BreadcrumbList", "itemListElement": items}
+
+
+# What the one 404.html that GitHub Pages serves says in each other language (issue 31).
+NOT_FOUND_TEXTS = (
+    "Page not found",
+    "Sorry, there is no page at this address. It may have moved.",
+    "Go to the home page",
+    "Browse all topics",
+    "Search the site",
+    "Search",
+)
+
+
+def not_found_elsewhere(others: Sequence[Site]) -> list[dict[str, Any]]:
+    """For the default language's 404.html: each other language's folder and its not-found
+    words. GitHub Pages serves that one file for every missing address, /es/... included, so
+    it carries every language (templates/404.html, static/not-found.js)."""
+    found = []
+    for other in others:
+        translate = catalogue(other.config, other.language)[0].gettext
+        texts = {text: translate(text) for text in NOT_FOUND_TEXTS}
+        found.append({"language": other.language, "prefix": other.prefix, "texts": texts})
+    return found
 
 
 ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of a site
@@ -339,7 +362,15 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     if config.search:
         jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site}, (nav,)))
     # The 404 page is served at any depth, so its links are absolute.
-    jobs.append(PageJob(f"{p}404.html", "404.html", {"site": site, "root": config.base_path}, (nav,)))
+    elsewhere = not_found_elsewhere(others)
+    jobs.append(
+        PageJob(
+            f"{p}404.html",
+            "404.html",
+            {"site": site, "root": config.base_path, "elsewhere": elsewhere},
+            (nav, tuple((o["language"], o["prefix"], tuple(sorted(o["texts"].items()))) for o in elsewhere)),
+        )
+    )
     feed = cards_of(site.articles[: config.feed_entries])
     jobs.append(PageJob(f"{p}feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
     if p:

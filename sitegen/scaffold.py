@@ -8,6 +8,7 @@ import socket
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Config
@@ -156,3 +157,116 @@ def _default_person(config: Config) -> str:
     (an organization), else its first person, else plain text (allowed, shown as written)."""
     teams = [key for key, person in config.people.items() if person.organization]
     return (teams or list(config.people) or ["Editorial team"])[0]
+
+
+def new_translation(config: Config, original: str, title: str, language: str | None) -> int:
+    """`build.py new --translate content/articles/x.md "Título"`: the translation's file in
+    content/<language>/articles/, named from its title, holding the original's front matter
+    (its title replaced, `draft: true`, the translation fields filled in, the digest of the
+    original's text recorded: translations.py) and the original's body, to translate in place."""
+    from . import translations
+
+    others = [code for code in config.languages if code != config.language]
+    if language is None and len(others) == 1:
+        language = others[0]
+    if language not in others:
+        choices = ", ".join(others) or "none: add `languages:` to config.yaml"
+        print(f"Say which language to translate into with --language ({choices}).", file=sys.stderr)
+        return 1
+    source = Path(original)
+    source = source if source.is_absolute() else Path.cwd() / source
+    folder = source.parent.name
+    if folder not in ("articles", "pages") or source.parent.parent.resolve() != config.content_dir.resolve():
+        print(
+            f"{original} is not an article or page of the site's own language: give a file in "
+            "content/articles/ or content/pages/.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        print(f"{original} cannot be read: {error.strerror}.", file=sys.stderr)
+        return 1
+    shown = f"content/{folder}/{source.name}"
+    found = translations.paragraphs(text, shown)
+    if found is None:
+        print(f"{shown}: its front matter cannot be read; run `build.py check` and fix it first.", file=sys.stderr)
+        return 1
+    title = " ".join(title.split())
+    slug = slugify(title)
+    if not slug:
+        print(
+            'Give the title in the new language, in quotes: new --translate FILE "Qué muestra una resonancia".',
+            file=sys.stderr,
+        )
+        return 1
+    path = config.content_dir / language / folder / f"{slug}.md"
+    if path.exists():
+        print(f"{path} already exists; nothing was written. Choose another title, or edit that file.", file=sys.stderr)
+        return 1
+    today = date.today().isoformat()
+    reviewed = _field(text, "reviewed")
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    made = _drop_fields(text, ("slug", "aliases", "draft", *_TRANSLATION_FIELDS))
+    made = translations.set_fields(made, {"title": quoted, "date": today, "reviewed": today}, "title")
+    made = translations.set_fields(
+        made,
+        {
+            "draft": "true                 # until the translation is finished and checked",
+            "translation_of": source.name,
+            "translated_from_reviewed": reviewed or today,
+            "translated_by": _default_person(config),
+            "translation_clinical_review": "false",
+            translations.DIGEST_KEY: f'"{translations.digest(found)}"',  # quoted: digits alone read as a number
+        },
+        "reviewed",
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(made)
+    kept = translations.keep(config, language, folder, source.name, found)
+    print(
+        f"Created {path.relative_to(config.root) if path.is_relative_to(config.root) else path}, "
+        f"a translation of {shown} to translate in place (the title is yours already)."
+    )
+    print(
+        f"Kept the English text it starts from in {kept.relative_to(config.root) if kept.is_relative_to(config.root) else kept}, "
+        "to show what changes in the English later (`build.py translations`). Commit it with the translation."
+    )
+    print("Translate the summary, takeaways, questions, tags and text; remove `draft: true` when it is ready.")
+    return 0
+
+
+_TRANSLATION_FIELDS = (
+    "translation_of",
+    "translated_from_reviewed",
+    "translated_by",
+    "translation_clinical_review",
+    "translated_from_text",
+)
+
+
+def _field(text: str, key: str) -> str:
+    """A one-line front matter value as written (for dates), or ""."""
+    for line in text.split("\n")[1:]:
+        if line.rstrip() in ("---", "..."):
+            break
+        if line.startswith(f"{key}:"):
+            return line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+    return ""
+
+
+def _drop_fields(text: str, keys: tuple[str, ...]) -> str:
+    """The file without these front matter fields (each with its indented lines)."""
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+    kept, dropping = [lines[0]], False
+    for line in lines[1:end]:
+        if line and not line[0].isspace() and not line.startswith(("#", "- ")):
+            dropping = line.split(":", 1)[0].strip() in keys
+        elif line.startswith("#"):
+            dropping = False
+        if not dropping:
+            kept.append(line)
+    return "\n".join(kept + lines[end:])

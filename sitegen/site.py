@@ -19,6 +19,7 @@ from .config import Config
 from .errors import Diagnostic
 from .markup import Markup
 from .slugs import slugify
+from .translations import is_stale
 
 if TYPE_CHECKING:
     from .assets import Asset
@@ -164,7 +165,7 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
             if shared != "glossary/" or site.glossary:
                 alternates.setdefault(shared, {})[site.language] = site.prefix + shared
     originals = {a.source.name: a.url for a in default.articles}
-    reviewed = {a.source.name: (a.url, a.reviewed) for a in default.articles if a.reviewed}
+    by_name = {a.source.name: a for a in default.articles}
     original_pages = {p.source.name: p.url for p in default.pages}
     for site in sites[1:]:
         pairs: list[tuple[Article | Page, dict[str, str]]] = [
@@ -199,9 +200,10 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
         items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
         for item in items:
             made = item.translation
-            original = reviewed.get(made.of) if made is not None else None
-            if made is not None and made.from_reviewed is not None and original and original[1] > made.from_reviewed:
-                outdated[item.url] = original[0]
+            original = by_name.get(made.of) if made is not None else None
+            # By the original's text when the translation records its digest, else by date.
+            if made is not None and original is not None and is_stale(default.config, made, original):
+                outdated[item.url] = original.url
         paired.append(
             replace(
                 site,

@@ -34,7 +34,13 @@ ARTICLE_KEYS = (
     "draft",
 )
 # A translation's own fields (content/<language>/...): see docs/architecture.md, Languages.
-TRANSLATION_KEYS = ("translation_of", "translated_from_reviewed", "translated_by", "translation_clinical_review")
+TRANSLATION_KEYS = (
+    "translation_of",
+    "translated_from_reviewed",
+    "translated_by",
+    "translation_clinical_review",
+    "translated_from_text",  # the digest of the original's text (translations.py), written by a command
+)
 PAGE_KEYS = ("title", "summary", "slug", "draft")
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
@@ -428,7 +434,18 @@ def _translation(fields: _Fields, config: Config) -> Translation | None:
             f"'translated_by: {by}' names someone who is not in content/{PEOPLE_FILE}.",
             _person_fix(by, config.people),
         )
-    return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"))
+    written = fields.data.get("translated_from_text")
+    from_text = "" if written is None else str(written).strip()
+    if from_text and not re.fullmatch(r"[0-9a-f]{16}", from_text):
+        fields.problem(
+            "translated_from_text",
+            "translation-digest",
+            f"'translated_from_text: {from_text}' is not a digest that `build.py translations --done` writes.",
+            "Do not edit it by hand: bring the translation up to date, then run "
+            f"`.venv/bin/python build.py translations --done {fields.file}` to record it.",
+        )
+        from_text = ""
+    return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"), from_text)
 
 
 def _person(fields: _Fields, key: str, config: Config) -> str:

@@ -14,7 +14,7 @@ import bisect
 import hashlib
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -105,6 +105,10 @@ class _State:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     figures_source: Figures | None = None  # the site's images and the figure partial
     figures: list[tuple[str, str]] = field(default_factory=list)
+    # The page language's interface strings (gettext): the labels the Markdown pass writes
+    # into a page (callout kinds, care cards' hidden prefixes, a table's name) are read by
+    # screen readers, so they are in the reader's language (issue 31).
+    translate: Callable[[str], str] = str
 
     # Per render: where each needle was last found, and the offsets of the body's newlines.
     _found: dict[str, int] = field(default_factory=dict)  # needle -> offset in the body
@@ -212,14 +216,18 @@ class Renderer:
         other_language: frozenset[str] = frozenset(),
         fallback: tuple[str, str] = ("", ""),
         figures: Figures | None = None,
+        translate: Callable[[str], str] = str,
     ):
         """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
 
         `fast_paths`: skip Python-Markdown's work that cannot change the output (fastpaths.py);
         False runs the stock processors, which the tests compare against.
+        `translate`: gettext of the page's language, for the labels the extensions write.
         """
         self.raw_html = raw_html
-        self.state = _State(prefix=prefix, other_language=other_language, fallback=fallback, figures_source=figures)
+        self.state = _State(
+            prefix=prefix, other_language=other_language, fallback=fallback, figures_source=figures, translate=translate
+        )
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
         builtin: list[Extension] = [extension() for extension in BUILTIN_EXTENSIONS]
@@ -229,7 +237,7 @@ class Renderer:
                 TocExtension(slugify=lambda text, sep: slugify(text)),
                 CaptionExtension(self.state.report),
                 CalloutExtension(self.state),
-                TableExtension(),
+                TableExtension(translate),
                 LinkExtension(self.state),
                 FigureExtension(self.state),
                 ProseExtension(self.state),

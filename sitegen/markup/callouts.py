@@ -10,7 +10,9 @@ markup and styles, written from their published rules):
 - care cards, for advice to seek help, in three levels of urgency: `non-urgent`,
   `urgent` and `emergency`. The title gets a visually hidden prefix ("Urgent
   advice: ") so a screen reader says how urgent the card is, which sighted
-  readers see from its colour. More than two on one page dilutes them, so a third
+  readers see from its colour.
+  Every label this module writes (kinds, prefixes) is translated into the page's language
+  (`_State.translate`, gettext; the strings are marked with `N_` for the catalogue). More than two on one page dilutes them, so a third
   is reported (a warning).
 - do and don't lists (`do`, `dont`): a list under "Do" or "Don't".
 - inset text (`inset`): a passage set apart, without a title unless one is given
@@ -30,27 +32,25 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .words import N_
+
 if TYPE_CHECKING:
     from . import _State
 
 KINDS = {
-    "key-point": "Key point",
-    "note": "Note",
-    "warning": "Warning",
-    "tip": "Tip",
-    "non-urgent": "Non-urgent advice",
-    "urgent": "Urgent advice",
-    "emergency": "Immediate action required",
-    "do": "Do",
-    "dont": "Don't",
-    "inset": "Information",
+    "key-point": N_("Key point"),
+    "note": N_("Note"),
+    "warning": N_("Warning"),
+    "tip": N_("Tip"),
+    "non-urgent": N_("Non-urgent advice"),
+    "urgent": N_("Urgent advice"),
+    "emergency": N_("Immediate action required"),
+    "do": N_("Do"),
+    "dont": N_("Don't"),
+    "inset": N_("Information"),
 }
-# What a screen reader says before a care card's own title.
-CARE_CARDS = {
-    "non-urgent": "Non-urgent advice: ",
-    "urgent": "Urgent advice: ",
-    "emergency": "Immediate action required: ",
-}
+# A screen reader says a care card's level ("Urgent advice: ") before its own title.
+CARE_CARDS = ("non-urgent", "urgent", "emergency")
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
 # As the slips are read (leftovers.py): any case, any spaces; `!!! urgent:` is not a card.
@@ -71,6 +71,7 @@ class CalloutProcessor(Treeprocessor):
         self.report = state.report
 
     def run(self, root: etree.Element) -> None:
+        translate = self.state.translate
         cards, third = 0, None
         seen: dict[str, int] = {}
         for element in root.iter("div"):
@@ -97,16 +98,17 @@ class CalloutProcessor(Treeprocessor):
                 kind = "note"
             element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))
             element.set("role", "note")
-            title, label = self._title(element, kind)
+            title, label = self._title(element, kind, translate(KINDS[kind]))
             if kind in CARE_CARDS:
                 cards += 1
                 if cards == MAX_CARE_CARDS + 1:
                     third = kind
-                if title is not None and label != KINDS[kind]:
+                if title is not None and label != translate(KINDS[kind]):
                     prefix = etree.Element("span", {"class": "visually-hidden"})
-                    prefix.text, prefix.tail, title.text = CARE_CARDS[kind], title.text, None
+                    said = translate(KINDS[kind]) + ": "
+                    prefix.text, prefix.tail, title.text = said, title.text, None
                     title.insert(0, prefix)
-                    label = CARE_CARDS[kind] + label
+                    label = said + label
             if kind in LISTS:
                 self._lists(element, kind)
             element.set("aria-label", label)
@@ -114,19 +116,20 @@ class CalloutProcessor(Treeprocessor):
             self._too_many_cards(third, cards)
 
     @staticmethod
-    def _title(element: etree.Element, kind: str) -> tuple[etree.Element | None, str]:
-        """(the title paragraph or None, the callout's accessible label)."""
+    def _title(element: etree.Element, kind: str, name: str) -> tuple[etree.Element | None, str]:
+        """(the title paragraph or None, the callout's accessible label); `name`: the kind's
+        label in the page's language, for a callout written without a title."""
         title = element.find("p")
         if title is not None and "admonition-title" not in title.get("class", ""):
             title = None
         if title is not None and (
             (title.text or "").strip().lower() == kind.replace("-", " ").lower() or title.text == kind.capitalize()
         ):
-            title.text = KINDS[kind]  # the admonition's default title: make it readable
-        if kind == "inset" and title is not None and title.text == KINDS[kind] and len(title) == 0:
+            title.text = name  # the admonition's default title: make it readable, in the page's language
+        if kind == "inset" and title is not None and title.text == name and len(title) == 0:
             element.remove(title)  # inset text has no title unless the editor gives one
             title = None
-        label = " ".join("".join(title.itertext()).split()) if title is not None else KINDS[kind]
+        label = " ".join("".join(title.itertext()).split()) if title is not None else name
         if title is not None:
             title.set("class", "callout-title")
         return title, label

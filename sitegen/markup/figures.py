@@ -26,7 +26,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..assets import SIZES, Asset, written_path
+from ..assets import SIZES, Asset, language_variant, written_path
 from ..config import did_you_mean
 from ..slugs import slugify
 
@@ -39,12 +39,18 @@ REDUNDANT = re.compile(r"^\s*(?:an?\s+)?(?:image|picture|photo|photograph|graphi
 
 class Figures:
     """What the Markdown pass needs to draw figures: the site's assets and the partial that
-    draws one. `draw(context)` returns the figure's HTML (a Jinja template, autoescaped)."""
+    draws one. `draw(context)` returns the figure's HTML (a Jinja template, autoescaped).
+    `language`: the pages' language when it is not the site's default ("es"), whose words a
+    record gives under that code, and whose version of a drawing is `x.es.svg` (issue 31)."""
 
     def __init__(
-        self, assets: Mapping[str, Asset], licence: Callable[[Asset], str], draw: Callable[[dict[str, Any]], str]
+        self,
+        assets: Mapping[str, Asset],
+        licence: Callable[[Asset], str],
+        draw: Callable[[dict[str, Any]], str],
+        language: str = "",
     ):
-        self.assets, self.licence, self.draw = assets, licence, draw
+        self.assets, self.licence, self.draw, self.language = assets, licence, draw, language
 
 
 def _plain(text: str) -> str:
@@ -91,6 +97,21 @@ class FigureProcessor(Treeprocessor):
             decorative = record is not None and record.decorative
             self._check_alt(src, alt, caption, decorative, asset)
             assert figures is not None
+            credit = record.credit if record else ""
+            default_caption = record.caption if record else ""
+            long_description = record.long_description if record else ""
+            # A drawing's version in the page's language (x.es.svg) has its record in that language.
+            own_version = asset.name.split(".")[1:-1][-1:] == [figures.language]
+            if figures.language and not decorative and not own_version:
+                self._check_language(src, path, asset, figures)
+                if record is not None:
+                    own = record.words(figures.language)
+                    credit, default_caption, long_description = (
+                        own[0] or credit,
+                        own[1],  # the default language's caption would be a sentence in English
+                        own[2] or long_description,
+                    )
+            caption = caption or default_caption
             alone_in = alone.get(id(image))
             served = asset.fallback
             if alone_in is None and not decorative:
@@ -121,10 +142,10 @@ class FigureProcessor(Treeprocessor):
                     "asset": asset,
                     "alt": alt or "",
                     "caption": caption,
-                    "credit": record.credit if record else "",
+                    "credit": credit,
                     "licence": figures.licence(asset) if record else "",
-                    "long_description": record.long_description if record else "",
-                    "describe_id": describe if record and record.long_description else "",
+                    "long_description": long_description,
+                    "describe_id": describe if long_description else "",
                     "sources": sources[:-1],  # the last (the original format) is the <img>'s own srcset
                     "fallback_srcset": sources[-1]["srcset"] if sources else "",
                     "sizes": SIZES,
@@ -138,6 +159,43 @@ class FigureProcessor(Treeprocessor):
             # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
             alone_in.remove(image)
             alone_in.text = self.md.htmlStash.store(html.strip())
+
+    def _check_language(self, src: str, path: str, asset: Asset, figures: Figures) -> None:
+        """On a page in another language: the drawing's version in that language, if there is
+        one, and the record's words (credit, long description) in that language."""
+        language, state = figures.language, self.state
+        variant = language_variant(path, language)
+        if variant in figures.assets and variant != path:
+            state.report(
+                "image-translation-available",
+                src,
+                f"This page shows {asset.name}, but {posixpath.basename(variant)} is its version "
+                f"in this page's language ({language}).",
+                f"Write {variant} instead of {path}.",
+                warning=True,
+            )
+        record = asset.record
+        if record is None:
+            return
+        own = record.words(language)
+        missing = [
+            label
+            for label, theirs, ours in (
+                ("credit", record.credit, own[0]),
+                ("long_description", record.long_description, own[2]),
+            )
+            if theirs and not ours
+        ]
+        if missing:
+            state.report(
+                "image-record-untranslated",
+                src,
+                f"The record of {asset.name} in images.yaml gives its {' and '.join(missing)} only in the "
+                f"site's default language, so this page shows {'them' if len(missing) > 1 else 'it'} untranslated.",
+                f"Add them under the record in content/images/images.yaml:\n{asset.name}:\n  {language}:\n"
+                + "\n".join(f"    {label}: ..." for label in missing),
+                warning=True,
+            )
 
     def _run_in(self, src: str, occurrence: int) -> None:
         """An image written alone on its line but read as part of a paragraph (no blank line

@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .words import N_
 
 # Exactly what Python-Markdown's tables extension writes for an aligned column.
 _ALIGN = re.compile(r"text-align: (left|center|right);")
 
 
 class TableProcessor(Treeprocessor):
+    untitled = "Table"  # the name of a table without a caption, in the page's language
+
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             if parent.find("table") is None:  # a child tag test in C: most elements hold no table
@@ -49,12 +55,18 @@ class TableProcessor(Treeprocessor):
                             cell.set("class", " ".join(filter(None, (cell.get("class"), f"align-{aligned[1]}"))))
                 caption = table.find("caption")
                 wrapper = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
-                wrapper.set("aria-label", ("".join(caption.itertext()) if caption is not None else "") or "Table")
+                wrapper.set("aria-label", ("".join(caption.itertext()) if caption is not None else "") or self.untitled)
                 parent.remove(table)
                 wrapper.append(table)
                 parent.insert(index, wrapper)
 
 
 class TableExtension(Extension):
+    def __init__(self, translate: Callable[[str], str] = str, **kwargs: Any) -> None:
+        self.translate = translate  # gettext of the page's language, for the name "Table"
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(TableProcessor(md), "table_scroll", 17)
+        processor = TableProcessor(md)
+        processor.untitled = self.translate(N_("Table"))
+        md.treeprocessors.register(processor, "table_scroll", 17)
