@@ -107,6 +107,14 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--clean", action="store_true", help="discard the build cache first, for a build from scratch (default: off)"
     )
+    build.add_argument(
+        "--timings", action="store_true", help="print how long each step of the build took (default: off)"
+    )
+    build.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress line while a long build runs (default: shown on a terminal, never in CI)",
+    )
     check = _command(
         commands,
         "check",
@@ -317,6 +325,7 @@ def _build_or_check(
     from . import errors, fingerprint
     from .content import display_path
     from .pipeline import Builder, clean
+    from .steps import TerminalProgress, timings_table
 
     if args.command == "check":
         from .check import outcome
@@ -340,6 +349,8 @@ def _build_or_check(
         short_lived=True,
         seen_stats=before[3] if before else None,
     )
+    if TerminalProgress.wanted(sys.stderr, args.quiet):
+        builder.progress = TerminalProgress(sys.stderr)
     result = builder.build(write=True, strict=args.strict)
     report(result.diagnostics)
     if not result.ok:
@@ -351,7 +362,7 @@ def _build_or_check(
         return 1
     print(
         f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
-        f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} files changed."
+        f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} {'file' if result.changed == 1 else 'files'} changed."
     )
     if result.search is not None:
         made = result.search
@@ -363,6 +374,8 @@ def _build_or_check(
             if made.made
             else f"Search index: unchanged ({made.indexes} {'language' if made.indexes == 1 else 'languages'} kept)."
         )
+    if args.timings:
+        print(timings_table(result.timings, result.seconds))
     if before is not None:  # taken exactly when `quick`
         fingerprint.record(
             config,

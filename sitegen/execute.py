@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import enum
+import itertools
 import os
 import threading
 import time
@@ -360,9 +361,11 @@ def run_articles(
     policy: Policy,
     keep_prose: bool,
     first: Callable[[], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[PageOutcome], Any]:
     """(an outcome for every article page, what `first` returned). `output` None: convert
-    only, render no page. `first` is work for this process to do while the workers start."""
+    only, render no page. `first` is work for this process to do while the workers start.
+    `progress(done, total)`: told now and then how many articles are under way or done."""
     outcomes: list[PageOutcome] = []
     todo: list[PageStep] = []
     for step in plan.articles:
@@ -399,15 +402,25 @@ def run_articles(
             nonlocal first_result
             first_result = first() if first is not None else None
 
+        chunks = chunked(todo, jobs)
+        taken = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
         with policy.forking():
             steps = {step.job.path: step for step in todo}
             for done, stored in share_out(
-                chunked(todo, jobs), chunk_of_articles, jobs, first=take_first, overran=overran
+                chunks,
+                chunk_of_articles,
+                jobs,
+                first=take_first,
+                overran=overran,
+                progress=(lambda n: progress(taken[n], len(todo))) if progress is not None else None,
             ):
                 outcomes.extend(_received(sent, steps) for sent in done)
                 tools.cache.adopt_stored(stored)
     else:
-        outcomes.extend(_article(plan, tools, output, keep_prose, step) for step in todo)
+        for number, step in enumerate(todo):
+            if progress is not None:
+                progress(number, len(todo))
+            outcomes.append(_article(plan, tools, output, keep_prose, step))
         first_result = first() if first is not None else None
     return outcomes, first_result
 

@@ -35,6 +35,7 @@ had taken are done again in the caller, the overrunning item by `overran(chunk, 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import mmap
 import os
 import pickle
@@ -42,6 +43,8 @@ import select
 import signal
 import struct
 import sys
+import termios
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -132,6 +135,7 @@ def share_out(
     jobs: int,
     first: Callable[[], object] | None = None,
     overran: Callable[[C, int], R] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[R]:
     """[work(chunk) for chunk in chunks], in any order, done by `jobs` processes in all.
 
@@ -139,12 +143,11 @@ def share_out(
     while the children start on the chunks). An exception raised by `work` in any process,
     or by `first`, is raised here once every child has stopped. `overran(chunk, item)`:
     what a chunk comes to whose item `item` overran its `deadline` in a child (without it,
-    deadlines are not watched)."""
+    deadlines are not watched). `progress(n)`: told, now and then, that the first n chunks
+    have been taken (by this process or a child), for a progress line."""
     children = min(jobs, len(chunks)) - 1
     if children <= 0 or not forking():
-        if first is not None:
-            first()
-        return [work(chunk) for chunk in chunks]
+        return _serially(chunks, work, first, progress)
     numbers_read, numbers_write = os.pipe()
     try:
         # Every chunk's number is in the pipe before any child reads it. A pipe holds at
@@ -160,10 +163,11 @@ def share_out(
         os.close(numbers_write)  # an empty pipe with no writer reads as "no chunk left"
     if not fits:
         os.close(numbers_read)
-        return share_out(chunks, work, 1, first)
+        return _serially(chunks, work, first, progress)
     started: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
     results: list[R] = []
     table = _Table(children, len(chunks)) if overran is not None else None
+    watching: Callable[[], None] | None = None
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -178,6 +182,7 @@ def share_out(
             os.close(result_write)
             started.append((pid, result_read))
         failure: BaseException | None = None
+        watching = _watch(numbers_read, len(chunks), progress) if progress is not None else None
         try:
             if first is not None:
                 first()
@@ -197,9 +202,53 @@ def share_out(
             raise failure
         return results
     finally:
+        if watching is not None:
+            watching()
         for pid, result_read in started:  # only after an interruption (Ctrl-C) while collecting
             _stop(pid, result_read)
         os.close(numbers_read)
+
+
+def _serially(
+    chunks: Sequence[C],
+    work: Callable[[C], R],
+    first: Callable[[], object] | None,
+    progress: Callable[[int], None] | None,
+) -> list[R]:
+    """share_out's work done in this process alone."""
+    if first is not None:
+        first()
+    done = []
+    for number, chunk in enumerate(chunks):
+        if progress is not None:
+            progress(number)
+        done.append(work(chunk))
+    return done
+
+
+def _watch(numbers_read: int, total: int, progress: Callable[[int], None]) -> Callable[[], None]:
+    """Tell `progress`, every tenth of a second until the returned function is called, how
+    many chunks have been taken: those whose numbers are no longer in the pipe. (Started
+    after the children are forked: no thread runs across a fork.)"""
+    stop = threading.Event()
+
+    def watch() -> None:
+        buffer = bytearray(4)
+        while not stop.wait(0.1):
+            try:
+                fcntl.ioctl(numbers_read, termios.FIONREAD, buffer)
+            except OSError:
+                return  # closed: the work is over
+            progress(total - int.from_bytes(buffer, sys.byteorder) // _NUMBER.size)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+
+    def stopped() -> None:
+        stop.set()
+        thread.join()  # before the pipe is closed, and its number maybe given to another file
+
+    return stopped
 
 
 def _take(

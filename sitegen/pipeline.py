@@ -23,7 +23,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, reading
 from .assets import load_assets, unused_problems, written_path
@@ -34,6 +34,7 @@ from .content import Content, load_content
 from .errors import Diagnostic, Severity
 from .execute import (
     FIGURE_TEMPLATE,
+    AssetOutcome,
     BodyOutcome,
     PageOutcome,
     PageState,
@@ -53,6 +54,7 @@ from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from .render import digest, page_jobs, template_digests
 from .search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
 from .site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
+from .steps import Progress, Steps
 from .tuning import Policy
 from .write import STAMP, copy_tree_files, discard_spare, output_problems
 
@@ -63,6 +65,26 @@ if TYPE_CHECKING:
     import jinja2
 
     from .fingerprint import Signature
+
+
+@dataclass(frozen=True)
+class BuildMode:
+    """How one build runs: one value, handed down whole, instead of eight flags."""
+
+    write: bool = True  # write the site (False: its files are kept in BuildResult.files)
+    strict: bool = False  # the quality checks run, and their findings stop the build
+    check: bool = False  # the quality checks only: nothing is written
+    lenient: bool = False  # the preview: the checks run on what changed, and a page's own
+    # problems do not stop it from being written (BuildResult.publishable)
+    in_place: bool = False  # the preview: changed files into its existing folder
+    index_search: bool = True  # False: the output keeps its search index as it is
+    save_cache: bool = True
+    today: date | None = None  # the date reviews are due against (None: today)
+
+    @property
+    def checks(self) -> bool:
+        """Whether the quality checks run."""
+        return self.strict or self.check or self.lenient
 
 
 @dataclass
@@ -84,6 +106,7 @@ class BuildResult:
     checked: frozenset[str] = frozenset()  # the source files the quality checks ran on
     lenient: bool = False  # the preview's build: only problems outside `findings` stop it
     search: SearchStats | None = None  # what the search index step did, when it ran
+    timings: list[tuple[str, float]] = field(default_factory=list)  # each step's name and seconds
 
     @property
     def ok(self) -> bool:
@@ -135,6 +158,8 @@ class Builder:
         self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
         self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
+        self.progress: Progress | None = None  # told of each step as it starts (steps.py)
+        self._steps = Steps([])
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
         self.stats: dict[str, tuple[Signature, ParsedKey]] | None = (
@@ -143,37 +168,27 @@ class Builder:
         self.changed: set[Path] = set()  # the watcher's paths
         self._seen_stats = seen_stats
 
-    def build(
-        self,
-        *,
-        write: bool = True,
-        strict: bool = False,
-        check: bool = False,
-        today: date | None = None,
-        index_search: bool = True,
-        save_cache: bool = True,
-        in_place: bool = False,
-        preview: bool = False,
-    ) -> BuildResult:
-        """Build (and write, unless `write` is false) the site; `check` runs the quality checks
-        without rendering pages; `strict` runs them as part of the build. `in_place` (the
-        preview) writes changed files into the existing output instead of swapping in a
-        complete new tree; it keeps the previous search index. `preview`: the quality
-        checks run on the articles rendered this time, and a page's own problems do not
-        stop it from being written (`BuildResult.publishable`)."""
+    def build(self, mode: BuildMode | None = None, /, **options: Any) -> BuildResult:
+        """Build the site as `mode` says (a BuildMode; keyword options change single fields
+        of it: `build(write=False)`). `check` runs the quality checks without writing;
+        `strict` runs them as part of the build; `in_place` and `lenient` are the preview's
+        (BuildMode says what each means)."""
+        mode = replace(mode or BuildMode(), **options)
         started = time.perf_counter()
-        result = BuildResult(lenient=preview)
-        on_disk = write and not check
+        result = BuildResult(lenient=mode.lenient)
+        self._steps = Steps(result.timings, self.progress)
+        on_disk = mode.write and not mode.check
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
             result.diagnostics.extend(output_problems(self.config))
-        content, sites = self._load(result, today)
+        with self._steps("read and validate"):
+            content, sites = self._load(result, mode.today)
         site = sites[0] if sites else None
         result.site, result.sites = site, sites
-        if site is not None and (result.publishable or check):
-            output = None if check else self._output(write, in_place)
+        if site is not None and (result.publishable or mode.check):
+            output = None if mode.check else self._output(mode.write, mode.in_place)
             try:
-                self._build(sites, content, output, result, strict or check or preview, today, index_search, save_cache)
+                self._build(sites, content, output, result, mode)
             except OSError as error:
                 result.diagnostics.append(_write_failed(self.config, error))
             except SourceChanged as changed:
@@ -184,6 +199,7 @@ class Builder:
         # One problem is reported once, however many pages it broke (a typo in base.html).
         result.diagnostics = list(dict.fromkeys(result.diagnostics))
         result.seconds = time.perf_counter() - started
+        self._steps.done()
         return result
 
     def _build(
@@ -192,60 +208,67 @@ class Builder:
         contents: dict[str, Content],
         output: Output | None,
         result: BuildResult,
-        checks: bool,
-        today: date | None,
-        index_search: bool,
-        save_cache: bool,
+        mode: BuildMode,
     ) -> None:
-        """One plan per language (each Site resolves within itself), into one Output."""
+        """One plan per language (each Site resolves within itself), into one Output: the
+        steps of a build, in order, each named and timed (`self._steps`)."""
+        checks, today, step = mode.checks, mode.today, self._steps
         self._images_used = []  # this build's only: an earlier build may have stopped half-way
         self._anchors = {}
-        plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
-        if all(plan.up_to_date for _, plan in plans):
-            for site, plan in plans:
-                self._report_cached(site, plan, contents[site.language], result, checks, today)
+        with step("plan"):
+            plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
+        up_to_date = all(plan.up_to_date for _, plan in plans)
+        outcomes: list[PageOutcome] = []
+        images: list[AssetOutcome] = []
+        if up_to_date:
+            with step("findings kept from the last build"):
+                for site, plan in plans:
+                    self._report_cached(site, plan, contents[site.language], result, checks, today)
             result.reused = sum(len(plan.pages) for _, plan in plans)
-            if checks and not result.lenient:
-                result.add_findings(self._pair_checks(sites))
-            self._report_unused(sites, result)
         else:
             if output is not None:
                 output.open()
-            # Images are shared by every language: encoded once, with the first plan's steps.
-            images = run_assets(
-                plans[0][1],
-                self.config.content_dir,
-                output if result.publishable else None,
-                jobs=self.jobs,
-                policy=self.policy,
-                fork=not isinstance(output, InMemory),
-            )
+            with step("images"):  # shared by every language: encoded once, with the first plan's steps
+                images = run_assets(
+                    plans[0][1],
+                    self.config.content_dir,
+                    output if result.publishable else None,
+                    jobs=self.jobs,
+                    policy=self.policy,
+                    fork=not isinstance(output, InMemory),
+                )
             result.images_encoded = sum(outcome.encoded for outcome in images)
-            outcomes: list[PageOutcome] = []
             live: set[tuple[str, str]] = set()
             for site, plan in plans:
-                outcomes += self._build_language(
-                    site, plan, contents[site.language], output, result, checks, today, live
-                )
-            if checks:
-                found = self._pair_checks(sites)
-                result.check_findings += found
-                result.add_findings(found)
-            self._report_unused(sites, result)
+                with step(f"articles and pages ({site.language})"):
+                    outcomes += self._build_language(
+                        site, plan, contents[site.language], output, result, checks, today, live
+                    )
             if not live.issuperset(self.cache.bodies):
                 self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
-            indexed = None
-            if output is not None and result.publishable:
+        with step("checks across languages"):
+            if checks and not (up_to_date and result.lenient):
+                found = self._pair_checks(sites)
+                if not up_to_date:  # the preview shows these with the pages' own findings
+                    result.check_findings += found
+                result.add_findings(found)
+            self._report_unused(sites, result)
+        indexed = None
+        if not up_to_date and output is not None and result.publishable:
+            with step("static files"):
                 result.changed += output.copy_static(self.config.static_dir, self.config.roots)
-                indexed = self._index_search(output, index_search, result, outcomes)
-            if output is not None and result.publishable:
+            with step("search index"):
+                indexed = self._index_search(output, mode.index_search, result, outcomes)
+        if not up_to_date and output is not None and result.publishable:
+            with step("publish"):
                 unchanged = output.commit()
                 if indexed is not None:  # what the index holds, once it is the published one
                     self.cache.search = indexed
                 result.files = dict(output.files)
                 self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
-        if save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
-            self._save_after_publishing(result)
+        if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
+            with step("save the cache"):
+                self._save_after_publishing(result)
 
     def _build_language(
         self,
@@ -261,6 +284,7 @@ class Builder:
         """Convert, render and check one language's pages (the steps of a one-language build)."""
         tools = self._tools(site, plan)
         page_bodies = convert_page_bodies(plan, tools)
+        progress = self.progress
         articles, others = run_articles(
             plan,
             tools,
@@ -269,6 +293,7 @@ class Builder:
             policy=self.policy,
             keep_prose=checks,
             first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
+            progress=(lambda done, total: progress(f"articles ({site.language})", done, total)) if progress else None,
         )
         bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
         self._remember_bodies(site, bodies, result)

@@ -128,10 +128,10 @@ class Preview:
             fresh = self.generation == 0 or reason == "config"
             # After the first build, saves are written in place (see write.InPlace): staging a
             # whole tree costs a folder per page on every save.
-            # preview=True: the checks run on what this save changed, and a page's own
+            # lenient: the checks run on what this save changed, and a page's own
             # problems (a broken link, ten takeaways) do not keep it from being shown.
             result = self.builder.build(
-                write=True, index_search=fresh, in_place=not fresh, preview=True, save_cache=self.generation == 0
+                write=True, index_search=fresh, in_place=not fresh, lenient=True, save_cache=self.generation == 0
             )  # saved again on exit
             if result.publishable:
                 self._absorb(result)

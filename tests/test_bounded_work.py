@@ -28,12 +28,13 @@ def test_many_unclosed_brackets_convert_in_linear_time(unit):
     renderer = Renderer()
     _render(renderer, "x")
 
+    # Processor time, not wall time: other processes on a loaded machine do not count.
     def seconds(count: int) -> float:
-        start = time.perf_counter()
+        start = time.process_time()
         _render(renderer, "Intro.\n\n" + unit * count + ")\n")
-        return time.perf_counter() - start
+        return time.process_time() - start
 
-    small, large = seconds(5_000), seconds(50_000)
+    small, large = min(seconds(5_000) for _ in range(3)), seconds(50_000)
 
     assert large < 30 * max(small, 0.005)
 
@@ -44,9 +45,9 @@ def test_links_among_unclosed_brackets_convert_quickly(unit):
     # again from every `[`. (Many more, in one paragraph, still cost a copy of the text per
     # link in Python-Markdown itself: the time budget is there for those.)
     renderer = Renderer()
-    start = time.perf_counter()
+    start = time.process_time()  # not wall time: other processes on a loaded machine do not count
     _render(renderer, "Intro.\n\n" + unit * 8_000 + ")\n")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 BRACKETY = "[]()!\"' ab<>\n"
@@ -94,7 +95,7 @@ def test_an_article_over_its_budget_is_a_finding_and_the_others_build(blank_site
     assert [d.code for d in result.diagnostics if d.is_error] == ["markdown-too-slow"]
     assert not result.ok and not blank_site.public.exists()  # an error: nothing is published
     # The preview publishes despite a page's findings: every other page is there.
-    preview = Builder(config, jobs=jobs, use_cache=False).build(write=False, preview=True)
+    preview = Builder(config, jobs=jobs, use_cache=False).build(write=False, lenient=True)
     assert [d.file for d in preview.findings if d.code == "markdown-too-slow"] == ["content/articles/slow.md"]
     for n in range(others):
         assert f"Article {n} about MRI." in preview.files[f"articles/a{n}/index.html"].decode()
@@ -128,7 +129,7 @@ def test_deep_nesting_is_a_finding_with_its_line_and_the_others_build(blank_site
     assert f"levels deep; the limit is {MAX_NESTING}" in found[0].message
     from sitegen.pipeline import Builder
 
-    preview = Builder(blank_site.config(), use_cache=False).build(write=False, preview=True)
+    preview = Builder(blank_site.config(), use_cache=False).build(write=False, lenient=True)
     assert "<li>" in preview.files["articles/fine/index.html"].decode()
 
 
@@ -295,7 +296,7 @@ def test_an_article_whose_worker_is_deaf_to_its_timer_is_still_a_finding(blank_s
     monkeypatch.setattr(parallel, "GRACE", 0.5)
     _site_with_a_slow_article(blank_site, 70)
     start = time.monotonic()
-    result = Builder(blank_site.config(), jobs=2, use_cache=False).build(write=False, preview=True)
+    result = Builder(blank_site.config(), jobs=2, use_cache=False).build(write=False, lenient=True)
     assert time.monotonic() - start < 8.0
     assert [d.file for d in result.findings if d.code == "markdown-too-slow"] == ["content/articles/slow.md"]
     for n in range(70):
