@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_serve import get, server, wait_for  # noqa: F401 (the preview fixture)
 
 from sitekit import FIXTURES, copy_site, line_of, soup
 
@@ -251,3 +252,13 @@ def test_a_changed_title_reaches_the_other_pages_of_the_guide_on_a_rebuild(two):
     assert "What a lesion means" in other.select_one("nav.guide-contents").get_text()
     guide = soup((two.public / "guides/first-steps/index.html").read_bytes())
     assert "What a lesion means" in guide.select_one(".guide-path").get_text()
+
+
+def test_the_preview_shows_a_saved_guides_file(server):
+    """guides.yaml is read with config.yaml: a save reloads it (serve.py), as for people.yaml."""
+    site, base, _ = server
+    assert "Your first MRI scan" in get(base + "guides/your-first-mri/")[1]
+    path = site / "content/guides.yaml"
+    path.write_text(path.read_text().replace("title: Your first MRI scan", "title: Your very first MRI scan"))
+    wait_for(lambda: "Your very first MRI scan" in get(base + "articles/gadolinium-safety/")[1])
+    assert "Your very first MRI scan" in get(base + "guides/your-first-mri/")[1]
