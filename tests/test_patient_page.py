@@ -160,25 +160,32 @@ def test_the_home_page_says_who_is_behind_it_and_where_to_get_urgent_help(site):
 
 
 def test_a_logo_from_config_has_its_own_alt_text_and_bad_settings_are_reported(tmp_path):
-    made = new_site(tmp_path / "site")
-    made.set_config(logo={"file": "static/favicon.svg", "alt": "A white ring on blue"}, publisher="teem")
-    made.write("content/people.yaml", "team:\n  name: The team\n  organization: true\n  clinician: false\n")
-    made.article("a.md", "---\ntitle: A page\nsummary: One.\ndate: 2026-01-01\n---\nText.\n")
     from sitegen.config import load_config
+    from sitegen.pipeline import check
 
-    config, problems = load_config(made.config_path)
-    assert config is None
-    assert [(d.code, "publisher" in d.message, d.hint) for d in problems] == [
-        ("config-value", True, "Did you mean 'team'?")
-    ]
+    made = new_site(tmp_path / "site")
+    made.write("content/people.yaml", "team:\n  name: Editorial board\n  organization: true\n  clinician: false\n")
+    made.article("a.md", "---\ntitle: A page\nsummary: One.\ndate: 2026-01-01\n---\nText.\n")
     made.set_config(publisher="team", logo={"file": "static/logo.png", "alt": "x"})
     config, problems = load_config(made.config_path)
     assert config is None and "not an SVG file in the static folder" in problems[0].message and problems[0].line
-    made.set_config(logo={"file": "static/favicon.svg", "alt": "A white ring on blue"})
+    # A publisher who is not in the people file: check says so, at its line; the site still builds.
+    made.set_config(logo={"file": "static/favicon.svg", "alt": "A white ring on blue"}, publisher="teem")
+    found = [d for d in check(made.config(), use_cache=False).diagnostics if d.code == "publisher-unknown"]
+    written = made.config_path.read_text()
+    assert len(found) == 1 and found[0].hint == "Did you mean 'team'?"
+    assert found[0].line == next(n for n, line in enumerate(written.split("\n"), 1) if line.startswith("publisher:"))
+    made.set_config(publisher="team")
     result = made.build()
     assert result.ok, [d.format() for d in result.diagnostics]
-    logo = soup(made.public / "index.html").select_one(".site-name img.site-logo")
+    home = soup(made.public / "index.html")
+    logo = home.select_one(".site-name img.site-logo")
     assert logo["alt"] == "A white ring on blue" and logo["src"] == "static/favicon.svg"
+    assert (
+        home.select_one(".footer-publisher")
+        .get_text(" ", strip=True)
+        .startswith("Written and published by the editorial board of Test Site.")
+    )
 
 
 # --- urgency on paper and in the dark -----------------------------------------------------
