@@ -338,15 +338,14 @@ def problems(
                 continue
             first = owner.setdefault(name, declaration.key)
             if first != declaration.key or entry.articles.index(name) != index:
-                where = "twice in this guide" if first == declaration.key else f"also in the guide '{first}'"
-                found.append(
-                    Diagnostic(
-                        declaration.file,
-                        line,
-                        "guide-article-twice",
-                        f'{name} is {where}. A page can follow one guide only: its "Pages in this guide" '
-                        "list and its previous and next links would disagree.",
-                        "Keep it in one guide, and link to it from the other article's text instead.",
+                if first == declaration.key:
+                    message = f"{name} is listed twice in the guide '{declaration.key}' ({language}); it keeps its first place."
+                    fix = "Remove this line: an article has one place in a guide."
+                else:
+                    message = (
+                        f"{name} is also in the guide '{first}'. A page can follow one guide only: its "
+                        '"Pages in this guide" list and its previous and next links would disagree.'
                     )
-                )
+                    fix = "Keep it in one guide, and link to it from the other guide's articles instead."
+                found.append(Diagnostic(declaration.file, line, "guide-article-twice", message, fix))
     return found

@@ -201,6 +201,15 @@ def test_check_reports_a_missing_article_and_an_article_in_two_guides(two):
     assert not check(two.config(), use_cache=False).ok
 
 
+def test_check_reports_an_article_listed_twice_in_one_guide(two):
+    text = "g:\n  en:\n    title: G\n    summary: S\n    articles:\n      - lesions.md\n      - scan-types.md\n      - lesions.md\n"
+    two.write("content/guides.yaml", text)
+    found = [d for d in findings(two) if d.code == "guide-article-twice"]
+    assert [d.line for d in found] == [8] and "listed twice in the guide 'g' (en)" in found[0].message
+    pages = soup(two.build(write=False).files["guides/g/index.html"]).select(".guide-path .path-title")
+    assert [a.get_text() for a in pages] == ["What a lesion is", "Types of MRI scan"]
+
+
 def test_check_names_a_draft_and_the_guide_leaves_it_out(two):
     two.article(
         "coming-soon.md", "---\ntitle: Coming soon\nsummary: Not yet.\ndate: 2026-05-01\ndraft: true\n---\nText.\n"
