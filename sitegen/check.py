@@ -22,6 +22,7 @@ from .check_links import known_urls, links_and_images
 from .check_site import glossary_terms, moved_articles, start_here
 from .config import Config, did_you_mean
 from .errors import Diagnostic, Severity
+from .guides import problems as guide_problems
 from .markup import Markup
 from .reading import FORMULAS
 from .site import Site
@@ -216,6 +217,20 @@ def run_checks(
             "Set `disclaimer:` in config.yaml; it is shown on every article page.",
         )
     start_here(site, found)
+    if site.config.publisher and site.config.publisher not in site.config.people and not site.prefix:
+        found.add(
+            "links",
+            site.config.path.name,
+            site.config.publisher_line,
+            "publisher-unknown",
+            f"publisher names '{site.config.publisher}', which is not a key of content/people.yaml; "
+            "no page names a publisher.",
+            did_you_mean(site.config.publisher, site.config.people, "people")
+            if site.config.people
+            else "Add the team or body that publishes the site to content/people.yaml.",
+        )
+    for problem in guide_problems(site.config.guides, site.language, site.articles, site.unpublished):
+        found.add("links", problem.file, problem.line, problem.code, problem.message, problem.hint)
     moved_articles(site, found)
     urls = known_urls(site, bodies, page_bodies, static_files)
     for article in site.articles:

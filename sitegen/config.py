@@ -14,6 +14,7 @@ from typing import Any
 from . import yamlread
 from .errors import Diagnostic, Severity
 from .files import project_roots, read
+from .guides import GUIDES_FILE, GuideDeclaration, load_guides
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
 PEOPLE_FILE = "people.yaml"  # in the content folder, beside glossary.yaml
@@ -40,6 +41,13 @@ SCHEMA: dict[str, Any] = {
     # Where readers report a mistake: an email address or a web address (https://...).
     # Empty: a mailto: link with no address, the page's title and address filled in.
     "report_problem": (str, ""),
+    # Who stands behind the site: a key of content/people.yaml (footer, JSON-LD publisher).
+    "publisher": (str, ""),
+    # The header's logo: an SVG file in static/ and its alt text ("" if it says nothing the
+    # site's name beside it does not).
+    "logo": {"file": (str, ""), "alt": (str, "")},
+    # The home page's "urgent help" box: where to go when it cannot wait. Never a made-up number.
+    "urgent_help": (str, ""),
     "paths": {
         "content": (str, "content"),
         "templates": (str, "templates"),
@@ -142,6 +150,13 @@ class Config:
     licence: str = ""
     image_max_bytes: int = 500_000
     image_max_pixels: int = 8_000_000
+    publisher: str = ""  # a key of `people` (check reports one that is not: publisher-unknown)
+    publisher_line: int | None = None
+    logo_file: str = ""  # e.g. static/logo.svg
+    logo_alt: str = ""
+    urgent_help: str = ""
+    # Every guide of every language, from <content>/guides.yaml (guides.py).
+    guides: tuple[GuideDeclaration, ...] = ()
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -272,6 +287,8 @@ def load_config(
     content_dir = Path(content).resolve() if content else root / paths["content"]
     roots = project_roots(root, content_dir, *(root / paths[name] for name in ("templates", "static")))
     people = _load_people(content_dir / PEOPLE_FILE, root, roots, diagnostics)
+    guides = load_guides(content_dir / GUIDES_FILE, root, roots, languages, diagnostics)
+    diagnostics += _identity(values, root / paths["static"], doc, shown)
     if diagnostics:
         return None, diagnostics
     url = values["url"] if values["url"].endswith("/") else values["url"] + "/"
@@ -325,6 +342,12 @@ def load_config(
         licence=values["licence"].strip(),
         image_max_bytes=values["images"]["max_bytes"],
         image_max_pixels=values["images"]["max_pixels"],
+        publisher=values["publisher"].strip(),
+        publisher_line=doc.line("publisher"),
+        logo_file=values["logo"]["file"].strip(),
+        logo_alt=" ".join(values["logo"]["alt"].split()),
+        urgent_help=" ".join(values["urgent_help"].split()),
+        guides=guides,
     ), []
 
 
@@ -334,6 +357,24 @@ REMOVED = {
     "search_pages_per_shard": "Delete this line: since 0.8 each language has one search index, "
     "with no shards to size (docs/speed.md says why).",
 }
+
+
+def _identity(values: dict[str, Any], static: Path, doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:
+    """`logo: {file}` is an SVG in static/ (an unknown `publisher:` is `check`'s: publisher-unknown)."""
+    problems = []
+    logo = values["logo"]["file"].strip()
+    if logo and (not logo.startswith("static/") or not logo.endswith(".svg") or not (static / logo[7:]).is_file()):
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("logo", "file"),
+                "config-value",
+                f"logo.file is {logo!r}, which is not an SVG file in the static folder.",
+                "Put the logo in static/ as an SVG and write its path from the project, e.g. `file: static/logo.svg`.",
+            )
+        )
+    return problems
+
 
 # Whole-number settings that must be at least 1: (path, what to say to fix it).
 _AT_LEAST_ONE = ((("review", "interval_months"), "A common policy is 12 to 36 months."),)
@@ -626,7 +667,7 @@ def language_config(config: Config, language: str, texts: Mapping[str, object]) 
     known = {
         key: value
         for key, value in texts.items()
-        if key in ("title", "tagline", "description", "home_intro", "disclaimer")
+        if key in ("title", "tagline", "description", "home_intro", "disclaimer", "urgent_help", "logo_alt")
     }
     listed = texts.get("start_here", ())
     start_here: tuple[str, ...] = tuple(map(str, listed)) if isinstance(listed, (list, tuple)) else ()

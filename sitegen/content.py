@@ -316,7 +316,16 @@ def load_content(
     )
 
 
-SITE_TEXT_KEYS = ("title", "tagline", "description", "home_intro", "disclaimer", "start_here")
+SITE_TEXT_KEYS = (
+    "title",
+    "tagline",
+    "description",
+    "home_intro",
+    "disclaimer",
+    "start_here",
+    "urgent_help",
+    "logo_alt",
+)
 
 
 def _site_texts(path: Path, config: Config, diagnostics: list[Diagnostic]) -> dict[str, object]:
@@ -348,7 +357,9 @@ def _site_texts(path: Path, config: Config, diagnostics: list[Diagnostic]) -> di
             names = value if isinstance(value, list) else []
             texts[key] = tuple(str(n) if str(n).endswith(".md") else f"{n}.md" for n in names)
         elif isinstance(value, str):
-            texts[key] = " ".join(value.split()) if key in ("title", "tagline") else value.strip()
+            texts[key] = (
+                " ".join(value.split()) if key in ("title", "tagline", "urgent_help", "logo_alt") else value.strip()
+            )
         else:
             diagnostics.append(
                 Diagnostic(shown, doc.line(key), "wrong-type", f"'{key}' must be text.", "Write it after the colon.")

@@ -307,15 +307,33 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     cards = cards_of(site.articles)
     # Each page's addresses in the other languages (the switcher, hreflang) are part of its key.
     nav = digest(nav, tuple(sorted(site.alternates.get(p, {}).items()))) if site.alternates else nav
-    jobs = [PageJob(f"{p}index.html", "index.html", {"site": site}, (nav, topic_list, cards))]
+    # A guide's title, address and pages: shown on the home page, its page and each of its articles.
+    guide_keys = {
+        g.key: digest(g.url, g.title, g.summary, tuple((a.url, a.title, a.summary) for a in g.articles))
+        for g in site.guides
+    }
+    jobs = [
+        PageJob(f"{p}index.html", "index.html", {"site": site}, (nav, topic_list, cards, tuple(guide_keys.values())))
+    ]
+    for each in site.guides:
+        jobs.append(
+            PageJob(
+                f"{each.url}index.html",
+                "guide.html",
+                {"site": site, "guide": each},
+                (nav, tuple(sorted(site.alternates.get(each.url, {}).items())), guide_keys[each.key]),
+            )
+        )
     for article in site.articles:
         topics, related = site.topics_of(article), site.related(article)
+        guide = site.guide_of(article)
         jobs.append(
             PageJob(
                 f"{article.url}index.html",
                 ARTICLE_TEMPLATE,
-                {"site": site, "article": article, "topics": topics, "related": related},
+                {"site": site, "article": article, "topics": topics, "related": related, "guide": guide},
                 (
+                    guide_keys[guide.key] if guide else None,
                     nav,
                     tuple(sorted(site.alternates.get(article.url, {}).items())),
                     site.outdated.get(article.url),
@@ -376,11 +394,12 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     if p:
         return jobs
     sites = (site, *others)
-    every = (cards, topic_list, nav) + tuple(
+    every = (cards, topic_list, nav, tuple(guide.url for guide in site.guides)) + tuple(
         (
             s.language,
             digest(tuple((a.url, a.updated) for a in s.articles), tuple(t.url for t in s.topics)),
             tuple(page.url for page in s.pages),
+            tuple(guide.url for guide in s.guides),
             bool(s.glossary),
         )
         for s in others

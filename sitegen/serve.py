@@ -46,6 +46,7 @@ from watchdog.observers.api import BaseObserver
 from . import errors
 from .config import PEOPLE_FILE, Config, load_config
 from .errors import Diagnostic
+from .guides import GUIDES_FILE
 from .pipeline import Builder, BuildResult
 from .preview_web import allowed_hosts, make_app
 
@@ -288,8 +289,13 @@ class _Changes(FileSystemEventHandler):
         paths = [p for p in paths if not p.name.startswith(".") and not p.name.endswith("~")]
         config = self.preview.config
         folders = (config.content_dir, config.templates_dir, config.static_dir)
-        # The people file is read with config.yaml (it is part of the Config): reload both.
-        if any(p == self.preview.config_path or p == config.content_dir / PEOPLE_FILE for p in paths):
+        # The people and guides files are read with config.yaml (part of the Config): reload them all.
+        read_with_config = (
+            self.preview.config_path,
+            config.content_dir / PEOPLE_FILE,
+            config.content_dir / GUIDES_FILE,
+        )
+        if any(p in read_with_config for p in paths):
             self.loop.add_callback(self.preview.schedule, "config")
         elif any(p in folders for p in paths):
             # A watched folder itself was made, removed or moved: watch it again, rebuild.

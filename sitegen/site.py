@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from .article import Article, GlossaryTerm, Page
 from .config import Config
 from .errors import Diagnostic
+from .guides import Guide, resolve
 from .markup import Markup
 from .slugs import slugify
 from .translations import is_stale
@@ -67,6 +68,12 @@ class Site:
     # Article URLs past their `next_review`, shown to readers as due for review (check.py's
     # checks.review.overdue: warning, the default).
     overdue: frozenset[str] = field(default_factory=frozenset, compare=False)
+    # Articles read in order (guides.py): config.yaml's guides in this language.
+    guides: tuple[Guide, ...] = ()
+
+    def guide_of(self, article: Article) -> Guide | None:
+        """The guide `article` is a page of (check reports an article in two; the first wins)."""
+        return next((guide for guide in self.guides if any(a.url == article.url for a in guide.articles)), None)
 
     def in_language(self, url: str, language: str) -> str | None:
         """The address of the page at `url` in `language`, if it exists."""
@@ -145,6 +152,7 @@ def make_site(
         assets=dict(assets or {}),
         language=config.language,
         prefix=prefix,
+        guides=resolve(config.guides, config.language, articles, prefix),
     )
     return site, problems, memo
 
@@ -164,6 +172,10 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
         for shared in SHARED_PAGES:
             if shared != "glossary/" or site.glossary:
                 alternates.setdefault(shared, {})[site.language] = site.prefix + shared
+    for declaration in default.config.guides:  # a guide's pages in each language, by its key
+        group = {s.language: g.url for s in sites for g in s.guides if g.key == declaration.key}
+        for url in group.values():
+            alternates[url] = group
     originals = {a.source.name: a.url for a in default.articles}
     by_name = {a.source.name: a for a in default.articles}
     original_pages = {p.source.name: p.url for p in default.pages}

@@ -252,9 +252,16 @@ def test_glossary_definitions_stay_on_a_phone_screen(browser, base_url):
     assert width <= 390
 
 
-def test_header_search_finds_articles(browser, base_url):
-    context, page, errors = _open(browser, base_url, ARTICLE, viewport={"width": 390, "height": 800})
-    page.locator("#site-search-q").fill("gadolinium")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_header_search_finds_articles(browser, base_url, width):
+    context, page, errors = _open(browser, base_url, ARTICLE, viewport={"width": width, "height": 800})
+    if width < 640:  # on a phone the header has a link to the search page, not the box (issue 34)
+        assert not page.locator("#site-search-q").is_visible()
+        page.locator(".site-header .search-link").click()
+        page.wait_for_url("**/search/")
+        page.locator("#search-page-q").fill("gadolinium")
+    else:
+        page.locator("#site-search-q").fill("gadolinium")
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=gadolinium")
     _wait_for_results(page)

@@ -164,7 +164,9 @@ def test_links_and_glossary_resolve_within_the_language(files):
         "../es/articles/solo-en-espanol/",
     }
     assert home.select_one(".start-here a")["href"] == "../es/articles/lesiones/"
-    assert home.h1.get_text() == "Guías de salud de prueba"
+    # The header names the site in Spanish; the home page's heading is its Spanish tagline.
+    assert home.select_one(".site-name").get_text() == "Guías de salud de prueba"
+    assert home.h1.get_text() == "Un sitio pequeño para las pruebas"
     assert "es/topics/conceptos-basicos/index.html" in files
 
 

@@ -14,7 +14,7 @@ import yaml
 
 from sitegen.article import GlossaryTerm
 from sitegen.markup import Renderer
-from sitegen.markup.glossary import GlossaryProcessor, _pattern
+from sitegen.markup.glossary import BLOCK_TAGS, GlossaryProcessor, _pattern
 from sitegen.reading import _same_textstat, flesch_kincaid_grade, reading_aids
 from sitegen.slugs import slugify
 
@@ -160,16 +160,17 @@ def test_fast_paths_give_the_stock_output(policy):
 
 class PerTextGlossary(GlossaryProcessor):
     """The glossary as it was written first: one regex scan per text node, the original
-    alternation pattern. The one-scan processor must link exactly the same places."""
+    alternation pattern, and one link a block (p, li, td, ...: issue 34). The one-scan
+    processor must link exactly the same places."""
 
     def run(self, root):
-        self.linked = set()
-        self._walk(root)
+        self.linked, self.full = set(), set()
+        self._walk(root, root)
 
-    def _walk(self, element):
+    def _walk(self, element, block):
         children = list(element)
         if element.text:
-            pieces = self._split_text(element.text)
+            pieces = self._split_text(element.text, block)
             if pieces:
                 element.text = pieces[0]
                 for offset, node in enumerate(pieces[1:]):
@@ -191,22 +192,23 @@ class PerTextGlossary(GlossaryProcessor):
                 "style",
                 "sup",
             } and not {"callout-title", "gloss", "toc"} & set(child.get("class", "").split()):
-                self._walk(child)
+                self._walk(child, child if child.tag in BLOCK_TAGS else block)
             if child.tail:
-                pieces = self._split_text(child.tail)
+                pieces = self._split_text(child.tail, block)
                 if pieces:
                     child.tail = pieces[0]
                     index = list(element).index(child)
                     for offset, node in enumerate(pieces[1:], 1):
                         element.insert(index + offset, node)
 
-    def _split_text(self, text):
+    def _split_text(self, text, block):
         pieces, position, nodes = [], 0, []
         for match in self.pattern.finditer(text):
             term = self.by_name.get(match.group(1).casefold())
-            if term is None or term.slug in self.linked:
+            if term is None or term.slug in self.linked or id(block) in self.full:
                 continue
             self.linked.add(term.slug)
+            self.full.add(id(block))
             node = self._link(term, match.group(1))
             if nodes:
                 nodes[-1].tail = text[position : match.start()]

@@ -36,7 +36,7 @@ def linked(html) -> list[str]:
 
 
 def test_first_use_of_each_term_links_to_its_definition_with_a_tooltip():
-    _, html = render("An MRI shows lesions. Another MRI, more lesions.")
+    _, html = render("An MRI shows lesions.\n\nAnother MRI, more lesions.")
     assert linked(html) == ["MRI", "lesions"]
     link = html.select_one("a.gloss-term")
     assert link["href"] == "../../glossary/#mri"
@@ -46,13 +46,26 @@ def test_first_use_of_each_term_links_to_its_definition_with_a_tooltip():
     assert tip.parent is link.parent and "gloss" in link.parent["class"]
 
 
+def test_one_glossary_link_a_block_the_others_link_at_a_later_use():
+    # Issue 34: four links in two sentences, each a tab stop and "link" read aloud.
+    _, html = render(
+        "An MRI shows lesions and myelin.\n\n- More lesions, more MRI.\n- Myelin.\n\nNo more terms.\n\nA lesion again."
+    )
+    assert linked(html) == ["MRI", "lesions", "Myelin"]
+    for block in html.select("p, li"):
+        assert len(block.select("a.gloss-term")) <= 1, block
+    assert html.select("li")[1].select_one("a.gloss-term")["href"].endswith("#myelin")
+
+
 def test_href_is_relative_to_the_page():
     _, html = render("About MRI.", root="../")
     assert html.select_one("a.gloss-term")["href"] == "../glossary/#mri"
 
 
 def test_matching_is_case_insensitive_whole_words_and_prefers_the_longest_term():
-    _, html = render("Myelination is not myelin. The Lesion Load, a non-enhancing lesion, an enhancing lesion.")
+    _, html = render(
+        "Myelination is not myelin.\n\nThe Lesion Load.\n\nA non-enhancing lesion.\n\nAn enhancing lesion."
+    )
     # "non-enhancing lesion" is a lesion, but not an "enhancing lesion".
     assert linked(html) == ["myelin", "Lesion Load", "lesion", "enhancing lesion"]
 
@@ -79,7 +92,7 @@ def test_no_links_in_headings_links_code_captions_or_callout_titles(body):
 
 
 def test_terms_in_text_after_a_skipped_element_still_link():
-    _, html = render("## MRI\n\nThe `MRI` words, then MRI and [lesions](https://example.org/) then lesions.")
+    _, html = render("## MRI\n\nThe `MRI` words, then MRI.\n\n[lesions](https://example.org/) then lesions.")
     assert linked(html) == ["MRI", "lesions"]
     assert html.h2.get_text() == "MRI" and html.h2["id"] == "mri"
 

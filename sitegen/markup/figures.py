@@ -146,6 +146,7 @@ class FigureProcessor(Treeprocessor):
                     "licence": figures.licence(asset) if record else "",
                     "long_description": long_description,
                     "describe_id": describe if long_description else "",
+                    "figure_id": describe.removesuffix("-description"),  # unique on the page
                     "sources": sources[:-1],  # the last (the original format) is the <img>'s own srcset
                     "fallback_srcset": sources[-1]["srcset"] if sources else "",
                     "sizes": SIZES,

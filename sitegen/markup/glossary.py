@@ -1,5 +1,10 @@
 """Glossary terms in articles: the first use of each term links to its definition.
 
+At most one glossary link per block of text (a paragraph, a list item, a table cell): a
+term first used beside another linked term is linked at its first use in a later block
+(or stays plain text). Each link is a tab stop and "link" read aloud; four in two
+sentences (issue 34) broke up the reading. Each term still links once a page, no more.
+
 A tree processor, run after the inline patterns and the link rewriting, walks
 the finished element tree and turns the first occurrence of each glossary term
 (or one of its aliases; case-insensitive, whole words) into
@@ -36,6 +41,8 @@ if TYPE_CHECKING:
 # text (and so its anchor), or put a definition inside code or a caption.
 SKIP_TAGS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "abbr", "script", "style", "sup"}
 SKIP_CLASSES = {"callout-title", "gloss", "toc"}
+# The blocks that hold at most one glossary link: the nearest one around a text is its block.
+BLOCK_TAGS = {"p", "li", "td", "th", "dd", "dt", "blockquote", "figcaption"}
 _WORD = re.compile(r"[a-z0-9_]")  # a word character of lower-cased ASCII
 
 _Node: TypeAlias = "dict[str, _Node]"  # a trie: character -> the rest ("": a name ends here)
@@ -130,11 +137,13 @@ class GlossaryProcessor(Treeprocessor):
         # term and their tail is the rest of a text already scanned).
         slots: list[_Slot] = []
         texts: list[str] = []
-        self._collect(root, slots, texts)
+        blocks: list[int] = []  # the block of each slot (its id())
+        self._collect(root, slots, texts, blocks, id(root))
         if not slots:
             return
         starts = list(itertools.accumulate([len(text) + 1 for text in texts], initial=0))
         linked: set[str] = set()  # slugs of the terms linked
+        full: set[int] = set()  # the blocks that have their link
         found: dict[int, list[_Match]] = {}  # slot -> the matches in its text
         page = self.separator.join(texts)
         for start, end in self._matches(page):
@@ -146,8 +155,11 @@ class GlossaryProcessor(Treeprocessor):
                 continue
             if term.slug in linked:
                 continue  # only the first use of a term links
-            linked.add(term.slug)
             slot = bisect.bisect_right(starts, start) - 1
+            if blocks[slot] in full:
+                continue  # one link a block: the term may link at a later use
+            full.add(blocks[slot])
+            linked.add(term.slug)
             found.setdefault(slot, []).append((start - starts[slot], end - starts[slot], term, shown))
             if len(linked) == self.term_count:
                 break  # every term is linked already: the rest of the page needs no search
@@ -177,20 +189,24 @@ class GlossaryProcessor(Treeprocessor):
         assert pattern is not None  # run() scans only with a pattern
         return (match.span() for match in pattern.finditer(text))
 
-    def _collect(self, element: etree.Element, slots: list[_Slot], texts: list[str]) -> None:
+    def _collect(
+        self, element: etree.Element, slots: list[_Slot], texts: list[str], blocks: list[int], block: int
+    ) -> None:
         """(element, None) for element.text and (parent, child) for child.tail, in document order,
-        and those texts."""
+        those texts, and the block each is in (`block`: the one around `element`)."""
         text = element.text
         if text:
             slots.append((element, None))
             texts.append(text)
+            blocks.append(block)
         for child in element:
             if child.tag not in SKIP_TAGS and SKIP_CLASSES.isdisjoint(child.get("class", "").split()):
-                self._collect(child, slots, texts)
+                self._collect(child, slots, texts, blocks, id(child) if child.tag in BLOCK_TAGS else block)
             tail = child.tail
             if tail:
                 slots.append((element, child))
                 texts.append(tail)
+                blocks.append(block)
 
     def _split(self, text: str, matches: list[_Match]) -> tuple[str, list[etree.Element]]:
         """(text before, [link element (its tail the text up to the next link or the end), ...])."""
