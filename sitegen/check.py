@@ -224,6 +224,7 @@ def run_checks(
         _review(article, policy["review"], today, found)
         _takeaways(article, policy["takeaways"], found)
         _references(article, found)
+        _citations(article, bodies[article.slug], found)
         _headings(article, bodies[article.slug], found)
         _template_text(article, bodies[article.slug], found)
         links_and_images(article, article.url, bodies[article.slug], site, urls, found)
@@ -420,6 +421,45 @@ def _references(article: Article, found: Findings) -> None:
                 f"The reference URL {ref.url!r} is not a web address.",
                 "Use a full https:// address.",
             )
+
+
+def _citations(article: Article, body: Markup, found: Findings) -> None:
+    """Every reference is cited where the text relies on it (`[@key]`, markup/citations.py);
+    a citation naming no reference is reported by the Markdown pass (`citation-unknown`)."""
+    if not article.references:
+        return
+    file, cited = article.source.path, set(body.citations)
+    if not cited:
+        example = next((ref.cite_key for ref in article.references if ref.cite_key), "")
+        found.add(
+            "references",
+            file,
+            article.source.line_of("references"),
+            "citations-none",
+            "The article lists references but its text cites none of them, so a reader cannot tell "
+            "which claim rests on which source.",
+            f"After each claim, cite the reference that supports it, e.g. [@{example or 'key'}]"
+            + ("." if example else ", giving the reference a `key:`."),
+            warning=True,
+        )
+        return
+    for index, ref in enumerate(article.references):
+        if ref.cite_key in cited:
+            continue
+        found.add(
+            "references",
+            file,
+            ref.line,
+            "reference-uncited",
+            f"Reference {index + 1} ({ref.title[:60]}{'…' if len(ref.title) > 60 else ''}) is never cited in the text.",
+            (
+                f"Cite it as [@{ref.cite_key}] after the claims it supports, or remove it if nothing relies on it."
+                if ref.cite_key
+                else "Give it a `key:` (it has no authors and year to make one from), cite it as [@key] "
+                "after the claims it supports, or remove it."
+            ),
+            warning=True,
+        )
 
 
 def _headings(article: Article, body: Markup, found: Findings) -> None:

@@ -194,6 +194,16 @@ class Tools:
         self._renderer: Renderer | None = None
         self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
         self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
+        self._cite_keys: dict[str, frozenset[str]] | None = None  # source path -> its references' keys
+
+    def cite_keys(self, path: str) -> frozenset[str]:
+        """The keys the article at `path` may cite (markup/citations.py); none for a page."""
+        if self._cite_keys is None:
+            self._cite_keys = {
+                article.source.path: frozenset(key for ref in article.references if (key := ref.cite_key))
+                for article in self.site.articles
+            }
+        return self._cite_keys.get(path, frozenset())
 
     @property
     def env(self) -> jinja2.Environment:
@@ -213,14 +223,15 @@ class Tools:
             if site.prefix:
                 from .render import catalogue
 
-                note = catalogue(site.config, site.language)[0].gettext("in English")
+                translations = catalogue(site.config, site.language)[0]
                 self._renderer = Renderer(
                     site.config.raw_html,
                     site.glossary,
                     prefix=site.prefix,
                     other_language=site.fallback,
-                    fallback=(site.languages[0], note),
+                    fallback=(site.languages[0], translations.gettext("in English")),
                     figures=self.figures(),
+                    cite_label=translations.gettext("Reference %(number)s"),
                 )
             else:
                 self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
@@ -260,6 +271,7 @@ class Tools:
                     targets=self.site.link_targets,
                     root=step.root,
                     drafts=self.site.unpublished,
+                    cite_keys=self.cite_keys(source.path),
                 )
         except TooSlow:
             self._renderer = None  # stopped midway: the next body gets a fresh instance

@@ -179,7 +179,7 @@ def clean_article(title: str, extra: str = "") -> str:
     return (
         f"---\ntitle: {title}\nsummary: What the scan shows.\ndate: {today}\nreviewed: {today}\n"
         f"reviewer: Editorial team\ntakeaways:\n  - A scan shows the brain.\n"
-        f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n{extra}---\nA short text.\n"
+        f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n    key: paper\n{extra}---\nA short text [@paper].\n"
     )
 
 
