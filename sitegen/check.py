@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from .article import Article
+from .check_jargon import jargon
 from .check_links import known_urls, links_and_images
 from .check_site import glossary_terms, moved_articles, start_here
 from .config import Config, did_you_mean
@@ -51,6 +52,8 @@ DEFAULTS: dict[str, Rules] = {
     "headings": {"level": "error"},
     "glossary": {"level": "error"},
     "template": {"level": "error"},
+    # Words a patient may not know (sitegen/jargon/<language>.yaml), used unexplained: check_jargon.py.
+    "jargon": {"level": "warning"},
 }
 LEVELS = ("off", "warning", "error")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -218,6 +221,9 @@ def run_checks(
     start_here(site, found)
     moved_articles(site, found)
     urls = known_urls(site, bodies, page_bodies, static_files)
+    from .content import display_path
+
+    glossary_file = display_path(site.config.content_dir / site.prefix / "glossary.yaml", site.config.root)
     for article in site.articles:
         if only is not None and article.slug not in only:
             continue
@@ -228,6 +234,8 @@ def run_checks(
         _headings(article, bodies[article.slug], found)
         _template_text(article, bodies[article.slug], found)
         links_and_images(article, article.url, bodies[article.slug], site, urls, found)
+        if policy["jargon"]["level"] != "off":
+            jargon(article, bodies[article.slug], site.glossary, glossary_file, found)
         if policy["readability"]["level"] != "off":
             if article.language == "en":
                 _readability(article, bodies[article.slug], policy["readability"], found)

@@ -81,6 +81,8 @@ def test_each_fixture_triggers_only_its_own_kind(findings):
         others = {d.code for d in findings if d.file.endswith(file)} - {code}
         if code == "link-anchor":
             others.discard("link-broken")
+        if code == "readability-grade":
+            others.discard("jargon-term")  # its hard sentences are full of jargon, on purpose
         assert not others, f"{file} also triggered {others}"
 
 
