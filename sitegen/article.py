@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeAlias
@@ -23,6 +25,28 @@ class Reference:
     pmid: str = ""
     url: str = ""
     line: int | None = None
+    key: str = ""  # written `key:`, for citing it as [@key]; else `cite_key` derives one
+
+    @property
+    def cite_key(self) -> str:
+        """What the text cites this reference by (`[@rovira2015]`): its `key:` if given, else the
+        first author's surname and the year, in lower-case ASCII letters ("Rovira À, ..." and
+        2015 give "rovira2015"; "van Minnen J" gives "vanminnen"); "" when it has neither
+        `key:` nor authors and a year. Derived, because a reference already names both and an
+        editor names a paper that way ("Rovira 2015"); `key:` is for a reference with no
+        authors (a guideline, a web page) or two by one first author in one year."""
+        if self.key:
+            return self.key
+        if not self.authors or self.year is None:
+            return ""
+        first = self.authors.split(",", 1)[0].split()
+        if len(first) > 2 and [word.rstrip(".").lower() for word in first[-2:]] == ["et", "al"]:
+            first = first[:-2]  # "Filippi M et al." written without a comma
+        if len(first) > 1 and first[-1].isupper() and len(first[-1]) <= 4:
+            first = first[:-1]  # the initials
+        plain = unicodedata.normalize("NFKD", "".join(first)).encode("ascii", "ignore").decode().lower()
+        surname = re.sub(r"[^a-z]", "", plain)
+        return f"{surname}{self.year}" if surname else ""
 
     @property
     def doi_url(self) -> str:

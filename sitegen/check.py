@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from .article import Article
+from .check_jargon import jargon
 from .check_links import known_urls, links_and_images
 from .check_site import glossary_terms, moved_articles, start_here
 from .config import Config, did_you_mean
@@ -52,6 +53,8 @@ DEFAULTS: dict[str, Rules] = {
     "headings": {"level": "error"},
     "glossary": {"level": "error"},
     "template": {"level": "error"},
+    # Words a patient may not know (sitegen/jargon/<language>.yaml), used unexplained: check_jargon.py.
+    "jargon": {"level": "warning"},
 }
 LEVELS = ("off", "warning", "error")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -233,15 +236,21 @@ def run_checks(
         found.add("links", problem.file, problem.line, problem.code, problem.message, problem.hint)
     moved_articles(site, found)
     urls = known_urls(site, bodies, page_bodies, static_files)
+    from .content import display_path
+
+    glossary_file = display_path(site.config.content_dir / site.prefix / "glossary.yaml", site.config.root)
     for article in site.articles:
         if only is not None and article.slug not in only:
             continue
         _review(article, policy["review"], today, found)
         _takeaways(article, policy["takeaways"], found)
         _references(article, found)
+        _citations(article, bodies[article.slug], found)
         _headings(article, bodies[article.slug], found)
         _template_text(article, bodies[article.slug], found)
         links_and_images(article, article.url, bodies[article.slug], site, urls, found)
+        if policy["jargon"]["level"] != "off":
+            jargon(article, bodies[article.slug], site.glossary, glossary_file, found)
         if policy["readability"]["level"] != "off":
             if article.language == "en":
                 _readability(article, bodies[article.slug], policy["readability"], found)
@@ -435,6 +444,45 @@ def _references(article: Article, found: Findings) -> None:
                 f"The reference URL {ref.url!r} is not a web address.",
                 "Use a full https:// address.",
             )
+
+
+def _citations(article: Article, body: Markup, found: Findings) -> None:
+    """Every reference is cited where the text relies on it (`[@key]`, markup/citations.py);
+    a citation naming no reference is reported by the Markdown pass (`citation-unknown`)."""
+    if not article.references:
+        return
+    file, cited = article.source.path, set(body.citations)
+    if not cited:
+        example = next((ref.cite_key for ref in article.references if ref.cite_key), "")
+        found.add(
+            "references",
+            file,
+            article.source.line_of("references"),
+            "citations-none",
+            "The article lists references but its text cites none of them, so a reader cannot tell "
+            "which claim rests on which source.",
+            f"After each claim, cite the reference that supports it, e.g. [@{example or 'key'}]"
+            + ("." if example else ", giving the reference a `key:`."),
+            warning=True,
+        )
+        return
+    for index, ref in enumerate(article.references):
+        if ref.cite_key in cited:
+            continue
+        found.add(
+            "references",
+            file,
+            ref.line,
+            "reference-uncited",
+            f"Reference {index + 1} ({ref.title[:60]}{'…' if len(ref.title) > 60 else ''}) is never cited in the text.",
+            (
+                f"Cite it as [@{ref.cite_key}] after the claims it supports, or remove it if nothing relies on it."
+                if ref.cite_key
+                else "Give it a `key:` (it has no authors and year to make one from), cite it as [@key] "
+                "after the claims it supports, or remove it."
+            ),
+            warning=True,
+        )
 
 
 def _headings(article: Article, body: Markup, found: Findings) -> None:

@@ -263,6 +263,14 @@ _REFERENCE: dict[str, dict[str, Any]] = {
     "doi": {"label": "DOI", "widget": "string", "required": False, "hint": "e.g. 10.1016/j.lanepe.2024.100978"},
     "pmid": {"label": "PubMed ID", "widget": "string", "required": False, "hint": "digits only, e.g. 39444702"},
     "url": {"label": "Web address", "widget": "string", "required": False, "hint": "https://..."},
+    "key": {
+        "label": "Citation key",
+        "widget": "string",
+        "required": False,
+        "pattern": [r"^[A-Za-z0-9][A-Za-z0-9_-]*$", "Letters, digits, - and _ only"],
+        "hint": "Optional: the text cites a reference as [@key]. Without one, the key is the first "
+        "author's surname and the year, e.g. [@rovira2015]. Needed when there are no authors.",
+    },
 }
 
 BODY_HINT = _hint(

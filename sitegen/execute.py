@@ -195,6 +195,16 @@ class Tools:
         self._renderer: Renderer | None = None
         self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
         self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
+        self._cite_keys: dict[str, frozenset[str]] | None = None  # source path -> its references' keys
+
+    def cite_keys(self, path: str) -> frozenset[str]:
+        """The keys the article at `path` may cite (markup/citations.py); none for a page."""
+        if self._cite_keys is None:
+            self._cite_keys = {
+                article.source.path: frozenset(key for ref in article.references if (key := ref.cite_key))
+                for article in self.site.articles
+            }
+        return self._cite_keys.get(path, frozenset())
 
     @property
     def env(self) -> jinja2.Environment:
@@ -215,15 +225,15 @@ class Tools:
                 from .render import catalogue
 
                 translations = catalogue(site.config, site.language)[0]
-                note = translations.gettext("in English")
                 self._renderer = Renderer(
                     site.config.raw_html,
                     site.glossary,
                     prefix=site.prefix,
                     other_language=site.fallback,
-                    fallback=(site.languages[0], note),
+                    fallback=(site.languages[0], translations.gettext("in English")),
                     figures=self.figures(),
                     translate=translations.gettext,
+                    cite_label=translations.gettext("Reference %(number)s"),
                 )
             else:
                 self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
@@ -268,6 +278,7 @@ class Tools:
                     targets=self.site.link_targets,
                     root=step.root,
                     drafts=self.site.unpublished,
+                    cite_keys=self.cite_keys(source.path),
                 )
         except TooSlow:
             self._renderer = None  # stopped midway: the next body gets a fresh instance

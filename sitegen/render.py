@@ -28,7 +28,7 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup
 
-from .article import Article, GlossaryTerm
+from .article import Article, GlossaryTerm, Reference
 from .config import Config
 from .errors import Diagnostic
 from .files import project_roots, refusal, walk
@@ -214,6 +214,7 @@ def make_environment(config: Config, language: str | None = None) -> jinja2.Envi
     env.filters["long_date"] = locale_date(language)
     env.filters["slug"] = slugify
     env.filters["by_initial"] = by_initial
+    env.filters["in_cited_order"] = in_cited_order
     env.globals["breadcrumb_list"] = breadcrumb_list
     env.globals["config"] = config
     return env
@@ -281,6 +282,14 @@ def _referenced(source: bytes) -> References:
 
 def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str = "") -> str:
     return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
+
+
+def in_cited_order(references: Iterable[Reference], cited: Iterable[str]) -> list[Reference]:
+    """The references in the order the text first cites them (its citations' numbers: the
+    first cited is [1]), then those never cited (a warning from `check`) as written."""
+    order = {key: index for index, key in enumerate(cited)}
+    ranked = sorted(enumerate(references), key=lambda item: (order.get(item[1].cite_key, len(order)), item[0]))
+    return [ref for _, ref in ranked]
 
 
 def _card(article: Article) -> tuple[str, str, str, tuple[str, ...], date, date | None]:

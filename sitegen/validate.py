@@ -42,7 +42,9 @@ TRANSLATION_KEYS = (
     "translated_from_text",  # the digest of the original's text (translations.py), written by a command
 )
 PAGE_KEYS = ("title", "summary", "slug", "draft")
-REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url")
+REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url", "key")
+# A reference's `key:` (what the text cites it by, `[@key]`: markup/citations.py).
+CITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
 
 
@@ -580,10 +582,42 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
                 pmid=ref.text("pmid"),
                 url=url,
                 line=fields.line_of("references", index),
+                key=_cite_key(ref, index),
             )
         )
         fields.problems.extend(ref.problems)
+    seen: dict[str, int] = {}
+    for index, reference in enumerate(references):
+        key = reference.cite_key
+        if not key:
+            continue
+        if key in seen:
+            fields.problems.append(
+                Diagnostic(
+                    fields.file,
+                    reference.line,
+                    "reference-key-duplicate",
+                    f"References {seen[key] + 1} and {index + 1} are both cited as [@{key}].",
+                    f"Give one of them its own key, e.g. `key: {key}b`, and cite it by that key.",
+                )
+            )
+        else:
+            seen[key] = index
     return tuple(references)
+
+
+def _cite_key(ref: _Fields, index: int) -> str:
+    """A reference's `key:` as written, if it is one a citation can name."""
+    key = ref.text("key")
+    if key and not CITE_KEY.match(key):
+        ref.problem(
+            "key",
+            "reference-key",
+            f"The key of reference {index + 1} is {key!r}: a citation [@...] cannot name it.",
+            "Use letters, digits, '-' and '_' only, starting with a letter or digit, e.g. `key: acog2017`.",
+        )
+        return ""
+    return key
 
 
 def validate_page(

@@ -81,6 +81,8 @@ def test_each_fixture_triggers_only_its_own_kind(findings):
         others = {d.code for d in findings if d.file.endswith(file)} - {code}
         if code == "link-anchor":
             others.discard("link-broken")
+        if code == "readability-grade":
+            others.discard("jargon-term")  # its hard sentences are full of jargon, on purpose
         assert not others, f"{file} also triggered {others}"
 
 
@@ -179,7 +181,7 @@ def clean_article(title: str, extra: str = "") -> str:
     return (
         f"---\ntitle: {title}\nsummary: What the scan shows.\ndate: {today}\nreviewed: {today}\n"
         f"reviewer: Editorial team\ntakeaways:\n  - A scan shows the brain.\n"
-        f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n{extra}---\nA short text.\n"
+        f"references:\n  - title: A paper\n    doi: 10.1000/xyz123\n    key: paper\n{extra}---\nA short text [@paper].\n"
     )
 
 

@@ -36,6 +36,7 @@ from ..slugs import slugify
 from . import fastpaths
 from .callouts import CalloutExtension
 from .captions import CaptionExtension
+from .citations import CitationExtension
 from .figures import FigureExtension, Figures
 from .glossary import GlossaryExtension
 from .leftovers import LeftoverExtension
@@ -77,6 +78,9 @@ class Markup:
     # (output path of the served file, its format) of each figure, in order: the first is
     # the page's Open Graph and JSON-LD image (templates/article.html).
     figures: tuple[tuple[str, str], ...] = ()
+    # The keys of the references the text cites, in the order first cited (markup/citations.py):
+    # the reference list is numbered in this order.
+    citations: tuple[str, ...] = ()
 
     def meta(self) -> Markup:
         """The side outputs without the (large) HTML, for caches and the parent process."""
@@ -109,6 +113,11 @@ class _State:
     # into a page (callout kinds, care cards' hidden prefixes, a table's name) are read by
     # screen readers, so they are in the reader's language (issue 31).
     translate: Callable[[str], str] = str
+    # Citations (markup/citations.py): the article's reference keys, the label of a citation's
+    # link in the page's language ("Reference %(number)s"), and the keys cited, in order.
+    cite_keys: frozenset[str] = frozenset()
+    cite_label: str = "Reference %(number)s"
+    citations: list[str] = field(default_factory=list)
 
     # Per render: where each needle was last found, and the offsets of the body's newlines.
     _found: dict[str, int] = field(default_factory=dict)  # needle -> offset in the body
@@ -217,6 +226,7 @@ class Renderer:
         fallback: tuple[str, str] = ("", ""),
         figures: Figures | None = None,
         translate: Callable[[str], str] = str,
+        cite_label: str = "Reference %(number)s",
     ):
         """`glossary`: GlossaryTerm values; the first use of each in a body links to its definition.
 
@@ -226,7 +236,12 @@ class Renderer:
         """
         self.raw_html = raw_html
         self.state = _State(
-            prefix=prefix, other_language=other_language, fallback=fallback, figures_source=figures, translate=translate
+            prefix=prefix,
+            other_language=other_language,
+            fallback=fallback,
+            figures_source=figures,
+            translate=translate,
+            cite_label=cite_label,
         )
         # Extensions as instances, not names: a name is looked up among the installed
         # packages' entry points, which cost each process 0.02 s.
@@ -238,6 +253,7 @@ class Renderer:
                 CaptionExtension(self.state.report),
                 CalloutExtension(self.state),
                 TableExtension(translate),
+                CitationExtension(self.state),
                 LinkExtension(self.state),
                 FigureExtension(self.state),
                 ProseExtension(self.state),
@@ -262,12 +278,14 @@ class Renderer:
         targets: Mapping[str, str],
         root: str,
         drafts: frozenset[str] = frozenset(),
+        cite_keys: frozenset[str] = frozenset(),
     ) -> Markup:
+        """`cite_keys`: the keys of the article's references, which its citations may name."""
         state = self.state
         state.file, state.body, state.body_line, state.root = file, body, body_line, root
-        state.targets, state.drafts = targets, drafts
+        state.targets, state.drafts, state.cite_keys = targets, drafts, cite_keys
         state.links, state.images, state.prose, state.diagnostics = [], [], [], []
-        state.figures = []
+        state.figures, state.citations = [], []
         state._found, state._newlines = {}, None
         levels, index = deepest_nesting(body, self.md.tab_length, MAX_NESTING)
         if levels > MAX_NESTING:  # Python-Markdown would recurse that deep: refused before it runs
@@ -298,7 +316,9 @@ class Renderer:
             html = sanitize(html)
         # toc_tokens is set on the instance by the toc extension; the stubs do not know of it.
         headings = tuple(_flatten(self.md.toc_tokens))  # type: ignore[attr-defined]
-        body_digest = hashlib.blake2b(repr((html, headings)).encode("utf-8"), digest_size=16).hexdigest()
+        body_digest = hashlib.blake2b(
+            repr((html, headings, state.citations)).encode("utf-8"), digest_size=16
+        ).hexdigest()
         return Markup(
             html,
             headings,
@@ -308,6 +328,7 @@ class Renderer:
             tuple(state.prose),
             body_digest,
             tuple(state.figures),
+            tuple(state.citations),
         )
 
 

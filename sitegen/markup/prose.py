@@ -34,13 +34,23 @@ class ProseProcessor(Treeprocessor):
             ):
                 self._collect(child)  # loose or nested list: its paragraphs are collected one by one
             elif (tag == "p" or tag == "li") and "callout-title" not in child.get("class", ""):
-                text = " ".join("".join(child.itertext()).split())
+                text = " ".join(_text(child).split())
                 if text:
                     prose.append(text)
             elif tag in SKIP and "callout" not in child.get("class", ""):
                 continue
             else:
                 self._collect(child)
+
+
+def _text(element: etree.Element) -> str:
+    """The element's text without its citations' numbers ([2]), which are not words to read."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.get("class") != "cite":
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 class ProseExtension(Extension):
