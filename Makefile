@@ -45,8 +45,10 @@ test: $(TEST_STAMP) lint
 test-fast: $(TEST_STAMP)
 	$(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not slow" -x
 
-# Linter, formatter check and type checker (pyproject.toml); part of `make test`.
+# The layer contract (tools/layers.py: no import cycle, no import upwards), then the linter,
+# formatter check and type checker (pyproject.toml); part of `make test`.
 lint: $(TEST_STAMP)
+	$(PY) tools/layers.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeAlias
 
+from .sources import decode  # the very decoding the Source was parsed after
+
 # Where a front matter value is: its key path, e.g. ("references", 0, "doi").
 FieldPath: TypeAlias = tuple[str | int, ...]
 FieldLines: TypeAlias = tuple[tuple[FieldPath, int], ...]  # (key path, line), ...
@@ -129,7 +131,6 @@ class Source:
                 return False  # gone since it was parsed; any other error is the caller's to report
             if hashlib.sha256(data).hexdigest() != self.digest:
                 return False
-        from .content import decode  # the very decoding the Source was parsed after
 
         text, _ = decode(data, self.path)
         if text is None:
@@ -232,6 +233,7 @@ class Page:
     language: str = "en"
     prefix: str = ""  # as Article.prefix
     translation: Translation | None = None
+    menu: str = "main"  # where it is linked from: "main" (the header's menu) or "footer"
 
     @property
     def url(self) -> str:

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import svgsafe, yamlread
-from .config import Config, did_you_mean
-from .errors import Diagnostic, Severity
+from .config import Config
+from .errors import Diagnostic, Severity, did_you_mean
 from .files import read, refusal
 
 if TYPE_CHECKING:

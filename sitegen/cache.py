@@ -45,19 +45,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from . import __version__
+from .article import Article, GlossaryTerm, Page, Reference, Source, Translation
+from .assets import Asset
+from .assets import Record as ImageRecord
+from .content import Parsed, ParsedKey
+from .errors import Diagnostic, Severity
+from .markup import Heading, Markup
 from .tuning import Policy
+from .write import discard_tree, remove_detached
 
-if TYPE_CHECKING:  # for the types of the entries only; the cache loads before them
-    from .article import Article, Page
-    from .errors import Diagnostic
+if TYPE_CHECKING:  # for the types of the entries only
     from .fingerprint import Signature
-    from .output import Record
+    from .output import Record as OutputRecord
     from .plan import BodyEntry
     from .site import RelatedSlugs
 
-# (source path, SHA-256 of its bytes, or None when they could not be read)
-ParsedKey: TypeAlias = tuple[str, str | None]
-Parsed: TypeAlias = "tuple[Article | Page | None, tuple[Diagnostic, ...]]"  # the value, its problems
 Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) of a body's record
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
@@ -69,21 +71,15 @@ MAX_READERS = 8  # pack files kept open for reading
 MAX_RECORD = 64 * 1024 * 1024  # larger than any body record can be (a source is at most 8 MB)
 # Only our own value types and a few plain builtins: no callable that reaches other code
 # (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
-_ALLOWED = {("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")} | {
-    ("datetime", "date"),
-    ("sitegen.errors", "Severity"),
-    ("sitegen.errors", "Diagnostic"),
-    ("sitegen.article", "Source"),
-    ("sitegen.article", "Article"),
-    ("sitegen.article", "Page"),
-    ("sitegen.article", "Reference"),
-    ("sitegen.article", "Translation"),
-    ("sitegen.article", "GlossaryTerm"),
-    ("sitegen.markup", "Markup"),
-    ("sitegen.markup", "Heading"),
-    ("sitegen.assets", "Asset"),
-    ("sitegen.assets", "Record"),
-}
+_ALLOWED = (
+    {("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")}
+    | {("datetime", "date")}
+    | {
+        (kind.__module__, kind.__qualname__)  # where they live now: a module moved is followed
+        for kind in (Severity, Diagnostic, Source, Article, Page, Reference, Translation, GlossaryTerm)
+        + (Markup, Heading, Asset, ImageRecord)
+    }
+)
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -131,7 +127,7 @@ class Cache:
     scope: str  # the project and settings the entries belong to
     parsed: dict[ParsedKey, Parsed] = field(default_factory=dict)
     bodies: dict[tuple[str, str], BodyEntry] = field(default_factory=dict)
-    pages: dict[str, Record] = field(default_factory=dict)
+    pages: dict[str, OutputRecord] = field(default_factory=dict)
     related: dict[str, RelatedSlugs] = field(
         default_factory=dict
     )  # digest of the articles' slugs and topics -> related slugs
@@ -461,7 +457,6 @@ def _write_all(fd: int, data: bytes) -> None:
 def discard(folder: Path) -> None:
     """Forget the cache (`build --clean`). It is renamed away at once and deleted in the
     background, like a replaced site."""
-    from .write import discard_tree, remove_detached
 
     for leftover in folder.parent.glob(f".{folder.name}.trash-*"):  # an earlier one, cut short
         remove_detached(leftover)

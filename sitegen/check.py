@@ -14,26 +14,22 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import urlsplit
 
 from .article import Article
 from .check_jargon import jargon
 from .check_links import known_urls, links_and_images
 from .check_site import glossary_terms, moved_articles, start_here
-from .config import Config, did_you_mean
-from .errors import Diagnostic, Severity
+from .config import Config
+from .errors import Diagnostic, did_you_mean
+from .findings import Findings, Rules
 from .guides import problems as guide_problems
 from .markup import Markup
 from .reading import FORMULAS
 from .site import Site
 
-if TYPE_CHECKING:
-    from .pipeline import BuildResult
-
 # One check group's settings: its level (a str) and its thresholds (numbers). Any: they come
 # from config.yaml's `checks:`, which `settings` checks (a level in LEVELS, numbers elsewhere).
-Rules: TypeAlias = dict[str, Any]
 
 DEFAULTS: dict[str, Rules] = {
     # overdue: "warning" (the default) keeps an overdue article published, with a line telling
@@ -138,64 +134,6 @@ def settings(config: Config) -> tuple[dict[str, Rules], list[Diagnostic]]:
     return merged, problems
 
 
-def outcome(result: BuildResult, drafts: bool) -> str:
-    """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
-    if nothing had been checked, and said nothing of the drafts it had left out."""
-    from pathlib import PurePath
-
-    from .errors import summary
-
-    found = summary(result.diagnostics)
-    if not result.diagnostics:
-        found = found.rsplit(" in ", 1)[0]
-    site = result.site
-    if site is None:
-        return found
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    sites = result.sites or (site,)
-    articles, pages = sum(len(s.articles) for s in sites), sum(len(s.pages) for s in sites)
-    checked = f"{plural(articles, 'article')} and {plural(pages, 'page')} checked"
-    if len(sites) > 1:
-        checked += f" in {len(sites)} languages ({', '.join(s.language for s in sites)})"
-    if drafts:
-        return f"{found}; {checked}, drafts included"
-    # Files not built are drafts, or files whose errors are listed above.
-    failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
-    skipped = sum(len(s.unpublished - failed) for s in sites)
-    if skipped:
-        checked += (
-            f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
-        )
-    return f"{found}; {checked}"
-
-
-class Findings:
-    def __init__(self, policy: dict[str, Rules]) -> None:
-        self.policy = policy
-        self.items: list[Diagnostic] = []
-
-    def add(
-        self,
-        group: str,
-        file: str,
-        line: int | None,
-        code: str,
-        message: str,
-        hint: str,
-        warning: bool = False,
-        column: int | None = None,
-        excerpt: str = "",
-    ) -> None:
-        level = self.policy[group]["level"]
-        if level == "off":
-            return
-        severity = Severity.WARNING if warning or level == "warning" else Severity.ERROR
-        self.items.append(Diagnostic(file, line, code, message, hint, severity, column, excerpt))
-
-
 def run_checks(
     site: Site,
     bodies: Mapping[str, Markup],
@@ -236,7 +174,7 @@ def run_checks(
         found.add("links", problem.file, problem.line, problem.code, problem.message, problem.hint)
     moved_articles(site, found)
     urls = known_urls(site, bodies, page_bodies, static_files)
-    from .content import display_path
+    from .sources import display_path
 
     glossary_file = display_path(site.config.content_dir / site.prefix / "glossary.yaml", site.config.root)
     for article in site.articles:

@@ -35,15 +35,12 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from .article import Article, GlossaryTerm
+from .findings import Findings
 from .markup import Markup
-
-if TYPE_CHECKING:
-    from .check import Findings
 
 LISTS = Path(__file__).resolve().parent / "jargon"
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9ÁÉÍÓÚÑ¿¡\"'(“«])")

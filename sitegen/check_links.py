@@ -6,17 +6,14 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from .article import Article, Page
 from .assets import written_path
-from .config import did_you_mean
+from .errors import did_you_mean
+from .findings import Findings
 from .markup import Markup
 from .site import Site
-
-if TYPE_CHECKING:
-    from .check import Findings
 
 # Ids the article template gives its own sections, so links may point at them.
 TEMPLATE_ANCHORS = {

@@ -6,16 +6,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from . import translations
 from .article import Article, Page
-from .config import Config, did_you_mean
-from .errors import Diagnostic, Severity
+from .config import Config
+from .errors import Diagnostic, Severity, did_you_mean
+from .findings import Findings
 from .site import Site
-
-if TYPE_CHECKING:
-    from .check import Findings
 
 
 def start_here(site: Site, found: Findings) -> None:
@@ -61,7 +58,7 @@ def moved_articles(site: Site, found: Findings) -> None:
                 article.source.line_of("slug" if ("slug",) in dict(article.source.lines) else "title"),
             )
         else:
-            from .content import display_path
+            from .sources import display_path
 
             file, line = display_path(site.config.content_dir / site.prefix / "articles", site.config.root), None
         found.add(
@@ -76,7 +73,7 @@ def moved_articles(site: Site, found: Findings) -> None:
 
 
 def glossary_terms(site: Site, found: Findings) -> None:
-    from .content import display_path
+    from .sources import display_path
 
     file = display_path(site.config.content_dir / "glossary.yaml", site.config.root)
     defined = {term.term.casefold() for term in site.glossary} | {

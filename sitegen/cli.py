@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .errors import Diagnostic
     from .fingerprint import Look
+    from .pipeline import BuildResult
 
 # Only the standard library at import time: a rebuild where nothing changed answers from
 # the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
@@ -303,8 +304,8 @@ def _run(args: argparse.Namespace) -> int:
         return serve(
             config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out, editor=args.editor
         )
-    from .content import display_path
     from .lock import BuildLock, Busy
+    from .sources import display_path
     from .write import output_problems
 
     if args.command == "build" and output_problems(config):
@@ -323,13 +324,11 @@ def _build_or_check(
     args: argparse.Namespace, config: Config, options: dict[str, object], looked: Look | None, quick: bool
 ) -> int:
     from . import errors, fingerprint
-    from .content import display_path
     from .pipeline import Builder, clean
+    from .sources import display_path
     from .steps import TerminalProgress, timings_table
 
     if args.command == "check":
-        from .check import outcome
-
         result = Builder(
             config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True
         ).build(write=False, check=True)
@@ -402,3 +401,37 @@ def _build_options(args: argparse.Namespace) -> dict[str, object]:
         "drafts": args.drafts,
         "strict": args.strict,
     }
+
+
+def outcome(result: BuildResult, drafts: bool) -> str:
+    """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
+    if nothing had been checked, and said nothing of the drafts it had left out."""
+    from pathlib import PurePath
+
+    from .errors import summary
+
+    found = summary(result.diagnostics)
+    if not result.diagnostics:
+        found = found.rsplit(" in ", 1)[0]
+    site = result.site
+    if site is None:
+        return found
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    sites = result.sites or (site,)
+    articles, pages = sum(len(s.articles) for s in sites), sum(len(s.pages) for s in sites)
+    checked = f"{plural(articles, 'article')} and {plural(pages, 'page')} checked"
+    if len(sites) > 1:
+        checked += f" in {len(sites)} languages ({', '.join(s.language for s in sites)})"
+    if drafts:
+        return f"{found}; {checked}, drafts included"
+    # Files not built are drafts, or files whose errors are listed above.
+    failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
+    skipped = sum(len(s.unpublished - failed) for s in sites)
+    if skipped:
+        checked += (
+            f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
+        )
+    return f"{found}; {checked}"

@@ -218,6 +218,17 @@ def _form(config: Config, catalogue: Catalogue, language: str, kind: str) -> dic
             "pattern": SLUG_RULE,
             "hint": "Optional: a different last part of the address than the file name.",
         },
+        "menu": {
+            "label": "Linked from",
+            "widget": "select",
+            "options": [
+                {"label": "the menu at the top", "value": "main"},
+                {"label": "the foot of every page", "value": "footer"},
+            ],
+            "required": False,
+            "hint": "Where readers find this page: the menu at the top (the default), or the foot of every page "
+            "(for pages such as the editorial policy or the accessibility statement).",
+        },
         "aliases": _strings(
             "Old addresses",
             "Old address",
@@ -245,6 +256,9 @@ def _form(config: Config, catalogue: Catalogue, language: str, kind: str) -> dic
             "The English file's `reviewed:` date at the time you translated it.",
         ),
         "translated_by": _people("Translated by", config, "Who translated it: someone in content/people.yaml."),
+        # Written by `build.py translations --done` (the English text it matches), never by hand:
+        # kept as it is, not shown.
+        "translated_from_text": {"label": "Translated from the text", "widget": "hidden", "required": False},
         "translation_clinical_review": {
             "label": "Translation checked by a clinician",
             "widget": "boolean",

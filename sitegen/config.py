@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from . import yamlread
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, did_you_mean
 from .files import project_roots, read
 from .guides import GUIDES_FILE, GuideDeclaration, load_guides
 
@@ -172,11 +171,6 @@ class Config:
 
         path = urlsplit(self.url).path or "/"
         return path if path.endswith("/") else path + "/"
-
-
-def did_you_mean(word: object, choices: Collection[str], what: str = "keys") -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."
 
 
 def load_config(

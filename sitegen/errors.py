@@ -7,8 +7,9 @@ Stages collect them and hand them on; `cli` decides how to print them.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -101,3 +102,9 @@ def format_text(diagnostics: Iterable[Diagnostic]) -> str:
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in sorted(diagnostics, key=sort_key))
+
+
+def did_you_mean(word: object, choices: Collection[str], what: str = "keys") -> str:
+    """The fix for a word that is not one of `choices`: the closest one, or the list of them."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."

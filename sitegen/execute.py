@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .assets import Record, encode, licence_text
 from .errors import Diagnostic
 from .markup import Markup, Renderer
-from .markup.figures import Figures
+from .markup.state import Figures
 from .parallel import chunked, deadline, share_out
 from .plan import AssetStep, BodyStep, BuildPlan, PageStep
 from .reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids

@@ -214,7 +214,7 @@ def _entry(
     problems = len(diagnostics)
     for name in fields:
         if name not in ENTRY_KEYS:
-            from .config import did_you_mean
+            from .errors import did_you_mean
 
             diagnostics.append(
                 Diagnostic(
@@ -314,7 +314,7 @@ def problems(
 ) -> list[Diagnostic]:
     """Findings for `check`: an article a guide names that is not published (guide-article-missing),
     and an article in the order of two guides, or twice in one (guide-article-twice)."""
-    from .config import did_you_mean
+    from .errors import did_you_mean
 
     published = {article.source.name for article in articles}
     found: list[Diagnostic] = []

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, reading
 from .assets import load_assets, unused_problems, written_path
-from .cache import Cache, ParsedKey, discard
+from .cache import Cache, discard
 from .check import run_checks
 from .config import Config, language_config
-from .content import Content, load_content
+from .content import Content, ParsedKey, load_content
 from .errors import Diagnostic, Severity
 from .execute import (
     FIGURE_TEMPLATE,

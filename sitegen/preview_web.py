@@ -12,7 +12,7 @@ import html
 import ipaddress
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -21,13 +21,33 @@ from tornado import web
 
 from . import errors
 from .cms import BUNDLE
+from .config import Config
 from .errors import Diagnostic
+from .site import Site
 
 if TYPE_CHECKING:
     from tornado import httputil
     from tornado.routing import _RuleList
 
-    from .serve import Preview
+
+class Preview(Protocol):
+    """What the web side reads of the running preview (serve.Preview has it all)."""
+
+    port: int
+    generation: int  # finished rebuilds
+    problems: list[Diagnostic]  # the latest build's
+    blocking: list[Diagnostic]  # the latest build's problems, if they kept it from updating the pages
+    sites: tuple[Site, ...]
+    editor_url: str | None
+    config: Config
+
+    @property
+    def output(self) -> Path: ...
+
+    building: bool  # a rebuild is running
+
+    def findings_for(self, page_path: str) -> list[Diagnostic]: ...
+
 
 PREVIEW_ASSETS = Path(__file__).parent / "preview"
 

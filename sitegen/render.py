@@ -303,7 +303,7 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     config = site.config
     p = site.prefix
     # Large shared parts of keys are digested once, not repeated in every page's key.
-    nav = digest(tuple((p.url, p.title) for p in site.pages), bool(site.glossary))
+    nav = digest(tuple((p.url, p.title, p.menu) for p in site.pages), bool(site.glossary))
     topic_list = digest(tuple((t.name, t.url, len(t.articles)) for t in site.topics))
     # Each article's card is digested once; a list of cards (the index, a topic, the feed)
     # is the digest of its cards' digests. Repeating the cards themselves in each topic's

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from .article import Article, FieldPath, GlossaryTerm, Page, Reference, Source, Translation
-from .config import PEOPLE_FILE, PERSON_KEY, Config, did_you_mean
-from .errors import Diagnostic, Severity
+from .config import PEOPLE_FILE, PERSON_KEY, Config
+from .errors import Diagnostic, Severity, did_you_mean
 from .markup.links import scheme_of
 from .slugs import RESERVED, is_valid_slug, slugify
 from .yamlread import YamlDocument
@@ -41,7 +41,8 @@ TRANSLATION_KEYS = (
     "translation_clinical_review",
     "translated_from_text",  # the digest of the original's text (translations.py), written by a command
 )
-PAGE_KEYS = ("title", "summary", "slug", "draft")
+PAGE_KEYS = ("title", "summary", "slug", "menu", "draft")
+MENUS = ("main", "footer")  # where a page is linked from: the header's menu, or the footer
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url", "key")
 # A reference's `key:` (what the text cites it by, `[@key]`: markup/citations.py).
 CITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -635,8 +636,22 @@ def validate_page(
         language=language or (config.language if config else "en"),
         prefix=f"{language}/" if language else "",
         translation=_translation(fields, config) if language and config else None,
+        menu=_menu(fields),
     )
     return (None if fields.problems else page), fields.problems
+
+
+def _menu(fields: _Fields) -> str:
+    menu = fields.text("menu") or "main"
+    if menu not in MENUS:
+        fields.problem(
+            "menu",
+            "page-menu",
+            f"'menu: {menu}' is not a place a page is linked from.",
+            "Write `menu: main` (the header's menu, the default) or `menu: footer` (the foot of every page, "
+            "for pages such as the editorial policy).",
+        )
+    return menu
 
 
 def validate_glossary(doc: YamlDocument, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:

@@ -266,7 +266,7 @@ def test_one_scan_links_what_scanning_each_text_links(seed):
 
     class State:
         root = "../../"
-        prefix = ""  # the language folder of the page (markup/__init__.py _State)
+        prefix = ""  # the language folder of the page (markup/state.py State)
 
     for chosen in (terms, ascii_terms):
         one, per_text = GlossaryProcessor(None, State, chosen), PerTextGlossary(None, State, chosen)

@@ -22,7 +22,7 @@ import pytest
 from sitegen.assets import Asset, Record
 from sitegen.markup import Renderer
 from sitegen.markup.callouts import KINDS
-from sitegen.markup.figures import Figures
+from sitegen.markup.state import Figures
 from sitekit import soup
 
 FILE = "content/articles/x.md"

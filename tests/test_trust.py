@@ -11,6 +11,7 @@ POLICY_PAGE = """\
 ---
 title: Editorial policy
 summary: How the fixture's articles are written and reviewed.
+menu: footer
 ---
 ## Who publishes this site
 
@@ -36,6 +37,8 @@ def test_every_page_links_the_editorial_policy_from_its_footer(tmp_path):
         if soup(html).select_one('meta[http-equiv="refresh"]') is None
     ]
     assert len(pages) > 5
+    # Linked from the foot of every page (`menu: footer`), and not from the menu at the top.
+    assert not [a for a in soup(pages[0]).select(".site-nav a") if a.get_text() == "Editorial policy"]
     target = site.public / "editorial-policy" / "index.html"
     assert soup(target).select_one("main h1").get_text() == "Editorial policy"
     for html in pages:
@@ -129,8 +132,9 @@ takeaways:
 references:
   - title: "A paper"
     doi: 10.1000/abc
+    key: paper
 ---
-A lesion is an area of damage or scarring in the brain.
+A lesion is an area of damage or scarring in the brain [@paper].
 """
 
 

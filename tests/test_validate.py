@@ -600,3 +600,9 @@ def test_two_articles_with_one_title_are_named(tmp_path):
     (found,) = [d for d in site.build(write=False).diagnostics if d.code == "title-duplicate"]
     assert (found.file, found.line, found.is_error) == ("content/articles/b-second.md", 2, True)
     assert "content/articles/a-first.md" in found.message
+
+
+def test_a_page_menu_must_be_main_or_footer(blank_site):
+    blank_site.write("content/pages/policy.md", "---\ntitle: Policy\nsummary: S.\nmenu: bottom\n---\nText.\n")
+    (found,) = [d for d in blank_site.check() if d.code == "page-menu"]
+    assert found.line == 4 and "`menu: footer`" in found.hint

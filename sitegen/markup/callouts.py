@@ -12,7 +12,7 @@ markup and styles, written from their published rules):
   advice: ") so a screen reader says how urgent the card is, which sighted
   readers see from its colour.
   Every label this module writes (kinds, prefixes) is translated into the page's language
-  (`_State.translate`, gettext; the strings are marked with `N_` for the catalogue). More than two on one page dilutes them, so a third
+  (`State.translate`, gettext; the strings are marked with `N_` for the catalogue). More than two on one page dilutes them, so a third
   is reported (a warning).
 - do and don't lists (`do`, `dont`): a list under "Do" or "Don't".
 - inset text (`inset`): a passage set apart, without a title unless one is given
@@ -26,16 +26,14 @@ from __future__ import annotations
 import difflib
 import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .state import State
 from .words import N_
-
-if TYPE_CHECKING:
-    from . import _State
 
 KINDS = {
     "key-point": N_("Key point"),
@@ -65,7 +63,7 @@ _OPENER = re.compile(r"^[ \t]*!!![ \t]+([\w-]+)", re.MULTILINE)
 
 
 class CalloutProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
         self.report = state.report
@@ -199,7 +197,7 @@ class CalloutProcessor(Treeprocessor):
 
 
 class CalloutExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

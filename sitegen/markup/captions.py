@@ -20,7 +20,7 @@ from markdown.extensions import Extension
 
 CAPTION = re.compile(r"^[ ]{0,3}Table:[ \t]*(?P<text>.*)$")
 
-# _State.report: (code, the text to find the line of, message, hint)
+# State.report: (code, the text to find the line of, message, hint)
 Report = Callable[[str, str, str, str], None]
 
 

@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..config import did_you_mean
-
-if TYPE_CHECKING:
-    from . import _State
+from ..errors import did_you_mean
+from .state import State
 
 KEY = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 # `[@key]` or `[@key; @other]` (a comma works as well as a semicolon between keys).
@@ -43,7 +41,7 @@ SKIP_TAGS = {"code", "pre", "a", "script", "style"}
 
 
 class CitationProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -126,7 +124,7 @@ class CitationProcessor(Treeprocessor):
 
 
 class CitationExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

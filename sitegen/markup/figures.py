@@ -19,38 +19,19 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..assets import SIZES, Asset, language_variant, written_path
-from ..config import did_you_mean
+from ..errors import did_you_mean
 from ..slugs import slugify
-
-if TYPE_CHECKING:
-    from . import _State
+from .state import Figures, State
 
 # Alt text that starts by saying it is an image: a screen reader has already said so.
 REDUNDANT = re.compile(r"^\s*(?:an?\s+)?(?:image|picture|photo|photograph|graphic)\s+of\b", re.IGNORECASE)
-
-
-class Figures:
-    """What the Markdown pass needs to draw figures: the site's assets and the partial that
-    draws one. `draw(context)` returns the figure's HTML (a Jinja template, autoescaped).
-    `language`: the pages' language when it is not the site's default ("es"), whose words a
-    record gives under that code, and whose version of a drawing is `x.es.svg` (issue 31)."""
-
-    def __init__(
-        self,
-        assets: Mapping[str, Asset],
-        licence: Callable[[Asset], str],
-        draw: Callable[[dict[str, Any]], str],
-        language: str = "",
-    ):
-        self.assets, self.licence, self.draw, self.language = assets, licence, draw, language
 
 
 def _plain(text: str) -> str:
@@ -58,7 +39,7 @@ def _plain(text: str) -> str:
 
 
 class FigureProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -265,7 +246,7 @@ class FigureProcessor(Treeprocessor):
 
 
 class FigureExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

@@ -26,16 +26,14 @@ import itertools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..article import GlossaryTerm
-
-if TYPE_CHECKING:
-    from . import _State
+from .state import State
 
 # Where a term must not become a link: it would nest links, change a heading's
 # text (and so its anchor), or put a definition inside code or a caption.
@@ -90,7 +88,7 @@ def _trie(names: Iterable[str]) -> str:
 
 
 class GlossaryProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State, terms: Iterable[GlossaryTerm]) -> None:
+    def __init__(self, md: Markdown, state: State, terms: Iterable[GlossaryTerm]) -> None:
         super().__init__(md)
         self.state = state
         self.by_name: dict[str, GlossaryTerm] = {}  # casefolded term or alias -> the term
@@ -241,7 +239,7 @@ class GlossaryProcessor(Treeprocessor):
 
 
 class GlossaryExtension(Extension):
-    def __init__(self, state: _State, terms: Iterable[GlossaryTerm] = (), **kwargs: Any) -> None:
+    def __init__(self, state: State, terms: Iterable[GlossaryTerm] = (), **kwargs: Any) -> None:
         self.state = state
         self.terms = tuple(terms)
         super().__init__(**kwargs)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
@@ -30,11 +30,9 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from ..config import did_you_mean
+from ..errors import did_you_mean
 from .callouts import KINDS
-
-if TYPE_CHECKING:
-    from . import _State
+from .state import State
 
 CODE = "syntax-not-understood"
 
@@ -54,13 +52,13 @@ _CURLY_TITLE = re.compile(
 )
 
 
-def language_of(state: _State) -> str:
+def language_of(state: State) -> str:
     """The page's language: its folder ("es/"), or the default language's "en"."""
     return state.prefix.strip("/") or "en"
 
 
 class SlipPreprocessor(Preprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -147,7 +145,7 @@ def _separator(row: str) -> bool:
 
 
 class LeftoverProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
         self.cursor = 0
@@ -436,7 +434,7 @@ def _text(element: etree.Element, top: bool = True) -> list[str]:
 
 
 class LeftoverExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..config import did_you_mean
-
-if TYPE_CHECKING:
-    from . import _State
+from ..errors import did_you_mean
+from .state import State
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 # Attributes that hold a URL a browser may follow or load.
@@ -43,7 +41,7 @@ def scheme_of(url: str) -> str:
 
 
 class LinkProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -126,7 +124,7 @@ class AttributeScrubber(Treeprocessor):
     attribute it is given. Markdown-made elements never need these, whatever the raw-HTML policy.
     """
 
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -148,7 +146,7 @@ class AttributeScrubber(Treeprocessor):
 
 
 class LinkExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

@@ -5,20 +5,19 @@ code) during the Markdown pass, for the readability check and the reading time.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-if TYPE_CHECKING:
-    from . import _State
+from .state import State
 
 SKIP = {"table", "pre", "code", "div"}
 
 
 class ProseProcessor(Treeprocessor):
-    def __init__(self, md: Markdown, state: _State) -> None:
+    def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
         self.state = state
 
@@ -54,7 +53,7 @@ def _text(element: etree.Element) -> str:
 
 
 class ProseExtension(Extension):
-    def __init__(self, state: _State, **kwargs: Any) -> None:
+    def __init__(self, state: State, **kwargs: Any) -> None:
         self.state = state
         super().__init__(**kwargs)
 

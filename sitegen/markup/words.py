@@ -3,7 +3,7 @@
 `N_("Key point")` returns its argument unchanged; it only tells Babel's extractor
 (babel.cfg, `make update-po`) that the string belongs in the gettext catalogue. The
 extension translates it when it writes the page, with the page language's gettext
-(`_State.translate`), so a Spanish page's callout labels, care-card prefixes and table
+(`State.translate`), so a Spanish page's callout labels, care-card prefixes and table
 names are in Spanish, for sighted readers and screen readers alike (issue 31).
 """
 
