@@ -34,8 +34,8 @@ import markdown  # noqa: E402
 import yaml  # noqa: E402
 from corpus import make_corpus  # noqa: E402
 
-from sitegen.article import GlossaryTerm  # noqa: E402
-from sitegen.slugs import slugify  # noqa: E402
+from sitegen.core.article import GlossaryTerm  # noqa: E402
+from sitegen.core.slugs import slugify  # noqa: E402
 
 
 def load(folder: Path):
@@ -75,8 +75,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         articles, glossary = load(make_corpus(args.count, Path(tmp) / "corpus"))
 
+    from sitegen.build.reading import reading_aids
     from sitegen.markup import Renderer
-    from sitegen.reading import reading_aids
 
     def bare():
         md = markdown.Markdown()
@@ -104,7 +104,7 @@ def main() -> None:
     try:
         from textstat.textstat import textstatistics
 
-        from sitegen.reading import _CachedHyphenation
+        from sitegen.build.reading import _CachedHyphenation
 
         scorer = textstatistics()
         scorer.pyphen = _CachedHyphenation(scorer.pyphen)  # as reading_aids used it before

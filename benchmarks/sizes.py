@@ -53,7 +53,7 @@ def table(rows: int) -> str:
 
 
 def build_once(text: str, profile: bool) -> float:
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import build
 
     with tempfile.TemporaryDirectory() as tmp:

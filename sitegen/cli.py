@@ -12,10 +12,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from .config import Config
-    from .errors import Diagnostic
-    from .fingerprint import Look
-    from .pipeline import BuildResult
+    from sitegen.core.config import Config
+    from sitegen.core.errors import Diagnostic
+    from sitegen.pipeline import BuildResult
+    from sitegen.system.fingerprint import Look
 
 # Only the standard library at import time: a rebuild where nothing changed answers from
 # the fingerprint (fingerprint.py) before Jinja, Markdown or YAML are imported.
@@ -227,7 +227,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def report(diagnostics: Sequence[Diagnostic], fmt: str = "text", stream: TextIO | None = None) -> None:
-    from . import errors
+    from sitegen.core import errors
 
     if not diagnostics:
         return
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command not in ("build", "check"):
         return _run(args)
-    from .tuning import command
+    from sitegen.system.tuning import command
 
     with command():
         return _run(args)
@@ -262,7 +262,7 @@ def _run(args: argparse.Namespace) -> int:
     if quick:
         import time
 
-        from . import fingerprint
+        from sitegen.system import fingerprint
 
         started = time.perf_counter()
         options = _build_options(args)
@@ -271,8 +271,8 @@ def _run(args: argparse.Namespace) -> int:
             sys.stderr.write(looked.match["report"])
             print(looked.match["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
             return 0
-    from . import errors
-    from .config import load_config
+    from sitegen.core import errors
+    from sitegen.core.config import load_config
 
     config, problems = load_config(args.config, content=args.content, output=getattr(args, "out", None))
     if config is None:
@@ -280,13 +280,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
         return 1
     if args.command == "new":
-        from .scaffold import new_article, new_translation
+        from sitegen.content.scaffold import new_article, new_translation
 
         if args.translate:
             return new_translation(config, args.translate, args.title, args.language)
         return new_article(config, args.title, args.tags)
     if args.command == "translations":
-        from . import translations
+        from sitegen.content import translations
 
         if args.done:
             if not args.files:
@@ -299,14 +299,14 @@ def _run(args: argparse.Namespace) -> int:
         print(translations.report(translations.survey(config), [file.removeprefix("./") for file in args.files]))
         return 0
     if args.command == "serve":
-        from .serve import serve
+        from sitegen.serve import serve
 
         return serve(
             config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out, editor=args.editor
         )
-    from .lock import BuildLock, Busy
-    from .sources import display_path
-    from .write import output_problems
+    from sitegen.core.sources import display_path
+    from sitegen.system.lock import BuildLock, Busy
+    from sitegen.system.write import output_problems
 
     if args.command == "build" and output_problems(config):
         return _build_or_check(args, config, options, looked, quick)  # refused before anything is written
@@ -323,10 +323,11 @@ def _run(args: argparse.Namespace) -> int:
 def _build_or_check(
     args: argparse.Namespace, config: Config, options: dict[str, object], looked: Look | None, quick: bool
 ) -> int:
-    from . import errors, fingerprint
-    from .pipeline import Builder, clean
-    from .sources import display_path
-    from .steps import TerminalProgress, timings_table
+    from sitegen.core import errors
+    from sitegen.core.sources import display_path
+    from sitegen.pipeline import Builder, clean
+    from sitegen.system import fingerprint
+    from sitegen.system.steps import TerminalProgress, timings_table
 
     if args.command == "check":
         result = Builder(
@@ -408,7 +409,7 @@ def outcome(result: BuildResult, drafts: bool) -> str:
     if nothing had been checked, and said nothing of the drafts it had left out."""
     from pathlib import PurePath
 
-    from .errors import summary
+    from sitegen.core.errors import summary
 
     found = summary(result.diagnostics)
     if not result.diagnostics:

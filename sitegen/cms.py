@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .config import Config
-from .validate import ARTICLE_KEYS, PAGE_KEYS, REFERENCE_KEYS, TRANSLATION_KEYS
+from sitegen.content.validate import ARTICLE_KEYS, PAGE_KEYS, REFERENCE_KEYS, TRANSLATION_KEYS
+from sitegen.core.config import Config
 
 if TYPE_CHECKING:
-    from .site import Site
+    from sitegen.content.site import Site
 
 TOOLS = Path(__file__).resolve().parent.parent / "tools" / "cms"
 # Decap's prebuilt bundle: decap-cms.js and the chunks it loads next to itself.
@@ -65,7 +65,7 @@ class Catalogue:
 
 def catalogue(config: Config) -> Catalogue:
     """Read the content once (drafts too) for the form's choices."""
-    from .content import load_content
+    from sitegen.content.read import load_content
 
     topics: dict[str, tuple[str, ...]] = {}
     articles: dict[str, str] = {}

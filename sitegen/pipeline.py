@@ -25,14 +25,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, reading
-from .assets import load_assets, unused_problems, written_path
-from .cache import Cache, discard
-from .check import run_checks
-from .config import Config, language_config
-from .content import Content, ParsedKey, load_content
-from .errors import Diagnostic, Severity
-from .execute import (
+from sitegen import __version__
+from sitegen.build import reading
+from sitegen.build.cache import Cache, discard
+from sitegen.build.execute import (
     FIGURE_TEMPLATE,
     AssetOutcome,
     BodyOutcome,
@@ -46,17 +42,22 @@ from .execute import (
     run_articles,
     run_assets,
 )
-from .files import walk
-from .fingerprint import forget
-from .markup import Markup
-from .output import InMemory, InPlace, Output, StagedOutput
-from .plan import BuildPlan, asset_steps, link_dependencies, make_plan
-from .render import digest, page_jobs, template_digests
-from .search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
-from .site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
-from .steps import Progress, Steps
-from .tuning import Policy
-from .write import STAMP, copy_tree_files, discard_spare, output_problems
+from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
+from sitegen.build.plan import BuildPlan, asset_steps, link_dependencies, make_plan
+from sitegen.build.render import digest, page_jobs, template_digests
+from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
+from sitegen.checks.quality import run_checks
+from sitegen.content.read import Content, ParsedKey, load_content
+from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
+from sitegen.core.config import Config, language_config
+from sitegen.core.errors import Diagnostic, Severity
+from sitegen.core.files import walk
+from sitegen.images.assets import load_assets, unused_problems, written_path
+from sitegen.markup import Markup
+from sitegen.system.fingerprint import forget
+from sitegen.system.steps import Progress, Steps
+from sitegen.system.tuning import Policy
+from sitegen.system.write import STAMP, copy_tree_files, discard_spare, output_problems
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 
     import jinja2
 
-    from .fingerprint import Signature
+    from sitegen.system.fingerprint import Signature
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,7 @@ class Builder:
 
     def _pair_checks(self, sites: tuple[Site, ...]) -> list[Diagnostic]:
         """The checks over translation pairs: a translation older than its original."""
-        from .check_site import translation_problems
+        from sitegen.checks.site import translation_problems
 
         return translation_problems(sites)
 
@@ -335,7 +336,7 @@ class Builder:
         (so a changed translation re-renders exactly that language's pages)."""
         if site.language == self.config.language:
             return self.config_key
-        from .render import catalogue
+        from sitegen.build.render import catalogue
 
         return digest(self.config_key, site.config.portable(), catalogue(self.config, site.language)[1])
 
@@ -394,7 +395,7 @@ class Builder:
         """Each site knowing its articles past their review date, which stay published with
         a line that says so (unless checks.review.overdue is off, or error: then nothing is
         published)."""
-        from .check import settings
+        from sitegen.checks.quality import settings
 
         if settings(self.config)[0]["review"]["overdue"] != "warning":
             return sites
@@ -422,7 +423,7 @@ class Builder:
         figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
         markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
         if site.prefix:  # links to the default language's articles are marked (markup/links.py)
-            from .render import catalogue
+            from sitegen.build.render import catalogue
 
             markdown_key = digest(
                 markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]

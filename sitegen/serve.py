@@ -43,15 +43,15 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from . import errors
-from .config import PEOPLE_FILE, Config, load_config
-from .errors import Diagnostic
-from .guides import GUIDES_FILE
-from .pipeline import Builder, BuildResult
-from .preview_web import allowed_hosts, make_app
+from sitegen.core import errors
+from sitegen.core.config import PEOPLE_FILE, Config, load_config
+from sitegen.core.errors import Diagnostic
+from sitegen.core.guides import GUIDES_FILE
+from sitegen.pipeline import Builder, BuildResult
+from sitegen.preview_web import allowed_hosts, make_app
 
 if TYPE_CHECKING:
-    from .site import Site
+    from sitegen.content.site import Site
 
 QUIET_SECONDS = 0.03  # wait this long after the last change before rebuilding (a burst of saves is one)
 
@@ -327,7 +327,7 @@ def serve(
     preview = Preview(config, drafts, jobs, port, out)
     local = None
     if editor:
-        from .cms import LocalServer
+        from sitegen.cms import LocalServer
 
         try:
             local = LocalServer(config.root)
@@ -369,7 +369,7 @@ def serve(
         f"{'shown' if drafts else 'hidden'}). Save a file to see it update; Ctrl+C to stop.",
         flush=True,
     )
-    from .scaffold import remember_preview
+    from sitegen.content.scaffold import remember_preview
 
     forget_preview = remember_preview(config, address)  # `new` prints this address, with this port
     if local is not None:

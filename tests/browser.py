@@ -29,7 +29,7 @@ def require_chromium() -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import build
 
     out = tmp_path_factory.mktemp("site") / "public"

@@ -69,7 +69,7 @@ class SiteDir:
         self.config_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     def config(self, **overrides):
-        from sitegen.config import load_config
+        from sitegen.core.config import load_config
 
         config, problems = load_config(self.config_path, **overrides)
         assert config is not None and not problems, [d.format() for d in problems]

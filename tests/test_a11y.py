@@ -49,7 +49,9 @@ def page_kinds(site) -> dict[str, str]:
         file = path.split("?")[0]
         file = file + "index.html" if file.endswith("/") or not file else file
         assert (site / file).is_file(), f"the build wrote no {kind} page ({file})"
-    assert (site / "pagefind" / "en" / "pagefind.js").is_file(), "the build did not index the site (sitegen.search)"
+    assert (site / "pagefind" / "en" / "pagefind.js").is_file(), (
+        "the build did not index the site (sitegen.build.search)"
+    )
     return kinds
 
 

@@ -79,7 +79,7 @@ def _site_with_a_slow_article(site, others: int):
 
 @pytest.mark.parametrize("jobs, others", [(1, 2), (2, 70)])  # in this process; in forked workers
 def test_an_article_over_its_budget_is_a_finding_and_the_others_build(blank_site, monkeypatch, jobs, others):
-    from sitegen import execute
+    from sitegen.build import execute
     from sitegen.pipeline import Builder
 
     monkeypatch.setattr(execute, "MARKDOWN_SECONDS", 0.5)
@@ -197,8 +197,8 @@ def _wait_for(predicate, timeout: float = 10.0):
 # lasts 2 s (the budget) rather than 10.
 SERVE = """
 import sys
-import sitegen.execute
-sitegen.execute.MARKDOWN_SECONDS, sitegen.execute.MARKDOWN_SECONDS_PER_MB = 2.0, 0.0
+import sitegen.build.execute
+sitegen.build.execute.MARKDOWN_SECONDS, sitegen.build.execute.MARKDOWN_SECONDS_PER_MB = 2.0, 0.0
 from sitegen.cli import main
 sys.exit(main(["serve", "--port", sys.argv[1]]))
 """
@@ -254,7 +254,7 @@ def test_the_preview_answers_with_the_last_good_page_while_a_rebuild_runs(blank_
 def test_a_worker_stuck_past_its_deadline_is_stopped_and_its_chunks_done_here(monkeypatch):
     import os
 
-    from sitegen import parallel
+    from sitegen.system import parallel
 
     monkeypatch.setattr(parallel, "GRACE", 0.2)
     parent = os.getpid()
@@ -285,8 +285,9 @@ def test_an_article_whose_worker_is_deaf_to_its_timer_is_still_a_finding(blank_s
     import contextlib
     import os
 
-    from sitegen import execute, parallel
+    from sitegen.build import execute
     from sitegen.pipeline import Builder
+    from sitegen.system import parallel
 
     parent, within = os.getpid(), execute.within
     # The workers' own timers never fire: only the parent can stop them.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.write import STAMP
+from sitegen.system.write import STAMP
 from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
 
 # What the fixture holds (see tests/fixtures/site/content): slug -> (title, date, tags).
@@ -609,7 +609,7 @@ def test_template_syntax_error_is_reported_once(fixture_site):
 
 
 def test_real_content_builds(tmp_path):
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import build
 
     config, problems = load_config(REPO / "config.yaml", output=tmp_path / "public")
@@ -638,7 +638,8 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
     and put back the caller's, so that tests and other callers keep Python's defaults."""
     import gc
 
-    from sitegen import cli, pipeline, tuning
+    from sitegen import cli, pipeline
+    from sitegen.system import tuning
 
     seen = []
     real_build = pipeline.Builder.build
@@ -712,7 +713,7 @@ def test_report_a_problem_goes_where_config_says(fixture_site, given, expected):
 
 
 def test_report_a_problem_address_that_is_neither_email_nor_web_is_an_error(fixture_site):
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     fixture_site.set_config(report_problem="the editors")
     config, problems = load_config(fixture_site.config_path)

@@ -1,4 +1,4 @@
-"""Builds of one project exclude each other (sitegen/lock.py, issue 28): the second says
+"""Builds of one project exclude each other (sitegen/system/lock.py, issue 28): the second says
 which process holds the project and changes nothing; a lock left by a killed build is
 taken over."""
 
@@ -22,7 +22,7 @@ def test_a_second_build_stops_and_names_the_first(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from sitegen.lock import BuildLock\n"
+            "import sys; from pathlib import Path; from sitegen.system.lock import BuildLock\n"
             "with BuildLock(Path(sys.argv[1]), '.cache'):\n"
             "    print('held', flush=True); sys.stdin.read()",
             str(site.root / ".cache"),

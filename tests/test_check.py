@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import load_config
-from sitegen.errors import Severity
+from sitegen.core.config import load_config
+from sitegen.core.errors import Severity
 from sitegen.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent

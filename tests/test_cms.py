@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen import cms, validate
-from sitegen.config import load_config
-from sitegen.content import split_front_matter
+from sitegen import cms
+from sitegen.content import validate
+from sitegen.content.read import split_front_matter
+from sitegen.core.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 

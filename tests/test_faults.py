@@ -135,7 +135,7 @@ def test_after_a_kill_the_next_build_succeeds_and_cleans_up(corpus):
 
 
 def test_disk_full_is_a_clean_diagnostic_and_the_old_site_stays(fixture_site, monkeypatch):
-    from sitegen import write
+    from sitegen.system import write
 
     first = fixture_site.build()
     assert first.ok
@@ -169,12 +169,12 @@ def test_disk_full_is_a_clean_diagnostic_and_the_old_site_stays(fixture_site, mo
 def test_disk_full_through_the_cli_exits_1_without_a_traceback(fixture_site, tmp_path):
     fixture_site.build()
     before = snapshot(fixture_site.public)
-    # Run the real command with open() in sitegen.write failing, via a small wrapper script.
+    # Run the real command with open() in sitegen.system.write failing, via a small wrapper script.
     wrapper = tmp_path / "full.py"
     wrapper.write_text(
         "import errno, os, sys\n"
         f"sys.path.insert(0, {str(REPO)!r})\n"
-        "from sitegen import write\n"
+        "from sitegen.system import write\n"
         "def full(path, mode='r', *a, **k):\n"
         "    if 'w' in mode: raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))\n"
         "    return open(path, mode, *a, **k)\n"
@@ -301,7 +301,7 @@ def test_the_spare_tree_is_never_trusted(blank_site):
 
 def test_another_running_build_keeps_its_staging_folder(blank_site):
     """recover() removes what killed builds left, not the folder a running build writes."""
-    from sitegen.write import recover
+    from sitegen.system.write import recover
 
     blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
     assert blank_site.build().ok

@@ -1,4 +1,4 @@
-"""The no-op rebuild (sitegen/fingerprint.py): answered without a build only when nothing
+"""The no-op rebuild (sitegen/system/fingerprint.py): answered without a build only when nothing
 the build reads or wrote has changed; any change at all means a full, content-checked build."""
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def test_other_options_are_other_builds(built, flag):
 
 
 def test_templates_and_static_files_are_inputs_too(built, tmp_path):
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     config, _ = load_config(built.config_path)
     templates = tmp_path / "templates"
@@ -127,7 +127,7 @@ def test_a_failed_build_forgets_the_fingerprint(built):
 def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, monkeypatch):
     from datetime import date
 
-    from sitegen import fingerprint
+    from sitegen.system import fingerprint
 
     code = tmp_path / "code"
     code.mkdir()
@@ -171,8 +171,8 @@ def test_a_symlinked_content_folder_is_followed(built, tmp_path):
 def test_a_file_saved_during_the_build_is_not_recorded_as_built(built):
     """The fingerprint describes what the build read, not what is on disk when it ends:
     the next build sees the file saved meanwhile as a change, and builds it."""
-    from sitegen import fingerprint
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
+    from sitegen.system import fingerprint
 
     config, _ = load_config(built.config_path)
     options = {"command": "build"}

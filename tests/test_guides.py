@@ -240,7 +240,7 @@ def test_check_names_a_draft_and_the_guide_leaves_it_out(two):
     ],
 )
 def test_a_mistake_in_the_guides_file_is_reported_at_its_line(two, text, code, needle):
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     two.write("content/guides.yaml", text)
     config, problems = load_config(two.config_path)

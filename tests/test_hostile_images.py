@@ -147,7 +147,7 @@ def test_published_svg_is_the_sanitised_one(tmp_path):
 def test_the_sites_own_svgs_pass_unchanged_in_what_they_draw():
     from xml.etree import ElementTree
 
-    from sitegen import svgsafe
+    from sitegen.images import svgsafe
 
     folder = Path(__file__).resolve().parent.parent / "content/images"
     svgs = sorted(folder.glob("*.svg"))

@@ -39,7 +39,7 @@ CHECKER_TOO_OLD = re.compile(
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
     """The repository's own config and content, built once into a temporary folder."""
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import build
 
     out = tmp_path_factory.mktemp("real") / "public"

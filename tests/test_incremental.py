@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import tuning
-from sitegen.config import load_config
+from sitegen.content import read as content_module
+from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
+from sitegen.system import tuning
 
 REPO = Path(__file__).resolve().parent.parent
 # 80 random edits a run in `make test` (every kind of edit occurs by then with this seed);
@@ -282,7 +283,7 @@ def test_pages_survive_a_glossary_edit_that_changes_no_page(tmp_path):
 
 def test_a_crafted_cache_cannot_run_code(tmp_path):
     """Only our value types may be unpickled: a cache naming any other callable is ignored."""
-    from sitegen import cache as cache_module
+    from sitegen.build import cache as cache_module
 
     root = small_site(tmp_path)
     Editor(root, random.Random(5)).write_article("a1.md")
@@ -336,7 +337,7 @@ def test_the_preview_after_a_command_line_build_keeps_working(tmp_path):
 def test_the_cache_journal_replays_to_the_saved_state(tmp_path):
     """Between whole saves, a save appends what changed; a new process replaying the journal
     has exactly the state the last one saved, and a damaged journal only costs work."""
-    from sitegen.cache import STATE, Cache
+    from sitegen.build.cache import STATE, Cache
 
     root, editor, config = built_site(tmp_path, 7, 8)
     base = (config.cache_dir / "state.pickle").read_bytes()
@@ -396,7 +397,7 @@ def test_bodies_are_records_in_a_few_pack_files_and_a_damaged_one_costs_only_wor
     back instead of running Markdown; a damaged record is rendered again, never used."""
     from benchmarks_corpus import make_corpus
 
-    from sitegen.cache import Cache
+    from sitegen.build.cache import Cache
 
     root = make_corpus(80, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
@@ -431,7 +432,7 @@ def test_bodies_are_records_in_a_few_pack_files_and_a_damaged_one_costs_only_wor
 def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch):
     """Edits leave dead records behind; whole saves delete packs with nothing live and move
     the live bodies out of mostly dead ones, so the cache stays the size of the site."""
-    from sitegen import cache as cache_module
+    from sitegen.build import cache as cache_module
 
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 0)  # a whole save every time or two
     root, editor, config = built_site(tmp_path, 9, 12)
@@ -455,8 +456,6 @@ def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch)
 def _clock_ahead(monkeypatch, seconds: float) -> None:
     """Every file looks `seconds` old to the stat memo (content.py trusts only settled files)."""
     import time as real_time
-
-    from sitegen import content as content_module
 
     class Clock:
         @staticmethod
@@ -554,8 +553,6 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     """The front matter of many articles is parsed in worker processes: the same site, the
     same problems (a broken article among them, with its line) as a single process."""
     from benchmarks_corpus import make_corpus
-
-    from sitegen import content as content_module
 
     root = make_corpus(60, tmp_path / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
@@ -661,7 +658,7 @@ def _open_fds() -> int:
 def test_packs_are_merged_before_they_become_many(tmp_path):
     """Each command-line build that converts a body writes a pack; a save merges them once
     they are many, even long before the journal calls for a whole save."""
-    from sitegen import cache as cache_module
+    from sitegen.build import cache as cache_module
 
     root, editor, config = built_site(tmp_path, 14, 40)
     counts = []
@@ -676,7 +673,7 @@ def test_packs_are_merged_before_they_become_many(tmp_path):
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc (Linux)")
 def test_reading_bodies_from_many_packs_keeps_few_files_open(tmp_path, monkeypatch):
-    from sitegen import cache as cache_module
+    from sitegen.build import cache as cache_module
 
     monkeypatch.setattr(cache_module, "MAX_PACKS", 1000)  # no merging: 30 packs to read from
     monkeypatch.setattr(cache_module, "JOURNAL_SLACK", 1 << 30)
@@ -703,7 +700,7 @@ def test_a_source_that_cannot_be_read_is_reported_as_such(tmp_path, monkeypatch)
     'cannot read' error, not a 'file changed' one that building again would not fix."""
     import errno
 
-    from sitegen import article as article_module
+    from sitegen.core import article as article_module
 
     root, _, config, before = _settled_site(tmp_path, monkeypatch, 15)
 
@@ -723,7 +720,7 @@ def test_a_source_that_cannot_be_read_is_reported_as_such(tmp_path, monkeypatch)
 def test_a_cache_that_cannot_be_saved_does_not_fail_a_published_build(tmp_path, monkeypatch):
     import errno
 
-    from sitegen.cache import Cache
+    from sitegen.build.cache import Cache
 
     root = small_site(tmp_path)
     editor = Editor(root, random.Random(16))
@@ -757,7 +754,7 @@ def test_the_preview_leaves_nothing_frozen_out_of_the_garbage_collector(tmp_path
 
 
 def test_a_crafted_body_location_is_a_miss_not_a_crash(tmp_path):
-    from sitegen.cache import Cache
+    from sitegen.build.cache import Cache
 
     root = small_site(tmp_path)
     editor = Editor(root, random.Random(17))
@@ -778,7 +775,7 @@ def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
     are looked for: the next body goes to a new pack, and both earlier and later read back."""
     import errno
 
-    from sitegen import cache as cache_module
+    from sitegen.build import cache as cache_module
 
     cache = cache_module.Cache.open(tmp_path / "cache", "scope")
     cache.store_body("a" * 64, "<p>a</p>", ("a",))
@@ -806,7 +803,7 @@ def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
 
 
 def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path):
-    from sitegen.render import _referenced, template_digests
+    from sitegen.build.render import _referenced, template_digests
 
     folder = tmp_path / "templates"
     (folder / "partials").mkdir(parents=True)
@@ -839,7 +836,7 @@ def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path
 def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_path):
     """The fingerprint's walk (just before the build) saw each source's signature; the
     build's check of which sources changed uses it, and stats only the paths it lacks."""
-    from sitegen.content import StatMemo
+    from sitegen.content.read import StatMemo
 
     path = tmp_path / "a.md"
     path.write_text("x")

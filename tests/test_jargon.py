@@ -116,7 +116,7 @@ def test_spanish_articles_use_the_spanish_list_and_rule(blank_site):
 
 
 def test_each_list_entry_has_plainer_words_and_no_term_is_listed_twice():
-    from sitegen.check_jargon import terms
+    from sitegen.checks.jargon import terms
 
     for language in ("en", "es"):
         entries = terms(language)

@@ -128,7 +128,7 @@ def test_a_person_is_named_in_the_language_of_the_page(files, two):
     assert english.startswith("Reviewed by the editorial team;")
     people = two.content / "people.yaml"
     people.write_text(people.read_text().replace("names: {es: el equipo editorial}", "names: [el equipo]"))
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     _, problems = load_config(two.config_path)
     problem = [d for d in problems if d.code == "people-type"]
@@ -259,7 +259,7 @@ def test_spanish_readability_uses_szigriszt_pazos(two):
 
 
 def test_the_editors_note_gives_each_language_its_own_reading_scale(two):
-    from sitegen.reading import language_score
+    from sitegen.build.reading import language_score
 
     plain = (
         "La resonancia magnética muestra el cerebro. Su equipo compara cada imagen con las anteriores. "
@@ -291,7 +291,7 @@ def test_the_spanish_search_index_holds_spanish_pages_only(two):
     result = two.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     folder = two.public / "pagefind"
-    # One index per language (sitegen/search.py), each of its language only.
+    # One index per language (sitegen/build/search.py), each of its language only.
     assert sorted(p.name for p in folder.iterdir()) == ["en", "es"]
     indexed: dict[str, list[tuple[str, str]]] = {"en": [], "es": []}
     for language in indexed:
@@ -384,7 +384,7 @@ def test_interface_strings_render_as_jinjas_own_gettext_renders_them(two):
     import jinja2
     from babel.messages.pofile import read_po
 
-    from sitegen.render import catalogue, catalogue_path, make_environment
+    from sitegen.build.render import catalogue, catalogue_path, make_environment
 
     config = two.config()
     ours = make_environment(config, "es")

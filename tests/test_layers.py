@@ -29,16 +29,24 @@ def test_a_cycle_hidden_in_a_function_or_type_checking_is_found(tmp_path):
         tmp_path,
         {
             "__init__.py": "",
-            "errors.py": "def f():\n    from .files import x\n",
-            "files.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .errors import f\n",
+            "core/__init__.py": "",
+            "core/errors.py": "def f():\n    from .files import x\n",
+            "core/files.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sitegen.core.errors import f\n",
         },
     )
-    assert "import cycle: sitegen.errors -> sitegen.files" in layers.violations(folder)
+    assert "import cycle: sitegen.core.errors -> sitegen.core.files" in layers.violations(folder)
 
 
 def test_an_import_from_a_higher_layer_is_found(tmp_path):
-    folder = _package(tmp_path, {"__init__.py": "", "errors.py": "from . import pipeline\n", "pipeline.py": ""})
-    assert layers.violations(folder) == ["sitegen.errors (core) imports sitegen.pipeline (builder), a layer above it"]
+    files = {
+        "__init__.py": "",
+        "core/__init__.py": "",
+        "core/errors.py": "from .. import pipeline\n",
+        "pipeline.py": "",
+    }
+    assert layers.violations(_package(tmp_path, files)) == [
+        "sitegen.core.errors (core) imports sitegen.pipeline (builder), a layer above it"
+    ]
 
 
 def test_a_module_in_no_layer_is_named(tmp_path):

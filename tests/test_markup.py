@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sitegen.errors import Severity
+from sitegen.core.errors import Severity
+from sitegen.core.slugs import slugify
 from sitegen.markup import Renderer
-from sitegen.slugs import slugify
 from sitekit import line_of, soup
 
 FILE = "content/articles/x.md"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen.article import GlossaryTerm
+from sitegen.build.reading import _same_textstat, flesch_kincaid_grade, reading_aids
+from sitegen.core.article import GlossaryTerm
+from sitegen.core.slugs import slugify
 from sitegen.markup import Renderer
 from sitegen.markup.glossary import BLOCK_TAGS, GlossaryProcessor, _pattern
-from sitegen.reading import _same_textstat, flesch_kincaid_grade, reading_aids
-from sitegen.slugs import slugify
 
 REPO = Path(__file__).resolve().parent.parent
 POLICIES = ["escape", "sanitize", "allow"]
@@ -397,7 +397,7 @@ def test_reading_aids_values():
 
 
 def test_the_ascii_punctuation_table_is_the_regex():
-    from sitegen.reading import _ASCII_PUNCTUATION, _PUNCTUATION
+    from sitegen.build.reading import _ASCII_PUNCTUATION, _PUNCTUATION
 
     for code in range(128):
         assert (code in _ASCII_PUNCTUATION) == bool(re.fullmatch(_PUNCTUATION, chr(code)))
@@ -408,7 +408,7 @@ def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_pat
     syllable positions are the ones pyphen finds parsing its dictionary itself."""
     import pyphen
 
-    from sitegen import reading
+    from sitegen.build import reading
 
     path = pyphen.LANGUAGES["en_US"]
     fresh = pyphen.HyphDict(path)
@@ -442,7 +442,7 @@ def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_pat
 def test_short_words_count_one_syllable_as_pyphen_says():
     """Words of three letters or fewer are counted without pyphen: it drops every point
     outside [2, len - 2], so they have none."""
-    from sitegen.reading import _hyphenation
+    from sitegen.build.reading import _hyphenation
 
     short = ["a", "an", "the", "MRI", "ms", "2026", "é", "übe", "x1", "oui", "lés"]
     hyphenation = _hyphenation()
@@ -454,7 +454,7 @@ def test_short_words_count_one_syllable_as_pyphen_says():
 def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_path, monkeypatch):
     """A rebuild whose words were all counted before loads neither pyphen nor its patterns;
     a damaged or wrongly typed file of counts is not used."""
-    from sitegen import reading
+    from sitegen.build import reading
 
     text = "Gadolinium enhancement shows active inflammation. Neurologists compare scans over time."
     reading.set_cache_folder(tmp_path)  # as a new process would start
@@ -477,7 +477,7 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
         assert stored.stat().st_mtime_ns == before
 
         # Damaged, or of the wrong types: not used (pyphen is asked again).
-        from sitegen import cache
+        from sitegen.build import cache
 
         _, scope = reading._syllables_file()
         for bad in (stored.read_bytes()[:-10], None):

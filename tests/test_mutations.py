@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.assets import Asset, Record
+from sitegen.images.assets import Asset, Record
 from sitegen.markup import Renderer
 from sitegen.markup.callouts import KINDS
 from sitegen.markup.state import Figures
@@ -289,7 +289,7 @@ def test_a_slip_shows_the_intended_element_or_is_reported_at_its_line(construct,
 
 
 def test_the_real_articles_get_no_false_finding_from_the_net():
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import Builder
 
     config, _ = load_config(REPO / "config.yaml")

@@ -1,4 +1,4 @@
-"""sitegen/parallel.py: work shared out to forked processes, the caller included."""
+"""sitegen/system/parallel.py: work shared out to forked processes, the caller included."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from sitegen.parallel import MAX_CHUNKS, WorkerDied, chunked, forking, share_out
+from sitegen.system.parallel import MAX_CHUNKS, WorkerDied, chunked, forking, share_out
 
 pytestmark = pytest.mark.skipif(not forking(), reason="this platform cannot fork")
 

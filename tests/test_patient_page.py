@@ -139,7 +139,7 @@ def test_on_a_desktop_the_search_box_and_the_language_share_the_first_row(browse
 
 
 def test_the_home_page_says_who_is_behind_it_and_where_to_get_urgent_help(site):  # noqa: F811
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     config, _ = load_config(REPO / "config.yaml")
     home = soup(site / "index.html")
@@ -160,7 +160,7 @@ def test_the_home_page_says_who_is_behind_it_and_where_to_get_urgent_help(site):
 
 
 def test_a_logo_from_config_has_its_own_alt_text_and_bad_settings_are_reported(tmp_path):
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
     from sitegen.pipeline import check
 
     made = new_site(tmp_path / "site")

@@ -9,10 +9,10 @@ import dataclasses
 import pytest
 
 from sitegen import __version__
+from sitegen.build.plan import BuildPlan, make_plan
+from sitegen.build.render import digest, page_jobs, template_digests
+from sitegen.content.site import Site, make_site
 from sitegen.pipeline import Builder
-from sitegen.plan import BuildPlan, make_plan
-from sitegen.render import digest, page_jobs, template_digests
-from sitegen.site import Site, make_site
 
 
 @pytest.fixture()
@@ -107,7 +107,7 @@ def test_planning_changes_none_of_its_inputs(planned):
 
 
 def test_make_site_keeps_its_memo_input_unchanged(fixture_site):
-    from sitegen.content import load_content
+    from sitegen.content.read import load_content
 
     config = fixture_site.config()
     content = load_content(config)

@@ -1,4 +1,4 @@
-"""The one rule for reading (sitegen/files.py, issue 28): the generator reads only regular
+"""The one rule for reading (sitegen/core/files.py, issue 28): the generator reads only regular
 files inside the project. A link that leads out of it, a folder or a named pipe where a
 file belongs, is a finding naming the file (and where a link leads), never read and never
 published; a link that stays inside the project is followed. One test per reader."""

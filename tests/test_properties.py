@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_html_safety import ours
 
-from sitegen.validate import ARTICLE_KEYS
+from sitegen.content.validate import ARTICLE_KEYS
 from sitekit import new_site, snapshot
 
 MARKDOWN = [

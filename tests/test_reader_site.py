@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from sitegen.article import GlossaryTerm
+from sitegen.core.article import GlossaryTerm
 from sitegen.markup import Renderer
 from sitekit import soup
 
@@ -123,7 +123,7 @@ def test_sanitize_policy_keeps_the_tooltip_wiring():
 
 
 def test_reading_aids():
-    from sitegen.reading import reading_aids
+    from sitegen.build.reading import reading_aids
 
     assert reading_aids(()) == {"minutes": 1, "grade": 0.0, "score": 0.0, "scale": "Flesch–Kincaid grade"}
     assert reading_aids(("word " * 1000,))["minutes"] == 5

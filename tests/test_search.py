@@ -1,4 +1,4 @@
-"""The search index (sitegen/search.py): what is indexed, one index per language made
+"""The search index (sitegen/build/search.py): what is indexed, one index per language made
 again only when its indexed text changed, faults that must leave an index finding exactly
 the published pages (issue 28), and the search page in Chromium."""
 
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from browser import require_chromium
-from sitegen import search
-from sitegen.search import indexed_digest, plan
+from sitegen.build import search
+from sitegen.build.search import indexed_digest, plan
 from sitekit import run_cli, snapshot
 
 WORDS = [
@@ -307,7 +307,7 @@ def _edit(site, number: int, old: str, new: str) -> None:
 
 def test_the_build_says_what_it_made_of_the_search_index(many, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(Path(search.__file__).resolve().parent.parent / "templates", templates)
+    shutil.copytree(Path(search.__file__).resolve().parents[2] / "templates", templates)
     many.set_config(paths={"templates": str(templates)}, languages=["en", "es"])
     first = run_cli("build", cwd=many.root)
     assert first.returncode == 0, first.stderr
@@ -336,7 +336,7 @@ def test_an_edit_makes_only_its_languages_index_again(many):
 
 def test_a_template_edit_outside_the_indexed_text_indexes_nothing(many, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(Path(search.__file__).resolve().parent.parent / "templates", templates)
+    shutil.copytree(Path(search.__file__).resolve().parents[2] / "templates", templates)
     many.set_config(paths={"templates": str(templates)}, languages=["en", "es"])
     assert many.build().ok
     before = _files(many.public / "pagefind")
@@ -413,7 +413,7 @@ def test_a_disk_full_while_indexing_is_a_finding_and_the_site_stays(many, tmp_pa
     _edit(many, 2, "appears here only", "appears here again")
     fake = _fake_pagefind(tmp_path, "echo 'Error: No space left on device (os error 28)' >&2\nexit 1\n")
     driver = (
-        "import sys; from pathlib import Path; from sitegen import search, cli\n"
+        "import sys; from pathlib import Path; from sitegen.build import search; from sitegen import cli\n"
         f"search.pagefind_executable = lambda: Path({str(fake)!r})\n"
         "sys.exit(cli.main(['build']))\n"
     )
@@ -448,7 +448,7 @@ KILLS = {
 
 def _killed_build(site, where: str, tmp_path: Path) -> None:
     driver = (
-        "import os, signal, sys; from pathlib import Path; from sitegen import search, write, cli\n"
+        "import os, signal, sys; from pathlib import Path; from sitegen.build import search; from sitegen.system import write; from sitegen import cli\n"
         + KILLS[where]
         + "sys.exit(cli.main(['build']))\n"
     )

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from sitegen import slugs
-from sitegen.site import RELATED_LIMIT, _compute_related, _related
+from sitegen.content.site import RELATED_LIMIT, _compute_related, _related
+from sitegen.core import slugs
 
 
 def brute_force_related(articles):

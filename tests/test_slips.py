@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import Severity
+from sitegen.core.errors import Severity
+from sitegen.core.yamlread import load
 from sitegen.markup import Renderer
-from sitegen.yamlread import load
 from sitekit import copy_site, soup
 
 FILE = "content/articles/x.md"

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from sitegen.parallel import forking, share_out
 from sitegen.pipeline import Builder, BuildMode
-from sitegen.steps import TerminalProgress, timings_table
+from sitegen.system.parallel import forking, share_out
+from sitegen.system.steps import TerminalProgress, timings_table
 from sitekit import run_cli
 
 FRONT = "---\ntitle: {title}\nsummary: S.\ndate: 2026-01-10\n---\nText {title}.\n"

@@ -232,7 +232,7 @@ def test_a_non_clinician_reviewer_says_so_plainly_on_the_page(tmp_path):
 
 
 def test_every_real_article_says_it_is_not_yet_clinically_reviewed():
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     config, problems = load_config(REPO / "config.yaml")
     assert not problems and config.require_clinical_reviewer is False
@@ -255,7 +255,7 @@ def test_people_file_problems_name_file_line_and_fix(tmp_path):
           clinician: false
         """,
     )
-    from sitegen.config import load_config
+    from sitegen.core.config import load_config
 
     config, problems = load_config(site.config_path)
     assert config is None
@@ -294,8 +294,8 @@ references:
 
 
 def test_the_real_config_makes_readability_an_error_at_grade_8():
-    from sitegen.check import settings
-    from sitegen.config import load_config
+    from sitegen.checks.quality import settings
+    from sitegen.core.config import load_config
 
     config, _ = load_config(REPO / "config.yaml")
     policy, problems = settings(config)

@@ -10,7 +10,7 @@ from textwrap import dedent
 
 import pytest
 
-from sitegen.slugs import RESERVED, is_valid_slug
+from sitegen.core.slugs import RESERVED, is_valid_slug
 from sitekit import line_of, run_cli, soup
 
 FILE = "content/articles/x.md"

@@ -28,19 +28,19 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension as StockTableExtension
 from markdown.extensions.toc import TocExtension
 
-from ..article import GlossaryTerm
-from ..slugs import slugify
-from . import fastpaths
-from .callouts import CalloutExtension
-from .captions import CaptionExtension
-from .citations import CitationExtension
-from .figures import FigureExtension
-from .glossary import GlossaryExtension
-from .leftovers import LeftoverExtension
-from .links import LinkExtension
-from .prose import ProseExtension
-from .state import Figures, Heading, Markup, State
-from .tables import TableExtension
+from sitegen.core.article import GlossaryTerm
+from sitegen.core.slugs import slugify
+from sitegen.markup import fastpaths
+from sitegen.markup.callouts import CalloutExtension
+from sitegen.markup.captions import CaptionExtension
+from sitegen.markup.citations import CitationExtension
+from sitegen.markup.figures import FigureExtension
+from sitegen.markup.glossary import GlossaryExtension
+from sitegen.markup.leftovers import LeftoverExtension
+from sitegen.markup.links import LinkExtension
+from sitegen.markup.prose import ProseExtension
+from sitegen.markup.state import Figures, Heading, Markup, State
+from sitegen.markup.tables import TableExtension
 
 # Python-Markdown's own extensions we use, in this order (docs/development.md: Dependencies).
 __all__ = ["MAX_NESTING", "Figures", "Heading", "Markup", "Renderer", "deepest_nesting"]
@@ -188,7 +188,7 @@ class Renderer:
             )
             return Markup("", (), (), tuple(state.diagnostics), prose=())
         if self.raw_html == "sanitize":
-            from .sanitize import sanitize
+            from sitegen.markup.sanitize import sanitize
 
             html = sanitize(html)
         # toc_tokens is set on the instance by the toc extension; the stubs do not know of it.

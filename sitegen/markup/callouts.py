@@ -32,8 +32,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .state import State
-from .words import N_
+from sitegen.markup.state import State
+from sitegen.markup.words import N_
 
 KINDS = {
     "key-point": N_("Key point"),

@@ -30,8 +30,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..errors import did_you_mean
-from .state import State
+from sitegen.core.errors import did_you_mean
+from sitegen.markup.state import State
 
 KEY = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 # `[@key]` or `[@key; @other]` (a comma works as well as a semicolon between keys).

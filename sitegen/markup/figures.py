@@ -25,10 +25,10 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..assets import SIZES, Asset, language_variant, written_path
-from ..errors import did_you_mean
-from ..slugs import slugify
-from .state import Figures, State
+from sitegen.core.errors import did_you_mean
+from sitegen.core.slugs import slugify
+from sitegen.images.assets import SIZES, Asset, language_variant, written_path
+from sitegen.markup.state import Figures, State
 
 # Alt text that starts by saying it is an image: a screen reader has already said so.
 REDUNDANT = re.compile(r"^\s*(?:an?\s+)?(?:image|picture|photo|photograph|graphic)\s+of\b", re.IGNORECASE)

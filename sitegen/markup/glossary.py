@@ -32,8 +32,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..article import GlossaryTerm
-from .state import State
+from sitegen.core.article import GlossaryTerm
+from sitegen.markup.state import State
 
 # Where a term must not become a link: it would nest links, change a heading's
 # text (and so its anchor), or put a definition inside code or a caption.

@@ -30,9 +30,9 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from ..errors import did_you_mean
-from .callouts import KINDS
-from .state import State
+from sitegen.core.errors import did_you_mean
+from sitegen.markup.callouts import KINDS
+from sitegen.markup.state import State
 
 CODE = "syntax-not-understood"
 

@@ -17,8 +17,8 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..errors import did_you_mean
-from .state import State
+from sitegen.core.errors import did_you_mean
+from sitegen.markup.state import State
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 # Attributes that hold a URL a browser may follow or load.

@@ -11,7 +11,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .state import State
+from sitegen.markup.state import State
 
 SKIP = {"table", "pre", "code", "div"}
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..assets import Asset
-from ..errors import Diagnostic, Severity
+from sitegen.core.errors import Diagnostic, Severity
+from sitegen.images.assets import Asset
 
 
 class Figures:

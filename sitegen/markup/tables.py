@@ -21,7 +21,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .words import N_
+from sitegen.markup.words import N_
 
 # Exactly what Python-Markdown's tables extension writes for an aligned column.
 _ALIGN = re.compile(r"text-align: (left|center|right);")

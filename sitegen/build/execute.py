@@ -1,0 +1,538 @@
+"""Doing what the plan says: Markdown and pages, in this process or across forked ones.
+
+`run_articles` converts each article body the plan could not take from the cache and
+renders each article page the output does not already hold, writing it straight into
+the Output. Many articles are shared out to forked worker processes (parallel.py): the
+work is a closure, which the children inherit with everything it reaches (the site, a
+warm Markdown instance, the compiled article template), so nothing but each outcome is
+pickled. `render_other_pages` does the same for the pages without an article body
+(index, topics, feed, content pages), in this process. Both return frozen outcomes;
+the builder records them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import enum
+import itertools
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sitegen.build.plan import AssetStep, BodyStep, BuildPlan, PageStep
+from sitegen.build.reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids
+from sitegen.build.reading import prepare as prepare_reading
+from sitegen.build.render import ARTICLE_TEMPLATE, make_environment, render_page
+from sitegen.core.errors import Diagnostic
+from sitegen.images.assets import Record, encode, licence_text
+from sitegen.markup import Markup, Renderer
+from sitegen.markup.state import Figures
+from sitegen.system.parallel import chunked, deadline, share_out
+
+FIGURE_TEMPLATE = "partials/figure.html"
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import jinja2
+
+    from sitegen.build.cache import Cache, Location
+    from sitegen.build.output import Output
+    from sitegen.content.site import Site
+    from sitegen.system.tuning import Policy
+
+
+class PageState(enum.Enum):
+    CURRENT = "current"  # the output already holds this very page: kept
+    RENDERED = "rendered"  # rendered; the same bytes as before
+    CHANGED = "changed"  # rendered; new bytes
+    FAILED = "failed"  # its template failed (the problem is in the outcome)
+    NOT_RENDERED = "not rendered"  # the build renders no pages (`check`)
+
+
+# Outcomes and plan steps are NamedTuples: as immutable as frozen dataclasses, and made
+# for every article of every build at a tenth of the cost.
+
+
+class BodyOutcome(NamedTuple):
+    step: BodyStep
+    meta: Markup  # its side outputs; no HTML; prose only where the checks need it
+    converted: bool  # Markdown ran this build
+    kept: tuple[str, tuple[str, ...]] | None = None  # (html, prose), where the cache has no folder to keep them in
+
+
+class PageOutcome(NamedTuple):
+    path: str
+    key: str
+    state: PageState
+    problems: tuple[Diagnostic, ...] = ()
+    body: BodyOutcome | None = None
+
+
+class SourceChanged(Exception):
+    """A source whose body was not read (its stat was unchanged) no longer holds the bytes
+    it was parsed from when Markdown needed it: it changed during the build. With a second
+    argument: it could not be read (the reason)."""
+
+
+# --- the Markdown pass's time budget --------------------------------------------------
+
+MARKDOWN_SECONDS = 10.0
+MARKDOWN_SECONDS_PER_MB = 4.0
+"""The time one article body may take in the Markdown pass: 10 s, and 4 s more per MB of body
+(issue 28). A real article converts in milliseconds and a 5 MB one in about 5 s on a busy
+2-core machine, so the budget is far from anything an editor writes; a body that still
+takes longer (a pathological shape no fix has reached) is stopped there and becomes a
+finding of its file, and every other article still builds. Not configurable: no real
+article comes near it."""
+
+
+def markdown_budget(body: str) -> float:
+    """Seconds the Markdown pass may spend on `body` (see MARKDOWN_SECONDS)."""
+    return MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_MB * len(body) / 1_000_000
+
+
+class TooSlow(BaseException):
+    """Raised in a thread whose conversion ran out of its budget (by the watchdog). Not an
+    Exception, so that no `except Exception` in Markdown code it interrupts takes it."""
+
+
+class _Watchdog:
+    """One thread per process that stops a conversion overrunning its budget: it raises
+    TooSlow in the converting thread (any thread, the main one or not, in the build's own
+    process or a forked worker). Python raises it at the next bytecode, so a conversion
+    stops within moments of its deadline; only a single C call (one regex search) runs on
+    to its end first."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.Condition()
+        self.armed: dict[int, float] = {}  # thread ident -> deadline (time.monotonic)
+        self.fired: set[int] = set()
+        threading.Thread(target=self._watch, name="markdown-budget", daemon=True).start()
+
+    def _watch(self) -> None:
+        with self.lock:
+            while True:
+                now = time.monotonic()
+                for ident, deadline in list(self.armed.items()):
+                    if deadline <= now:
+                        del self.armed[ident]
+                        self.fired.add(ident)
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TooSlow))
+                soonest = min(self.armed.values(), default=now + 3600)
+                self.lock.wait(max(0.0, soonest - now))
+
+    @contextlib.contextmanager
+    def budget(self, seconds: float) -> Iterator[None]:
+        ident = threading.get_ident()
+        with self.lock:
+            self.armed[ident] = time.monotonic() + seconds
+            self.lock.notify()
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.armed.pop(ident, None)
+                if ident in self.fired:  # raised, or about to be: never let it escape later
+                    self.fired.discard(ident)
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+
+
+_watchdog: _Watchdog | None = None
+
+
+def within(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """A context in which the calling thread gets TooSlow once `seconds` have passed."""
+    global _watchdog
+    if _watchdog is None or _watchdog.pid != os.getpid():  # none yet, or inherited by a fork (its thread is not)
+        _watchdog = _Watchdog()
+    return _watchdog.budget(seconds)
+
+
+def too_slow(file: str, line: int, seconds: float) -> Markup:
+    """What a body that ran out of its budget converts to: no HTML, and the finding."""
+    return _no_text(
+        Diagnostic(
+            file,
+            line,
+            "markdown-too-slow",
+            f"This article takes too long to convert (over {seconds:.3g} s): it was stopped, and its page has no text.",
+            "Look for a long run of unusual characters (many unclosed '[' or '(', deep nesting, "
+            "text pasted from another program) and remove it, or split the article into smaller ones.",
+        )
+    )
+
+
+def _failed(file: str, line: int, error: BaseException) -> Markup:
+    """What a body whose conversion failed converts to: no HTML, and the finding."""
+    return _no_text(
+        Diagnostic(
+            file,
+            line,
+            "markdown-failed",
+            f"This article could not be converted ({type(error).__name__}: {str(error)[:200]}).",
+            "Look for unusual markup in it (deep nesting, long runs of brackets or symbols) and simplify it; "
+            "if the article looks ordinary, report it together with the file.",
+        )
+    )
+
+
+def _no_text(finding: Diagnostic) -> Markup:
+    return Markup("", (), (), (finding,), prose=())
+
+
+class Tools:
+    """A Markdown renderer and a Jinja environment for one site, made when first needed."""
+
+    def __init__(self, site: Site, cache: Cache, env: jinja2.Environment | None = None):
+        self.site, self.cache = site, cache
+        self._env = env
+        self._renderer: Renderer | None = None
+        self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
+        self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
+        self._cite_keys: dict[str, frozenset[str]] | None = None  # source path -> its references' keys
+
+    def cite_keys(self, path: str) -> frozenset[str]:
+        """The keys the article at `path` may cite (markup/citations.py); none for a page."""
+        if self._cite_keys is None:
+            self._cite_keys = {
+                article.source.path: frozenset(key for ref in article.references if (key := ref.cite_key))
+                for article in self.site.articles
+            }
+        return self._cite_keys.get(path, frozenset())
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = make_environment(self.site.config)
+        return self._env
+
+    @property
+    def made_env(self) -> jinja2.Environment | None:
+        """The environment, if this build needed one (to keep for the next build)."""
+        return self._env
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            site = self.site
+            if site.prefix:
+                from sitegen.build.render import catalogue
+
+                translations = catalogue(site.config, site.language)[0]
+                self._renderer = Renderer(
+                    site.config.raw_html,
+                    site.glossary,
+                    prefix=site.prefix,
+                    other_language=site.fallback,
+                    fallback=(site.languages[0], translations.gettext("in English")),
+                    figures=self.figures(),
+                    translate=translations.gettext,
+                    cite_label=translations.gettext("Reference %(number)s"),
+                )
+            else:
+                self._renderer = Renderer(site.config.raw_html, site.glossary, figures=self.figures())
+        return self._renderer
+
+    def figures(self) -> Figures | None:
+        """The site's images and the partial that draws a figure, for the Markdown pass."""
+        site = self.site
+        if not site.assets:
+            return None
+        config = site.config
+
+        def draw(context: dict[str, Any]) -> str:
+            return self.env.get_template(FIGURE_TEMPLATE).render(context)
+
+        return Figures(
+            site.assets,
+            lambda asset: licence_text(asset.record or Record(), config),
+            draw,
+            language=site.language if site.prefix else "",
+        )
+
+    def convert(self, step: BodyStep) -> Markup:
+        """The body's Markdown, converted (its source read again if its body is not loaded)."""
+        source = step.source
+        try:
+            restored = source.restore()
+        except OSError as error:
+            raise SourceChanged(source.path, error.strerror or str(error)) from None
+        if not restored or source.body is None:  # restored: the body is loaded
+            raise SourceChanged(source.path)
+        seconds = markdown_budget(source.body)
+        if source.path in self.overran:
+            return too_slow(source.path, source.body_line, seconds)
+        try:
+            # Stopped by this process's watchdog; in a worker, by the parent if that fails.
+            with within(seconds), deadline(self.item, seconds):
+                return self.renderer.render(
+                    source.body,
+                    file=source.path,
+                    body_line=source.body_line,
+                    targets=self.site.link_targets,
+                    root=step.root,
+                    drafts=self.site.unpublished,
+                    cite_keys=self.cite_keys(source.path),
+                )
+        except TooSlow:
+            self._renderer = None  # stopped midway: the next body gets a fresh instance
+            return too_slow(source.path, source.body_line, seconds)
+        except (Exception, RecursionError) as error:  # a bug reached by some input: a finding, not a crash
+            self._renderer = None
+            return _failed(source.path, source.body_line, error)
+
+    def stored(self, step: BodyStep, meta: Markup) -> tuple[str, tuple[str, ...]]:
+        """(html, prose) of a cached body, from its record; Markdown runs again if that is lost."""
+        found = self.cache.load_body(meta.digest)
+        if found is None:
+            full = self.convert(step)
+            found = (full.html, _prose(full))
+            self.cache.store_body(full.digest, *found)
+        return found
+
+    def warm(self) -> None:
+        """Set up what rendering an article needs, once, before worker processes inherit it."""
+        self.renderer  # noqa: B018 - made now, so that every worker inherits it
+        try:
+            self.env.get_template(ARTICLE_TEMPLATE)
+        except Exception:  # noqa: BLE001 - reported, with where, when a page is rendered
+            pass
+        prepare_reading()
+
+
+def _prose(full: Markup) -> tuple[str, ...]:
+    """The prose of a body just converted, which has it (only `lean` takes it out)."""
+    assert full.prose is not None
+    return full.prose
+
+
+def lean(meta: Markup) -> Markup:
+    """What the cache's state keeps of a body: no HTML, no prose (both are in its record,
+    read when a page is rendered or the readability check runs). A prose of None means
+    "not loaded", as opposed to a body that has no prose."""
+    return meta if meta.prose is None else replace(meta, prose=None)
+
+
+def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
+    """Reading time and level, on the scale the readability check uses for the page's language."""
+    language = tools.site.config.language
+    rules = tools.site.config.checks.get("readability")
+    own = rules.get(language) if isinstance(rules, Mapping) else None
+    formula = own.get("formula") if isinstance(own, Mapping) else None
+    return reading_aids(prose, language, formula if formula in FORMULAS else LANGUAGE_FORMULAS.get(language))
+
+
+def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:
+    """Markdown (unless cached) and the article page (unless current) for one article."""
+    body = step.body
+    assert body is not None
+    meta, html = body.cached, None
+    prose: tuple[str, ...] | None = None
+    converted = meta is None
+    if meta is None:
+        full = tools.convert(body)
+        html, prose, meta = full.html, _prose(full), full.meta()
+        if tools.cache.folder is not None:
+            tools.cache.store_body(meta.digest, html, prose)
+    key = step.key if step.key is not None else plan.page_key(step.job, meta.digest)
+    problems: list[Diagnostic] = []
+    state = PageState.NOT_RENDERED
+    if output is not None:
+        state = PageState.CURRENT
+        if not plan.is_current(step.job.path, key):
+            if html is None or prose is None:  # set together: both from the conversion, or neither
+                html, prose = tools.stored(body, meta)
+            data, problems = render_page(
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading(tools, prose)}
+            )
+            if data is None:
+                state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
+            else:
+                state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
+    kept = (
+        (html, prose) if converted and tools.cache.folder is None and html is not None and prose is not None else None
+    )
+    if not keep_prose and kept is None:
+        meta = lean(meta)  # what the cache keeps; less to send back from a worker
+    return PageOutcome(step.job.path, key, state, tuple(problems), BodyOutcome(body, meta, converted, kept))
+
+
+def run_articles(
+    plan: BuildPlan,
+    tools: Tools,
+    output: Output | None,
+    *,
+    jobs: int,
+    policy: Policy,
+    keep_prose: bool,
+    first: Callable[[], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[PageOutcome], Any]:
+    """(an outcome for every article page, what `first` returned). `output` None: convert
+    only, render no page. `first` is work for this process to do while the workers start.
+    `progress(done, total)`: told now and then how many articles are under way or done."""
+    outcomes: list[PageOutcome] = []
+    todo: list[PageStep] = []
+    for step in plan.articles:
+        assert step.body is not None
+        if step.body.cached is not None and (output is None or step.current):
+            state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
+            outcomes.append(
+                PageOutcome(step.job.path, step.key or "", state, (), BodyOutcome(step.body, step.body.cached, False))
+            )
+        else:
+            todo.append(step)
+    to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
+    workers_may_write = output is None or output.workers_may_write
+    first_result = None
+    if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
+        tools.warm()  # once here, not once in each worker
+
+        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
+            done = []
+            for item, step in enumerate(steps):
+                tools.item = item
+                done.append(_sent(_article(plan, tools, output, keep_prose, step)))
+            tools.item = -1
+            return done, tools.cache.take_stored()  # where a worker put the bodies it stored
+
+        def overran(steps: list[PageStep], item: int) -> tuple[list[_Sent], dict[str, Location]]:
+            """The chunk of a worker stopped on its article `item`, done here: that one as too slow."""
+            body = steps[item].body
+            assert body is not None
+            tools.overran.add(body.source.path)
+            return chunk_of_articles(steps)
+
+        def take_first() -> None:
+            nonlocal first_result
+            first_result = first() if first is not None else None
+
+        chunks = chunked(todo, jobs)
+        taken = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
+        with policy.forking():
+            steps = {step.job.path: step for step in todo}
+            for done, stored in share_out(
+                chunks,
+                chunk_of_articles,
+                jobs,
+                first=take_first,
+                overran=overran,
+                progress=(lambda n: progress(taken[n], len(todo))) if progress is not None else None,
+            ):
+                outcomes.extend(_received(sent, steps) for sent in done)
+                tools.cache.adopt_stored(stored)
+    else:
+        for number, step in enumerate(todo):
+            if progress is not None:
+                progress(number, len(todo))
+            outcomes.append(_article(plan, tools, output, keep_prose, step))
+        first_result = first() if first is not None else None
+    return outcomes, first_result
+
+
+# What a worker sends back for one article: the outcome without its plan step (the
+# parent has it), which would carry the whole Source through the pipe. Leaving it out
+# halved what a parallel build pickles and unpickles for its articles.
+_Sent = tuple[str, str, PageState, tuple[Diagnostic, ...], Markup, bool, "tuple[str, tuple[str, ...]] | None"]
+
+
+def _sent(outcome: PageOutcome) -> _Sent:
+    body = outcome.body
+    assert body is not None
+    return (outcome.path, outcome.key, outcome.state, outcome.problems, body.meta, body.converted, body.kept)
+
+
+def _received(sent: _Sent, steps: Mapping[str, PageStep]) -> PageOutcome:
+    path, key, state, problems, meta, converted, kept = sent
+    step = steps[path].body
+    assert step is not None
+    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept))
+
+
+def render_other_pages(
+    plan: BuildPlan, tools: Tools, output: Output, bodies: Mapping[str, BodyOutcome]
+) -> list[PageOutcome]:
+    """Every page that shows no article body; `bodies`: content pages' bodies by path."""
+    outcomes = []
+    for step in plan.others:
+        body = bodies.get(step.job.path)
+        key = step.key if step.key is not None else plan.page_key(step.job, body.meta.digest if body else "")
+        if plan.is_current(step.job.path, key):
+            output.reuse(step.job.path)
+            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT))
+            continue
+        extra: dict[str, object] = {}
+        if body is not None:
+            html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
+            extra["body"] = replace(body.meta, html=html)
+        data, problems = render_page(tools.env, step.job, extra)
+        if data is None:
+            outcomes.append(PageOutcome(step.job.path, key, PageState.FAILED, tuple(problems)))
+        else:
+            state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
+            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems)))
+    return outcomes
+
+
+def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]:
+    """The Markdown of every content page (few: always in this process), by page path."""
+    found = {}
+    for step in plan.others:
+        if step.body is None:
+            continue
+        if step.body.cached is not None:
+            found[step.job.path] = BodyOutcome(step.body, step.body.cached, False)
+            continue
+        full = tools.convert(step.body)
+        tools.cache.store_body(full.digest, full.html, _prose(full))
+        found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
+    return found
+
+
+class AssetOutcome(NamedTuple):
+    key: str  # Asset.encode_key
+    outputs: tuple[str, ...]
+    encoded: bool  # encoded this build (False: the output kept the earlier build's files)
+
+
+def run_assets(
+    plan: BuildPlan, content_dir: Path, output: Output | None, *, jobs: int, policy: Policy, fork: bool = True
+) -> list[AssetOutcome]:
+    """Encode each image whose files the output does not already hold, across processes when
+    there are several; keep the files of the others as they are (Output.reuse: same mtimes)."""
+    outcomes = []
+    todo = []
+    for step in plan.assets:
+        if step.current and output is not None:
+            for path in step.outputs:
+                output.reuse(path)
+            outcomes.append(AssetOutcome(step.key, step.outputs, False))
+        else:
+            todo.append(step)
+    if not todo or output is None:
+        return outcomes
+
+    def encode_some(steps: list[AssetStep]) -> list[AssetOutcome]:
+        done = []
+        for step in steps:
+            data = (content_dir / step.asset.path).read_bytes()
+            for path, encoded in encode(step.asset, data).items():
+                output.write(path, encoded)
+            done.append(AssetOutcome(step.key, step.outputs, True))
+        return done
+
+    if len(todo) > 1 and jobs > 1 and fork:  # fork: the output is on disk (children write there)
+        with policy.forking():
+            # One image a chunk: encoding one photo takes far longer than handing it out.
+            for done in share_out([[step] for step in todo], encode_some, jobs):
+                outcomes.extend(done)
+        output.expect(path for step in todo for path in step.outputs)  # written by the children
+    else:
+        outcomes.extend(encode_some(todo))
+    return outcomes

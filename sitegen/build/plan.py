@@ -1,0 +1,195 @@
+"""What a build must do: the pure incremental planner.
+
+`make_plan` takes what this build loaded (the Site), what the cache remembers of
+earlier builds (Markdown side outputs, keyed) and what the output still holds (page
+keys of the files unchanged since they were recorded), and returns a frozen
+`BuildPlan`: for every output file, its key and whether the output already holds it;
+for every Markdown body, whether the cached conversion may be used. It reads no file
+and changes nothing, so it is tested without a disk (tests/test_plan.py).
+
+The decisions, in one place:
+- A body's cached conversion is used while its `key` is unchanged (the source's bytes,
+  the Markdown settings and glossary, and the page depth links are written for) and
+  every article link it contains still resolves to the same page (`link_dependencies`).
+- A page's key is the digest of its template (and every template it uses), the
+  configuration, the data it shows (`PageJob.data_key`) and its body's digest. A page
+  whose key equals the key recorded for its file, while that file is unchanged on
+  disk, is reused. When its body must be converted first, its key is known only after
+  the conversion: `key` is None, and the executor asks `page_key` then.
+- The build is `up_to_date` when every body is cached and the output holds exactly
+  the planned pages and static files (and the search index): nothing to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from sitegen.build.render import PageJob, page_key
+from sitegen.content.site import Site
+from sitegen.core.article import Source
+from sitegen.images.assets import Asset, language_variant, written_path
+from sitegen.markup import Markup
+
+ARTICLE_ROOT, PAGE_ROOT = "../../", "../"  # how deep article pages and other pages sit
+
+# What the cache keeps of one converted body: (body key, link dependencies, lean side outputs).
+BodyEntry = tuple[str, tuple[tuple[str, str | None, bool], ...], Markup]
+
+
+class BodyStep(NamedTuple):  # NamedTuples: immutable, and cheap to make for every article
+    """One Markdown body: convert it, or take its cached conversion."""
+
+    source: Source
+    root: str  # the relative path from its page to the site's root (links are rewritten for it)
+    key: str
+    cached: Markup | None  # the cached side outputs (no HTML, no prose), or None: convert
+
+    @property
+    def cache_slot(self) -> tuple[str, str]:
+        return (self.source.path, self.root)
+
+
+class PageStep(NamedTuple):
+    """One output file."""
+
+    job: PageJob
+    body: BodyStep | None  # the Markdown body the page shows, if any
+    key: str | None  # None: known once `body` is converted
+    current: bool  # the output already holds this very file
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    pages: tuple[PageStep, ...]
+    templates: Mapping[str, str]  # template name -> digest of it and all it uses
+    config_key: str
+    valid: Mapping[str, str]  # output path -> key, of the files unchanged since recorded
+    up_to_date: bool
+    assets: tuple[AssetStep, ...] = ()
+
+    @property
+    def articles(self) -> tuple[PageStep, ...]:
+        return tuple(step for step in self.pages if step.job.article)
+
+    @property
+    def others(self) -> tuple[PageStep, ...]:
+        return tuple(step for step in self.pages if not step.job.article)
+
+    def page_key(self, job: PageJob, body_digest: str) -> str:
+        return page_key(job, self.templates, self.config_key, body_digest)
+
+    def is_current(self, path: str, key: str) -> bool:
+        return self.valid.get(path) == key
+
+
+def body_key(source: Source, markdown_key: str, root: str) -> str:
+    # Two digests of fixed length and the root, joined (digesting them again cost every
+    # rebuild 1.5 us an article).
+    return f"{source.digest} {markdown_key} {root}"
+
+
+def body_step(
+    site: Site, bodies: Mapping[tuple[str, str], BodyEntry], source: Source, root: str, markdown_key: str
+) -> BodyStep:
+    key = body_key(source, markdown_key, root)
+    entry = bodies.get((source.path, root))
+    if entry is None or entry[0] != key:
+        return BodyStep(source, root, key, None)
+    _, dependencies, meta = entry
+    # The names were found when the entry was made; only how they resolve now is new.
+    targets, unpublished = site.link_targets, site.unpublished
+    for name, target, hidden in dependencies:
+        if name.startswith("images/"):  # an image it shows: the same file and record
+            if site.asset_keys.get(name) != target:
+                return BodyStep(source, root, key, None)
+            continue
+        if targets.get(name) != target or (name in unpublished) != hidden:
+            return BodyStep(source, root, key, None)
+    return BodyStep(source, root, key, meta)
+
+
+def make_plan(
+    site: Site,
+    jobs: list[PageJob],
+    bodies: Mapping[tuple[str, str], BodyEntry],
+    markdown_key: str,
+    templates: Mapping[str, str],
+    config_key: str,
+    valid: Mapping[str, str],
+    recorded: frozenset[str],
+    static_keys: Mapping[str, str],
+    search_ready: bool,
+    assets: tuple[AssetStep, ...] = (),
+) -> BuildPlan:
+    """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
+    output files still as recorded; `recorded`: every output path the cache has a record
+    of; `static_keys`: output path -> digest of each static file; `search_ready`: the
+    search index is off, or present in the output."""
+    articles = {article.slug: article for article in site.articles}
+    pages_by_slug = {page.slug: page for page in site.pages}
+    steps = []
+    expected: dict[str, str] = {}  # output path -> key, of every file this build makes
+    all_known = True  # every page's key is known now (no body to convert)
+    for job in jobs:
+        source, root = None, ""
+        # ARTICLE_ROOT and PAGE_ROOT, one level deeper for a language's folder (es/articles/...).
+        if job.article:
+            source, root = articles[job.article].source, ARTICLE_ROOT + "../" * job.path.startswith(site.prefix or "/")
+        elif job.page:
+            source, root = pages_by_slug[job.page].source, PAGE_ROOT + "../" * job.path.startswith(site.prefix or "/")
+        body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
+        if body is not None and body.cached is None:
+            steps.append(PageStep(job, body, None, False))
+            all_known = False
+            continue
+        key = page_key(job, templates, config_key, body.cached.digest if body is not None and body.cached else "")
+        steps.append(PageStep(job, body, key, valid.get(job.path) == key))
+        expected[job.path] = key
+    up_to_date = False
+    if all_known and search_ready:
+        expected.update(static_keys)
+        expected.update((path, step.key) for step in assets for path in step.outputs)
+        up_to_date = expected == valid and recorded == frozenset(expected)
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets)
+
+
+def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, bool], ...]:
+    """How each article link in a body resolves now: a cached body is valid while this is unchanged."""
+    targets = site.link_targets
+    # The article name exactly as markup/links.py finds it (a query or fragment is not part of it).
+    names = sorted(
+        {
+            name
+            for written, _ in meta.links
+            if (name := urlsplit(written.strip()).path.rsplit("/", 1)[-1]).endswith(".md")
+        }
+    )
+    # And each image it shows (assets.py), by its key: a changed image or record re-renders
+    # exactly the pages that show it.
+    images = sorted({path for src, _ in meta.images if (path := written_path(src)) is not None})
+    if site.prefix:  # and whether each has a version in the page's language (markup/figures.py)
+        images = sorted({*images, *(language_variant(path, site.language) for path in images)})
+    return tuple((name, targets.get(name), name in site.unpublished) for name in names) + tuple(
+        (path, site.asset_keys.get(path), False) for path in images
+    )
+
+
+class AssetStep(NamedTuple):
+    """One image: encode it, or keep the files an earlier build made of the same bytes."""
+
+    asset: Asset
+    outputs: tuple[str, ...]  # output paths
+    key: str  # Asset.encode_key: what every output file was recorded under
+    current: bool  # the output holds every one of them, recorded under this key
+
+
+def asset_steps(site: Site, valid: Mapping[str, str]) -> tuple[AssetStep, ...]:
+    steps = []
+    for _, asset in sorted(site.assets.items()):
+        outputs = tuple(variant.path for variant in asset.outputs)
+        key = asset.encode_key
+        steps.append(AssetStep(asset, outputs, key, all(valid.get(path) == key for path in outputs)))
+    return tuple(steps)

@@ -1,0 +1,488 @@
+"""Site -> pages. A flat list of page jobs (plain data), then Jinja renders each.
+
+Templates receive plain values (the Site, an Article, its Markup, Config) and
+own all the HTML; autoescape is on, so front-matter text is always escaped.
+
+Each job carries `data_key`: plain data naming everything the page shows. With
+the digest of its template (and every template that one extends, includes or
+imports) it forms the page's key; a page whose key is unchanged since the last
+build is not rendered again. Article pages add their Markdown body's digest.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import hashlib
+import io
+import traceback
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeAlias, TypeGuard
+
+import jinja2
+import jinja2.meta
+import jinja2.nodes
+from markupsafe import Markup
+
+from sitegen.content.site import Site
+from sitegen.content.validate import MONTHS
+from sitegen.core.article import Article, GlossaryTerm, Reference
+from sitegen.core.config import Config
+from sitegen.core.errors import Diagnostic
+from sitegen.core.files import project_roots, refusal, walk
+from sitegen.core.slugs import slugify
+
+RENDER_VERSION = "1"  # bump when what templates receive changes shape
+
+# The names a template extends, includes or imports (None: a name that is not a constant).
+References: TypeAlias = tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output file: where it goes, which template draws it, and what the template sees."""
+
+    path: str  # relative to the output root, e.g. articles/x/index.html
+    template: str
+    context: dict[str, object] = field(hash=False, compare=False)
+    data_key: tuple[object, ...] = ()  # plain data, compared by its repr
+    article: str | None = None  # slug, when the page shows that article's Markdown body
+    page: str | None = None  # slug, when the page shows a content page's Markdown body (content/pages/)
+
+
+def long_date(day: date | None) -> str:
+    """'3 March 2026': unambiguous for every reader, independent of the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def by_initial(terms: Iterable[GlossaryTerm]) -> list[tuple[str, list[GlossaryTerm]]]:
+    """Glossary terms grouped under their first letter, A to Z ("#" for a digit or symbol
+    first, after Z), each group alphabetical: the sections of the glossary's A-Z list."""
+    groups: dict[str, list[GlossaryTerm]] = {}
+    for term in terms:
+        first = unicodedata.normalize("NFKD", term.term.strip()[:1]).encode("ascii", "ignore").decode().upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(term)
+    return [
+        (letter, sorted(groups[letter], key=lambda t: t.term.casefold()))
+        for letter in sorted(groups, key=lambda letter: (letter == "#", letter))
+    ]
+
+
+def breadcrumb_list(crumbs: Iterable[tuple[str, str]], here: str, site_url: str, page_path: str) -> dict[str, object]:
+    """schema.org BreadcrumbList (plain data for `tojson`): the `crumbs` (name, address from
+    the site root) and then the current page, `here`, with absolute addresses."""
+    items = [
+        {"@type": "ListItem", "position": index, "name": name, "item": site_url + url}
+        for index, (name, url) in enumerate(crumbs, 1)
+    ]
+    items.append({"@type": "ListItem", "position": len(items) + 1, "name": here, "item": site_url + page_path})
+    return {"@type": "BreadcrumbList", "itemListElement": items}
+
+
+# What the one 404.html that GitHub Pages serves says in each other language (issue 31).
+NOT_FOUND_TEXTS = (
+    "Page not found",
+    "Sorry, there is no page at this address. It may have moved.",
+    "Go to the home page",
+    "Browse all topics",
+    "Search the site",
+    "Search",
+)
+
+
+def not_found_elsewhere(others: Sequence[Site]) -> list[dict[str, Any]]:
+    """For the default language's 404.html: each other language's folder and its not-found
+    words. GitHub Pages serves that one file for every missing address, /es/... included, so
+    it carries every language (templates/404.html, static/not-found.js)."""
+    found = []
+    for other in others:
+        translate = catalogue(other.config, other.language)[0].gettext
+        texts = {text: translate(text) for text in NOT_FOUND_TEXTS}
+        found.append({"language": other.language, "prefix": other.prefix, "texts": texts})
+    return found
+
+
+ARTICLE_TEMPLATE = "article.html"  # the template of every article page, most of a site
+
+
+def catalogue_path(config: Config, language: str) -> Path:
+    """The interface strings of `language` (gettext, edited in the repository; `make update-po`)."""
+    return (config.locale_dir or config.root / "locale") / language / "LC_MESSAGES" / "messages.po"
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(po: bytes, language: str) -> gettext.NullTranslations:
+    """A .po file compiled in memory (Babel): no .mo file is ever written or committed."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = io.BytesIO()
+    write_mo(compiled, read_po(io.BytesIO(po), locale=language), use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def catalogue(config: Config, language: str) -> tuple[gettext.NullTranslations, str]:
+    """(the translations of the interface strings into `language`, the digest of its .po
+    file, part of the key of every page of that language). The default language's strings
+    are the templates' own: no catalogue, and an empty digest, so its pages' keys and
+    bytes are those of a site with one language."""
+    if language == config.languages[0]:
+        return gettext.NullTranslations(), ""
+    try:
+        po = catalogue_path(config, language).read_bytes()
+    except OSError:
+        return gettext.NullTranslations(), "missing"
+    return _compiled(po, language), hashlib.sha256(po).hexdigest()
+
+
+def locale_date(language: str) -> Callable[[date | None], str]:
+    """The `long_date` filter of a language: Babel's long format ("3 de marzo de 2026"); the
+    default language keeps `long_date`, written out without a locale."""
+    if language == "en":
+        return long_date
+
+    def formatted(day: date | None) -> str:
+        from babel.dates import format_date
+
+        return format_date(day, format="long", locale=language) if day else ""
+
+    return formatted
+
+
+def _gettext(translate: Callable[[str], str]) -> Callable[..., str]:
+    """`_()` in a template, as Jinja's i18n extension makes it with newstyle=True (marked
+    safe where the template escapes, formatted with its keyword arguments even when there
+    are none, so "%%" means "%"), in one call instead of three: its own goes through an
+    alias and two context calls, which cost a full rebuild of 2,000 articles about 0.6 s
+    of processor time (some 70 strings a page)."""
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, string: str, /, **variables: object) -> str:
+        found = translate(string)
+        return (Markup(found) if eval_ctx.autoescape else found) % variables
+
+    return gettext
+
+
+class Refused(jinja2.TemplateNotFound):
+    """A template that may not be read (files.py): a link out of the project, a folder."""
+
+    def __init__(self, name: str, finding: Diagnostic) -> None:
+        super().__init__(name, finding.message)
+        self.finding = finding
+
+
+class ProjectLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader under the one rule for reading (files.py)."""
+
+    def __init__(self, folder: Path, roots: tuple[str, ...]) -> None:
+        super().__init__(str(folder))
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        # Checked before Jinja opens it: a named pipe would hang the read.
+        candidate = Path(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        refused = refusal(candidate, self.roots, f"templates/{template}")
+        if refused is not None:
+            raise Refused(template, refused)
+        return super().get_source(environment, template)
+
+
+def make_environment(config: Config, language: str | None = None) -> jinja2.Environment:
+    # No bytecode cache (jinja2.FileSystemBytecodeCache): it would save a one-article rebuild
+    # the 0.03 s of compiling the templates, but Jinja reads it back with pickle and marshal,
+    # so whoever can write .cache/ (a restored CI cache) could run code in the build.
+    env = jinja2.Environment(
+        loader=ProjectLoader(config.templates_dir, config.roots),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    language = language or config.language
+    translations = catalogue(config, language)[0]
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = _gettext(translations.gettext)
+    env.filters["long_date"] = locale_date(language)
+    env.filters["slug"] = slugify
+    env.filters["by_initial"] = by_initial
+    env.filters["in_cited_order"] = in_cited_order
+    env.globals["breadcrumb_list"] = breadcrumb_list
+    env.globals["config"] = config
+    return env
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def template_digests(
+    templates_dir: Path, memo: Mapping[str, References] | None = None, *, roots: tuple[str, ...] | None = None
+) -> tuple[dict[str, str], dict[str, References]]:
+    """(template name -> digest of its source and of every template it uses, transitively;
+    the memo for the next build).
+
+    A template that names another through a variable (which static analysis cannot
+    follow) is taken to depend on all of them. `memo` (the build cache's): SHA-256 of a
+    source -> what it references, so that an unchanged template is not parsed again
+    (parsing them all cost every rebuild 0.02 s). The memo returned holds the current
+    templates only; the one given is not changed.
+    """
+    sources: dict[str, bytes] = {}
+    shas: dict[str, str] = {}  # template name -> SHA-256 of its source
+    uses: dict[str, set[str]] = {}  # template name -> the templates it names
+    roots = roots or project_roots(templates_dir)
+    for path, refused in walk(templates_dir, roots, templates_dir) if templates_dir.is_dir() else ():
+        if refused is None:  # else not read: rendering with it says why (ProjectLoader)
+            name = path.relative_to(templates_dir).as_posix()
+            sources[name] = path.read_bytes()
+            shas[name] = hashlib.sha256(sources[name]).hexdigest()
+    known = memo or {}
+    memo_now: dict[str, References] = {}
+    for name, source in sources.items():
+        referenced = known.get(shas[name])
+        if not _is_reference_list(referenced):  # not known (or not what this module stores)
+            referenced = _referenced(source)
+        memo_now[shas[name]] = referenced
+        uses[name] = set(sources) if None in referenced else set(sources).intersection(referenced)
+    result = {}
+    for name in sources:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(uses.get(current, ()))
+        result[name] = digest(*(shas[n] for n in sorted(seen)))
+    return result, memo_now
+
+
+def _is_reference_list(value: object) -> TypeGuard[References]:
+    return type(value) is tuple and all(item is None or type(item) is str for item in value)
+
+
+@functools.lru_cache(maxsize=256)
+def _referenced(source: bytes) -> References:
+    """Names of the templates a template's source extends, includes or imports, sorted
+    (None first, for a name that is not a constant)."""
+    try:
+        names = jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source.decode("utf-8", "replace")))
+        return tuple(sorted(set(names), key=lambda name: (name is not None, name or "")))
+    except jinja2.TemplateSyntaxError:
+        return ()  # reported when the template is rendered
+
+
+def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str = "") -> str:
+    return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
+
+
+def in_cited_order(references: Iterable[Reference], cited: Iterable[str]) -> list[Reference]:
+    """The references in the order the text first cites them (its citations' numbers: the
+    first cited is [1]), then those never cited (a warning from `check`) as written."""
+    order = {key: index for index, key in enumerate(cited)}
+    ranked = sorted(enumerate(references), key=lambda item: (order.get(item[1].cite_key, len(order)), item[0]))
+    return [ref for _, ref in ranked]
+
+
+def _card(article: Article) -> tuple[str, str, str, tuple[str, ...], date, date | None]:
+    return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
+
+
+def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
+    """Every page of the site, in a stable order. A language other than the default has
+    its pages under its folder (`site.prefix`, "es/"); the default's site also makes the
+    files there is one of (the sitemap, with every language's pages in `others`, and robots.txt)."""
+    config = site.config
+    p = site.prefix
+    # Large shared parts of keys are digested once, not repeated in every page's key.
+    nav = digest(tuple((p.url, p.title, p.menu) for p in site.pages), bool(site.glossary))
+    topic_list = digest(tuple((t.name, t.url, len(t.articles)) for t in site.topics))
+    # Each article's card is digested once; a list of cards (the index, a topic, the feed)
+    # is the digest of its cards' digests. Repeating the cards themselves in each topic's
+    # key cost a rebuild at 4,000 articles 0.05 s of repr().
+    card_keys = {a.slug: digest(_card(a)) for a in site.articles}
+
+    def cards_of(articles: Iterable[Article]) -> str:
+        return digest(tuple(card_keys[a.slug] for a in articles))
+
+    cards = cards_of(site.articles)
+    # Each page's addresses in the other languages (the switcher, hreflang) are part of its key.
+    nav = digest(nav, tuple(sorted(site.alternates.get(p, {}).items()))) if site.alternates else nav
+    # A guide's title, address and pages: shown on the home page, its page and each of its articles.
+    guide_keys = {
+        g.key: digest(g.url, g.title, g.summary, tuple((a.url, a.title, a.summary) for a in g.articles))
+        for g in site.guides
+    }
+    jobs = [
+        PageJob(f"{p}index.html", "index.html", {"site": site}, (nav, topic_list, cards, tuple(guide_keys.values())))
+    ]
+    for each in site.guides:
+        jobs.append(
+            PageJob(
+                f"{each.url}index.html",
+                "guide.html",
+                {"site": site, "guide": each},
+                (nav, tuple(sorted(site.alternates.get(each.url, {}).items())), guide_keys[each.key]),
+            )
+        )
+    for article in site.articles:
+        topics, related = site.topics_of(article), site.related(article)
+        guide = site.guide_of(article)
+        jobs.append(
+            PageJob(
+                f"{article.url}index.html",
+                ARTICLE_TEMPLATE,
+                {"site": site, "article": article, "topics": topics, "related": related, "guide": guide},
+                (
+                    guide_keys[guide.key] if guide else None,
+                    nav,
+                    tuple(sorted(site.alternates.get(article.url, {}).items())),
+                    site.outdated.get(article.url),
+                    article.url in site.overdue,
+                    article.source.digest,
+                    tuple((t.name, t.url) for t in topics),
+                    tuple((r.url, r.title) for r in related),
+                ),
+                article=article.slug,
+            )
+        )
+    for article in site.articles:  # old addresses (`aliases:`) redirect to the article
+        for alias in article.aliases:
+            jobs.append(
+                PageJob(
+                    f"{p}articles/{alias}/index.html",
+                    "redirect.html",
+                    {"site": site, "article": article},
+                    (article.url, article.title),
+                )
+            )
+    jobs.append(PageJob(f"{p}topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
+    for topic in site.topics:
+        jobs.append(
+            PageJob(
+                f"{topic.url}index.html",
+                "topic.html",
+                {"site": site, "topic": topic},
+                (nav, topic.name, cards_of(topic.articles)),
+            )
+        )
+    if site.glossary:
+        jobs.append(PageJob(f"{p}glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
+    for page in site.pages:
+        jobs.append(
+            PageJob(
+                f"{page.url}index.html",
+                "page.html",
+                {"site": site, "page": page},
+                (nav, tuple(sorted(site.alternates.get(page.url, {}).items())), page.source.digest),
+                page=page.slug,
+            )
+        )
+    if config.search:
+        jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site}, (nav,)))
+    # The 404 page is served at any depth, so its links are absolute.
+    elsewhere = not_found_elsewhere(others)
+    jobs.append(
+        PageJob(
+            f"{p}404.html",
+            "404.html",
+            {"site": site, "root": config.base_path, "elsewhere": elsewhere},
+            (nav, tuple((o["language"], o["prefix"], tuple(sorted(o["texts"].items()))) for o in elsewhere)),
+        )
+    )
+    feed = cards_of(site.articles[: config.feed_entries])
+    jobs.append(PageJob(f"{p}feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
+    if p:
+        return jobs
+    sites = (site, *others)
+    every = (cards, topic_list, nav, tuple(guide.url for guide in site.guides)) + tuple(
+        (
+            s.language,
+            digest(tuple((a.url, a.updated) for a in s.articles), tuple(t.url for t in s.topics)),
+            tuple(page.url for page in s.pages),
+            tuple(guide.url for guide in s.guides),
+            bool(s.glossary),
+        )
+        for s in others
+    )
+    if others:
+        every += (digest(sorted((url, tuple(sorted(group.items()))) for url, group in site.alternates.items())),)
+    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "sites": sites, "root": ""}, every))
+    jobs.append(PageJob("robots.txt", "robots.txt", {"site": site, "root": ""}, ()))
+    return jobs
+
+
+def root_for(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def render_page(
+    env: jinja2.Environment, job: PageJob, extra: Mapping[str, object] | None = None
+) -> tuple[bytes | None, list[Diagnostic]]:
+    context = {
+        "root": root_for(job.path),
+        "page_path": job.path.removesuffix("index.html"),
+        **job.context,
+        **(extra or {}),
+    }
+    try:
+        return env.get_template(job.template).render(context).encode("utf-8"), []
+    except jinja2.TemplateSyntaxError as error:
+        return None, [
+            Diagnostic(
+                _shown(env, error.filename or job.template),
+                error.lineno,
+                "template-syntax",
+                f"Template syntax error: {error.message}.",
+                "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.",
+            )
+        ]
+    except Refused as error:
+        return None, [error.finding]
+    except jinja2.TemplateNotFound as error:
+        return None, [
+            Diagnostic(
+                f"templates/{job.template}",
+                None,
+                "template-missing",
+                f"Template {error.name!r} not found.",
+                "Restore it from git or fix the name.",
+            )
+        ]
+    except Exception as error:  # a template bug must become a message, never a traceback
+        file, line = _template_frame(env, error, job.template)
+        return None, [
+            Diagnostic(
+                file,
+                line,
+                "template-error",
+                f"Rendering {job.path} failed: {type(error).__name__}: {error}.",
+                "Check the variable names used on this line of the template.",
+            )
+        ]
+
+
+def _shown(env: jinja2.Environment, filename: str) -> str:
+    assert isinstance(env.loader, jinja2.FileSystemLoader)  # make_environment's
+    root = Path(env.loader.searchpath[0]).resolve()
+    try:
+        return str(Path(filename).resolve().relative_to(root.parent))
+    except ValueError:
+        return filename
+
+
+def _template_frame(env: jinja2.Environment, error: BaseException, fallback: str) -> tuple[str, int | None]:
+    assert isinstance(env.loader, jinja2.FileSystemLoader)  # make_environment's
+    root = str(Path(env.loader.searchpath[0]).resolve())
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(root):
+            return _shown(env, frame.filename), frame.lineno
+    return f"templates/{fallback}", None

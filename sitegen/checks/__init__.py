@@ -1,0 +1,1 @@
+"""The quality checks: findings at the level the site's policy gives them."""

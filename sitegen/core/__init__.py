@@ -1,0 +1,2 @@
+"""The model and what everything else stands on: messages, files, YAML with lines, names, the
+sources' text, articles and pages, guides, and the configuration."""

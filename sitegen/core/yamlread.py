@@ -1,0 +1,378 @@
+"""Safe YAML with line numbers: the one YAML reader for front matter, config and glossary.
+
+PyYAML's safe loader builds plain values but forgets where they came from, so we
+compose the node tree first (keeping each node's line), check it, and only then
+construct values. The checks keep hostile input harmless: no tags beyond the
+safe set, no anchors/aliases (the "billion laughs" expansion), no duplicate keys,
+a bounded size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import yaml
+
+from sitegen.core.errors import Diagnostic
+
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
+try:  # libyaml is several times faster; fall back to pure Python when absent.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_YAML_BYTES = 256 * 1024
+# A key path such as ("references", 0, "doi"); None stands for a key that is not a scalar.
+Path: TypeAlias = tuple[str | int | None, ...]
+Excerpt: TypeAlias = Callable[[int | None], str]  # the source line of a line number, or ""
+
+
+@dataclass
+class YamlDocument:
+    """Constructed data plus the source line of every key and list item."""
+
+    data: Any = None  # whatever the YAML holds: its readers check the shape
+    lines: dict[Path, int] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def line(self, *path: str | int | None) -> int | None:
+        """The line of the deepest known prefix of `path`."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | None = None) -> YamlDocument:
+    """Parse `text` (which starts at `first_line` of `file`) into a YamlDocument."""
+    doc = YamlDocument()
+    source_lines = source_lines if source_lines is not None else text.split("\n")
+    offset = first_line - 1
+
+    def excerpt(line: int | None) -> str:
+        if line and 0 < line - offset <= len(source_lines):
+            return source_lines[line - offset - 1]
+        return ""
+
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-too-large",
+                f"The YAML block is larger than {MAX_YAML_BYTES // 1024} KB.",
+                "Front matter holds short fields only; move long text into the article body.",
+            )
+        )
+        return doc
+
+    loader = _Loader(text)
+    column: int | None
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return doc
+        problems = _check_nodes(node, file, offset, doc.lines, excerpt, text)
+        if problems:
+            doc.diagnostics.extend(problems)
+            return doc
+        doc.data = loader.construct_document(node)
+    except (ValueError, OverflowError) as error:
+        # A plain scalar can resolve to a type whose constructor then fails, e.g. an int of more
+        # than 4300 digits (Python's int limit); PyYAML raises that as ValueError, not YAMLError.
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-value",
+                f"A value cannot be read: {error}.",
+                "Put long numbers and unusual values in double quotes, so they are read as text.",
+            )
+        )
+    except yaml.MarkedYAMLError as error:
+        opened = _unclosed(text, error)
+        if opened is not None:
+            char, line, column = opened[0], opened[1] + offset, opened[2]
+            doc.diagnostics.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-unclosed",
+                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value.",
+                    _UNCLOSED_HINTS[char],
+                    column=column,
+                    excerpt=excerpt(line),
+                )
+            )
+            return doc
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        column = mark.column + 1 if mark else None
+        problem = (error.problem or error.context or "invalid YAML").strip()
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                line,
+                "yaml-syntax",
+                f"YAML syntax error: {problem}.",
+                _yaml_hint(problem, excerpt(line)),
+                column=column,
+                excerpt=excerpt(line),
+            )
+        )
+    except yaml.YAMLError as error:
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-syntax",
+                f"YAML error: {error}.",
+                "Check the front matter against the example in README.md.",
+            )
+        )
+    except RecursionError:
+        doc.diagnostics.append(
+            Diagnostic(
+                file,
+                first_line,
+                "yaml-too-deep",
+                "The YAML is nested too deeply.",
+                "Front matter needs at most three levels of nesting.",
+            )
+        )
+    finally:
+        loader.dispose()
+    return doc
+
+
+# Quotes a word processor or phone types: YAML reads them as ordinary characters, not quotes.
+CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
+_CURLY_VALUE = re.compile(
+    r"^(?P<lead>\s*(?:-\s+)?(?:[\w-]+:\s*)?)[" + CURLY_QUOTES + r"](?P<value>.*?)[" + CURLY_QUOTES + r"]?\s*$"
+)
+
+
+def curly_quote_hint(line_text: str) -> str | None:
+    """The fix for a value in typographic quotes (“ ” « » ‘ ’), with the line as it should be typed."""
+    found = _CURLY_VALUE.match(line_text)
+    if found is None:
+        return None
+    value = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
+    example = f'{found.group("lead").strip()} "{value}"'
+    return (
+        "This line uses curly quotes (“ ” « » ‘ ’), which YAML reads as ordinary characters, not as quotes. "
+        f'Type straight double quotes " around the whole value instead: {example}'
+    )
+
+
+def _yaml_hint(problem: str, line_text: str) -> str:
+    curly = curly_quote_hint(line_text)
+    if curly is not None:
+        return curly
+    if "\t" in line_text or "tab" in problem:
+        return "YAML does not allow tab characters for indentation: use spaces."
+    if "mapping values are not allowed" in problem:
+        return 'A value contains ": " — put the whole value in double quotes, e.g. title: "MRI: the basics".'
+    if "could not find expected ':'" in problem or "simple key" in problem:
+        return "Each line needs the form `key: value`; check the line above for a missing colon or quote."
+    if "found character" in problem and "`" in problem:
+        return "Values starting with a special character must be quoted."
+    return "Check the indentation and quotes on this line and the one above it."
+
+
+_UNCLOSED_HINTS = {
+    '"': 'Add the closing " at the end of the value on this line, e.g. title: "MRI: the basics".',
+    "'": "Add the closing ' at the end of the value on this line; an apostrophe inside it is written "
+    "twice ('it''s'), or put the whole value in double quotes instead.",
+    "[": "Add the closing ] at the end of the list on this line, e.g. tags: [MRI basics, Lesions].",
+    "{": "Add the closing } at the end of this line, e.g. {title: A paper, year: 2024}.",
+}
+# A key or list item at the start of a line: inside a quoted value it means the quote ran on
+# past the end of the line it was meant to close on.
+_FIELD_START = re.compile(r"\s*(?:-\s+)?[^\s:#'\"][^:]*:(?:\s|$)|\s*-\s")
+
+
+def _unclosed(text: str, error: yaml.MarkedYAMLError) -> tuple[str, int, int] | None:
+    """(character, line, column) of a quote, [ or { opened and never closed, or None.
+
+    YAML notices an unclosed quote only where the value it swallowed finally ends (at the
+    next quote character, often many fields below, or at the end of the front matter), so
+    its own mark points at a line that is fine. Lines and columns are 1-based, in `text`."""
+    context = error.context or ""
+    mark = error.context_mark
+    if mark is not None and context in (
+        "while scanning a quoted scalar",
+        "while parsing a flow sequence",
+        "while parsing a flow mapping",
+    ):
+        line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
+        char = line[mark.column : mark.column + 1]  # libyaml's marks carry no buffer
+        closer = {"[": "]", "{": "}"}.get(char, char)
+        rest_of_line = line[mark.column + 1 :]
+        if char in _UNCLOSED_HINTS and closer not in rest_of_line:
+            return char, mark.line + 1, mark.column + 1
+    # The quote was closed, but only by a quote on a later line: the last quoted value read
+    # before the error that spans lines which look like fields of their own.
+    lines = text.split("\n")
+    suspect = None
+    failed_at = error.problem_mark.line if error.problem_mark else len(lines)
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # pure Python: stops where it fails
+            if token.start_mark.line > failed_at:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and token.end_mark.line > token.start_mark.line
+                and any(_FIELD_START.match(line) for line in lines[token.start_mark.line + 1 : token.end_mark.line + 1])
+            ):
+                suspect = token
+    except yaml.YAMLError:
+        pass
+    if suspect is None:
+        return None
+    start = suspect.start_mark
+    return lines[start.line][start.column], start.line + 1, start.column + 1
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _keep_impossible_dates_as_text(node: yaml.Node) -> None:
+    # `date: 2026-02-30` resolves to a timestamp whose constructor raises ValueError (not a
+    # YAMLError), which crashed the build. As text it reaches validation, which reports a
+    # bad-date on the key's line.
+    try:
+        # Not only scalars carry the tag (`!!timestamp [1]`): the constructor then raises a
+        # ConstructorError, which load() reports as a syntax error.
+        _constructor.construct_yaml_timestamp(node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        node.tag = "tag:yaml.org,2002:str"
+
+
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def _check_nodes(
+    root: yaml.Node, file: str, offset: int, lines: dict[Path, int], excerpt: Excerpt, root_text: str = ""
+) -> list[Diagnostic]:
+    """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    aliases = False
+    stack: list[tuple[Path, yaml.Node, int]] = [((), root, 0)]
+    while stack:
+        path, node, depth = stack.pop()
+        line = node.start_mark.line + 1 + offset
+        lines.setdefault(path, line)
+        if id(node) in seen:
+            aliases = True  # reported below, once at each & and * where it is written
+            continue
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            problems.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-tag",
+                    f"The YAML tag {node.tag!r} is not allowed.",
+                    "Remove the `!`-tag; write a plain value (text, number, date, list or mapping).",
+                    column=node.start_mark.column + 1,
+                    excerpt=excerpt(line),
+                )
+            )
+            continue
+        if depth > 20:
+            problems.append(
+                Diagnostic(
+                    file,
+                    line,
+                    "yaml-too-deep",
+                    "The YAML is nested too deeply.",
+                    "Front matter needs at most three levels of nesting.",
+                )
+            )
+            continue
+        if node.tag == _TIMESTAMP:
+            _keep_impossible_dates_as_text(node)
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str | None, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag not in _SAFE_TAGS:
+                    # Keys were never checked: `? !!python/...` or the merge key `<<` (which copies
+                    # a mapping into this one, silently adding or replacing fields) got through.
+                    key_line = key_node.start_mark.line + 1 + offset
+                    problems.append(
+                        Diagnostic(
+                            file,
+                            key_line,
+                            "yaml-tag",
+                            f"The YAML key {key_node.value!r} ({key_node.tag}) is not allowed.",
+                            "Use plain field names such as `title:`; YAML tags and merge keys (<<) are not supported.",
+                            column=key_node.start_mark.column + 1,
+                            excerpt=excerpt(key_line),
+                        )
+                    )
+                    continue
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                key_line = key_node.start_mark.line + 1 + offset
+                if key in keys:
+                    problems.append(
+                        Diagnostic(
+                            file,
+                            key_line,
+                            "yaml-duplicate-key",
+                            f"The key {key!r} appears twice (first on line {keys[key]}).",
+                            "Keep one of them; YAML would silently use the last one.",
+                            column=key_node.start_mark.column + 1,
+                            excerpt=excerpt(key_line),
+                        )
+                    )
+                    continue
+                keys[key] = key_line
+                lines[path + (key,)] = key_line
+                stack.append((path + (key,), value_node, depth + 1))
+                lines[path + (key,)] = key_line
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((path + (index,), item, depth + 1))
+    if aliases:
+        problems.extend(_alias_problems(root_text, file, offset, excerpt))
+    return problems
+
+
+def _alias_problems(text: str, file: str, offset: int, excerpt: Excerpt) -> list[Diagnostic]:
+    """One Diagnostic for each line with an anchor (&) or alias (*), at the first of them,
+    from the event stream (a composed node knows where the anchored value is, not where
+    an alias uses it). One per line, not per use: a list of twenty aliases is one fix."""
+    places: dict[int, int] = {}
+    for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark  # the parser marks every event; the stubs allow None
+        if mark is not None and (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)):
+            places.setdefault(mark.line + 1 + offset, mark.column + 1)
+    return [
+        Diagnostic(
+            file,
+            line,
+            "yaml-alias",
+            "YAML anchors and aliases (& and *) are not allowed.",
+            "Write the value out in full.",
+            column=column,
+            excerpt=excerpt(line),
+        )
+        for line, column in places.items()
+    ]

@@ -1,0 +1,1 @@
+"""Images: reading, checking (SVG allow-list, metadata, size) and encoding them."""

@@ -1,0 +1,648 @@
+"""SVG by allow-list: parse a figure, keep only what a diagram needs, write that back out.
+
+`sanitise(data, shown)` returns the bytes to publish and the findings. The published file is
+always written from the parsed tree by this module (never the editor's text passed through),
+so what a browser reads is exactly what was checked here:
+
+- The bytes must be UTF-8 (a UTF-16 or UTF-32 file is a finding: re-save as UTF-8).
+- No DOCTYPE, no entity declarations: the parse stops at the first one (a finding), so no
+  entity is ever expanded. `<?xml-stylesheet?>` is refused.
+- Elements: shapes, text, grouping, gradients, clip paths, masks, markers, patterns, symbols,
+  `<use>`, a few filter primitives, `<style>`, `<title>` and `<desc>`. Anything else in the SVG
+  namespace (script, foreignObject, image, a, animate, set, feImage, ...) is an error;
+  `<metadata>`, comments and other processing instructions are left out silently; elements
+  and attributes of an editor's own namespace (Inkscape, Illustrator) are left out and
+  reported as one warning.
+- Attributes: presentation attributes, geometry, id/class/style, viewBox, role and aria-*.
+  `on...=` is an error; `href`/`xlink:href` only as a local `#id` on the elements that use it.
+  Another attribute not on the list is left out (warning).
+- CSS (`<style>` and `style=`): comments removed and escapes decoded before anything is
+  checked, and the decoded text is what is published (so `@\\69mport` or `u\\72l(` cannot
+  mean one thing here and another in the browser). Only `@media` at-rules; only the
+  functions a diagram needs (`url()` of a local `#id`, colours, calc, transforms); no
+  backslash left after decoding. A declaration of a property not on the list is left out
+  (warning).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.core.errors import Diagnostic, Severity
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+FILTERS = {
+    "filter",
+    "feGaussianBlur",
+    "feOffset",
+    "feBlend",
+    "feColorMatrix",
+    "feComposite",
+    "feFlood",
+    "feMerge",
+    "feMergeNode",
+    "feMorphology",
+    "feDropShadow",
+}
+ELEMENTS = {
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "textPath",
+    "title",
+    "desc",
+    "defs",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "mask",
+    "marker",
+    "pattern",
+    "symbol",
+    "use",
+    "style",
+    *FILTERS,
+}
+# Elements whose text is kept (whitespace matters inside text; a style sheet is its text).
+TEXT_ELEMENTS = {"text", "tspan", "textPath", "title", "desc", "style"}
+# May carry href/xlink:href, and then only "#id".
+HREF_ELEMENTS = {"use", "textPath", "linearGradient", "radialGradient", "pattern", "filter"}
+SILENTLY_DROPPED = {"metadata"}
+
+# CSS properties, which are also the presentation attributes (with the same value rules).
+PROPERTIES = {
+    "alignment-baseline",
+    "baseline-shift",
+    "clip",
+    "clip-path",
+    "clip-rule",
+    "color",
+    "color-interpolation",
+    "color-interpolation-filters",
+    "direction",
+    "display",
+    "dominant-baseline",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "filter",
+    "flood-color",
+    "flood-opacity",
+    "font",
+    "font-family",
+    "font-size",
+    "font-size-adjust",
+    "font-stretch",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "image-rendering",
+    "isolation",
+    "letter-spacing",
+    "lighting-color",
+    "line-height",
+    "marker",
+    "marker-end",
+    "marker-mid",
+    "marker-start",
+    "mask",
+    "mix-blend-mode",
+    "opacity",
+    "overflow",
+    "paint-order",
+    "shape-rendering",
+    "stop-color",
+    "stop-opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+    "text-decoration",
+    "text-rendering",
+    "text-transform",
+    "transform",
+    "transform-box",
+    "transform-origin",
+    "unicode-bidi",
+    "vector-effect",
+    "visibility",
+    "white-space",
+    "word-spacing",
+    "writing-mode",
+}
+ATTRIBUTES = PROPERTIES | {
+    "id",
+    "class",
+    "style",
+    "role",
+    "lang",
+    "tabindex",
+    "focusable",
+    "viewBox",
+    "preserveAspectRatio",
+    "version",
+    "baseProfile",
+    "width",
+    "height",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "fx",
+    "fy",
+    "fr",
+    "d",
+    "points",
+    "pathLength",
+    "dx",
+    "dy",
+    "rotate",
+    "textLength",
+    "lengthAdjust",
+    "startOffset",
+    "method",
+    "spacing",
+    "side",
+    "offset",
+    "gradientUnits",
+    "gradientTransform",
+    "spreadMethod",
+    "clipPathUnits",
+    "maskUnits",
+    "maskContentUnits",
+    "markerWidth",
+    "markerHeight",
+    "markerUnits",
+    "refX",
+    "refY",
+    "orient",
+    "patternUnits",
+    "patternContentUnits",
+    "patternTransform",
+    "filterUnits",
+    "primitiveUnits",
+    "stdDeviation",
+    "in",
+    "in2",
+    "result",
+    "mode",
+    "type",
+    "values",
+    "operator",
+    "k1",
+    "k2",
+    "k3",
+    "k4",
+    "radius",
+    "media",
+}
+# Where "values"/"type" are allowed: on filter primitives and <style type="text/css"> only
+# (on <animate> they were the attack; animation elements are refused anyway).
+FILTER_ONLY = {"values", "operator", "k1", "k2", "k3", "k4", "radius", "in", "in2", "result", "mode", "stdDeviation"}
+XML_ATTRIBUTES = {"space", "lang"}
+
+FUNCTIONS = {
+    "url",
+    "rgb",
+    "rgba",
+    "hsl",
+    "hsla",
+    "hwb",
+    "lab",
+    "lch",
+    "oklab",
+    "oklch",
+    "calc",
+    "min",
+    "max",
+    "clamp",
+    "var",
+    "matrix",
+    "translate",
+    "translatex",
+    "translatey",
+    "scale",
+    "scalex",
+    "scaley",
+    "rotate",
+    "skewx",
+    "skewy",
+    # selectors
+    "not",
+    "is",
+    "where",
+    "nth-child",
+    "nth-last-child",
+    "nth-of-type",
+    "nth-last-of-type",
+}
+AT_RULES = {"media"}
+# In any namespace, these mean script, other documents or fetching: an error, never just dropped.
+DANGEROUS = {
+    "script",
+    "foreignObject",
+    "iframe",
+    "object",
+    "embed",
+    "image",
+    "img",
+    "a",
+    "link",
+    "style",
+    "animate",
+    "set",
+    "animateMotion",
+    "animateTransform",
+    "animateColor",
+    "discard",
+    "feImage",
+    "handler",
+    "listener",
+    "base",
+    "meta",
+    "html",
+    "body",
+    "audio",
+    "video",
+    "font-face",
+    "font-face-uri",
+}
+
+_LOCAL_ID = re.compile(r"#[A-Za-z_][\w.:-]*")
+_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\n)|(.))", re.DOTALL)
+_FUNCTION = re.compile(r"([\w-]+)\(", re.UNICODE)
+_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+_AT = re.compile(r"@([\w-]*)")
+_BLOCK = re.compile(r"\{([^{}]*)\}")
+
+
+def decode_css(text: str) -> str:
+    """The CSS as a browser reads it: comments gone, every escape replaced by its character."""
+
+    def one(match: re.Match[str]) -> str:
+        hexa, newline, char = match.groups()
+        if hexa:
+            point = int(hexa, 16)
+            return "\ufffd" if point == 0 or point > 0x10FFFF or 0xD800 <= point <= 0xDFFF else chr(point)
+        if newline:
+            return ""
+        return char or ""
+
+    return _ESCAPE.sub(one, _COMMENT.sub(" ", text))
+
+
+def css_value_problems(text: str) -> list[str]:
+    """What is wrong with decoded CSS text (a value, declarations or a whole sheet)."""
+    found: list[str] = []
+    if "\\" in text:
+        found.append("a CSS escape that decodes to a backslash")
+    for match in _AT.finditer(text):
+        if match.group(1).lower() not in AT_RULES:
+            found.append(f"the CSS at-rule @{match.group(1)}")
+    for match in _FUNCTION.finditer(text):
+        name = match.group(1).lower()
+        if name not in FUNCTIONS:
+            found.append(f"the CSS function {match.group(1)}()")
+    for match in _URL.finditer(text):
+        target = match.group(2).strip()
+        if not _LOCAL_ID.fullmatch(target):
+            found.append(f"a reference to {target!r}")
+    if re.search(r"url\(", text, re.IGNORECASE) and not _URL.search(text):
+        found.append("an unfinished url(")
+    if re.search(r"javascript\s*:|expression|-moz-binding|behavior", text, re.IGNORECASE):
+        found.append("script in CSS")
+    return found
+
+
+def declarations(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(kept (property, value) pairs, names of properties left out) of decoded declarations."""
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, colon, value = part.partition(":")
+        name = name.strip().lower()
+        if not colon or name not in PROPERTIES:
+            dropped.append(name or part.strip()[:20])
+            continue
+        kept.append((name, value.strip()))
+    return kept, dropped
+
+
+def _declarations_text(pairs: list[tuple[str, str]]) -> str:
+    return ";".join(f"{name}:{value}" for name, value in pairs)
+
+
+@dataclass
+class _Node:
+    name: str
+    attributes: list[tuple[str, str]]
+    line: int
+    children: list[_Node | str] = field(default_factory=list)
+
+
+class _Stop(Exception):
+    """Raised inside a handler to end the parse (a DOCTYPE: nothing after it is read)."""
+
+
+def _escape(text: str, quote: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if quote:
+        text = text.replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return text
+
+
+HINT = (
+    "Remove it (export the drawing again as plain SVG); diagrams may use shapes, text, gradients, "
+    "clip paths, masks, markers, <use> and an inline <style>, and link only to #ids inside the same file."
+)
+
+
+def _encoding(shown: str, why: str) -> Diagnostic:
+    return Diagnostic(
+        shown,
+        None,
+        "image-svg-encoding",
+        f"The SVG is not saved as UTF-8 text ({why}).",
+        "Re-save it as UTF-8 (in the drawing program's SVG export, or a text editor's 'Save with encoding').",
+    )
+
+
+def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]:  # noqa: C901 (one handler per kind of node)
+    """(the bytes to publish, or None when the file cannot be read; every finding)."""
+    problems: list[Diagnostic] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    wide = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data
+    try:
+        source = "" if wide else data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, [_encoding(shown, f"byte {error.start} is not UTF-8")]
+    if wide:
+        return None, [_encoding(shown, "it looks like UTF-16 or UTF-32")]
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    dropped: dict[str, int] = {}
+    root: list[_Node] = []
+    stack: list[_Node | None] = []  # None: inside an element left out
+
+    def unsafe(what: str) -> None:
+        problems.append(
+            Diagnostic(
+                shown,
+                parser.CurrentLineNumber,
+                "image-svg-unsafe",
+                f"The SVG contains {what}, which the site does not allow in images.",
+                HINT,
+            )
+        )
+
+    def drop(what: str) -> None:
+        dropped[what] = dropped.get(what, 0) + 1
+
+    def split(name: str) -> tuple[str, str]:
+        namespace, _, local = name.rpartition(" ")
+        return namespace, local
+
+    def shown_name(namespace: str, local: str, prefix: str = "") -> str:
+        return f"{prefix or namespace.rsplit('/', 1)[-1]}:{local}" if namespace not in ("", SVG_NS) else local
+
+    def check_css(text: str, where: str) -> str:
+        decoded = decode_css(text)
+        for what in css_value_problems(decoded):
+            unsafe(f"{what} in {where}")
+        return decoded
+
+    def attribute(element: str, name: str, value: str) -> tuple[str, str] | None:
+        namespace, local = split(name)
+        where = f"the {shown_name(namespace, local, 'xlink' if namespace == XLINK_NS else '')}= of <{element}>"
+        if local.lower().startswith("on"):
+            unsafe(f"an event handler ({local}=) on <{element}>")
+            return None
+        if local == "href" and namespace in ("", XLINK_NS):
+            if element not in HREF_ELEMENTS:
+                unsafe(f"a link ({where})")
+            elif not _LOCAL_ID.fullmatch(value):
+                unsafe(f"a link to {value!r} ({where})")
+            else:
+                return ("xlink:href" if namespace else "href", value)
+            return None
+        if namespace == XML_NS and local in XML_ATTRIBUTES:
+            return (f"xml:{local}", value)
+        if local.startswith("aria-") and not namespace:
+            return (local, value)
+        if namespace or local not in ATTRIBUTES or (local in FILTER_ONLY and element not in FILTERS):
+            if local == "type" and element == "style":
+                pass
+            else:
+                drop(f"{shown_name(namespace, local)}=")
+                return None
+        if local == "type" and element == "style":
+            if value.strip().lower() != "text/css":
+                unsafe(f"a style sheet of type {value!r}")
+                return None
+            return (local, value)
+        if local == "style":
+            decoded = check_css(value, where)
+            pairs, left_out = declarations(decoded)
+            for name_left in left_out:
+                drop(f"the CSS property {name_left}")
+            return (local, _declarations_text(pairs))
+        if local in PROPERTIES or local == "media":
+            return (local, check_css(value, where))
+        if re.search(r"javascript\s*:|url\(", value, re.IGNORECASE):
+            unsafe(f"a reference ({where})")
+            return None
+        return (local, value)
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        namespace, local = split(name)
+        if stack and stack[-1] is None:  # inside something left out: checked for danger, not kept
+            if local in DANGEROUS:
+                unsafe(f"a <{shown_name(namespace, local)}> element")
+            stack.append(None)
+            return
+        if namespace not in ("", SVG_NS):
+            if local in DANGEROUS or namespace == "http://www.w3.org/1999/xhtml":
+                unsafe(f"a <{shown_name(namespace, local)}> element")
+            else:
+                drop(f"<{shown_name(namespace, local)}>")
+            stack.append(None)
+            return
+        if not stack and local != "svg":
+            unsafe(f"a <{local}> root element where <svg> belongs")
+            stack.append(None)
+            return
+        if local in SILENTLY_DROPPED:
+            stack.append(None)
+            return
+        if local not in ELEMENTS:
+            links = [value for key, value in attributes.items() if split(key)[1] in ("href", "src")]
+            unsafe(f"a <{local}> element" + (f" (linking to {links[0]!r})" if links else ""))
+            stack.append(None)
+            return
+        kept = [pair for key, value in attributes.items() if (pair := attribute(local, key, value)) is not None]
+        node = _Node(local, kept, parser.CurrentLineNumber)
+        parent = stack[-1] if stack else None
+        if parent is not None:
+            parent.children.append(node)
+        else:
+            root.append(node)
+        stack.append(node)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def text(data: str) -> None:
+        node = stack[-1] if stack else None
+        if node is None or node.name not in TEXT_ELEMENTS:
+            return
+        node.children.append(data)  # a style sheet is checked whole, at the end
+
+    def doctype(*_: Any) -> None:
+        unsafe("a DOCTYPE declaration (it can define entities)")
+        raise _Stop
+
+    def entity(*_: Any) -> None:
+        unsafe("an entity declaration")
+        raise _Stop
+
+    def instruction(target: str, _data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            unsafe("an external style sheet (<?xml-stylesheet?>)")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.ProcessingInstructionHandler = instruction
+    try:
+        parser.Parse(source, True)
+    except _Stop:
+        return None, problems
+    except xml.parsers.expat.ExpatError as error:
+        problems.append(
+            Diagnostic(
+                shown,
+                error.lineno,
+                "image-svg-invalid",
+                f"The SVG cannot be read: {xml.parsers.expat.ErrorString(error.code)}.",
+                "Export the drawing again as SVG from the drawing program.",
+            )
+        )
+        return None, problems
+    if not root:
+        problems.append(
+            Diagnostic(
+                shown, None, "image-svg-invalid", "The file has no <svg> drawing in it.", "Export it again as SVG."
+            )
+        )
+        return None, problems
+    for node in _style_blocks(root[0]):
+        sheet = "".join(child for child in node.children if isinstance(child, str))
+        decoded = decode_css(sheet)
+        for what in css_value_problems(decoded):
+            problems.append(
+                Diagnostic(
+                    shown,
+                    node.line,
+                    "image-svg-unsafe",
+                    f"The SVG contains {what} in its <style>, which the site does not allow in images.",
+                    HINT,
+                )
+            )
+        node.children = [_clean_sheet(decoded, drop)]
+    if dropped:
+        listed = ", ".join(f"{what} ({count} times)" if count > 1 else what for what, count in sorted(dropped.items()))
+        problems.append(
+            Diagnostic(
+                shown,
+                None,
+                "image-svg-dropped",
+                f"Left out of the published SVG (not needed to draw it): {listed}.",
+                "Nothing to do if the figure looks right; export as plain SVG to silence this.",
+                Severity.WARNING,
+            )
+        )
+    return _serialise(root[0]).encode("utf-8"), problems
+
+
+def _style_blocks(node: _Node) -> list[_Node]:
+    found = [node] if node.name == "style" else []
+    for child in node.children:
+        if isinstance(child, _Node):
+            found += _style_blocks(child)
+    return found
+
+
+def _clean_sheet(sheet: str, drop: Any) -> str:
+    """A decoded sheet with each declaration block reduced to allowed properties."""
+
+    def block(match: re.Match[str]) -> str:
+        pairs, left_out = declarations(match.group(1))
+        for name in left_out:
+            drop(f"the CSS property {name}")
+        return "{" + _declarations_text(pairs) + "}"
+
+    return _BLOCK.sub(block, sheet).strip()
+
+
+def _uses_xlink(node: _Node) -> bool:
+    return any(key.startswith("xlink:") for key, _ in node.attributes) or any(
+        isinstance(child, _Node) and _uses_xlink(child) for child in node.children
+    )
+
+
+def _serialise(root: _Node) -> str:
+    out: list[str] = []
+
+    def write(node: _Node, top: bool) -> None:
+        attributes = list(node.attributes)
+        if top:
+            attributes.insert(0, ("xmlns", SVG_NS))
+            if _uses_xlink(node):
+                attributes.insert(1, ("xmlns:xlink", XLINK_NS))
+        out.append(f"<{node.name}" + "".join(f' {key}="{_escape(value, True)}"' for key, value in attributes))
+        if not node.children:
+            out.append("/>")
+            return
+        out.append(">")
+        for child in node.children:
+            if isinstance(child, str):
+                out.append(_escape(child))
+            else:
+                write(child, False)
+        out.append(f"</{node.name}>")
+
+    write(root, True)
+    return "".join(out)
