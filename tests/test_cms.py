@@ -285,38 +285,79 @@ def _needs_editor():
     return require_chromium()
 
 
+class Lines:
+    """A process's output, line by line as it comes, for waiting on what it says."""
+
+    def __init__(self, stream) -> None:
+        import queue
+        import threading
+
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait(self, pattern: str, timeout: float = 30.0) -> re.Match[str]:
+        """The first line from now on that matches `pattern` (a regular expression)."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise AssertionError(f"no line matching {pattern!r}; the preview said:\n" + "".join(self.seen))
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+
+
 @pytest.fixture()
 def editing(tmp_path):
-    """`build.py serve --editor` on a copy of the real site."""
+    """`build.py serve --editor` on a small two-language site (the bilingual fixture: English
+    and Spanish articles and pages, the people file) and a browser, started together."""
     chromium = _needs_editor()
-    from test_serve import free_port, get, wait_for
+    from playwright.sync_api import sync_playwright
+    from test_serve import get
 
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("templates", "static", "content"):
-        shutil.copytree(REPO / name, site / name)
-    (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
-    port = free_port()
-    get_config: list[str] = []
+    from screenshots import CHROMIUM_ARGS
+    from sitekit import FIXTURES, copy_site
+
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    site.set_config(search=False)
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", str(port)],
-        cwd=site,
+        [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", "0"],
+        cwd=site.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}/"
+    output = Lines(process.stdout)
+    local: list[int] = []
     try:
-        wait_for(lambda: _answers(get, base + "admin/config.yml"), timeout=30)
-        get_config.append(get(base + "admin/config.yml")[1])
-        yield site, base, chromium, get
+        with sync_playwright() as p:  # the browser starts while the preview builds
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            base = output.wait(r"Browser editor at (http://\S+/)admin/").group(1)
+            config = get(base + "admin/config.yml")[1]
+            local += [int(m) for m in re.findall(r"127\.0\.0\.1:(\d+)/api/v1", config)]
+            yield site.root, base, browser, get, output
+            browser.close()
     finally:
         process.terminate()
         process.wait(timeout=10)
     # The local server stops with the preview, even when the preview is only sent SIGTERM.
-    local = re.search(r"127\.0\.0\.1:(\d+)/api/v1", get_config[0]) if get_config else None
     assert local, "the editor's configuration named no local server"
-    wait_for(lambda: not _listening(int(local.group(1))), timeout=10)
+    from test_serve import wait_for
+
+    wait_for(lambda: not _listening(local[0]), timeout=10)
 
 
 def _listening(port: int) -> bool:
@@ -329,50 +370,35 @@ def _listening(port: int) -> bool:
         return False
 
 
-def _answers(get, url):
-    try:
-        return get(url)[0] == 200
-    except OSError:
-        return False
-
-
 def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
-    site, base, chromium, get = editing
-    from playwright.sync_api import sync_playwright
-
-    from screenshots import CHROMIUM_ARGS
-
+    site, base, browser, get, output = editing
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto(base + "admin/")
-        page.get_by_role("button", name="Login").click()
-        for name in ("Articles", "Pages", "Articles (es)", "Pages (es)"):
-            page.get_by_role("link", name=name, exact=True).wait_for()
-        page.goto(base + "admin/#/collections/articles/new")
-        title = "Contrast and kidneys, a form-written note"
-        page.locator("[id^=title-field]").wait_for()
-        page.fill("[id^=title-field]", title)
-        page.fill("[id^=summary-field]", "A short note written in the browser form.")
-        page.fill("[id^=date-field]", "2026-03-01")
-        page.fill("[id^=reviewed-field]", "2026-03-02")
-        page.locator("[id^=reviewer-field]").click()
-        page.get_by_text("Editorial team (editorial-team)", exact=True).last.click()
-        for sentence in ("Contrast is a dye given into a vein.", "Your team checks your kidneys first."):
-            page.get_by_role("button", name="Add Takeaway").click()
-            page.locator("[id^=takeaway-field]").last.fill(sentence)
-        page.get_by_role("button", name="Add Reference").click()
-        page.locator("[id^=title-field]").last.fill("Gadolinium and the kidneys")
-        page.locator("[id^=doi-field]").last.fill("10.1000/example.1")
-        page.locator("[contenteditable=true]").last.fill("## What contrast is\n\nContrast is a dye.\n")
-        page.get_by_role("button", name="Publish").first.click()
-        page.get_by_text("Publish now").click()
-        page.get_by_text("Entry saved").wait_for()
-        saved = site / "content" / "articles" / "contrast-and-kidneys-a-form-written-note.md"
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(base + "admin/")
+    page.get_by_role("button", name="Login").click()
+    for name in ("Articles", "Pages", "Articles (es)", "Pages (es)"):
+        page.get_by_role("link", name=name, exact=True).wait_for()
+    page.goto(base + "admin/#/collections/articles/new")  # the same page: no reload
+    title = "Contrast and kidneys, a form-written note"
+    page.fill("[id^=title-field]", title)
+    page.fill("[id^=summary-field]", "A short note written in the browser form.")
+    page.fill("[id^=date-field]", "2026-03-01")
+    page.fill("[id^=reviewed-field]", "2026-03-02")
+    page.locator("[id^=reviewer-field]").click()
+    page.get_by_text("Editorial team (editorial-team)", exact=True).last.click()
+    for sentence in ("Contrast is a dye given into a vein.", "Your team checks your kidneys first."):
+        page.get_by_role("button", name="Add Takeaway").click()
+        page.locator("[id^=takeaway-field]").last.fill(sentence)
+    page.get_by_role("button", name="Add Reference").click()
+    page.locator("[id^=title-field]").last.fill("Gadolinium and the kidneys")
+    page.locator("[id^=doi-field]").last.fill("10.1000/example.1")
+    page.locator("[contenteditable=true]").last.fill("## What contrast is\n\nContrast is a dye.\n")
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+    page.get_by_text("Entry saved").wait_for()
     assert errors == []
+    saved = site / "content" / "articles" / "contrast-and-kidneys-a-form-written-note.md"
     assert saved.is_file(), sorted(p.name for p in saved.parent.iterdir())
     text = saved.read_text()
     front = yaml.safe_load(text.split("---\n")[1])
@@ -392,6 +418,9 @@ def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
 
     mine = [json.loads(line) for line in check.stdout.splitlines() if saved.name in line]
     assert [d["code"] for d in mine if d["severity"] == "error"] == []
+    assert "references-none" not in {d["code"] for d in mine}  # the reference was read
+    # The preview rebuilt on the save (it says so) and serves the new page.
+    output.wait(r"Rebuilt in \d+ ms")
     status, page_html = get(base + "articles/contrast-and-kidneys-a-form-written-note/")
     assert status == 200 and title in page_html
     assert re.search(r'<meta name="robots" content="noindex', get(base + "admin/")[1])
