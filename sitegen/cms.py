@@ -311,7 +311,7 @@ def _collection(config: Config, catalogue: Catalogue, language: str, kind: str, 
         "create": True,
         "slug": "{{slug}}",
         "identifier_field": "title",
-        "summary": "{{title}}" + (" ({{draft}})" if kind == "articles" else ""),
+        "summary": "{{title}}" + ("{{draft | ternary(' (draft)', '')}}" if kind == "articles" else ""),
         "fields": fields,
     }
     if site_url:  # "View preview" in the editor opens the page in the preview
