@@ -215,6 +215,36 @@ def test_the_published_editor_follows_the_option(published):
     assert (published.public / "index.html").is_file()
 
 
+def test_the_published_editor_starts_under_its_own_policy(published):
+    """The built admin/ served as GitHub Pages would (static files only): Decap starts, offers
+    to sign in with GitHub, and the browser refuses nothing under the page's CSP."""
+    import functools
+    import http.server
+    import threading
+
+    chromium = _needs_editor()  # also puts tools/ (screenshots.py) on the path
+    from playwright.sync_api import sync_playwright
+
+    from screenshots import CHROMIUM_ARGS
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published.public))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    refused: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(f"http://127.0.0.1:{server.server_port}/admin/")
+            page.get_by_role("button", name="Login with GitHub").wait_for()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert refused == []
+
+
 def test_without_the_option_nothing_is_published(fixture_site):
     assert fixture_site.build().ok
     assert not (fixture_site.public / "admin").exists()
