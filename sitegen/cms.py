@@ -379,6 +379,7 @@ def admin_page(title: str, connect: Sequence[str] = (), images: Sequence[str] = 
         f"<title>Editor: {html.escape(title)}</title>\n"
         '<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
         '<link rel="stylesheet" href="admin.css">\n'
+        '<link rel="icon" href="../static/favicon.svg" type="image/svg+xml">\n'
         "</head>\n<body>\n"
         "<noscript>The editor needs JavaScript. Without it, edit the files in content/ (README.md).</noscript>\n"
         '<script src="cms/decap-cms.js"></script>\n<script src="admin.js"></script>\n'
