@@ -52,6 +52,7 @@ from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_sit
 from sitegen.core.config import Config, language_config
 from sitegen.core.errors import Diagnostic, Severity
 from sitegen.core.files import walk
+from sitegen.editor import cms
 from sitegen.images.assets import load_assets, unused_problems, written_path
 from sitegen.markup import Markup
 from sitegen.system.fingerprint import forget
@@ -159,6 +160,7 @@ class Builder:
         self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
         self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
+        self._admin: dict[str, bytes] = {}  # this build's browser editor files (cms.admin_files)
         self.progress: Progress | None = None  # told of each step as it starts (steps.py)
         self._steps = Steps([])
         # Stat signatures of the sources (kept in the cache; the preview keeps its own), and the
@@ -181,7 +183,7 @@ class Builder:
         on_disk = mode.write and not mode.check
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
-            result.diagnostics.extend(output_problems(self.config))
+            result.diagnostics.extend(output_problems(self.config) + cms.publish_problems(self.config))
         with self._steps("read and validate"):
             content, sites = self._load(result, mode.today)
         site = sites[0] if sites else None
@@ -216,6 +218,9 @@ class Builder:
         checks, today, step = mode.checks, mode.today, self._steps
         self._images_used = []  # this build's only: an earlier build may have stopped half-way
         self._anchors = {}
+        # The browser editor, when config.yaml publishes it: static files made from the sites.
+        on_disk = output is not None and not isinstance(output, InMemory)
+        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if on_disk else {}
         with step("plan"):
             plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         up_to_date = all(plan.up_to_date for _, plan in plans)
@@ -258,6 +263,7 @@ class Builder:
         if not up_to_date and output is not None and result.publishable:
             with step("static files"):
                 result.changed += output.copy_static(self.config.static_dir, self.config.roots)
+                result.changed += sum(output.write(path, data) for path, data in self._admin.items())
             with step("search index"):
                 indexed = self._index_search(output, mode.index_search, result, outcomes)
         if not up_to_date and output is not None and result.publishable:
@@ -615,7 +621,7 @@ class Builder:
     def _static_keys(self) -> dict[str, str]:
         return {
             path: hashlib.sha256(data).hexdigest()
-            for path, data in copy_tree_files(self.config.static_dir, self.config.roots)
+            for path, data in (*copy_tree_files(self.config.static_dir, self.config.roots), *self._admin.items())
         }
 
     def _save_after_publishing(self, result: BuildResult) -> None:

@@ -19,11 +19,11 @@ import jinja2
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 
-from sitegen.cms import BUNDLE
 from sitegen.content.site import Site
 from sitegen.core import errors
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
+from sitegen.editor.cms import BUNDLE
 
 if TYPE_CHECKING:
     from tornado import httputil
@@ -161,7 +161,7 @@ class EditorHandler(web.RequestHandler):
         self.preview = preview
 
     def get(self, name: str) -> None:
-        from sitegen import cms
+        from sitegen.editor import cms
 
         self.set_header("Cache-Control", "no-store")
         url = self.preview.editor_url

@@ -327,7 +327,7 @@ def serve(
     preview = Preview(config, drafts, jobs, port, out)
     local = None
     if editor:
-        from sitegen.cms import LocalServer
+        from sitegen.editor.cms import LocalServer
 
         try:
             local = LocalServer(config.root)

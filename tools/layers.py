@@ -29,8 +29,9 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("content", ["sitegen.content*"]),
     ("build", ["sitegen.build*"]),
     ("checks", ["sitegen.checks*"]),
+    ("editor", ["sitegen.editor*"]),
     ("builder", ["sitegen.pipeline"]),
-    ("commands", ["sitegen.cms", "sitegen.preview_web", "sitegen.serve", "sitegen.cli"]),
+    ("commands", ["sitegen.preview_web", "sitegen.serve", "sitegen.cli"]),
 ]
 
 

@@ -65,6 +65,10 @@ SCHEMA: dict[str, Any] = {
     "licence": (str, ""),
     # Size budgets of one image file in content/images/ (a warning above either; 0: none).
     "images": {"max_bytes": (int, 500_000), "max_pixels": (int, 8_000_000)},
+    # The browser editor (sitegen/cms.py, docs/editing-in-the-browser.md): `publish: true`
+    # writes it into the site at /admin/, saving to the GitHub repository `repo` (owner/name)
+    # on `branch`, editors signing in through the OAuth helper at `auth_url`.
+    "editor": {"publish": (bool, False), "repo": (str, ""), "branch": (str, "main"), "auth_url": (str, "")},
 }
 
 
@@ -156,6 +160,10 @@ class Config:
     urgent_help: str = ""
     # Every guide of every language, from <content>/guides.yaml (guides.py).
     guides: tuple[GuideDeclaration, ...] = ()
+    editor_publish: bool = False
+    editor_repo: str = ""  # owner/name
+    editor_branch: str = "main"
+    editor_auth_url: str = ""
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -276,6 +284,7 @@ def load_config(
                 "Use warning or error.",
             )
         )
+    diagnostics += _editor_problems(values["editor"], doc, shown)
     root = path.resolve().parent
     paths = values["paths"]
     content_dir = Path(content).resolve() if content else root / paths["content"]
@@ -342,6 +351,10 @@ def load_config(
         logo_alt=" ".join(values["logo"]["alt"].split()),
         urgent_help=" ".join(values["urgent_help"].split()),
         guides=guides,
+        editor_publish=values["editor"]["publish"],
+        editor_repo=values["editor"]["repo"].strip(),
+        editor_branch=values["editor"]["branch"].strip() or "main",
+        editor_auth_url=values["editor"]["auth_url"].strip(),
     ), []
 
 
@@ -372,6 +385,47 @@ def _identity(values: dict[str, Any], static: Path, doc: yamlread.YamlDocument, 
 
 # Whole-number settings that must be at least 1: (path, what to say to fix it).
 _AT_LEAST_ONE = ((("review", "interval_months"), "A common policy is 12 to 36 months."),)
+
+
+REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$")
+
+
+def _editor_problems(editor: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:
+    """`editor:`: a published editor must know the repository it saves to."""
+    problems = []
+    repo, auth = editor["repo"].strip(), editor["auth_url"].strip()
+    if repo and not REPO_NAME.match(repo):
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "repo"),
+                "config-value",
+                f"editor.repo is {repo!r}, which is not a GitHub repository's owner/name.",
+                "Write the part of the repository's address after github.com/, e.g. `repo: our-team/ms-imaging`.",
+            )
+        )
+    elif editor["publish"] and not repo:
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "publish"),
+                "config-value",
+                "editor.publish is true, but editor.repo does not say which GitHub repository the editor saves to.",
+                "Add `repo: owner/name` under `editor:` (the part of the repository's address after github.com/), "
+                "or set `publish: false`.",
+            )
+        )
+    if auth and not auth.startswith("https://"):
+        problems.append(
+            Diagnostic(
+                shown,
+                doc.line("editor", "auth_url"),
+                "config-value",
+                f"editor.auth_url is {auth!r}; editors sign in through it, so it must be an https:// address.",
+                "Give the OAuth helper's full address, e.g. `auth_url: https://auth.example.org`.",
+            )
+        )
+    return problems
 
 
 def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ RESERVED = {
     "feed",
     "sitemap",
     "pagefind",
+    "admin",  # the browser editor (cms.py), in the preview and, when published, in the site
     # Device names that Windows refuses as folder names: a checkout or a copy of public/
     # on Windows would fail on articles/con/.
     "con",

@@ -24,7 +24,6 @@ never from a CDN.
 from __future__ import annotations
 
 import html
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +33,12 @@ import yaml
 
 from sitegen.content.validate import ARTICLE_KEYS, PAGE_KEYS, REFERENCE_KEYS, TRANSLATION_KEYS
 from sitegen.core.config import Config
+from sitegen.core.errors import Diagnostic
 
 if TYPE_CHECKING:
     from sitegen.content.site import Site
 
-TOOLS = Path(__file__).resolve().parent.parent / "tools" / "cms"
+TOOLS = Path(__file__).resolve().parents[2] / "tools" / "cms"
 # Decap's prebuilt bundle: decap-cms.js and the chunks it loads next to itself.
 BUNDLE = TOOLS / "node_modules" / "decap-cms" / "dist"
 LOCAL_SERVER = TOOLS / "node_modules" / "decap-server" / "dist" / "index.js"
@@ -333,7 +333,7 @@ def _collection(config: Config, catalogue: Catalogue, language: str, kind: str, 
         "create": True,
         "slug": "{{slug}}",
         "identifier_field": "title",
-        "summary": "{{title}}" + (" ({{draft}})" if kind == "articles" else ""),
+        "summary": "{{title}}" + ("{{draft | ternary(' (draft)', '')}}" if kind == "articles" else ""),
         "fields": fields,
     }
     if site_url:  # "View preview" in the editor opens the page in the preview
@@ -377,17 +377,20 @@ def config_yaml(settings: Mapping[str, Any]) -> str:
     )
 
 
-def admin_page(title: str, connect: Sequence[str] = ()) -> str:
+def admin_page(title: str, connect: Sequence[str] = (), images: Sequence[str] = ()) -> str:
     """/admin/index.html: Decap's bundle and our script, both from this site.
 
-    Its Content-Security-Policy is the site's, with what Decap cannot run without and only
-    here: styles it injects (emotion, 'unsafe-inline' styles), `new Function` in its
-    config validator ('unsafe-eval'), images of the media library as blob: addresses, and
-    the backends it talks to (`connect`). Scripts still come only from this site."""
+    Its Content-Security-Policy (a `<meta http-equiv>`, on this page only) is the site's,
+    with what Decap cannot run without: styles it injects (emotion, 'unsafe-inline'
+    styles), `new Function` in its config validator ('unsafe-eval'), images of the media
+    library as blob: addresses, and the backends it talks to (`connect`; `images`: where
+    a backend's pictures come from, such as GitHub's avatars). Scripts still come only
+    from this site."""
     connect_src = " ".join(["'self'", *connect])
+    img_src = " ".join(["'self'", "data:", "blob:", *images])
     csp = (
         "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data: blob:; connect-src {connect_src}; object-src 'none'; base-uri 'self'; "
+        f"img-src {img_src}; connect-src {connect_src}; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-src 'self' blob:"
     )
     return (
@@ -398,6 +401,7 @@ def admin_page(title: str, connect: Sequence[str] = ()) -> str:
         f"<title>Editor: {html.escape(title)}</title>\n"
         '<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
         '<link rel="stylesheet" href="admin.css">\n'
+        '<link rel="icon" href="../static/favicon.svg" type="image/svg+xml">\n'
         "</head>\n<body>\n"
         "<noscript>The editor needs JavaScript. Without it, edit the files in content/ (README.md).</noscript>\n"
         '<script src="cms/decap-cms.js"></script>\n<script src="admin.js"></script>\n'
@@ -423,20 +427,57 @@ MISSING_BUNDLE = (
 )
 
 
-def write_admin(folder: Path, config: Config, settings: Mapping[str, Any], connect: Sequence[str] = ()) -> int:
-    """The editor as files (for publishing it with the site): index.html, config.yml, our
-    script and styles, Decap's bundle under cms/. Returns the number of files written."""
+GITHUB_API = "https://api.github.com"
+GITHUB_AVATARS = "https://avatars.githubusercontent.com"
+ADMIN = "admin"  # the editor's folder in the published site
+
+
+def github_backend(config: Config) -> dict[str, Any]:
+    """Decap's `backend:` in the published site: the repository config.yaml names."""
+    backend: dict[str, Any] = {"name": "github", "repo": config.editor_repo, "branch": config.editor_branch}
+    if config.editor_auth_url:
+        backend["base_url"] = config.editor_auth_url.rstrip("/")
+    return backend
+
+
+def admin_files(config: Config, catalogue: Catalogue) -> dict[str, bytes]:
+    """The editor's files (output path -> bytes) to publish with the site under admin/:
+    index.html, config.yml, our script and styles, Decap's bundle under cms/. Nothing
+    unless config.yaml says `editor: {publish: true}`. FileNotFoundError when the bundle
+    is not installed (`publish_problems` says so first)."""
+    if not config.editor_publish:
+        return {}
     files = bundle_files()
     if not files:
         raise FileNotFoundError(MISSING_BUNDLE)
-    (folder / "cms").mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(admin_page(config.title, connect), encoding="utf-8")
-    (folder / "config.yml").write_text(config_yaml(settings), encoding="utf-8")
+    settings = editor_config(config, catalogue, github_backend(config), config.url)
+    page = admin_page(config.title, (GITHUB_API,), (GITHUB_AVATARS,))
+    out = {
+        f"{ADMIN}/index.html": page.encode("utf-8"),
+        f"{ADMIN}/config.yml": config_yaml(settings).encode("utf-8"),
+    }
     for name in ("admin.js", "admin.css"):
-        shutil.copyfile(ADMIN_ASSETS / name, folder / name)
+        out[f"{ADMIN}/{name}"] = (ADMIN_ASSETS / name).read_bytes()
     for path in files:
-        shutil.copyfile(path, folder / "cms" / path.name)
-    return len(files) + 4
+        out[f"{ADMIN}/cms/{path.name}"] = path.read_bytes()
+    return out
+
+
+def publish_problems(config: Config) -> list[Diagnostic]:
+    """Before a build that writes the site: the editor it is to publish is installed."""
+    if not config.editor_publish or bundle_files():
+        return []
+    return [
+        Diagnostic(
+            config.path.name,
+            None,
+            "editor-not-installed",
+            "config.yaml has `editor: {publish: true}`, but the browser editor is not installed, "
+            "so the site cannot include it.",
+            "Run `npm ci --prefix tools/cms` once (it needs Node.js with npm; `make edit` does it too), "
+            "or set `publish: false` under `editor:`.",
+        )
+    ]
 
 
 class LocalServer:
