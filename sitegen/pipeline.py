@@ -233,7 +233,8 @@ class Builder:
             result.reused = sum(len(plan.pages) for _, plan in plans)
         else:
             if output is not None:
-                output.open()
+                with step("open the new site"):  # the staging folder: what the spare holds is surveyed
+                    output.open()
             with step("images"):  # shared by every language: encoded once, with the first plan's steps
                 images = run_assets(
                     plans[0][1],

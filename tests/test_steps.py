@@ -42,6 +42,7 @@ def test_every_step_is_named_and_timed_in_order(blank_site):
     assert names == [
         "read and validate",
         "plan",
+        "open the new site",
         "images",
         "articles and pages (en)",
         "checks across languages",
