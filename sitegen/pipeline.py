@@ -232,27 +232,7 @@ class Builder:
                     self._report_cached(site, plan, contents[site.language], result, checks, today)
             result.reused = sum(len(plan.pages) for _, plan in plans)
         else:
-            if output is not None:
-                with step("open the new site"):  # the staging folder: what the spare holds is surveyed
-                    output.open()
-            with step("images"):  # shared by every language: encoded once, with the first plan's steps
-                images = run_assets(
-                    plans[0][1],
-                    self.config.content_dir,
-                    output if result.publishable else None,
-                    jobs=self.jobs,
-                    policy=self.policy,
-                    fork=not isinstance(output, InMemory),
-                )
-            result.images_encoded = sum(outcome.encoded for outcome in images)
-            live: set[tuple[str, str]] = set()
-            for site, plan in plans:
-                with step(f"articles and pages ({site.language})"):
-                    outcomes += self._build_language(
-                        site, plan, contents[site.language], output, result, checks, today, live
-                    )
-            if not live.issuperset(self.cache.bodies):
-                self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
+            outcomes, images = self._make(plans, contents, output, result, checks, today)
         with step("checks across languages"):
             if checks and not (up_to_date and result.lenient):
                 found = self._pair_checks(sites)
@@ -260,23 +240,71 @@ class Builder:
                     result.check_findings += found
                 result.add_findings(found)
             self._report_unused(sites, result)
-        indexed = None
         if not up_to_date and output is not None and result.publishable:
-            with step("static files"):
-                result.changed += output.copy_static(self.config.static_dir, self.config.roots)
-                result.changed += sum(output.write(path, data) for path, data in self._admin.items())
-            with step("search index"):
-                indexed = self._index_search(output, mode.index_search, result, outcomes)
-        if not up_to_date and output is not None and result.publishable:
-            with step("publish"):
-                unchanged = output.commit()
-                if indexed is not None:  # what the index holds, once it is the published one
-                    self.cache.search = indexed
-                result.files = dict(output.files)
-                self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
+            self._publish(output, result, mode, outcomes, images)
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
             with step("save the cache"):
                 self._save_after_publishing(result)
+
+    def _make(
+        self,
+        plans: list[tuple[Site, BuildPlan]],
+        contents: dict[str, Content],
+        output: Output | None,
+        result: BuildResult,
+        checks: bool,
+        today: date | None,
+    ) -> tuple[list[PageOutcome], list[AssetOutcome]]:
+        """The steps that make what changed: images, then each language's articles and pages."""
+        step = self._steps
+        if output is not None:
+            with step("open the new site"):  # the staging folder: what the spare holds is surveyed
+                output.open()
+        with step("images"):  # shared by every language: encoded once, with the first plan's steps
+            images = run_assets(
+                plans[0][1],
+                self.config.content_dir,
+                output if result.publishable else None,
+                jobs=self.jobs,
+                policy=self.policy,
+                fork=not isinstance(output, InMemory),
+            )
+        result.images_encoded = sum(outcome.encoded for outcome in images)
+        outcomes: list[PageOutcome] = []
+        live: set[tuple[str, str]] = set()
+        for site, plan in plans:
+            with step(f"articles and pages ({site.language})"):
+                outcomes += self._build_language(
+                    site, plan, contents[site.language], output, result, checks, today, live
+                )
+        if not live.issuperset(self.cache.bodies):
+            self.cache.bodies = {k: v for k, v in self.cache.bodies.items() if k in live}
+        return outcomes, images
+
+    def _publish(
+        self,
+        output: Output,
+        result: BuildResult,
+        mode: BuildMode,
+        outcomes: list[PageOutcome],
+        images: list[AssetOutcome],
+    ) -> None:
+        """The steps that complete the new site and swap it in: static files, the search
+        index, then the swap and the record of what was written."""
+        step = self._steps
+        with step("static files"):
+            result.changed += output.copy_static(self.config.static_dir, self.config.roots)
+            result.changed += sum(output.write(path, data) for path, data in self._admin.items())
+        with step("search index"):
+            indexed = self._index_search(output, mode.index_search, result, outcomes)
+        if not result.publishable:
+            return
+        with step("publish"):
+            unchanged = output.commit()
+            if indexed is not None:  # what the index holds, once it is the published one
+                self.cache.search = indexed
+            result.files = dict(output.files)
+            self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
 
     def _build_language(
         self,
