@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import make_corpus  # noqa: E402
 
 ARTICLES = 150
-TRIALS = 20
+TRIALS = 12
 
 
 def manifest(folder: Path) -> dict[str, str]:

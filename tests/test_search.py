@@ -480,47 +480,48 @@ def test_a_killed_build_leaves_an_index_of_the_published_pages_and_the_next_heal
 # --- the reader -----------------------------------------------------------------------------
 
 
-def _found(folder: Path, queries: list[str], prefix: str = "") -> dict[str, set[str]]:
-    from playwright.sync_api import sync_playwright
+class Reader:
+    """One browser on the search page of a served site, for a test's queries (one launch)."""
 
-    from screenshots import CHROMIUM_ARGS, serve
+    def __init__(self, folder: Path) -> None:
+        from playwright.sync_api import sync_playwright
 
-    server = serve(folder)
-    base = f"http://127.0.0.1:{server.server_address[1]}/{prefix}"
-    results = {}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
-            view = browser.new_page(viewport={"width": 390, "height": 800})
-            for query in queries:
-                view.goto(f"{base}search/?q={query}")
-                view.locator("[data-search-status]", has_text=query).wait_for()
-                links = view.locator(".search-result h2 a")
-                results[query] = {links.nth(i).get_attribute("href") for i in range(links.count())}
-            browser.close()
-    finally:
-        server.shutdown()
-    return results
+        from screenshots import CHROMIUM_ARGS, serve
+
+        self.server = serve(folder)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.playwright = sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
+        self.view = self.browser.new_page(viewport={"width": 390, "height": 800})
+
+    def found(self, queries: list[str], prefix: str = "") -> dict[str, set[str]]:
+        results = {}
+        for query in queries:
+            self.view.goto(f"{self.base}{prefix}search/?q={query}")
+            self.view.locator("[data-search-status]", has_text=query).wait_for()
+            links = self.view.locator(".search-result h2 a")
+            results[query] = {links.nth(i).get_attribute("href") for i in range(links.count())}
+        return results
+
+    def close(self) -> None:
+        self.browser.close()
+        self.playwright.stop()
+        self.server.shutdown()
 
 
 @pytest.mark.browser
 def test_the_search_page_finds_the_pages_of_its_language_and_an_edit(many):
     require_chromium()
     assert many.build().ok
-    english = _found(many.public, ["word3", "lesion", "alone", "palabra1"])
-    assert english["word3"] == {"/articles/a03/"} and len(english["lesion"]) >= 4
-    assert english["alone"] == set() and english["palabra1"] == set()  # Spanish pages are not in it
-    spanish = _found(many.public, ["palabra1", "word3"], "es/")
-    assert spanish["palabra1"] == {"/es/articles/e01/"} and spanish["word3"] == set()
-    _edit(many, 3, "appears here only", "appears here alone")
-    assert many.build().ok
-    assert _found(many.public, ["alone"])["alone"] == {"/articles/a03/"}
-
-
-def test_an_indexer_failure_names_the_output_folder_not_the_new_sites(many, tmp_path, monkeypatch):
-    """The new site's folder is gone when the editor reads the message: name public/."""
-    fake = _fake_pagefind(tmp_path, "echo 'broken' >&2\nexit 2\n")
-    monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
-    failed = many.build()
-    (found,) = [d for d in failed.diagnostics if d.code == "search-failed" and "'en'" in d.message]
-    assert found.file == str(many.public)
+    reader = Reader(many.public)  # the folder's name: it serves each new site after its swap
+    try:
+        english = reader.found(["word3", "lesion", "alone", "palabra1"])
+        assert english["word3"] == {"/articles/a03/"} and len(english["lesion"]) >= 4
+        assert english["alone"] == set() and english["palabra1"] == set()  # Spanish pages are not in it
+        spanish = reader.found(["palabra1", "word3"], "es/")
+        assert spanish["palabra1"] == {"/es/articles/e01/"} and spanish["word3"] == set()
+        _edit(many, 3, "appears here only", "appears here alone")
+        assert many.build().ok
+        assert reader.found(["alone"])["alone"] == {"/articles/a03/"}
+    finally:
+        reader.close()
