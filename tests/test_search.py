@@ -525,3 +525,12 @@ def test_the_search_page_finds_the_pages_of_its_language_and_an_edit(many):
         assert reader.found(["alone"])["alone"] == {"/articles/a03/"}
     finally:
         reader.close()
+
+
+def test_an_indexer_failure_names_the_output_folder_not_the_new_sites(many, tmp_path, monkeypatch):
+    """The new site's folder is gone when the editor reads the message: name public/."""
+    fake = _fake_pagefind(tmp_path, "echo 'broken' >&2\nexit 2\n")
+    monkeypatch.setattr(search, "pagefind_executable", lambda: fake)
+    failed = many.build()
+    (found,) = [d for d in failed.diagnostics if d.code == "search-failed" and "'en'" in d.message]
+    assert found.file == str(many.public)
