@@ -310,3 +310,20 @@ def test_a_10000_row_table_builds(blank_site):
     table = soup(blank_site.public / "articles/table/index.html").find("table")
     assert len(table.find_all("tr")) == 10_001
     assert table.find("caption").get_text(strip=True) == "Many rows"
+
+
+@pytest.mark.parametrize(
+    "name", ["content/people.yaml", "content/guides.yaml", "content/images/images.yaml", "content/glossary.yaml"]
+)
+def test_every_yaml_record_file_is_read_one_way(blank_site, name):
+    """people, guides, image records and the glossary go through yamlread.read_file: a file
+    saved as UTF-16 gets the same finding, naming it, as an article would."""
+    blank_site.article("a.md", "---\ntitle: A\nsummary: S.\ndate: 2026-01-10\n---\nText.\n")
+    from sitegen.core.config import load_config
+
+    blank_site.write(name, "key:\n  name: x\n".encode("utf-16"))
+    config, problems = load_config(blank_site.config_path)  # people and guides are read with it
+    if config is not None:
+        problems += blank_site.build(write=False).diagnostics
+    found = [d for d in problems if d.code == "file-encoding"]
+    assert [d.file for d in found] == [name], [d.format() for d in problems]

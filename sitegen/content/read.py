@@ -21,7 +21,7 @@ from sitegen.core import yamlread
 from sitegen.core.article import Article, GlossaryTerm, Loaded, Page, Source
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
-from sitegen.core.files import read, refusal, walk
+from sitegen.core.files import refusal, walk
 from sitegen.core.sources import decode, display_path, file_name
 from sitegen.system.parallel import chunked, share_out
 from sitegen.system.tuning import Policy
@@ -200,17 +200,11 @@ def load_content(
     glossary: tuple[GlossaryTerm, ...] = ()
     glossary_path = base / "glossary.yaml"
     shown = display_path(glossary_path, root)
-    data, refused = read(glossary_path, config.roots, shown)
-    diagnostics.extend([refused] if refused is not None else [])
-    if data is not None:
-        text, problems = decode(data, shown)
+    doc, problems = yamlread.read_file(glossary_path, config.roots, shown)
+    diagnostics.extend(problems)
+    if doc is not None:
+        glossary, problems = validate_glossary(doc, shown)
         diagnostics.extend(problems)
-        if text is not None:
-            doc = yamlread.load(text, shown)
-            diagnostics.extend(doc.diagnostics)
-            if not doc.diagnostics:
-                glossary, problems = validate_glossary(doc, shown)
-                diagnostics.extend(problems)
 
     static_files: frozenset[str] = frozenset()
     if config.static_dir.is_dir():
@@ -247,17 +241,9 @@ SITE_TEXT_KEYS = (
 def _site_texts(path: Path, config: Config, diagnostics: list[Diagnostic]) -> dict[str, object]:
     """content/<language>/site.yaml: the site's texts in that language (config.yaml's for the default)."""
     shown = display_path(path, config.root)
-    data, refused = read(path, config.roots, shown)
-    if data is None:
-        diagnostics.extend([refused] if refused is not None else [])
-        return {}
-    text, problems = decode(data, shown)
+    doc, problems = yamlread.read_file(path, config.roots, shown)
     diagnostics.extend(problems)
-    if text is None:
-        return {}
-    doc = yamlread.load(text, shown)
-    diagnostics.extend(doc.diagnostics)
-    if doc.diagnostics or not isinstance(doc.data, dict):
+    if doc is None or not isinstance(doc.data, dict):
         return {}
     texts: dict[str, object] = {}
     for key, value in doc.data.items():

@@ -12,8 +12,9 @@ from typing import Any
 
 from sitegen.core import yamlread
 from sitegen.core.errors import Diagnostic, Severity, did_you_mean
-from sitegen.core.files import project_roots, read
+from sitegen.core.files import project_roots
 from sitegen.core.guides import GUIDES_FILE, GuideDeclaration, load_guides
+from sitegen.core.sources import display_path
 
 RAW_HTML_POLICIES = ("escape", "sanitize", "allow")
 PEOPLE_FILE = "people.yaml"  # in the content folder, beside glossary.yaml
@@ -442,26 +443,10 @@ def _too_small(values: dict[str, Any], doc: yamlread.YamlDocument, shown: str) -
 
 def _load_people(path: Path, root: Path, roots: tuple[str, ...], diagnostics: list[Diagnostic]) -> dict[str, Person]:
     """content/people.yaml (optional): `key: {name, names, credentials, role, clinician, organization}`."""
-    try:
-        shown = path.relative_to(root).as_posix()
-    except ValueError:
-        shown = str(path)
-    data, refused = read(path, roots, shown)
-    if data is None:
-        diagnostics.extend([refused] if refused is not None else [])
-        return {}
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        diagnostics.append(
-            Diagnostic(
-                shown, None, "people-unreadable", f"Cannot read the people file: {error}.", "Save it as UTF-8 text."
-            )
-        )
-        return {}
-    doc = yamlread.load(text, shown)
-    if doc.diagnostics:
-        diagnostics.extend(doc.diagnostics)
+    shown = display_path(path, root)
+    doc, problems = yamlread.read_file(path, roots, shown)
+    diagnostics.extend(problems)
+    if doc is None:
         return {}
     if doc.data is None:
         return {}

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 from sitegen.core import yamlread
 from sitegen.core.errors import Diagnostic
-from sitegen.core.files import read
 from sitegen.core.slugs import slugify
+from sitegen.core.sources import display_path
 
 if TYPE_CHECKING:
     from sitegen.core.article import Article
@@ -92,24 +92,10 @@ def load_guides(
     path: Path, root: Path, roots: tuple[str, ...], languages: Sequence[str], diagnostics: list[Diagnostic]
 ) -> tuple[GuideDeclaration, ...]:
     """content/guides.yaml (optional): every guide, each language's entry checked."""
-    try:
-        shown = path.relative_to(root).as_posix()
-    except ValueError:
-        shown = str(path)
-    data, refused = read(path, roots, shown)
-    if data is None:
-        diagnostics.extend([refused] if refused is not None else [])
-        return ()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        diagnostics.append(
-            Diagnostic(shown, None, "guides-unreadable", f"Cannot read the guides file: {error}.", "Save it as UTF-8.")
-        )
-        return ()
-    doc = yamlread.load(text, shown)
-    if doc.diagnostics:
-        diagnostics.extend(doc.diagnostics)
+    shown = display_path(path, root)
+    doc, problems = yamlread.read_file(path, roots, shown)
+    diagnostics.extend(problems)
+    if doc is None:
         return ()
     if doc.data is None:
         return ()

@@ -9,6 +9,7 @@ a bounded size.
 
 from __future__ import annotations
 
+import pathlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any, TypeAlias
 import yaml
 
 from sitegen.core.errors import Diagnostic
+from sitegen.core.files import read
+from sitegen.core.sources import decode
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml is several times faster; fall back to pure Python when absent.
@@ -376,3 +379,19 @@ def _alias_problems(text: str, file: str, offset: int, excerpt: Excerpt) -> list
         )
         for line, column in places.items()
     ]
+
+
+def read_file(path: pathlib.Path, roots: tuple[str, ...], shown: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """A YAML file of the project (people.yaml, guides.yaml, images.yaml, site.yaml, the
+    glossary), read the one way every such file is: through the one rule for reading
+    (`files.read`), decoded as every source is (UTF-8, NFC, LF: `sources.decode`), and
+    parsed with the line of every key. None, with the problems, when it is missing (no
+    problem), refused, not UTF-8 text or not YAML; an empty file is a document of None."""
+    data, refused = read(path, roots, shown)
+    if data is None:
+        return None, [refused] if refused is not None else []
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    doc = load(text, shown)
+    return (None if doc.diagnostics else doc), list(doc.diagnostics)

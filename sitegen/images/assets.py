@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from sitegen.core import yamlread
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic, Severity, did_you_mean
-from sitegen.core.files import read, refusal
+from sitegen.core.files import refusal
 from sitegen.images import svgsafe
 
 if TYPE_CHECKING:
@@ -334,24 +334,9 @@ def _records(
     path: Path, shown: str, roots: tuple[str, ...], languages: tuple[str, ...] = ()
 ) -> tuple[dict[str, Record], list[Diagnostic]]:
     """images.yaml's records; `languages`: the codes a record may give its words again under."""
-    raw, refused = read(path, roots, shown)
-    if raw is None:
-        return {}, [refused] if refused is not None else []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return {}, [
-            Diagnostic(
-                shown,
-                None,
-                "image-records-unreadable",
-                f"Cannot read {RECORDS_FILE}: {error}.",
-                "Save it as UTF-8 text.",
-            )
-        ]
-    doc = yamlread.load(text, shown)
-    if doc.diagnostics:
-        return {}, list(doc.diagnostics)
+    doc, refused = yamlread.read_file(path, roots, shown)
+    if doc is None:
+        return {}, refused
     data = doc.data if doc.data is not None else {}
     problems: list[Diagnostic] = []
     if not isinstance(data, dict):
