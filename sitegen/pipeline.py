@@ -218,9 +218,11 @@ class Builder:
         checks, today, step = mode.checks, mode.today, self._steps
         self._images_used = []  # this build's only: an earlier build may have stopped half-way
         self._anchors = {}
-        # The browser editor, when config.yaml publishes it: static files made from the sites.
+        # The browser editor, when config.yaml publishes it: static files made from the sites
+        # (a site that does not publish it pays nothing for it).
         on_disk = output is not None and not isinstance(output, InMemory)
-        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if on_disk else {}
+        publish = on_disk and self.config.editor_publish
+        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if publish else {}
         with step("plan"):
             plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         up_to_date = all(plan.up_to_date for _, plan in plans)
