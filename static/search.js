@@ -72,12 +72,10 @@ function unavailable() {
   fallback.hidden = false;
 }
 
-// One pagefind index per language (sitegen/search.py), at pagefind/<language>/, used as
-// pagefind documents its JS API. The folder is named as the build names it: the page's
-// language code, in lower case.
-async function open(root, language) {
-  const folder = /^[a-z0-9][a-z0-9-]{0,34}$/.test(language) ? language : "unknown";
-  const index = new URL(`${folder}/`, new URL(status.dataset.index, document.baseURI));
+// One pagefind index per language (sitegen/build/search.py): the page names its
+// language's folder (data-index), and pagefind is used as it documents its JS API.
+async function open(root) {
+  const index = new URL(status.dataset.index, document.baseURI);
   const pagefind = await import(new URL("pagefind.js", index).href);
   // Result addresses start at the site's root, wherever the site is published.
   await pagefind.options({ baseUrl: root });
@@ -88,8 +86,7 @@ async function run(query) {
   say(text("textSearching"));
   let pagefind;
   try {
-    const language = (document.documentElement.lang || "unknown").toLowerCase();
-    pagefind = await open(new URL(status.dataset.root, document.baseURI).pathname, language);
+    pagefind = await open(new URL(status.dataset.root, document.baseURI).pathname);
   } catch (error) {
     unavailable();
     return;

@@ -28,6 +28,7 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup
 
+from sitegen.build.search import BUNDLE, folder_of
 from sitegen.content.site import Site
 from sitegen.content.validate import MONTHS
 from sitegen.core.article import Article, GlossaryTerm, Reference
@@ -387,7 +388,9 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
             )
         )
     if config.search:
-        jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site}, (nav,)))
+        # The search page loads its language's index, in the folder the indexer names it (search.py).
+        index = f"{BUNDLE}/{folder_of(site.language.lower())}/"
+        jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site, "index": index}, (nav, index)))
     # The 404 page is served at any depth, so its links are absolute.
     elsewhere = not_found_elsewhere(others)
     jobs.append(

@@ -38,6 +38,7 @@ One pagefind process per language to make, at most `jobs` at a time; each may ta
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -93,6 +94,7 @@ def pagefind_executable() -> Path | None:
         return None
 
 
+@functools.cache
 def _pagefind_version() -> str:
     try:
         return metadata.version("pagefind_bin")
@@ -174,7 +176,7 @@ _FOLDER = re.compile(r"[a-z0-9][a-z0-9-]{0,34}")
 
 def folder_of(language: str) -> str:
     """The folder under pagefind/ of a language's index: its code as `<html lang>` gives it,
-    lower case (static/search.js makes the same name from the page's `lang`)."""
+    lower case. The search page is told it (render.page_jobs), so this is the one rule."""
     return language if _FOLDER.fullmatch(language) else "unknown"
 
 
