@@ -46,6 +46,7 @@ from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
 from sitegen.build.plan import BuildPlan, asset_steps, link_dependencies, make_plan
 from sitegen.build.render import digest, page_jobs, template_digests
 from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
+from sitegen.build.tracking import shared
 from sitegen.checks.quality import run_checks
 from sitegen.content.read import Content, ParsedKey, load_content
 from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
@@ -480,6 +481,7 @@ class Builder:
             self._static_keys() if on_disk else {},
             search_ready,
             asset_steps(site, valid),
+            self.cache.reads,
         )
 
     def _tools(self, site: Site, plan: BuildPlan) -> Tools:
@@ -504,7 +506,7 @@ class Builder:
                 PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (), BodyOutcome(s.body, s.body.cached, False))
                 for s in plan.articles
                 if s.body and s.body.cached
-            ]
+            ]  # nothing to record: the cache keeps what these pages read
             pages = {
                 s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached
             }
@@ -635,6 +637,7 @@ class Builder:
             return
         out, pages = self.config.output_dir, {}
         keys = {outcome.path: outcome.key for outcome in outcomes}
+        self.cache.reads = shared({outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None})
         keys.update(self._static_keys())
         keys.update(images)  # image files, under the key of what they were encoded from
         for path, key in keys.items():

@@ -13,6 +13,7 @@ from sitegen.content import read as content_module
 from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
 from sitegen.system import tuning
+from sitekit import soup
 
 REPO = Path(__file__).resolve().parent.parent
 # 40 random edits a run in `make test` (every kind of edit occurs by then with this seed);
@@ -79,6 +80,16 @@ def built_site(tmp_path: Path, seed: int, count: int):
     return root, editor, config
 
 
+# What a template may start to show (each valid in every template the Editor changes).
+NEWLY_SHOWN = (
+    "{{ site.articles|length }}",
+    "{{ site.articles|map(attribute='summary')|join('|') }}",
+    "{% for t in site.topics %}{{ t.name }}{{ t.articles|length }}{% endfor %}",
+    "{{ site.glossary|map(attribute='definition')|join('|') }}",
+    "{{ site.articles|selectattr('reviewed')|list|length }}",
+)
+
+
 class Editor:
     """Random edits of the kinds an editor makes, on a small site."""
 
@@ -139,7 +150,12 @@ class Editor:
             template = (
                 self.root / "templates" / rng.choice(["article.html", "partials/card.html", "base.html", "index.html"])
             )
-            template.write_text(template.read_text() + f"\n{{# edit {self.counter} #}}\n<!-- {self.counter} -->\n")
+            # Half the time the template starts showing something of the site it did not
+            # show before: later edits of that must reach the page (tracking.py).
+            shown = rng.choice(["", *NEWLY_SHOWN])
+            template.write_text(
+                template.read_text() + f"\n{{# edit {self.counter} #}}\n<!-- {self.counter} {shown} -->\n"
+            )
             self.counter += 1
         elif kind == "static":
             css = self.root / "static" / "site.css"
@@ -194,6 +210,41 @@ def test_random_edits_match_a_full_build(tmp_path, in_place):
         for path in want:
             assert got[path] == want[path], f"step {step} ({kinds[-1]}): {path} differs from a full build"
     assert {"add", "edit", "rename", "delete", "template", "static", "glossary", "draft"} <= set(kinds)
+
+
+def test_a_field_a_template_starts_to_show_follows_its_changes(tmp_path):
+    """Page keys come from what templates read (tracking.py): once a template shows a value
+    it did not show before, a change of that value alone re-renders the page."""
+    root, editor, config = built_site(tmp_path, 4, 3)
+    template = root / "templates" / "article.html"
+    template.write_text(
+        template.read_text().replace(
+            "{% block main %}",
+            '{% block main %}<p id="shown">{{ site.articles|length }} articles;'
+            " {{ related|map(attribute='summary')|join('|') }}</p>",
+            1,
+        )
+    )
+    builder = Builder(config, jobs=1)
+    assert builder.build().ok
+    page = config.output_dir / "articles" / "a1" / "index.html"
+
+    def shown() -> str:
+        return soup(page).find(id="shown").get_text()
+
+    assert shown().startswith("3 articles;")
+    editor.write_article("a9.md")  # another article: a1's page shows how many there are
+    assert builder.build().ok
+    assert shown().startswith("4 articles;")
+    related = shown().split("; ", 1)[1].split("|")[0]
+    assert related  # a1's first related article's summary (seed 4), edited in that article alone
+    name = next(p for p in (root / "content" / "articles").glob("*.md") if related in p.read_text())
+    name.write_text(name.read_text().replace(related, "A summary edited elsewhere."))
+    assert builder.build().ok
+    assert "A summary edited elsewhere." in shown()
+    fresh, _ = load_config(root / "config.yaml", output=tmp_path / "clean" / "public")
+    assert Builder(fresh, jobs=1, use_cache=False).build().ok
+    assert page.read_bytes() == (tmp_path / "clean" / "public" / "articles" / "a1" / "index.html").read_bytes()
 
 
 def test_a_new_builder_uses_the_persistent_cache(tmp_path):

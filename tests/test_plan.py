@@ -34,6 +34,7 @@ def planned(fixture_site):
         "recorded": frozenset(records),
         "static_keys": {path: key for path, (key, _, _) in records.items() if path.startswith("static/")},
         "search_ready": True,
+        "reads": dict(builder.cache.reads),
     }
     return site, inputs
 

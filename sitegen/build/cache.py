@@ -57,6 +57,7 @@ from sitegen.system.write import discard_tree, remove_detached
 if TYPE_CHECKING:  # for the types of the entries only
     from sitegen.build.output import Record as OutputRecord
     from sitegen.build.plan import BodyEntry
+    from sitegen.build.tracking import Reads
     from sitegen.content.site import RelatedSlugs
     from sitegen.system.fingerprint import Signature
 
@@ -64,7 +65,7 @@ Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) o
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
 MAGIC = b"sitegen-cache\n"
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets", "reads")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -144,6 +145,9 @@ class Cache:
     # Image path -> (its stat signature, the Asset read then): assets.py reads an unchanged
     # image file again never (its size, hash and dimensions are here).
     assets: dict[str, Any] = field(default_factory=dict)
+    # Output path -> what its page read of its context when it was last rendered (paths of
+    # plain values: build/tracking.py); part of its key in the next build (plan.py).
+    reads: dict[str, Reads] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)

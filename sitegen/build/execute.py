@@ -27,6 +27,7 @@ from sitegen.build.plan import AssetStep, BodyStep, BuildPlan, PageStep
 from sitegen.build.reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids
 from sitegen.build.reading import prepare as prepare_reading
 from sitegen.build.render import ARTICLE_TEMPLATE, make_environment, render_page
+from sitegen.build.tracking import Reads
 from sitegen.core.errors import Diagnostic
 from sitegen.images.assets import Record, encode, licence_text
 from sitegen.markup import Markup, Renderer
@@ -71,6 +72,7 @@ class PageOutcome(NamedTuple):
     state: PageState
     problems: tuple[Diagnostic, ...] = ()
     body: BodyOutcome | None = None
+    reads: Reads | None = None  # what the page read when it was last rendered (plan.PageStep)
 
 
 class SourceChanged(Exception):
@@ -340,17 +342,19 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
         html, prose, meta = full.html, _prose(full), full.meta()
         if tools.cache.folder is not None:
             tools.cache.store_body(meta.digest, html, prose)
-    key = step.key if step.key is not None else plan.page_key(step.job, meta.digest)
+    key = step.key if step.key is not None else plan.page_key(step.job, meta.digest, step.reads)
+    reads = step.reads
     problems: list[Diagnostic] = []
     state = PageState.NOT_RENDERED
     if output is not None:
         state = PageState.CURRENT
-        if not plan.is_current(step.job.path, key):
+        if key is None or not plan.is_current(step.job.path, key):
             if html is None or prose is None:  # set together: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
-            data, problems = render_page(
+            data, problems, reads = render_page(
                 tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading(tools, prose)}
             )
+            key = plan.page_key(step.job, meta.digest, reads)
             if data is None:
                 state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
             else:
@@ -360,7 +364,13 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     )
     if not keep_prose and kept is None:
         meta = lean(meta)  # what the cache keeps; less to send back from a worker
-    return PageOutcome(step.job.path, key, state, tuple(problems), BodyOutcome(body, meta, converted, kept))
+    outcome = BodyOutcome(body, meta, converted, kept)
+    return PageOutcome(step.job.path, key or "", state, tuple(problems), outcome, reads if data_made(state) else None)
+
+
+def data_made(state: PageState) -> bool:
+    """Whether the output holds the page as its reads describe it (rendered now or before)."""
+    return state in (PageState.CURRENT, PageState.CHANGED, PageState.RENDERED)
 
 
 def run_articles(
@@ -383,9 +393,8 @@ def run_articles(
         assert step.body is not None
         if step.body.cached is not None and (output is None or step.current):
             state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
-            outcomes.append(
-                PageOutcome(step.job.path, step.key or "", state, (), BodyOutcome(step.body, step.body.cached, False))
-            )
+            body = BodyOutcome(step.body, step.body.cached, False)
+            outcomes.append(PageOutcome(step.job.path, step.key or "", state, (), body, step.reads))
         else:
             todo.append(step)
     to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
@@ -439,20 +448,31 @@ def run_articles(
 # What a worker sends back for one article: the outcome without its plan step (the
 # parent has it), which would carry the whole Source through the pipe. Leaving it out
 # halved what a parallel build pickles and unpickles for its articles.
-_Sent = tuple[str, str, PageState, tuple[Diagnostic, ...], Markup, bool, "tuple[str, tuple[str, ...]] | None"]
+_Sent = tuple[
+    str, str, PageState, tuple[Diagnostic, ...], Markup, bool, "tuple[str, tuple[str, ...]] | None", Reads | None
+]
 
 
 def _sent(outcome: PageOutcome) -> _Sent:
     body = outcome.body
     assert body is not None
-    return (outcome.path, outcome.key, outcome.state, outcome.problems, body.meta, body.converted, body.kept)
+    return (
+        outcome.path,
+        outcome.key,
+        outcome.state,
+        outcome.problems,
+        body.meta,
+        body.converted,
+        body.kept,
+        outcome.reads,
+    )
 
 
 def _received(sent: _Sent, steps: Mapping[str, PageStep]) -> PageOutcome:
-    path, key, state, problems, meta, converted, kept = sent
+    path, key, state, problems, meta, converted, kept, reads = sent
     step = steps[path].body
     assert step is not None
-    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept))
+    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept), reads)
 
 
 def render_other_pages(
@@ -462,21 +482,23 @@ def render_other_pages(
     outcomes = []
     for step in plan.others:
         body = bodies.get(step.job.path)
-        key = step.key if step.key is not None else plan.page_key(step.job, body.meta.digest if body else "")
-        if plan.is_current(step.job.path, key):
+        body_digest = body.meta.digest if body else ""
+        key = step.key if step.key is not None else plan.page_key(step.job, body_digest, step.reads)
+        if key is not None and plan.is_current(step.job.path, key):
             output.reuse(step.job.path)
-            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT))
+            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT, reads=step.reads))
             continue
         extra: dict[str, object] = {}
         if body is not None:
             html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
             extra["body"] = replace(body.meta, html=html)
-        data, problems = render_page(tools.env, step.job, extra)
+        data, problems, reads = render_page(tools.env, step.job, extra)
+        key = plan.page_key(step.job, body_digest, reads) or ""
         if data is None:
             outcomes.append(PageOutcome(step.job.path, key, PageState.FAILED, tuple(problems)))
         else:
             state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
-            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems)))
+            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems), reads=reads))
     return outcomes
 
 

@@ -12,10 +12,12 @@ The decisions, in one place:
   the Markdown settings and glossary, and the page depth links are written for) and
   every article link it contains still resolves to the same page (`link_dependencies`).
 - A page's key is the digest of its template (and every template it uses), the
-  configuration, the data it shows (`PageJob.data_key`) and its body's digest. A page
-  whose key equals the key recorded for its file, while that file is unchanged on
-  disk, is reused. When its body must be converted first, its key is known only after
-  the conversion: `key` is None, and the executor asks `page_key` then.
+  configuration, its body's digest and the values of what it read when it was last
+  rendered (`reads`, tracking.py), evaluated on this build's values. A page whose key
+  equals the key recorded for its file, while that file is unchanged on disk, is
+  reused. A page with no reads recorded is rendered. When its body must be converted
+  first, its key is known only after the conversion: `key` is None, and the executor
+  asks `page_key` then (and again after rendering, with what the render read).
 - The build is `up_to_date` when every body is cached and the output holds exactly
   the planned pages and static files (and the search index): nothing to write.
 """
@@ -23,11 +25,12 @@ The decisions, in one place:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sitegen.build.render import PageJob, page_key
+from sitegen.build.tracking import Reads, Values
 from sitegen.content.site import Site
 from sitegen.core.article import Source
 from sitegen.images.assets import Asset, language_variant, written_path
@@ -57,8 +60,9 @@ class PageStep(NamedTuple):
 
     job: PageJob
     body: BodyStep | None  # the Markdown body the page shows, if any
-    key: str | None  # None: known once `body` is converted
+    key: str | None  # None: known once `body` is converted, or the page rendered
     current: bool  # the output already holds this very file
+    reads: Reads | None  # what its last render read (None: not known; render it)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class BuildPlan:
     valid: Mapping[str, str]  # output path -> key, of the files unchanged since recorded
     up_to_date: bool
     assets: tuple[AssetStep, ...] = ()
+    values: Values = field(default_factory=Values)  # this build's values of reads
 
     @property
     def articles(self) -> tuple[PageStep, ...]:
@@ -78,8 +83,11 @@ class BuildPlan:
     def others(self) -> tuple[PageStep, ...]:
         return tuple(step for step in self.pages if not step.job.article)
 
-    def page_key(self, job: PageJob, body_digest: str) -> str:
-        return page_key(job, self.templates, self.config_key, body_digest)
+    def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
+        """The page's key, or None if what it reads is not known (it must be rendered)."""
+        if reads is None:
+            return None
+        return page_key(job, self.templates, self.config_key, body_digest, self.values.of(job.context, reads))
 
     def is_current(self, path: str, key: str) -> bool:
         return self.valid.get(path) == key
@@ -123,11 +131,14 @@ def make_plan(
     static_keys: Mapping[str, str],
     search_ready: bool,
     assets: tuple[AssetStep, ...] = (),
+    reads: Mapping[str, Reads] | None = None,
 ) -> BuildPlan:
     """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
     output files still as recorded; `recorded`: every output path the cache has a record
     of; `static_keys`: output path -> digest of each static file; `search_ready`: the
-    search index is off, or present in the output."""
+    search index is off, or present in the output; `reads`: output path -> what its
+    page read when it was last rendered."""
+    values, reads = Values(), reads or {}
     articles = {article.slug: article for article in site.articles}
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []
@@ -141,19 +152,21 @@ def make_plan(
         elif job.page:
             source, root = pages_by_slug[job.page].source, PAGE_ROOT + "../" * job.path.startswith(site.prefix or "/")
         body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
-        if body is not None and body.cached is None:
-            steps.append(PageStep(job, body, None, False))
+        read = reads.get(job.path)
+        if (body is not None and body.cached is None) or read is None:
+            steps.append(PageStep(job, body, None, False, read))
             all_known = False
             continue
-        key = page_key(job, templates, config_key, body.cached.digest if body is not None and body.cached else "")
-        steps.append(PageStep(job, body, key, valid.get(job.path) == key))
+        body_digest = body.cached.digest if body is not None and body.cached else ""
+        key = page_key(job, templates, config_key, body_digest, values.of(job.context, read))
+        steps.append(PageStep(job, body, key, valid.get(job.path) == key, read))
         expected[job.path] = key
     up_to_date = False
     if all_known and search_ready:
         expected.update(static_keys)
         expected.update((path, step.key) for step in assets for path in step.outputs)
         up_to_date = expected == valid and recorded == frozenset(expected)
-    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets)
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values)
 
 
 def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, bool], ...]:

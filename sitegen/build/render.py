@@ -3,10 +3,10 @@
 Templates receive plain values (the Site, an Article, its Markup, Config) and
 own all the HTML; autoescape is on, so front-matter text is always escaped.
 
-Each job carries `data_key`: plain data naming everything the page shows. With
-the digest of its template (and every template that one extends, includes or
-imports) it forms the page's key; a page whose key is unchanged since the last
-build is not rendered again. Article pages add their Markdown body's digest.
+A page's key is the digest of its template (and every template that one extends,
+includes or imports), the configuration, its Markdown body's digest and the values of
+what it read of its context the last time it rendered (tracking.py); a page whose key
+is unchanged since the last build is not rendered again.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ import jinja2.nodes
 from markupsafe import Markup
 
 from sitegen.build.search import BUNDLE, folder_of
+from sitegen.build.tracking import Reads, tracked
 from sitegen.content.site import Site
 from sitegen.content.validate import MONTHS
-from sitegen.core.article import Article, GlossaryTerm, Reference
+from sitegen.core import pages
+from sitegen.core.article import GlossaryTerm, Reference
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
 from sitegen.core.files import project_roots, refusal, walk
@@ -50,7 +52,6 @@ class PageJob:
     path: str  # relative to the output root, e.g. articles/x/index.html
     template: str
     context: dict[str, object] = field(hash=False, compare=False)
-    data_key: tuple[object, ...] = ()  # plain data, compared by its repr
     article: str | None = None  # slug, when the page shows that article's Markdown body
     page: str | None = None  # slug, when the page shows a content page's Markdown body (content/pages/)
 
@@ -281,8 +282,10 @@ def _referenced(source: bytes) -> References:
         return ()  # reported when the template is rendered
 
 
-def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str = "") -> str:
-    return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, job.data_key, body_key)
+def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str, read: str) -> str:
+    """The key of a page: its template (and all it uses), the configuration, its body's
+    digest and `read`, the digest of the values of what it read (tracking.Values.of)."""
+    return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, body_key, read)
 
 
 def in_cited_order(references: Iterable[Reference], cited: Iterable[str]) -> list[Reference]:
@@ -293,134 +296,55 @@ def in_cited_order(references: Iterable[Reference], cited: Iterable[str]) -> lis
     return [ref for _, ref in ranked]
 
 
-def _card(article: Article) -> tuple[str, str, str, tuple[str, ...], date, date | None]:
-    return (article.url, article.title, article.summary, article.tags, article.published, article.reviewed)
-
-
 def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
-    """Every page of the site, in a stable order. A language other than the default has
-    its pages under its folder (`site.prefix`, "es/"); the default's site also makes the
-    files there is one of (the sitemap, with every language's pages in `others`, and robots.txt)."""
+    """Every page of the site, one of each kind's (core/pages.py) for each thing it shows,
+    in a stable order. A language other than the default has its pages under its folder
+    (`site.prefix`, "es/"); the default's site also makes the files there is one of (the
+    sitemap, with every language's pages in `others`, and robots.txt). What each page
+    shows is whatever its template reads of its context (tracking.py): no key is kept here."""
     config = site.config
     p = site.prefix
-    # Large shared parts of keys are digested once, not repeated in every page's key.
-    nav = digest(tuple((p.url, p.title, p.menu) for p in site.pages), bool(site.glossary))
-    topic_list = digest(tuple((t.name, t.url, len(t.articles)) for t in site.topics))
-    # Each article's card is digested once; a list of cards (the index, a topic, the feed)
-    # is the digest of its cards' digests. Repeating the cards themselves in each topic's
-    # key cost a rebuild at 4,000 articles 0.05 s of repr().
-    card_keys = {a.slug: digest(_card(a)) for a in site.articles}
-
-    def cards_of(articles: Iterable[Article]) -> str:
-        return digest(tuple(card_keys[a.slug] for a in articles))
-
-    cards = cards_of(site.articles)
-    # Each page's addresses in the other languages (the switcher, hreflang) are part of its key.
-    nav = digest(nav, tuple(sorted(site.alternates.get(p, {}).items()))) if site.alternates else nav
-    # A guide's title, address and pages: shown on the home page, its page and each of its articles.
-    guide_keys = {
-        g.key: digest(g.url, g.title, g.summary, tuple((a.url, a.title, a.summary) for a in g.articles))
-        for g in site.guides
-    }
-    jobs = [
-        PageJob(f"{p}index.html", "index.html", {"site": site}, (nav, topic_list, cards, tuple(guide_keys.values())))
-    ]
-    for each in site.guides:
-        jobs.append(
-            PageJob(
-                f"{each.url}index.html",
-                "guide.html",
-                {"site": site, "guide": each},
-                (nav, tuple(sorted(site.alternates.get(each.url, {}).items())), guide_keys[each.key]),
-            )
-        )
+    jobs = [_job(pages.HOME, p, {"site": site})]
+    jobs.extend(_job(pages.GUIDE, p, {"site": site, "guide": each}, each.slug) for each in site.guides)
     for article in site.articles:
-        topics, related = site.topics_of(article), site.related(article)
-        guide = site.guide_of(article)
-        jobs.append(
-            PageJob(
-                f"{article.url}index.html",
-                ARTICLE_TEMPLATE,
-                {"site": site, "article": article, "topics": topics, "related": related, "guide": guide},
-                (
-                    guide_keys[guide.key] if guide else None,
-                    nav,
-                    tuple(sorted(site.alternates.get(article.url, {}).items())),
-                    site.outdated.get(article.url),
-                    article.url in site.overdue,
-                    article.source.digest,
-                    tuple((t.name, t.url) for t in topics),
-                    tuple((r.url, r.title) for r in related),
-                ),
-                article=article.slug,
-            )
-        )
+        context = {
+            "site": site,
+            "article": article,
+            "topics": site.topics_of(article),
+            "related": site.related(article),
+            "guide": site.guide_of(article),
+        }
+        jobs.append(_job(pages.ARTICLE, p, context, article.slug, article=article.slug))
     for article in site.articles:  # old addresses (`aliases:`) redirect to the article
-        for alias in article.aliases:
-            jobs.append(
-                PageJob(
-                    f"{p}articles/{alias}/index.html",
-                    "redirect.html",
-                    {"site": site, "article": article},
-                    (article.url, article.title),
-                )
-            )
-    jobs.append(PageJob(f"{p}topics/index.html", "topics.html", {"site": site}, (nav, topic_list)))
-    for topic in site.topics:
-        jobs.append(
-            PageJob(
-                f"{topic.url}index.html",
-                "topic.html",
-                {"site": site, "topic": topic},
-                (nav, topic.name, cards_of(topic.articles)),
-            )
-        )
+        jobs.extend(_job(pages.MOVED, p, {"site": site, "article": article}, alias) for alias in article.aliases)
+    jobs.append(_job(pages.TOPICS, p, {"site": site}))
+    jobs.extend(_job(pages.TOPIC, p, {"site": site, "topic": topic}, topic.slug) for topic in site.topics)
     if site.glossary:
-        jobs.append(PageJob(f"{p}glossary/index.html", "glossary.html", {"site": site}, (nav, site.glossary)))
-    for page in site.pages:
-        jobs.append(
-            PageJob(
-                f"{page.url}index.html",
-                "page.html",
-                {"site": site, "page": page},
-                (nav, tuple(sorted(site.alternates.get(page.url, {}).items())), page.source.digest),
-                page=page.slug,
-            )
-        )
+        jobs.append(_job(pages.GLOSSARY, p, {"site": site}))
+    jobs.extend(_job(pages.PAGE, p, {"site": site, "page": page}, page.slug, page=page.slug) for page in site.pages)
     if config.search:
         # The search page loads its language's index, in the folder the indexer names it (search.py).
         index = f"{BUNDLE}/{folder_of(site.language.lower())}/"
-        jobs.append(PageJob(f"{p}search/index.html", "search.html", {"site": site, "index": index}, (nav, index)))
+        jobs.append(_job(pages.SEARCH, p, {"site": site, "index": index}))
     # The 404 page is served at any depth, so its links are absolute.
     elsewhere = not_found_elsewhere(others)
-    jobs.append(
-        PageJob(
-            f"{p}404.html",
-            "404.html",
-            {"site": site, "root": config.base_path, "elsewhere": elsewhere},
-            (nav, tuple((o["language"], o["prefix"], tuple(sorted(o["texts"].items()))) for o in elsewhere)),
-        )
-    )
-    feed = cards_of(site.articles[: config.feed_entries])
-    jobs.append(PageJob(f"{p}feed.xml", "feed.xml", {"site": site, "root": ""}, (feed,)))
-    if p:
-        return jobs
-    sites = (site, *others)
-    every = (cards, topic_list, nav, tuple(guide.url for guide in site.guides)) + tuple(
-        (
-            s.language,
-            digest(tuple((a.url, a.updated) for a in s.articles), tuple(t.url for t in s.topics)),
-            tuple(page.url for page in s.pages),
-            tuple(guide.url for guide in s.guides),
-            bool(s.glossary),
-        )
-        for s in others
-    )
-    if others:
-        every += (digest(sorted((url, tuple(sorted(group.items()))) for url, group in site.alternates.items())),)
-    jobs.append(PageJob("sitemap.xml", "sitemap.xml", {"site": site, "sites": sites, "root": ""}, every))
-    jobs.append(PageJob("robots.txt", "robots.txt", {"site": site, "root": ""}, ()))
+    jobs.append(_job(pages.NOT_FOUND, p, {"site": site, "root": config.base_path, "elsewhere": elsewhere}))
+    jobs.append(_job(pages.FEED, p, {"site": site, "root": ""}))
+    if not p:
+        jobs.append(_job(pages.SITEMAP, p, {"site": site, "sites": (site, *others), "root": ""}))
+        jobs.append(_job(pages.ROBOTS, p, {"site": site, "root": ""}))
     return jobs
+
+
+def _job(
+    kind: pages.PageKind,
+    prefix: str,
+    context: dict[str, object],
+    slug: str = "",
+    article: str | None = None,
+    page: str | None = None,
+) -> PageJob:
+    return PageJob(prefix + kind.file.replace("{slug}", slug), kind.template, context, article, page)
 
 
 def root_for(path: str) -> str:
@@ -429,48 +353,60 @@ def root_for(path: str) -> str:
 
 def render_page(
     env: jinja2.Environment, job: PageJob, extra: Mapping[str, object] | None = None
-) -> tuple[bytes | None, list[Diagnostic]]:
-    context = {
-        "root": root_for(job.path),
-        "page_path": job.path.removesuffix("index.html"),
-        **job.context,
-        **(extra or {}),
-    }
+) -> tuple[bytes | None, list[Diagnostic], Reads]:
+    """(the page's bytes, or None and why not; what it read of its context). `extra`: the
+    body and reading aids of its Markdown, which its key holds by the body's digest."""
+    shown, recorder = tracked(
+        {"root": root_for(job.path), "page_path": job.path.removesuffix("index.html"), **job.context}
+    )
     try:
-        return env.get_template(job.template).render(context).encode("utf-8"), []
+        data = env.get_template(job.template).render({**shown, **(extra or {})}).encode("utf-8")
+        return data, [], recorder.reads()
     except jinja2.TemplateSyntaxError as error:
-        return None, [
-            Diagnostic(
-                _shown(env, error.filename or job.template),
-                error.lineno,
-                "template-syntax",
-                f"Template syntax error: {error.message}.",
-                "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.",
-            )
-        ]
+        return (
+            None,
+            [
+                Diagnostic(
+                    _shown(env, error.filename or job.template),
+                    error.lineno,
+                    "template-syntax",
+                    f"Template syntax error: {error.message}.",
+                    "Check the {% %} and {{ }} tags on this line: each block needs its {% end... %}.",
+                )
+            ],
+            (),
+        )
     except Refused as error:
-        return None, [error.finding]
+        return None, [error.finding], ()
     except jinja2.TemplateNotFound as error:
-        return None, [
-            Diagnostic(
-                f"templates/{job.template}",
-                None,
-                "template-missing",
-                f"Template {error.name!r} not found.",
-                "Restore it from git or fix the name.",
-            )
-        ]
+        return (
+            None,
+            [
+                Diagnostic(
+                    f"templates/{job.template}",
+                    None,
+                    "template-missing",
+                    f"Template {error.name!r} not found.",
+                    "Restore it from git or fix the name.",
+                )
+            ],
+            (),
+        )
     except Exception as error:  # a template bug must become a message, never a traceback
         file, line = _template_frame(env, error, job.template)
-        return None, [
-            Diagnostic(
-                file,
-                line,
-                "template-error",
-                f"Rendering {job.path} failed: {type(error).__name__}: {error}.",
-                "Check the variable names used on this line of the template.",
-            )
-        ]
+        return (
+            None,
+            [
+                Diagnostic(
+                    file,
+                    line,
+                    "template-error",
+                    f"Rendering {job.path} failed: {type(error).__name__}: {error}.",
+                    "Check the variable names used on this line of the template.",
+                )
+            ],
+            (),
+        )
 
 
 def _shown(env: jinja2.Environment, filename: str) -> str:

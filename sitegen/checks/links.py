@@ -8,10 +8,12 @@ import posixpath
 from collections.abc import Mapping
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from sitegen.build.render import page_jobs
 from sitegen.checks.findings import Findings
 from sitegen.content.site import Site
 from sitegen.core.article import Article, Page
 from sitegen.core.errors import did_you_mean
+from sitegen.core.pages import GLOSSARY, KINDS, SEARCH
 from sitegen.images.assets import written_path
 from sitegen.markup import Markup
 
@@ -30,24 +32,19 @@ TEMPLATE_ANCHORS = {
 def known_urls(
     site: Site, bodies: Mapping[str, Markup], page_bodies: Mapping[str, Markup], static_files: frozenset[str]
 ) -> dict[str, set[str]]:
-    """Every page URL of the site -> the anchors it has."""
-    urls: dict[str, set[str]] = {
-        "": set(),
-        "topics/": set(),
-        "404.html": set(),
-        "feed.xml": set(),
-        "sitemap.xml": set(),
-    }
-    if site.config.search:
-        urls["search/"] = set()
+    """Every page URL of the site -> the anchors it has: the pages the build makes
+    (render.page_jobs), and from another language's pages, the default language's own."""
+    urls: dict[str, set[str]] = {job.path.removesuffix("index.html"): set() for job in page_jobs(site)}
+    if site.prefix:
+        for kind in KINDS:
+            if "{" not in kind.address and (kind is not SEARCH or site.config.search):
+                urls.setdefault(kind.at(""), set())
     for article in site.articles:
         urls[article.url] = {h.id for h in bodies[article.slug].headings} | TEMPLATE_ANCHORS
-    for topic in site.topics:
-        urls[topic.url] = set()
     for page in site.pages:
         urls[page.url] = {h.id for h in page_bodies[page.slug].headings}
     if site.glossary:
-        urls["glossary/"] = {term.slug for term in site.glossary}
+        urls[GLOSSARY.at(site.prefix)] = {term.slug for term in site.glossary}
     for name in static_files:
         urls[name] = set()
     return urls

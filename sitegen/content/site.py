@@ -19,6 +19,7 @@ from sitegen.core.article import Article, GlossaryTerm, Page
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
 from sitegen.core.guides import Guide, resolve
+from sitegen.core.pages import GLOSSARY, KINDS, TOPIC
 from sitegen.core.slugs import slugify
 from sitegen.markup import Markup
 
@@ -40,7 +41,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"{self.prefix}topics/{self.slug}/"
+        return TOPIC.at(self.prefix, self.slug)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def make_site(
 
 
 # The pages every language has, by their address in the default language.
-SHARED_PAGES = ("", "topics/", "glossary/", "search/")
+SHARED_PAGES = tuple(kind.address for kind in KINDS if kind.shared)
 
 
 def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
@@ -170,7 +171,7 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
     alternates: dict[str, dict[str, str]] = {}
     for site in sites:
         for shared in SHARED_PAGES:
-            if shared != "glossary/" or site.glossary:
+            if shared != GLOSSARY.address or site.glossary:
                 alternates.setdefault(shared, {})[site.language] = site.prefix + shared
     for declaration in default.config.guides:  # a guide's pages in each language, by its key
         group = {s.language: g.url for s in sites for g in s.guides if g.key == declaration.key}

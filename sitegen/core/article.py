@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeAlias
 
+from sitegen.core.pages import ARTICLE, PAGE
 from sitegen.core.sources import decode  # the very decoding the Source was parsed after
 
 # Where a front matter value is: its key path, e.g. ("references", 0, "doi").
@@ -213,7 +214,7 @@ class Article:
     @property
     def url(self) -> str:
         """Path of the page relative to the site root (pretty URL)."""
-        return f"{self.prefix}articles/{self.slug}/"
+        return ARTICLE.at(self.prefix, self.slug)
 
     @property
     def updated(self) -> date:
@@ -237,7 +238,7 @@ class Page:
 
     @property
     def url(self) -> str:
-        return f"{self.prefix}{self.slug}/"
+        return PAGE.at(self.prefix, self.slug)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.core import yamlread
 from sitegen.core.errors import Diagnostic
+from sitegen.core.pages import GUIDE
 from sitegen.core.slugs import slugify
 from sitegen.core.sources import display_path
 
@@ -76,7 +77,7 @@ class Guide:
 
     @property
     def url(self) -> str:
-        return f"{self.prefix}guides/{self.slug}/"
+        return GUIDE.at(self.prefix, self.slug)
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         """(the page before `article` in this guide, the page after it)."""

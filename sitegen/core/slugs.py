@@ -11,21 +11,13 @@ import functools
 import re
 import unicodedata
 
+from sitegen.core.pages import taken_names
+
 MAX_SLUG = 80
-RESERVED = {
-    "articles",
-    "topics",
-    "glossary",
-    "search",
-    "static",
-    "404",
-    "index",
-    "feed",
-    "sitemap",
-    "pagefind",
-    "admin",  # the browser editor (cms.py), in the preview and, when published, in the site
-    # Device names that Windows refuses as folder names: a checkout or a copy of public/
-    # on Windows would fail on articles/con/.
+# What a slug may not be: a folder or file of another kind of page, or one the build
+# writes (pages.py declares them), or a device name that Windows refuses as a folder
+# name (a checkout or a copy of public/ on Windows would fail on articles/con/).
+RESERVED = taken_names() | {
     "con",
     "prn",
     "aux",

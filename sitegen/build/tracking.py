@@ -1,0 +1,416 @@
+"""What a page read while it rendered: the part of its key that cannot go stale.
+
+A template receives its page's values (the Site, the article, its topics...) wrapped in
+views that record every path it reads: `site.pages[].title`, `article.summary`,
+`site.alternates.get("/articles/x/")`, the length of `related`. The recorded paths are
+the page's *reads*. A page's key (render.page_key) is the digest of its template, the
+configuration, its body and the values of its reads; the build cache keeps each page's
+reads, and the next build evaluates the same paths on its own values. Rendering is
+deterministic, so while every path it read has the same value, the page is the same;
+when one differs, the page renders again and records its reads anew. No hand-written
+list of what a page shows can fall behind its template: a template that starts showing
+a field reads it, so the field is in the page's key from that render on.
+
+The views over-approximate where exact tracking would cost more than it saves: an
+element read through a slice or an index counts as every element's read, a method call
+or a comparison reads its receiver and arguments whole. Over-approximation only ever
+renders a page that did not need it; it never keeps a stale one.
+
+Paths are tuples of plain values (the first is the name of the context value), so the
+cache stores them as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set, Sized
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+from markupsafe import Markup
+
+# The steps of a path besides attribute names (str). Each is a tuple, so that no attribute
+# name can be mistaken for one.
+ITEMS = ("[]",)  # every element of a sequence (a wildcard: its value is all of theirs)
+LENGTH = ("len",)  # how many elements (or whether there are any)
+WHOLE = ("all",)  # the value entire: compared, printed, or handed to a function
+
+
+def call(args: tuple[object, ...]) -> tuple[str, tuple[object, ...]]:
+    """The step of a method called with plain arguments (`site.start_here()`)."""
+    return ("call", args)
+
+
+def get(key: object) -> tuple[str, object]:
+    """The step of a mapping lookup by `key` (`.get(key)`, `[key]`)."""
+    return ("get", key)
+
+
+def has(key: object) -> tuple[str, object]:
+    """The step of a membership test `key in ...` (a mapping's keys, a set)."""
+    return ("has", key)
+
+
+Read = tuple[object, ...]  # a path: (context name, step, step, ...)
+Reads = tuple[Read, ...]  # what one render read, in a stable order
+
+PLAIN = (str, int, float, bool, type(None), date, PurePath, Markup)
+
+
+def _plain(value: object) -> bool:
+    return isinstance(value, PLAIN)
+
+
+def _storable(value: object) -> bool:
+    """A value a path may hold as a step (a key looked up, an argument): one the build
+    cache stores and reads back (its loader accepts only a few plain types)."""
+    return type(value) in (str, int, bool, type(None))
+
+
+class Recorder:
+    """The paths one render read (a set, so each is kept once)."""
+
+    __slots__ = ("paths",)
+
+    def __init__(self) -> None:
+        self.paths: set[Read] = set()
+
+    def reads(self) -> Reads:
+        """The paths read, in a stable order (repr: paths mix str and tuples)."""
+        return tuple(sorted(self.paths, key=repr))
+
+
+def shared(reads: Mapping[str, Reads]) -> dict[str, Reads]:
+    """`reads` with each path, and each page's reads, one object wherever it is equal:
+    most pages of a kind read alike, and the cache stores a shared object once."""
+    paths: dict[Read, Read] = {}
+    whole: dict[Reads, Reads] = {}
+    result = {}
+    for page, read in reads.items():
+        found = whole.get(read)
+        if found is None:
+            found = whole[read] = tuple(paths.setdefault(path, path) for path in read)
+        result[page] = found
+    return result
+
+
+def view(value: object, path: Read, recorder: Recorder) -> Any:
+    """`value` as a template may read it: a plain value as it is (its path recorded, a
+    leaf), anything else in a view that records what is read of it."""
+    if _plain(value):
+        recorder.paths.add(path)
+        return value
+    if isinstance(value, Mapping):
+        return _MappingView(value, path, recorder)
+    if isinstance(value, (Set, frozenset)):
+        return _SetView(value, path, recorder)
+    if isinstance(value, Sequence):
+        return _SequenceView(value, path, recorder)
+    if dataclasses.is_dataclass(value):
+        return _ObjectView(value, path, recorder)
+    recorder.paths.add((*path, WHOLE))  # a value of another kind: read whole
+    return value
+
+
+def unwrap(value: object) -> object:
+    """The value behind a view (for a function that needs the real thing), recording
+    that it was read whole."""
+    if isinstance(value, _View):
+        value._recorder.paths.add((*value._path, WHOLE))
+        return value._value
+    return value
+
+
+class _View:
+    __slots__ = ("_value", "_path", "_recorder")
+
+    def __init__(self, value: Any, path: Read, recorder: Recorder) -> None:
+        self._value = value
+        self._path = path
+        self._recorder = recorder
+
+    def _whole(self) -> Any:
+        self._recorder.paths.add((*self._path, WHOLE))
+        return self._value
+
+    # Anything a template does with the value as a whole reads it whole.
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._whole() == unwrap(other))
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._whole() != unwrap(other))
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __lt__(self, other: object) -> bool:
+        return bool(self._whole() < unwrap(other))
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+
+class _ObjectView(_View):
+    """A record (a dataclass): its attributes; a method called reads it whole."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # Python's own protocols (__html__, ...): not the record's
+            raise AttributeError(name)
+        path = (*self._path, name)
+        try:
+            found = getattr(self._value, name)
+        except AttributeError:
+            self._recorder.paths.add(path)  # its absence is read: it may appear
+            raise
+        if callable(found) and not isinstance(found, type):
+            return _Method(found, self, name)
+        return view(found, path, self._recorder)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)  # a record is always true; nothing to record
+
+
+class _Method:
+    """A method of a viewed record. Called with plain arguments, its result is a path of its
+    own (the next build calls it again); called with a viewed value, its result depends on
+    the record and that value whole, so both are read whole and the result is not tracked."""
+
+    __slots__ = ("_function", "_owner", "_name")
+
+    def __init__(self, function: Any, owner: _View, name: str) -> None:
+        self._function = function
+        self._owner = owner
+        self._name = name
+
+    def __call__(self, *args: object, **kwargs: object) -> Any:
+        if not kwargs and all(_storable(a) for a in args):
+            owner = self._owner
+            return view(self._function(*args), (*owner._path, self._name, call(args)), owner._recorder)
+        self._owner._whole()
+        return self._function(*(unwrap(a) for a in args), **{k: unwrap(v) for k, v in kwargs.items()})
+
+
+class _SequenceView(_View):
+    """A tuple or list: its length, and each element read as any element (ITEMS)."""
+
+    __slots__ = ()
+
+    def _length(self) -> int:
+        self._recorder.paths.add((*self._path, LENGTH))
+        return len(self._value)
+
+    def __len__(self) -> int:
+        return self._length()
+
+    def __bool__(self) -> bool:
+        return self._length() > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        self._length()
+        items = (*self._path, ITEMS)
+        return (view(item, items, self._recorder) for item in self._value)
+
+    def __reversed__(self) -> Iterator[Any]:
+        self._length()
+        items = (*self._path, ITEMS)
+        return (view(item, items, self._recorder) for item in reversed(self._value))
+
+    def __getitem__(self, index: int | slice) -> Any:
+        self._length()  # which element an index or a slice picks depends on the length
+        items = (*self._path, ITEMS)
+        if isinstance(index, slice):
+            return [view(item, items, self._recorder) for item in self._value[index]]
+        return view(self._value[index], items, self._recorder)
+
+    def __contains__(self, item: object) -> bool:
+        return unwrap(item) in self._whole()
+
+    def index(self, item: object) -> int:
+        return int(self._whole().index(unwrap(item)))
+
+    def count(self, item: object) -> int:
+        return int(self._whole().count(unwrap(item)))
+
+    def __add__(self, other: object) -> Any:
+        return self._whole() + unwrap(other)
+
+
+class _MappingView(_View):
+    """A mapping: each key looked up or tested, by that key; anything else reads it whole."""
+
+    __slots__ = ()
+
+    def get(self, key: object, default: object = None) -> Any:
+        key = unwrap(key)
+        if not _storable(key):
+            return self._whole().get(key, default)
+        path = (*self._path, get(key))
+        if key not in self._value:
+            self._recorder.paths.add(path)
+            return default
+        return view(self._value[key], path, self._recorder)
+
+    def __getitem__(self, key: object) -> Any:
+        key = unwrap(key)
+        if not _storable(key):
+            return self._whole()[key]
+        return view(self._value[key], (*self._path, get(key)), self._recorder)
+
+    def __contains__(self, key: object) -> bool:
+        key = unwrap(key)
+        if not _storable(key):
+            return key in self._whole()
+        self._recorder.paths.add((*self._path, has(key)))
+        return key in self._value
+
+    def __getattr__(self, name: str) -> Any:
+        # Jinja reads `mapping.name` as an attribute first, then as the item `name`: a
+        # mapping has no attributes of its own a template uses but these.
+        if name in ("keys", "values", "items"):
+            return getattr(self._whole(), name)
+        raise AttributeError(name)
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __bool__(self) -> bool:
+        return bool(self._whole())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._whole())
+
+
+class _SetView(_View):
+    """A set: each membership test by its key; anything else reads it whole."""
+
+    __slots__ = ()
+
+    def __contains__(self, key: object) -> bool:
+        key = unwrap(key)
+        if not _storable(key):
+            return key in self._whole()
+        self._recorder.paths.add((*self._path, has(key)))
+        return key in self._value
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __bool__(self) -> bool:
+        return bool(self._whole())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(sorted(self._whole(), key=repr))
+
+
+def tracked(context: Mapping[str, object]) -> tuple[dict[str, object], Recorder]:
+    """(the context with each value in a view, the recorder of what a render reads)."""
+    recorder = Recorder()
+    return {name: view(value, (name,), recorder) for name, value in context.items()}, recorder
+
+
+# --- evaluating reads on this build's values -------------------------------------------
+
+MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
+
+
+class Values:
+    """The values of paths on this build's page contexts, for page keys.
+
+    Evaluations are memoised by the object a path starts from and the path, so a path
+    every page reads of the Site (`site.pages[].title`) is evaluated once a build; the
+    objects are held, so an id is never reused while the memo lives."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[int, Read], object] = {}
+        self._held: list[object] = []
+        self._fingerprints: dict[int, str] = {}
+
+    def of(self, context: Mapping[str, object], reads: Sequence[Read]) -> str:
+        """The digest of the values of `reads` on `context`: equal digests, equal pages."""
+        values = []
+        memo = self._memo
+        for path in reads:
+            root = context.get(path[0], MISSING)  # type: ignore[call-overload]
+            if _plain(root):
+                values.append(self._plain_value(self._resolve(root, path, 1)))
+                continue
+            slot = (id(root), path)
+            found = memo.get(slot, memo)
+            if found is memo:
+                found = self._plain_value(self._resolve(root, path, 1))
+                memo[slot] = found
+                self._held.append(root)
+            values.append(found)
+        return _digest(values)
+
+    def _resolve(self, value: object, path: Read, at: int) -> object:
+        for position in range(at, len(path)):
+            step = path[position]
+            if value is MISSING:
+                return MISSING
+            if type(step) is str:
+                value = getattr(value, step, MISSING)
+            elif step == ITEMS:
+                if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
+                    return MISSING
+                return tuple(self._resolve(item, path, position + 1) for item in value)
+            elif step == LENGTH:
+                return len(value) if isinstance(value, Sized) else MISSING
+            elif step == WHOLE:
+                return self.fingerprint(value)
+            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "get":
+                value = value.get(step[1], MISSING) if isinstance(value, Mapping) else MISSING
+            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "call":
+                value = value(*step[1]) if callable(value) else MISSING
+            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "has":
+                return step[1] in value if isinstance(value, (Mapping, Set, frozenset)) else MISSING
+            else:
+                return MISSING
+        return value
+
+    def _plain_value(self, value: object) -> object:
+        """A path's value as it goes into a digest: plain values and tuples of them as they
+        are (a large tuple digested first, so it is not repeated in every page's key)."""
+        if _plain(value):
+            return value
+        if type(value) is tuple and len(value) > 8:
+            return _digest([self._plain_value(item) for item in value])
+        if type(value) is tuple:
+            return tuple(self._plain_value(item) for item in value)
+        return self.fingerprint(value)
+
+    def fingerprint(self, value: object) -> str:
+        """A digest of everything in `value`, stable between processes (sets sorted)."""
+        if _plain(value):
+            return repr(value)
+        known = self._fingerprints.get(id(value))
+        if known is not None:
+            return known
+        parts: object
+        if isinstance(value, Mapping):
+            parts = sorted((repr(k), self.fingerprint(v)) for k, v in value.items())
+        elif isinstance(value, (Set, frozenset)):
+            parts = sorted(self.fingerprint(item) for item in value)
+        elif isinstance(value, (tuple, list)):
+            parts = [self.fingerprint(item) for item in value]
+        elif dataclasses.is_dataclass(value):
+            # The fields its repr shows: a record's content (Source.loaded, a memo, is not).
+            parts = [type(value).__name__]
+            parts.extend(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr)
+        else:
+            parts = repr(value)
+        found = _digest(parts)
+        self._fingerprints[id(value)] = found
+        self._held.append(value)
+        return found
+
+
+def _digest(parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,133 @@
+"""The views that record what a template reads (build/tracking.py): the reads of one render
+evaluate, on other values, to the same digest exactly when the template reads the same."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import jinja2
+import pytest
+
+from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, Values, call, get, has, tracked
+
+
+@dataclasses.dataclass(frozen=True)
+class Card:
+    title: str
+    url: str
+    summary: str = ""
+    day: date = date(2026, 1, 2)
+
+    def shout(self) -> str:
+        return self.title.upper()
+
+
+@dataclasses.dataclass(frozen=True)
+class Shelf:
+    name: str
+    cards: tuple[Card, ...]
+    links: dict[str, str] = dataclasses.field(default_factory=dict)
+    seen: frozenset[str] = frozenset()
+
+    def first(self) -> Card:
+        return self.cards[0]
+
+    def holds(self, card: Card) -> bool:
+        return card in self.cards
+
+
+ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render(source: str, **context: object) -> tuple[str, tuple[tuple[object, ...], ...]]:
+    """The output of `source` with views over `context`, and what it read; the output
+    must be what the template makes of the plain values."""
+    views, recorder = tracked(context)
+    out = ENV.from_string(source).render(views)
+    assert out == ENV.from_string(source).render(context)
+    return out, recorder.reads()
+
+
+A, B, C = Card("Alpha", "/a/", "first"), Card("Beta", "/b/", "second"), Card("Gamma", "/c/", "third")
+SHELF = Shelf("MRI", (A, B), {"/a/": "/es/a/"}, frozenset({"/b/"}))
+
+
+def same(source: str, before: dict[str, object], after: dict[str, object]) -> bool:
+    """Whether the reads recorded rendering `before` have the same values in `after`."""
+    _, reads = render(source, **before)
+    return Values().of(before, reads) == Values().of(after, reads)
+
+
+def test_each_kind_of_read_is_recorded_as_its_path():
+    template = (
+        "{{ shelf.name }}{% for c in shelf.cards %}{{ c.title }}{% endfor %}{{ shelf.cards|length }}"
+        "{{ shelf.links.get('/a/') }}{{ '/b/' in shelf.seen }}{{ shelf.first().url }}{{ n }}"
+    )
+    out, reads = render(template, shelf=SHELF, n=3)
+    assert out == "MRIAlphaBeta2/es/a/True/a/3"
+    assert set(reads) == {
+        ("shelf", "name"),
+        ("shelf", "cards", LENGTH),
+        ("shelf", "cards", ITEMS, "title"),
+        ("shelf", "links", get("/a/")),
+        ("shelf", "seen", has("/b/")),
+        ("shelf", "first", call(()), "url"),
+        ("n",),
+    }
+
+
+@pytest.mark.parametrize(
+    ("template", "change", "changes"),
+    [
+        # A field shown: its change is seen; a field not shown is not.
+        (
+            "{% for c in s.cards %}{{ c.title }}{% endfor %}",
+            Shelf("MRI", (A, dataclasses.replace(B, title="B2"))),
+            True,
+        ),
+        (
+            "{% for c in s.cards %}{{ c.title }}{% endfor %}",
+            Shelf("MRI", (A, dataclasses.replace(B, summary="x"))),
+            False,
+        ),
+        # A card added: the loop's length and elements differ.
+        ("{% for c in s.cards %}{{ c.url }}{% endfor %}", Shelf("MRI", (A, B, C)), True),
+        ("{{ s.name }}", Shelf("MRI", (A, B, C)), False),
+        # Only the key looked up counts; a key that appears is seen.
+        ("{{ s.links.get('/a/') }}", Shelf("MRI", (A, B), {"/a/": "/es/a/", "/b/": "/es/b/"}), False),
+        ("{{ s.links.get('/b/') }}", Shelf("MRI", (A, B), {"/a/": "/es/a/", "/b/": "/es/b/"}), True),
+        ("{{ '/b/' in s.seen }}", Shelf("MRI", (A, B), seen=frozenset({"/b/", "/c/"})), False),
+        ("{{ '/c/' in s.seen }}", Shelf("MRI", (A, B), seen=frozenset({"/b/", "/c/"})), True),
+        # A method with plain arguments is called again; with a viewed one, reads all.
+        ("{{ s.first().title }}", Shelf("MRI", (A, C)), False),
+        ("{{ s.first().title }}", Shelf("MRI", (C, A)), True),
+        ("{{ s.holds(s.cards[0]) }}", Shelf("MRI", (A, dataclasses.replace(B, summary="x"))), True),
+        # A slice or an index reads every element (an over-approximation, never a miss).
+        ("{{ s.cards[0].title }}", Shelf("MRI", (A, dataclasses.replace(B, title="Z"))), True),
+        ("{{ s.cards|first|attr('url') }}", Shelf("MRI", (A, dataclasses.replace(B, summary="x"))), False),
+        # Printed or compared whole: everything in it.
+        ("{{ s.cards[1] }}", Shelf("MRI", (A, dataclasses.replace(B, summary="x"))), True),
+        ("{{ s.cards|sort(attribute='title')|map(attribute='url')|join }}", Shelf("MRI", (B, A)), True),
+        ("{{ s.cards[0].day.year }}", Shelf("MRI", (dataclasses.replace(A, day=date(2027, 1, 1)), B)), True),
+    ],
+)
+def test_a_change_is_seen_exactly_when_the_template_reads_it(template, change, changes):
+    assert same(template, {"s": SHELF}, {"s": change}) is not changes
+
+
+def test_a_path_that_no_longer_resolves_differs():
+    template = "{% if s.links.get('/a/') %}{{ s.links['/a/'] }}{% endif %}"
+    assert not same(template, {"s": SHELF}, {"s": Shelf("MRI", (A,), {})})
+    assert not same("{{ s }}", {"s": SHELF}, {"s": None})
+
+
+def test_a_reused_object_is_evaluated_once_and_values_are_stable_between_instances():
+    context = {"s": SHELF}
+    _, reads = render("{% for c in s.cards %}{{ c.title }}{% endfor %}", **context)
+    values = Values()
+    assert values.of(context, reads) == values.of(context, reads) == Values().of({"s": Shelf("MRI", (A, B))}, reads)
+    # A set's fingerprint does not depend on its iteration order (hash seeds differ by process).
+    assert Values().fingerprint(frozenset({"x", "y"})) == Values().fingerprint(frozenset({"y", "x"}))
+    _, whole = render("{{ s.seen|list }}", s=SHELF)
+    assert ("s", "seen", WHOLE) in whole
