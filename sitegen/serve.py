@@ -44,9 +44,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from sitegen.core import errors
-from sitegen.core.config import PEOPLE_FILE, Config, load_config
+from sitegen.core.config import Config, load_config
 from sitegen.core.errors import Diagnostic
 from sitegen.core.guides import GUIDES_FILE
+from sitegen.core.people import PEOPLE_FILE
 from sitegen.pipeline import Builder, BuildResult
 from sitegen.preview_web import allowed_hosts, make_app
 

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from sitegen.core.article import Article, FieldPath, GlossaryTerm, Page, Reference, Source, Translation
-from sitegen.core.config import PEOPLE_FILE, PERSON_KEY, Config
+from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic, Severity, did_you_mean
+from sitegen.core.people import PEOPLE_FILE, PERSON_KEY
 from sitegen.core.slugs import RESERVED, is_valid_slug, slugify
 from sitegen.core.yamlread import YamlDocument
 from sitegen.markup.links import scheme_of

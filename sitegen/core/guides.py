@@ -24,12 +24,12 @@ this guide" list and previous/next links of a page can follow one guide only).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.core import yamlread
-from sitegen.core.errors import Diagnostic
+from sitegen.core.errors import Diagnostic, did_you_mean
 from sitegen.core.pages import GUIDE
 from sitegen.core.slugs import slugify
 from sitegen.core.sources import display_path
@@ -175,6 +175,7 @@ def _entry(
     languages: Sequence[str],
     diagnostics: list[Diagnostic],
 ) -> GuideEntry | None:
+    """One language's block of a guide, or None when it has problems (added to `diagnostics`)."""
     line = doc.line(key, language)
     if language not in languages:
         diagnostics.append(
@@ -198,84 +199,116 @@ def _entry(
             )
         )
         return None
-    problems = len(diagnostics)
-    for name in fields:
-        if name not in ENTRY_KEYS:
-            from sitegen.core.errors import did_you_mean
-
-            diagnostics.append(
-                Diagnostic(
-                    shown,
-                    doc.line(key, language, name),
-                    "guide-unknown-key",
-                    f"Unknown key '{name}' in the guide '{key}'.",
-                    did_you_mean(name, ENTRY_KEYS),
-                )
-            )
-    texts = {}
-    for name in ("title", "summary"):
-        value = fields.get(name)
-        if not isinstance(value, str) or not value.strip():
-            diagnostics.append(
-                Diagnostic(
-                    shown,
-                    doc.line(key, language, name) if name in fields else line,
-                    "guide-entry",
-                    f"The '{language}' block of the guide '{key}' has no {name}.",
-                    f"Add `{name}: ...` (text) below `{language}:`.",
-                )
-            )
-        else:
-            texts[name] = " ".join(value.split())
-    listed = fields.get("articles")
-    names: list[tuple[str, int | None]] = []
-    if not isinstance(listed, list) or not listed:
-        diagnostics.append(
-            Diagnostic(
-                shown,
-                doc.line(key, language, "articles") if "articles" in fields else line,
-                "guide-entry",
-                f"The '{language}' block of the guide '{key}' lists no articles.",
-                "Add `articles: [first-article.md, second-article.md]`, in reading order.",
-            )
-        )
-    else:
-        for index, name in enumerate(listed):
-            if not isinstance(name, str) or not name.strip():
-                diagnostics.append(
-                    Diagnostic(
-                        shown,
-                        doc.line(key, language, "articles", index),
-                        "guide-entry",
-                        f"Item {index + 1} of the guide '{key}' ({language}) must be an article's file name.",
-                        "For example: what-happens-during-an-mri-scan.md",
-                    )
-                )
-                continue
-            name = name.strip()
-            names.append((name if name.endswith(".md") else name + ".md", doc.line(key, language, "articles", index)))
-    slug = fields.get("slug", key)
-    if not isinstance(slug, str) or slugify(slug) != slug:
-        diagnostics.append(
-            Diagnostic(
-                shown,
-                doc.line(key, language, "slug"),
-                "guide-key",
-                f"The slug {slug!r} of the guide '{key}' ({language}) cannot be a web address.",
-                f"Use lower-case letters, digits and hyphens, e.g. `slug: {slugify(str(slug)) or key}`.",
-            )
-        )
-    if len(diagnostics) > problems:
+    block = _Block(key, language, fields, doc, shown, line)
+    block.unknown_keys()
+    title, summary = block.text("title"), block.text("summary")
+    names = block.articles()
+    slug = block.slug()
+    diagnostics += block.found
+    if block.found:
         return None
     return GuideEntry(
         language,
-        str(slug),
-        texts["title"],
-        texts["summary"],
+        slug,
+        title,
+        summary,
         tuple(name for name, _ in names),
         tuple(line for _, line in names),
         line,
     )
+
+
+@dataclass
+class _Block:
+    """One language's block of a guide being read: each field's checks, in the order
+    written, collecting what is wrong in `found`."""
+
+    key: str
+    language: str
+    fields: dict[Any, Any]  # YAML: its keys are whatever the editor wrote
+    doc: yamlread.YamlDocument
+    shown: str
+    line: int | None
+    found: list[Diagnostic] = field(default_factory=list)
+
+    def at(self, name: str, *more: int) -> int | None:
+        """The line of the field `name` (or of one of its items), else of the block."""
+        return self.doc.line(self.key, self.language, name, *more) if name in self.fields else self.line
+
+    def unknown_keys(self) -> None:
+        for name in self.fields:
+            if name not in ENTRY_KEYS:
+                self.found.append(
+                    Diagnostic(
+                        self.shown,
+                        self.doc.line(self.key, self.language, name),
+                        "guide-unknown-key",
+                        f"Unknown key '{name}' in the guide '{self.key}'.",
+                        did_you_mean(name, ENTRY_KEYS),
+                    )
+                )
+
+    def text(self, name: str) -> str:
+        """`title:` or `summary:`, its spaces collapsed ("" when missing: a finding)."""
+        value = self.fields.get(name)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+        self.found.append(
+            Diagnostic(
+                self.shown,
+                self.at(name),
+                "guide-entry",
+                f"The '{self.language}' block of the guide '{self.key}' has no {name}.",
+                f"Add `{name}: ...` (text) below `{self.language}:`.",
+            )
+        )
+        return ""
+
+    def articles(self) -> list[tuple[str, int | None]]:
+        """`articles:`, each an article's file name (`.md` added) with its line."""
+        listed = self.fields.get("articles")
+        if not isinstance(listed, list) or not listed:
+            self.found.append(
+                Diagnostic(
+                    self.shown,
+                    self.at("articles"),
+                    "guide-entry",
+                    f"The '{self.language}' block of the guide '{self.key}' lists no articles.",
+                    "Add `articles: [first-article.md, second-article.md]`, in reading order.",
+                )
+            )
+            return []
+        names: list[tuple[str, int | None]] = []
+        for index, name in enumerate(listed):
+            if isinstance(name, str) and name.strip():
+                name = name.strip()
+                names.append((name if name.endswith(".md") else name + ".md", self.at("articles", index)))
+                continue
+            self.found.append(
+                Diagnostic(
+                    self.shown,
+                    self.at("articles", index),
+                    "guide-entry",
+                    f"Item {index + 1} of the guide '{self.key}' ({self.language}) must be an article's file name.",
+                    "For example: what-happens-during-an-mri-scan.md",
+                )
+            )
+        return names
+
+    def slug(self) -> str:
+        """`slug:`, the guide's address in this language (its key unless given)."""
+        slug = self.fields.get("slug", self.key)
+        if not isinstance(slug, str) or slugify(slug) != slug:
+            self.found.append(
+                Diagnostic(
+                    self.shown,
+                    self.doc.line(self.key, self.language, "slug"),
+                    "guide-key",
+                    f"The slug {slug!r} of the guide '{self.key}' ({self.language}) cannot be a web address.",
+                    f"Use lower-case letters, digits and hyphens, e.g. `slug: {slugify(str(slug)) or self.key}`.",
+                )
+            )
+        return str(slug)
 
 
 def resolve(
@@ -301,8 +334,6 @@ def problems(
 ) -> list[Diagnostic]:
     """Findings for `check`: an article a guide names that is not published (guide-article-missing),
     and an article in the order of two guides, or twice in one (guide-article-twice)."""
-    from sitegen.core.errors import did_you_mean
-
     published = {article.source.name for article in articles}
     found: list[Diagnostic] = []
     owner: dict[str, str] = {}  # article file name -> the first guide listing it
