@@ -155,7 +155,7 @@ class Builder:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.config_key = digest(__version__, config.portable())
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, self.policy)
-        reading.set_cache_folder(self.cache.folder)  # parsed hyphenation patterns are kept there
+        self.syllables = reading.SyllableFile(self.cache.folder)  # the syllable counts kept in the cache
         # language -> ((template digests, config key), Jinja environment) of the last build
         self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
         self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
@@ -681,7 +681,7 @@ class Builder:
         and the syllable counts if words were counted since (reading.py)."""
         self.cache.save()
         if self.cache.folder is not None:
-            reading.save_syllables()
+            self.syllables.save()
 
     def output_signature(self) -> list[list[str | int]]:
         """[path, size, mtime] of every file in the output, for the no-op fingerprint: the

@@ -57,9 +57,24 @@ def _one(tmp_path: Path, text: str):
             "'editor.publish' must be true or false.",
             "For example: publish: false",
         ),
-        ("start_here: a.md\n", "start_here", "'start_here' must be a list, such as [a.md, b.md].", ""),
-        ("checks: [1, 2]\n", "checks", "'checks' must be a section of `key: value` lines.", ""),
-        ("review: 5\n", "review", "'review' must be a section of `key: value` lines.", ""),
+        (
+            "start_here: a.md\n",
+            "start_here",
+            "'start_here' must be a list, such as [a.md, b.md].",
+            "Put the items in square brackets, start_here: [a.md, b.md], or write each below it as `- a.md`.",
+        ),
+        (
+            "checks: [1, 2]\n",
+            "checks",
+            "'checks' must be a section of `key: value` lines.",
+            "Write 'checks:' alone on its line, and each of its settings below it, indented: `  key: value`.",
+        ),
+        (
+            "review: 5\n",
+            "review",
+            "'review' must be a section of `key: value` lines.",
+            "Write 'review:' alone on its line, and each of its settings below it, indented: `  key: value`.",
+        ),
     ],
 )
 def test_a_value_of_the_wrong_type_is_one_finding_on_its_line(tmp_path, text, needle, message, fix):

@@ -420,23 +420,19 @@ def test_hyphenation_patterns_kept_in_the_cache_hyphenate_as_pyphen_does(tmp_pat
     )
     words += ["demyelination", "gadolinium", "neurologist", "sclerosis", "hyperintensity", "oligoclonal"]
     monkeypatch.setattr(pyphen, "hdcache", {})
-    reading.set_cache_folder(tmp_path)
-    try:
-        reading._load_patterns()  # parses, and stores the patterns
-        assert (tmp_path / "hyphenation.pickle").exists()
-        monkeypatch.setattr(pyphen, "hdcache", {})
-        reading._load_patterns()  # from the cache
-        loaded = pyphen.hdcache[path]
-        assert loaded.patterns == fresh.patterns and loaded.maxlen == fresh.maxlen
-        assert [loaded.positions(w) for w in words] == [fresh.positions(w) for w in words]
-        # A damaged file is not used: pyphen parses its dictionary again.
-        stored = tmp_path / "hyphenation.pickle"
-        stored.write_bytes(stored.read_bytes()[:-20])
-        monkeypatch.setattr(pyphen, "hdcache", {})
-        reading._load_patterns()
-        assert pyphen.hdcache[path].patterns == fresh.patterns
-    finally:
-        reading.set_cache_folder(None)
+    reading._load_patterns(tmp_path)  # parses, and stores the patterns
+    assert (tmp_path / "hyphenation.pickle").exists()
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    reading._load_patterns(tmp_path)  # from the cache
+    loaded = pyphen.hdcache[path]
+    assert loaded.patterns == fresh.patterns and loaded.maxlen == fresh.maxlen
+    assert [loaded.positions(w) for w in words] == [fresh.positions(w) for w in words]
+    # A damaged file is not used: pyphen parses its dictionary again.
+    stored = tmp_path / "hyphenation.pickle"
+    stored.write_bytes(stored.read_bytes()[:-20])
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    reading._load_patterns(tmp_path)
+    assert pyphen.hdcache[path].patterns == fresh.patterns
 
 
 def test_short_words_count_one_syllable_as_pyphen_says():
@@ -457,36 +453,37 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
     from sitegen.build import reading
 
     text = "Gadolinium enhancement shows active inflammation. Neurologists compare scans over time."
-    reading.set_cache_folder(tmp_path)  # as a new process would start
-    try:
-        expected = reading.flesch_kincaid_grade(text)
-        reading.save_syllables()
-        stored = tmp_path / "syllables.pickle"
-        assert stored.exists()
+    reading.forget()  # as a new process would start
+    kept = reading.SyllableFile(tmp_path)
+    expected = reading.flesch_kincaid_grade(text)
+    kept.save()
+    stored = tmp_path / "syllables.pickle"
+    assert stored.exists()
 
-        def no_pyphen():
-            raise AssertionError("pyphen was needed for words counted before")
+    def no_pyphen(folder=None):
+        raise AssertionError("pyphen was needed for words counted before")
 
-        # A new process: an empty memo, the counts read from the cache.
-        monkeypatch.setattr(reading, "_hyphenation", no_pyphen)
-        reading.set_cache_folder(tmp_path)
-        assert reading.flesch_kincaid_grade(text) == expected
-        # Nothing learnt: nothing written.
-        before = stored.stat().st_mtime_ns
-        reading.save_syllables()
-        assert stored.stat().st_mtime_ns == before
+    # A new process: an empty memo, the counts read from the cache.
+    monkeypatch.setattr(reading, "_hyphenation", no_pyphen)
+    reading.forget()
+    kept = reading.SyllableFile(tmp_path)
+    assert reading.flesch_kincaid_grade(text) == expected
+    # Nothing learnt: nothing written.
+    before = stored.stat().st_mtime_ns
+    kept.save()
+    assert stored.stat().st_mtime_ns == before
 
-        # Damaged, or of the wrong types: not used (pyphen is asked again).
-        from sitegen.build import cache
+    # Damaged, or of the wrong types: not used (pyphen is asked again).
+    from sitegen.build import cache
 
-        _, scope = reading._syllables_file()
-        for bad in (stored.read_bytes()[:-10], None):
-            if bad is None:
-                cache.dump({"gadolinium": "four"}, stored, scope)
-            else:
-                stored.write_bytes(bad)
-            reading.set_cache_folder(tmp_path)
-            with pytest.raises(AssertionError, match="pyphen was needed"):
-                reading.flesch_kincaid_grade(text)
-    finally:
-        reading.set_cache_folder(None)
+    _, scope = reading._syllables_file(tmp_path)
+    for bad in (stored.read_bytes()[:-10], None):
+        if bad is None:
+            cache.dump({"gadolinium": "four"}, stored, scope)
+        else:
+            stored.write_bytes(bad)
+        reading.forget()
+        reading.SyllableFile(tmp_path)
+        with pytest.raises(AssertionError, match="pyphen was needed"):
+            reading.flesch_kincaid_grade(text)
+    reading.forget()

@@ -294,7 +294,7 @@ references:
 
 
 def test_the_real_config_makes_readability_an_error_at_grade_8():
-    from sitegen.checks.quality import settings
+    from sitegen.checks.policy import settings
     from sitegen.core.config import load_config
 
     config, _ = load_config(REPO / "config.yaml")

@@ -305,7 +305,7 @@ class Tools:
             self.env.get_template(ARTICLE_TEMPLATE)
         except Exception:  # noqa: BLE001 - reported, with where, when a page is rendered
             pass
-        prepare_reading()
+        prepare_reading(self.cache.folder)
 
 
 def _prose(full: Markup) -> tuple[str, ...]:
@@ -327,7 +327,8 @@ def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
     rules = tools.site.config.checks.get("readability")
     own = rules.get(language) if isinstance(rules, Mapping) else None
     formula = own.get("formula") if isinstance(own, Mapping) else None
-    return reading_aids(prose, language, formula if formula in FORMULAS else LANGUAGE_FORMULAS.get(language))
+    chosen = formula if formula in FORMULAS else LANGUAGE_FORMULAS.get(language)
+    return reading_aids(prose, language, chosen, tools.cache.folder)
 
 
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:

@@ -2,9 +2,10 @@
 
 Computed from the prose the Markdown pass collected (`Markup.prose`: paragraphs
 and list items, not tables, code or references), so the numbers match what the
-readability check measures. The results depend on the prose alone, but computing
-them is not free of state: syllable counts are memoised per process and kept in the
-build cache (`save_syllables`), and pyphen's parsed patterns are cached there too.
+readability check measures. The results depend on the prose alone. Syllable counts
+are memoised per process (a word's count is pyphen's, the same for every build), and the
+Builder keeps them in its own build cache with a `SyllableFile`; pyphen's parsed patterns
+are kept there too, read from the folder each call names. No module state names a folder.
 """
 
 from __future__ import annotations
@@ -94,33 +95,49 @@ _ASCII_PUNCTUATION = {code: None for code in range(128) if _PUNCTUATION.fullmatc
 MAX_SYLLABLE_WORDS = 200_000  # a bound for pathological input; articles share most words
 
 
-class _Syllables(dict[str, int]):
-    """word -> syllables as textstat counts them: pyphen's hyphenation points + 1 (memoized)."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) > MAX_SYLLABLE_WORDS:
-            self.clear()
-        # Pyphen (left=2, right=2, as textstat makes it) drops every point outside
-        # [2, len - 2]: a word of three letters or fewer has none, without loading pyphen.
-        count = self[word] = len(_hyphenation().positions(word)) + 1 if len(word) > 3 else 1
-        return count
+# word -> syllables as textstat counts them: pyphen's hyphenation points + 1. A memo of a
+# pure function (pyphen's answer for a word), shared by every build in the process.
+_SYLLABLES: dict[str, int] = {}
 
 
-def prepare() -> None:
+def _count(words: list[str], folder: Path | None) -> None:
+    """Add the words the memo does not have yet. `folder`: a build cache that may hold
+    pyphen's parsed patterns, if pyphen is not loaded yet."""
+    if len(_SYLLABLES) > MAX_SYLLABLE_WORDS:
+        _SYLLABLES.clear()
+    for word in words:
+        if word not in _SYLLABLES:
+            # Pyphen (left=2, right=2, as textstat makes it) drops every point outside
+            # [2, len - 2]: a word of three letters or fewer has none, without loading pyphen.
+            _SYLLABLES[word] = len(_hyphenation(folder).positions(word)) + 1 if len(word) > 3 else 1
+
+
+def forget() -> None:
+    """Forget the syllable counts in memory, as a new process starts without them."""
+    _SYLLABLES.clear()
+
+
+def prepare(folder: Path | None) -> None:
     """Ready this process to count syllables, for the worker processes it forks later to
-    inherit: the counts kept in the build cache, and pyphen's patterns when the cache had
-    none (a cold build counts every word; a rebuild meets few new ones, and a worker that
-    does loads pyphen itself)."""
-    _read_counted()
+    inherit: pyphen, with the patterns kept in the build cache `folder`, when no counts are
+    known (a cold build counts every word; a rebuild meets few new ones, and a worker that
+    does loads pyphen itself). The Builder's `SyllableFile` has read the kept counts."""
     if not _SYLLABLES:
-        _hyphenation()
+        _hyphenation(folder)
+
+
+def _hyphenation(folder: Path | None = None) -> _Hyphenator:
+    """pyphen's en_US hyphenator; its patterns are read from the build cache `folder` (or
+    stored there) when this process has not loaded them yet."""
+    if folder is not None and _pyphen.cache_info().currsize == 0:
+        _load_patterns(folder)
+    return _pyphen()
 
 
 @functools.lru_cache(maxsize=1)
-def _hyphenation() -> _Hyphenator:
+def _pyphen() -> _Hyphenator:
     from pyphen import Pyphen  # untyped (pyproject.toml's mypy overrides): see _Hyphenator
 
-    _load_patterns()
     hyphenator: _Hyphenator = Pyphen(
         lang="en_US"
     )  # what textstat's set_lang("en_US") loads (pyphen shares the parsed dictionary)
@@ -135,16 +152,6 @@ def _hyphenation() -> _Hyphenator:
 # against (0.18.1); otherwise pyphen parses the dictionary itself, as before.
 
 PYPHEN_SHA256 = "9a752f734be350f71da67aa1c2c488982ae4097bb38c7e49a1d48c81ec6570c3"
-_PATTERNS_FOLDER: list[Path] = []  # [folder] once the build cache is known (set_cache_folder)
-
-
-def set_cache_folder(folder: Path | None) -> None:
-    """Where to keep the parsed hyphenation patterns and the syllable counts (the build
-    cache), or None for nowhere. The counts in memory are forgotten: from now on they are
-    those kept there, read when first needed, and the words counted since."""
-    _PATTERNS_FOLDER[:] = [folder] if folder is not None else []
-    _COUNTED[:] = []
-    _SYLLABLES.clear()
 
 
 @functools.lru_cache(maxsize=1)
@@ -163,9 +170,8 @@ def _known_dictionary() -> str | None:
         return None
 
 
-def _load_patterns() -> None:
-    if not _PATTERNS_FOLDER:
-        return
+def _load_patterns(folder: Path) -> None:
+    """Hand pyphen the en_US patterns kept in the build cache `folder`, or keep them there."""
     scope = _known_dictionary()
     if scope is None:
         return
@@ -177,7 +183,7 @@ def _load_patterns() -> None:
         path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
         if path in pyphen.hdcache:
             return
-        stored = _PATTERNS_FOLDER[0] / "hyphenation.pickle"
+        stored = folder / "hyphenation.pickle"
         patterns = cache.load(stored, scope)
         if _plain_patterns(patterns):
             parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
@@ -208,9 +214,6 @@ def _plain_patterns(patterns: object) -> TypeGuard[dict[str, tuple[int, tuple[in
     )
 
 
-_SYLLABLES = _Syllables()
-
-
 # The syllable count of every word counted so far is kept in the build cache too
 # (`syllables.pickle`, a dict of words to ints), so that a rebuild after an edit, whose
 # words are nearly all known, neither imports pyphen nor loads its patterns (0.01 s of a
@@ -219,49 +222,46 @@ _SYLLABLES = _Syllables()
 # (its en_US dictionary is then hyph_en_US.dic beside it). A file that does not match, or
 # holds anything but words and whole numbers, is not used.
 
-_COUNTED: list[
-    tuple[Path | None, str, int]
-] = []  # [(file, scope, number of words it held)] once read for this cache folder
 
-
-def _syllables_file() -> tuple[Path, str] | None:
-    """(file, scope) of the kept syllable counts, or None when they cannot be kept."""
-    dictionary = _known_dictionary() if _PATTERNS_FOLDER else None
-    if dictionary is None:
+def _syllables_file(folder: Path | None) -> tuple[Path, str] | None:
+    """(file, scope) of the syllable counts kept in the build cache `folder`, or None when
+    they cannot be kept."""
+    dictionary = _known_dictionary() if folder is not None else None
+    if folder is None or dictionary is None:
         return None
-    return _PATTERNS_FOLDER[0] / "syllables.pickle", "syllables " + dictionary
+    return folder / "syllables.pickle", "syllables " + dictionary
 
 
-def _read_counted() -> None:
-    """Add the kept syllable counts to the memo (once per cache folder)."""
-    if _COUNTED:
-        return
-    found = _syllables_file()
-    if found is None:
-        _COUNTED[:] = [(None, "", 0)]
-        return
-    from sitegen.build import cache
+class SyllableFile:
+    """The syllable counts kept in one build cache folder (None: nowhere), for the Builder
+    that owns that cache: read into the memo when made, written back by `save` when words
+    were counted since. Two Builders in one process keep their own files."""
 
-    counts = cache.load(*found)
-    if (
-        isinstance(counts, dict)
-        and len(counts) <= MAX_SYLLABLE_WORDS
-        and all(type(word) is str and type(count) is int for word, count in counts.items())
-    ):
-        _SYLLABLES.update(counts)  # the same counts as pyphen's (the scope says so)
-    _COUNTED[:] = [(*found, len(_SYLLABLES))]
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.kept = _syllables_file(folder)
+        self.known = 0  # words in the memo when the file was last read or written
+        if self.kept is None:
+            return
+        from sitegen.build import cache
 
+        counts = cache.load(*self.kept)
+        if (
+            isinstance(counts, dict)
+            and len(counts) <= MAX_SYLLABLE_WORDS
+            and all(type(word) is str and type(count) is int for word, count in counts.items())
+        ):
+            _SYLLABLES.update(counts)  # the same counts as pyphen's (the scope says so)
+        self.known = len(_SYLLABLES)
 
-def save_syllables() -> None:
-    """Keep the memo's syllable counts in the build cache, if it learnt words since read."""
-    if not _COUNTED or _COUNTED[0][0] is None or len(_SYLLABLES) == _COUNTED[0][2]:
-        return
-    from sitegen.build import cache
+    def save(self) -> None:
+        """Keep the memo's syllable counts in this cache, if it learnt words since read."""
+        if self.kept is None or len(_SYLLABLES) == self.known:
+            return
+        from sitegen.build import cache
 
-    path, scope, _ = _COUNTED[0]
-    assert path is not None  # checked above
-    cache.dump(dict(_SYLLABLES), path, scope)
-    _COUNTED[:] = [(path, scope, len(_SYLLABLES))]
+        cache.dump(dict(_SYLLABLES), *self.kept)
+        self.known = len(_SYLLABLES)
 
 
 def _legacy_round(number: float, points: int) -> float:
@@ -270,8 +270,9 @@ def _legacy_round(number: float, points: int) -> float:
     return float(math.floor((number * scale) + math.copysign(0.5, number))) / scale
 
 
-def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
-    """textstat.flesch_kincaid_grade(text), the same float. `tokens`: len(text.split()), if known."""
+def flesch_kincaid_grade(text: str, tokens: int | None = None, folder: Path | None = None) -> float:
+    """textstat.flesch_kincaid_grade(text), the same float. `tokens`: len(text.split()), if
+    known. `folder`: the build cache, where pyphen's parsed patterns may be kept."""
     if not _same_textstat():
         grade: float = textstats().flesch_kincaid_grade(text)
         return grade
@@ -306,9 +307,11 @@ def flesch_kincaid_grade(text: str, tokens: int | None = None) -> float:
         if count < sure and (count <= 2 or lexicon(sentence) <= 2):
             short += 1
     sentence_count = max(1, len(sentences) - short)
-    if not _COUNTED:
-        _read_counted()
-    syllables = sum(map(_SYLLABLES.__getitem__, syllable_words))
+    try:
+        syllables = sum(map(_SYLLABLES.__getitem__, syllable_words))
+    except KeyError:  # a word not counted before
+        _count(syllable_words, folder)
+        syllables = sum(map(_SYLLABLES.__getitem__, syllable_words))
     sentence_length = _legacy_round(float(words / sentence_count), 1)
     syllables_per_word = _legacy_round(float(syllables) / float(words), 1) if words else 0.0
     return _legacy_round(float(0.39 * sentence_length) + float(11.8 * syllables_per_word) - 15.59, 1)
@@ -343,16 +346,18 @@ def language_score(text: str, language: str, formula: str) -> float:
     return float(getattr(language_scorer(language), formula)(text))
 
 
-def reading_aids(prose: tuple[str, ...], language: str = "en", formula: str | None = None) -> ReadingAids:
+def reading_aids(
+    prose: tuple[str, ...], language: str = "en", formula: str | None = None, folder: Path | None = None
+) -> ReadingAids:
     """Reading time and the reading level editors see in the preview: "minutes", whole
     minutes, at least 1; "score" on "scale", the measure the readability check uses for
     the page's language (Flesch–Kincaid grade in English, also as "grade"; `formula`, a
-    key of FORMULAS, for a language that has its own)."""
+    key of FORMULAS, for a language that has its own). `folder`: the build cache."""
     text = " ".join(prose)
     words = len(text.split())
     minutes = max(1, round(words / WORDS_PER_MINUTE))
     if formula is not None:
         score = round(language_score(text, language, formula), 1) if words else 0.0
         return {"minutes": minutes, "score": score, "scale": FORMULAS[formula]}
-    grade = max(0.0, round(float(flesch_kincaid_grade(text, words)), 1)) if words else 0.0
+    grade = max(0.0, round(float(flesch_kincaid_grade(text, words, folder)), 1)) if words else 0.0
     return {"minutes": minutes, "grade": grade, "score": grade, "scale": "Flesch–Kincaid grade"}

@@ -68,7 +68,6 @@ def moved_articles(site: Site, found: Findings) -> None:
             "article-moved",
             f"The published site has /{site.prefix}articles/{old}/, but no article has that address any more.",
             hint,
-            warning=True,
         )
 
 

@@ -3,6 +3,8 @@
 A `Diagnostic` names the file, line and column, a stable `code` (editors and CI
 can search for it), what is wrong (`message`) and how to fix it (`hint`).
 Stages collect them and hand them on; `cli` decides how to print them.
+A code's level, and its fix when the finding gives none, come from the table of codes
+(`codes.CODES`): a code whose level never varies is reported at that level, whatever the caller says.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 from enum import Enum
+
+from sitegen.core.codes import CODES
 
 
 class Severity(str, Enum):
@@ -30,6 +34,15 @@ class Diagnostic:
     column: int | None = None
     # The offending source line, shown under the message so the editor sees it.
     excerpt: str = ""
+
+    def __post_init__(self) -> None:
+        entry = CODES.get(self.code)
+        if entry is None:
+            return  # tests/test_codes.py makes sure every code the generator reports is in the table
+        if not entry.otherwise and self.severity.value != entry.level:
+            object.__setattr__(self, "severity", Severity(entry.level))
+        if not self.hint:
+            object.__setattr__(self, "hint", entry.fix)
 
     @property
     def is_error(self) -> bool:

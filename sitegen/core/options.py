@@ -37,6 +37,7 @@ class Problem:
 Check = Callable[[Any, str], Iterable[Problem]]
 
 _SECTION = "'{}' must be a section of `key: value` lines."
+_SECTION_FIX = "Write '{}:' alone on its line, and each of its settings below it, indented: `  key: value`."
 
 
 def _same(value: Any) -> Any:
@@ -93,7 +94,11 @@ class List(Option):
         return isinstance(value, list)
 
     def wrong_type(self, name: str, key: str, value: object) -> Problem:
-        return Problem(f"'{name}' must be a list, such as [a.md, b.md].", "", "config-type")
+        return Problem(
+            f"'{name}' must be a list, such as [a.md, b.md].",
+            f"Put the items in square brackets, {key}: [a.md, b.md], or write each below it as `- a.md`.",
+            "config-type",
+        )
 
 
 class Mapping(Option):
@@ -103,7 +108,7 @@ class Mapping(Option):
         return isinstance(value, dict)
 
     def wrong_type(self, name: str, key: str, value: object) -> Problem:
-        return Problem(_SECTION.format(name), "", "config-type")
+        return Problem(_SECTION.format(name), _SECTION_FIX.format(key), "config-type")
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ class _Reading:
         self.found: list[Diagnostic] = []
         self.fields: dict[str, Any] = {}
 
-    def report(self, where: tuple[Any, ...], problem: Problem, severity: Severity = Severity.ERROR) -> None:
+    def add(self, where: tuple[Any, ...], problem: Problem, severity: Severity = Severity.ERROR) -> None:
         line = self.doc.line(*where, *problem.at)
         self.found.append(Diagnostic(self.shown, line, problem.code, problem.message, problem.fix, severity))
 
@@ -164,14 +169,14 @@ class _Reading:
             name = ".".join(map(str, (*where, key)))
             if isinstance(declared, Removed):
                 problem = Problem(f"The setting '{name}' is no longer used.", declared.fix, "config-unknown-key")
-                self.report((*where, key), problem, Severity.WARNING)
+                self.add((*where, key), problem, Severity.WARNING)
             elif declared is None:
                 problem = Problem(f"Unknown setting '{name}'.", did_you_mean(key, section.known), "config-unknown-key")
-                self.report((*where, key), problem)
+                self.add((*where, key), problem)
 
     def subsection(self, section: Section, given: object, where: tuple[str, ...]) -> dict[str, Any]:
         if given is not None and not isinstance(given, dict):
-            self.report(where, Problem(_SECTION.format(".".join(where)), "", "config-type"))
+            self.add(where, Problem(_SECTION.format(".".join(where)), _SECTION_FIX.format(where[-1]), "config-type"))
             given = None
         return self.section(section, given or {}, where)
 
@@ -179,7 +184,7 @@ class _Reading:
         if given is None:
             value = option.default
         elif not option.accepts(given):
-            self.report(where, option.wrong_type(".".join(where), where[-1], given))
+            self.add(where, option.wrong_type(".".join(where), where[-1], given))
             value = option.default
         else:
             value = given
@@ -194,5 +199,5 @@ class _Reading:
         before = len(self.found)
         for check in checks:
             for problem in check(value, ".".join(where)):
-                self.report(where, problem)
+                self.add(where, problem)
         return len(self.found) > before
