@@ -172,13 +172,13 @@ def _load_patterns() -> None:
     try:
         import pyphen
 
-        from sitegen.build import cache
+        from sitegen.build import cachefile
 
         path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
         if path in pyphen.hdcache:
             return
         stored = _PATTERNS_FOLDER[0] / "hyphenation.pickle"
-        patterns = cache.load(stored, scope)
+        patterns = cachefile.load(stored, scope)
         if _plain_patterns(patterns):
             parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
             parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, max(map(len, patterns))
@@ -187,7 +187,7 @@ def _load_patterns() -> None:
         parsed = pyphen.HyphDict(path)
         pyphen.hdcache[path] = parsed
         if _plain_patterns(parsed.patterns):
-            cache.dump(parsed.patterns, stored, scope)
+            cachefile.dump(parsed.patterns, stored, scope)
     except (OSError, KeyError, AttributeError, ValueError):
         return  # pyphen parses its dictionary itself
 
@@ -240,9 +240,9 @@ def _read_counted() -> None:
     if found is None:
         _COUNTED[:] = [(None, "", 0)]
         return
-    from sitegen.build import cache
+    from sitegen.build import cachefile
 
-    counts = cache.load(*found)
+    counts = cachefile.load(*found)
     if (
         isinstance(counts, dict)
         and len(counts) <= MAX_SYLLABLE_WORDS
@@ -256,11 +256,11 @@ def save_syllables() -> None:
     """Keep the memo's syllable counts in the build cache, if it learnt words since read."""
     if not _COUNTED or _COUNTED[0][0] is None or len(_SYLLABLES) == _COUNTED[0][2]:
         return
-    from sitegen.build import cache
+    from sitegen.build import cachefile
 
     path, scope, _ = _COUNTED[0]
     assert path is not None  # checked above
-    cache.dump(dict(_SYLLABLES), path, scope)
+    cachefile.dump(dict(_SYLLABLES), path, scope)
     _COUNTED[:] = [(path, scope, len(_SYLLABLES))]
 
 
