@@ -55,8 +55,8 @@ from sitegen.build.cachefile import (
     write_all,
 )
 from sitegen.content.read import Parsed, ParsedKey
+from sitegen.system.swap import discard_tree, remove_detached
 from sitegen.system.tuning import Policy
-from sitegen.system.write import discard_tree, remove_detached
 
 if TYPE_CHECKING:  # for the types of the entries only
     from sitegen.build.output import Record as OutputRecord
