@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 # typing.TYPE_CHECKING without importing typing (3 ms of the no-op rebuild: fingerprint.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
-
     from sitegen.core.config import Config
-    from sitegen.core.errors import Diagnostic
-    from sitegen.pipeline import BuildResult
     from sitegen.system.fingerprint import Look
 
 # Only the standard library at import time: a rebuild where nothing changed answers from
@@ -226,20 +221,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(diagnostics: Sequence[Diagnostic], fmt: str = "text", stream: TextIO | None = None) -> None:
-    from sitegen.core import errors
-
-    if not diagnostics:
-        return
-    if fmt == "json":
-        print(errors.format_json(diagnostics))
-    elif fmt == "github":
-        print("\n".join(d.to_github() for d in sorted(diagnostics, key=errors.sort_key)))
-    else:
-        print(errors.format_text(diagnostics), file=stream or sys.stderr)
-        print(file=stream or sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
@@ -260,17 +241,46 @@ def _run(args: argparse.Namespace) -> int:
     looked = None
     options: dict[str, object] = {}
     if quick:
-        import time
-
-        from sitegen.system import fingerprint
-
-        started = time.perf_counter()
-        options = _build_options(args)
-        looked = None if args.clean else fingerprint.unchanged(args.config, options)
+        options, looked = _look(args)
         if looked is not None and looked.match is not None:
-            sys.stderr.write(looked.match["report"])
-            print(looked.match["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
-            return 0
+            return 0  # nothing changed since the last build, which _look said
+    config = _config(args)
+    if config is None:
+        return 1
+    if args.command == "new":
+        return _new(args, config)
+    if args.command == "translations":
+        return _translations(args, config)
+    if args.command == "serve":
+        from sitegen.serve import serve
+
+        return serve(
+            config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out, editor=args.editor
+        )
+    from sitegen.cli_build import build_or_check
+
+    return build_or_check(args, config, options, looked, quick)
+
+
+def _look(args: argparse.Namespace) -> tuple[dict[str, object], Look | None]:
+    """(the build's options, the fingerprint's look at its inputs); when nothing changed
+    since the last build, that build's report is printed again (fingerprint.py)."""
+    import time
+
+    from sitegen.system import fingerprint
+
+    started = time.perf_counter()
+    options = _build_options(args)
+    looked = None if args.clean else fingerprint.unchanged(args.config, options)
+    if looked is not None and looked.match is not None:
+        sys.stderr.write(looked.match["report"])
+        print(looked.match["summary"].replace(fingerprint.SECONDS, f"{time.perf_counter() - started:.2f}"))
+    return options, looked
+
+
+def _config(args: argparse.Namespace) -> Config | None:
+    """config.yaml with the command's options, or None once its problems are reported."""
+    from sitegen.cli_build import report
     from sitegen.core import errors
     from sitegen.core.config import load_config
 
@@ -278,113 +288,29 @@ def _run(args: argparse.Namespace) -> int:
     if config is None:
         report(problems)
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
-        return 1
-    if args.command == "new":
-        from sitegen.content.scaffold import new_article, new_translation
-
-        if args.translate:
-            return new_translation(config, args.translate, args.title, args.language)
-        return new_article(config, args.title, args.tags)
-    if args.command == "translations":
-        from sitegen.content import translations
-
-        if args.done:
-            if not args.files:
-                print("--done needs the translation's file: build.py translations --done content/es/articles/x.md")
-                return 1
-            outcomes = [translations.mark_done(config, file) for file in args.files]
-            for _, said in outcomes:
-                print(said)
-            return 0 if all(done for done, _ in outcomes) else 1
-        print(translations.report(translations.survey(config), [file.removeprefix("./") for file in args.files]))
-        return 0
-    if args.command == "serve":
-        from sitegen.serve import serve
-
-        return serve(
-            config, host=args.host, port=args.port, drafts=args.drafts, jobs=args.jobs, out=args.out, editor=args.editor
-        )
-    from sitegen.core.sources import display_path
-    from sitegen.system.lock import BuildLock, Busy
-    from sitegen.system.write import output_problems
-
-    if args.command == "build" and output_problems(config):
-        return _build_or_check(args, config, options, looked, quick)  # refused before anything is written
-    try:
-        # One build (or check) of a project at a time, from reading its cache to saving it.
-        with BuildLock(config.cache_dir, display_path(config.cache_dir, config.root)):
-            return _build_or_check(args, config, options, looked, quick)
-    except Busy as busy:
-        report([busy.finding])
-        print("Stopped: another build of this project is running. Nothing was built.", file=sys.stderr)
-        return 1
+    return config
 
 
-def _build_or_check(
-    args: argparse.Namespace, config: Config, options: dict[str, object], looked: Look | None, quick: bool
-) -> int:
-    from sitegen.core import errors
-    from sitegen.core.sources import display_path
-    from sitegen.pipeline import Builder, clean
-    from sitegen.system import fingerprint
-    from sitegen.system.steps import TerminalProgress, timings_table
+def _new(args: argparse.Namespace, config: Config) -> int:
+    from sitegen.content.scaffold import new_article, new_translation
 
-    if args.command == "check":
-        result = Builder(
-            config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True
-        ).build(write=False, check=True)
-        report(result.diagnostics, args.format)
-        failed = not result.ok or (args.strict and result.diagnostics)
-        print(f"check: {outcome(result, args.drafts)}.", file=sys.stderr)
-        return 1 if failed else 0
-    if args.clean:
-        clean(config)
-    before = fingerprint.before_build(config, options, looked) if quick else None
-    # short_lived: this process builds once and exits (tuning.py).
-    builder = Builder(
-        config,
-        drafts=args.drafts,
-        jobs=args.jobs,
-        use_cache=not args.no_cache,
-        short_lived=True,
-        seen_stats=before[3] if before else None,
-    )
-    if TerminalProgress.wanted(sys.stderr, args.quiet):
-        builder.progress = TerminalProgress(sys.stderr)
-    result = builder.build(write=True, strict=args.strict)
-    report(result.diagnostics)
-    if not result.ok:
-        print(
-            f"Build failed: {errors.summary(result.diagnostics)}. "
-            f"The previous site in {display_path(config.output_dir, config.root)}/ was left as it was.",
-            file=sys.stderr,
-        )
-        return 1
-    print(
-        f"Built {config.output_dir} in {result.seconds:.2f} s: {result.rendered} pages rendered, "
-        f"{result.reused} unchanged, {result.markdown} Markdown bodies converted, {result.changed} {'file' if result.changed == 1 else 'files'} changed."
-    )
-    if result.search is not None:
-        made = result.search
-        print(
-            f"Search index: {made.made} of {made.indexes} {'language' if made.indexes == 1 else 'languages'} "
-            f"indexed again "
-            f"({made.pages} {'page' if made.pages == 1 else 'pages'}) in "
-            f"{made.seconds:.2f} s, pagefind's peak memory {made.peak_mb:.0f} MB."
-            if made.made
-            else f"Search index: unchanged ({made.indexes} {'language' if made.indexes == 1 else 'languages'} kept)."
-        )
-    if args.timings:
-        print(timings_table(result.timings, result.seconds))
-    if before is not None:  # taken exactly when `quick`
-        fingerprint.record(
-            config,
-            before,
-            builder.output_signature(),
-            errors.format_text(result.diagnostics) + "\n\n" if result.diagnostics else "",
-            f"Built {config.output_dir} in {fingerprint.SECONDS} s: nothing changed since the last build "
-            f"({result.rendered + result.reused} pages unchanged).",
-        )
+    if args.translate:
+        return new_translation(config, args.translate, args.title, args.language)
+    return new_article(config, args.title, args.tags)
+
+
+def _translations(args: argparse.Namespace, config: Config) -> int:
+    from sitegen.content import translations
+
+    if args.done:
+        if not args.files:
+            print("--done needs the translation's file: build.py translations --done content/es/articles/x.md")
+            return 1
+        outcomes = [translations.mark_done(config, file) for file in args.files]
+        for _, said in outcomes:
+            print(said)
+        return 0 if all(done for done, _ in outcomes) else 1
+    print(translations.report(translations.survey(config), [file.removeprefix("./") for file in args.files]))
     return 0
 
 
@@ -402,37 +328,3 @@ def _build_options(args: argparse.Namespace) -> dict[str, object]:
         "drafts": args.drafts,
         "strict": args.strict,
     }
-
-
-def outcome(result: BuildResult, drafts: bool) -> str:
-    """`check`'s last line: what it found and what it looked at. "0 errors in 0 files" read as
-    if nothing had been checked, and said nothing of the drafts it had left out."""
-    from pathlib import PurePath
-
-    from sitegen.core.errors import summary
-
-    found = summary(result.diagnostics)
-    if not result.diagnostics:
-        found = found.rsplit(" in ", 1)[0]
-    site = result.site
-    if site is None:
-        return found
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    sites = result.sites or (site,)
-    articles, pages = sum(len(s.articles) for s in sites), sum(len(s.pages) for s in sites)
-    checked = f"{plural(articles, 'article')} and {plural(pages, 'page')} checked"
-    if len(sites) > 1:
-        checked += f" in {len(sites)} languages ({', '.join(s.language for s in sites)})"
-    if drafts:
-        return f"{found}; {checked}, drafts included"
-    # Files not built are drafts, or files whose errors are listed above.
-    failed = {PurePath(d.file).name for d in result.diagnostics if d.is_error}
-    skipped = sum(len(s.unpublished - failed) for s in sites)
-    if skipped:
-        checked += (
-            f"; {plural(skipped, 'draft')} not checked (add --drafts to check {'it' if skipped == 1 else 'them'})"
-        )
-    return f"{found}; {checked}"

@@ -161,12 +161,12 @@ class EditorHandler(web.RequestHandler):
         self.preview = preview
 
     def get(self, name: str) -> None:
-        from sitegen.editor import cms
+        from sitegen.editor import cms, form
 
         self.set_header("Cache-Control", "no-store")
         url = self.preview.editor_url
         if name == "config.yml" and url:
-            settings = cms.editor_config(
+            settings = form.editor_config(
                 self.preview.config, cms.catalogue_of(self.preview.sites), cms.backend(url), self._site_url()
             )
             self.set_header("Content-Type", "text/yaml; charset=utf-8")

@@ -79,11 +79,11 @@ def _site_with_a_slow_article(site, others: int):
 
 @pytest.mark.parametrize("jobs, others", [(1, 2), (2, 70)])  # in this process; in forked workers
 def test_an_article_over_its_budget_is_a_finding_and_the_others_build(blank_site, monkeypatch, jobs, others):
-    from sitegen.build import execute
+    from sitegen.build import budget
     from sitegen.pipeline import Builder
 
-    monkeypatch.setattr(execute, "MARKDOWN_SECONDS", 0.5)
-    monkeypatch.setattr(execute, "MARKDOWN_SECONDS_PER_MB", 0.0)
+    monkeypatch.setattr(budget, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(budget, "MARKDOWN_SECONDS_PER_MB", 0.0)
     _site_with_a_slow_article(blank_site, others)
     config = blank_site.config()
     start = time.monotonic()
@@ -197,8 +197,8 @@ def _wait_for(predicate, timeout: float = 10.0):
 # lasts 2 s (the budget) rather than 10.
 SERVE = """
 import sys
-import sitegen.build.execute
-sitegen.build.execute.MARKDOWN_SECONDS, sitegen.build.execute.MARKDOWN_SECONDS_PER_MB = 2.0, 0.0
+import sitegen.build.budget
+sitegen.build.budget.MARKDOWN_SECONDS, sitegen.build.budget.MARKDOWN_SECONDS_PER_MB = 2.0, 0.0
 from sitegen.cli import main
 sys.exit(main(["serve", "--port", sys.argv[1]]))
 """
@@ -285,15 +285,15 @@ def test_an_article_whose_worker_is_deaf_to_its_timer_is_still_a_finding(blank_s
     import contextlib
     import os
 
-    from sitegen.build import execute
+    from sitegen.build import budget, execute
     from sitegen.pipeline import Builder
     from sitegen.system import parallel
 
     parent, within = os.getpid(), execute.within
     # The workers' own timers never fire: only the parent can stop them.
     monkeypatch.setattr(execute, "within", lambda s: within(s) if os.getpid() == parent else contextlib.nullcontext())
-    monkeypatch.setattr(execute, "MARKDOWN_SECONDS", 0.5)
-    monkeypatch.setattr(execute, "MARKDOWN_SECONDS_PER_MB", 0.0)
+    monkeypatch.setattr(budget, "MARKDOWN_SECONDS", 0.5)
+    monkeypatch.setattr(budget, "MARKDOWN_SECONDS_PER_MB", 0.0)
     monkeypatch.setattr(parallel, "GRACE", 0.5)
     _site_with_a_slow_article(blank_site, 70)
     start = time.monotonic()

@@ -1,5 +1,5 @@
-"""The browser editor (sitegen/cms.py): its form is the validator's schema, both ways, and
-an article written through it in headless Chromium is saved, checked and previewed."""
+"""The browser editor (sitegen/editor/cms.py, form.py): its form is the validator's schema, both
+ways, and an article written through it in headless Chromium is saved, checked and previewed."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from sitegen.content import validate
 from sitegen.content.read import split_front_matter
 from sitegen.core.config import load_config
 from sitegen.editor import cms
+from sitegen.editor import form as editor_form
+from sitegen.editor.form import SchemaDrift, collection_keys, editor_config
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,7 +32,7 @@ def real():
 
 def collections(real, backend=None) -> dict[str, dict[str, Any]]:
     config, catalogue = real
-    settings = cms.editor_config(config, catalogue, backend or {"name": "test-repo"})
+    settings = editor_config(config, catalogue, backend or {"name": "test-repo"})
     return {c["name"]: c for c in settings["collections"]}
 
 
@@ -85,7 +87,7 @@ def test_the_form_offers_exactly_the_fields_the_validator_accepts(real, name, ki
     form = collections(real)[name]
     offered = [f["name"] for f in form["fields"] if f["name"] != "body"]
     assert len(offered) == len(set(offered))
-    accepted = cms.collection_keys(kind, bool(language))
+    accepted = collection_keys(kind, bool(language))
     # Missing from the form: a field the validator accepts that an editor could not fill in.
     assert set(accepted) - set(offered) == set()
     # Offered by the form but refused by the validator: every value the form writes is read.
@@ -120,8 +122,8 @@ def test_reference_fields_are_the_validators(real):
 
 
 def test_a_field_the_validator_gains_stops_the_generation(real, monkeypatch):
-    monkeypatch.setattr(cms, "ARTICLE_KEYS", (*validate.ARTICLE_KEYS, "audience"))
-    with pytest.raises(cms.SchemaDrift, match="audience"):
+    monkeypatch.setattr(editor_form, "ARTICLE_KEYS", (*validate.ARTICLE_KEYS, "audience"))
+    with pytest.raises(SchemaDrift, match="audience"):
         collections(real)
 
 
@@ -140,9 +142,9 @@ def test_choices_come_from_the_content(real):
 
 def test_editorial_workflow_with_github(real):
     config, catalogue = real
-    settings = cms.editor_config(config, catalogue, {"name": "github", "repo": "o/r"})
+    settings = editor_config(config, catalogue, {"name": "github", "repo": "o/r"})
     assert settings["publish_mode"] == "editorial_workflow"
-    local = cms.editor_config(config, catalogue, cms.backend("http://127.0.0.1:1/api/v1"))
+    local = editor_config(config, catalogue, cms.backend("http://127.0.0.1:1/api/v1"))
     assert "publish_mode" not in local and local["backend"]["name"] == "proxy"
 
 

@@ -305,7 +305,7 @@ def test_the_spare_tree_is_never_trusted(blank_site):
 
 def test_another_running_build_keeps_its_staging_folder(blank_site):
     """recover() removes what killed builds left, not the folder a running build writes."""
-    from sitegen.system.write import recover
+    from sitegen.system.swap import recover
 
     blank_site.article("x.md", "---\ntitle: T\nsummary: S\ndate: 2026-01-10\n---\nBody.\n")
     assert blank_site.build().ok

@@ -334,7 +334,7 @@ def test_pages_survive_a_glossary_edit_that_changes_no_page(tmp_path):
 
 def test_a_crafted_cache_cannot_run_code(tmp_path):
     """Only our value types may be unpickled: a cache naming any other callable is ignored."""
-    from sitegen.build import cache as cache_module
+    from sitegen.build import cachefile
 
     root = small_site(tmp_path)
     Editor(root, random.Random(5)).write_article("a1.md")
@@ -352,7 +352,7 @@ def test_a_crafted_cache_cannot_run_code(tmp_path):
             return (open, (str(marker), "w"))
 
     for payload in (Exploit(), Writes()):
-        cache_module.dump(
+        cachefile.dump(
             {"parsed": payload, "bodies": {}, "pages": {}}, config.cache_dir / "state.pickle", builder.config_key
         )
         result = Builder(config, jobs=1).build()

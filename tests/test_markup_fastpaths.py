@@ -474,12 +474,12 @@ def test_syllable_counts_are_kept_in_the_cache_and_trusted_only_when_sound(tmp_p
     assert stored.stat().st_mtime_ns == before
 
     # Damaged, or of the wrong types: not used (pyphen is asked again).
-    from sitegen.build import cache
+    from sitegen.build import cachefile
 
     _, scope = reading._syllables_file(tmp_path)
     for bad in (stored.read_bytes()[:-10], None):
         if bad is None:
-            cache.dump({"gadolinium": "four"}, stored, scope)
+            cachefile.dump({"gadolinium": "four"}, stored, scope)
         else:
             stored.write_bytes(bad)
         reading.forget()

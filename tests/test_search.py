@@ -18,7 +18,8 @@ import pytest
 
 from browser import require_chromium
 from sitegen.build import search
-from sitegen.build.search import indexed_digest, plan
+from sitegen.build.indexed import indexed_digest
+from sitegen.build.search import plan
 from sitekit import run_cli, snapshot
 
 WORDS = [

@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("checks", ["sitegen.checks*"]),
     ("editor", ["sitegen.editor*"]),
     ("builder", ["sitegen.pipeline"]),
-    ("commands", ["sitegen.preview_web", "sitegen.serve", "sitegen.cli"]),
+    ("commands", ["sitegen.preview_web", "sitegen.serve", "sitegen.cli_build", "sitegen.cli"]),
 ]
 
 

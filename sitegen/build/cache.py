@@ -44,15 +44,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sitegen import __version__
+from sitegen.build.cachefile import (
+    SafeUnpickler,
+    dump,
+    file_header,
+    journal_payloads,
+    journal_record,
+    load,
+    pack_record,
+    write_all,
+)
 from sitegen.content.read import Parsed, ParsedKey
-from sitegen.core.article import Article, GlossaryTerm, Page, Reference, Source, Translation
-from sitegen.core.errors import Diagnostic, Severity
-from sitegen.images.assets import Asset
-from sitegen.images.assets import Record as ImageRecord
-from sitegen.markup import Heading, Markup
+from sitegen.system.swap import discard_tree, remove_detached
 from sitegen.system.tuning import Policy
-from sitegen.system.write import discard_tree, remove_detached
 
 if TYPE_CHECKING:  # for the types of the entries only
     from sitegen.build.output import Record as OutputRecord
@@ -64,62 +68,11 @@ if TYPE_CHECKING:  # for the types of the entries only
 Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) of a body's record
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
-MAGIC = b"sitegen-cache\n"
 STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets", "reads")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
 MAX_RECORD = 64 * 1024 * 1024  # larger than any body record can be (a source is at most 8 MB)
-# Only our own value types and a few plain builtins: no callable that reaches other code
-# (getattr, copyreg helpers, object), so a crafted cache cannot run anything on load.
-_ALLOWED = (
-    {("builtins", name) for name in ("tuple", "frozenset", "set", "dict", "list", "str", "int")}
-    | {("datetime", "date")}
-    | {
-        (kind.__module__, kind.__qualname__)  # where they live now: a module moved is followed
-        for kind in (Severity, Diagnostic, Source, Article, Page, Reference, Translation, GlossaryTerm)
-        + (Markup, Heading, Asset, ImageRecord)
-    }
-)
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:  # Any: what pickle's own returns
-        if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
-        return super().find_class(module, name)
-
-
-def _header(scope: str) -> bytes:
-    return MAGIC + f"{__version__}\n{scope}\n".encode()
-
-
-def dump(value: object, path: Path, scope: str) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    data = _header(scope) + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.parent.mkdir(parents=True, exist_ok=True)
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)  # readers see the old file or the new one, never half of one
-
-
-def load(path: Path, scope: str) -> object:  # whatever was pickled: the caller checks it
-    """The cached value, or None when absent, corrupt, foreign or from another version."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    header = _header(scope)
-    if not data.startswith(header):
-        return None
-    checksum, _, payload = data[len(header) :].partition(b"\n")
-    if hashlib.sha256(payload).hexdigest().encode() != checksum:
-        return None
-    try:
-        return _SafeUnpickler(io.BytesIO(payload)).load()
-    except Exception:  # any unpickling failure means: do not trust, rebuild
-        return None
 
 
 @dataclass
@@ -129,16 +82,13 @@ class Cache:
     parsed: dict[ParsedKey, Parsed] = field(default_factory=dict)
     bodies: dict[tuple[str, str], BodyEntry] = field(default_factory=dict)
     pages: dict[str, OutputRecord] = field(default_factory=dict)
-    related: dict[str, RelatedSlugs] = field(
-        default_factory=dict
-    )  # digest of the articles' slugs and topics -> related slugs
+    # Digest of the articles' slugs and topics -> related slugs
+    related: dict[str, RelatedSlugs] = field(default_factory=dict)
     stored: dict[str, Location] = field(default_factory=dict)  # body digest -> (pack file, offset, length) in bodies/
-    stats: dict[str, tuple[Signature, ParsedKey]] = field(
-        default_factory=dict
-    )  # source path -> (stat signature, parsed key): content.py
-    templates: dict[str, tuple[str | None, ...]] = field(
-        default_factory=dict
-    )  # SHA-256 of a template's source -> what it references: render.py
+    # Source path -> (stat signature, parsed key): content.py
+    stats: dict[str, tuple[Signature, ParsedKey]] = field(default_factory=dict)
+    # SHA-256 of a template's source -> what it references: render.py
+    templates: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     # Output path -> (language, digest of what the search index reads of it), None for a
     # page it does not index: search.py
     search: dict[str, tuple[str, str] | None] = field(default_factory=dict)
@@ -209,7 +159,7 @@ class Cache:
         return changes
 
     def _journal_header(self) -> bytes:
-        return _header(self.scope) + f"journal of {self._id}\n".encode()
+        return file_header(self.scope) + f"journal of {self._id}\n".encode()
 
     def _replay(self) -> None:
         assert self.folder is not None  # called by _load(folder)
@@ -221,17 +171,9 @@ class Cache:
         if not data.startswith(header):
             return
         position = len(header)
-        while position < len(data):
-            line_end = data.find(b"\n", position)
+        for payload, end in journal_payloads(data, position):
             try:
-                length, checksum = data[position:line_end].split(b" ")
-                payload = data[line_end + 1 : line_end + 1 + int(length)]
-            except ValueError:
-                break
-            if line_end < 0 or len(payload) != int(length) or hashlib.sha256(payload).hexdigest().encode() != checksum:
-                break
-            try:
-                changes = _SafeUnpickler(io.BytesIO(payload)).load()
+                changes = SafeUnpickler(io.BytesIO(payload)).load()
                 for name, (changed, removed) in changes.items():
                     if name not in STATE or not isinstance(changed, dict) or not isinstance(removed, list):
                         raise ValueError(name)
@@ -241,7 +183,7 @@ class Cache:
                         target.pop(key, None)
             except Exception:  # any doubt: stop here, keep the older (safe) state
                 break
-            position = line_end + 1 + int(length)
+            position = end
         if position < len(data):
             self._id = None  # a damaged journal is not appended to: the next save starts afresh
 
@@ -263,9 +205,8 @@ class Cache:
             self._save_whole()
         else:
             payload = pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL)
-            record = f"{len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
             with open(journal, "ab") as handle:
-                handle.write((self._journal_header() if size == 0 else b"") + record)
+                handle.write((self._journal_header() if size == 0 else b"") + journal_record(payload))
         self._saved = self._snapshot()
 
     def _save_whole(self) -> None:
@@ -306,7 +247,7 @@ class Cache:
         # With a folder, the body is in its pack only: kept in memory too, every body of a
         # long preview session (or half of a cold build's, in the parent) would stay there.
         payload = pickle.dumps((html, prose), protocol=pickle.HIGHEST_PROTOCOL)
-        self.stored[key] = location = self._append(_record(key, payload))
+        self.stored[key] = location = self._append(pack_record(key, payload))
         if os.getpid() != self._owner:  # a forked worker: the parent must learn of it
             self._new_stored[key] = location
 
@@ -318,16 +259,16 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{pid}-{os.urandom(4).hex()}.pack"
             fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o644)
-            header = _header(self.scope)
+            header = file_header(self.scope)
             try:
-                _write_all(fd, header)
+                write_all(fd, header)
             except OSError:
                 os.close(fd)  # the file, referenced by nothing, goes at the next whole save
                 raise
             self._pack = (pid, fd, name, len(header))
         pid, fd, name, offset = self._pack
         try:
-            _write_all(fd, record)
+            write_all(fd, record)
         except OSError:
             # Part of the record may be in the file: later offsets would be wrong. A new pack next time.
             self._pack = None
@@ -362,7 +303,7 @@ class Cache:
         if record is None:
             return None
         try:
-            value = _SafeUnpickler(io.BytesIO(record)).load()
+            value = SafeUnpickler(io.BytesIO(record)).load()
         except Exception:
             return None
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
@@ -407,7 +348,7 @@ class Cache:
                 os.close(self._readers.pop(next(iter(self._readers))))
             assert self.folder is not None  # _read reads with a folder only
             fd = os.open(self.folder / "bodies" / name, os.O_RDONLY | os.O_CLOEXEC)
-            header = _header(self.scope)
+            header = file_header(self.scope)
             if os.pread(fd, len(header), 0) != header:
                 os.close(fd)
                 return None
@@ -427,35 +368,34 @@ class Cache:
             files = {entry.name: entry.stat().st_size for entry in os.scandir(folder) if entry.is_file()}
         except OSError:
             return []
+        for name in self._packs_to_empty(files):
+            self._move_bodies_out_of(name)
+        kept = {location[0] for location in self.stored.values()}
+        own = self._pack[2] if self._pack is not None else None
+        return [folder / name for name in files if name not in kept and name != own]
+
+    def _packs_to_empty(self, files: Mapping[str, int]) -> list[str]:
+        """Of the pack files (name -> size), those whose live bodies are to move: mostly dead
+        ones, and small ones once there are more than MAX_PACKS; never this process's own."""
         own = self._pack[2] if self._pack is not None and self._pack[0] == os.getpid() else None
         live_bytes: dict[str, int] = {}  # pack name -> bytes of the bodies still used in it
         for name, _, length in self.stored.values():
             live_bytes[name] = live_bytes.get(name, 0) + length
         many = len(files) > MAX_PACKS
-        for name, size in files.items():
-            if name == own or name not in live_bytes:
+        return [
+            name
+            for name, size in files.items()
+            if name != own and name in live_bytes and (live_bytes[name] * 2 < size or (many and size < SMALL_PACK))
+        ]
+
+    def _move_bodies_out_of(self, name: str) -> None:
+        """Append the live bodies of the pack `name` to this process's pack."""
+        for key in [key for key, location in self.stored.items() if location[0] == name]:
+            payload = self._read(key)
+            if payload is None:
+                del self.stored[key]  # lost: that body is rendered again when needed
                 continue
-            if live_bytes[name] * 2 < size or (many and size < SMALL_PACK):
-                for key in [key for key, location in self.stored.items() if location[0] == name]:
-                    payload = self._read(key)
-                    if payload is None:
-                        del self.stored[key]  # lost: that body is rendered again when needed
-                        continue
-                    self.stored[key] = self._append(_record(key, payload))
-        kept = {location[0] for location in self.stored.values()}
-        own = self._pack[2] if self._pack is not None else None
-        return [folder / name for name in files if name not in kept and name != own]
-
-
-def _record(key: str, payload: bytes) -> bytes:
-    """A body's record in a pack: its digest, length and checksum on one line, then the payload (see `_read`)."""
-    return f"{key} {len(payload)} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+            self.stored[key] = self._append(pack_record(key, payload))
 
 
 def discard(folder: Path) -> None:

@@ -12,24 +12,22 @@ the builder records them.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import enum
 import itertools
-import os
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sitegen.build.plan import AssetStep, BodyStep, BuildPlan, PageStep
+from sitegen.build.budget import TooSlow, failed, markdown_budget, too_slow, within
+from sitegen.build.encode import AssetOutcome as AssetOutcome  # the pipeline's old import path
+from sitegen.build.encode import run_assets as run_assets
+from sitegen.build.plan import BodyStep, BuildPlan, PageStep
 from sitegen.build.reading import FORMULAS, LANGUAGE_FORMULAS, ReadingAids, reading_aids
 from sitegen.build.reading import prepare as prepare_reading
 from sitegen.build.render import ARTICLE_TEMPLATE, make_environment, render_page
 from sitegen.build.tracking import Reads
 from sitegen.core.errors import Diagnostic
-from sitegen.images.assets import Record, encode, licence_text
+from sitegen.images.assets import Record, licence_text
 from sitegen.markup import Markup, Renderer
 from sitegen.markup.state import Figures
 from sitegen.system.parallel import chunked, deadline, share_out
@@ -37,8 +35,6 @@ from sitegen.system.parallel import chunked, deadline, share_out
 FIGURE_TEMPLATE = "partials/figure.html"
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import jinja2
 
     from sitegen.build.cache import Cache, Location
@@ -79,113 +75,6 @@ class SourceChanged(Exception):
     """A source whose body was not read (its stat was unchanged) no longer holds the bytes
     it was parsed from when Markdown needed it: it changed during the build. With a second
     argument: it could not be read (the reason)."""
-
-
-# --- the Markdown pass's time budget --------------------------------------------------
-
-MARKDOWN_SECONDS = 10.0
-MARKDOWN_SECONDS_PER_MB = 4.0
-"""The time one article body may take in the Markdown pass: 10 s, and 4 s more per MB of body
-(issue 28). A real article converts in milliseconds and a 5 MB one in about 5 s on a busy
-2-core machine, so the budget is far from anything an editor writes; a body that still
-takes longer (a pathological shape no fix has reached) is stopped there and becomes a
-finding of its file, and every other article still builds. Not configurable: no real
-article comes near it."""
-
-
-def markdown_budget(body: str) -> float:
-    """Seconds the Markdown pass may spend on `body` (see MARKDOWN_SECONDS)."""
-    return MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_MB * len(body) / 1_000_000
-
-
-class TooSlow(BaseException):
-    """Raised in a thread whose conversion ran out of its budget (by the watchdog). Not an
-    Exception, so that no `except Exception` in Markdown code it interrupts takes it."""
-
-
-class _Watchdog:
-    """One thread per process that stops a conversion overrunning its budget: it raises
-    TooSlow in the converting thread (any thread, the main one or not, in the build's own
-    process or a forked worker). Python raises it at the next bytecode, so a conversion
-    stops within moments of its deadline; only a single C call (one regex search) runs on
-    to its end first."""
-
-    def __init__(self) -> None:
-        self.pid = os.getpid()
-        self.lock = threading.Condition()
-        self.armed: dict[int, float] = {}  # thread ident -> deadline (time.monotonic)
-        self.fired: set[int] = set()
-        threading.Thread(target=self._watch, name="markdown-budget", daemon=True).start()
-
-    def _watch(self) -> None:
-        with self.lock:
-            while True:
-                now = time.monotonic()
-                for ident, deadline in list(self.armed.items()):
-                    if deadline <= now:
-                        del self.armed[ident]
-                        self.fired.add(ident)
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TooSlow))
-                soonest = min(self.armed.values(), default=now + 3600)
-                self.lock.wait(max(0.0, soonest - now))
-
-    @contextlib.contextmanager
-    def budget(self, seconds: float) -> Iterator[None]:
-        ident = threading.get_ident()
-        with self.lock:
-            self.armed[ident] = time.monotonic() + seconds
-            self.lock.notify()
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.armed.pop(ident, None)
-                if ident in self.fired:  # raised, or about to be: never let it escape later
-                    self.fired.discard(ident)
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
-
-
-_watchdog: _Watchdog | None = None
-
-
-def within(seconds: float) -> contextlib.AbstractContextManager[None]:
-    """A context in which the calling thread gets TooSlow once `seconds` have passed."""
-    global _watchdog
-    if _watchdog is None or _watchdog.pid != os.getpid():  # none yet, or inherited by a fork (its thread is not)
-        _watchdog = _Watchdog()
-    return _watchdog.budget(seconds)
-
-
-def too_slow(file: str, line: int, seconds: float) -> Markup:
-    """What a body that ran out of its budget converts to: no HTML, and the finding."""
-    return _no_text(
-        Diagnostic(
-            file,
-            line,
-            "markdown-too-slow",
-            f"This article takes too long to convert (over {seconds:.3g} s): it was stopped, and its page has no text.",
-            "Look for a long run of unusual characters (many unclosed '[' or '(', deep nesting, "
-            "text pasted from another program) and remove it, or split the article into smaller ones.",
-        )
-    )
-
-
-def _failed(file: str, line: int, error: BaseException) -> Markup:
-    """What a body whose conversion failed converts to: no HTML, and the finding."""
-    return _no_text(
-        Diagnostic(
-            file,
-            line,
-            "markdown-failed",
-            f"This article could not be converted ({type(error).__name__}: {str(error)[:200]}).",
-            "Look for unusual markup in it (deep nesting, long runs of brackets or symbols) and simplify it; "
-            "if the article looks ordinary, report it together with the file.",
-        )
-    )
-
-
-def _no_text(finding: Diagnostic) -> Markup:
-    return Markup("", (), (), (finding,), prose=())
 
 
 class Tools:
@@ -287,7 +176,7 @@ class Tools:
             return too_slow(source.path, source.body_line, seconds)
         except (Exception, RecursionError) as error:  # a bug reached by some input: a finding, not a crash
             self._renderer = None
-            return _failed(source.path, source.body_line, error)
+            return failed(source.path, source.body_line, error)
 
     def stored(self, step: BodyStep, meta: Markup) -> tuple[str, tuple[str, ...]]:
         """(html, prose) of a cached body, from its record; Markdown runs again if that is lost."""
@@ -388,6 +277,22 @@ def run_articles(
     """(an outcome for every article page, what `first` returned). `output` None: convert
     only, render no page. `first` is work for this process to do while the workers start.
     `progress(done, total)`: told now and then how many articles are under way or done."""
+    outcomes, todo = _kept(plan, output)
+    to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
+    workers_may_write = output is None or output.workers_may_write
+    if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
+        first_result = _in_workers(plan, tools, output, todo, outcomes, jobs, policy, keep_prose, first, progress)
+    else:
+        for number, step in enumerate(todo):
+            if progress is not None:
+                progress(number, len(todo))
+            outcomes.append(_article(plan, tools, output, keep_prose, step))
+        first_result = first() if first is not None else None
+    return outcomes, first_result
+
+
+def _kept(plan: BuildPlan, output: Output | None) -> tuple[list[PageOutcome], list[PageStep]]:
+    """(the outcomes of the articles with nothing to do, the steps of the others)."""
     outcomes: list[PageOutcome] = []
     todo: list[PageStep] = []
     for step in plan.articles:
@@ -398,52 +303,60 @@ def run_articles(
             outcomes.append(PageOutcome(step.job.path, step.key or "", state, (), body, step.reads))
         else:
             todo.append(step)
-    to_convert = sum(1 for step in todo if step.body is not None and step.body.cached is None)
-    workers_may_write = output is None or output.workers_may_write
+    return outcomes, todo
+
+
+def _in_workers(
+    plan: BuildPlan,
+    tools: Tools,
+    output: Output | None,
+    todo: list[PageStep],
+    outcomes: list[PageOutcome],
+    jobs: int,
+    policy: Policy,
+    keep_prose: bool,
+    first: Callable[[], Any] | None,
+    progress: Callable[[int, int], None] | None,
+) -> Any:
+    """The articles of `todo` shared out to forked workers, their outcomes added to
+    `outcomes`; returns what `first` returned (run here while the workers start)."""
     first_result = None
-    if workers_may_write and policy.parallel_articles(jobs, to_convert, len(todo) - to_convert):
-        tools.warm()  # once here, not once in each worker
+    tools.warm()  # once here, not once in each worker
 
-        def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
-            done = []
-            for item, step in enumerate(steps):
-                tools.item = item
-                done.append(_sent(_article(plan, tools, output, keep_prose, step)))
-            tools.item = -1
-            return done, tools.cache.take_stored()  # where a worker put the bodies it stored
+    def chunk_of_articles(steps: list[PageStep]) -> tuple[list[_Sent], dict[str, Location]]:
+        done = []
+        for item, step in enumerate(steps):
+            tools.item = item
+            done.append(_sent(_article(plan, tools, output, keep_prose, step)))
+        tools.item = -1
+        return done, tools.cache.take_stored()  # where a worker put the bodies it stored
 
-        def overran(steps: list[PageStep], item: int) -> tuple[list[_Sent], dict[str, Location]]:
-            """The chunk of a worker stopped on its article `item`, done here: that one as too slow."""
-            body = steps[item].body
-            assert body is not None
-            tools.overran.add(body.source.path)
-            return chunk_of_articles(steps)
+    def overran(steps: list[PageStep], item: int) -> tuple[list[_Sent], dict[str, Location]]:
+        """The chunk of a worker stopped on its article `item`, done here: that one as too slow."""
+        body = steps[item].body
+        assert body is not None
+        tools.overran.add(body.source.path)
+        return chunk_of_articles(steps)
 
-        def take_first() -> None:
-            nonlocal first_result
-            first_result = first() if first is not None else None
-
-        chunks = chunked(todo, jobs)
-        taken = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
-        with policy.forking():
-            steps = {step.job.path: step for step in todo}
-            for done, stored in share_out(
-                chunks,
-                chunk_of_articles,
-                jobs,
-                first=take_first,
-                overran=overran,
-                progress=(lambda n: progress(taken[n], len(todo))) if progress is not None else None,
-            ):
-                outcomes.extend(_received(sent, steps) for sent in done)
-                tools.cache.adopt_stored(stored)
-    else:
-        for number, step in enumerate(todo):
-            if progress is not None:
-                progress(number, len(todo))
-            outcomes.append(_article(plan, tools, output, keep_prose, step))
+    def take_first() -> None:
+        nonlocal first_result
         first_result = first() if first is not None else None
-    return outcomes, first_result
+
+    chunks = chunked(todo, jobs)
+    taken = list(itertools.accumulate((len(chunk) for chunk in chunks), initial=0))
+    with policy.forking():
+        steps = {step.job.path: step for step in todo}
+        for done, stored in share_out(
+            chunks,
+            chunk_of_articles,
+            jobs,
+            first=take_first,
+            overran=overran,
+            progress=(lambda n: progress(taken[n], len(todo))) if progress is not None else None,
+        ):
+            outcomes.extend(_received(sent, steps) for sent in done)
+            tools.cache.adopt_stored(stored)
+    return first_result
 
 
 # What a worker sends back for one article: the outcome without its plan step (the
@@ -516,46 +429,3 @@ def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]
         tools.cache.store_body(full.digest, full.html, _prose(full))
         found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
     return found
-
-
-class AssetOutcome(NamedTuple):
-    key: str  # Asset.encode_key
-    outputs: tuple[str, ...]
-    encoded: bool  # encoded this build (False: the output kept the earlier build's files)
-
-
-def run_assets(
-    plan: BuildPlan, content_dir: Path, output: Output | None, *, jobs: int, policy: Policy, fork: bool = True
-) -> list[AssetOutcome]:
-    """Encode each image whose files the output does not already hold, across processes when
-    there are several; keep the files of the others as they are (Output.reuse: same mtimes)."""
-    outcomes = []
-    todo = []
-    for step in plan.assets:
-        if step.current and output is not None:
-            for path in step.outputs:
-                output.reuse(path)
-            outcomes.append(AssetOutcome(step.key, step.outputs, False))
-        else:
-            todo.append(step)
-    if not todo or output is None:
-        return outcomes
-
-    def encode_some(steps: list[AssetStep]) -> list[AssetOutcome]:
-        done = []
-        for step in steps:
-            data = (content_dir / step.asset.path).read_bytes()
-            for path, encoded in encode(step.asset, data).items():
-                output.write(path, encoded)
-            done.append(AssetOutcome(step.key, step.outputs, True))
-        return done
-
-    if len(todo) > 1 and jobs > 1 and fork:  # fork: the output is on disk (children write there)
-        with policy.forking():
-            # One image a chunk: encoding one photo takes far longer than handing it out.
-            for done in share_out([[step] for step in todo], encode_some, jobs):
-                outcomes.extend(done)
-        output.expect(path for step in todo for path in step.outputs)  # written by the children
-    else:
-        outcomes.extend(encode_some(todo))
-    return outcomes

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from sitegen.system.write import STAMP, STAMP_TEXT, Staging, copy_tree_files, recover, staging_name
+from sitegen.system.swap import recover, staging_name
+from sitegen.system.write import STAMP, STAMP_TEXT, Staging, copy_tree_files
 
 # What the cache records of each output file: (page key, size, mtime in ns).
 Record = tuple[str, int, int]

@@ -178,13 +178,13 @@ def _load_patterns(folder: Path) -> None:
     try:
         import pyphen
 
-        from sitegen.build import cache
+        from sitegen.build import cachefile
 
         path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
         if path in pyphen.hdcache:
             return
         stored = folder / "hyphenation.pickle"
-        patterns = cache.load(stored, scope)
+        patterns = cachefile.load(stored, scope)
         if _plain_patterns(patterns):
             parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
             parsed.patterns, parsed.cache, parsed.maxlen = patterns, {}, max(map(len, patterns))
@@ -193,7 +193,7 @@ def _load_patterns(folder: Path) -> None:
         parsed = pyphen.HyphDict(path)
         pyphen.hdcache[path] = parsed
         if _plain_patterns(parsed.patterns):
-            cache.dump(parsed.patterns, stored, scope)
+            cachefile.dump(parsed.patterns, stored, scope)
     except (OSError, KeyError, AttributeError, ValueError):
         return  # pyphen parses its dictionary itself
 
@@ -243,9 +243,9 @@ class SyllableFile:
         self.known = 0  # words in the memo when the file was last read or written
         if self.kept is None:
             return
-        from sitegen.build import cache
+        from sitegen.build import cachefile
 
-        counts = cache.load(*self.kept)
+        counts = cachefile.load(*self.kept)
         if (
             isinstance(counts, dict)
             and len(counts) <= MAX_SYLLABLE_WORDS
@@ -258,9 +258,9 @@ class SyllableFile:
         """Keep the memo's syllable counts in this cache, if it learnt words since read."""
         if self.kept is None or len(_SYLLABLES) == self.known:
             return
-        from sitegen.build import cache
+        from sitegen.build import cachefile
 
-        cache.dump(dict(_SYLLABLES), *self.kept)
+        cachefile.dump(dict(_SYLLABLES), *self.kept)
         self.known = len(_SYLLABLES)
 
 
