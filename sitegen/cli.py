@@ -280,13 +280,13 @@ def _look(args: argparse.Namespace) -> tuple[dict[str, object], Look | None]:
 
 def _config(args: argparse.Namespace) -> Config | None:
     """config.yaml with the command's options, or None once its problems are reported."""
-    from sitegen.cli_build import report
+    from sitegen.cli_build import print_findings
     from sitegen.core import errors
     from sitegen.core.config import load_config
 
     config, problems = load_config(args.config, content=args.content, output=getattr(args, "out", None))
     if config is None:
-        report(problems)
+        print_findings(problems)
         print(f"Stopped: {errors.summary(problems)} in the configuration. Nothing was built.", file=sys.stderr)
     return config
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sitegen.system.fingerprint import Look
 
 
-def report(diagnostics: Sequence[Diagnostic], fmt: str = "text", stream: TextIO | None = None) -> None:
+def print_findings(diagnostics: Sequence[Diagnostic], fmt: str = "text", stream: TextIO | None = None) -> None:
     if not diagnostics:
         return
     if fmt == "json":
@@ -46,7 +46,7 @@ def build_or_check(
         with BuildLock(config.cache_dir, display_path(config.cache_dir, config.root)):
             return _build_or_check(args, config, options, looked, quick)
     except Busy as busy:
-        report([busy.finding])
+        print_findings([busy.finding])
         print("Stopped: another build of this project is running. Nothing was built.", file=sys.stderr)
         return 1
 
@@ -65,7 +65,7 @@ def _check(args: argparse.Namespace, config: Config) -> int:
     result = Builder(config, drafts=args.drafts, jobs=args.jobs, use_cache=not args.no_cache, short_lived=True).build(
         write=False, check=True
     )
-    report(result.diagnostics, args.format)
+    print_findings(result.diagnostics, args.format)
     failed = not result.ok or (args.strict and result.diagnostics)
     print(f"check: {outcome(result, args.drafts)}.", file=sys.stderr)
     return 1 if failed else 0
@@ -93,7 +93,7 @@ def _build(
     if TerminalProgress.wanted(sys.stderr, args.quiet):
         builder.progress = TerminalProgress(sys.stderr)
     result = builder.build(write=True, strict=args.strict)
-    report(result.diagnostics)
+    print_findings(result.diagnostics)
     if not result.ok:
         print(
             f"Build failed: {errors.summary(result.diagnostics)}. "
