@@ -180,6 +180,7 @@ class Builder:
         mode = replace(mode or BuildMode(), **options)
         started = time.perf_counter()
         result = BuildResult(lenient=mode.lenient)
+        result.diagnostics.extend(self.config.warnings)  # config.yaml's own (a setting no longer used)
         self._steps = Steps(result.timings, self.progress)
         on_disk = mode.write and not mode.check
         if on_disk:

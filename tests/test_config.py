@@ -13,7 +13,7 @@ from sitegen.core import options
 from sitegen.core.config import Config, load_config
 from sitegen.core.errors import Severity
 from sitegen.core.settings import OPTIONS
-from tests.sitekit import line_of
+from tests.sitekit import line_of, run_cli
 
 
 def _load(tmp_path: Path, text: str):
@@ -109,8 +109,10 @@ def test_an_unknown_setting_names_the_closest_one_or_the_allowed_ones(tmp_path, 
 
 
 def test_a_removed_setting_is_a_warning_that_says_what_to_do(tmp_path):
-    _, problems = _load(tmp_path, "title: A site\nsearch_pages_per_shard: 400\n")
-    (problem,) = problems
+    config, problems = _load(tmp_path, "title: A site\nsearch_pages_per_shard: 400\n")
+    # A warning stops nothing: the site loads, and every build reports it (--strict fails).
+    assert config is not None and problems == []
+    (problem,) = config.warnings
     assert problem.code == "config-unknown-key" and problem.severity is Severity.WARNING
     assert problem.line == 2
     assert problem.message == "The setting 'search_pages_per_shard' is no longer used."
@@ -250,3 +252,14 @@ def test_an_empty_config_is_every_default(tmp_path):
     for option in _declared(OPTIONS):
         if option.field:
             assert getattr(config, option.field) == option.clean(option.default), option.field
+
+
+def test_a_build_reports_a_removed_setting_and_strict_fails_on_it(fixture_site):
+    config_file = fixture_site.config_path
+    config_file.write_text(config_file.read_text() + "search_pages_per_shard: 400\n")
+    result = fixture_site.build()
+    assert result.ok
+    (warning,) = [d for d in result.diagnostics if d.code == "config-unknown-key"]
+    assert warning.file.endswith("config.yaml") and "no longer used" in warning.message
+    done = run_cli("build", "--strict", cwd=fixture_site.root)
+    assert done.returncode == 1 and "search_pages_per_shard" in done.stderr + done.stdout

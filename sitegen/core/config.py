@@ -52,6 +52,9 @@ class Config:
     languages: tuple[str, ...] = ("en",)  # the default first
     locale_dir: Path | None = None
     stale_translation: str = "warning"  # or "error": a translation older than its original
+    # Warnings about config.yaml itself (a setting no longer used): every build reports them,
+    # so the preview shows them and `build --strict` fails on them, but they stop nothing.
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     def portable(self) -> tuple[tuple[str, object], ...]:
         """The settings with every path relative to the project's folder: what the build
@@ -59,6 +62,8 @@ class Config:
         at another path) keeps using its cache."""
         values: list[tuple[str, object]] = []
         for name in self.__dataclass_fields__:
+            if name == "warnings":
+                continue  # what the build says, not what it makes
             value = getattr(self, name)
             if isinstance(value, Path):
                 value = os.path.relpath(value, self.root) if name != "root" else "."
@@ -120,9 +125,9 @@ def load_config(
     people = load_people(folders["content"] / PEOPLE_FILE, root, roots, diagnostics)
     guides = load_guides(folders["content"] / GUIDES_FILE, root, roots, languages(values), diagnostics)
     diagnostics += _logo(fields["logo_file"], folders["static"], doc, shown)
-    if not diagnostics:
+    if not any(d.is_error for d in diagnostics):
         diagnostics += _cache(root, values["paths"], doc, shown)
-    if diagnostics:
+    if any(d.is_error for d in diagnostics):
         return None, diagnostics
     return Config(
         path=path.resolve(),
@@ -138,6 +143,7 @@ def load_config(
         start_here_lines=tuple(doc.line("start_here", index) for index in range(len(fields["start_here"]))),
         publisher_line=doc.line("publisher"),
         guides=guides,
+        warnings=tuple(diagnostics),
         **fields,
     ), []
 
