@@ -9,7 +9,8 @@ from datetime import date
 import jinja2
 import pytest
 
-from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, Values, call, get, has, tracked
+from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, call, get, has, tracked
+from sitegen.build.values import Values
 
 
 @dataclasses.dataclass(frozen=True)

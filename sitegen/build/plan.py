@@ -30,7 +30,8 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sitegen.build.render import PageJob, page_key
-from sitegen.build.tracking import Reads, Values
+from sitegen.build.tracking import Reads
+from sitegen.build.values import Values
 from sitegen.content.site import Site
 from sitegen.core.article import Source
 from sitegen.images.assets import Asset, language_variant, written_path

@@ -284,7 +284,7 @@ def _referenced(source: bytes) -> References:
 
 def page_key(job: PageJob, templates: Mapping[str, str], config_key: str, body_key: str, read: str) -> str:
     """The key of a page: its template (and all it uses), the configuration, its body's
-    digest and `read`, the digest of the values of what it read (tracking.Values.of)."""
+    digest and `read`, the digest of the values of what it read (values.Values.of)."""
     return digest(RENDER_VERSION, templates.get(job.template, "missing"), config_key, body_key, read)
 
 

@@ -23,8 +23,7 @@ cache stores them as they are.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set, Sized
+from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -59,7 +58,7 @@ Reads = tuple[Read, ...]  # what one render read, in a stable order
 PLAIN = (str, int, float, bool, type(None), date, PurePath, Markup)
 
 
-def _plain(value: object) -> bool:
+def is_plain(value: object) -> bool:
     return isinstance(value, PLAIN)
 
 
@@ -99,7 +98,7 @@ def shared(reads: Mapping[str, Reads]) -> dict[str, Reads]:
 def view(value: object, path: Read, recorder: Recorder) -> Any:
     """`value` as a template may read it: a plain value as it is (its path recorded, a
     leaf), anything else in a view that records what is read of it."""
-    if _plain(value):
+    if is_plain(value):
         recorder.paths.add(path)
         return value
     if isinstance(value, Mapping):
@@ -313,104 +312,3 @@ def tracked(context: Mapping[str, object]) -> tuple[dict[str, object], Recorder]
     """(the context with each value in a view, the recorder of what a render reads)."""
     recorder = Recorder()
     return {name: view(value, (name,), recorder) for name, value in context.items()}, recorder
-
-
-# --- evaluating reads on this build's values -------------------------------------------
-
-MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
-
-
-class Values:
-    """The values of paths on this build's page contexts, for page keys.
-
-    Evaluations are memoised by the object a path starts from and the path, so a path
-    every page reads of the Site (`site.pages[].title`) is evaluated once a build; the
-    objects are held, so an id is never reused while the memo lives."""
-
-    def __init__(self) -> None:
-        self._memo: dict[tuple[int, Read], object] = {}
-        self._held: list[object] = []
-        self._fingerprints: dict[int, str] = {}
-
-    def of(self, context: Mapping[str, object], reads: Sequence[Read]) -> str:
-        """The digest of the values of `reads` on `context`: equal digests, equal pages."""
-        values = []
-        memo = self._memo
-        for path in reads:
-            root = context.get(path[0], MISSING)  # type: ignore[call-overload]
-            if _plain(root):
-                values.append(self._plain_value(self._resolve(root, path, 1)))
-                continue
-            slot = (id(root), path)
-            found = memo.get(slot, memo)
-            if found is memo:
-                found = self._plain_value(self._resolve(root, path, 1))
-                memo[slot] = found
-                self._held.append(root)
-            values.append(found)
-        return _digest(values)
-
-    def _resolve(self, value: object, path: Read, at: int) -> object:
-        for position in range(at, len(path)):
-            step = path[position]
-            if value is MISSING:
-                return MISSING
-            if type(step) is str:
-                value = getattr(value, step, MISSING)
-            elif step == ITEMS:
-                if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
-                    return MISSING
-                return tuple(self._resolve(item, path, position + 1) for item in value)
-            elif step == LENGTH:
-                return len(value) if isinstance(value, Sized) else MISSING
-            elif step == WHOLE:
-                return self.fingerprint(value)
-            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "get":
-                value = value.get(step[1], MISSING) if isinstance(value, Mapping) else MISSING
-            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "call":
-                value = value(*step[1]) if callable(value) else MISSING
-            elif isinstance(step, tuple) and len(step) == 2 and step[0] == "has":
-                return step[1] in value if isinstance(value, (Mapping, Set, frozenset)) else MISSING
-            else:
-                return MISSING
-        return value
-
-    def _plain_value(self, value: object) -> object:
-        """A path's value as it goes into a digest: plain values and tuples of them as they
-        are (a large tuple digested first, so it is not repeated in every page's key)."""
-        if _plain(value):
-            return value
-        if type(value) is tuple and len(value) > 8:
-            return _digest([self._plain_value(item) for item in value])
-        if type(value) is tuple:
-            return tuple(self._plain_value(item) for item in value)
-        return self.fingerprint(value)
-
-    def fingerprint(self, value: object) -> str:
-        """A digest of everything in `value`, stable between processes (sets sorted)."""
-        if _plain(value):
-            return repr(value)
-        known = self._fingerprints.get(id(value))
-        if known is not None:
-            return known
-        parts: object
-        if isinstance(value, Mapping):
-            parts = sorted((repr(k), self.fingerprint(v)) for k, v in value.items())
-        elif isinstance(value, (Set, frozenset)):
-            parts = sorted(self.fingerprint(item) for item in value)
-        elif isinstance(value, (tuple, list)):
-            parts = [self.fingerprint(item) for item in value]
-        elif dataclasses.is_dataclass(value):
-            # The fields its repr shows: a record's content (Source.loaded, a memo, is not).
-            parts = [type(value).__name__]
-            parts.extend(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr)
-        else:
-            parts = repr(value)
-        found = _digest(parts)
-        self._fingerprints[id(value)] = found
-        self._held.append(value)
-        return found
-
-
-def _digest(parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
