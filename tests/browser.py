@@ -23,11 +23,14 @@ def require_chromium() -> str:
     pytest.skip("no Chromium on this machine: install Debian's `chromium` package to run browser tests")
 
 
-# Module-scoped fixtures shared by the browser test modules (each imports them by name):
-# the real site built once, served on loopback, and one headless Chromium.
+# Fixtures registered for every test module by conftest.py (a module that imported them by
+# name would get private copies again): the real site, built once per test worker and served
+# on loopback (the browser tests only read it), and one headless Chromium per module. The
+# browser is not shared further: Playwright's sync API refuses to start while another
+# instance runs, and test_search.py and test_cms.py start their own.
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     from sitegen.core.config import load_config
     from sitegen.pipeline import build
@@ -40,7 +43,7 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base_url(site):
     from screenshots import serve
 

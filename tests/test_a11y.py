@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
+from browser import REPO
 
 pytestmark = pytest.mark.browser
 

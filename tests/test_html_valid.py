@@ -37,17 +37,14 @@ CHECKER_TOO_OLD = re.compile(
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory):
-    """The repository's own config and content, built once into a temporary folder."""
+def real_site(site):
+    """The repository's own config and content, built once into a temporary folder: the
+    browser tests' site (tests/browser.py), shared when they run in the same worker."""
     from sitegen.core.config import load_config
-    from sitegen.pipeline import build
 
-    out = tmp_path_factory.mktemp("real") / "public"
-    config, problems = load_config(REPO / "config.yaml", output=out)
+    config, problems = load_config(REPO / "config.yaml", output=site)
     assert problems == []
-    result = build(config, use_cache=False)  # leave the repository's .cache/ alone
-    assert result.ok, "\n".join(d.format() for d in result.diagnostics)
-    return config, out
+    return config, site
 
 
 @pytest.fixture(scope="session")

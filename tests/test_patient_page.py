@@ -11,7 +11,7 @@ import json
 import pytest
 from test_a11y import _violations
 
-from browser import REPO, base_url, browser, site  # noqa: F401 (fixtures)
+from browser import REPO
 from sitekit import new_site, soup
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 from spanish_fixture import spanish_site
 
-from browser import browser  # noqa: F401  (the module's headless Chromium)
 from sitekit import soup
 
 

@@ -9,7 +9,6 @@ import pytest
 from babel.messages.pofile import read_po
 from spanish_fixture import spanish_site
 
-from browser import browser  # noqa: F401  (the module's headless Chromium)
 from sitekit import REPO, soup
 
 PO = REPO / "locale" / "es" / "LC_MESSAGES" / "messages.po"
