@@ -9,7 +9,7 @@ from datetime import date
 import jinja2
 import pytest
 
-from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, call, get, has, tracked
+from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, call, get, has, paths_of, shared, tracked
 from sitegen.build.values import Values
 
 
@@ -50,6 +50,10 @@ def render(source: str, **context: object) -> tuple[str, tuple[tuple[object, ...
     return out, recorder.reads()
 
 
+def paths(source: str, **context: object) -> set[tuple[object, ...]]:
+    return set(paths_of(render(source, **context)[1]))
+
+
 A, B, C = Card("Alpha", "/a/", "first"), Card("Beta", "/b/", "second"), Card("Gamma", "/c/", "third")
 SHELF = Shelf("MRI", (A, B), {"/a/": "/es/a/"}, frozenset({"/b/"}))
 
@@ -65,9 +69,9 @@ def test_each_kind_of_read_is_recorded_as_its_path():
         "{{ shelf.name }}{% for c in shelf.cards %}{{ c.title }}{% endfor %}{{ shelf.cards|length }}"
         "{{ shelf.links.get('/a/') }}{{ '/b/' in shelf.seen }}{{ shelf.first().url }}{{ n }}"
     )
-    out, reads = render(template, shelf=SHELF, n=3)
+    out, _ = render(template, shelf=SHELF, n=3)
     assert out == "MRIAlphaBeta2/es/a/True/a/3"
-    assert set(reads) == {
+    assert paths(template, shelf=SHELF, n=3) == {
         ("shelf", "name"),
         ("shelf", "cards", LENGTH),
         ("shelf", "cards", ITEMS, "title"),
@@ -130,5 +134,28 @@ def test_a_reused_object_is_evaluated_once_and_values_are_stable_between_instanc
     assert values.of(context, reads) == values.of(context, reads) == Values().of({"s": Shelf("MRI", (A, B))}, reads)
     # A set's fingerprint does not depend on its iteration order (hash seeds differ by process).
     assert Values().fingerprint(frozenset({"x", "y"})) == Values().fingerprint(frozenset({"y", "x"}))
-    _, whole = render("{{ s.seen|list }}", s=SHELF)
-    assert ("s", "seen", WHOLE) in whole
+    assert ("s", "seen", WHOLE) in paths("{{ s.seen|list }}", s=SHELF)
+
+
+def test_pages_that_read_alike_share_branches_and_their_values_are_evaluated_once():
+    """The Site's branches read by every page are one object once shared, so a build
+    evaluates them once, however many pages read them."""
+    template = "{% for c in s.cards %}{{ c.title }}{% endfor %}{{ s.links.get(own) }}"
+    first = render(template, s=SHELF, own="/a/")[1]
+    second = render(template, s=SHELF, own="/b/")[1]
+    kept = shared({"a": first, "b": second})
+    cards = [branch for branch in kept["a"] if branch[1] == "cards"]
+    assert cards and cards[0] is next(branch for branch in kept["b"] if branch[1] == "cards")
+
+    class Counting(Values):
+        evaluated = 0
+
+        def _evaluate(self, value, tree):
+            Counting.evaluated += 1
+            return super()._evaluate(value, tree)
+
+    values = Counting()
+    values.of({"s": SHELF, "own": "/a/"}, kept["a"])
+    once = Counting.evaluated
+    values.of({"s": SHELF, "own": "/b/"}, kept["b"])
+    assert Counting.evaluated - once < once  # the cards branch was not evaluated again

@@ -86,9 +86,8 @@ class BuildPlan:
 
     def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
         """The page's key, or None if what it reads is not known (it must be rendered)."""
-        if reads is None:
-            return None
-        return page_key(job, self.templates, self.config_key, body_digest, self.values.of(job.context, reads))
+        read = self.values.of(job.context, reads) if reads is not None else None
+        return None if read is None else page_key(job, self.templates, self.config_key, body_digest, read)
 
     def is_current(self, path: str, key: str) -> bool:
         return self.valid.get(path) == key
@@ -154,12 +153,13 @@ def make_plan(
             source, root = pages_by_slug[job.page].source, PAGE_ROOT + "../" * job.path.startswith(site.prefix or "/")
         body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
         read = reads.get(job.path)
-        if (body is not None and body.cached is None) or read is None:
-            steps.append(PageStep(job, body, None, False, read))
+        value = values.of(job.context, read) if read is not None else None
+        if (body is not None and body.cached is None) or value is None:
+            steps.append(PageStep(job, body, None, False, read if value is not None else None))
             all_known = False
             continue
         body_digest = body.cached.digest if body is not None and body.cached else ""
-        key = page_key(job, templates, config_key, body_digest, values.of(job.context, read))
+        key = page_key(job, templates, config_key, body_digest, value)
         steps.append(PageStep(job, body, key, valid.get(job.path) == key, read))
         expected[job.path] = key
     up_to_date = False

@@ -53,7 +53,11 @@ def has(key: object) -> tuple[str, object]:
 
 
 Read = tuple[object, ...]  # a path: (context name, step, step, ...)
-Reads = tuple[Read, ...]  # what one render read, in a stable order
+# The paths through one context name and its first step (`site` then `pages`), with them:
+# (name, first step or END, the paths). Pages share most of their branches.
+Branch = tuple[object, object, tuple[Read, ...]]
+Reads = tuple[Branch, ...]  # what one render read, branch by branch, in a stable order
+END = ("end",)  # a path ends here: the context value itself was read (a plain one)
 
 PLAIN = (str, int, float, bool, type(None), date, PurePath, Markup)
 
@@ -77,20 +81,29 @@ class Recorder:
         self.paths: set[Read] = set()
 
     def reads(self) -> Reads:
-        """The paths read, in a stable order (repr: paths mix str and tuples)."""
-        return tuple(sorted(self.paths, key=repr))
+        """The paths read, in branches, in a stable order (repr: paths mix str and tuples)."""
+        branches: dict[tuple[object, object], list[Read]] = {}
+        for path in sorted(self.paths, key=repr):
+            branches.setdefault((path[0], path[1] if len(path) > 1 else END), []).append(path)
+        return tuple((name, step, tuple(paths)) for (name, step), paths in branches.items())
+
+
+def paths_of(reads: Reads) -> tuple[Read, ...]:
+    """Every path of `reads`."""
+    return tuple(path for _, _, paths in reads for path in paths)
 
 
 def shared(reads: Mapping[str, Reads]) -> dict[str, Reads]:
-    """`reads` with each path, and each page's reads, one object wherever it is equal:
-    most pages of a kind read alike, and the cache stores a shared object once."""
-    paths: dict[Read, Read] = {}
+    """`reads` with each branch, and each page's reads, one object wherever it is equal:
+    most pages of a kind read alike, so the cache stores a shared branch once, and a
+    build evaluates it once for the object it starts from (values.py)."""
+    branches: dict[Branch, Branch] = {}
     whole: dict[Reads, Reads] = {}
     result = {}
     for page, read in reads.items():
         found = whole.get(read)
         if found is None:
-            found = whole[read] = tuple(paths.setdefault(path, path) for path in read)
+            found = whole[read] = tuple(branches.setdefault(branch, branch) for branch in read)
         result[page] = found
     return result
 

@@ -11,11 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set, Sized
+from collections.abc import Callable, Iterable, Mapping, Set, Sized
 
-from sitegen.build.tracking import ITEMS, LENGTH, WHOLE, Read, is_plain
+from sitegen.build.tracking import END, ITEMS, LENGTH, PLAIN, WHOLE, Branch, Reads
+from sitegen.core.article import Article, Page
 
 MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
+# Records made from one source file alone, given to a page as a value of its own: known
+# by `made_from`, as the build cache knows them (content/read.py), not read field by field.
+MADE_FROM_ONE_FILE = (Article, Page)
+Tree = dict[object, "Tree"]
+LEAF: Tree = {END: {}}  # the tree below a step where a path ends, one object for all
+
+
+def _share_leaves(tree: Tree) -> None:
+    """Every subtree of `tree` that is only a path's end made LEAF (checked by identity)."""
+    for step, below in tree.items():
+        if below == LEAF:
+            tree[step] = LEAF
+        else:
+            _share_leaves(below)
 
 
 def _length(value: object, step: tuple[object, ...]) -> object:
@@ -28,7 +43,12 @@ def _get(value: object, step: tuple[object, ...]) -> object:
 
 def _call(value: object, step: tuple[object, ...]) -> object:
     args = step[1]
-    return value(*args) if callable(value) and isinstance(args, tuple) else MISSING
+    if not callable(value) or not isinstance(args, tuple):
+        return MISSING
+    try:
+        return value(*args)
+    except Exception:  # as the template's call would have failed: not the same page
+        return MISSING
 
 
 def _has(value: object, step: tuple[object, ...]) -> object:
@@ -45,74 +65,121 @@ _STEPS: dict[object, Callable[[object, tuple[object, ...]], object]] = {
 }
 
 
-MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
-
-
 class Values:
-    """The values of paths on this build's page contexts, for page keys.
+    """The values of recorded reads on this build's page contexts, for page keys.
 
-    Evaluations are memoised by the object a path starts from and the path, so a path
-    every page reads of the Site (`site.pages[].title`) is evaluated once a build; the
-    objects are held, so an id is never reused while the memo lives."""
+    A page's reads are evaluated as a tree of their paths (`_tree`): each step is taken
+    once, however many paths go through it (`article.references[]` once for its title,
+    authors, year...). Pages of a kind share one reads tuple (tracking.shared), so its
+    tree is made once. What a tree reads of an object shared by pages (the Site) is
+    evaluated once a build and kept by the object's id; the objects are held, so an id
+    is never reused while the memo lives."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[int, Read], object] = {}
+        self._memo: dict[tuple[int, int], object] = {}
+        self._trees: dict[int, tuple[Branch, Tree]] = {}
         self._held: list[object] = []
         self._fingerprints: dict[int, str] = {}
 
-    def of(self, context: Mapping[str, object], reads: Sequence[Read]) -> str:
-        """The digest of the values of `reads` on `context`: equal digests, equal pages."""
+    def of(self, context: Mapping[str, object], reads: Reads) -> str | None:
+        """The digest of the values of `reads` on `context`: equal digests, equal pages.
+        None when `reads` is not what tracking.py records (a cache of another shape): the
+        page is rendered, and records its reads anew."""
+        try:
+            return self._of(context, reads)
+        except (TypeError, ValueError):
+            return None
+
+    def _of(self, context: Mapping[str, object], reads: Reads) -> str:
         values = []
         memo = self._memo
-        for path in reads:
-            root = context.get(path[0], MISSING)  # type: ignore[call-overload]
-            if is_plain(root):
-                values.append(self._plain_value(self._resolve(root, path, 1)))
-                continue
-            slot = (id(root), path)
-            found = memo.get(slot, memo)
-            if found is memo:
-                found = self._plain_value(self._resolve(root, path, 1))
-                memo[slot] = found
-                self._held.append(root)
-            values.append(found)
+        known_whole = None  # the name of the value just known by what it is made from
+        for branch in reads:
+            name, step, _ = branch
+            if name == known_whole:
+                continue  # its other branches (branches come by name, in order)
+            root = context.get(name, MISSING)  # type: ignore[call-overload]
+            if type(root) in MADE_FROM_ONE_FILE:
+                # The page's own article or content page: what it is made from says all
+                # that any read of it can (Article.made_from); its body is keyed apart.
+                values.append(root.made_from)
+                known_whole = name
+            elif isinstance(root, PLAIN):
+                values.append(root if step == END else self._step(root, step, self._tree(branch)))
+            else:  # a branch from a shared object (site.pages, site.topics): once a build
+                below = self._tree(branch)
+                slot = (id(root), id(below))
+                found = memo.get(slot, memo)
+                if found is memo:
+                    found = self._step(root, step, below)
+                    if type(found) is tuple and len(found) > 4:  # digested once, not in every key
+                        found = _digest(found)
+                    memo[slot] = found
+                    self._held.append(root)
+                values.append(found)
         return _digest(values)
 
-    def _resolve(self, value: object, path: Read, at: int) -> object:
-        """The value at `path` from `at` on, starting from `value`: each attribute, lookup
-        or call steps further in; ITEMS, LENGTH, WHOLE and a membership test end the path."""
-        for position in range(at, len(path)):
-            if value is MISSING:
-                return MISSING
-            step = path[position]
-            if type(step) is str:
-                value = getattr(value, step, MISSING)
-            elif step == ITEMS:
-                if not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
-                    return MISSING
-                return tuple(self._resolve(item, path, position + 1) for item in value)
-            elif step == WHOLE:
-                return self.fingerprint(value)
-            elif type(step) is tuple and step and step[0] in _STEPS:
-                value = _STEPS[step[0]](value, step)
-            else:
-                return MISSING
-        return value
+    def _tree(self, branch: Branch) -> Tree:
+        """The paths of `branch` after its first step, as a tree (step -> ... -> END), made
+        once for each branch object (pages share them: tracking.shared), so the memo in
+        `of` finds its values by its id."""
+        known = self._trees.get(id(branch))
+        if known is not None and known[0] is branch:
+            return known[1]
+        tree: Tree = {}
+        for path in branch[2]:
+            node = tree
+            for later in path[2:]:
+                node = node.setdefault(later, {})
+            node[END] = {}
+        _share_leaves(tree)
+        self._trees[id(branch)] = (branch, tree)
+        return tree
 
-    def _plain_value(self, value: object) -> object:
-        """A path's value as it goes into a digest: plain values and tuples of them as they
-        are (a large tuple digested first, so it is not repeated in every page's key)."""
-        if is_plain(value):
-            return value
-        if type(value) is tuple and len(value) > 8:
-            return _digest([self._plain_value(item) for item in value])
-        if type(value) is tuple:
-            return tuple(self._plain_value(item) for item in value)
-        return self.fingerprint(value)
+    def _evaluate(self, value: object, tree: Tree) -> tuple[object, ...]:
+        """The values the paths of `tree` lead to from `value`, in the tree's order."""
+        found: list[object] = []
+        for step, below in tree.items():
+            if below is LEAF and type(step) is str:  # most reads: one attribute, shown as it is
+                got = getattr(value, step, MISSING) if value is not MISSING else MISSING
+                found.append(got if isinstance(got, PLAIN) else self.fingerprint(got))
+            else:
+                found.append(self._step(value, step, below))
+        return tuple(found)
+
+    def _step(self, value: object, step: object, below: Tree) -> object:
+        """The values of the paths that take `step` from `value` and go on as `below`."""
+        if step == END:
+            return value if isinstance(value, PLAIN) else self.fingerprint(value)
+        if value is MISSING:
+            return MISSING
+        if type(step) is str:
+            return self._evaluate(getattr(value, step, MISSING), below)
+        if step == ITEMS:
+            if isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
+                return tuple(self._item(item, below) for item in value)
+            return MISSING
+        if step == WHOLE:
+            return self.fingerprint(value)
+        if type(step) is tuple and step and step[0] in _STEPS:
+            return self._evaluate(_STEPS[step[0]](value, step), below)
+        return MISSING
+
+    def _item(self, item: object, below: Tree) -> object:
+        """An element's values: kept by its id, as most elements (an article in the related
+        lists of many pages) are read by many pages alike."""
+        if isinstance(item, PLAIN):
+            return self._evaluate(item, below)
+        slot = (id(item), id(below))
+        found = self._memo.get(slot, self._memo)
+        if found is self._memo:
+            found = self._memo[slot] = self._evaluate(item, below)
+            self._held.append(item)
+        return found
 
     def fingerprint(self, value: object) -> str:
         """A digest of everything in `value`, stable between processes (sets sorted)."""
-        if is_plain(value):
+        if isinstance(value, PLAIN):
             return repr(value)
         known = self._fingerprints.get(id(value))
         if known is not None:
