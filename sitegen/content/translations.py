@@ -49,7 +49,7 @@ Paragraph = tuple[int, str]  # (its first line in the file, its text)
 def paragraphs(text: str, shown: str = "") -> list[Paragraph] | None:
     """The translatable text of an article or page file, as (line, paragraph); None when
     its front matter cannot be read (the build reports why)."""
-    from sitegen.content.read import split_front_matter
+    from sitegen.content.frontmatter import split_front_matter
 
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     split, _ = split_front_matter(text, shown, "", Path(shown).name)
@@ -389,7 +389,7 @@ def mark_done(config: Config, path: str) -> tuple[bool, str]:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
         return False, f"{path} cannot be read: {error.strerror}."
-    from sitegen.content.read import split_front_matter
+    from sitegen.content.frontmatter import split_front_matter
 
     split, _ = split_front_matter(text, shown, "", file.name)
     data = split[1].data if split is not None and isinstance(split[1].data, dict) else {}
