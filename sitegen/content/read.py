@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from sitegen.content.glossary import validate_glossary
 from sitegen.content.sourcefiles import Parsed as Parsed
 from sitegen.content.sourcefiles import ParsedKey as ParsedKey
 from sitegen.content.sourcefiles import StatMemo, list_sources, read_all
-from sitegen.content.validate import validate_glossary
 from sitegen.core import yamlread
 from sitegen.core.article import Article, GlossaryTerm, Page
 from sitegen.core.config import Config
