@@ -27,7 +27,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from sitegen.core.errors import did_you_mean
 from sitegen.core.slugs import slugify
-from sitegen.images.assets import SIZES, Asset, Record, language_variant, written_path
+from sitegen.images.assets import SIZES, Asset, language_variant, written_path
+from sitegen.images.records import Record
 from sitegen.markup.state import Figures, State
 
 # Alt text that starts by saying it is an image: a screen reader has already said so.
