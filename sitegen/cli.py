@@ -286,17 +286,21 @@ def _run(args: argparse.Namespace) -> int:
             return new_translation(config, args.translate, args.title, args.language)
         return new_article(config, args.title, args.tags)
     if args.command == "translations":
-        from sitegen.content import translations
+        from sitegen.content import translation_status
 
         if args.done:
             if not args.files:
                 print("--done needs the translation's file: build.py translations --done content/es/articles/x.md")
                 return 1
-            outcomes = [translations.mark_done(config, file) for file in args.files]
+            outcomes = [translation_status.mark_done(config, file) for file in args.files]
             for _, said in outcomes:
                 print(said)
             return 0 if all(done for done, _ in outcomes) else 1
-        print(translations.report(translations.survey(config), [file.removeprefix("./") for file in args.files]))
+        print(
+            translation_status.report(
+                translation_status.survey(config), [file.removeprefix("./") for file in args.files]
+            )
+        )
         return 0
     if args.command == "serve":
         from sitegen.serve import serve
