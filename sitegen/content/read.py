@@ -84,21 +84,14 @@ def load_content(
     root = config.root
     diagnostics: list[Diagnostic] = []
     listed: set[str] = set()  # every source's path, read or not: what the stat memo keeps
-    paths = list_sources(base / "articles")
-    found = read_all(paths, root, previous, parsed, memo, config, "article", jobs, policy, language)
-    articles = _published(paths, found, root, drafts, listed, diagnostics)
-    names = {file_name(path) for path in paths}
+    article_paths = list_sources(base / "articles")
+    read_articles = read_all(article_paths, root, previous, parsed, memo, config, "article", jobs, policy, language)
+    articles = _published(article_paths, read_articles, root, drafts, listed, diagnostics)
     diagnostics.extend(_duplicate_slugs(articles))
     diagnostics.extend(_duplicate_titles(articles))
-    paths = list_sources(base / "pages")
-    pages = _published(
-        paths,
-        read_all(paths, root, previous, parsed, memo, config, "page", 1, policy, language),
-        root,
-        drafts,
-        listed,
-        diagnostics,
-    )
+    page_paths = list_sources(base / "pages")
+    read_pages = read_all(page_paths, root, previous, parsed, memo, config, "page", 1, policy, language)
+    pages = _published(page_paths, read_pages, root, drafts, listed, diagnostics)
     diagnostics.extend(_duplicate_slugs(pages, "/"))  # two pages would share one <slug>/index.html
     glossary = _glossary(base / "glossary.yaml", config, diagnostics)
     static_files = _static_files(config, language, diagnostics)
@@ -107,7 +100,14 @@ def load_content(
         _forget_gone(memo, config, base, language, listed)
     texts = _site_texts(base / "site.yaml", config, diagnostics) if language else {}
     return Content(
-        tuple(articles), tuple(pages), glossary, tuple(diagnostics), frozenset(names), static_files, parsed, texts
+        tuple(articles),
+        tuple(pages),
+        glossary,
+        tuple(diagnostics),
+        frozenset(file_name(path) for path in article_paths),
+        static_files,
+        parsed,
+        texts,
     )
 
 
