@@ -300,7 +300,7 @@ def _new(args: argparse.Namespace, config: Config) -> int:
 
 
 def _translations(args: argparse.Namespace, config: Config) -> int:
-    from sitegen.content import translations
+    from sitegen.content import translation_status as translations
 
     if args.done:
         if not args.files:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from sitegen.content import validate
-from sitegen.content.read import split_front_matter
+from sitegen.content.frontmatter import split_front_matter
 from sitegen.core.config import load_config
 from sitegen.editor import cms
 from sitegen.editor import form as editor_form

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.content import read as content_module
+from sitegen.content import sourcefiles
 from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
 from sitegen.system import tuning
@@ -505,7 +506,7 @@ def test_packs_of_changed_bodies_are_deleted_or_compacted(tmp_path, monkeypatch)
 
 
 def _clock_ahead(monkeypatch, seconds: float) -> None:
-    """Every file looks `seconds` old to the stat memo (content.py trusts only settled files)."""
+    """Every file looks `seconds` old to the stat memo (sourcefiles.py trusts only settled files)."""
     import time as real_time
 
     class Clock:
@@ -513,7 +514,7 @@ def _clock_ahead(monkeypatch, seconds: float) -> None:
         def time_ns():
             return real_time.time_ns() + int(seconds * 1e9)
 
-    monkeypatch.setattr(content_module, "time", Clock)
+    monkeypatch.setattr(sourcefiles, "time", Clock)
 
 
 def _settled_site(tmp_path, monkeypatch, seed: int, count: int = 3):
@@ -610,13 +611,13 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     broken = root / "content" / "articles" / "article-00007.md"
     broken.write_text(broken.read_text().replace("title:", "title: [unclosed", 1))
     results, shared = {}, []
-    real_share_out = content_module.share_out
+    real_share_out = sourcefiles.share_out
 
     def share_out(chunks, work, jobs, first=None):
         shared.append(jobs)
         return real_share_out(chunks, work, jobs, first)
 
-    monkeypatch.setattr(content_module, "share_out", share_out)
+    monkeypatch.setattr(sourcefiles, "share_out", share_out)
     for jobs, threshold in ((1, 10_000), (2, 8)):
         monkeypatch.setattr(tuning, "PARALLEL_READS", threshold)
         config, _ = load_config(root / "config.yaml", output=tmp_path / f"out{jobs}")
@@ -887,7 +888,7 @@ def test_template_digests_from_the_cache_memo_equal_those_parsed_afresh(tmp_path
 def test_stat_signatures_seen_by_the_no_op_check_are_used_not_taken_again(tmp_path):
     """The fingerprint's walk (just before the build) saw each source's signature; the
     build's check of which sources changed uses it, and stats only the paths it lacks."""
-    from sitegen.content.read import StatMemo
+    from sitegen.content.sourcefiles import StatMemo
 
     path = tmp_path / "a.md"
     path.write_text("x")

@@ -168,6 +168,30 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
     links to an article that has no translation resolving to the default language's
     article (`fallback`). Translations name their original by file (`translation_of`)."""
     default = sites[0]
+    alternates = _alternates(sites)
+    languages = tuple(site.language for site in sites)
+    originals = {a.source.name: a.url for a in default.articles}
+    by_name = {a.source.name: a for a in default.articles}
+    paired = [replace(default, alternates=alternates, languages=languages)]
+    for site in sites[1:]:
+        targets, fallback = _links_across(site, originals)
+        paired.append(
+            replace(
+                site,
+                alternates=alternates,
+                languages=languages,
+                link_targets=targets,
+                fallback=fallback,
+                outdated=_outdated(site, default.config, by_name),
+            )
+        )
+    return tuple(paired)
+
+
+def _alternates(sites: Sequence[Site]) -> dict[str, dict[str, str]]:
+    """Each page's address -> its address in each language that has it: the shared pages,
+    the guides (by their key), and each translated article or page with its original."""
+    default = sites[0]
     alternates: dict[str, dict[str, str]] = {}
     for site in sites:
         for shared in SHARED_PAGES:
@@ -178,7 +202,6 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
         for url in group.values():
             alternates[url] = group
     originals = {a.source.name: a.url for a in default.articles}
-    by_name = {a.source.name: a for a in default.articles}
     original_pages = {p.source.name: p.url for p in default.pages}
     for site in sites[1:]:
         pairs: list[tuple[Article | Page, dict[str, str]]] = [
@@ -189,45 +212,39 @@ def pair_sites(sites: Sequence[Site]) -> tuple[Site, ...]:
             if item.translation is not None and item.translation.of in known:
                 alternates.setdefault(known[item.translation.of], {default.language: known[item.translation.of]})
                 alternates[known[item.translation.of]][site.language] = item.url
-    for group in list(alternates.values()):
+    for group in list(alternates.values()):  # every address of a group leads to the whole group
         for url in group.values():
             alternates[url] = group
-    languages = tuple(site.language for site in sites)
-    paired = [replace(default, alternates=alternates, languages=languages)]
-    for site in sites[1:]:
-        translated = {a.translation.of for a in site.articles if a.translation is not None}
-        # Within the language first; then the original's name, to its translation or to the original.
-        targets = dict(originals)
-        targets.update(
-            {
-                a.translation.of: a.url
-                for a in site.articles
-                if a.translation is not None and a.translation.of in originals
-            }
-        )
-        targets.update(site.link_targets)
-        fallback = frozenset(
-            originals[name] for name in originals if name not in translated and name not in site.link_targets
-        )
-        outdated = {}
-        items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
-        for item in items:
-            made = item.translation
-            original = by_name.get(made.of) if made is not None else None
-            # By the original's text when the translation records its digest, else by date.
-            if made is not None and original is not None and is_stale(default.config, made, original):
-                outdated[item.url] = original.url
-        paired.append(
-            replace(
-                site,
-                alternates=alternates,
-                languages=languages,
-                link_targets=targets,
-                fallback=fallback,
-                outdated=outdated,
-            )
-        )
-    return tuple(paired)
+    return alternates
+
+
+def _links_across(site: Site, originals: Mapping[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """(where a link to each article file lands in this language, the default language's
+    articles it lands on for want of a translation): within the language first; then the
+    original's name, to its translation or to the original."""
+    translated = {a.translation.of for a in site.articles if a.translation is not None}
+    targets = dict(originals)
+    targets.update(
+        {a.translation.of: a.url for a in site.articles if a.translation is not None and a.translation.of in originals}
+    )
+    targets.update(site.link_targets)
+    fallback = frozenset(
+        originals[name] for name in originals if name not in translated and name not in site.link_targets
+    )
+    return targets, fallback
+
+
+def _outdated(site: Site, config: Config, by_name: Mapping[str, Article]) -> dict[str, str]:
+    """Each translation whose original changed since -> the original's address: by the
+    original's text when the translation records its digest, else by date."""
+    outdated = {}
+    items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    for item in items:
+        made = item.translation
+        original = by_name.get(made.of) if made is not None else None
+        if made is not None and original is not None and is_stale(config, made, original):
+            outdated[item.url] = original.url
+    return outdated
 
 
 def _alias_problems(articles: Sequence[Article]) -> list[Diagnostic]:

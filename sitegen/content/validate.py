@@ -1,17 +1,22 @@
-"""Front matter to frozen values. Every field is checked; every problem is reported."""
+"""Front matter to frozen values. Every field is checked; every problem is reported.
+
+The fields are read through `fields.Fields`; dates are explained by dates.py; the
+glossary is validated by glossary.py."""
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
 
-from sitegen.core.article import Article, FieldPath, GlossaryTerm, Page, Reference, Source, Translation
+from sitegen.content.dates import MONTHS as MONTHS  # the month names, for the templates (render.py)
+from sitegen.content.dates import add_months
+from sitegen.content.fields import Fields
+from sitegen.core.article import Article, Page, Reference, Source, Translation
 from sitegen.core.config import Config
-from sitegen.core.errors import Diagnostic, Severity, did_you_mean
+from sitegen.core.errors import Diagnostic, did_you_mean
 from sitegen.core.people import PEOPLE_FILE, PERSON_KEY
 from sitegen.core.slugs import RESERVED, is_valid_slug, slugify
 from sitegen.core.yamlread import YamlDocument
@@ -47,287 +52,9 @@ MENUS = ("main", "footer")  # where a page is linked from: the header's menu, or
 REFERENCE_KEYS = ("title", "authors", "journal", "year", "doi", "pmid", "url", "key")
 # A reference's `key:` (what the text cites it by, `[@key]`: markup/citations.py).
 CITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-GLOSSARY_KEYS = ("term", "aliases", "definition", "see_also")
 
 
-class _LineOf(Protocol):
-    """The line of a front matter key path (Source.line_of, YamlDocument.line)."""
-
-    def __call__(self, *path: str | int) -> int | None: ...
-
-
-class _Fields:
-    """Typed access to one mapping of front matter, recording problems as it goes."""
-
-    def __init__(
-        self,
-        data: dict[Any, Any],  # a YAML mapping as written: these methods check each value
-        file: str,
-        line_of: _LineOf,
-        prefix: FieldPath = (),
-    ) -> None:
-        self.data, self.file, self.line_of, self.prefix = data, file, line_of, prefix
-        self.problems: list[Diagnostic] = []
-
-    def problem(self, key: str | int, code: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
-        self.problems.append(Diagnostic(self.file, self.line_of(*self.prefix, key), code, message, hint, severity))
-
-    def name(self, key: str) -> str:
-        parts = [str(p) if isinstance(p, str) else f"[{p + 1}]" for p in self.prefix + (key,)]
-        return " ".join(parts)
-
-    def unknown_keys(self, allowed: Collection[str]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.problem(key, "unknown-key", f"Unknown front-matter key '{key}'.", did_you_mean(key, allowed))
-
-    def text(self, key: str, required: bool = False) -> str:
-        value = self.data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(
-                    key,
-                    "missing-field" if value is None else "empty-field",
-                    f"'{self.name(key)}' is required{'' if value is None else ' but empty'}.",
-                    f"Add a line `{key}: ...` with {_describe(self.prefix, key)}.",
-                )
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.problem(
-                key,
-                "wrong-type",
-                f"'{self.name(key)}' must be text, not a {_kind(value)}.",
-                "Write it on one line after the colon; put it in double quotes if it contains a colon.",
-            )
-            return ""
-        return " ".join(value.split())
-
-    def day(self, key: str, required: bool = False) -> date | None:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.problem(
-                    key,
-                    "missing-field",
-                    f"'{key}' is required.",
-                    f"Add `{key}: {date.today().isoformat()}` (YYYY-MM-DD).",
-                )
-            return None
-        if isinstance(value, datetime):
-            # `reviewed: 2026-01-31 09:30:00` is a datetime, a subclass of date that the
-            # templates cannot compare with a date (sitemap.xml failed): keep the day.
-            return value.date()
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.problem(key, "bad-date", *_date_problem(key, str(value).strip()))
-            return None
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.problem(
-                key,
-                "wrong-type",
-                f"'{key}' must be a list.",
-                f"Write one item per line under `{key}:`, each starting with `- `.",
-            )
-            return ()
-        items: list[str] = []
-        for index, item in enumerate(value):
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
-            if not isinstance(item, str) or not item.strip():
-                self.problems.append(
-                    Diagnostic(
-                        self.file,
-                        self.line_of(key, index),
-                        "wrong-type",
-                        f"Item {index + 1} of '{key}' must be non-empty text.",
-                        "Each item is one line of text after `- `; quote it if it contains a colon.",
-                    )
-                )
-                continue
-            items.append(" ".join(item.split()))
-        return tuple(items)
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(
-                key, "wrong-type", f"'{key}' must be true or false.", f"Write `{key}: true` or `{key}: false`."
-            )
-            return False
-        return value
-
-
-_DESCRIBE = {
-    "title": "the article's title",
-    "summary": "one or two sentences for the home page and search results",
-    "definition": "a plain-language definition",
-    "term": "the word being defined",
-}
-
-
-def _describe(prefix: FieldPath, key: str) -> str:
-    # A reference's title is not "the article's title": the hint must name the right one.
-    if prefix[:1] == ("references",) and key == "title":
-        return "the title of the cited paper or page"
-    return _DESCRIBE.get(key, "a value")
-
-
-def _kind(value: Any) -> str:
-    return {dict: "mapping", list: "list", bool: "true/false value"}.get(type(value), type(value).__name__)
-
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _spoken(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def _real_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _date_problem(key: str, value: str) -> tuple[str, str]:
-    """(message, hint) for a date that cannot be read: what exactly is wrong with it, and
-    the date the editor most likely meant, written the way the site needs it."""
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
-    if iso:
-        year, month, day = (int(part) for part in iso.groups())
-        if not 1 <= month <= 12:
-            swapped = _real_date(year, day, month)
-            if swapped:
-                return (
-                    f"'{key}' is {value}, but there is no month {month}.",
-                    f"The month comes before the day (YYYY-MM-DD): for {_spoken(swapped)} write {swapped.isoformat()}.",
-                )
-            return (
-                f"'{key}' is {value}, but there is no month {month}.",
-                "Write the date as YYYY-MM-DD with a month from 01 to 12, e.g. 2026-03-01 for 1 March 2026.",
-            )
-        if _real_date(year, month, day) is None:
-            last = calendar.monthrange(year, month)[1]
-            return (
-                f"'{key}' is {value}, but {MONTHS[month - 1]} {year} has no day {day} (it has {last} days).",
-                f"Check the day (YYYY-MM-DD), e.g. {date(year, month, last).isoformat()} for its last day.",
-            )
-        return (
-            f"'{key}' is {value}: the month and the day need two digits each.",
-            f"Write {date(year, month, day).isoformat()} (YYYY-MM-DD).",
-        )
-    numbers = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-    if numbers:
-        first, second, year = (int(part) for part in numbers.groups())
-        meanings = [day for day in (_real_date(year, second, first), _real_date(year, first, second)) if day]
-        meanings = sorted(set(meanings))
-        if meanings:
-            options = " or ".join(f"{day.isoformat()} for {_spoken(day)}" for day in meanings)
-            which = f", which could be {' or '.join(_spoken(day) for day in meanings)}" if len(meanings) > 1 else ""
-            return (f"'{key}' is {value}{which}: dates are written year first, as YYYY-MM-DD.", f"Write {options}.")
-    year_first = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", value)
-    if year_first:
-        meant = _real_date(*(int(part) for part in year_first.groups()))
-        if meant:
-            return (
-                f"'{key}' is {value}; dates are written with hyphens.",
-                f"Write {meant.isoformat()} (YYYY-MM-DD) for {_spoken(meant)}.",
-            )
-    meant = _date_in_words(value)
-    if meant:
-        return (
-            f"'{key}' is {value!r}; dates are written in numbers, year first, as YYYY-MM-DD.",
-            f"Write {meant.isoformat()} for {_spoken(meant)}.",
-        )
-    return (
-        f"'{key}' is {value!r}, which is not a date in the form YYYY-MM-DD.",
-        "Write dates as YYYY-MM-DD, e.g. 2026-03-01 for 1 March 2026.",
-    )
-
-
-# Month names an editor may type, English and Spanish, and their usual short forms.
-_MONTH_WORDS = {
-    **{name.lower(): number for number, name in enumerate(MONTHS, 1)},
-    **{name.lower()[:3]: number for number, name in enumerate(MONTHS, 1)},
-    **dict(
-        zip(
-            [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ],
-            range(1, 13),
-            strict=True,
-        )
-    ),
-    "sept": 9,
-    "setiembre": 9,
-}
-
-
-def _date_in_words(value: str) -> date | None:
-    """The date in "6 December 2026", "December 6, 2026", "6 de diciembre de 2026", else None."""
-    words = [w for w in re.split(r"[\s,.]+", value.lower()) if w and w not in ("de", "del", "the", "of")]
-    if len(words) != 3:
-        return None
-    numbers = [w.rstrip("stndrh") for w in words]
-    months = [i for i, w in enumerate(words) if w in _MONTH_WORDS]
-    if len(months) != 1:
-        return None
-    rest = [numbers[i] for i in range(3) if i != months[0]]
-    if not all(part.isdigit() for part in rest):
-        return None
-    day, year = (int(rest[0]), int(rest[1])) if len(rest[1]) == 4 else (int(rest[1]), int(rest[0]))
-    return _real_date(year, _MONTH_WORDS[words[months[0]]], day)
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _slug(fields: _Fields, source: Source) -> str:
+def _slug(fields: Fields, source: Source) -> str:
     given = fields.text("slug")
     if given:
         if not is_valid_slug(given) or given in RESERVED:
@@ -349,7 +76,7 @@ def _slug(fields: _Fields, source: Source) -> str:
     return slug
 
 
-def _usable_slug(given: str, fields: _Fields) -> str:
+def _usable_slug(given: str, fields: Fields) -> str:
     # slugify("topics") is "topics" again: a reserved word must not be suggested as the fix.
     for candidate in (slugify(given), slugify(str(fields.data.get("title") or ""))):
         if candidate and candidate not in RESERVED:
@@ -361,14 +88,14 @@ def validate_article(
     source: Source, doc: YamlDocument, config: Config, language: str = ""
 ) -> tuple[Article | None, list[Diagnostic]]:
     """`language`: the article is in content/<language>/ (a translation may say what it translates)."""
-    fields = _Fields(doc.data, source.path, source.line_of)
+    fields = Fields(doc.data, source.path, source.line_of)
     fields.unknown_keys(ARTICLE_KEYS + (TRANSLATION_KEYS if language else ()))
     title, summary = fields.text("title", required=True), fields.text("summary", required=True)
     published = fields.day("date", required=True)
     reviewed = fields.day("reviewed")
     next_review = fields.day("next_review")
     if next_review is None and reviewed is not None:
-        next_review = _add_months(reviewed, config.review_interval_months)
+        next_review = add_months(reviewed, config.review_interval_months)
     takeaways = fields.strings("takeaways")
     article = Article(
         source=source,
@@ -408,7 +135,7 @@ def _person_fix(name: str, people: Mapping[str, object]) -> str:
     )
 
 
-def _translation(fields: _Fields, config: Config) -> Translation | None:
+def _translation(fields: Fields, config: Config) -> Translation | None:
     """The four translation fields, all or none (a file in content/es/ may be written in
     Spanish first, with no original). Whether the original exists is checked with the
     whole site (check_site.translation_problems)."""
@@ -452,7 +179,7 @@ def _translation(fields: _Fields, config: Config) -> Translation | None:
     return Translation(original, from_reviewed, by, fields.flag("translation_clinical_review"), from_text)
 
 
-def _person(fields: _Fields, key: str, config: Config) -> str:
+def _person(fields: Fields, key: str, config: Config) -> str:
     """`reviewer:` / `author:`: a key of the people file (`jane-roe`), or a name written as
     plain text (`Editorial team`, `Dr Jane Roe`), which is shown as it is."""
     value = fields.text(key)
@@ -507,7 +234,7 @@ def reviewer_policy(articles: Iterable[Article], config: Config) -> list[Diagnos
     return problems
 
 
-def _aliases(fields: _Fields) -> tuple[str, ...]:
+def _aliases(fields: Fields) -> tuple[str, ...]:
     """Old addresses of the article (`aliases: [old-slug]`), each a slug; written as a path
     (/articles/old-slug/) it is taken as the slug it ends in."""
     aliases: list[str] = []
@@ -529,7 +256,7 @@ def _aliases(fields: _Fields) -> tuple[str, ...]:
     return tuple(dict.fromkeys(aliases))
 
 
-def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: checked here
+def _references(value: Any, fields: Fields) -> tuple[Reference, ...]:  # YAML: checked here
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -553,7 +280,7 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
                 )
             )
             continue
-        ref = _Fields(item, fields.file, fields.line_of, ("references", index))
+        ref = Fields(item, fields.file, fields.line_of, ("references", index))
         ref.unknown_keys(REFERENCE_KEYS)
         year = item.get("year")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
@@ -608,7 +335,7 @@ def _references(value: Any, fields: _Fields) -> tuple[Reference, ...]:  # YAML: 
     return tuple(references)
 
 
-def _cite_key(ref: _Fields, index: int) -> str:
+def _cite_key(ref: Fields, index: int) -> str:
     """A reference's `key:` as written, if it is one a citation can name."""
     key = ref.text("key")
     if key and not CITE_KEY.match(key):
@@ -625,7 +352,7 @@ def _cite_key(ref: _Fields, index: int) -> str:
 def validate_page(
     source: Source, doc: YamlDocument, config: Config | None = None, language: str = ""
 ) -> tuple[Page | None, list[Diagnostic]]:
-    fields = _Fields(doc.data, source.path, source.line_of)
+    fields = Fields(doc.data, source.path, source.line_of)
     # A translated page may also carry an article's dates and people, as the contract allows.
     fields.unknown_keys(PAGE_KEYS + ((*TRANSLATION_KEYS, "date", "reviewed", "reviewer", "author") if language else ()))
     page = Page(
@@ -642,7 +369,7 @@ def validate_page(
     return (None if fields.problems else page), fields.problems
 
 
-def _menu(fields: _Fields) -> str:
+def _menu(fields: Fields) -> str:
     menu = fields.text("menu") or "main"
     if menu not in MENUS:
         fields.problem(
@@ -653,66 +380,3 @@ def _menu(fields: _Fields) -> str:
             "for pages such as the editorial policy).",
         )
     return menu
-
-
-def validate_glossary(doc: YamlDocument, file: str) -> tuple[tuple[GlossaryTerm, ...], list[Diagnostic]]:
-    if not isinstance(doc.data, list):
-        return (), [
-            Diagnostic(
-                file,
-                1,
-                "glossary-not-list",
-                "The glossary must be a list of terms.",
-                "Start each entry with `- term: ...` followed by `definition: ...`.",
-            )
-        ]
-    terms: list[GlossaryTerm] = []
-    problems: list[Diagnostic] = []
-    seen: dict[str, int | None] = {}  # casefolded term or alias -> its entry's line
-    for index, item in enumerate(doc.data):
-        line_of = lambda *path: doc.line(*path)  # noqa: E731
-        if not isinstance(item, dict):
-            problems.append(
-                Diagnostic(
-                    file,
-                    doc.line(index),
-                    "glossary-entry",
-                    f"Entry {index + 1} is not a set of fields.",
-                    "Write `- term: ...` then `definition: ...` indented below it.",
-                )
-            )
-            continue
-        fields = _Fields(item, file, line_of, (index,))
-        fields.unknown_keys(GLOSSARY_KEYS)
-        term = GlossaryTerm(
-            term=fields.text("term", required=True),
-            slug="",
-            definition=fields.text("definition", required=True),
-            aliases=_nested_strings(item, "aliases", fields),
-            see_also=_nested_strings(item, "see_also", fields),
-            line=doc.line(index),
-        )
-        for name in (term.term, *term.aliases):
-            key = name.casefold()
-            if key and key in seen:
-                fields.problem(
-                    "term",
-                    "glossary-duplicate",
-                    f"'{name}' is defined twice (also on line {seen[key]}).",
-                    "Keep one definition; list other spellings under `aliases:`.",
-                )
-            seen.setdefault(key, term.line)
-        problems.extend(fields.problems)
-        if not fields.problems:
-            terms.append(
-                GlossaryTerm(term.term, slugify(term.term), term.definition, term.aliases, term.see_also, term.line)
-            )
-    terms.sort(key=lambda t: t.term.casefold())
-    return tuple(terms), problems
-
-
-def _nested_strings(item: dict[Any, Any], key: str, fields: _Fields) -> tuple[str, ...]:  # item: YAML
-    inner = _Fields(item, fields.file, lambda *p: fields.line_of(*fields.prefix, *p))
-    values = inner.strings(key)
-    fields.problems.extend(inner.problems)
-    return values

@@ -28,6 +28,7 @@ from markdown.treeprocessors import Treeprocessor
 from sitegen.core.errors import did_you_mean
 from sitegen.core.slugs import slugify
 from sitegen.images.assets import SIZES, Asset, language_variant, written_path
+from sitegen.images.records import Record
 from sitegen.markup.state import Figures, State
 
 # Alt text that starts by saying it is an image: a screen reader has already said so.
@@ -38,6 +39,58 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
+def _alone_in_paragraph(root: etree.Element) -> dict[int, etree.Element]:
+    """Each image with the paragraph it is alone in, if it is (by the image's id)."""
+    alone: dict[int, etree.Element] = {}
+    for paragraph in root.iter("p"):
+        only = len(paragraph) == 1 and paragraph[0].tag == "img"
+        if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
+            alone[id(paragraph[0])] = paragraph
+    return alone
+
+
+def _own_version(asset: Asset, language: str) -> bool:
+    """Whether the asset is a drawing's version in `language` (x.es.svg)."""
+    return asset.name.split(".")[1:-1][-1:] == [language]
+
+
+def _record_words(record: Record | None, language: str, translated: bool) -> tuple[str, str, str]:
+    """The credit, default caption and long description the page shows: from the record's
+    words in the page's language when `translated`, the default language's where it has none
+    (but never the default language's caption, which would be a sentence in English)."""
+    if record is None:
+        return "", "", ""
+    if not translated:
+        return record.credit, record.caption, record.long_description
+    own = record.words(language)
+    return own[0] or record.credit, own[1], own[2] or record.long_description
+
+
+def _show_inline(image: etree.Element, root: str, asset: Asset, caption: str, decorative: bool) -> None:
+    """An image inside a sentence (or a decorative one): its served file, with its size."""
+    served = asset.fallback
+    image.set("src", root + served.path)
+    image.set("width", str(served.width))
+    image.set("height", str(served.height))
+    image.set("loading", "lazy")
+    image.set("decoding", "async")
+    image.attrib.pop("title", None)
+    if decorative:
+        image.set("alt", "")
+    elif caption:
+        image.set("title", caption)
+
+
+def _sources(asset: Asset, root: str) -> list[dict[str, str]]:
+    """A photo's `<source>`s, one per format (the last, the original format's, is the `<img>`'s own)."""
+    if asset.kind != "raster":
+        return []
+    by_type: dict[str, list[str]] = {}
+    for variant in asset.outputs:
+        by_type.setdefault(variant.mime, []).append(f"{root}{variant.path} {variant.width}w")
+    return [{"type": kind, "srcset": ", ".join(items)} for kind, items in by_type.items()]
+
+
 class FigureProcessor(Treeprocessor):
     def __init__(self, md: Markdown, state: State) -> None:
         super().__init__(md)
@@ -46,12 +99,7 @@ class FigureProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         figures = state.figures_source
-        # Each image with the paragraph it is alone in, if it is; in document order.
-        alone: dict[int, etree.Element] = {}
-        for paragraph in root.iter("p"):
-            only = len(paragraph) == 1 and paragraph[0].tag == "img"
-            if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
-                alone[id(paragraph[0])] = paragraph
+        alone = _alone_in_paragraph(root)
         count = 0
         seen: dict[str, int] = {}  # src -> how many times it was met so far
         for image in list(root.iter("img")):
@@ -60,87 +108,82 @@ class FigureProcessor(Treeprocessor):
             path = written_path(src)
             if path is None:
                 continue  # static/ or a web address: check_links.py checks those
-            assets = figures.assets if figures is not None else {}
-            asset = assets.get(path)
+            asset = self._find(src, path, figures)
             if asset is None:
-                names = {posixpath.basename(p): p for p in assets}
-                guess = did_you_mean(posixpath.basename(path), names, "image files")
-                state.report(
-                    "image-missing",
-                    src,
-                    f"The image {src} does not exist in content/images/.",
-                    "Put the file in content/images/ and write its path as images/name.svg. "
-                    + (guess.replace("'", "'images/", 1) if guess.startswith("Did") else guess),
-                )
                 continue
-            alt, caption = image.get("alt"), (image.get("title") or "").strip()
-            record = asset.record
-            decorative = record is not None and record.decorative
-            self._check_alt(src, alt, caption, decorative, asset)
             assert figures is not None
-            credit = record.credit if record else ""
-            default_caption = record.caption if record else ""
-            long_description = record.long_description if record else ""
+            alt, caption = image.get("alt"), (image.get("title") or "").strip()
+            decorative = asset.record is not None and asset.record.decorative
+            self._check_alt(src, alt, caption, decorative, asset)
             # A drawing's version in the page's language (x.es.svg) has its record in that language.
-            own_version = asset.name.split(".")[1:-1][-1:] == [figures.language]
-            if figures.language and not decorative and not own_version:
+            translated = bool(figures.language) and not decorative and not _own_version(asset, figures.language)
+            if translated:
                 self._check_language(src, path, asset, figures)
-                if record is not None:
-                    own = record.words(figures.language)
-                    credit, default_caption, long_description = (
-                        own[0] or credit,
-                        own[1],  # the default language's caption would be a sentence in English
-                        own[2] or long_description,
-                    )
+            credit, default_caption, long_description = _record_words(asset.record, figures.language, translated)
             caption = caption or default_caption
             alone_in = alone.get(id(image))
-            served = asset.fallback
             if alone_in is None and not decorative:
                 self._run_in(src, seen[src])
             if alone_in is None or decorative:
-                image.set("src", state.root + served.path)
-                image.set("width", str(served.width))
-                image.set("height", str(served.height))
-                image.set("loading", "lazy")
-                image.set("decoding", "async")
-                image.attrib.pop("title", None)
-                if decorative:
-                    image.set("alt", "")
-                elif caption:
-                    image.set("title", caption)
+                _show_inline(image, state.root, asset, caption, decorative)
                 continue
             count += 1
-            first = not state.figures
-            describe = f"figure-{slugify(asset.name.rsplit('.', 1)[0])}-{count}-description"
-            sources = []
-            if asset.kind == "raster":
-                by_type: dict[str, list[str]] = {}
-                for variant in asset.outputs:
-                    by_type.setdefault(variant.mime, []).append(f"{state.root}{variant.path} {variant.width}w")
-                sources = [{"type": kind, "srcset": ", ".join(items)} for kind, items in by_type.items()]
-            html = figures.draw(
-                {
-                    "asset": asset,
-                    "alt": alt or "",
-                    "caption": caption,
-                    "credit": credit,
-                    "licence": figures.licence(asset) if record else "",
-                    "long_description": long_description,
-                    "describe_id": describe if long_description else "",
-                    "figure_id": describe.removesuffix("-description"),  # unique on the page
-                    "sources": sources[:-1],  # the last (the original format) is the <img>'s own srcset
-                    "fallback_srcset": sources[-1]["srcset"] if sources else "",
-                    "sizes": SIZES,
-                    "src": state.root + served.path,
-                    "served": served,
-                    "first": first,
-                    "root": state.root,
-                }
-            )
-            state.figures.append((served.path, served.format))
+            html = self._draw(figures, asset, alt or "", caption, credit, long_description, count)
+            state.figures.append((asset.fallback.path, asset.fallback.format))
             # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
             alone_in.remove(image)
             alone_in.text = self.md.htmlStash.store(html.strip())
+
+    def _find(self, src: str, path: str, figures: Figures | None) -> Asset | None:
+        """The asset `src` names, or None after reporting that it does not exist."""
+        assets = figures.assets if figures is not None else {}
+        asset = assets.get(path)
+        if asset is None:
+            names = {posixpath.basename(p): p for p in assets}
+            guess = did_you_mean(posixpath.basename(path), names, "image files")
+            self.state.report(
+                "image-missing",
+                src,
+                f"The image {src} does not exist in content/images/.",
+                "Put the file in content/images/ and write its path as images/name.svg. "
+                + (guess.replace("'", "'images/", 1) if guess.startswith("Did") else guess),
+            )
+        return asset
+
+    def _draw(
+        self,
+        figures: Figures,
+        asset: Asset,
+        alt: str,
+        caption: str,
+        credit: str,
+        long_description: str,
+        count: int,
+    ) -> str:
+        """The figure's HTML, drawn by the figure partial: the `count`th figure of the page."""
+        state = self.state
+        served = asset.fallback
+        describe = f"figure-{slugify(asset.name.rsplit('.', 1)[0])}-{count}-description"
+        sources = _sources(asset, state.root)
+        return figures.draw(
+            {
+                "asset": asset,
+                "alt": alt,
+                "caption": caption,
+                "credit": credit,
+                "licence": figures.licence(asset) if asset.record else "",
+                "long_description": long_description,
+                "describe_id": describe if long_description else "",
+                "figure_id": describe.removesuffix("-description"),  # unique on the page
+                "sources": sources[:-1],  # the last (the original format) is the <img>'s own srcset
+                "fallback_srcset": sources[-1]["srcset"] if sources else "",
+                "sizes": SIZES,
+                "src": state.root + served.path,
+                "served": served,
+                "first": not state.figures,
+                "root": state.root,
+            }
+        )
 
     def _check_language(self, src: str, path: str, asset: Asset, figures: Figures) -> None:
         """On a page in another language: the drawing's version in that language, if there is

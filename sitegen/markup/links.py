@@ -11,7 +11,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -63,57 +63,64 @@ class LinkProcessor(Treeprocessor):
             parts = urlsplit(target.strip())
             scheme = scheme_of(target)
             if scheme and scheme not in SAFE_SCHEMES:
-                state.report(
-                    "link-unsafe",
-                    target,
-                    f"The link uses the unsafe scheme '{scheme}:'.",
-                    "Link only to web pages (https://...) or to other articles by file name.",
-                )
-                del element.attrib[attribute]
-                if tag == "a":
-                    element.set("class", "link-problem")  # plain text, marked (the preview shows why)
+                self._refuse(element, attribute, target, scheme)
                 continue
             if not scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
                 # Site-absolute (/articles/x/): made relative to this page, so that it still
                 # works when the site is published under a sub-path (https://host/repo/).
                 # `check` looks the address up among the site's pages (check_links.py).
                 element.set(attribute, state.root + target.lstrip("/"))
-            if element.tag == "img":
-                continue  # recorded above, checked as an image by `check`
-            if scheme or parts.netloc or not parts.path:
-                state.links.append((target, None))
-                continue
-            name = parts.path.rsplit("/", 1)[-1]
-            if not name.endswith(".md"):
-                state.links.append((target, None))
-                continue
-            url = state.targets.get(name)
-            if url is None:
-                hint = (
-                    f"{name} exists but is not published (a draft, or it has errors): publish it or remove the link."
-                    if name in state.drafts
-                    else "Link to an article by its file name in content/articles/. "
-                    + did_you_mean(name, state.targets, "article files")
-                )
-                state.report(
-                    "link-broken", target, f"The link points to {name}, which is not a published article.", hint
-                )
-                state.links.append((target, None))
-                # Plain text, marked: the page stays readable in the preview, which says why;
-                # a published build stops at the error.
-                del element.attrib[attribute]
-                element.set("class", "link-problem")
-                continue
-            resolved = state.root + url + (f"#{parts.fragment}" if parts.fragment else "")
-            element.set(attribute, resolved)
-            if url in state.other_language and element.tag == "a":
-                # An article with no translation: the link goes to the original, and says so.
-                element.set("hreflang", state.fallback[0])
-                element.set("class", "link-other-language")
-                note = etree.SubElement(element, "span")
-                note.set("class", "link-language")
-                note.text = f" ({state.fallback[1]})"
-            state.links.append((target, name))
+            if tag == "a":  # an image was recorded above, and is checked as an image by `check`
+                self._follow(element, target, scheme, parts)
+
+    def _refuse(self, element: etree.Element, attribute: str, target: str, scheme: str) -> None:
+        """A link or image with an unsafe scheme (javascript:) loses its target."""
+        self.state.report(
+            "link-unsafe",
+            target,
+            f"The link uses the unsafe scheme '{scheme}:'.",
+            "Link only to web pages (https://...) or to other articles by file name.",
+        )
+        del element.attrib[attribute]
+        if element.tag == "a":
+            element.set("class", "link-problem")  # plain text, marked (the preview shows why)
+
+    def _follow(self, element: etree.Element, target: str, scheme: str, parts: SplitResult) -> None:
+        """Record the link; one to an article's file (x.md) goes to that article's page."""
+        state = self.state
+        name = parts.path.rsplit("/", 1)[-1]
+        if scheme or parts.netloc or not name.endswith(".md"):
+            state.links.append((target, None))
+            return
+        url = state.targets.get(name)
+        if url is None:
+            self._broken(element, target, name)
+            return
+        element.set("href", state.root + url + (f"#{parts.fragment}" if parts.fragment else ""))
+        if url in state.other_language:
+            # An article with no translation: the link goes to the original, and says so.
+            element.set("hreflang", state.fallback[0])
+            element.set("class", "link-other-language")
+            note = etree.SubElement(element, "span")
+            note.set("class", "link-language")
+            note.text = f" ({state.fallback[1]})"
+        state.links.append((target, name))
+
+    def _broken(self, element: etree.Element, target: str, name: str) -> None:
+        """A link to an article file that is not published: reported, and left as marked text."""
+        state = self.state
+        hint = (
+            f"{name} exists but is not published (a draft, or it has errors): publish it or remove the link."
+            if name in state.drafts
+            else "Link to an article by its file name in content/articles/. "
+            + did_you_mean(name, state.targets, "article files")
+        )
+        state.report("link-broken", target, f"The link points to {name}, which is not a published article.", hint)
+        state.links.append((target, None))
+        # Plain text, marked: the page stays readable in the preview, which says why;
+        # a published build stops at the error.
+        del element.attrib["href"]
+        element.set("class", "link-problem")
 
 
 class AttributeScrubber(Treeprocessor):

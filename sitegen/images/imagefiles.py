@@ -1,0 +1,243 @@
+"""An image file's bytes: measured, checked and encoded into its output files.
+
+Raster images use Pillow: it reads width and height from the header without decoding
+the picture, resizes with a good filter (LANCZOS), and its wheels ship WebP and AVIF
+encoders, so no system library or separate binary is needed (one Python dependency
+instead of calling out to cwebp/avifenc or a Node tool). Where a Pillow build has no
+AVIF encoder, AVIF is left out (WebP and the original format remain).
+
+SVG is read with the standard library's expat parser (line numbers for every
+finding), never executed: it is served as a file through `<img>`, where no script in
+it can run, and it is checked anyway, because an SVG opened directly by its address
+would run one (svgsafe.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sitegen.core.errors import Diagnostic
+from sitegen.images import svgsafe
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+RASTER_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
+# The encoder settings (part of every raster output's key: assets.Asset.encode_key).
+QUALITY = {"AVIF": 55, "WEBP": 78, "JPEG": 82}
+MIME = {"AVIF": "image/avif", "WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png", "SVG": "image/svg+xml"}
+EXTENSION = {"AVIF": "avif", "WEBP": "webp", "JPEG": "jpg", "PNG": "png", "SVG": "svg"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One output file of an asset."""
+
+    path: str  # relative to the output root, e.g. images/scan-1a2b3c4d5e-480.webp
+    format: str  # AVIF, WEBP, JPEG, PNG, SVG
+    width: int
+    height: int
+
+    @property
+    def mime(self) -> str:
+        return MIME[self.format]
+
+
+def measure_raster(data: bytes, shown: str) -> tuple[tuple[int, int, str] | None, list[Diagnostic]]:
+    """((width, height, format) of a raster image, or None; its problems): the header read,
+    the size checked against PIXEL_LIMIT before anything is decoded, then every byte decoded
+    once (and a PNG's checksums verified), so that a cut-short file is found here."""
+    try:
+        image = _open(data)
+    except Exception as error:  # Pillow's plugins raise many kinds for a file that is not their format
+        if data.startswith(SIGNATURES):  # it starts as an image does: the rest is missing or broken
+            return None, [_damaged(shown, error)]
+        return None, [
+            Diagnostic(
+                shown,
+                None,
+                "image-unreadable",
+                f"This file is not an image the site can read ({error}).",
+                "Save it again as PNG or JPEG (or SVG for a diagram).",
+            )
+        ]
+    with image:
+        width, height, kind = image.width, image.height, image.format or ""
+        if width * height > PIXEL_LIMIT:  # read from the header: nothing decoded yet
+            return None, [
+                Diagnostic(
+                    shown,
+                    None,
+                    "image-too-many-pixels",
+                    f"The image declares {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} million); "
+                    f"the limit is {PIXEL_LIMIT / 1e6:,.0f} million, so it was not opened.",
+                    "Export it again at a real size (about 2,400 pixels wide is plenty for the site).",
+                )
+            ]
+        try:
+            image.load()  # every byte of the picture decoded once: a cut-short file is found here
+            if kind == "PNG":
+                with _open(data) as again:
+                    again.verify()  # every chunk's checksum, up to the end marker
+        except Exception as error:  # as above: the decoders raise OSError, SyntaxError, EOFError, zlib.error...
+            return None, [_damaged(shown, error)]
+    return (width, height, kind.upper()), []
+
+
+def _damaged(shown: str, error: Exception) -> Diagnostic:
+    return Diagnostic(
+        shown,
+        None,
+        "image-damaged",
+        f"The file is cut short or damaged ({error}).",
+        "Export it again from the program that made it (or copy it again: the copy may be incomplete).",
+    )
+
+
+# How each accepted format begins (PNG, JPEG, GIF, WebP's RIFF container).
+SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"RIFF")
+# A picture declaring more pixels than this is refused before any of it is decoded: 40 million
+# covers the largest photos of current phones and most cameras, four times the 8 million of
+# the site's own budget warning (config images.max_pixels); decoding one takes ~160 MB.
+PIXEL_LIMIT = 40_000_000
+_OPEN_LOCK = threading.Lock()
+
+
+def _open(data: bytes) -> Image.Image:
+    """The image, header read, picture not decoded; only the formats the site accepts (so no
+    other Pillow plugin, and no Ghostscript, ever sees the bytes). Pillow's own bomb check is
+    off here: ours (PIXEL_LIMIT, lower) is made by the caller, on the size in the header."""
+    from PIL import Image
+
+    with _OPEN_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            return Image.open(io.BytesIO(data), formats=sorted(set(RASTER_SUFFIXES.values())))
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
+
+
+# -- SVG --------------------------------------------------------------------------------
+
+
+def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:
+    """Every problem of an SVG, each with its line (sitegen/images/svgsafe.py: the allow-list)."""
+    return svgsafe.sanitise(data, shown)[1]
+
+
+_ROOT = re.compile(rb"<svg\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
+
+
+def _attribute(tag: bytes, name: str) -> str | None:
+    found = re.search(rb"\s" + name.encode() + rb"\s*=\s*(\"[^\"]*\"|'[^']*')", tag)
+    return found.group(1)[1:-1].decode("utf-8", "replace") if found else None
+
+
+def _length(value: str | None) -> float | None:
+    if value is None:
+        return None
+    found = re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", value)
+    return float(found.group(1)) if found else None  # %, em, ...: not a size in pixels
+
+
+def svg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in CSS pixels: the root's width/height, else its viewBox; 300 x 150
+    (the browser's default for a replaced element) when it gives neither."""
+    found = _ROOT.search(data)
+    tag = found.group(1) if found else b""
+    width, height = _length(_attribute(tag, "width")), _length(_attribute(tag, "height"))
+    box = _attribute(tag, "viewBox")
+    box_size = None
+    if box:
+        parts = re.split(r"[\s,]+", box.strip())
+        try:
+            box_size = (float(parts[2]), float(parts[3])) if len(parts) == 4 else None
+        except ValueError:
+            box_size = None
+    if width and height:
+        return round(width), round(height)
+    if box_size and box_size[0] > 0 and box_size[1] > 0:
+        if width:
+            return round(width), round(width * box_size[1] / box_size[0])
+        if height:
+            return round(height * box_size[0] / box_size[1]), round(height)
+        return round(box_size[0]), round(box_size[1])
+    return 300, 150
+
+
+def minify_svg(data: bytes) -> bytes:
+    """The published SVG: written back from the parsed file with only the allowed elements,
+    attributes and CSS (svgsafe.sanitise); comments, <metadata> and whitespace between tags
+    left out. Never called for a file with errors; raises ValueError for one it cannot read."""
+    out, _ = svgsafe.sanitise(data, "")
+    if out is None:
+        raise ValueError("unreadable SVG")
+    return out
+
+
+# -- encoding ---------------------------------------------------------------------------
+
+
+def encode_raster(data: bytes, outputs: Sequence[Variant]) -> dict[str, bytes]:
+    """Output path -> bytes, for each of a raster image's `outputs`: turned as the photo says,
+    in sRGB, with its pixels only, resized once per width."""
+    from PIL import Image, ImageOps
+
+    files: dict[str, bytes] = {}
+    with _open(data) as opened:
+        image = ImageOps.exif_transpose(opened)  # a phone photo's rotation, applied once
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+        image = _srgb(image.convert("RGBA" if has_alpha else "RGB"), opened.info.get("icc_profile"))
+        image = _pixels_only(image)
+        resized: dict[int, Image.Image] = {}
+        for variant in outputs:
+            if variant.width not in resized:
+                resized[variant.width] = (
+                    image
+                    if variant.width == image.width
+                    else image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+                )
+            picture = resized[variant.width]
+            buffer = io.BytesIO()
+            if variant.format == "JPEG":
+                picture.convert("RGB").save(buffer, "JPEG", quality=QUALITY["JPEG"], optimize=True, progressive=True)
+            elif variant.format == "PNG":
+                picture.save(buffer, "PNG", optimize=True)
+            elif variant.format == "WEBP":
+                picture.save(buffer, "WEBP", quality=QUALITY["WEBP"], method=4)
+            else:
+                picture.save(buffer, "AVIF", quality=QUALITY["AVIF"])
+            files[variant.path] = buffer.getvalue()
+    return files
+
+
+def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The picture's colours in sRGB, what a browser assumes of an image without a profile
+    (the profile itself is not published: it can carry text, and sRGB needs none)."""
+    if not icc:
+        return image
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a broken or non-RGB profile: the pixels are taken as sRGB already
+    return converted if converted is not None else image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels: no EXIF, XMP, IPTC, comment, text chunk or profile
+    (Pillow copies some of `info` into the files it saves, e.g. a JPEG's comment)."""
+    from PIL import Image
+
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
