@@ -86,7 +86,7 @@ class BuildPlan:
 
     def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
         """The page's key, or None if what it reads is not known (it must be rendered)."""
-        read = self.values.of(job.context, reads) if reads is not None else None
+        read = self.values.of(job.context, self.values.shared(reads)) if reads is not None else None
         return None if read is None else page_key(job, self.templates, self.config_key, body_digest, read)
 
     def is_current(self, path: str, key: str) -> bool:

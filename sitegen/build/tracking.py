@@ -111,19 +111,39 @@ def shared(reads: Mapping[str, Reads]) -> dict[str, Reads]:
 def view(value: object, path: Read, recorder: Recorder) -> Any:
     """`value` as a template may read it: a plain value as it is (its path recorded, a
     leaf), anything else in a view that records what is read of it."""
-    if is_plain(value):
+    kind = _KINDS.get(type(value), _UNKNOWN)
+    if kind is _UNKNOWN:
+        kind = _KINDS[type(value)] = _kind_of(value)
+    if kind is None:  # plain
         recorder.paths.add(path)
         return value
+    if kind is _Whole:  # a value of another kind: read whole
+        recorder.paths.add((*path, WHOLE))
+        return value
+    return kind(value, path, recorder)
+
+
+class _Whole:
+    """The kind of a value that is neither plain nor a record or collection."""
+
+
+_UNKNOWN = object()
+
+
+def _kind_of(value: object) -> Any:
+    """The view a value of this type gets (None: plain). By type, once a type: the ABC
+    checks cost a page's render more than what the template does with the value."""
+    if is_plain(value):
+        return None
     if isinstance(value, Mapping):
-        return _MappingView(value, path, recorder)
+        return _MappingView
     if isinstance(value, (Set, frozenset)):
-        return _SetView(value, path, recorder)
+        return _SetView
     if isinstance(value, Sequence):
-        return _SequenceView(value, path, recorder)
+        return _SequenceView
     if dataclasses.is_dataclass(value):
-        return _ObjectView(value, path, recorder)
-    recorder.paths.add((*path, WHOLE))  # a value of another kind: read whole
-    return value
+        return _ObjectView
+    return _Whole
 
 
 def unwrap(value: object) -> object:
@@ -168,9 +188,11 @@ class _View:
 
 
 class _ObjectView(_View):
-    """A record (a dataclass): its attributes; a method called reads it whole."""
+    """A record (a dataclass): its attributes; a method called reads it whole. An attribute
+    read once is kept on the view (its path is recorded already), so a template that
+    reads `site.prefix` thirty times a page pays for the recording once."""
 
-    __slots__ = ()
+    __slots__ = ("__dict__",)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # Python's own protocols (__html__, ...): not the record's
@@ -182,8 +204,11 @@ class _ObjectView(_View):
             self._recorder.paths.add(path)  # its absence is read: it may appear
             raise
         if callable(found) and not isinstance(found, type):
-            return _Method(found, self, name)
-        return view(found, path, self._recorder)
+            shown: Any = _Method(found, self, name)
+        else:
+            shown = view(found, path, self._recorder)
+        self.__dict__[name] = shown
+        return shown
 
     def __bool__(self) -> bool:
         return bool(self._value)  # a record is always true; nothing to record
@@ -325,3 +350,7 @@ def tracked(context: Mapping[str, object]) -> tuple[dict[str, object], Recorder]
     """(the context with each value in a view, the recorder of what a render reads)."""
     recorder = Recorder()
     return {name: view(value, (name,), recorder) for name, value in context.items()}, recorder
+
+
+# type -> the view its values get (None: plain), a memo of _kind_of.
+_KINDS: dict[type, Any] = {}

@@ -78,6 +78,8 @@ class Values:
     def __init__(self) -> None:
         self._memo: dict[tuple[int, int], object] = {}
         self._trees: dict[int, tuple[Branch, Tree]] = {}
+        self._shared: dict[Branch, Branch] = {}
+        self._pages: dict[tuple[int, ...], str] = {}
         self._held: list[object] = []
         self._fingerprints: dict[int, str] = {}
 
@@ -85,10 +87,17 @@ class Values:
         """The digest of the values of `reads` on `context`: equal digests, equal pages.
         None when `reads` is not what tracking.py records (a cache of another shape): the
         page is rendered, and records its reads anew."""
+        # The same page's same reads again (after it rendered, reading what it read before).
+        slot = (id(context), *map(id, reads))
+        known = self._pages.get(slot)
+        if known is not None:
+            return known
         try:
-            return self._of(context, reads)
+            found = self._pages[slot] = self._of(context, reads)
         except (TypeError, ValueError):
             return None
+        self._held.append((context, reads))
+        return found
 
     def _of(self, context: Mapping[str, object], reads: Reads) -> str:
         values = []
@@ -119,6 +128,12 @@ class Values:
                 values.append(found)
         return _digest(values)
 
+    def shared(self, reads: Reads) -> Reads:
+        """`reads` (as one render recorded them) with each branch equal to one seen this
+        build made that one object, so its tree and values are found again by its id."""
+        branches = self._shared
+        return tuple(branches.setdefault(branch, branch) for branch in reads)
+
     def _tree(self, branch: Branch) -> Tree:
         """The paths of `branch` after its first step, as a tree (step -> ... -> END), made
         once for each branch object (pages share them: tracking.shared), so the memo in
@@ -126,6 +141,8 @@ class Values:
         known = self._trees.get(id(branch))
         if known is not None and known[0] is branch:
             return known[1]
+        # Known from now on by its value too: a render's fresh reads find it (`shared`).
+        self._shared.setdefault(branch, branch)
         tree: Tree = {}
         for path in branch[2]:
             node = tree
