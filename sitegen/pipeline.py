@@ -18,10 +18,9 @@ every stage are collected, and nothing is swapped in unless there are no errors.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -37,21 +36,23 @@ from sitegen.build.execute import (
     SourceChanged,
     Tools,
     convert_page_bodies,
-    lean,
     render_other_pages,
     run_articles,
     run_assets,
 )
 from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
-from sitegen.build.plan import BuildPlan, asset_steps, link_dependencies, make_plan
+from sitegen.build.plan import BuildPlan, asset_steps, make_plan
+from sitegen.build.records import indexed_pages, output_signature, record_outputs, remember_bodies, static_keys
 from sitegen.build.render import digest, page_jobs, template_digests
-from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
-from sitegen.build.tracking import shared
+from sitegen.build.result import BuildMode as BuildMode
+from sitegen.build.result import BuildResult as BuildResult
+from sitegen.build.result import cache_not_saved, source_changed, write_failed
+from sitegen.build.search import BUNDLE, has_index, update_index
 from sitegen.checks.quality import run_checks
 from sitegen.content.read import Content, ParsedKey, load_content
 from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
 from sitegen.core.config import Config, language_config
-from sitegen.core.errors import Diagnostic, Severity
+from sitegen.core.errors import Diagnostic
 from sitegen.core.files import walk
 from sitegen.editor import cms
 from sitegen.images.assets import load_assets, unused_problems, written_path
@@ -59,7 +60,7 @@ from sitegen.markup import Markup
 from sitegen.system.fingerprint import forget
 from sitegen.system.steps import Progress, Steps
 from sitegen.system.tuning import Policy
-from sitegen.system.write import STAMP, copy_tree_files, discard_spare, output_problems
+from sitegen.system.write import STAMP, discard_spare, output_problems
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -68,72 +69,6 @@ if TYPE_CHECKING:
     import jinja2
 
     from sitegen.system.fingerprint import Signature
-
-
-@dataclass(frozen=True)
-class BuildMode:
-    """How one build runs: one value, handed down whole, instead of eight flags."""
-
-    write: bool = True  # write the site (False: its files are kept in BuildResult.files)
-    strict: bool = False  # the quality checks run, and their findings stop the build
-    check: bool = False  # the quality checks only: nothing is written
-    lenient: bool = False  # the preview: the checks run on what changed, and a page's own
-    # problems do not stop it from being written (BuildResult.publishable)
-    in_place: bool = False  # the preview: changed files into its existing folder
-    index_search: bool = True  # False: the output keeps its search index as it is
-    save_cache: bool = True
-    today: date | None = None  # the date reviews are due against (None: today)
-
-    @property
-    def checks(self) -> bool:
-        """Whether the quality checks run."""
-        return self.strict or self.check or self.lenient
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    site: Site | None = None  # the default language's
-    sites: tuple[Site, ...] = ()  # every language's, the default first
-    rendered: int = 0  # pages rendered by Jinja this time
-    reused: int = 0  # pages taken unchanged from the previous output
-    markdown: int = 0  # bodies that went through Markdown this time
-    images_encoded: int = 0  # images encoded this time (the others' files were kept)
-    changed: int = 0  # files whose bytes differ from the previous output
-    files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, for builds with write=False
-    seconds: float = 0.0
-    # Problems of one page that leave it readable (the Markdown pass's, the quality
-    # checks'): also in `diagnostics`. The preview writes a page despite them.
-    findings: list[Diagnostic] = field(default_factory=list)
-    check_findings: list[Diagnostic] = field(default_factory=list)  # the quality checks' part of `findings`
-    checked: frozenset[str] = frozenset()  # the source files the quality checks ran on
-    lenient: bool = False  # the preview's build: only problems outside `findings` stop it
-    search: SearchStats | None = None  # what the search index step did, when it ran
-    timings: list[tuple[str, float]] = field(default_factory=list)  # each step's name and seconds
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.is_error for d in self.diagnostics)
-
-    @property
-    def publishable(self) -> bool:
-        """Whether the output may be committed: no error at all, or (lenient) none that
-        leaves the site incomplete (an article that could not be read, a template error)."""
-        if not self.lenient:
-            return self.ok
-        findings = set(self.findings)
-        return not any(d.is_error and d not in findings for d in self.diagnostics)
-
-    def add_findings(self, found: list[Diagnostic]) -> None:
-        self.findings.extend(found)
-        self.diagnostics.extend(found)
-
-    def count(self, outcomes: list[PageOutcome]) -> None:
-        for outcome in outcomes:
-            self.diagnostics.extend(outcome.problems)
-            self.rendered += outcome.state in (PageState.RENDERED, PageState.CHANGED)
-            self.changed += outcome.state is PageState.CHANGED
-            self.reused += outcome.state is PageState.CURRENT
 
 
 class Builder:
@@ -195,9 +130,9 @@ class Builder:
             try:
                 self._build(sites, content, output, result, mode)
             except OSError as error:
-                result.diagnostics.append(_write_failed(self.config, error))
+                result.diagnostics.append(write_failed(self.config, error))
             except SourceChanged as changed:
-                result.diagnostics.append(_source_changed(changed))
+                result.diagnostics.append(source_changed(changed))
             finally:
                 if output is not None and not result.publishable:
                     output.abort()
@@ -308,7 +243,15 @@ class Builder:
             if indexed is not None:  # what the index holds, once it is the published one
                 self.cache.search = indexed
             result.files = dict(output.files)
-            self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
+            record_outputs(
+                self.cache,
+                self.config,
+                self._admin,
+                outcomes,
+                unchanged,
+                output,
+                {p: i.key for i in images for p in i.outputs},
+            )
 
     def _build_language(
         self,
@@ -336,7 +279,7 @@ class Builder:
             progress=(lambda done, total: progress(f"articles ({site.language})", done, total)) if progress else None,
         )
         bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
-        self._remember_bodies(site, bodies, result)
+        result.markdown += remember_bodies(self.cache, site, bodies)
         live.update(body.step.cache_slot for body in bodies)
         self._report_bodies(
             site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
@@ -479,7 +422,7 @@ class Builder:
             self._language_key(site),
             valid,
             frozenset(self.cache.pages),
-            self._static_keys() if on_disk else {},
+            static_keys(self.config, self._admin) if on_disk else {},
             search_ready,
             asset_steps(site, valid),
             self.cache.reads,
@@ -553,20 +496,6 @@ class Builder:
         if site.language == self.config.languages[0]:
             self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
 
-    def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
-        """Keep each converted body's side outputs in the cache (those of sources gone are
-        forgotten by `_build`, once every language's are known)."""
-        for body in bodies:
-            if body.converted:
-                self.cache.bodies[body.step.cache_slot] = (
-                    body.step.key,
-                    link_dependencies(site, body.meta),
-                    lean(body.meta),
-                )
-                if body.kept is not None:  # in-memory cache only: there is no folder to keep the body in
-                    self.cache.store_body(body.meta.digest, *body.kept)
-                result.markdown += 1
-
     def _checks(
         self,
         site: Site,
@@ -605,7 +534,7 @@ class Builder:
         if not reindex or not output.makes_search_index:
             output.keep_tree(BUNDLE)  # the preview's index, made by its first build
             return None
-        pages = self._indexed(output, outcomes)
+        pages = indexed_pages(self.cache, output, outcomes)
         found = {path: page for path, page in pages.items() if page is not None}
         done = update_index(found, self.config.output_dir, output, self.jobs)
         if done is None:
@@ -614,68 +543,12 @@ class Builder:
         result.diagnostics.extend(problems)
         return None if problems else pages
 
-    def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None]:
-        """Output path -> (language, digest of its indexed text), None for a page not indexed.
-        Read from the new site only for the pages whose bytes changed, or that the cache
-        has no digest of."""
-        known, pages = self.cache.search, {}
-        for outcome in outcomes:
-            path = outcome.path
-            if not path.endswith(".html") or outcome.state is PageState.FAILED:
-                continue
-            if outcome.state is not PageState.CHANGED and path in known:
-                pages[path] = known[path]
-            else:
-                pages[path] = indexed_digest(output.read(path))
-        return pages
-
-    def _record_outputs(
-        self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output, images: Mapping[str, str]
-    ) -> None:
-        """Remember each output file's key, size and mtime; those `unchanged` since they were
-        recorded keep the size and mtime recorded, the others are stat'ed."""
-        if isinstance(output, InMemory):
-            return
-        out, pages = self.config.output_dir, {}
-        keys = {outcome.path: outcome.key for outcome in outcomes}
-        self.cache.reads = shared({outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None})
-        keys.update(self._static_keys())
-        keys.update(images)  # image files, under the key of what they were encoded from
-        for path, key in keys.items():
-            known = self.cache.pages.get(path)
-            if known is not None and path in unchanged:
-                pages[path] = (key, known[1], known[2])
-                continue
-            try:
-                stat = os.stat(out / path)
-            except OSError:
-                continue
-            pages[path] = (key, stat.st_size, stat.st_mtime_ns)
-        self.cache.pages = pages
-
-    def _static_keys(self) -> dict[str, str]:
-        return {
-            path: hashlib.sha256(data).hexdigest()
-            for path, data in (*copy_tree_files(self.config.static_dir, self.config.roots), *self._admin.items())
-        }
-
     def _save_after_publishing(self, result: BuildResult) -> None:
         """Save the cache once the site is swapped in: a failure now is no failed build."""
         try:
             self.save()
         except OSError as error:
-            result.diagnostics.append(
-                Diagnostic(
-                    str(self.config.cache_dir),
-                    None,
-                    "cache-not-saved",
-                    f"The site was built and published, but the build cache could not be saved: "
-                    f"{error.strerror or error} ({error.filename or self.config.cache_dir}).",
-                    "The next build will redo the work it could have reused. Free some disk space, "
-                    "or check the permissions of the cache folder.",
-                    Severity.WARNING,
-                )
-            )
+            result.diagnostics.append(cache_not_saved(self.config, error))
 
     def save(self) -> None:
         """Write the cache to .cache/ if it changed since the last save (Cache.save compares),
@@ -685,58 +558,8 @@ class Builder:
             self.syllables.save()
 
     def output_signature(self) -> list[list[str | int]]:
-        """[path, size, mtime] of every file in the output, for the no-op fingerprint: the
-        pages and static files as recorded after the last build, and the search index."""
-        signature: list[list[str | int]] = [
-            [path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())
-        ]
-        out = self.config.output_dir
-        if self.config.search and (out / BUNDLE).is_dir():
-            # The index's files are named by their content and never change in place: a
-            # file added or removed changes its folder's mtime. So the folders and the
-            # few files named otherwise are enough (not the thousands of fragments).
-            index = out / BUNDLE
-            watched = [index]
-            for language in sorted(p for p in index.iterdir() if p.is_dir()):
-                watched += [language, language / MADE_FROM, language / ENTRY]
-                watched += sorted(p for p in language.iterdir() if p.is_dir())
-            for path in watched:
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
-        return signature
-
-
-def _source_changed(changed: SourceChanged) -> Diagnostic:
-    path, *reason = changed.args
-    if reason:
-        return Diagnostic(
-            path,
-            None,
-            "file-unreadable",
-            f"Cannot read the file: {reason[0]}.",
-            "Check that the file exists and is readable; nothing was published from this build.",
-        )
-    return Diagnostic(
-        path,
-        None,
-        "source-changed",
-        "The file changed while the site was being built.",
-        "Build again (nothing was published from this build).",
-    )
-
-
-def _write_failed(config: Config, error: OSError) -> Diagnostic:
-    return Diagnostic(
-        str(config.output_dir),
-        None,
-        "write-failed",
-        f"Could not write the site: {error.strerror or error} ({error.filename or config.output_dir}). "
-        "The previous site is unchanged.",
-        "Free some disk space or fix the folder's permissions, then build again.",
-    )
+        """[path, size, mtime] of every output file, for the no-op fingerprint (records.py)."""
+        return output_signature(self.cache, self.config)
 
 
 # -- the entry points used by the command line and the tests ------------------------
