@@ -48,15 +48,12 @@ from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
 from sitegen.build.search import BUNDLE, has_index, update_index
-from sitegen.checks.quality import run_checks
-from sitegen.content.read import Content, ParsedKey, load_content
-from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
-from sitegen.core.config import Config, language_config
-from sitegen.core.errors import Diagnostic
-from sitegen.core.files import walk
+from sitegen.builder.findings import Findings, cached_checks, quality_checks
+from sitegen.builder.load import gather_sites, read_languages
+from sitegen.content.read import Content, ParsedKey
+from sitegen.content.site import Site
+from sitegen.core.config import Config
 from sitegen.editor import cms
-from sitegen.images.assets import load_assets, unused_problems, written_path
-from sitegen.markup import Markup
 from sitegen.system.fingerprint import forget
 from sitegen.system.steps import Progress, Steps
 from sitegen.system.tuning import Policy
@@ -93,8 +90,7 @@ class Builder:
         self.syllables = reading.SyllableFile(self.cache.folder)  # the syllable counts kept in the cache
         # language -> ((template digests, config key), Jinja environment) of the last build
         self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
-        self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
-        self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
+        self._findings = Findings(config)  # this build's findings across pages and languages
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         self._admin: dict[str, bytes] = {}  # this build's browser editor files (cms.admin_files)
         self.progress: Progress | None = None  # told of each step as it starts (steps.py)
@@ -152,38 +148,57 @@ class Builder:
     ) -> None:
         """One plan per language (each Site resolves within itself), into one Output: the
         steps of a build, in order, each named and timed (`self._steps`)."""
-        checks, today, step = mode.checks, mode.today, self._steps
-        self._images_used = []  # this build's only: an earlier build may have stopped half-way
-        self._anchors = {}
-        # The browser editor, when config.yaml publishes it: static files made from the sites
-        # (a site that does not publish it pays nothing for it).
-        on_disk = output is not None and not isinstance(output, InMemory)
-        publish = on_disk and self.config.editor_publish
-        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if publish else {}
-        with step("plan"):
+        self._findings = Findings(self.config)  # this build's only: an earlier one may have stopped half-way
+        self._admin = self._editor_files(sites, output)
+        with self._steps("plan"):
             plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []
         if up_to_date:
-            with step("findings kept from the last build"):
-                for site, plan in plans:
-                    self._report_cached(site, plan, contents[site.language], result, checks, today)
-            result.reused = sum(len(plan.pages) for _, plan in plans)
+            self._report_kept(plans, contents, result, mode)
         else:
-            outcomes, images = self._make(plans, contents, output, result, checks, today)
-        with step("checks across languages"):
-            if checks and not (up_to_date and result.lenient):
-                found = self._pair_checks(sites)
-                if not up_to_date:  # the preview shows these with the pages' own findings
-                    result.check_findings += found
-                result.add_findings(found)
-            self._report_unused(sites, result)
+            outcomes, images = self._make(plans, contents, output, result, mode.checks, mode.today)
+        with self._steps("checks across languages"):
+            self._across_languages(sites, result, mode.checks, up_to_date)
         if not up_to_date and output is not None and result.publishable:
             self._publish(output, result, mode, outcomes, images)
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
-            with step("save the cache"):
+            with self._steps("save the cache"):
                 self._save_after_publishing(result)
+
+    def _editor_files(self, sites: tuple[Site, ...], output: Output | None) -> dict[str, bytes]:
+        """The browser editor, when config.yaml publishes it: static files made from the sites
+        (a site that does not publish it pays nothing for it)."""
+        on_disk = output is not None and not isinstance(output, InMemory)
+        if not (on_disk and self.config.editor_publish):
+            return {}
+        return cms.admin_files(self.config, cms.catalogue_of(sites))
+
+    def _report_kept(
+        self, plans: list[tuple[Site, BuildPlan]], contents: dict[str, Content], result: BuildResult, mode: BuildMode
+    ) -> None:
+        """Nothing to write: the output holds exactly this build's pages and static files.
+        Diagnostics and checks still come, from the cache."""
+        with self._steps("findings kept from the last build"):
+            for site, plan in plans:
+                self._findings.cached(site, plan, result)
+                if mode.checks and not result.lenient:  # the preview: nothing changed, nothing to check again
+                    found = cached_checks(site, self._tools(site, plan), plan, contents[site.language], mode.today)
+                    result.add_check_findings(found, frozenset(a.source.path for a in site.articles))
+        result.reused = sum(len(plan.pages) for _, plan in plans)
+
+    def _across_languages(self, sites: tuple[Site, ...], result: BuildResult, checks: bool, up_to_date: bool) -> None:
+        """The checks over translation pairs (a translation older than its original), and
+        the images no article of any language shows."""
+        if checks and not (up_to_date and result.lenient):
+            from sitegen.checks.site import translation_problems
+
+            found = translation_problems(sites)
+            if not up_to_date:  # the preview shows these with the pages' own findings
+                result.check_findings += found
+            result.add_findings(found)
+        self._findings.unused(sites, result)
 
     def _make(
         self,
@@ -266,6 +281,26 @@ class Builder:
     ) -> list[PageOutcome]:
         """Convert, render and check one language's pages (the steps of a one-language build)."""
         tools = self._tools(site, plan)
+        page_bodies, articles, others = self._convert_and_render(site, plan, tools, output, checks)
+        bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
+        result.markdown += remember_bodies(self.cache, site, bodies)
+        live.update(body.step.cache_slot for body in bodies)
+        metas = {a.body.step.source.path: a.body.meta for a in articles if a.body}
+        self._findings.bodies(site, metas, page_bodies, result)
+        result.count(articles)
+        if checks:
+            _language_checks(site, tools, articles, page_bodies, content, result, today)
+        if output is not None and result.publishable:
+            _hand_over(output, articles, others, result)
+        if tools.made_env is not None:
+            self._environments[site.language] = ((plan.templates, self._language_key(site)), tools.made_env)
+        return [*articles, *others]
+
+    def _convert_and_render(
+        self, site: Site, plan: BuildPlan, tools: Tools, output: Output | None, checks: bool
+    ) -> tuple[dict[str, BodyOutcome], list[PageOutcome], list[PageOutcome]]:
+        """The pages' bodies, then the articles (in forked workers when there are many) while
+        this process renders the other pages: (page bodies, articles, other pages)."""
         page_bodies = convert_page_bodies(plan, tools)
         progress = self.progress
         articles, others = run_articles(
@@ -278,39 +313,7 @@ class Builder:
             first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
             progress=(lambda done, total: progress(f"articles ({site.language})", done, total)) if progress else None,
         )
-        bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
-        result.markdown += remember_bodies(self.cache, site, bodies)
-        live.update(body.step.cache_slot for body in bodies)
-        self._report_bodies(
-            site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
-        )
-        result.count(articles)
-        if checks:
-            # The preview checks the articles rendered now (all of them, in its first build).
-            only = (
-                frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
-                if result.lenient
-                else None
-            )
-            found = self._checks(site, tools, articles, page_bodies, content, today, only)
-            result.check_findings += found
-            result.add_findings(found)
-            result.checked |= only if only is not None else frozenset(a.source.path for a in site.articles)
-        if output is not None and result.publishable:
-            for outcome in articles:
-                if outcome.state is PageState.CURRENT:
-                    output.reuse(outcome.path)
-            output.expect(outcome.path for outcome in articles)  # what forked workers wrote
-            result.count(others or [])
-        if tools.made_env is not None:
-            self._environments[site.language] = ((plan.templates, self._language_key(site)), tools.made_env)
-        return [*articles, *(others or [])]
-
-    def _pair_checks(self, sites: tuple[Site, ...]) -> list[Diagnostic]:
-        """The checks over translation pairs: a translation older than its original."""
-        from sitegen.checks.site import translation_problems
-
-        return translation_problems(sites)
+        return page_bodies, articles, others or []
 
     def _language_key(self, site: Site) -> str:
         """The configuration key of a language's pages: the default's is the build's own;
@@ -325,66 +328,20 @@ class Builder:
     # -- the steps ----------------------------------------------------------------
 
     def _load(self, result: BuildResult, today: date | None) -> tuple[dict[str, Content], tuple[Site, ...]]:
-        """Read and validate every source, then gather each language's into its Site."""
-        contents: dict[str, Content] = {}
-        parsed: dict[ParsedKey, object] = {}
-        for language in self.config.languages:
-            if language != self.config.language and not (self.config.content_dir / language).is_dir():
-                continue  # a language listed before its first translation: nothing to publish yet
-            content = load_content(
-                self.config,
-                drafts=self.drafts,
-                parsed=self.cache.parsed,
-                stats=self.stats,
-                changed=self.changed,
-                jobs=self.jobs,
-                seen=self._seen_stats,
-                policy=self.policy,
-                language="" if language == self.config.language else language,
-            )
-            contents[language] = content
-            parsed.update(content.parsed)
-            result.diagnostics.extend(content.diagnostics)
-        self.changed, self._seen_stats = set(), None  # seen before the first build only
-        # Always this build's values: they carry the bodies loaded for entries read from disk.
-        self.cache.parsed = parsed  # type: ignore[assignment]
-        if any(d.code == "slug-duplicate" for content in contents.values() for d in content.diagnostics):
-            return contents, ()
-        assets, asset_problems, self.cache.assets = load_assets(self.config, self.cache.assets)
-        result.diagnostics.extend(asset_problems)
-        sites: list[Site] = []
-        memo: dict[str, object] = {}
-        for language, content in contents.items():
-            default = language == self.config.language
-            site, problems, found = make_site(
-                self.config if default else language_config(self.config, language, content.texts),
-                content.articles,
-                content.pages,
-                content.glossary,
-                content.all_names - {a.source.name for a in content.articles},
-                related_memo=self.cache.related,
-                prefix="" if default else f"{language}/",
-                assets=assets,
-            )
-            memo.update(found)
-            sites.append(site)
-            result.diagnostics.extend(problems)
-        self.cache.related = memo  # type: ignore[assignment]
-        paired = pair_sites(sites) if len(sites) > 1 else tuple(sites)
-        return contents, self._mark_overdue(paired, today or date.today())
-
-    def _mark_overdue(self, sites: tuple[Site, ...], today: date) -> tuple[Site, ...]:
-        """Each site knowing its articles past their review date, which stay published with
-        a line that says so (unless checks.review.overdue is off, or error: then nothing is
-        published)."""
-        from sitegen.checks.quality import settings
-
-        if settings(self.config)[0]["review"]["overdue"] != "warning":
-            return sites
-        return tuple(
-            replace(site, overdue=frozenset(a.url for a in site.articles if a.next_review and a.next_review < today))
-            for site in sites
+        """Read and validate every source, then gather each language's into its Site (load.py)."""
+        contents = read_languages(
+            self.config,
+            self.cache,
+            result,
+            drafts=self.drafts,
+            stats=self.stats,
+            changed=self.changed,
+            seen=self._seen_stats,
+            jobs=self.jobs,
+            policy=self.policy,
         )
+        self.changed, self._seen_stats = set(), None  # seen before the first build only
+        return contents, gather_sites(self.config, self.cache, contents, result, today)
 
     def _output(self, write: bool, in_place: bool) -> Output:
         if not write:
@@ -437,92 +394,6 @@ class Builder:
             env.globals["config"] = site.config
         return Tools(site, self.cache, env)
 
-    def _report_cached(
-        self, site: Site, plan: BuildPlan, content: Content, result: BuildResult, checks: bool, today: date | None
-    ) -> None:
-        """Nothing to write: the output holds exactly this build's pages and static files.
-        Diagnostics and checks still come, from the cache."""
-        bodies = {step.body.source.path: step.body.cached for step in plan.pages if step.body and step.body.cached}
-        self._report_bodies(site, bodies, {}, result)
-        if checks and not result.lenient:  # the preview: nothing changed, nothing to check again
-            tools = self._tools(site, plan)
-            articles = [
-                PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (), BodyOutcome(s.body, s.body.cached, False))
-                for s in plan.articles
-                if s.body and s.body.cached
-            ]  # nothing to record: the cache keeps what these pages read
-            pages = {
-                s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached
-            }
-            found = self._checks(site, tools, articles, pages, content, today)
-            result.check_findings += found
-            result.add_findings(found)
-            result.checked |= frozenset(a.source.path for a in site.articles)
-
-    def _report_unused(self, sites: tuple[Site, ...], result: BuildResult) -> None:
-        """An image no article of any language shows (sure only when every body is known)."""
-        uses, self._images_used = self._images_used, []
-        if sites and sites[0].assets and uses and all(complete for _, complete in uses):
-            used = set().union(*(paths for paths, _ in uses))
-            if not used.issuperset(sites[0].assets):
-                used |= self._named_in_sources(set(sites[0].assets) - used)
-            result.add_findings(unused_problems(self.config, sites[0].assets, used))
-
-    def _named_in_sources(self, paths: set[str]) -> set[str]:
-        """Which of `paths` (images/x.png) some Markdown file names: a draft, or an article
-        whose front matter has errors, was not converted, yet its images are not unused.
-        Read only when an image seems unused, which is rare."""
-        named: set[str] = set()
-        for source, refused in walk(self.config.content_dir, self.config.roots, self.config.content_dir):
-            if refused is None and source.suffix == ".md":
-                text = source.read_bytes().decode("utf-8", "replace")
-                named.update(path for path in paths if path in text)
-        return named
-
-    def _report_bodies(
-        self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
-    ) -> None:
-        """The Markdown pass's own diagnostics, and links to headings that do not exist."""
-        used: set[str] = set()
-        for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
-            result.add_findings(list(meta.diagnostics))
-            used.update(path for src, _ in meta.images if (path := written_path(src)) is not None)
-        # Unused images are told once every language's bodies are known (_report_unused).
-        self._images_used.append((used, len(metas) >= len(site.articles)))
-        bodies = {a.slug: metas[a.source.path] for a in site.articles if a.source.path in metas}
-        if len(bodies) < len(site.articles):
-            return  # not every body is known: the anchors are checked in a build that knows them
-        result.add_findings(anchor_problems(site, bodies, self._anchors))
-        if site.language == self.config.languages[0]:
-            self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
-
-    def _checks(
-        self,
-        site: Site,
-        tools: Tools,
-        articles: list[PageOutcome],
-        pages: dict[str, BodyOutcome],
-        content: Content,
-        today: date | None,
-        only: frozenset[str] | None = None,
-    ) -> list[Diagnostic]:
-        """The quality checks (of the articles whose source path is in `only`, if given), with
-        the prose of cached article bodies loaded from their records first (the readability
-        check reads it; the cache's state does not keep it)."""
-        by_path = {a.source.path: a.slug for a in site.articles}
-        bodies = {}
-        for outcome in articles:
-            body = outcome.body
-            assert body is not None
-            meta = body.meta
-            if meta.prose is None and (only is None or body.step.source.path in only):
-                meta = replace(meta, prose=tools.stored(body.step, meta)[1])
-            bodies[by_path[body.step.source.path]] = meta
-        page_slugs = {p.source.path: p.slug for p in site.pages}
-        metas = {page_slugs[b.step.source.path]: b.meta for b in pages.values()}
-        slugs = None if only is None else {by_path[path] for path in only}
-        return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
-
     def _index_search(
         self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
     ) -> dict[str, tuple[str, str] | None] | None:
@@ -560,6 +431,36 @@ class Builder:
     def output_signature(self) -> list[list[str | int]]:
         """[path, size, mtime] of every output file, for the no-op fingerprint (records.py)."""
         return output_signature(self.cache, self.config)
+
+
+def _language_checks(
+    site: Site,
+    tools: Tools,
+    articles: list[PageOutcome],
+    page_bodies: dict[str, BodyOutcome],
+    content: Content,
+    result: BuildResult,
+    today: date | None,
+) -> None:
+    """The quality checks of one language's articles. The preview checks the articles
+    rendered now (all of them, in its first build)."""
+    only = (
+        frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
+        if result.lenient
+        else None
+    )
+    found = quality_checks(site, tools, articles, page_bodies, content, today, only)
+    result.add_check_findings(found, only if only is not None else frozenset(a.source.path for a in site.articles))
+
+
+def _hand_over(output: Output, articles: list[PageOutcome], others: list[PageOutcome], result: BuildResult) -> None:
+    """Tell the output which article pages it holds: those current are kept as they are,
+    the others were written by forked workers."""
+    for outcome in articles:
+        if outcome.state is PageState.CURRENT:
+            output.reuse(outcome.path)
+    output.expect(outcome.path for outcome in articles)
+    result.count(others)
 
 
 # -- the entry points used by the command line and the tests ------------------------

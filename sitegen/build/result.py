@@ -76,6 +76,12 @@ class BuildResult:
         self.findings.extend(found)
         self.diagnostics.extend(found)
 
+    def add_check_findings(self, found: list[Diagnostic], checked: frozenset[str]) -> None:
+        """The quality checks' findings, of the source files `checked`."""
+        self.check_findings += found
+        self.add_findings(found)
+        self.checked |= checked
+
     def count(self, outcomes: list[PageOutcome]) -> None:
         for outcome in outcomes:
             self.diagnostics.extend(outcome.problems)
