@@ -28,7 +28,6 @@ from sitegen import __version__
 from sitegen.build import reading
 from sitegen.build.cache import Cache, discard
 from sitegen.build.execute import (
-    FIGURE_TEMPLATE,
     AssetOutcome,
     BodyOutcome,
     PageOutcome,
@@ -41,15 +40,16 @@ from sitegen.build.execute import (
     run_assets,
 )
 from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
-from sitegen.build.plan import BuildPlan, asset_steps, make_plan
-from sitegen.build.records import indexed_pages, output_signature, record_outputs, remember_bodies, static_keys
-from sitegen.build.render import digest, page_jobs, template_digests
+from sitegen.build.plan import BuildPlan
+from sitegen.build.records import indexed_pages, output_signature, record_outputs, remember_bodies
+from sitegen.build.render import digest
 from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
-from sitegen.build.search import BUNDLE, has_index, update_index
-from sitegen.builder.findings import Findings, cached_checks, quality_checks
+from sitegen.build.search import BUNDLE, update_index
+from sitegen.builder.findings import BuildFindings, cached_checks, language_checks
 from sitegen.builder.load import gather_sites, read_languages
+from sitegen.builder.plans import Environments, plan_site
 from sitegen.content.read import Content, ParsedKey
 from sitegen.content.site import Site
 from sitegen.core.config import Config
@@ -60,10 +60,7 @@ from sitegen.system.tuning import Policy
 from sitegen.system.write import STAMP, discard_spare, output_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
-
-    import jinja2
 
     from sitegen.system.fingerprint import Signature
 
@@ -88,9 +85,8 @@ class Builder:
         self.config_key = digest(__version__, config.portable())
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, self.policy)
         self.syllables = reading.SyllableFile(self.cache.folder)  # the syllable counts kept in the cache
-        # language -> ((template digests, config key), Jinja environment) of the last build
-        self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
-        self._findings = Findings(config)  # this build's findings across pages and languages
+        self._environments = Environments(config, self.config_key)  # compiled templates kept
+        self._findings = BuildFindings(config)  # this build's findings across pages and languages
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         self._admin: dict[str, bytes] = {}  # this build's browser editor files (cms.admin_files)
         self.progress: Progress | None = None  # told of each step as it starts (steps.py)
@@ -148,10 +144,24 @@ class Builder:
     ) -> None:
         """One plan per language (each Site resolves within itself), into one Output: the
         steps of a build, in order, each named and timed (`self._steps`)."""
-        self._findings = Findings(self.config)  # this build's only: an earlier one may have stopped half-way
+        self._findings = BuildFindings(self.config)  # this build's only: an earlier one may have stopped half-way
         self._admin = self._editor_files(sites, output)
         with self._steps("plan"):
-            plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
+            plans = [
+                (
+                    site,
+                    plan_site(
+                        self.config,
+                        self.cache,
+                        self.config_key,
+                        site,
+                        output,
+                        sites[1:] if site is sites[0] else (),
+                        self._admin,
+                    ),
+                )
+                for site in sites
+            ]
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []
@@ -160,7 +170,7 @@ class Builder:
         else:
             outcomes, images = self._make(plans, contents, output, result, mode.checks, mode.today)
         with self._steps("checks across languages"):
-            self._across_languages(sites, result, mode.checks, up_to_date)
+            self._findings.across_languages(sites, result, mode.checks, up_to_date)
         if not up_to_date and output is not None and result.publishable:
             self._publish(output, result, mode, outcomes, images)
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
@@ -184,21 +194,15 @@ class Builder:
             for site, plan in plans:
                 self._findings.cached(site, plan, result)
                 if mode.checks and not result.lenient:  # the preview: nothing changed, nothing to check again
-                    found = cached_checks(site, self._tools(site, plan), plan, contents[site.language], mode.today)
+                    found = cached_checks(
+                        site,
+                        self._environments.tools(site, plan, self.cache),
+                        plan,
+                        contents[site.language],
+                        mode.today,
+                    )
                     result.add_check_findings(found, frozenset(a.source.path for a in site.articles))
         result.reused = sum(len(plan.pages) for _, plan in plans)
-
-    def _across_languages(self, sites: tuple[Site, ...], result: BuildResult, checks: bool, up_to_date: bool) -> None:
-        """The checks over translation pairs (a translation older than its original), and
-        the images no article of any language shows."""
-        if checks and not (up_to_date and result.lenient):
-            from sitegen.checks.site import translation_problems
-
-            found = translation_problems(sites)
-            if not up_to_date:  # the preview shows these with the pages' own findings
-                result.check_findings += found
-            result.add_findings(found)
-        self._findings.unused(sites, result)
 
     def _make(
         self,
@@ -280,7 +284,7 @@ class Builder:
         live: set[tuple[str, str]],
     ) -> list[PageOutcome]:
         """Convert, render and check one language's pages (the steps of a one-language build)."""
-        tools = self._tools(site, plan)
+        tools = self._environments.tools(site, plan, self.cache)
         page_bodies, articles, others = self._convert_and_render(site, plan, tools, output, checks)
         bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
         result.markdown += remember_bodies(self.cache, site, bodies)
@@ -289,11 +293,10 @@ class Builder:
         self._findings.bodies(site, metas, page_bodies, result)
         result.count(articles)
         if checks:
-            _language_checks(site, tools, articles, page_bodies, content, result, today)
+            language_checks(site, tools, articles, page_bodies, content, result, today)
         if output is not None and result.publishable:
             _hand_over(output, articles, others, result)
-        if tools.made_env is not None:
-            self._environments[site.language] = ((plan.templates, self._language_key(site)), tools.made_env)
+        self._environments.keep(site, plan, tools)
         return [*articles, *others]
 
     def _convert_and_render(
@@ -314,18 +317,6 @@ class Builder:
             progress=(lambda done, total: progress(f"articles ({site.language})", done, total)) if progress else None,
         )
         return page_bodies, articles, others or []
-
-    def _language_key(self, site: Site) -> str:
-        """The configuration key of a language's pages: the default's is the build's own;
-        another language's adds its site texts and the digest of its interface catalogue
-        (so a changed translation re-renders exactly that language's pages)."""
-        if site.language == self.config.language:
-            return self.config_key
-        from sitegen.build.render import catalogue
-
-        return digest(self.config_key, site.config.portable(), catalogue(self.config, site.language)[1])
-
-    # -- the steps ----------------------------------------------------------------
 
     def _load(self, result: BuildResult, today: date | None) -> tuple[dict[str, Content], tuple[Site, ...]]:
         """Read and validate every source, then gather each language's into its Site (load.py)."""
@@ -353,46 +344,6 @@ class Builder:
             return self._in_place
         self._in_place = None  # a staged build replaced the folder: its record no longer holds
         return StagedOutput(out)
-
-    def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
-        templates, self.cache.templates = template_digests(
-            self.config.templates_dir, self.cache.templates, roots=self.config.roots
-        )
-        # Bodies with figures hold the figure partial's HTML and the site's licence line.
-        figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
-        markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
-        if site.prefix:  # links to the default language's articles are marked (markup/links.py)
-            from sitegen.build.render import catalogue
-
-            markdown_key = digest(
-                markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]
-            )
-        valid = output.current(self.cache.pages) if output is not None else {}
-        on_disk = output is not None and not isinstance(output, InMemory)
-        search_ready = not self.config.search or has_index(self.config.output_dir)
-        return make_plan(
-            site,
-            page_jobs(site, others),
-            self.cache.bodies,
-            markdown_key,
-            templates,
-            self._language_key(site),
-            valid,
-            frozenset(self.cache.pages),
-            static_keys(self.config, self._admin) if on_disk else {},
-            search_ready,
-            asset_steps(site, valid),
-            self.cache.reads,
-        )
-
-    def _tools(self, site: Site, plan: BuildPlan) -> Tools:
-        # Compiled templates are kept while no template changed (serve rebuilds often).
-        env = None
-        kept = self._environments.get(site.language)
-        if kept is not None and kept[0] == (plan.templates, self._language_key(site)):
-            env = kept[1]
-            env.globals["config"] = site.config
-        return Tools(site, self.cache, env)
 
     def _index_search(
         self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
@@ -431,26 +382,6 @@ class Builder:
     def output_signature(self) -> list[list[str | int]]:
         """[path, size, mtime] of every output file, for the no-op fingerprint (records.py)."""
         return output_signature(self.cache, self.config)
-
-
-def _language_checks(
-    site: Site,
-    tools: Tools,
-    articles: list[PageOutcome],
-    page_bodies: dict[str, BodyOutcome],
-    content: Content,
-    result: BuildResult,
-    today: date | None,
-) -> None:
-    """The quality checks of one language's articles. The preview checks the articles
-    rendered now (all of them, in its first build)."""
-    only = (
-        frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
-        if result.lenient
-        else None
-    )
-    found = quality_checks(site, tools, articles, page_bodies, content, today, only)
-    result.add_check_findings(found, only if only is not None else frozenset(a.source.path for a in site.articles))
 
 
 def _hand_over(output: Output, articles: list[PageOutcome], others: list[PageOutcome], result: BuildResult) -> None:

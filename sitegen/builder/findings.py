@@ -1,6 +1,6 @@
 """The findings a build reports beyond each page's own: the Markdown pass's diagnostics,
 links to headings that do not exist, images no article shows, and the quality checks of
-one language's articles, with the prose of cached bodies loaded for them. A `Findings`
+one language's articles, with the prose of cached bodies loaded for them. A `BuildFindings`
 lives for one build (no state kept between builds): it gathers what every language's
 bodies show before it says an image is unused."""
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.build.execute import BodyOutcome, PageOutcome, PageState
 from sitegen.checks.quality import run_checks
+from sitegen.checks.site import translation_problems
 from sitegen.content.site import anchor_problems, anchors_by_url
 from sitegen.core.files import walk
 from sitegen.images.assets import unused_problems, written_path
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from sitegen.markup import Markup
 
 
-class Findings:
+class BuildFindings:
     """One build's findings across pages and languages."""
 
     def __init__(self, config: Config) -> None:
@@ -57,6 +58,16 @@ class Findings:
         """`bodies` for a build with nothing to write: the bodies' findings from the cache."""
         bodies = {step.body.source.path: step.body.cached for step in plan.pages if step.body and step.body.cached}
         self.bodies(site, bodies, {}, result)
+
+    def across_languages(self, sites: tuple[Site, ...], result: BuildResult, checks: bool, up_to_date: bool) -> None:
+        """The checks over translation pairs (a translation older than its original), and
+        the images no article of any language shows (`unused`)."""
+        if checks and not (up_to_date and result.lenient):
+            found = translation_problems(sites)
+            if not up_to_date:  # the preview shows these with the pages' own findings
+                result.check_findings += found
+            result.add_findings(found)
+        self.unused(sites, result)
 
     def unused(self, sites: tuple[Site, ...], result: BuildResult) -> None:
         """An image no article of any language shows (sure only when every body is known)."""
@@ -115,3 +126,23 @@ def cached_checks(site: Site, tools: Tools, plan: BuildPlan, content: Content, t
     ]  # nothing to record: the cache keeps what these pages read
     pages = {s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached}
     return quality_checks(site, tools, articles, pages, content, today)
+
+
+def language_checks(
+    site: Site,
+    tools: Tools,
+    articles: list[PageOutcome],
+    page_bodies: dict[str, BodyOutcome],
+    content: Content,
+    result: BuildResult,
+    today: date | None,
+) -> None:
+    """The quality checks of one language's articles. The preview checks the articles
+    rendered now (all of them, in its first build)."""
+    only = (
+        frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
+        if result.lenient
+        else None
+    )
+    found = quality_checks(site, tools, articles, page_bodies, content, today, only)
+    result.add_check_findings(found, only if only is not None else frozenset(a.source.path for a in site.articles))
