@@ -1,19 +1,16 @@
-"""The build, as a flat list of steps: load, plan, render, check, write, record.
+"""The build, as a flat list of named, timed steps (`Builder.build`, like Zola's `Site::build`):
 
-`Builder.build` reads top to bottom (like Zola's `Site::build`):
+1. **read and validate** every source and gather each language's Site (builder/load.py);
+2. **plan**, purely, what each output needs (builder/plans.py, build/plan.py);
+3. **images**, then **articles and pages** per language: convert, render (build/execute.py)
+   into the Output (build/output.py: staged, in place or in memory), and the findings and
+   quality checks (builder/findings.py); **checks across languages**;
+4. **static files**, **search index**, **publish** (the commit, or an abort if anything
+   failed), with what was written recorded in the cache (build/records.py); **save the cache**.
 
-1. **load**: read and validate every source (content.py) and gather the Site (site.py);
-2. **plan**: decide, purely, what each output needs (plan.py);
-3. **render**: convert the bodies and render the pages the plan says to (execute.py),
-   into the Output (output.py: staged, in place or in memory);
-4. **check**: the quality checks, when asked (check.py);
-5. **static files and search index**;
-6. **commit** the output, or abort it if anything failed;
-7. **record** what was written in the cache, and save it.
-
-A `Builder` keeps what survives between builds (the cache): `serve` holds one for its
-whole run; a command-line build opens the persistent cache in `.cache/`. Problems from
-every stage are collected, and nothing is swapped in unless there are no errors.
+A `Builder` keeps what survives between builds (the cache, compiled templates, the preview's
+output): `serve` holds one for its whole run. Problems from every step are collected, and
+nothing is swapped in unless there are no errors (build/result.py: `BuildMode`, `BuildResult`).
 """
 
 from __future__ import annotations
@@ -41,12 +38,11 @@ from sitegen.build.execute import (
 )
 from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
 from sitegen.build.plan import BuildPlan
-from sitegen.build.records import indexed_pages, output_signature, record_outputs, remember_bodies
+from sitegen.build.records import index_search, output_signature, record_outputs, remember_bodies
 from sitegen.build.render import digest
 from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
-from sitegen.build.search import BUNDLE, update_index
 from sitegen.builder.findings import BuildFindings, cached_checks, language_checks
 from sitegen.builder.load import gather_sites, read_languages
 from sitegen.builder.plans import Environments, plan_site
@@ -254,7 +250,7 @@ class Builder:
             result.changed += output.copy_static(self.config.static_dir, self.config.roots)
             result.changed += sum(output.write(path, data) for path, data in self._admin.items())
         with step("search index"):
-            indexed = self._index_search(output, mode.index_search, result, outcomes)
+            indexed = index_search(self.config, self.cache, output, mode.index_search, result, outcomes, self.jobs)
         if not result.publishable:
             return
         with step("publish"):
@@ -344,26 +340,6 @@ class Builder:
             return self._in_place
         self._in_place = None  # a staged build replaced the folder: its record no longer holds
         return StagedOutput(out)
-
-    def _index_search(
-        self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
-    ) -> dict[str, tuple[str, str] | None] | None:
-        """The search index of each language, made again only where its indexed text changed
-        (search.py). Returns what the cache is to record of it (each page's indexed digest)
-        once the new site is published."""
-        if not self.config.search:
-            return None
-        if not reindex or not output.makes_search_index:
-            output.keep_tree(BUNDLE)  # the preview's index, made by its first build
-            return None
-        pages = indexed_pages(self.cache, output, outcomes)
-        found = {path: page for path, page in pages.items() if page is not None}
-        done = update_index(found, self.config.output_dir, output, self.jobs)
-        if done is None:
-            return None
-        problems, result.search = done
-        result.diagnostics.extend(problems)
-        return None if problems else pages
 
     def _save_after_publishing(self, result: BuildResult) -> None:
         """Save the cache once the site is swapped in: a failure now is no failed build."""

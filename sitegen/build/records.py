@@ -1,7 +1,8 @@
 """What a build records in the cache once its output is known: each converted body's side
-outputs, each output file's key, size and mtime, each page's indexed-text digest; and the
-output's signature for the no-op fingerprint (system/fingerprint.py). Plain functions of
-the cache, the configuration and what the build made; `pipeline.Builder` calls them."""
+outputs, each output file's key, size and mtime, and each page's indexed-text digest (with
+the step "search index" that makes it); and the output's signature for the no-op fingerprint
+(system/fingerprint.py). Plain functions of the cache, the configuration and what the build
+made; `pipeline.Builder` calls them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from sitegen.build.execute import PageState, lean
 from sitegen.build.output import InMemory
 from sitegen.build.plan import link_dependencies
-from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, indexed_digest
+from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, indexed_digest, update_index
 from sitegen.build.tracking import shared
 from sitegen.system.write import copy_tree_files
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sitegen.build.cache import Cache
     from sitegen.build.execute import BodyOutcome, PageOutcome
     from sitegen.build.output import Output
+    from sitegen.build.result import BuildResult
     from sitegen.content.site import Site
     from sitegen.core.config import Config
 
@@ -42,6 +44,33 @@ def remember_bodies(cache: Cache, site: Site, bodies: list[BodyOutcome]) -> int:
                 cache.store_body(body.meta.digest, *body.kept)
             converted += 1
     return converted
+
+
+def index_search(
+    config: Config,
+    cache: Cache,
+    output: Output,
+    reindex: bool,
+    result: BuildResult,
+    outcomes: list[PageOutcome],
+    jobs: int,
+) -> dict[str, tuple[str, str] | None] | None:
+    """Step "search index": each language's index made again only where its indexed text
+    changed (search.py). Returns what the cache is to record of it (each page's indexed
+    digest) once the new site is published."""
+    if not config.search:
+        return None
+    if not reindex or not output.makes_search_index:
+        output.keep_tree(BUNDLE)  # the preview's index, made by its first build
+        return None
+    pages = indexed_pages(cache, output, outcomes)
+    found = {path: page for path, page in pages.items() if page is not None}
+    done = update_index(found, config.output_dir, output, jobs)
+    if done is None:
+        return None
+    problems, result.search = done
+    result.diagnostics.extend(problems)
+    return None if problems else pages
 
 
 def indexed_pages(cache: Cache, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None]:
