@@ -1,27 +1,23 @@
-"""The build, as a flat list of steps: load, plan, render, check, write, record.
+"""The build, as a flat list of named, timed steps (`Builder.build`, like Zola's `Site::build`):
 
-`Builder.build` reads top to bottom (like Zola's `Site::build`):
+1. **read and validate** every source and gather each language's Site (builder/load.py);
+2. **plan**, purely, what each output needs (builder/plans.py, build/plan.py);
+3. **images**, then **articles and pages** per language: convert, render (build/execute.py)
+   into the Output (build/output.py: staged, in place or in memory), and the findings and
+   quality checks (builder/findings.py); **checks across languages**;
+4. **static files**, **search index**, **publish** (the commit, or an abort if anything
+   failed), with what was written recorded in the cache (build/records.py); **save the cache**.
 
-1. **load**: read and validate every source (content.py) and gather the Site (site.py);
-2. **plan**: decide, purely, what each output needs (plan.py);
-3. **render**: convert the bodies and render the pages the plan says to (execute.py),
-   into the Output (output.py: staged, in place or in memory);
-4. **check**: the quality checks, when asked (check.py);
-5. **static files and search index**;
-6. **commit** the output, or abort it if anything failed;
-7. **record** what was written in the cache, and save it.
-
-A `Builder` keeps what survives between builds (the cache): `serve` holds one for its
-whole run; a command-line build opens the persistent cache in `.cache/`. Problems from
-every stage are collected, and nothing is swapped in unless there are no errors.
+A `Builder` keeps what survives between builds (the cache, compiled templates, the preview's
+output): `serve` holds one for its whole run. Problems from every step are collected, and
+nothing is swapped in unless there are no errors (build/result.py: `BuildMode`, `BuildResult`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +25,6 @@ from sitegen import __version__
 from sitegen.build import reading
 from sitegen.build.cache import Cache, discard
 from sitegen.build.execute import (
-    FIGURE_TEMPLATE,
     AssetOutcome,
     BodyOutcome,
     PageOutcome,
@@ -37,103 +32,33 @@ from sitegen.build.execute import (
     SourceChanged,
     Tools,
     convert_page_bodies,
-    lean,
     render_other_pages,
     run_articles,
     run_assets,
 )
 from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
-from sitegen.build.plan import BuildPlan, asset_steps, link_dependencies, make_plan
-from sitegen.build.render import digest, page_jobs, template_digests
-from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, SearchStats, has_index, indexed_digest, update_index
-from sitegen.build.tracking import shared
-from sitegen.checks.quality import run_checks
-from sitegen.content.read import Content, ParsedKey, load_content
-from sitegen.content.site import Site, anchor_problems, anchors_by_url, make_site, pair_sites
-from sitegen.core.config import Config, language_config
-from sitegen.core.errors import Diagnostic, Severity
-from sitegen.core.files import walk
+from sitegen.build.plan import BuildPlan
+from sitegen.build.records import index_search, output_signature, record_outputs, remember_bodies
+from sitegen.build.render import digest
+from sitegen.build.result import BuildMode as BuildMode
+from sitegen.build.result import BuildResult as BuildResult
+from sitegen.build.result import cache_not_saved, source_changed, write_failed
+from sitegen.builder.findings import BuildFindings, cached_checks, language_checks
+from sitegen.builder.load import gather_sites, read_languages
+from sitegen.builder.plans import Environments, plan_site
+from sitegen.content.read import Content, ParsedKey
+from sitegen.content.site import Site
+from sitegen.core.config import Config
 from sitegen.editor import cms
-from sitegen.images.assets import load_assets, unused_problems, written_path
-from sitegen.markup import Markup
 from sitegen.system.fingerprint import forget
 from sitegen.system.steps import Progress, Steps
 from sitegen.system.tuning import Policy
-from sitegen.system.write import STAMP, copy_tree_files, discard_spare, output_problems
+from sitegen.system.write import STAMP, discard_spare, output_problems
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
 
-    import jinja2
-
     from sitegen.system.fingerprint import Signature
-
-
-@dataclass(frozen=True)
-class BuildMode:
-    """How one build runs: one value, handed down whole, instead of eight flags."""
-
-    write: bool = True  # write the site (False: its files are kept in BuildResult.files)
-    strict: bool = False  # the quality checks run, and their findings stop the build
-    check: bool = False  # the quality checks only: nothing is written
-    lenient: bool = False  # the preview: the checks run on what changed, and a page's own
-    # problems do not stop it from being written (BuildResult.publishable)
-    in_place: bool = False  # the preview: changed files into its existing folder
-    index_search: bool = True  # False: the output keeps its search index as it is
-    save_cache: bool = True
-    today: date | None = None  # the date reviews are due against (None: today)
-
-    @property
-    def checks(self) -> bool:
-        """Whether the quality checks run."""
-        return self.strict or self.check or self.lenient
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    site: Site | None = None  # the default language's
-    sites: tuple[Site, ...] = ()  # every language's, the default first
-    rendered: int = 0  # pages rendered by Jinja this time
-    reused: int = 0  # pages taken unchanged from the previous output
-    markdown: int = 0  # bodies that went through Markdown this time
-    images_encoded: int = 0  # images encoded this time (the others' files were kept)
-    changed: int = 0  # files whose bytes differ from the previous output
-    files: dict[str, bytes] = field(default_factory=dict)  # path -> bytes, for builds with write=False
-    seconds: float = 0.0
-    # Problems of one page that leave it readable (the Markdown pass's, the quality
-    # checks'): also in `diagnostics`. The preview writes a page despite them.
-    findings: list[Diagnostic] = field(default_factory=list)
-    check_findings: list[Diagnostic] = field(default_factory=list)  # the quality checks' part of `findings`
-    checked: frozenset[str] = frozenset()  # the source files the quality checks ran on
-    lenient: bool = False  # the preview's build: only problems outside `findings` stop it
-    search: SearchStats | None = None  # what the search index step did, when it ran
-    timings: list[tuple[str, float]] = field(default_factory=list)  # each step's name and seconds
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.is_error for d in self.diagnostics)
-
-    @property
-    def publishable(self) -> bool:
-        """Whether the output may be committed: no error at all, or (lenient) none that
-        leaves the site incomplete (an article that could not be read, a template error)."""
-        if not self.lenient:
-            return self.ok
-        findings = set(self.findings)
-        return not any(d.is_error and d not in findings for d in self.diagnostics)
-
-    def add_findings(self, found: list[Diagnostic]) -> None:
-        self.findings.extend(found)
-        self.diagnostics.extend(found)
-
-    def count(self, outcomes: list[PageOutcome]) -> None:
-        for outcome in outcomes:
-            self.diagnostics.extend(outcome.problems)
-            self.rendered += outcome.state in (PageState.RENDERED, PageState.CHANGED)
-            self.changed += outcome.state is PageState.CHANGED
-            self.reused += outcome.state is PageState.CURRENT
 
 
 class Builder:
@@ -156,10 +81,8 @@ class Builder:
         self.config_key = digest(__version__, config.portable())
         self.cache = Cache.open(config.cache_dir if use_cache else None, self.config_key, self.policy)
         self.syllables = reading.SyllableFile(self.cache.folder)  # the syllable counts kept in the cache
-        # language -> ((template digests, config key), Jinja environment) of the last build
-        self._environments: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
-        self._images_used: list[tuple[set[str], bool]] = []  # per language, this build: _report_unused
-        self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
+        self._environments = Environments(config, self.config_key)  # compiled templates kept
+        self._findings = BuildFindings(config)  # this build's findings across pages and languages
         self._in_place: InPlace | None = None  # the preview's output, kept between its builds
         self._admin: dict[str, bytes] = {}  # this build's browser editor files (cms.admin_files)
         self.progress: Progress | None = None  # told of each step as it starts (steps.py)
@@ -195,9 +118,9 @@ class Builder:
             try:
                 self._build(sites, content, output, result, mode)
             except OSError as error:
-                result.diagnostics.append(_write_failed(self.config, error))
+                result.diagnostics.append(write_failed(self.config, error))
             except SourceChanged as changed:
-                result.diagnostics.append(_source_changed(changed))
+                result.diagnostics.append(source_changed(changed))
             finally:
                 if output is not None and not result.publishable:
                     output.abort()
@@ -217,38 +140,65 @@ class Builder:
     ) -> None:
         """One plan per language (each Site resolves within itself), into one Output: the
         steps of a build, in order, each named and timed (`self._steps`)."""
-        checks, today, step = mode.checks, mode.today, self._steps
-        self._images_used = []  # this build's only: an earlier build may have stopped half-way
-        self._anchors = {}
-        # The browser editor, when config.yaml publishes it: static files made from the sites
-        # (a site that does not publish it pays nothing for it).
-        on_disk = output is not None and not isinstance(output, InMemory)
-        publish = on_disk and self.config.editor_publish
-        self._admin = cms.admin_files(self.config, cms.catalogue_of(sites)) if publish else {}
-        with step("plan"):
-            plans = [(site, self._plan(site, output, sites[1:] if site is sites[0] else ())) for site in sites]
+        self._findings = BuildFindings(self.config)  # this build's only: an earlier one may have stopped half-way
+        self._admin = self._editor_files(sites, output)
+        with self._steps("plan"):
+            plans = [
+                (
+                    site,
+                    plan_site(
+                        self.config,
+                        self.cache,
+                        self.config_key,
+                        site,
+                        output,
+                        sites[1:] if site is sites[0] else (),
+                        self._admin,
+                    ),
+                )
+                for site in sites
+            ]
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []
         if up_to_date:
-            with step("findings kept from the last build"):
-                for site, plan in plans:
-                    self._report_cached(site, plan, contents[site.language], result, checks, today)
-            result.reused = sum(len(plan.pages) for _, plan in plans)
+            self._report_kept(plans, contents, result, mode)
         else:
-            outcomes, images = self._make(plans, contents, output, result, checks, today)
-        with step("checks across languages"):
-            if checks and not (up_to_date and result.lenient):
-                found = self._pair_checks(sites)
-                if not up_to_date:  # the preview shows these with the pages' own findings
-                    result.check_findings += found
-                result.add_findings(found)
-            self._report_unused(sites, result)
+            outcomes, images = self._make(plans, contents, output, result, mode.checks, mode.today)
+        with self._steps("checks across languages"):
+            self._findings.across_languages(sites, result, mode.checks, up_to_date)
         if not up_to_date and output is not None and result.publishable:
             self._publish(output, result, mode, outcomes, images)
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
-            with step("save the cache"):
+            with self._steps("save the cache"):
                 self._save_after_publishing(result)
+
+    def _editor_files(self, sites: tuple[Site, ...], output: Output | None) -> dict[str, bytes]:
+        """The browser editor, when config.yaml publishes it: static files made from the sites
+        (a site that does not publish it pays nothing for it)."""
+        on_disk = output is not None and not isinstance(output, InMemory)
+        if not (on_disk and self.config.editor_publish):
+            return {}
+        return cms.admin_files(self.config, cms.catalogue_of(sites))
+
+    def _report_kept(
+        self, plans: list[tuple[Site, BuildPlan]], contents: dict[str, Content], result: BuildResult, mode: BuildMode
+    ) -> None:
+        """Nothing to write: the output holds exactly this build's pages and static files.
+        Diagnostics and checks still come, from the cache."""
+        with self._steps("findings kept from the last build"):
+            for site, plan in plans:
+                self._findings.cached(site, plan, result)
+                if mode.checks and not result.lenient:  # the preview: nothing changed, nothing to check again
+                    found = cached_checks(
+                        site,
+                        self._environments.tools(site, plan, self.cache),
+                        plan,
+                        contents[site.language],
+                        mode.today,
+                    )
+                    result.add_check_findings(found, frozenset(a.source.path for a in site.articles))
+        result.reused = sum(len(plan.pages) for _, plan in plans)
 
     def _make(
         self,
@@ -300,7 +250,7 @@ class Builder:
             result.changed += output.copy_static(self.config.static_dir, self.config.roots)
             result.changed += sum(output.write(path, data) for path, data in self._admin.items())
         with step("search index"):
-            indexed = self._index_search(output, mode.index_search, result, outcomes)
+            indexed = index_search(self.config, self.cache, output, mode.index_search, result, outcomes, self.jobs)
         if not result.publishable:
             return
         with step("publish"):
@@ -308,7 +258,15 @@ class Builder:
             if indexed is not None:  # what the index holds, once it is the published one
                 self.cache.search = indexed
             result.files = dict(output.files)
-            self._record_outputs(outcomes, unchanged, output, {p: i.key for i in images for p in i.outputs})
+            record_outputs(
+                self.cache,
+                self.config,
+                self._admin,
+                outcomes,
+                unchanged,
+                output,
+                {p: i.key for i in images for p in i.outputs},
+            )
 
     def _build_language(
         self,
@@ -322,7 +280,26 @@ class Builder:
         live: set[tuple[str, str]],
     ) -> list[PageOutcome]:
         """Convert, render and check one language's pages (the steps of a one-language build)."""
-        tools = self._tools(site, plan)
+        tools = self._environments.tools(site, plan, self.cache)
+        page_bodies, articles, others = self._convert_and_render(site, plan, tools, output, checks)
+        bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
+        result.markdown += remember_bodies(self.cache, site, bodies)
+        live.update(body.step.cache_slot for body in bodies)
+        metas = {a.body.step.source.path: a.body.meta for a in articles if a.body}
+        self._findings.bodies(site, metas, page_bodies, result)
+        result.count(articles)
+        if checks:
+            language_checks(site, tools, articles, page_bodies, content, result, today)
+        if output is not None and result.publishable:
+            _hand_over(output, articles, others, result)
+        self._environments.keep(site, plan, tools)
+        return [*articles, *others]
+
+    def _convert_and_render(
+        self, site: Site, plan: BuildPlan, tools: Tools, output: Output | None, checks: bool
+    ) -> tuple[dict[str, BodyOutcome], list[PageOutcome], list[PageOutcome]]:
+        """The pages' bodies, then the articles (in forked workers when there are many) while
+        this process renders the other pages: (page bodies, articles, other pages)."""
         page_bodies = convert_page_bodies(plan, tools)
         progress = self.progress
         articles, others = run_articles(
@@ -335,113 +312,23 @@ class Builder:
             first=(lambda: render_other_pages(plan, tools, output, page_bodies)) if output is not None else None,
             progress=(lambda done, total: progress(f"articles ({site.language})", done, total)) if progress else None,
         )
-        bodies = [*page_bodies.values(), *(a.body for a in articles if a.body)]
-        self._remember_bodies(site, bodies, result)
-        live.update(body.step.cache_slot for body in bodies)
-        self._report_bodies(
-            site, {a.body.step.source.path: a.body.meta for a in articles if a.body}, page_bodies, result
-        )
-        result.count(articles)
-        if checks:
-            # The preview checks the articles rendered now (all of them, in its first build).
-            only = (
-                frozenset(a.body.step.source.path for a in articles if a.body and a.state is not PageState.CURRENT)
-                if result.lenient
-                else None
-            )
-            found = self._checks(site, tools, articles, page_bodies, content, today, only)
-            result.check_findings += found
-            result.add_findings(found)
-            result.checked |= only if only is not None else frozenset(a.source.path for a in site.articles)
-        if output is not None and result.publishable:
-            for outcome in articles:
-                if outcome.state is PageState.CURRENT:
-                    output.reuse(outcome.path)
-            output.expect(outcome.path for outcome in articles)  # what forked workers wrote
-            result.count(others or [])
-        if tools.made_env is not None:
-            self._environments[site.language] = ((plan.templates, self._language_key(site)), tools.made_env)
-        return [*articles, *(others or [])]
-
-    def _pair_checks(self, sites: tuple[Site, ...]) -> list[Diagnostic]:
-        """The checks over translation pairs: a translation older than its original."""
-        from sitegen.checks.site import translation_problems
-
-        return translation_problems(sites)
-
-    def _language_key(self, site: Site) -> str:
-        """The configuration key of a language's pages: the default's is the build's own;
-        another language's adds its site texts and the digest of its interface catalogue
-        (so a changed translation re-renders exactly that language's pages)."""
-        if site.language == self.config.language:
-            return self.config_key
-        from sitegen.build.render import catalogue
-
-        return digest(self.config_key, site.config.portable(), catalogue(self.config, site.language)[1])
-
-    # -- the steps ----------------------------------------------------------------
+        return page_bodies, articles, others or []
 
     def _load(self, result: BuildResult, today: date | None) -> tuple[dict[str, Content], tuple[Site, ...]]:
-        """Read and validate every source, then gather each language's into its Site."""
-        contents: dict[str, Content] = {}
-        parsed: dict[ParsedKey, object] = {}
-        for language in self.config.languages:
-            if language != self.config.language and not (self.config.content_dir / language).is_dir():
-                continue  # a language listed before its first translation: nothing to publish yet
-            content = load_content(
-                self.config,
-                drafts=self.drafts,
-                parsed=self.cache.parsed,
-                stats=self.stats,
-                changed=self.changed,
-                jobs=self.jobs,
-                seen=self._seen_stats,
-                policy=self.policy,
-                language="" if language == self.config.language else language,
-            )
-            contents[language] = content
-            parsed.update(content.parsed)
-            result.diagnostics.extend(content.diagnostics)
-        self.changed, self._seen_stats = set(), None  # seen before the first build only
-        # Always this build's values: they carry the bodies loaded for entries read from disk.
-        self.cache.parsed = parsed  # type: ignore[assignment]
-        if any(d.code == "slug-duplicate" for content in contents.values() for d in content.diagnostics):
-            return contents, ()
-        assets, asset_problems, self.cache.assets = load_assets(self.config, self.cache.assets)
-        result.diagnostics.extend(asset_problems)
-        sites: list[Site] = []
-        memo: dict[str, object] = {}
-        for language, content in contents.items():
-            default = language == self.config.language
-            site, problems, found = make_site(
-                self.config if default else language_config(self.config, language, content.texts),
-                content.articles,
-                content.pages,
-                content.glossary,
-                content.all_names - {a.source.name for a in content.articles},
-                related_memo=self.cache.related,
-                prefix="" if default else f"{language}/",
-                assets=assets,
-            )
-            memo.update(found)
-            sites.append(site)
-            result.diagnostics.extend(problems)
-        self.cache.related = memo  # type: ignore[assignment]
-        paired = pair_sites(sites) if len(sites) > 1 else tuple(sites)
-        return contents, self._mark_overdue(paired, today or date.today())
-
-    def _mark_overdue(self, sites: tuple[Site, ...], today: date) -> tuple[Site, ...]:
-        """Each site knowing its articles past their review date, which stay published with
-        a line that says so (unless checks.review.overdue is off, or error: then nothing is
-        published)."""
-        from sitegen.checks.quality import settings
-
-        if settings(self.config)[0]["review"]["overdue"] != "warning":
-            return sites
-        return tuple(
-            replace(site, overdue=frozenset(a.url for a in site.articles if a.next_review and a.next_review < today))
-            for site in sites
+        """Read and validate every source, then gather each language's into its Site (load.py)."""
+        contents = read_languages(
+            self.config,
+            self.cache,
+            result,
+            drafts=self.drafts,
+            stats=self.stats,
+            changed=self.changed,
+            seen=self._seen_stats,
+            jobs=self.jobs,
+            policy=self.policy,
         )
+        self.changed, self._seen_stats = set(), None  # seen before the first build only
+        return contents, gather_sites(self.config, self.cache, contents, result, today)
 
     def _output(self, write: bool, in_place: bool) -> Output:
         if not write:
@@ -454,228 +341,12 @@ class Builder:
         self._in_place = None  # a staged build replaced the folder: its record no longer holds
         return StagedOutput(out)
 
-    def _plan(self, site: Site, output: Output | None, others: tuple[Site, ...] = ()) -> BuildPlan:
-        templates, self.cache.templates = template_digests(
-            self.config.templates_dir, self.cache.templates, roots=self.config.roots
-        )
-        # Bodies with figures hold the figure partial's HTML and the site's licence line.
-        figures = (templates.get(FIGURE_TEMPLATE), self.config.licence) if site.assets else ()
-        markdown_key = digest(__version__, self.config.raw_html, site.glossary, *figures)
-        if site.prefix:  # links to the default language's articles are marked (markup/links.py)
-            from sitegen.build.render import catalogue
-
-            markdown_key = digest(
-                markdown_key, site.language, sorted(site.fallback), catalogue(self.config, site.language)[1]
-            )
-        valid = output.current(self.cache.pages) if output is not None else {}
-        on_disk = output is not None and not isinstance(output, InMemory)
-        search_ready = not self.config.search or has_index(self.config.output_dir)
-        return make_plan(
-            site,
-            page_jobs(site, others),
-            self.cache.bodies,
-            markdown_key,
-            templates,
-            self._language_key(site),
-            valid,
-            frozenset(self.cache.pages),
-            self._static_keys() if on_disk else {},
-            search_ready,
-            asset_steps(site, valid),
-            self.cache.reads,
-        )
-
-    def _tools(self, site: Site, plan: BuildPlan) -> Tools:
-        # Compiled templates are kept while no template changed (serve rebuilds often).
-        env = None
-        kept = self._environments.get(site.language)
-        if kept is not None and kept[0] == (plan.templates, self._language_key(site)):
-            env = kept[1]
-            env.globals["config"] = site.config
-        return Tools(site, self.cache, env)
-
-    def _report_cached(
-        self, site: Site, plan: BuildPlan, content: Content, result: BuildResult, checks: bool, today: date | None
-    ) -> None:
-        """Nothing to write: the output holds exactly this build's pages and static files.
-        Diagnostics and checks still come, from the cache."""
-        bodies = {step.body.source.path: step.body.cached for step in plan.pages if step.body and step.body.cached}
-        self._report_bodies(site, bodies, {}, result)
-        if checks and not result.lenient:  # the preview: nothing changed, nothing to check again
-            tools = self._tools(site, plan)
-            articles = [
-                PageOutcome(s.job.path, s.key or "", PageState.CURRENT, (), BodyOutcome(s.body, s.body.cached, False))
-                for s in plan.articles
-                if s.body and s.body.cached
-            ]  # nothing to record: the cache keeps what these pages read
-            pages = {
-                s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached
-            }
-            found = self._checks(site, tools, articles, pages, content, today)
-            result.check_findings += found
-            result.add_findings(found)
-            result.checked |= frozenset(a.source.path for a in site.articles)
-
-    def _report_unused(self, sites: tuple[Site, ...], result: BuildResult) -> None:
-        """An image no article of any language shows (sure only when every body is known)."""
-        uses, self._images_used = self._images_used, []
-        if sites and sites[0].assets and uses and all(complete for _, complete in uses):
-            used = set().union(*(paths for paths, _ in uses))
-            if not used.issuperset(sites[0].assets):
-                used |= self._named_in_sources(set(sites[0].assets) - used)
-            result.add_findings(unused_problems(self.config, sites[0].assets, used))
-
-    def _named_in_sources(self, paths: set[str]) -> set[str]:
-        """Which of `paths` (images/x.png) some Markdown file names: a draft, or an article
-        whose front matter has errors, was not converted, yet its images are not unused.
-        Read only when an image seems unused, which is rare."""
-        named: set[str] = set()
-        for source, refused in walk(self.config.content_dir, self.config.roots, self.config.content_dir):
-            if refused is None and source.suffix == ".md":
-                text = source.read_bytes().decode("utf-8", "replace")
-                named.update(path for path in paths if path in text)
-        return named
-
-    def _report_bodies(
-        self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
-    ) -> None:
-        """The Markdown pass's own diagnostics, and links to headings that do not exist."""
-        used: set[str] = set()
-        for meta in [*metas.values(), *(body.meta for body in page_bodies.values())]:
-            result.add_findings(list(meta.diagnostics))
-            used.update(path for src, _ in meta.images if (path := written_path(src)) is not None)
-        # Unused images are told once every language's bodies are known (_report_unused).
-        self._images_used.append((used, len(metas) >= len(site.articles)))
-        bodies = {a.slug: metas[a.source.path] for a in site.articles if a.source.path in metas}
-        if len(bodies) < len(site.articles):
-            return  # not every body is known: the anchors are checked in a build that knows them
-        result.add_findings(anchor_problems(site, bodies, self._anchors))
-        if site.language == self.config.languages[0]:
-            self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
-
-    def _remember_bodies(self, site: Site, bodies: list[BodyOutcome], result: BuildResult) -> None:
-        """Keep each converted body's side outputs in the cache (those of sources gone are
-        forgotten by `_build`, once every language's are known)."""
-        for body in bodies:
-            if body.converted:
-                self.cache.bodies[body.step.cache_slot] = (
-                    body.step.key,
-                    link_dependencies(site, body.meta),
-                    lean(body.meta),
-                )
-                if body.kept is not None:  # in-memory cache only: there is no folder to keep the body in
-                    self.cache.store_body(body.meta.digest, *body.kept)
-                result.markdown += 1
-
-    def _checks(
-        self,
-        site: Site,
-        tools: Tools,
-        articles: list[PageOutcome],
-        pages: dict[str, BodyOutcome],
-        content: Content,
-        today: date | None,
-        only: frozenset[str] | None = None,
-    ) -> list[Diagnostic]:
-        """The quality checks (of the articles whose source path is in `only`, if given), with
-        the prose of cached article bodies loaded from their records first (the readability
-        check reads it; the cache's state does not keep it)."""
-        by_path = {a.source.path: a.slug for a in site.articles}
-        bodies = {}
-        for outcome in articles:
-            body = outcome.body
-            assert body is not None
-            meta = body.meta
-            if meta.prose is None and (only is None or body.step.source.path in only):
-                meta = replace(meta, prose=tools.stored(body.step, meta)[1])
-            bodies[by_path[body.step.source.path]] = meta
-        page_slugs = {p.source.path: p.slug for p in site.pages}
-        metas = {page_slugs[b.step.source.path]: b.meta for b in pages.values()}
-        slugs = None if only is None else {by_path[path] for path in only}
-        return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
-
-    def _index_search(
-        self, output: Output, reindex: bool, result: BuildResult, outcomes: list[PageOutcome]
-    ) -> dict[str, tuple[str, str] | None] | None:
-        """The search index of each language, made again only where its indexed text changed
-        (search.py). Returns what the cache is to record of it (each page's indexed digest)
-        once the new site is published."""
-        if not self.config.search:
-            return None
-        if not reindex or not output.makes_search_index:
-            output.keep_tree(BUNDLE)  # the preview's index, made by its first build
-            return None
-        pages = self._indexed(output, outcomes)
-        found = {path: page for path, page in pages.items() if page is not None}
-        done = update_index(found, self.config.output_dir, output, self.jobs)
-        if done is None:
-            return None
-        problems, result.search = done
-        result.diagnostics.extend(problems)
-        return None if problems else pages
-
-    def _indexed(self, output: Output, outcomes: list[PageOutcome]) -> dict[str, tuple[str, str] | None]:
-        """Output path -> (language, digest of its indexed text), None for a page not indexed.
-        Read from the new site only for the pages whose bytes changed, or that the cache
-        has no digest of."""
-        known, pages = self.cache.search, {}
-        for outcome in outcomes:
-            path = outcome.path
-            if not path.endswith(".html") or outcome.state is PageState.FAILED:
-                continue
-            if outcome.state is not PageState.CHANGED and path in known:
-                pages[path] = known[path]
-            else:
-                pages[path] = indexed_digest(output.read(path))
-        return pages
-
-    def _record_outputs(
-        self, outcomes: list[PageOutcome], unchanged: frozenset[str], output: Output, images: Mapping[str, str]
-    ) -> None:
-        """Remember each output file's key, size and mtime; those `unchanged` since they were
-        recorded keep the size and mtime recorded, the others are stat'ed."""
-        if isinstance(output, InMemory):
-            return
-        out, pages = self.config.output_dir, {}
-        keys = {outcome.path: outcome.key for outcome in outcomes}
-        self.cache.reads = shared({outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None})
-        keys.update(self._static_keys())
-        keys.update(images)  # image files, under the key of what they were encoded from
-        for path, key in keys.items():
-            known = self.cache.pages.get(path)
-            if known is not None and path in unchanged:
-                pages[path] = (key, known[1], known[2])
-                continue
-            try:
-                stat = os.stat(out / path)
-            except OSError:
-                continue
-            pages[path] = (key, stat.st_size, stat.st_mtime_ns)
-        self.cache.pages = pages
-
-    def _static_keys(self) -> dict[str, str]:
-        return {
-            path: hashlib.sha256(data).hexdigest()
-            for path, data in (*copy_tree_files(self.config.static_dir, self.config.roots), *self._admin.items())
-        }
-
     def _save_after_publishing(self, result: BuildResult) -> None:
         """Save the cache once the site is swapped in: a failure now is no failed build."""
         try:
             self.save()
         except OSError as error:
-            result.diagnostics.append(
-                Diagnostic(
-                    str(self.config.cache_dir),
-                    None,
-                    "cache-not-saved",
-                    f"The site was built and published, but the build cache could not be saved: "
-                    f"{error.strerror or error} ({error.filename or self.config.cache_dir}).",
-                    "The next build will redo the work it could have reused. Free some disk space, "
-                    "or check the permissions of the cache folder.",
-                    Severity.WARNING,
-                )
-            )
+            result.diagnostics.append(cache_not_saved(self.config, error))
 
     def save(self) -> None:
         """Write the cache to .cache/ if it changed since the last save (Cache.save compares),
@@ -685,58 +356,18 @@ class Builder:
             self.syllables.save()
 
     def output_signature(self) -> list[list[str | int]]:
-        """[path, size, mtime] of every file in the output, for the no-op fingerprint: the
-        pages and static files as recorded after the last build, and the search index."""
-        signature: list[list[str | int]] = [
-            [path, size, mtime] for path, (_, size, mtime) in sorted(self.cache.pages.items())
-        ]
-        out = self.config.output_dir
-        if self.config.search and (out / BUNDLE).is_dir():
-            # The index's files are named by their content and never change in place: a
-            # file added or removed changes its folder's mtime. So the folders and the
-            # few files named otherwise are enough (not the thousands of fragments).
-            index = out / BUNDLE
-            watched = [index]
-            for language in sorted(p for p in index.iterdir() if p.is_dir()):
-                watched += [language, language / MADE_FROM, language / ENTRY]
-                watched += sorted(p for p in language.iterdir() if p.is_dir())
-            for path in watched:
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
-        return signature
+        """[path, size, mtime] of every output file, for the no-op fingerprint (records.py)."""
+        return output_signature(self.cache, self.config)
 
 
-def _source_changed(changed: SourceChanged) -> Diagnostic:
-    path, *reason = changed.args
-    if reason:
-        return Diagnostic(
-            path,
-            None,
-            "file-unreadable",
-            f"Cannot read the file: {reason[0]}.",
-            "Check that the file exists and is readable; nothing was published from this build.",
-        )
-    return Diagnostic(
-        path,
-        None,
-        "source-changed",
-        "The file changed while the site was being built.",
-        "Build again (nothing was published from this build).",
-    )
-
-
-def _write_failed(config: Config, error: OSError) -> Diagnostic:
-    return Diagnostic(
-        str(config.output_dir),
-        None,
-        "write-failed",
-        f"Could not write the site: {error.strerror or error} ({error.filename or config.output_dir}). "
-        "The previous site is unchanged.",
-        "Free some disk space or fix the folder's permissions, then build again.",
-    )
+def _hand_over(output: Output, articles: list[PageOutcome], others: list[PageOutcome], result: BuildResult) -> None:
+    """Tell the output which article pages it holds: those current are kept as they are,
+    the others were written by forked workers."""
+    for outcome in articles:
+        if outcome.state is PageState.CURRENT:
+            output.reuse(outcome.path)
+    output.expect(outcome.path for outcome in articles)
+    result.count(others)
 
 
 # -- the entry points used by the command line and the tests ------------------------

@@ -27,10 +27,10 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("images", ["sitegen.images*"]),
     ("markup", ["sitegen.markup*"]),
     ("content", ["sitegen.content*"]),
-    ("build", ["sitegen.build*"]),
+    ("build", ["sitegen.build", "sitegen.build.*"]),  # exact: "sitegen.build*" would take in sitegen.builder
     ("checks", ["sitegen.checks*"]),
     ("editor", ["sitegen.editor*"]),
-    ("builder", ["sitegen.pipeline"]),
+    ("builder", ["sitegen.pipeline", "sitegen.builder*"]),
     ("commands", ["sitegen.preview_web", "sitegen.serve", "sitegen.cli_build", "sitegen.cli"]),
 ]
 

@@ -70,7 +70,7 @@ def language_readability(article: Article, body: Markup, rules: Rules, found: Fi
 def readability(article: Article, body: Markup, rules: Rules, found: Findings) -> None:
     from sitegen.build.reading import textstats
 
-    # The build loads the prose of the articles it checks (Builder's checks step, pipeline.py).
+    # The build loads the prose of the articles it checks (builder/findings.py quality_checks).
     assert body.prose is not None
     textstat = textstats()
     text = " ".join(body.prose)

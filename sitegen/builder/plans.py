@@ -1,0 +1,100 @@
+"""Step "plan" of a build: what `build.plan.make_plan` is given for one language's Site,
+gathered from the configuration, the cache and the output (the templates' digests, the
+Markdown and configuration keys, the files the output still holds, the static files' keys),
+the configuration key of a language's pages, and the compiled templates a Builder keeps
+between its builds under that key (`Environments`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sitegen import __version__
+from sitegen.build.execute import FIGURE_TEMPLATE, Tools
+from sitegen.build.output import InMemory
+from sitegen.build.plan import asset_steps, make_plan
+from sitegen.build.records import static_keys
+from sitegen.build.render import catalogue, digest, page_jobs, template_digests
+from sitegen.build.search import has_index
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import jinja2
+
+    from sitegen.build.cache import Cache
+    from sitegen.build.output import Output
+    from sitegen.build.plan import BuildPlan
+    from sitegen.content.site import Site
+    from sitegen.core.config import Config
+
+
+def language_key(config: Config, config_key: str, site: Site) -> str:
+    """The configuration key of a language's pages: the default's is the build's own
+    (`config_key`); another language's adds its site texts and the digest of its interface
+    catalogue (so a changed translation re-renders exactly that language's pages)."""
+    if site.language == config.language:
+        return config_key
+    return digest(config_key, site.config.portable(), catalogue(config, site.language)[1])
+
+
+def plan_site(
+    config: Config,
+    cache: Cache,
+    config_key: str,
+    site: Site,
+    output: Output | None,
+    others: tuple[Site, ...],
+    admin: Mapping[str, bytes],
+) -> BuildPlan:
+    """The plan of one language's pages (`others`: the other languages' Sites, for the
+    default language's sitemap; `admin`: the browser editor's files this build publishes)."""
+    templates, cache.templates = template_digests(config.templates_dir, cache.templates, roots=config.roots)
+    # Bodies with figures hold the figure partial's HTML and the site's licence line.
+    figures = (templates.get(FIGURE_TEMPLATE), config.licence) if site.assets else ()
+    markdown_key = digest(__version__, config.raw_html, site.glossary, *figures)
+    if site.prefix:  # links to the default language's articles are marked (markup/links.py)
+        markdown_key = digest(markdown_key, site.language, sorted(site.fallback), catalogue(config, site.language)[1])
+    valid = output.current(cache.pages) if output is not None else {}
+    on_disk = output is not None and not isinstance(output, InMemory)
+    search_ready = not config.search or has_index(config.output_dir)
+    return make_plan(
+        site,
+        page_jobs(site, others),
+        cache.bodies,
+        markdown_key,
+        templates,
+        language_key(config, config_key, site),
+        valid,
+        frozenset(cache.pages),
+        static_keys(config, admin) if on_disk else {},
+        search_ready,
+        asset_steps(site, valid),
+        cache.reads,
+    )
+
+
+class Environments:
+    """Each language's compiled templates, kept while no template and no configuration key
+    changed (the preview rebuilds often)."""
+
+    def __init__(self, config: Config, config_key: str) -> None:
+        self.config, self.config_key = config, config_key
+        # language -> ((template digests, language key), Jinja environment) of the last build
+        self._kept: dict[str, tuple[tuple[Mapping[str, str], str], jinja2.Environment]] = {}
+
+    def tools(self, site: Site, plan: BuildPlan, cache: Cache) -> Tools:
+        """The tools of one language's build, with its kept environment if it still holds."""
+        env = None
+        kept = self._kept.get(site.language)
+        if kept is not None and kept[0] == (plan.templates, language_key(self.config, self.config_key, site)):
+            env = kept[1]
+            env.globals["config"] = site.config
+        return Tools(site, cache, env)
+
+    def keep(self, site: Site, plan: BuildPlan, tools: Tools) -> None:
+        """Keep the environment `tools` made in this build, if it made one."""
+        if tools.made_env is not None:
+            self._kept[site.language] = (
+                (plan.templates, language_key(self.config, self.config_key, site)),
+                tools.made_env,
+            )
