@@ -31,11 +31,10 @@ from sitegen.build.execute import (
     PageState,
     SourceChanged,
     Tools,
-    convert_page_bodies,
-    render_other_pages,
     run_articles,
     run_assets,
 )
+from sitegen.build.others import convert_page_bodies, render_other_pages
 from sitegen.build.output import InMemory, InPlace, Output, StagedOutput
 from sitegen.build.plan import BuildPlan
 from sitegen.build.records import index_search, output_signature, record_outputs, remember_bodies

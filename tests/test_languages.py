@@ -384,7 +384,8 @@ def test_interface_strings_render_as_jinjas_own_gettext_renders_them(two):
     import jinja2
     from babel.messages.pofile import read_po
 
-    from sitegen.build.render import catalogue, catalogue_path, make_environment
+    from sitegen.build.interface import catalogue, catalogue_path
+    from sitegen.build.render import make_environment
 
     config = two.config()
     ours = make_environment(config, "es")

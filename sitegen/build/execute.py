@@ -5,7 +5,7 @@ renders each article page the output does not already hold, writing it straight 
 the Output. Many articles are shared out to forked worker processes (parallel.py): the
 work is a closure, which the children inherit with everything it reaches (the site, a
 warm Markdown instance, the compiled article template), so nothing but each outcome is
-pickled. `render_other_pages` does the same for the pages without an article body
+pickled. `others.render_other_pages` does the same for the pages without an article body
 (index, topics, feed, content pages), in this process. Both return frozen outcomes;
 the builder records them.
 """
@@ -113,7 +113,7 @@ class Tools:
         if self._renderer is None:
             site = self.site
             if site.prefix:
-                from sitegen.build.render import catalogue
+                from sitegen.build.interface import catalogue
 
                 translations = catalogue(site.config, site.language)[0]
                 self._renderer = Renderer(
@@ -183,7 +183,7 @@ class Tools:
         found = self.cache.load_body(meta.digest)
         if found is None:
             full = self.convert(step)
-            found = (full.html, _prose(full))
+            found = (full.html, prose_of(full))
             self.cache.store_body(full.digest, *found)
         return found
 
@@ -197,7 +197,7 @@ class Tools:
         prepare_reading(self.cache.folder)
 
 
-def _prose(full: Markup) -> tuple[str, ...]:
+def prose_of(full: Markup) -> tuple[str, ...]:
     """The prose of a body just converted, which has it (only `lean` takes it out)."""
     assert full.prose is not None
     return full.prose
@@ -229,7 +229,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     converted = meta is None
     if meta is None:
         full = tools.convert(body)
-        html, prose, meta = full.html, _prose(full), full.meta()
+        html, prose, meta = full.html, prose_of(full), full.meta()
         if tools.cache.folder is not None:
             tools.cache.store_body(meta.digest, html, prose)
     key = step.key if step.key is not None else plan.page_key(step.job, meta.digest, step.reads)
@@ -387,45 +387,3 @@ def _received(sent: _Sent, steps: Mapping[str, PageStep]) -> PageOutcome:
     step = steps[path].body
     assert step is not None
     return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept), reads)
-
-
-def render_other_pages(
-    plan: BuildPlan, tools: Tools, output: Output, bodies: Mapping[str, BodyOutcome]
-) -> list[PageOutcome]:
-    """Every page that shows no article body; `bodies`: content pages' bodies by path."""
-    outcomes = []
-    for step in plan.others:
-        body = bodies.get(step.job.path)
-        body_digest = body.meta.digest if body else ""
-        key = step.key if step.key is not None else plan.page_key(step.job, body_digest, step.reads)
-        if key is not None and plan.is_current(step.job.path, key):
-            output.reuse(step.job.path)
-            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT, reads=step.reads))
-            continue
-        extra: dict[str, object] = {}
-        if body is not None:
-            html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
-            extra["body"] = replace(body.meta, html=html)
-        data, problems, reads = render_page(tools.env, step.job, extra)
-        key = plan.page_key(step.job, body_digest, reads) or ""
-        if data is None:
-            outcomes.append(PageOutcome(step.job.path, key, PageState.FAILED, tuple(problems)))
-        else:
-            state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
-            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems), reads=reads))
-    return outcomes
-
-
-def convert_page_bodies(plan: BuildPlan, tools: Tools) -> dict[str, BodyOutcome]:
-    """The Markdown of every content page (few: always in this process), by page path."""
-    found = {}
-    for step in plan.others:
-        if step.body is None:
-            continue
-        if step.body.cached is not None:
-            found[step.job.path] = BodyOutcome(step.body, step.body.cached, False)
-            continue
-        full = tools.convert(step.body)
-        tools.cache.store_body(full.digest, full.html, _prose(full))
-        found[step.job.path] = BodyOutcome(step.body, full.meta(), True)
-    return found

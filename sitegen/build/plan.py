@@ -143,31 +143,41 @@ def make_plan(
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []
     expected: dict[str, str] = {}  # output path -> key, of every file this build makes
-    all_known = True  # every page's key is known now (no body to convert)
     for job in jobs:
-        source, root = None, ""
-        # ARTICLE_ROOT and PAGE_ROOT, one level deeper for a language's folder (es/articles/...).
-        if job.article:
-            source, root = articles[job.article].source, ARTICLE_ROOT + "../" * job.path.startswith(site.prefix or "/")
-        elif job.page:
-            source, root = pages_by_slug[job.page].source, PAGE_ROOT + "../" * job.path.startswith(site.prefix or "/")
-        body = body_step(site, bodies, source, root, markdown_key) if source is not None else None
-        read = reads.get(job.path)
-        value = values.of(job.context, read) if read is not None else None
-        if (body is not None and body.cached is None) or value is None:
-            steps.append(PageStep(job, body, None, False, read if value is not None else None))
-            all_known = False
-            continue
-        body_digest = body.cached.digest if body is not None and body.cached else ""
-        key = page_key(job, templates, config_key, body_digest, value)
-        steps.append(PageStep(job, body, key, valid.get(job.path) == key, read))
-        expected[job.path] = key
+        source = articles[job.article].source if job.article else pages_by_slug[job.page].source if job.page else None
+        body = None
+        if source is not None:  # one level deeper for a language's folder (es/articles/...)
+            root = (ARTICLE_ROOT if job.article else PAGE_ROOT) + "../" * job.path.startswith(site.prefix or "/")
+            body = body_step(site, bodies, source, root, markdown_key)
+        step = _page_step(job, body, reads.get(job.path), values, templates, config_key, valid)
+        steps.append(step)
+        if step.key is not None:
+            expected[job.path] = step.key
+    all_known = len(expected) == len(steps)  # every page's key is known now (no body to convert)
     up_to_date = False
     if all_known and search_ready:
         expected.update(static_keys)
         expected.update((path, step.key) for step in assets for path in step.outputs)
         up_to_date = expected == valid and recorded == frozenset(expected)
     return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values)
+
+
+def _page_step(
+    job: PageJob,
+    body: BodyStep | None,
+    read: Reads | None,
+    values: Values,
+    templates: Mapping[str, str],
+    config_key: str,
+    valid: Mapping[str, str],
+) -> PageStep:
+    """One page's step: its key when its body is cached and what it read is known."""
+    value = values.of(job.context, read) if read is not None else None
+    if (body is not None and body.cached is None) or value is None:
+        return PageStep(job, body, None, False, read if value is not None else None)
+    body_digest = body.cached.digest if body is not None and body.cached else ""
+    key = page_key(job, templates, config_key, body_digest, value)
+    return PageStep(job, body, key, valid.get(job.path) == key, read)
 
 
 def link_dependencies(site: Site, meta: Markup) -> tuple[tuple[str, str | None, bool], ...]:

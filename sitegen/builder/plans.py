@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.build.execute import FIGURE_TEMPLATE, Tools
+from sitegen.build.interface import catalogue
 from sitegen.build.output import InMemory
 from sitegen.build.plan import asset_steps, make_plan
 from sitegen.build.records import static_keys
-from sitegen.build.render import catalogue, digest, page_jobs, template_digests
+from sitegen.build.render import digest, page_jobs, template_digests
 from sitegen.build.search import has_index
 
 if TYPE_CHECKING:
