@@ -20,7 +20,7 @@ from sitekit import BUILD_PY, REPO, new_site, run_cli, snapshot
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import make_corpus  # noqa: E402
 
-ARTICLES = 150
+ARTICLES = 80
 TRIALS = 12
 
 

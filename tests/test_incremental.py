@@ -19,7 +19,7 @@ from sitekit import soup
 REPO = Path(__file__).resolve().parent.parent
 # 40 random edits a run in `make test` (every kind of edit occurs by then with this seed);
 # INCREMENTAL_STEPS=1000 for a longer hunt.
-STEPS = int(os.environ.get("INCREMENTAL_STEPS", "40"))
+STEPS = int(os.environ.get("INCREMENTAL_STEPS", "30"))
 
 ARTICLE = """---
 title: "{title}"
