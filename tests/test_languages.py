@@ -435,3 +435,15 @@ def test_a_spanish_link_with_a_section_is_checked_on_the_page_it_lands_on(two):
     (anchor,) = [d for d in findings(two) if d.code == "link-anchor"]
     assert "scan-types.md" in anchor.message and anchor.line == 13
     assert two.build(write=False).diagnostics  # the build reports it too, with no traceback
+
+
+def test_a_spanish_page_may_link_to_the_spanish_pages_every_language_has(two):
+    """The link check knows the addresses of the pages the build makes (render.page_jobs),
+    in each language's folder: the Spanish topics, glossary and home pages are pages."""
+    path = two.content / "es" / "articles" / "solo-en-espanol.md"
+    links = " ".join(f"[{n}](../../{target})" for n, target in enumerate(["topics/", "", "feed.xml", "404.html"]))
+    path.write_text(path.read_text() + f"\n\nVea también: {links}.\n")
+    assert not [d for d in findings(two) if d.code == "link-broken"]
+    path.write_text(path.read_text() + "\n\n[no existe](../../temas-que-no-existen/)\n")
+    (broken,) = [d for d in findings(two) if d.code == "link-broken"]
+    assert "temas-que-no-existen" in broken.message

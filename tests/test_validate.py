@@ -606,3 +606,20 @@ def test_a_page_menu_must_be_main_or_footer(blank_site):
     blank_site.write("content/pages/policy.md", "---\ntitle: Policy\nsummary: S.\nmenu: bottom\n---\nText.\n")
     (found,) = [d for d in blank_site.check() if d.code == "page-menu"]
     assert found.line == 4 and "`menu: footer`" in found.hint
+
+
+@pytest.mark.parametrize("taken", ["guides", "robots", "topics", "search", "pagefind", "admin", "feed"])
+def test_a_slug_may_not_take_the_address_of_another_kind_of_page(blank_site, taken):
+    """Every folder and file a kind of page has (core/pages.py) is reserved: a page at
+    guides/ or robots/ would be written over, or over, another page."""
+    text = f"---\ntitle: Page {taken}\nsummary: S.\ndate: 2026-01-10\nslug: {taken}\n---\n"
+    problem = one(diagnose(blank_site, text), "bad-slug")
+    assert problem.line == line_of(text, "slug:")
+
+
+def test_every_kind_of_page_is_reserved_and_found_by_link_checking():
+    from sitegen.core.pages import KINDS
+
+    for kind in KINDS:
+        first = kind.address.split("/", 1)[0].rsplit(".", 1)[0]
+        assert "{" in first or first == "" or first in RESERVED, kind
