@@ -75,6 +75,9 @@ class BuildPlan:
     up_to_date: bool
     assets: tuple[AssetStep, ...] = ()
     values: Values = field(default_factory=Values)  # this build's values of reads
+    # Output path -> (the reads its key was made with, their values now): a page that reads
+    # the same again when it renders has its key without evaluating them again.
+    seen: Mapping[str, tuple[Reads, str]] = field(default_factory=dict)
 
     @property
     def articles(self) -> tuple[PageStep, ...]:
@@ -86,7 +89,13 @@ class BuildPlan:
 
     def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
         """The page's key, or None if what it reads is not known (it must be rendered)."""
-        read = self.values.of(job.context, self.values.shared(reads)) if reads is not None else None
+        if reads is None:
+            return None
+        known = self.seen.get(job.path)
+        if known is not None and known[0] == reads:  # a tuple comparison: far cheaper than evaluating
+            read: str | None = known[1]
+        else:
+            read = self.values.of(job.context, self.values.shared(reads))
         return None if read is None else page_key(job, self.templates, self.config_key, body_digest, read)
 
     def is_current(self, path: str, key: str) -> bool:
@@ -143,13 +152,14 @@ def make_plan(
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []
     expected: dict[str, str] = {}  # output path -> key, of every file this build makes
+    seen: dict[str, tuple[Reads, str]] = {}
     for job in jobs:
         source = articles[job.article].source if job.article else pages_by_slug[job.page].source if job.page else None
         body = None
         if source is not None:  # one level deeper for a language's folder (es/articles/...)
             root = (ARTICLE_ROOT if job.article else PAGE_ROOT) + "../" * job.path.startswith(site.prefix or "/")
             body = body_step(site, bodies, source, root, markdown_key)
-        step = _page_step(job, body, reads.get(job.path), values, templates, config_key, valid)
+        step = _page_step(job, body, reads.get(job.path), values, templates, config_key, valid, seen)
         steps.append(step)
         if step.key is not None:
             expected[job.path] = step.key
@@ -159,7 +169,7 @@ def make_plan(
         expected.update(static_keys)
         expected.update((path, step.key) for step in assets for path in step.outputs)
         up_to_date = expected == valid and recorded == frozenset(expected)
-    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values)
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values, seen)
 
 
 def _page_step(
@@ -170,9 +180,12 @@ def _page_step(
     templates: Mapping[str, str],
     config_key: str,
     valid: Mapping[str, str],
+    seen: dict[str, tuple[Reads, str]],
 ) -> PageStep:
     """One page's step: its key when its body is cached and what it read is known."""
     value = values.of(job.context, read) if read is not None else None
+    if read is not None and value is not None:
+        seen[job.path] = (read, value)
     if (body is not None and body.cached is None) or value is None:
         return PageStep(job, body, None, False, read if value is not None else None)
     body_digest = body.cached.digest if body is not None and body.cached else ""

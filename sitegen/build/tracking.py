@@ -30,6 +30,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sitegen.core.article import Article, Page
+
 # The steps of a path besides attribute names (str). Each is a tuple, so that no attribute
 # name can be mistaken for one.
 ITEMS = ("[]",)  # every element of a sequence (a wildcard: its value is all of theirs)
@@ -346,10 +348,23 @@ class _SetView(_View):
         return iter(sorted(self._whole(), key=repr))
 
 
+# Records made from one source file alone (an Article, a content Page). Given to a page as
+# a value of its own, one is read whole: its key holds what it is made from (values.py), as
+# the build cache knows it (content/read.py), so its fields need no tracking.
+MADE_FROM_ONE_FILE = (Article, Page)
+
+
 def tracked(context: Mapping[str, object]) -> tuple[dict[str, object], Recorder]:
     """(the context with each value in a view, the recorder of what a render reads)."""
     recorder = Recorder()
-    return {name: view(value, (name,), recorder) for name, value in context.items()}, recorder
+    shown = {}
+    for name, value in context.items():
+        if type(value) in MADE_FROM_ONE_FILE:
+            recorder.paths.add((name, WHOLE))
+            shown[name] = value
+        else:
+            shown[name] = view(value, (name,), recorder)
+    return shown, recorder
 
 
 # type -> the view its values get (None: plain), a memo of _kind_of.

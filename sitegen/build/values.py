@@ -13,13 +13,9 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Set, Sized
 
-from sitegen.build.tracking import END, ITEMS, LENGTH, PLAIN, WHOLE, Branch, Reads
-from sitegen.core.article import Article, Page
+from sitegen.build.tracking import END, ITEMS, LENGTH, MADE_FROM_ONE_FILE, PLAIN, WHOLE, Branch, Reads
 
 MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
-# Records made from one source file alone, given to a page as a value of its own: known
-# by `made_from`, as the build cache knows them (content/read.py), not read field by field.
-MADE_FROM_ONE_FILE = (Article, Page)
 Tree = dict[object, "Tree"]
 LEAF: Tree = {END: {}}  # the tree below a step where a path ends, one object for all
 
