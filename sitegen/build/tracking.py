@@ -237,13 +237,26 @@ class _Method:
 
 
 class _SequenceView(_View):
-    """A tuple or list: its length, and each element read as any element (ITEMS)."""
+    """A tuple or list: its length, and each element read as any element (ITEMS). The
+    elements' views are made once (a menu is iterated in the header and the footer)."""
 
-    __slots__ = ()
+    __slots__ = ("_items",)
+
+    def __init__(self, value: Any, path: Read, recorder: Recorder) -> None:
+        super().__init__(value, path, recorder)
+        self._items: list[Any] | None = None
 
     def _length(self) -> int:
         self._recorder.paths.add((*self._path, LENGTH))
         return len(self._value)
+
+    def _views(self) -> list[Any]:
+        self._length()  # which elements there are, and which one an index picks
+        if self._items is None:
+            items, recorder = (*self._path, ITEMS), self._recorder
+            self._items = [view(item, items, recorder) for item in self._value]
+        found: list[Any] = self._items
+        return found
 
     def __len__(self) -> int:
         return self._length()
@@ -252,21 +265,13 @@ class _SequenceView(_View):
         return self._length() > 0
 
     def __iter__(self) -> Iterator[Any]:
-        self._length()
-        items = (*self._path, ITEMS)
-        return (view(item, items, self._recorder) for item in self._value)
+        return iter(self._views())
 
     def __reversed__(self) -> Iterator[Any]:
-        self._length()
-        items = (*self._path, ITEMS)
-        return (view(item, items, self._recorder) for item in reversed(self._value))
+        return iter(self._views()[::-1])
 
     def __getitem__(self, index: int | slice) -> Any:
-        self._length()  # which element an index or a slice picks depends on the length
-        items = (*self._path, ITEMS)
-        if isinstance(index, slice):
-            return [view(item, items, self._recorder) for item in self._value[index]]
-        return view(self._value[index], items, self._recorder)
+        return self._views()[index]
 
     def __contains__(self, item: object) -> bool:
         return unwrap(item) in self._whole()
