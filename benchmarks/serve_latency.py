@@ -27,6 +27,8 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import make_corpus  # noqa: E402
 
+from sitegen.serve import PREVIEW_FOLDER  # noqa: E402
+
 
 async def one_save(connection, write, output: Path, marker: bytes) -> tuple[float, float]:
     started = time.perf_counter()
@@ -61,7 +63,8 @@ async def measure(site: Path, port: int, edits: int) -> dict:
     await connection.read_message()
     await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
     article = site / "content" / "articles" / "article-00005.md"
-    page = site / "public" / "articles" / "article-00005" / "index.html"
+    # The preview builds into a folder of its own (serve.preview_config), never public/.
+    page = site / PREVIEW_FOLDER / "site" / "articles" / "article-00005" / "index.html"
     template = site / "templates" / "article.html"
     results = {"article": [], "template": []}
     for number in range(edits):
