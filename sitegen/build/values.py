@@ -75,7 +75,6 @@ class Values:
         self._memo: dict[tuple[int, int], object] = {}
         self._trees: dict[int, tuple[Branch, Tree]] = {}
         self._shared: dict[Branch, Branch] = {}
-        self._pages: dict[tuple[int, ...], str] = {}
         self._held: list[object] = []
         self._fingerprints: dict[int, str] = {}
 
@@ -83,17 +82,10 @@ class Values:
         """The digest of the values of `reads` on `context`: equal digests, equal pages.
         None when `reads` is not what tracking.py records (a cache of another shape): the
         page is rendered, and records its reads anew."""
-        # The same page's same reads again (after it rendered, reading what it read before).
-        slot = (id(context), *map(id, reads))
-        known = self._pages.get(slot)
-        if known is not None:
-            return known
         try:
-            found = self._pages[slot] = self._of(context, reads)
+            return self._of(context, reads)
         except (TypeError, ValueError):
             return None
-        self._held.append((context, reads))
-        return found
 
     def _of(self, context: Mapping[str, object], reads: Reads) -> str:
         values = []
