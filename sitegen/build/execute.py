@@ -255,12 +255,9 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     if not keep_prose and kept is None:
         meta = lean(meta)  # what the cache keeps; less to send back from a worker
     outcome = BodyOutcome(body, meta, converted, kept)
-    return PageOutcome(step.job.path, key or "", state, tuple(problems), outcome, reads if data_made(state) else None)
-
-
-def data_made(state: PageState) -> bool:
-    """Whether the output holds the page as its reads describe it (rendered now or before)."""
-    return state in (PageState.CURRENT, PageState.CHANGED, PageState.RENDERED)
+    # What it read is kept only for a page the output holds (rendered now or before).
+    kept_reads = reads if state in (PageState.CURRENT, PageState.CHANGED, PageState.RENDERED) else None
+    return PageOutcome(step.job.path, key or "", state, tuple(problems), outcome, kept_reads)
 
 
 def run_articles(

@@ -286,7 +286,27 @@ class _SequenceView(_View):
         return self._whole() + unwrap(other)
 
 
-class _MappingView(_View):
+class _KeyedView(_View):
+    """A set, or a mapping's keys: each membership test by its key; anything else reads
+    it whole."""
+
+    __slots__ = ()
+
+    def __contains__(self, key: object) -> bool:
+        key = unwrap(key)
+        if not _storable(key):
+            return key in self._whole()
+        self._recorder.paths.add((*self._path, has(key)))
+        return key in self._value
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __bool__(self) -> bool:
+        return bool(self._whole())
+
+
+class _MappingView(_KeyedView):
     """A mapping: each key looked up or tested, by that key; anything else reads it whole."""
 
     __slots__ = ()
@@ -307,13 +327,6 @@ class _MappingView(_View):
             return self._whole()[key]
         return view(self._value[key], (*self._path, get(key)), self._recorder)
 
-    def __contains__(self, key: object) -> bool:
-        key = unwrap(key)
-        if not _storable(key):
-            return key in self._whole()
-        self._recorder.paths.add((*self._path, has(key)))
-        return key in self._value
-
     def __getattr__(self, name: str) -> Any:
         # Jinja reads `mapping.name` as an attribute first, then as the item `name`: a
         # mapping has no attributes of its own a template uses but these.
@@ -321,41 +334,22 @@ class _MappingView(_View):
             return getattr(self._whole(), name)
         raise AttributeError(name)
 
-    def __len__(self) -> int:
-        return len(self._whole())
-
-    def __bool__(self) -> bool:
-        return bool(self._whole())
-
     def __iter__(self) -> Iterator[Any]:
         return iter(self._whole())
 
 
-class _SetView(_View):
+class _SetView(_KeyedView):
     """A set: each membership test by its key; anything else reads it whole."""
 
     __slots__ = ()
-
-    def __contains__(self, key: object) -> bool:
-        key = unwrap(key)
-        if not _storable(key):
-            return key in self._whole()
-        self._recorder.paths.add((*self._path, has(key)))
-        return key in self._value
-
-    def __len__(self) -> int:
-        return len(self._whole())
-
-    def __bool__(self) -> bool:
-        return bool(self._whole())
 
     def __iter__(self) -> Iterator[Any]:
         return iter(sorted(self._whole(), key=repr))
 
 
 # Records made from one source file alone (an Article, a content Page). Given to a page as
-# a value of its own, one is read whole: its key holds what it is made from (values.py), as
-# the build cache knows it (content/read.py), so its fields need no tracking.
+# a value of its own, one is read whole: its key holds the file it is made from (values.py),
+# as the build cache knows it (content/read.py), so its fields need no tracking.
 MADE_FROM_ONE_FILE = (Article, Page)
 
 

@@ -88,7 +88,7 @@ class Values:
             return None
 
     def _of(self, context: Mapping[str, object], reads: Reads) -> str:
-        values = []
+        values: list[object] = []
         memo = self._memo
         known_whole = None  # the name of the value just known by what it is made from
         for branch in reads:
@@ -97,9 +97,10 @@ class Values:
                 continue  # its other branches (branches come by name, in order)
             root = context.get(name, MISSING)  # type: ignore[call-overload]
             if type(root) in MADE_FROM_ONE_FILE:
-                # The page's own article or content page: what it is made from says all
-                # that any read of it can (Article.made_from); its body is keyed apart.
-                values.append(root.made_from)
+                # The page's own article or content page: the file it is made from (its
+                # path and digest, as the build cache keys it) says all that any read of it
+                # can (tracking.MADE_FROM_ONE_FILE); its body is keyed apart.
+                values.append((root.source.path, root.source.digest))
                 known_whole = name
             elif isinstance(root, PLAIN):
                 values.append(root if step == END else self._step(root, step, self._tree(branch)))

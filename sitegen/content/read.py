@@ -92,7 +92,7 @@ def load_content(
     page_paths = list_sources(base / "pages")
     read_pages = read_all(page_paths, root, previous, parsed, memo, config, "page", 1, policy, language)
     pages = _published(page_paths, read_pages, root, drafts, listed, diagnostics)
-    diagnostics.extend(_duplicate_slugs(pages, "/"))  # two pages would share one <slug>/index.html
+    diagnostics.extend(_duplicate_slugs(pages))  # two pages would share one <slug>/index.html
     glossary = _glossary(base / "glossary.yaml", config, diagnostics)
     static_files = _static_files(config, language, diagnostics)
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
@@ -223,18 +223,20 @@ def _site_texts(path: Path, config: Config, diagnostics: list[Diagnostic]) -> di
     return texts
 
 
-def _duplicate_slugs(articles: Sequence[Article | Page], prefix: str = "/articles/") -> list[Diagnostic]:
+def _duplicate_slugs(items: Sequence[Article | Page]) -> list[Diagnostic]:
+    """Two articles (or two pages) of one language with one slug would be written to one
+    address: the later one is told."""
     by_slug: dict[str, Article | Page] = {}
     problems: list[Diagnostic] = []
-    for article in articles:
-        first = by_slug.setdefault(article.slug, article)
-        if first is not article:
+    for item in items:
+        first = by_slug.setdefault(item.slug, item)
+        if first is not item:
             problems.append(
                 Diagnostic(
-                    article.source.path,
-                    article.source.line_of("slug"),
+                    item.source.path,
+                    item.source.line_of("slug"),
                     "slug-duplicate",
-                    f"Two {'articles' if prefix == '/articles/' else 'pages'} have the URL {prefix}{article.slug}/: "
+                    f"Two {'articles' if isinstance(item, Article) else 'pages'} have the URL /{item.url}: "
                     f"this file and {first.source.path}.",
                     "Give one of them a different `slug:` in its front matter (or rename the file).",
                 )

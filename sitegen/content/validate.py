@@ -17,6 +17,7 @@ from sitegen.content.fields import Fields
 from sitegen.core.article import Article, Page, Reference, Source, Translation
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic, did_you_mean
+from sitegen.core.pages import ARTICLE
 from sitegen.core.people import PEOPLE_FILE, PERSON_KEY
 from sitegen.core.slugs import RESERVED, is_valid_slug, slugify
 from sitegen.core.yamlread import YamlDocument
@@ -239,7 +240,7 @@ def _aliases(fields: Fields) -> tuple[str, ...]:
     (/articles/old-slug/) it is taken as the slug it ends in."""
     aliases: list[str] = []
     for index, given in enumerate(fields.strings("aliases")):
-        alias = given.strip().strip("/").removeprefix("articles/").strip("/")
+        alias = given.strip().strip("/").removeprefix(ARTICLE.folder).strip("/")
         if not is_valid_slug(alias) or alias in RESERVED:
             fields.problems.append(
                 Diagnostic(

@@ -221,14 +221,6 @@ class Article:
         """The date the content last changed for readers: its review, else its publication."""
         return self.reviewed or self.published
 
-    @property
-    def made_from(self) -> tuple[str, str]:
-        """(its file, the SHA-256 of its bytes): with the configuration, all it is made of.
-        The build cache hands back what it parsed under this very key (content/read.py), so
-        two made from the same are equal: a page's key uses it for the page's own article
-        or content page (build/values.py)."""
-        return (self.source.path, self.source.digest)
-
 
 @dataclass(frozen=True)
 class Page:
@@ -247,14 +239,6 @@ class Page:
     @property
     def url(self) -> str:
         return PAGE.at(self.prefix, self.slug)
-
-    @property
-    def made_from(self) -> tuple[str, str]:
-        """(its file, the SHA-256 of its bytes): with the configuration, all it is made of.
-        The build cache hands back what it parsed under this very key (content/read.py), so
-        two made from the same are equal: a page's key uses it for the page's own article
-        or content page (build/values.py)."""
-        return (self.source.path, self.source.digest)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ class PageKind:
         return prefix + self.address.replace("{slug}", slug)
 
     @property
+    def folder(self) -> str:
+        """What comes before the page's own slug in its address ("articles/")."""
+        return self.address.split("{slug}", 1)[0]
+
+    @property
     def file(self) -> str:
         """The file the page is written to, relative to its language's folder."""
         address = self.address

@@ -16,6 +16,7 @@ from typing import Any
 
 from sitegen.content.validate import ARTICLE_KEYS, PAGE_KEYS, REFERENCE_KEYS, TRANSLATION_KEYS
 from sitegen.core.config import Config
+from sitegen.core.pages import ARTICLE, PAGE
 
 # A translated page may also carry an article's dates and people (validate.validate_page).
 PAGE_TRANSLATION_EXTRA = ("date", "reviewed", "reviewer", "author")
@@ -284,9 +285,7 @@ def _collection(config: Config, catalogue: Catalogue, language: str, kind: str, 
         "fields": fields,
     }
     if site_url:  # "View preview" in the editor opens the page in the preview
-        collection["preview_path"] = (
-            f"{own + '/' if own else ''}{'articles/' if kind == 'articles' else ''}{{{{slug}}}}/"
-        )
+        collection["preview_path"] = (ARTICLE if kind == "articles" else PAGE).at(own + "/" if own else "", "{{slug}}")
     return collection
 
 
