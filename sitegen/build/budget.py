@@ -46,6 +46,10 @@ class _Watchdog:
         self.lock = threading.Condition()
         self.armed: dict[int, float] = {}  # thread ident -> deadline (time.monotonic)
         self.fired: set[int] = set()
+        # When the watching thread wakes next (inf: only when told). A conversion that ends
+        # before that time needs no word to it, so arming wakes it only for an earlier
+        # deadline: one wake-up per build, not two thread switches per article.
+        self.wake_at = float("inf")
         threading.Thread(target=self._watch, name="markdown-budget", daemon=True).start()
 
     def _watch(self) -> None:
@@ -57,15 +61,17 @@ class _Watchdog:
                         del self.armed[ident]
                         self.fired.add(ident)
                         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(TooSlow))
-                soonest = min(self.armed.values(), default=now + 3600)
-                self.lock.wait(max(0.0, soonest - now))
+                self.wake_at = min(self.armed.values(), default=float("inf"))
+                self.lock.wait(None if self.wake_at == float("inf") else max(0.0, self.wake_at - now))
 
     @contextlib.contextmanager
     def budget(self, seconds: float) -> Iterator[None]:
         ident = threading.get_ident()
         with self.lock:
-            self.armed[ident] = time.monotonic() + seconds
-            self.lock.notify()
+            deadline = self.armed[ident] = time.monotonic() + seconds
+            if deadline < self.wake_at:
+                self.wake_at = deadline  # the watching thread's wait is cut to it now
+                self.lock.notify()
         try:
             yield
         finally:
