@@ -48,7 +48,8 @@ class CitationProcessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         state = self.state
         numbers: dict[str, int] = {}  # key -> its number, in order of first citation
-        self._walk(root, numbers)
+        if "[@" in state.body:  # else no text in the tree has one: nothing to walk for
+            self._walk(root, numbers)
         state.citations = list(numbers)
 
     def _walk(self, element: etree.Element, numbers: dict[str, int]) -> None:
