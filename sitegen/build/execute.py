@@ -229,7 +229,8 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     converted = meta is None
     if meta is None:
         full = tools.convert(body)
-        html, prose, meta = full.html, prose_of(full), full.meta()
+        html, prose = full.html, prose_of(full)
+        meta = replace(full.meta(), reading=tuple(_reading(tools, prose).items()))  # once per conversion
         if tools.cache.folder is not None:
             tools.cache.store_body(meta.digest, html, prose)
     key = step.key if step.key is not None else plan.page_key(step.job, meta.digest, step.reads)
@@ -239,10 +240,11 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     if output is not None:
         state = PageState.CURRENT
         if key is None or not plan.is_current(step.job.path, key):
-            if html is None or prose is None:  # set together: both from the conversion, or neither
+            if html is None:  # set with prose: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
+            reading = dict(meta.reading) if meta.reading else _reading(tools, prose or tools.stored(body, meta)[1])
             data, problems, reads = render_page(
-                tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading(tools, prose)}
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": reading}
             )
             key = plan.page_key(step.job, meta.digest, reads)
             if data is None:

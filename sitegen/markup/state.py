@@ -56,6 +56,10 @@ class Markup:
     # The keys of the references the text cites, in the order first cited (markup/citations.py):
     # the reference list is numbered in this order.
     citations: tuple[str, ...] = ()
+    # Reading time and level (build/reading.py, `reading_aids`) as (name, value) pairs: worked
+    # out once, when the body is converted, and kept with it in the cache, so a page rendered
+    # again from a cached body (a template edit) does not count its words and syllables again.
+    reading: tuple[tuple[str, object], ...] = ()
 
     def meta(self) -> Markup:
         """The side outputs without the (large) HTML, for caches and the parent process."""
