@@ -263,3 +263,13 @@ def test_a_build_reports_a_removed_setting_and_strict_fails_on_it(fixture_site):
     assert warning.file.endswith("config.yaml") and "no longer used" in warning.message
     done = run_cli("build", "--strict", cwd=fixture_site.root)
     assert done.returncode == 1 and "search_pages_per_shard" in done.stderr + done.stdout
+
+
+def test_a_fix_lists_a_few_choices_and_counts_the_rest():
+    from sitegen.core.errors import LISTED, did_you_mean
+
+    names = [f"article-{n:04}.md" for n in range(2000)]
+    assert did_you_mean("article-0007.mdd", names, "articles") == "Did you mean 'article-0007.md'?"
+    fix = did_you_mean("zzz", names, "articles")
+    assert fix == "Allowed articles: " + ", ".join(names[:LISTED]) + f" and {2000 - LISTED} more."
+    assert did_you_mean("zzz", ["b", "a"], "kinds") == "Allowed kinds: a, b."

@@ -10,6 +10,7 @@ A code's level, and its fix when the finding gives none, come from the table of 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
@@ -117,7 +118,22 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in sorted(diagnostics, key=sort_key))
 
 
+LISTED = 12  # at most this many choices are listed in a fix; the rest are counted
+
+
 def did_you_mean(word: object, choices: Collection[str], what: str = "keys") -> str:
-    """The fix for a word that is not one of `choices`: the closest one, or the list of them."""
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"Did you mean '{match[0]}'?" if match else f"Allowed {what}: " + ", ".join(sorted(map(str, choices))) + "."
+    """The fix for a word that is not one of `choices`: the closest one, or the list of them
+    (the first LISTED, and how many more: a site's 2,000 article names help no one)."""
+    return _did_you_mean(str(word), tuple(choices), what)
+
+
+@functools.lru_cache(maxsize=256)
+def _did_you_mean(word: str, choices: tuple[str, ...], what: str) -> str:
+    # Kept: the preview reports the same unknown name on every save, and matching one
+    # against thousands of article names takes tens of milliseconds.
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if match:
+        return f"Did you mean '{match[0]}'?"
+    names = sorted(map(str, choices))
+    more = f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+    return f"Allowed {what}: " + ", ".join(names[:LISTED]) + more + "."
