@@ -26,6 +26,7 @@ Usage: python benchmarks/compare.py --base REV [--size 2000] [--rounds 5] [--job
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -95,6 +96,11 @@ def main() -> None:
         )
         try:
             checkouts = {"base": base, "head": REPO}
+            # Compiled once, untimed, for both (as bench.py does): where PYTHONDONTWRITEBYTECODE
+            # is set, Python never caches the generator's bytecode, and every build would
+            # compile it anew, which measures the sizes of the two checkouts, not their builds.
+            for checkout in checkouts.values():
+                compileall.compile_dir(checkout / "sitegen", quiet=1)
             sites = {}
             for side, checkout in checkouts.items():
                 sites[side] = work / f"site-{side}"
