@@ -228,9 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command not in ("build", "check"):
         return _run(args)
-    from sitegen.system.tuning import command
+    from sitegen.system.tuning import fewer_collections
 
-    with command():
+    with fewer_collections():
         return _run(args)
 
 

@@ -50,6 +50,7 @@ from sitegen.core.guides import GUIDES_FILE
 from sitegen.core.people import PEOPLE_FILE
 from sitegen.pipeline import Builder, BuildResult
 from sitegen.preview_web import allowed_hosts, make_app
+from sitegen.system.tuning import fewer_collections
 
 if TYPE_CHECKING:
     from sitegen.content.site import Site
@@ -132,9 +133,10 @@ class Preview:
             # whole tree costs a folder per page on every save.
             # lenient: the checks run on what this save changed, and a page's own
             # problems (a broken link, ten takeaways) do not keep it from being shown.
-            result = self.builder.build(
-                write=True, index_search=fresh, in_place=not fresh, lenient=True, save_cache=self.generation == 0
-            )  # saved again on exit
+            with fewer_collections():  # the preview holds every page's state: see tuning.py
+                result = self.builder.build(
+                    write=True, index_search=fresh, in_place=not fresh, lenient=True, save_cache=self.generation == 0
+                )  # saved again on exit
             if result.publishable:
                 self._absorb(result)
             self._finish(result.diagnostics, started, blocking=not result.publishable)

@@ -633,9 +633,10 @@ def test_a_missing_articles_folder_is_an_error_not_an_empty_site(fixture_site, t
     assert sorted(p.relative_to(fixture_site.public).as_posix() for p in fixture_site.public.rglob("*")) == before
 
 
-def test_command_line_builds_collect_garbage_less_often_and_restore_the_thresholds(fixture_site, monkeypatch):
-    """build and check raise the collector's thresholds while they run (tuning.py)
-    and put back the caller's, so that tests and other callers keep Python's defaults."""
+def test_builds_collect_garbage_less_often_and_restore_the_thresholds(fixture_site, monkeypatch):
+    """build and check, and the preview's rebuilds, raise the collector's thresholds while
+    they run (tuning.py) and put back the caller's, so that tests, other callers and the
+    preview between saves keep Python's defaults."""
     import gc
 
     from sitegen import cli, pipeline
@@ -654,6 +655,14 @@ def test_command_line_builds_collect_garbage_less_often_and_restore_the_threshol
     assert cli.main(["build"]) == 0
     assert cli.main(["check"]) == 1  # the fixture has articles with errors
     assert seen == [tuning.COMMAND_THRESHOLDS, tuning.COMMAND_THRESHOLDS]
+    assert gc.get_threshold() == before
+
+    from sitegen.serve import Preview
+
+    preview = Preview(fixture_site.config(), drafts=False, jobs=1, port=0, out=fixture_site.root / "preview")
+    preview.rebuild()
+    preview.rebuild("content")
+    assert seen[2:] == [tuning.COMMAND_THRESHOLDS, tuning.COMMAND_THRESHOLDS] and preview.generation == 2
     assert gc.get_threshold() == before
 
 
