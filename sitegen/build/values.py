@@ -17,7 +17,6 @@ from sitegen.build.tracking import END, ITEMS, LENGTH, MADE_FROM_ONE_FILE, PLAIN
 
 MISSING = "<missing>"  # a path that does not resolve (an attribute gone, a key absent)
 Tree = dict[object, "Tree"]
-Step = Callable[[object], object]  # a compiled step: a value -> the values its paths lead to
 LEAF: Tree = {END: {}}  # the tree below a step where a path ends, one object for all
 
 
@@ -68,8 +67,7 @@ class Values:
     A page's reads are evaluated as a tree of their paths (`_tree`): each step is taken
     once, however many paths go through it (`article.references[]` once for its title,
     authors, year...). Pages of a kind share one reads tuple (tracking.shared), so its
-    tree is made once, and compiled into closures once (`_program`). What a tree reads of
-    an object shared by pages (the Site), or of an element many pages list, is
+    tree is made once. What a tree reads of an object shared by pages (the Site) is
     evaluated once a build and kept by the object's id; the objects are held, so an id
     is never reused while the memo lives."""
 
@@ -79,7 +77,6 @@ class Values:
         self._shared: dict[Branch, Branch] = {}
         self._held: list[object] = []
         self._fingerprints: dict[int, str] = {}
-        self._programs: dict[int, tuple[Branch, Step]] = {}
 
     def of(self, context: Mapping[str, object], reads: Reads) -> str | None:
         """The digest of the values of `reads` on `context`: equal digests, equal pages.
@@ -106,13 +103,13 @@ class Values:
                 values.append((root.source.path, root.source.digest))
                 known_whole = name
             elif isinstance(root, PLAIN):
-                values.append(root if step == END else self._program(branch)(root))
+                values.append(root if step == END else self._step(root, step, self._tree(branch)))
             else:  # a branch from a shared object (site.pages, site.topics): once a build
-                program = self._program(branch)
-                slot = (id(root), id(program))
+                below = self._tree(branch)
+                slot = (id(root), id(below))
                 found = memo.get(slot, memo)
                 if found is memo:
-                    found = program(root)
+                    found = self._step(root, step, below)
                     if type(found) is tuple and len(found) > 4:  # digested once, not in every key
                         found = _digest(found)
                     memo[slot] = found
@@ -145,73 +142,46 @@ class Values:
         self._trees[id(branch)] = (branch, tree)
         return tree
 
-    def _program(self, branch: Branch) -> Step:
-        """What the paths of `branch` lead to from a root value, as a function compiled once
-        per branch object (`_compile`): pages share branches, so each page runs closures
-        instead of walking the tree's dicts and testing each step's kind again."""
-        known = self._programs.get(id(branch))
-        if known is not None and known[0] is branch:
-            return known[1]
-        program = self._compile(branch[1], self._tree(branch))
-        self._programs[id(branch)] = (branch, program)
-        return program
+    def _evaluate(self, value: object, tree: Tree) -> tuple[object, ...]:
+        """The values the paths of `tree` lead to from `value`, in the tree's order."""
+        found: list[object] = []
+        for step, below in tree.items():
+            if below is LEAF and type(step) is str:  # most reads: one attribute, shown as it is
+                got = getattr(value, step, MISSING) if value is not MISSING else MISSING
+                found.append(got if isinstance(got, PLAIN) else self.fingerprint(got))
+            else:
+                found.append(self._step(value, step, below))
+        return tuple(found)
 
-    def _compile(self, step: object, below: Tree) -> Step:
-        """The function of a value that takes `step` from it and goes on as `below`: a
-        plain value is itself, anything else its fingerprint; a path that does not resolve
-        gives MISSING."""
-        fingerprint = self.fingerprint
+    def _step(self, value: object, step: object, below: Tree) -> object:
+        """The values of the paths that take `step` from `value` and go on as `below`."""
         if step == END:
-            return lambda value: value if isinstance(value, PLAIN) else fingerprint(value)
+            return value if isinstance(value, PLAIN) else self.fingerprint(value)
+        if value is MISSING:
+            return MISSING
         if type(step) is str:
-            name = step
-            if below is LEAF:  # most reads: one attribute, shown as it is
-                return lambda value: (
-                    MISSING
-                    if value is MISSING
-                    else (got if isinstance(got := getattr(value, name, MISSING), PLAIN) else fingerprint(got))
-                )
-            inner = self._compile_tree(below)
-            return lambda value: MISSING if value is MISSING else inner(getattr(value, name, MISSING))
+            return self._evaluate(getattr(value, step, MISSING), below)
         if step == ITEMS:
-            element = self._compile_tree(below)
-            memo, held = self._memo, self._held
-
-            def items(value: object) -> object:
-                if value is MISSING or not isinstance(value, Iterable) or isinstance(value, (str, Mapping)):
-                    return MISSING
-                found: list[object] = []
-                for item in value:
-                    if isinstance(item, PLAIN):
-                        found.append(element(item))
-                        continue
-                    # Kept by its id: most elements (an article in the related lists of many
-                    # pages) are read by many pages alike.
-                    slot = (id(item), id(element))
-                    got = memo.get(slot, memo)
-                    if got is memo:
-                        got = memo[slot] = element(item)
-                        held.append(item)
-                    found.append(got)
-                return tuple(found)
-
-            return items
+            if isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
+                return tuple(self._item(item, below) for item in value)
+            return MISSING
         if step == WHOLE:
-            return lambda value: MISSING if value is MISSING else fingerprint(value)
+            return self.fingerprint(value)
         if type(step) is tuple and step and step[0] in _STEPS:
-            take, inner = _STEPS[step[0]], self._compile_tree(below)
-            arguments = step
-            return lambda value: MISSING if value is MISSING else inner(take(value, arguments))
-        return lambda value: MISSING
+            return self._evaluate(_STEPS[step[0]](value, step), below)
+        return MISSING
 
-    def _compile_tree(self, tree: Tree) -> Callable[[object], tuple[object, ...]]:
-        """The function of a value that gives, in the tree's order, what each of its
-        steps leads to."""
-        parts = tuple(self._compile(step, below) for step, below in tree.items())
-        if len(parts) == 1:
-            only = parts[0]
-            return lambda value: (only(value),)
-        return lambda value: tuple([part(value) for part in parts])
+    def _item(self, item: object, below: Tree) -> object:
+        """An element's values: kept by its id, as most elements (an article in the related
+        lists of many pages) are read by many pages alike."""
+        if isinstance(item, PLAIN):
+            return self._evaluate(item, below)
+        slot = (id(item), id(below))
+        found = self._memo.get(slot, self._memo)
+        if found is self._memo:
+            found = self._memo[slot] = self._evaluate(item, below)
+            self._held.append(item)
+        return found
 
     def fingerprint(self, value: object) -> str:
         """A digest of everything in `value`, stable between processes (sets sorted)."""
