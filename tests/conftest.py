@@ -13,23 +13,27 @@ from sitekit import FIXTURE_SITE, copy_site, new_site
 # `make test` hands whole files to the workers (--dist loadfile, so that a module's costly
 # fixtures are made once), in collection order (--no-loadscope-reorder). The files that take
 # longest go first, so that no long file starts last and leaves the other worker idle while
-# it runs: seconds on a quiet 2-core machine, roughly, from `pytest --durations=0`. A file
-# not listed goes after these, in the usual order; a wrong guess costs time, never a result.
+# it runs: seconds of a full `make test` run on this 2-core machine (the sum of each file's
+# test times in --junitxml), roughly. A file not listed goes after these, in the usual
+# order; a wrong guess costs time, never a result.
 LONGEST_FIRST = (
-    "test_a11y.py",
-    "test_fingerprint.py",
-    "test_patient_page.py",
-    "test_incremental.py",
-    "test_cms.py",
-    "test_html_valid.py",
-    "test_faults.py",
-    "test_bounded_work.py",
-    "test_search.py",
-    "test_markup_fastpaths.py",
-    "test_serve.py",
-    "test_guides.py",
-    "test_languages.py",
-    "test_robust_input.py",
+    "test_a11y.py",  # 80
+    "test_incremental.py",  # 45
+    "test_patient_page.py",  # 45
+    "test_serve.py",  # 24
+    "test_bounded_work.py",  # 23
+    "test_robust_input.py",  # 22
+    "test_browser.py",  # 21
+    "test_search.py",  # 20
+    "test_cms.py",  # 19
+    "test_faults.py",  # 18
+    "test_fingerprint.py",  # 17
+    "test_build.py",  # 15
+    "test_markup_fastpaths.py",  # 11
+    "test_figures.py",  # 10
+    "test_hostile_images.py",  # 9
+    "test_html_valid.py",  # 8
+    "test_languages.py",  # 7
 )
 
 

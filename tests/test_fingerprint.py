@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -127,30 +128,26 @@ def test_a_failed_build_forgets_the_fingerprint(built):
     assert not (built.root / ".cache/fingerprint.json").exists()
 
 
-def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, monkeypatch):
+def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path):
     from datetime import date
 
+    import sitegen
     from sitegen.system import fingerprint
 
+    assert Path(sitegen.__file__).resolve().parent == fingerprint.PACKAGE  # what a build passes
     code = tmp_path / "code"
     code.mkdir()
     (code / "module.py").write_text("x = 1\n")
     config = tmp_path / "config.yaml"
     config.write_text("title: T\n")
-    monkeypatch.setattr(fingerprint, "_PACKAGE", code)
-    first = fingerprint.inputs_digest([], config)
-    assert fingerprint.inputs_digest([], config) == first
+    first = fingerprint.inputs_digest([], config, package=code)
+    assert fingerprint.inputs_digest([], config, package=code) == first
     (code / "module.py").write_text("x = 2\n")
-    assert fingerprint.inputs_digest([], config) != first
-
-    class Tomorrow(date):
-        @classmethod
-        def today(cls):
-            return date(2030, 1, 2)
+    assert fingerprint.inputs_digest([], config, package=code) != first
 
     today = fingerprint.options_key({"drafts": False})
-    monkeypatch.setattr(fingerprint, "date", Tomorrow)
-    assert fingerprint.options_key({"drafts": False}) != today
+    assert fingerprint.options_key({"drafts": False}, today=date.today()) == today  # the real date by default
+    assert fingerprint.options_key({"drafts": False}, today=date(2030, 1, 2)) != today
 
 
 def test_a_clean_build_is_fingerprinted_too(built):
