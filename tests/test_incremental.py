@@ -837,28 +837,30 @@ def test_a_crafted_body_location_is_a_miss_not_a_crash(tmp_path):
     cache.close()
 
 
-def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path, monkeypatch):
+@pytest.mark.skipif(os.name != "posix", reason="a file size limit (RLIMIT_FSIZE) is POSIX")
+def test_a_failed_write_to_a_pack_starts_a_new_pack(tmp_path):
     """A record cut short by a failed write (a full disk) must not shift where later records
-    are looked for: the next body goes to a new pack, and both earlier and later read back."""
+    are looked for: the next body goes to a new pack, and both earlier and later read back.
+    The kernel cuts the write short: a file size limit just past the first record (Python
+    ignores SIGXFSZ, so the write stops there and the next one fails with EFBIG), in place
+    of a patched os.write, which every thread of the process would have seen."""
     import errno
+    import resource
 
     from sitegen.build import cache as cache_module
 
     cache = cache_module.Cache.open(tmp_path / "cache", "scope")
     cache.store_body("a" * 64, "<p>a</p>", ("a",))
-    real_write, calls = os.write, []
-
-    def half_then_fail(fd, data):
-        calls.append(1)
-        if len(calls) == 1:
-            real_write(fd, bytes(data[: len(data) // 2]))
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(cache_module.os, "write", half_then_fail)
-    with pytest.raises(OSError):
-        cache.store_body("b" * 64, "<p>b</p>", ("b",))
-    monkeypatch.setattr(cache_module.os, "write", real_write)
+    (pack,) = (tmp_path / "cache" / "bodies").glob("*.pack")
+    size = pack.stat().st_size
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 10, hard))
+    try:
+        with pytest.raises(OSError) as failed:
+            cache.store_body("b" * 64, "<p>b</p>", ("b",))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert failed.value.errno == errno.EFBIG and pack.stat().st_size == size + 10  # ten bytes of b's record
     cache.store_body("c" * 64, "<p>c</p>", ("c",))
     fresh = cache_module.Cache(cache.folder, "scope", stored=dict(cache.stored))
     assert fresh.load_body("a" * 64) == ("<p>a</p>", ("a",))
