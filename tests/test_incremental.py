@@ -640,18 +640,28 @@ def test_articles_read_in_worker_processes_equal_those_read_in_one(tmp_path, mon
     assert results[1].parsed == results[2].parsed
 
 
-@pytest.mark.parametrize("broken", ["article", "topic template", "article template"])
-def test_a_failing_parallel_build_reports_what_a_serial_one_does(tmp_path, monkeypatch, broken):
-    """While workers do the articles, the parent renders the other pages. What a failed
-    build reports, and that it publishes nothing, does not depend on that."""
+@pytest.fixture(scope="module")
+def built_corpus(tmp_path_factory) -> Path:
+    """An 80-article site built once (its paths are relative: a copy is a site of its own)."""
     from benchmarks_corpus import make_corpus
 
-    monkeypatch.setattr(tuning, "PARALLEL_READS", 8)  # the articles are read in workers too
-    root = make_corpus(80, tmp_path / "corpus")
+    root = make_corpus(80, tmp_path_factory.mktemp("failing") / "corpus")
     (root / "config.yaml").write_text((root / "config.yaml").read_text() + "\nsearch: false\n")
     config, _ = load_config(root / "config.yaml")
     assert Builder(config, jobs=1, use_cache=False).build().ok
+    return root
+
+
+@pytest.mark.parametrize("broken", ["article", "topic template", "article template"])
+def test_a_failing_parallel_build_reports_what_a_serial_one_does(built_corpus, tmp_path, monkeypatch, broken):
+    """While workers do the articles, the parent renders the other pages. What a failed
+    build reports, and that it publishes nothing, does not depend on that."""
+    monkeypatch.setattr(tuning, "PARALLEL_READS", 8)  # the articles are read in workers too
+    root = tmp_path / "corpus"
+    shutil.copytree(built_corpus, root, symlinks=True)
+    config, _ = load_config(root / "config.yaml")
     before = tree(config.output_dir)
+    assert before == tree(built_corpus / "public") and before
     if broken == "article":
         article = root / "content" / "articles" / "article-00005.md"
         article.write_text(article.read_text() + "\nSee [this](no-such-article.md).\n")
