@@ -13,23 +13,27 @@ from sitekit import FIXTURE_SITE, copy_site, new_site
 # `make test` hands whole files to the workers (--dist loadfile, so that a module's costly
 # fixtures are made once), in collection order (--no-loadscope-reorder). The files that take
 # longest go first, so that no long file starts last and leaves the other worker idle while
-# it runs: seconds on a quiet 2-core machine, roughly, from `pytest --durations=0`. A file
-# not listed goes after these, in the usual order; a wrong guess costs time, never a result.
+# it runs: seconds of a full `make test` run on this 2-core machine (the sum of each file's
+# test times in --junitxml), roughly. A file not listed goes after these, in the usual
+# order; a wrong guess costs time, never a result.
 LONGEST_FIRST = (
-    "test_a11y.py",
-    "test_fingerprint.py",
-    "test_patient_page.py",
-    "test_incremental.py",
-    "test_cms.py",
-    "test_html_valid.py",
-    "test_faults.py",
-    "test_bounded_work.py",
-    "test_search.py",
-    "test_markup_fastpaths.py",
-    "test_serve.py",
-    "test_guides.py",
-    "test_languages.py",
-    "test_robust_input.py",
+    "test_a11y.py",  # 60
+    "test_incremental.py",  # 55
+    "test_serve.py",  # 39 (waits on the preview's rebuilds: more on a loaded machine)
+    "test_patient_page.py",  # 35
+    "test_search.py",  # 28
+    "test_bounded_work.py",  # 23
+    "test_browser.py",  # 22
+    "test_faults.py",  # 20
+    "test_robust_input.py",  # 18
+    "test_cms.py",  # 18
+    "test_figures.py",  # 13
+    "test_markup_fastpaths.py",  # 10
+    "test_fingerprint.py",  # 10
+    "test_languages.py",  # 9
+    "test_hostile_images.py",  # 8
+    "test_html_valid.py",  # 8
+    "test_build.py",  # 8
 )
 
 

@@ -121,6 +121,34 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+def cli_here(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`build.py ARGS` run in this process, through the same `sitegen.cli.main`: what
+    run_cli returns, without the ~0.4 s a new Python spends starting and importing. For
+    tests about what a command does; how it starts (build.py, exit codes of a process) is
+    run_cli's, and tests of it keep run_cli.
+    """
+    import contextlib
+    import gc
+    import io
+    import os
+
+    from sitegen import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as stop:  # argparse on a bad option
+                code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        os.chdir(before)
+        gc.unfreeze()  # a command-line build freezes what it loaded: it expects to exit (tuning.py)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` (relative path -> bytes)."""
     return {

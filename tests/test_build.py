@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.system.write import STAMP
-from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, run_cli, snapshot, soup
+from sitekit import FIXTURE_SITE, REPO, copy_site, internal_link_problems, line_of, snapshot, soup
+from sitekit import cli_here as run_cli
 
 # What the fixture holds (see tests/fixtures/site/content): slug -> (title, date, tags).
 PUBLISHED = {

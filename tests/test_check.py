@@ -146,8 +146,10 @@ def test_check_exit_codes_and_formats():
 
 
 def test_strict_build_fails_and_writes_nothing(tmp_path):
+    from sitekit import cli_here
+
     out = tmp_path / "public"
-    result = run_cli("build", "--strict", "--out", str(out))
+    result = cli_here("build", "--strict", "--out", str(out), "--no-cache", cwd=FIXTURE)
     assert result.returncode == 1
     assert not out.exists()
 
@@ -162,10 +164,9 @@ def test_warnings_alone_pass_unless_strict(tmp_path):
     text = text.replace("reviewer:", f"next_review: {date.fromordinal(date.today().toordinal() + 20)}\nreviewer:")
     del soon
     (site / "content" / "articles" / "good.md").write_text(text)
-    plain = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], capture_output=True, text=True, cwd=site)
-    strict = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "check", "--strict"], capture_output=True, text=True, cwd=site
-    )
+    from sitekit import cli_here
+
+    plain, strict = cli_here("check", cwd=site), cli_here("check", "--strict", cwd=site)
     assert "review-due-soon" in plain.stderr
     assert plain.returncode == 0 and strict.returncode == 1
 
@@ -186,7 +187,7 @@ def clean_article(title: str, extra: str = "") -> str:
 
 
 def test_check_says_what_it_checked_and_which_drafts_it_left_out(blank_site):
-    from sitekit import run_cli as run
+    from sitekit import cli_here as run
 
     blank_site.article("published.md", clean_article("Published"))
     result = run("check", cwd=blank_site.root)
@@ -213,8 +214,8 @@ def test_check_says_what_it_checked_and_which_drafts_it_left_out(blank_site):
 
 
 def test_text_left_from_the_new_template_is_a_finding(blank_site):
+    from sitekit import cli_here as run
     from sitekit import line_of as line_in
-    from sitekit import run_cli as run
 
     assert run("new", "Spinal cord MRI", cwd=blank_site.root).returncode == 0
     path = blank_site.content / "articles" / "spinal-cord-mri.md"
@@ -260,7 +261,8 @@ def test_an_overdue_review_never_holds_up_the_other_articles(tmp_path):
     """Issue 29.8: CI runs build --strict, and one overdue article stopped every correction.
     By default it stays published with a line for readers and a warning for editors;
     `checks.review.overdue: error` makes it stop publishing."""
-    from sitekit import new_site, run_cli, snapshot, soup
+    from sitekit import cli_here as run_cli
+    from sitekit import new_site, snapshot, soup
 
     site = new_site(tmp_path / "site")
     head = (

@@ -10,7 +10,7 @@ import io
 
 import pytest
 from PIL import Image
-from test_serve import server  # noqa: F401  (the running preview)
+from test_serve import previewed_site, server  # noqa: F401  (the running preview)
 
 from sitekit import line_of, new_site, soup
 

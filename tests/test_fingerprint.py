@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-from sitekit import run_cli, snapshot
+from sitekit import cli_here, run_cli, snapshot
 
 ARTICLE = "---\ntitle: {title}\nsummary: S.\ndate: 2026-01-10\ntags: [MRI]\n---\n{body}\n"
 
 
-def _build(site, *args):
-    done = run_cli("build", *args, cwd=site.root)
+def _build(site, *args, new_process=False):
+    """One `build` command, run in this process (sitekit.cli_here) unless `new_process`:
+    the fingerprint is read from and written to disk either way, as a new process would
+    find it; the tests that start real processes show that it holds across them."""
+    done = (run_cli if new_process else cli_here)("build", *args, cwd=site.root)
     assert done.returncode == 0, done.stderr
     return done
 
@@ -39,8 +43,8 @@ def built(blank_site):
 def test_nothing_changed_is_answered_without_a_build_and_the_site_stays(built):
     before = snapshot(built.public)
     stamps = {p: p.stat().st_mtime_ns for p in built.public.rglob("*") if p.is_file()}
-    done = _build(built)
-    assert _quick(done)
+    done = run_cli("build", cwd=built.root)  # a new process, as on the command line
+    assert done.returncode == 0 and _quick(done)
     assert snapshot(built.public) == before
     assert {p: p.stat().st_mtime_ns for p in built.public.rglob("*") if p.is_file()} == stamps
 
@@ -85,7 +89,7 @@ def test_any_change_means_a_full_build(built, change):
     done = _build(built)
     assert not _quick(done), change
     # ...whose result is what a clean build makes.
-    clean = run_cli("build", "--clean", "--out", str(built.root / "clean"), cwd=built.root)
+    clean = cli_here("build", "--clean", "--out", str(built.root / "clean"), cwd=built.root)
     assert clean.returncode == 0, clean.stderr
     built_files, clean_files = snapshot(built.public), snapshot(built.root / "clean")
     assert built_files == clean_files  # the search index too: pagefind is deterministic
@@ -93,7 +97,7 @@ def test_any_change_means_a_full_build(built, change):
 
 @pytest.mark.parametrize("flag", ["--drafts", "--strict", "--no-cache"])
 def test_other_options_are_other_builds(built, flag):
-    done = run_cli("build", flag, cwd=built.root)
+    done = cli_here("build", flag, cwd=built.root)
     assert not _quick(done), flag
 
 
@@ -120,34 +124,30 @@ def test_templates_and_static_files_are_inputs_too(built, tmp_path):
 
 def test_a_failed_build_forgets_the_fingerprint(built):
     built.article("b.md", "---\ntitle: [unclosed\n---\n")
-    assert run_cli("build", cwd=built.root).returncode == 1
+    assert cli_here("build", cwd=built.root).returncode == 1
     assert not (built.root / ".cache/fingerprint.json").exists()
 
 
-def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path, monkeypatch):
+def test_the_generator_code_and_the_date_are_part_of_the_fingerprint(tmp_path):
     from datetime import date
 
+    import sitegen
     from sitegen.system import fingerprint
 
+    assert Path(sitegen.__file__).resolve().parent == fingerprint.PACKAGE  # what a build passes
     code = tmp_path / "code"
     code.mkdir()
     (code / "module.py").write_text("x = 1\n")
     config = tmp_path / "config.yaml"
     config.write_text("title: T\n")
-    monkeypatch.setattr(fingerprint, "_PACKAGE", code)
-    first = fingerprint.inputs_digest([], config)
-    assert fingerprint.inputs_digest([], config) == first
+    first = fingerprint.inputs_digest([], config, package=code)
+    assert fingerprint.inputs_digest([], config, package=code) == first
     (code / "module.py").write_text("x = 2\n")
-    assert fingerprint.inputs_digest([], config) != first
-
-    class Tomorrow(date):
-        @classmethod
-        def today(cls):
-            return date(2030, 1, 2)
+    assert fingerprint.inputs_digest([], config, package=code) != first
 
     today = fingerprint.options_key({"drafts": False})
-    monkeypatch.setattr(fingerprint, "date", Tomorrow)
-    assert fingerprint.options_key({"drafts": False}) != today
+    assert fingerprint.options_key({"drafts": False}, today=date.today()) == today  # the real date by default
+    assert fingerprint.options_key({"drafts": False}, today=date(2030, 1, 2)) != today
 
 
 def test_a_clean_build_is_fingerprinted_too(built):
@@ -161,10 +161,12 @@ def test_a_symlinked_content_folder_is_followed(built, tmp_path):
     elsewhere = tmp_path / "shared-content"
     shutil.move(str(built.content), elsewhere)
     built.content.symlink_to(elsewhere, target_is_directory=True)
-    _build(built)
-    assert _quick(_build(built))
+    # New processes, as on the command line: one process that had read the folder before
+    # it became a link still takes it for the folder (files._real_roots is memoised).
+    _build(built, new_process=True)
+    assert _quick(_build(built, new_process=True))
     (elsewhere / "articles" / "b.md").write_text(ARTICLE.format(title="B renamed", body="Body of B."))
-    assert not _quick(_build(built))
+    assert not _quick(_build(built, new_process=True))
     assert "B renamed" in (built.public / "articles/b/index.html").read_text()
 
 

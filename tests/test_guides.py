@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_serve import get, server, wait_for  # noqa: F401 (the preview fixture)
+from test_serve import get, previewed_site, server, wait_for  # noqa: F401 (the preview fixture)
 
 from sitekit import FIXTURES, copy_site, line_of, soup
 

@@ -20,7 +20,7 @@ from browser import require_chromium
 from sitegen.build import search
 from sitegen.build.indexed import indexed_digest
 from sitegen.build.search import plan
-from sitekit import run_cli, snapshot
+from sitekit import cli_here, run_cli, snapshot
 
 WORDS = [
     "lesion",
@@ -310,15 +310,15 @@ def test_the_build_says_what_it_made_of_the_search_index(many, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(Path(search.__file__).resolve().parents[2] / "templates", templates)
     many.set_config(paths={"templates": str(templates)}, languages=["en", "es"])
-    first = run_cli("build", cwd=many.root)
+    first = cli_here("build", cwd=many.root)
     assert first.returncode == 0, first.stderr
     made = re.search(r"Search index: 2 of 2 languages indexed again \((\d+) pages\)", first.stdout)
     assert made and int(made[1]) >= 11, first.stdout
     _edit(many, 3, "appears here only", "appears here alone")
-    edited = run_cli("build", cwd=many.root).stdout
+    edited = cli_here("build", cwd=many.root).stdout
     assert "Search index: 1 of 2 languages indexed again (" in edited
     (templates / "base.html").write_text((templates / "base.html").read_text() + "\n")
-    assert "Search index: unchanged (2 languages kept)." in run_cli("build", cwd=many.root).stdout
+    assert "Search index: unchanged (2 languages kept)." in cli_here("build", cwd=many.root).stdout
 
 
 def test_an_edit_makes_only_its_languages_index_again(many):
@@ -464,14 +464,14 @@ def test_a_killed_build_leaves_an_index_of_the_published_pages_and_the_next_heal
     """Whatever moment a build is killed at, the published index is that of the published
     pages; and the next build, even of the content the killed build started from (a
     reverted edit, the case a cache-kept record would get wrong), publishes a correct one."""
-    assert run_cli("build", cwd=many.root).returncode == 0
+    assert cli_here("build", cwd=many.root).returncode == 0
     _edit(many, 3, "appears here only", "appears here alone")
     _killed_build(many, where, tmp_path)
     assert_index_is_of_the_published_pages(many.public)
     published_alone = "alone" in fragments(many.public / "pagefind" / "en")["/articles/a03/"]
     assert published_alone == (where == "after the swap")
     _edit(many, 3, "appears here alone", "appears here only")  # the edit reverted
-    again = run_cli("build", cwd=many.root)
+    again = cli_here("build", cwd=many.root)
     assert again.returncode == 0, again.stderr
     assert_index_is_of_the_published_pages(many.public)
     assert "only" in fragments(many.public / "pagefind" / "en")["/articles/a03/"]

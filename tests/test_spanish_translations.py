@@ -7,9 +7,10 @@ import shutil
 import subprocess
 
 import pytest
-from test_serve import server  # noqa: F401  (the running preview)
+from test_serve import previewed_site, server  # noqa: F401  (the running preview)
 
-from sitekit import FIXTURES, copy_site, line_of, run_cli, soup
+from sitekit import FIXTURES, copy_site, line_of, soup
+from sitekit import cli_here as run_cli
 
 ES = "content/es/articles/lesiones.md"
 EN = "content/articles/lesions.md"

@@ -100,7 +100,8 @@ def test_what_the_privacy_section_states_holds_for_the_templates_and_scripts(tmp
 
 from datetime import date  # noqa: E402
 
-from sitekit import line_of, new_site, run_cli  # noqa: E402
+from sitekit import cli_here as run_cli  # noqa: E402
+from sitekit import line_of, new_site  # noqa: E402
 
 TODAY = date(2026, 6, 1)
 PEOPLE = """\

@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 NAME = "fingerprint.json"
 SECONDS = "@seconds@"  # stands for the time taken in the recorded summary line
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent.parent  # the whole sitegen package
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole sitegen package: its code is an input too
 
 
 def location(config_path: Path) -> Path:
@@ -112,20 +112,22 @@ def _tree(folder: Path, suffix: str = "", signatures: dict[str, Signature] | Non
     return entries
 
 
-def _code() -> list[_Entry]:
-    return _tree(_PACKAGE, ".py")  # not __pycache__: another Python writes other .pyc files
+def _code(package: Path) -> list[_Entry]:
+    return _tree(package, ".py")  # not __pycache__: another Python writes other .pyc files
 
 
-def inputs_digest(folders: Iterable[Path], config_path: Path, seen: dict[str, Signature] | None = None) -> str:
-    """One digest of the stat signatures of every input file and the bytes of config.yaml
-    (`seen`: as for _tree)."""
+def inputs_digest(
+    folders: Iterable[Path], config_path: Path, seen: dict[str, Signature] | None = None, *, package: Path = PACKAGE
+) -> str:
+    """One digest of the stat signatures of every input file, the bytes of config.yaml and
+    the generator's code (`package`; `seen`: as for _tree)."""
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(Path(config_path).read_bytes())
     for folder in folders:
         hasher.update(
             repr((str(folder), folder.is_dir() and _tree(folder, signatures=seen))).encode("utf-8", "surrogateescape")
         )
-    hasher.update(repr(_code()).encode("utf-8", "surrogateescape"))
+    hasher.update(repr(_code(package)).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
 
 
@@ -140,9 +142,11 @@ def _outputs_match(out: Path, outputs: Iterable[Sequence[Any]]) -> bool:  # as r
     return True
 
 
-def options_key(options: Options) -> str:
+def options_key(options: Options, today: date | None = None) -> str:
+    """The build's options, the generator's and Python's versions and the date (`today`,
+    by default the real one: a review date can fall due overnight)."""
     return json.dumps(
-        {**options, "version": __version__, "python": sys.version, "today": date.today().isoformat()},
+        {**options, "version": __version__, "python": sys.version, "today": (today or date.today()).isoformat()},
         sort_keys=True,
         default=str,
     )
