@@ -48,6 +48,7 @@ from sitegen.builder.plans import Environments, plan_site
 from sitegen.content.read import Content, ParsedKey
 from sitegen.content.site import Site
 from sitegen.core.config import Config
+from sitegen.core.files import forget_real_roots
 from sitegen.editor import cms
 from sitegen.system.fingerprint import forget
 from sitegen.system.steps import Progress, Steps
@@ -101,6 +102,7 @@ class Builder:
         (BuildMode says what each means)."""
         mode = replace(mode or BuildMode(), **options)
         started = time.perf_counter()
+        forget_real_roots()  # the project's folders as they are now (a folder may have become a link)
         result = BuildResult(lenient=mode.lenient)
         result.diagnostics.extend(self.config.warnings)  # config.yaml's own (a setting no longer used)
         self._steps = Steps(result.timings, self.progress)

@@ -161,12 +161,12 @@ def test_a_symlinked_content_folder_is_followed(built, tmp_path):
     elsewhere = tmp_path / "shared-content"
     shutil.move(str(built.content), elsewhere)
     built.content.symlink_to(elsewhere, target_is_directory=True)
-    # New processes, as on the command line: one process that had read the folder before
-    # it became a link still takes it for the folder (files._real_roots is memoised).
-    _build(built, new_process=True)
-    assert _quick(_build(built, new_process=True))
+    # In this process, which read the folder before it became a link: each command
+    # resolves the project's folders anew (files.forget_real_roots).
+    _build(built)
+    assert _quick(_build(built))
     (elsewhere / "articles" / "b.md").write_text(ARTICLE.format(title="B renamed", body="Body of B."))
-    assert not _quick(_build(built, new_process=True))
+    assert not _quick(_build(built))
     assert "B renamed" in (built.public / "articles/b/index.html").read_text()
 
 

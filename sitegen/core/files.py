@@ -32,7 +32,16 @@ NOT_REGULAR = "file-not-regular"
 
 @lru_cache(maxsize=16)
 def _real_roots(roots: tuple[str, ...]) -> tuple[str, ...]:
+    # Kept: every file read asks, and resolving four folders each time cost a cold build
+    # a tenth of a second. Only within one build: see `forget_real_roots`.
     return tuple(os.path.realpath(root) for root in roots)
+
+
+def forget_real_roots() -> None:
+    """Resolve the project's folders anew: called as each build and each command starts,
+    so a process that lives on (the preview, a test) sees a folder that became a link
+    since (content/ moved elsewhere and linked in) as the link it is now."""
+    _real_roots.cache_clear()
 
 
 def project_roots(root: Path, *folders: Path) -> tuple[str, ...]:
