@@ -118,12 +118,12 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(json.dumps(d.to_json(), ensure_ascii=False) for d in sorted(diagnostics, key=sort_key))
 
 
-LISTED = 12  # at most this many choices are listed in a fix; the rest are counted
+LISTED = 30  # at most this many choices are listed in a fix (every key of config.yaml); the rest are counted
 
 
 def did_you_mean(word: object, choices: Collection[str], what: str = "keys") -> str:
     """The fix for a word that is not one of `choices`: the closest one, or the list of them
-    (the first LISTED, and how many more: a site's 2,000 article names help no one)."""
+    (the first LISTED, and how many more: a list of 2,000 article names helps no one)."""
     return _did_you_mean(str(word), tuple(choices), what)
 
 
