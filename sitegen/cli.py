@@ -226,9 +226,6 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    from sitegen.core.files import forget_real_roots
-
-    forget_real_roots()  # main() may run again in one process (the tests): folders as they are now
     if args.command not in ("build", "check"):
         return _run(args)
     from sitegen.system.tuning import fewer_collections
@@ -247,6 +244,9 @@ def _run(args: argparse.Namespace) -> int:
         options, looked = _look(args)
         if looked is not None and looked.match is not None:
             return 0  # nothing changed since the last build, which _look said
+    from sitegen.core.files import forget_real_roots  # not before: the no-op answer imports little
+
+    forget_real_roots()  # main() may run again in one process (the tests): folders as they are now
     config = _config(args)
     if config is None:
         return 1

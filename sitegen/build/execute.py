@@ -220,6 +220,24 @@ def _reading(tools: Tools, prose: tuple[str, ...]) -> ReadingAids:
     return reading_aids(prose, language, chosen, tools.cache.folder)
 
 
+def _convert(tools: Tools, body: BodyStep) -> tuple[Markup, str, tuple[str, ...]]:
+    """(side outputs, HTML, prose) of a body converted now, its reading aids worked out with
+    it (kept with the side outputs, so a page rendered again later does not count them
+    again), and its HTML and prose stored in the cache's packs."""
+    full = tools.convert(body)
+    html, prose = full.html, prose_of(full)
+    meta = replace(full.meta(), reading=tuple(_reading(tools, prose).items()))
+    if tools.cache.folder is not None:
+        tools.cache.store_body(meta.digest, html, prose)
+    return meta, html, prose
+
+
+def _reading_of(tools: Tools, meta: Markup, prose: tuple[str, ...] | None) -> Mapping[str, object]:
+    """The reading aids kept with a body; counted from its prose only for side outputs that
+    have none (from a cache written before they were kept)."""
+    return dict(meta.reading) if meta.reading else _reading(tools, prose or ())
+
+
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:
     """Markdown (unless cached) and the article page (unless current) for one article."""
     body = step.body
@@ -228,11 +246,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     prose: tuple[str, ...] | None = None
     converted = meta is None
     if meta is None:
-        full = tools.convert(body)
-        html, prose = full.html, prose_of(full)
-        meta = replace(full.meta(), reading=tuple(_reading(tools, prose).items()))  # once per conversion
-        if tools.cache.folder is not None:
-            tools.cache.store_body(meta.digest, html, prose)
+        meta, html, prose = _convert(tools, body)
     key = step.key if step.key is not None else plan.page_key(step.job, meta.digest, step.reads)
     reads = step.reads
     problems: list[Diagnostic] = []
@@ -242,9 +256,8 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
         if key is None or not plan.is_current(step.job.path, key):
             if html is None:  # set with prose: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
-            reading = dict(meta.reading) if meta.reading else _reading(tools, prose or tools.stored(body, meta)[1])
             data, problems, reads = render_page(
-                tools.env, step.job, {"body": replace(meta, html=html), "reading": reading}
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading_of(tools, meta, prose)}
             )
             key = plan.page_key(step.job, meta.digest, reads)
             if data is None:
