@@ -42,7 +42,7 @@ from sitegen.build.render import digest
 from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
-from sitegen.builder.findings import BuildFindings, cached_checks, language_checks
+from sitegen.builder.findings import BuildFindings, cached_checks, language_checks, new_day
 from sitegen.builder.load import gather_sites, read_languages
 from sitegen.builder.plans import Environments, plan_site
 from sitegen.content.read import Content, ParsedKey
@@ -167,7 +167,7 @@ class Builder:
         else:
             outcomes, images = self._make(plans, contents, output, result, mode.checks, mode.today)
         with self._steps("checks across languages"):
-            self._findings.across_languages(sites, result, mode.checks, up_to_date)
+            self._findings.across_languages(sites, result, mode.checks)
         if not up_to_date and output is not None and result.publishable:
             self._publish(output, result, mode, outcomes, images)
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
@@ -190,7 +190,8 @@ class Builder:
         with self._steps("findings kept from the last build"):
             for site, plan in plans:
                 self._findings.cached(site, plan, result)
-                if mode.checks and not result.lenient:  # the preview: nothing changed, nothing to check again
+                # The preview: nothing changed, nothing to check again, unless it is a new day.
+                if mode.checks and (not result.lenient or new_day(self.cache, site.language, mode.today)):
                     found = cached_checks(
                         site,
                         self._environments.tools(site, plan, self.cache),

@@ -41,6 +41,7 @@ import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -102,6 +103,9 @@ class Cache:
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
     _html: dict[str, StoredBody] = field(default_factory=dict)
+    # Language -> the day its articles were last all quality-checked in this process (not
+    # saved): the preview checks again only what changed, and everything on a new day.
+    checked_on: dict[str, date] = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path | None, scope: str, policy: Policy | None = None) -> Cache:
