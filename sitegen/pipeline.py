@@ -291,7 +291,7 @@ class Builder:
         self._findings.bodies(site, metas, page_bodies, result)
         result.count(articles)
         if checks:
-            language_checks(site, tools, articles, page_bodies, content, result, today)
+            language_checks(site, tools, plan, articles, page_bodies, content, result, today)
         if output is not None and result.publishable:
             _hand_over(output, articles, others, result)
         self._environments.keep(site, plan, tools)

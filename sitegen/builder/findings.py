@@ -92,6 +92,7 @@ class BuildFindings:
 def quality_checks(
     site: Site,
     tools: Tools,
+    plan: BuildPlan,
     articles: list[PageOutcome],
     pages: dict[str, BodyOutcome],
     content: Content,
@@ -113,7 +114,8 @@ def quality_checks(
     page_slugs = {p.source.path: p.slug for p in site.pages}
     metas = {page_slugs[b.step.source.path]: b.meta for b in pages.values()}
     slugs = None if only is None else {by_path[path] for path in only}
-    return run_checks(site, bodies, metas, content.static_files, today, only=slugs)
+    addresses = [step.job.path for step in plan.pages]  # every page's, listed once a build
+    return run_checks(site, bodies, metas, content.static_files, today, only=slugs, addresses=addresses)
 
 
 def cached_checks(site: Site, tools: Tools, plan: BuildPlan, content: Content, today: date | None) -> list[Diagnostic]:
@@ -124,7 +126,7 @@ def cached_checks(site: Site, tools: Tools, plan: BuildPlan, content: Content, t
         if s.body and s.body.cached
     ]  # nothing to record: the cache keeps what these pages read
     pages = {s.job.path: BodyOutcome(s.body, s.body.cached, False) for s in plan.others if s.body and s.body.cached}
-    return quality_checks(site, tools, articles, pages, content, today)
+    return quality_checks(site, tools, plan, articles, pages, content, today)
 
 
 def new_day(cache: Cache, language: str, today: date | None) -> bool:
@@ -140,6 +142,7 @@ def new_day(cache: Cache, language: str, today: date | None) -> bool:
 def language_checks(
     site: Site,
     tools: Tools,
+    plan: BuildPlan,
     articles: list[PageOutcome],
     page_bodies: dict[str, BodyOutcome],
     content: Content,
@@ -154,5 +157,5 @@ def language_checks(
     only = None
     if result.lenient and not new_day(tools.cache, site.language, today):
         only = frozenset(a.body.step.source.path for a in articles if a.body and a.body.converted)
-    found = quality_checks(site, tools, articles, page_bodies, content, today, only)
+    found = quality_checks(site, tools, plan, articles, page_bodies, content, today, only)
     result.add_check_findings(found, only if only is not None else frozenset(a.source.path for a in site.articles))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from sitegen.build.render import page_jobs
@@ -30,11 +30,17 @@ TEMPLATE_ANCHORS = {
 
 
 def known_urls(
-    site: Site, bodies: Mapping[str, Markup], page_bodies: Mapping[str, Markup], static_files: frozenset[str]
+    site: Site,
+    bodies: Mapping[str, Markup],
+    page_bodies: Mapping[str, Markup],
+    static_files: frozenset[str],
+    addresses: Collection[str] | None = None,
 ) -> dict[str, set[str]]:
     """Every page URL of the site -> the anchors it has: the pages the build makes
-    (render.page_jobs), and from another language's pages, the default language's own."""
-    urls: dict[str, set[str]] = {job.path.removesuffix("index.html"): set() for job in page_jobs(site)}
+    (`addresses`, the plan's output paths, or render.page_jobs), and from another
+    language's pages, the default language's own."""
+    paths = addresses if addresses is not None else [job.path for job in page_jobs(site)]
+    urls: dict[str, set[str]] = {path.removesuffix("index.html"): set() for path in paths}
     if site.prefix:
         for kind in KINDS:
             if "{" not in kind.address and (kind is not SEARCH or site.config.search):

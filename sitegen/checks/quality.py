@@ -38,10 +38,12 @@ def run_checks(
     static_files: frozenset[str] = frozenset(),
     today: date | None = None,
     only: Collection[str] | None = None,
+    addresses: Collection[str] | None = None,
 ) -> list[Diagnostic]:
     """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup
     (of every article: links are checked against all their headings). `only`: the slugs
-    of the articles to check (the preview's, after a save), if not all."""
+    of the articles to check (the preview's, after a save), if not all. `addresses`: the
+    output path of every page, as the build's plan has them (else they are listed again)."""
     policy, problems = settings(site.config)
     today = today or date.today()
     found = Findings(policy)
@@ -70,7 +72,7 @@ def run_checks(
     for problem in guide_problems(site.config.guides, site.language, site.articles, site.unpublished):
         found.add("links", problem.file, problem.line, problem.code, problem.message, problem.hint)
     moved_articles(site, found)
-    urls = known_urls(site, bodies, page_bodies, static_files)
+    urls = known_urls(site, bodies, page_bodies, static_files, addresses)
     from sitegen.core.sources import display_path
 
     glossary_file = display_path(site.config.content_dir / site.prefix / "glossary.yaml", site.config.root)
