@@ -93,6 +93,33 @@ def new_site(root: Path) -> SiteDir:
     return SiteDir(root)
 
 
+# A valid article with a blank for its title and its text (every required section filled).
+ARTICLE = """---
+title: {title}
+summary: What the scan shows.
+date: 2026-01-10
+reviewed: 2026-01-10
+tags: [basics]
+takeaways:
+  - The scan is safe.
+references:
+  - title: A paper
+    doi: 10.1000/x.1
+---
+{text}
+"""
+
+
+def own_site(root: Path) -> Path:
+    """An empty site with its own copy of the repository's templates and static files (a
+    test may edit them), without search (fast)."""
+    for name in ("templates", "static"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    return root
+
+
 def copy_site(source: Path, root: Path) -> SiteDir:
     """Copy a fixture site; its relative templates/static paths are made absolute."""
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("public", ".cache"))

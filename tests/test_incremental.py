@@ -14,9 +14,8 @@ from sitegen.content import sourcefiles
 from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
 from sitegen.system import tuning
-from sitekit import soup
+from sitekit import own_site, soup
 
-REPO = Path(__file__).resolve().parent.parent
 # 18 random edits a run in `make test`: the Editor deals the kinds of edit like cards
 # (each kind once, in a random order, then again), so every kind occurs twice, each time
 # after a different mix of others; INCREMENTAL_STEPS=1000 for a longer hunt.
@@ -58,11 +57,7 @@ GLOSSARY = """- term: lesion
 
 def small_site(tmp_path: Path) -> Path:
     """An empty site using the real templates and static files, without search (fast)."""
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
-    (root / "content" / "articles").mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
+    root = own_site(tmp_path / "site")
     (root / "content" / "glossary.yaml").write_text(GLOSSARY)
     return root
 

@@ -5,38 +5,18 @@ an edit of one article checks that one; a new day checks them all (review dates)
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
 from sitegen.serve import preview_config
-from sitekit import REPO
-
-ARTICLE = """---
-title: {title}
-summary: What the scan shows.
-date: 2026-01-10
-reviewed: 2026-01-10
-tags: [basics]
-takeaways:
-  - The scan is safe.
-references:
-  - title: A paper
-    doi: 10.1000/x.1
----
-{text}
-"""
+from sitekit import ARTICLE, own_site
 
 
 def preview_builder(tmp_path: Path) -> tuple[Path, Builder]:
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
+    root = own_site(tmp_path / "site")
     articles = root / "content" / "articles"
-    articles.mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
     for name in ("one", "two", "three"):
         (articles / f"{name}.md").write_text(ARTICLE.format(title=name.title(), text="The scan is quick. " * 10))
     config, _ = load_config(root / "config.yaml")

@@ -4,37 +4,17 @@ counting its words and syllables again."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from sitegen.build import execute
 from sitegen.core.config import load_config
 from sitegen.pipeline import Builder
-from sitekit import REPO, soup
-
-ARTICLE = """---
-title: {title}
-summary: What the scan shows.
-date: 2026-01-10
-reviewed: 2026-01-10
-tags: [basics]
-takeaways:
-  - The scan is safe.
-references:
-  - title: A paper
-    doi: 10.1000/x.1
----
-{text}
-"""
+from sitekit import ARTICLE, own_site, soup
 
 
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for name in ("templates", "static"):
-        shutil.copytree(REPO / name, root / name)
+    root = own_site(tmp_path / "site")
     articles = root / "content" / "articles"
-    articles.mkdir(parents=True)
-    (root / "config.yaml").write_text("title: T\nurl: https://example.test/\ndisclaimer: D.\nsearch: false\n")
     (articles / "short.md").write_text(ARTICLE.format(title="Short", text="The scan is quick. " * 20))
     (articles / "long.md").write_text(ARTICLE.format(title="Long", text="The scan takes some time to finish. " * 300))
     return root
