@@ -232,12 +232,6 @@ def _convert(tools: Tools, body: BodyStep) -> tuple[Markup, str, tuple[str, ...]
     return meta, html, prose
 
 
-def _reading_of(tools: Tools, meta: Markup, prose: tuple[str, ...] | None) -> Mapping[str, object]:
-    """The reading aids kept with a body; counted from its prose only for side outputs that
-    have none (from a cache written before they were kept)."""
-    return dict(meta.reading) if meta.reading else _reading(tools, prose or ())
-
-
 def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: bool, step: PageStep) -> PageOutcome:
     """Markdown (unless cached) and the article page (unless current) for one article."""
     body = step.body
@@ -257,7 +251,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
             if html is None:  # set with prose: both from the conversion, or neither
                 html, prose = tools.stored(body, meta)
             data, problems, reads = render_page(
-                tools.env, step.job, {"body": replace(meta, html=html), "reading": _reading_of(tools, meta, prose)}
+                tools.env, step.job, {"body": replace(meta, html=html), "reading": dict(meta.reading)}
             )
             key = plan.page_key(step.job, meta.digest, reads)
             if data is None:

@@ -8,7 +8,6 @@ import posixpath
 from collections.abc import Collection, Mapping
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from sitegen.build.render import page_jobs
 from sitegen.checks.findings import Findings
 from sitegen.content.site import Site
 from sitegen.core.article import Article, Page
@@ -34,13 +33,12 @@ def known_urls(
     bodies: Mapping[str, Markup],
     page_bodies: Mapping[str, Markup],
     static_files: frozenset[str],
-    addresses: Collection[str] | None = None,
+    addresses: Collection[str],
 ) -> dict[str, set[str]]:
     """Every page URL of the site -> the anchors it has: the pages the build makes
-    (`addresses`, the plan's output paths, or render.page_jobs), and from another
+    (`addresses`: their output paths, from the plan's render.page_jobs), and from another
     language's pages, the default language's own."""
-    paths = addresses if addresses is not None else [job.path for job in page_jobs(site)]
-    urls: dict[str, set[str]] = {path.removesuffix("index.html"): set() for path in paths}
+    urls: dict[str, set[str]] = {path.removesuffix("index.html"): set() for path in addresses}
     if site.prefix:
         for kind in KINDS:
             if "{" not in kind.address and (kind is not SEARCH or site.config.search):

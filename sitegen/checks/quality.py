@@ -37,13 +37,14 @@ def run_checks(
     page_bodies: Mapping[str, Markup],
     static_files: frozenset[str] = frozenset(),
     today: date | None = None,
+    *,
+    addresses: Collection[str],
     only: Collection[str] | None = None,
-    addresses: Collection[str] | None = None,
 ) -> list[Diagnostic]:
     """Every finding for the site. `bodies`/`page_bodies`: slug -> the Markdown pass's Markup
     (of every article: links are checked against all their headings). `only`: the slugs
     of the articles to check (the preview's, after a save), if not all. `addresses`: the
-    output path of every page, as the build's plan has them (else they are listed again)."""
+    output path of every page, as the build's plan has them."""
     policy, problems = settings(site.config)
     today = today or date.today()
     found = Findings(policy)
