@@ -42,6 +42,7 @@ from sitegen.build.render import digest
 from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
+from sitegen.build.values import keep_items
 from sitegen.builder.findings import BuildFindings, cached_checks, language_checks, new_day
 from sitegen.builder.load import gather_sites, read_languages
 from sitegen.builder.plans import Environments, plan_site
@@ -159,6 +160,8 @@ class Builder:
                 )
                 for site in sites
             ]
+            live = {a.source.path for site in sites for a in site.articles}
+            keep_items(self.cache.items, live.union(p.source.path for site in sites for p in site.pages))
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []

@@ -19,7 +19,10 @@ path, is still used):
   says why that is safe);
 - `templates`: what each template source (by its SHA-256) extends or includes (render.py);
 - `assets`: image path -> its stat signature and the Asset read then (assets.py), so an
-  unchanged image is not read again; what its files were encoded from is in `pages`.
+  unchanged image is not read again; what its files were encoded from is in `pages`;
+- `reads`: output path -> what its page read when last rendered (build/tracking.py);
+- `items`: source path -> its digest and the digests of what lists read of its article
+  (build/values.py), so the home page's key does not read every article again.
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -63,13 +66,14 @@ if TYPE_CHECKING:  # for the types of the entries only
     from sitegen.build.output import Record as OutputRecord
     from sitegen.build.plan import BodyEntry
     from sitegen.build.tracking import Reads
+    from sitegen.build.values import ItemValues
     from sitegen.content.site import RelatedSlugs
     from sitegen.system.fingerprint import Signature
 
 Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) of a body's record
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets", "reads")
+STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets", "reads", "items")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -99,6 +103,10 @@ class Cache:
     # Output path -> what its page read of its context when it was last rendered (paths of
     # plain values: build/tracking.py); part of its key in the next build (plan.py).
     reads: dict[str, Reads] = field(default_factory=dict)
+    # Source path -> (its digest, {what was read of it -> the digest of its values}): an
+    # article's values as an element of a list (the home page's, the feed's), evaluated
+    # again only when its file changed (build/values.py `Values._from_file`).
+    items: dict[str, ItemValues] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from sitegen.build.render import PageJob, page_key
 from sitegen.build.tracking import Reads
-from sitegen.build.values import Values
+from sitegen.build.values import ItemValues, Values
 from sitegen.content.site import Site
 from sitegen.core.article import Source
 from sitegen.images.assets import Asset, language_variant, written_path
@@ -141,13 +141,15 @@ def make_plan(
     search_ready: bool,
     assets: tuple[AssetStep, ...] = (),
     reads: Mapping[str, Reads] | None = None,
+    items: dict[str, ItemValues] | None = None,
 ) -> BuildPlan:
     """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
     output files still as recorded; `recorded`: every output path the cache has a record
     of; `static_keys`: output path -> digest of each static file; `search_ready`: the
     search index is off, or present in the output; `reads`: output path -> what its
-    page read when it was last rendered."""
-    values, reads = Values(), reads or {}
+    page read when it was last rendered; `items`: the values of articles as elements of
+    lists, by their files (the cache's, updated in place: values.py)."""
+    values, reads = Values(items), reads or {}
     articles = {article.slug: article for article in site.articles}
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []

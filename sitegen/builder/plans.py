@@ -71,6 +71,7 @@ def plan_site(
         search_ready,
         asset_steps(site, valid),
         cache.reads,
+        cache.items,
     )
 
 
