@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from sitegen.build.cache import Cache, Location
     from sitegen.build.output import Output
     from sitegen.content.site import Site
+    from sitegen.core.article import Article
     from sitegen.system.tuning import Policy
 
 
@@ -86,16 +87,20 @@ class Tools:
         self._renderer: Renderer | None = None
         self.item = -1  # which of its chunk's articles a worker is on (for parallel.deadline)
         self.overran: set[str] = set()  # sources that overran their budget in a worker the parent stopped
-        self._cite_keys: dict[str, frozenset[str]] | None = None  # source path -> its references' keys
+        self._cite_keys: dict[str, frozenset[str]] = {}  # source path -> its references' keys
+        self._by_path: dict[str, Article] | None = None
 
     def cite_keys(self, path: str) -> frozenset[str]:
-        """The keys the article at `path` may cite (markup/citations.py); none for a page."""
-        if self._cite_keys is None:
-            self._cite_keys = {
-                article.source.path: frozenset(key for ref in article.references if (key := ref.cite_key))
-                for article in self.site.articles
-            }
-        return self._cite_keys.get(path, frozenset())
+        """The keys the article at `path` may cite (markup/citations.py); none for a page.
+        Worked out for the articles converted only (a rebuild converts one of 2,000)."""
+        keys = self._cite_keys.get(path)
+        if keys is None:
+            if self._by_path is None:
+                self._by_path = {article.source.path: article for article in self.site.articles}
+            article = self._by_path.get(path)
+            references = article.references if article is not None else ()
+            keys = self._cite_keys[path] = frozenset(key for ref in references if (key := ref.cite_key))
+        return keys
 
     @property
     def env(self) -> jinja2.Environment:

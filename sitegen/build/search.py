@@ -51,7 +51,6 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -97,6 +96,10 @@ def pagefind_executable() -> Path | None:
 
 @functools.cache
 def _pagefind_version() -> str:
+    # Imported here: importlib.metadata brings email, socket and zipfile (20 ms), which a
+    # build without search never needs.
+    from importlib import metadata
+
     try:
         return metadata.version("pagefind_bin")
     except metadata.PackageNotFoundError:

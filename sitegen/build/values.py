@@ -121,7 +121,7 @@ class Values:
 
     def _of(self, context: Mapping[str, object], reads: Reads) -> str:
         values: list[object] = []
-        memo = self._memo
+        memo, trees = self._memo, self._trees
         known_whole = None  # the name of the value just known by what it is made from
         for branch in reads:
             name, step, _ = branch
@@ -137,7 +137,8 @@ class Values:
             elif isinstance(root, PLAIN):
                 values.append(root if step == END else self._step(root, step, self._tree(branch)))
             else:  # a branch from a shared object (site.pages, site.topics): once a build
-                below = self._tree(branch)
+                known = trees.get(id(branch))
+                below = known[1] if known is not None and known[0] is branch else self._tree(branch)
                 slot = (id(root), id(below))
                 found = memo.get(slot, memo)
                 if found is memo:
@@ -206,7 +207,7 @@ class Values:
         if type(step) is str:
             return self._evaluate(getattr(value, step, MISSING), below)
         if step == ITEMS:
-            if isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
+            if type(value) is tuple or (isinstance(value, Iterable) and not isinstance(value, (str, Mapping))):
                 if below is LEAF:  # the elements themselves (an article's tags)
                     return tuple(item if isinstance(item, PLAIN) else self.fingerprint(item) for item in value)
                 return tuple(self._item(item, below) for item in value)
