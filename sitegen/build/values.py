@@ -136,6 +136,11 @@ class Values:
                 known_whole = name
             elif isinstance(root, PLAIN):
                 values.append(root if step == END else self._step(root, step, self._tree(branch)))
+            elif len(branch[2]) == 1 and ITEMS not in branch[2][0]:
+                # One path through no list (whether the Site has this page among the overdue,
+                # how many related articles): walked, without a tree. Many name the page, so
+                # each page has its own, and a tree and a memo entry each cost more.
+                values.append(self._walk(root, branch[2][0]))
             else:  # a branch from a shared object (site.pages, site.topics): once a build
                 known = trees.get(id(branch))
                 below = known[1] if known is not None and known[0] is branch else self._tree(branch)
@@ -197,6 +202,23 @@ class Values:
         for step, below in plan.others:
             found.append(self._step(value, step, below))
         return tuple(found)
+
+    def _walk(self, value: object, path: tuple[object, ...]) -> object:
+        """The value one path leads to from `value` (its first step names the context value)."""
+        for step in path[1:]:
+            if value is MISSING:
+                return MISSING
+            if type(step) is str:
+                value = getattr(value, step, MISSING)
+            elif step == END:
+                break
+            elif step == WHOLE:
+                return self.fingerprint(value)
+            elif type(step) is tuple and step and step[0] in _STEPS:
+                value = _STEPS[step[0]](value, step)
+            else:
+                return MISSING
+        return value if isinstance(value, PLAIN) else self.fingerprint(value)
 
     def _step(self, value: object, step: object, below: Tree) -> object:
         """The values of the paths that take `step` from `value` and go on as `below`."""
