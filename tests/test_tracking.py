@@ -163,3 +163,17 @@ def test_pages_that_read_alike_share_branches_and_their_values_are_evaluated_onc
     assert Counting.looked_up == 1
     values.of({"s": shelf, "own": "/b/"}, kept["b"])
     assert Counting.looked_up == 1  # the cards branch was not evaluated again
+
+
+def test_reads_kept_from_the_last_build_stay_shared_and_a_new_render_joins_them():
+    """records.py shares each build's reads with the last build's: a page not rendered again
+    keeps its very object, and a page rendered again finds its equal branches among its
+    last reads, so the next build still evaluates a shared branch once."""
+    template = "{% for c in s.cards %}{{ c.title }}{% endfor %}{{ s.links.get(own) }}"
+    last = shared({"a": render(template, s=SHELF, own="/a/")[1], "b": render(template, s=SHELF, own="/b/")[1]})
+    again = render(template, s=SHELF, own="/b/")[1]  # page b rendered again: equal, not the same objects
+    assert again == last["b"] and again is not last["b"]
+    now = shared({"a": last["a"], "b": again}, known=last)
+    assert now["a"] is last["a"]
+    cards = [branch for branch in now["b"] if branch[1] == "cards"]
+    assert cards and cards[0] is next(branch for branch in now["a"] if branch[1] == "cards")

@@ -105,7 +105,9 @@ def record_outputs(
         return
     out, pages = config.output_dir, {}
     keys = {outcome.path: outcome.key for outcome in outcomes}
-    cache.reads = shared({outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None})
+    cache.reads = shared(
+        {outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None}, known=cache.reads
+    )
     keys.update(static_keys(config, admin))
     keys.update(images)  # image files, under the key of what they were encoded from
     for path, key in keys.items():

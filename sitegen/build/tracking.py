@@ -95,14 +95,24 @@ def paths_of(reads: Reads) -> tuple[Read, ...]:
     return tuple(path for _, _, paths in reads for path in paths)
 
 
-def shared(reads: Mapping[str, Reads]) -> dict[str, Reads]:
+def shared(reads: Mapping[str, Reads], known: Mapping[str, Reads] | None = None) -> dict[str, Reads]:
     """`reads` with each branch, and each page's reads, one object wherever it is equal:
     most pages of a kind read alike, so the cache stores a shared branch once, and a
-    build evaluates it once for the object it starts from (values.py)."""
+    build evaluates it once for the object it starts from (values.py). `known`: the reads
+    as last recorded, already shared: a page not rendered again has that very object and
+    keeps it without its (nested, uncached) hash being taken, and one rendered again
+    takes its branches where they are equal."""
     branches: dict[Branch, Branch] = {}
     whole: dict[Reads, Reads] = {}
     result = {}
+    known = known or {}
     for page, read in reads.items():
+        previous = known.get(page)
+        if previous is read:
+            result[page] = read
+            continue
+        for branch in previous or ():
+            branches.setdefault(branch, branch)
         found = whole.get(read)
         if found is None:
             found = whole[read] = tuple(branches.setdefault(branch, branch) for branch in read)

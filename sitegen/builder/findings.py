@@ -51,7 +51,7 @@ class BuildFindings:
         if len(bodies) < len(site.articles):
             return  # not every body is known: the anchors are checked in a build that knows them
         result.add_findings(anchor_problems(site, bodies, self._anchors))
-        if site.language == self.config.languages[0]:
+        if site.language == self.config.languages[0] and len(self.config.languages) > 1:
             self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
 
     def cached(self, site: Site, plan: BuildPlan, result: BuildResult) -> None:

@@ -337,41 +337,50 @@ def anchor_problems(
     In a translation, `other.md` may land on its translation in this language (whose sections
     have translated names) or, while there is none, on the original: `elsewhere` maps the
     other languages' article URLs to (their file, their section ids)."""
-    pages: dict[str, tuple[str, frozenset[str]]] = dict(elsewhere or {})
-    for article in site.articles:
-        pages[article.url] = (
-            str(article.source.path),
-            frozenset(heading.id for heading in bodies[article.slug].headings),
-        )
+    # The links that name a section, usually few: only their landing pages are looked at.
+    linking = [
+        (article, written, name)
+        for article in site.articles
+        for written, name in bodies[article.slug].links
+        if name is not None and "#" in written
+    ]
+    if not linking:
+        return []
+    here = {article.url: article for article in site.articles}
+    pages: dict[str, tuple[str, frozenset[str]] | None] = {}
     problems = []
-    for article in site.articles:
-        for written, name in bodies[article.slug].links:
-            if name is None or "#" not in written:
-                continue
-            url = site.link_targets.get(name)
-            landing = pages.get(url) if url is not None else None
-            if landing is None:
-                continue  # not a published article: link-broken says so
-            fragment = written.split("#", 1)[1]
-            shown, anchors = landing
-            if fragment not in anchors:
-                where = (
-                    name if shown.rsplit("/", 1)[-1] == name else f"{shown} (the page {name} leads to in this language)"
+    for article, written, name in linking:
+        url = site.link_targets.get(name)
+        if url is None:
+            continue  # not a published article: link-broken says so
+        if url not in pages:
+            target = here.get(url)
+            pages[url] = (
+                (str(target.source.path), frozenset(h.id for h in bodies[target.slug].headings))
+                if target is not None
+                else (elsewhere or {}).get(url)
+            )
+        landing = pages[url]
+        if landing is None:
+            continue
+        fragment = written.split("#", 1)[1]
+        shown, anchors = landing
+        if fragment not in anchors:
+            where = name if shown.rsplit("/", 1)[-1] == name else f"{shown} (the page {name} leads to in this language)"
+            close = difflib.get_close_matches(fragment, anchors, n=1)
+            line = article.source.line_of_text(written)
+            problems.append(
+                Diagnostic(
+                    article.source.path,
+                    line,
+                    "link-anchor",
+                    f"The link {written} names the section #{fragment}, which {where} does not have.",
+                    f"Did you mean #{close[0]}?"
+                    if close
+                    else f"Sections of {where}: " + (", ".join(sorted(anchors)) or "none") + ".",
+                    excerpt=article.source.text_of_line(line),
                 )
-                close = difflib.get_close_matches(fragment, anchors, n=1)
-                line = article.source.line_of_text(written)
-                problems.append(
-                    Diagnostic(
-                        article.source.path,
-                        line,
-                        "link-anchor",
-                        f"The link {written} names the section #{fragment}, which {where} does not have.",
-                        f"Did you mean #{close[0]}?"
-                        if close
-                        else f"Sections of {where}: " + (", ".join(sorted(anchors)) or "none") + ".",
-                        excerpt=article.source.text_of_line(line),
-                    )
-                )
+            )
     return problems
 
 
