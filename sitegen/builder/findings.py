@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from sitegen.build.execute import BodyOutcome, PageOutcome, PageState
 from sitegen.checks.quality import run_checks
 from sitegen.checks.site import translation_problems
-from sitegen.content.site import anchor_problems, anchors_by_url
+from sitegen.content.site import SectionsByUrl, anchor_problems
 from sitegen.core.files import walk
 from sitegen.images.assets import unused_problems, written_path
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sitegen.build.cache import Cache
     from sitegen.build.execute import Tools
     from sitegen.build.plan import BuildPlan
@@ -35,7 +37,7 @@ class BuildFindings:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._images_used: list[tuple[set[str], bool]] = []  # per language: (paths shown, all bodies known)
-        self._anchors: dict[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
+        self._anchors: Mapping[str, tuple[str, frozenset[str]]] = {}  # default language's sections, by URL
 
     def bodies(
         self, site: Site, metas: dict[str, Markup], page_bodies: dict[str, BodyOutcome], result: BuildResult
@@ -52,7 +54,7 @@ class BuildFindings:
             return  # not every body is known: the anchors are checked in a build that knows them
         result.add_findings(anchor_problems(site, bodies, self._anchors))
         if site.language == self.config.languages[0] and len(self.config.languages) > 1:
-            self._anchors = anchors_by_url(site, bodies)  # the other languages' links may land here
+            self._anchors = SectionsByUrl(site, bodies)  # the other languages' links may land here
 
     def cached(self, site: Site, plan: BuildPlan, result: BuildResult) -> None:
         """`bodies` for a build with nothing to write: the bodies' findings from the cache."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeAlias
@@ -384,10 +384,20 @@ def anchor_problems(
     return problems
 
 
-def anchors_by_url(site: Site, bodies: Mapping[str, Markup]) -> dict[str, tuple[str, frozenset[str]]]:
-    """Each article's URL -> (its file, its section ids): for the other languages' anchor checks."""
-    return {
-        article.url: (str(article.source.path), frozenset(h.id for h in bodies[article.slug].headings))
-        for article in site.articles
-        if article.slug in bodies
-    }
+class SectionsByUrl(Mapping[str, tuple[str, frozenset[str]]]):
+    """Each article's URL -> (its file, its section ids): for the other languages' anchor
+    checks. Worked out for the URLs looked up only (their links to a section are few)."""
+
+    def __init__(self, site: Site, bodies: Mapping[str, Markup]) -> None:
+        self._by_url = {article.url: article for article in site.articles if article.slug in bodies}
+        self._bodies = bodies
+
+    def __getitem__(self, url: str) -> tuple[str, frozenset[str]]:
+        article = self._by_url[url]
+        return str(article.source.path), frozenset(h.id for h in self._bodies[article.slug].headings)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_url)
+
+    def __len__(self) -> int:
+        return len(self._by_url)
