@@ -1,7 +1,8 @@
 """An article's values as an element of a list (the home page's, the feed's, the sitemap's)
 are kept in the build cache by its file (build/values.py `Values._from_file`): a rebuild
-evaluates again only the articles whose files changed, and what it keeps never hides a
-change a list shows."""
+evaluates again only the articles whose files changed, what it keeps never hides a
+change a list shows, and the values of a tree no page reads any more are forgotten (a
+template edit must not grow the cache for every unchanged article)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,27 @@ def test_kept_values_survive_a_new_process_and_are_used(tmp_path):
     gamma.write_text(gamma.read_text() + "\nOne more sentence.\n")
     result = Builder(config, jobs=1).build()
     assert result.ok and result.rendered == 1
+
+
+def test_values_of_trees_no_page_reads_are_forgotten(tmp_path: Path) -> None:
+    root = own_site(tmp_path / "site")
+    for slug in ("alpha", "beta"):
+        text = f"What {slug} says about the scan. " * 5
+        (root / "content" / "articles" / f"{slug}.md").write_text(ARTICLE.format(title=slug.title(), text=text))
+    config, _ = load_config(root / "config.yaml")
+    builder = Builder(config, jobs=1)  # one process, as the preview: its cache is the one saved
+    assert builder.build().ok
+    before = {path: len(trees) for path, (_, trees) in builder.cache.items.items()}
+
+    card = root / "templates" / "partials" / "card.html"
+    original = card.read_text()
+    for field in ("reviewed", "published", "updated"):  # edits of what a card shows
+        card.write_text(original.replace("{{ item.summary }}", "{{ item.summary }} {{ item." + field + " }}"))
+        assert builder.build().ok
+
+        # At most the trees of the last two renders: a build forgets those its plan did not
+        # look up (the pages' reads as last recorded), and adds those its renders read.
+        assert all(len(trees) <= 2 * before[path] for path, (_, trees) in builder.cache.items.items())
+    assert builder.build().ok  # nothing changed: the plan looks up the current trees only
+    after = {path: len(trees) for path, (_, trees) in builder.cache.items.items()}
+    assert after == before  # as many trees as lists read of each article: the old ones gone

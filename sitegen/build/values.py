@@ -41,7 +41,8 @@ class _Plan(NamedTuple):
 
 
 def _plan(tree: Tree) -> _Plan:
-    names = tuple(step for step, below in tree.items() if below is LEAF and type(step) is str)
+    # Not a name with a dot (`item["a.b"]`): attrgetter would read it as a.b.
+    names = tuple(step for step, below in tree.items() if below is LEAF and type(step) is str and "." not in step)
     others = tuple((step, below) for step, below in tree.items() if step not in names)
     return _Plan(names, attrgetter(*names) if names else None, others)
 
@@ -154,6 +155,11 @@ class Values:
                     self._held.append(root)
                 values.append(found)
         return _digest(values)
+
+    @property
+    def tree_keys(self) -> Set[str]:
+        """The digests of the trees `_from_file` looked up (for `keep_items`)."""
+        return set(self._tree_keys.values())
 
     def shared(self, reads: Reads) -> Reads:
         """`reads` (as one render recorded them) with each branch equal to one seen this
@@ -301,11 +307,17 @@ class Values:
         return found
 
 
-def keep_items(items: dict[str, ItemValues], live: Set[str]) -> None:
-    """Forget, in place, the values of files that are no longer articles or pages (the
-    plans' Values still update the same dict)."""
+def keep_items(items: dict[str, ItemValues], live: Set[str], plans: Iterable[Values]) -> None:
+    """Forget, in place, the values of files that are no longer articles or pages, and of
+    trees no page read in the last build (a template that stopped showing a field): a
+    plan evaluates every page's last reads, so its Values looked up every tree still in
+    use (`tree_keys`). The plans' Values go on updating the same dict."""
+    used = set().union(*(values.tree_keys for values in plans))
     for path in items.keys() - live:
         del items[path]
+    for path, (digest, trees) in list(items.items()):
+        if not used.issuperset(trees):
+            items[path] = (digest, {tree: found for tree, found in trees.items() if tree in used})
 
 
 def _digest(parts: object) -> str:
