@@ -50,7 +50,6 @@ from sitegen.content.read import Content, ParsedKey
 from sitegen.content.site import Site
 from sitegen.core.config import Config
 from sitegen.core.files import forget_real_roots
-from sitegen.editor import cms
 from sitegen.system.fingerprint import forget
 from sitegen.system.steps import Progress, Steps
 from sitegen.system.tuning import Policy
@@ -59,6 +58,7 @@ from sitegen.system.write import STAMP, discard_spare, output_problems
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from sitegen.core.errors import Diagnostic
     from sitegen.system.fingerprint import Signature
 
 
@@ -110,7 +110,7 @@ class Builder:
         on_disk = mode.write and not mode.check
         if on_disk:
             forget(self.config.path)  # the no-op fingerprint holds only after this build succeeds
-            result.diagnostics.extend(output_problems(self.config) + cms.publish_problems(self.config))
+            result.diagnostics.extend(output_problems(self.config) + self._editor_problems())
         with self._steps("read and validate"):
             content, sites = self._load(result, mode.today)
         site = sites[0] if sites else None
@@ -184,7 +184,17 @@ class Builder:
         on_disk = output is not None and not isinstance(output, InMemory)
         if not (on_disk and self.config.editor_publish):
             return {}
+        from sitegen.editor import cms  # a site that does not publish the editor never imports it
+
         return cms.admin_files(self.config, cms.catalogue_of(sites))
+
+    def _editor_problems(self) -> list[Diagnostic]:
+        """Before a build that writes the site: the browser editor it publishes is installed."""
+        if not self.config.editor_publish:
+            return []
+        from sitegen.editor import cms
+
+        return cms.publish_problems(self.config)
 
     def _report_kept(
         self, plans: list[tuple[Site, BuildPlan]], contents: dict[str, Content], result: BuildResult, mode: BuildMode

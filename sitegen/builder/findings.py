@@ -11,8 +11,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sitegen.build.execute import BodyOutcome, PageOutcome, PageState
-from sitegen.checks.quality import run_checks
-from sitegen.checks.site import translation_problems
 from sitegen.content.site import SectionsByUrl, anchor_problems
 from sitegen.core.files import walk
 from sitegen.images.assets import unused_problems, written_path
@@ -67,6 +65,8 @@ class BuildFindings:
         if checks:  # every build: they change with either side of a pair, and cost little
             # Not the quality checks' findings of the files checked now (check_findings): the
             # preview shows these on the translation's page as this build's, every build.
+            from sitegen.checks.site import translation_problems  # not imported by a plain build
+
             result.add_findings(translation_problems(sites))
         self.unused(sites, result)
 
@@ -117,6 +117,8 @@ def quality_checks(
     metas = {page_slugs[b.step.source.path]: b.meta for b in pages.values()}
     slugs = None if only is None else {by_path[path] for path in only}
     addresses = [step.job.path for step in plan.pages]  # every page's, listed once a build
+    from sitegen.checks.quality import run_checks  # not imported by a build without checks
+
     return run_checks(site, bodies, metas, content.static_files, today, only=slugs, addresses=addresses)
 
 

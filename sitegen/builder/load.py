@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sitegen.checks.quality import settings
+from sitegen.checks.policy import settings
 from sitegen.content.read import Content, ParsedKey, load_content
 from sitegen.content.site import Site, make_site, pair_sites
 from sitegen.core.config import language_config
