@@ -20,9 +20,8 @@ path, is still used):
 - `templates`: what each template source (by its SHA-256) extends or includes (render.py);
 - `assets`: image path -> its stat signature and the Asset read then (assets.py), so an
   unchanged image is not read again; what its files were encoded from is in `pages`;
-- `reads`: output path -> what its page read when last rendered (build/tracking.py);
-- `items`: source path -> its digest and the digests of what lists read of its article
-  (build/values.py), so the home page's key does not read every article again.
+- `reads` and `items`: what each page read when last rendered, and what lists read of
+  each article, by its file (build/tracking.py, build/values.py).
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -103,9 +102,7 @@ class Cache:
     # Output path -> what its page read of its context when it was last rendered (paths of
     # plain values: build/tracking.py); part of its key in the next build (plan.py).
     reads: dict[str, Reads] = field(default_factory=dict)
-    # Source path -> (its digest, {what was read of it -> the digest of its values}): an
-    # article's values as an element of a list (the home page's, the feed's), evaluated
-    # again only when its file changed (build/values.py `Values._from_file`).
+    # Source path -> its digest and its values as a list's element (values.py `_from_file`).
     items: dict[str, ItemValues] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
