@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sitegen.core.errors import Diagnostic
-from sitegen.images import svgsafe
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -129,6 +128,8 @@ def _open(data: bytes) -> Image.Image:
 
 def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:
     """Every problem of an SVG, each with its line (sitegen/images/svgsafe.py: the allow-list)."""
+    from sitegen.images import svgsafe  # its allow-lists are compiled only for a site with SVGs
+
     return svgsafe.sanitise(data, shown)[1]
 
 
@@ -176,6 +177,8 @@ def minify_svg(data: bytes) -> bytes:
     """The published SVG: written back from the parsed file with only the allowed elements,
     attributes and CSS (svgsafe.sanitise); comments, <metadata> and whitespace between tags
     left out. Never called for a file with errors; raises ValueError for one it cannot read."""
+    from sitegen.images import svgsafe
+
     out, _ = svgsafe.sanitise(data, "")
     if out is None:
         raise ValueError("unreadable SVG")
