@@ -160,9 +160,9 @@ class Builder:
                 )
                 for site in sites
             ]
-            live = {a.source.path for site in sites for a in site.articles}
-            pages = live.union(p.source.path for site in sites for p in site.pages)
-            keep_items(self.cache.items, pages, (plan.values for _, plan in plans))
+            sources = {a.source.path for site in sites for a in site.articles}
+            sources.update(p.source.path for site in sites for p in site.pages)
+            keep_items(self.cache.items, sources, (plan.values for _, plan in plans))
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []

@@ -88,10 +88,9 @@ def previewed_site(tmp_path_factory):
     return site
 
 
-@pytest.fixture()
-def server(previewed_site, tmp_path):
-    """A preview of its own for one test, which may edit its site and stop it."""
-    site = tmp_path / "site"
+def _preview_copy(previewed_site, site):
+    """A preview of a copy of the previewed site at `site`, warm from its preview cache;
+    stopped when the fixture ends."""
     # Not .cache/: it holds the address of the stopped preview (`new` reads it).
     shutil.copytree(previewed_site, site, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
     base, process = start(site)
@@ -101,17 +100,17 @@ def server(previewed_site, tmp_path):
         stop(process)
 
 
+@pytest.fixture()
+def server(previewed_site, tmp_path):
+    """A preview of its own for one test, which may edit its site and stop it."""
+    yield from _preview_copy(previewed_site, tmp_path / "site")
+
+
 @pytest.fixture(scope="module")
 def shared_server(previewed_site, tmp_path_factory):
     """One preview for the tests that only read from it (requests refused or accepted):
     they must not edit its site or stop it."""
-    site = tmp_path_factory.mktemp("shared") / "site"
-    shutil.copytree(previewed_site, site, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
-    base, process = start(site)
-    try:
-        yield site, base, process
-    finally:
-        stop(process)
+    yield from _preview_copy(previewed_site, tmp_path_factory.mktemp("shared") / "site")
 
 
 def _up(base):

@@ -346,23 +346,13 @@ def anchor_problems(
     ]
     if not linking:
         return []
-    here = {article.url: article for article in site.articles}
-    pages: dict[str, tuple[str, frozenset[str]] | None] = {}
+    here, there = SectionsByUrl(site, bodies), elsewhere or {}
     problems = []
     for article, written, name in linking:
         url = site.link_targets.get(name)
-        if url is None:
-            continue  # not a published article: link-broken says so
-        if url not in pages:
-            target = here.get(url)
-            pages[url] = (
-                (str(target.source.path), frozenset(h.id for h in bodies[target.slug].headings))
-                if target is not None
-                else (elsewhere or {}).get(url)
-            )
-        landing = pages[url]
+        landing = (here.get(url) or there.get(url)) if url is not None else None
         if landing is None:
-            continue
+            continue  # not a published article: link-broken says so
         fragment = written.split("#", 1)[1]
         shown, anchors = landing
         if fragment not in anchors:
@@ -386,15 +376,21 @@ def anchor_problems(
 
 class SectionsByUrl(Mapping[str, tuple[str, frozenset[str]]]):
     """Each article's URL -> (its file, its section ids): for the other languages' anchor
-    checks. Worked out for the URLs looked up only (their links to a section are few)."""
+    checks and this language's own. Worked out for the URLs looked up only (the links that
+    name a section are few), once each."""
 
     def __init__(self, site: Site, bodies: Mapping[str, Markup]) -> None:
         self._by_url = {article.url: article for article in site.articles if article.slug in bodies}
         self._bodies = bodies
+        self._known: dict[str, tuple[str, frozenset[str]]] = {}
 
     def __getitem__(self, url: str) -> tuple[str, frozenset[str]]:
-        article = self._by_url[url]
-        return str(article.source.path), frozenset(h.id for h in self._bodies[article.slug].headings)
+        found = self._known.get(url)
+        if found is None:
+            article = self._by_url[url]
+            headings = self._bodies[article.slug].headings
+            found = self._known[url] = (str(article.source.path), frozenset(h.id for h in headings))
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_url)
