@@ -42,10 +42,10 @@ from sitegen.build.render import digest
 from sitegen.build.result import BuildMode as BuildMode
 from sitegen.build.result import BuildResult as BuildResult
 from sitegen.build.result import cache_not_saved, source_changed, write_failed
-from sitegen.build.values import keep_items
+from sitegen.build.shapes import Shape
 from sitegen.builder.findings import BuildFindings, cached_checks, language_checks, new_day
 from sitegen.builder.load import gather_sites, read_languages
-from sitegen.builder.plans import Environments, plan_site
+from sitegen.builder.plans import Environments, plan_sites
 from sitegen.content.read import Content, ParsedKey
 from sitegen.content.site import Site
 from sitegen.core.config import Config
@@ -145,24 +145,7 @@ class Builder:
         self._findings = BuildFindings(self.config)  # this build's only: an earlier one may have stopped half-way
         self._admin = self._editor_files(sites, output)
         with self._steps("plan"):
-            plans = [
-                (
-                    site,
-                    plan_site(
-                        self.config,
-                        self.cache,
-                        self.config_key,
-                        site,
-                        output,
-                        sites[1:] if site is sites[0] else (),
-                        self._admin,
-                    ),
-                )
-                for site in sites
-            ]
-            sources = {a.source.path for site in sites for a in site.articles}
-            sources.update(p.source.path for site in sites for p in site.pages)
-            keep_items(self.cache.items, sources, (plan.values for _, plan in plans))
+            plans, shape = plan_sites(self.config, self.cache, self.config_key, sites, output, self._admin)
         up_to_date = all(plan.up_to_date for _, plan in plans)
         outcomes: list[PageOutcome] = []
         images: list[AssetOutcome] = []
@@ -173,7 +156,8 @@ class Builder:
         with self._steps("checks across languages"):
             self._findings.across_languages(sites, result, mode.checks)
         if not up_to_date and output is not None and result.publishable:
-            self._publish(output, result, mode, outcomes, images)
+            owns = {path: own for _, plan in plans for path, own in plan.owns.items()}
+            self._publish(output, result, mode, outcomes, images, (owns, shape))
         if mode.save_cache and (output is None or result.publishable) and not isinstance(output, InMemory):
             with self._steps("save the cache"):
                 self._save_after_publishing(result)
@@ -258,9 +242,11 @@ class Builder:
         mode: BuildMode,
         outcomes: list[PageOutcome],
         images: list[AssetOutcome],
+        values: tuple[dict[str, str], Shape],
     ) -> None:
         """The steps that complete the new site and swap it in: static files, the search
-        index, then the swap and the record of what was written."""
+        index, then the swap and the record of what was written (`values`: each page's own
+        files and the shape of this build's Sites, for the record of its values)."""
         step = self._steps
         with step("static files"):
             result.changed += output.copy_static(self.config.static_dir, self.config.roots)
@@ -282,6 +268,7 @@ class Builder:
                 unchanged,
                 output,
                 {p: i.key for i in images for p in i.outputs},
+                *values,
             )
 
     def _build_language(

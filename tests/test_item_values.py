@@ -35,23 +35,27 @@ def test_unchanged_articles_are_not_evaluated_again_and_changes_still_show(tmp_p
     assert set(paths) == {"alpha.md", "beta.md", "gamma.md"}
     before = dict(items)
 
-    # A sentence added to alpha's body: no list shows it; beta and gamma are not looked at.
+    # A sentence added to alpha's body: no list shows it, and the Sites keep their shape
+    # (build/shapes.py), so no list is evaluated at all: the pages' values are the last
+    # build's.
     alpha = root / "content" / "articles" / "alpha.md"
     alpha.write_text(alpha.read_text() + "\nOne more sentence.\n")
     result = builder.build()
     assert result.ok and result.rendered == 1  # alpha's page alone
-    assert items[paths["beta.md"]] is before[paths["beta.md"]]
-    assert items[paths["gamma.md"]] is before[paths["gamma.md"]]
-    assert items[paths["alpha.md"]][0] != before[paths["alpha.md"]][0]  # under its new digest
-    assert items[paths["alpha.md"]][1] == before[paths["alpha.md"]][1]  # the same values
+    assert items == before and all(items[path] is before[path] for path in items)
 
-    # Beta's title changes: every list that shows it shows the new one.
+    # Beta's title changes: every list that shows it shows the new one. The lists are
+    # evaluated: beta's values are new, alpha's are kept under its new digest (the same
+    # values), gamma's are taken as they were.
     beta = root / "content" / "articles" / "beta.md"
     beta.write_text(beta.read_text().replace("title: Beta", "title: Beta renamed"))
     assert builder.build().ok
     assert "Beta renamed" in home_titles(root)
     assert b"Beta renamed" in (root / "public" / "feed.xml").read_bytes()
     assert items[paths["beta.md"]][1] != before[paths["beta.md"]][1]
+    assert items[paths["gamma.md"]] is before[paths["gamma.md"]]
+    assert items[paths["alpha.md"]][0] != before[paths["alpha.md"]][0]  # under its new digest
+    assert items[paths["alpha.md"]][1] == before[paths["alpha.md"]][1]  # the same values
 
     # Gamma is deleted: its values are forgotten with it.
     (root / "content" / "articles" / "gamma.md").unlink()
@@ -92,6 +96,10 @@ def test_values_of_trees_no_page_reads_are_forgotten(tmp_path: Path) -> None:
         # At most the trees of the last two renders: a build forgets those its plan did not
         # look up (the pages' reads as last recorded), and adds those its renders read.
         assert all(len(trees) <= 2 * before[path] for path, (_, trees) in builder.cache.items.items())
-    assert builder.build().ok  # nothing changed: the plan looks up the current trees only
+    # An edit of a title: the plan evaluates every page's reads (the Sites' shape changed,
+    # build/shapes.py) and looks up the current trees only.
+    alpha = root / "content" / "articles" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("title: Alpha", "title: Alpha again"))
+    assert builder.build().ok
     after = {path: len(trees) for path, (_, trees) in builder.cache.items.items()}
     assert after == before  # as many trees as lists read of each article: the old ones gone

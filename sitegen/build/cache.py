@@ -21,7 +21,8 @@ path, is still used):
 - `assets`: image path -> its stat signature and the Asset read then (assets.py), so an
   unchanged image is not read again; what its files were encoded from is in `pages`;
 - `reads` and `items`: what each page read when last rendered, and what lists read of
-  each article, by its file (build/tracking.py, build/values.py).
+  each article, by its file (build/tracking.py, build/values.py); `values` and `shape`:
+  each page's values, and the shape of the Sites they held for (build/shapes.py).
 
 The state stays small (about 1 KB an article) because loading and saving it is most of
 what a rebuild after a one-article edit costs; between whole saves, a save only appends
@@ -64,6 +65,7 @@ from sitegen.system.tuning import Policy
 if TYPE_CHECKING:  # for the types of the entries only
     from sitegen.build.output import Record as OutputRecord
     from sitegen.build.plan import BodyEntry
+    from sitegen.build.shapes import BlindMemo
     from sitegen.build.tracking import Reads
     from sitegen.build.values import ItemValues
     from sitegen.content.site import RelatedSlugs
@@ -72,7 +74,8 @@ if TYPE_CHECKING:  # for the types of the entries only
 Location: TypeAlias = tuple[str, int, int]  # (pack file name, offset, length) of a body's record
 StoredBody: TypeAlias = tuple[str, tuple[str, ...]]  # (html, prose)
 
-STATE = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search", "assets", "reads", "items")
+STATE: tuple[str, ...] = ("parsed", "bodies", "pages", "related", "stored", "stats", "templates", "search")
+STATE += ("assets", "reads", "items", "values", "shape")
 JOURNAL_SLACK = 256 * 1024
 MAX_PACKS, SMALL_PACK = 8, 1024 * 1024  # beyond 8 packs, those under 1 MB are merged at a whole save
 MAX_READERS = 8  # pack files kept open for reading
@@ -104,6 +107,10 @@ class Cache:
     reads: dict[str, Reads] = field(default_factory=dict)
     # Source path -> its digest and its values as a list's element (values.py `_from_file`).
     items: dict[str, ItemValues] = field(default_factory=dict)
+    # Output path -> (its own files' digests, its values' digest), and the shape of the Sites
+    # they were evaluated on, as of the last build that published (build/shapes.py).
+    values: dict[str, tuple[str, str]] = field(default_factory=dict)
+    shape: dict[str, str] = field(default_factory=dict)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
@@ -111,6 +118,8 @@ class Cache:
     # Language -> the day its articles were last all quality-checked in this process (not
     # saved): the preview checks again only what changed, and everything on a new day.
     checked_on: dict[str, date] = field(default_factory=dict)
+    # What the last plan found of each page's reads (build/shapes.py `blind`; not saved).
+    blind: BlindMemo = field(default_factory=dict)
 
     @classmethod
     def open(cls, folder: Path | None, scope: str, policy: Policy | None = None) -> Cache:

@@ -70,6 +70,7 @@ class PageOutcome(NamedTuple):
     problems: tuple[Diagnostic, ...] = ()
     body: BodyOutcome | None = None
     reads: Reads | None = None  # what the page read when it was last rendered (plan.PageStep)
+    read: str | None = None  # the digest of their values in this build (plan.BuildPlan.read_value)
 
 
 class SourceChanged(Exception):
@@ -246,8 +247,8 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     converted = meta is None
     if meta is None:
         meta, html, prose = _convert(tools, body)
-    key = step.key if step.key is not None else plan.page_key(step.job, meta.digest, step.reads)
-    reads = step.reads
+    reads, read = step.reads, plan.read_value(step.job, step.reads)
+    key = step.key if step.key is not None else plan.key_of(step.job, meta.digest, read)
     problems: list[Diagnostic] = []
     state = PageState.NOT_RENDERED
     if output is not None:
@@ -258,7 +259,8 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
             data, problems, reads = render_page(
                 tools.env, step.job, {"body": replace(meta, html=html), "reading": dict(meta.reading)}
             )
-            key = plan.page_key(step.job, meta.digest, reads)
+            read = plan.read_value(step.job, reads)
+            key = plan.key_of(step.job, meta.digest, read)
             if data is None:
                 state = PageState.FAILED  # reported in `problems`; the build will not be swapped in
             else:
@@ -271,7 +273,7 @@ def _article(plan: BuildPlan, tools: Tools, output: Output | None, keep_prose: b
     outcome = BodyOutcome(body, meta, converted, kept)
     # What it read is kept only for a page the output holds (rendered now or before).
     kept_reads = reads if state in (PageState.CURRENT, PageState.CHANGED, PageState.RENDERED) else None
-    return PageOutcome(step.job.path, key or "", state, tuple(problems), outcome, kept_reads)
+    return PageOutcome(step.job.path, key or "", state, tuple(problems), outcome, kept_reads, read)
 
 
 def run_articles(
@@ -311,7 +313,8 @@ def _kept(plan: BuildPlan, output: Output | None) -> tuple[list[PageOutcome], li
         if step.body.cached is not None and (output is None or step.current):
             state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
             body = BodyOutcome(step.body, step.body.cached, False)
-            outcomes.append(PageOutcome(step.job.path, step.key or "", state, (), body, step.reads))
+            read = plan.seen[step.job.path][1] if step.job.path in plan.seen else None
+            outcomes.append(PageOutcome(step.job.path, step.key or "", state, (), body, step.reads, read))
         else:
             todo.append(step)
     return outcomes, todo
@@ -374,7 +377,15 @@ def _in_workers(
 # parent has it), which would carry the whole Source through the pipe. Leaving it out
 # halved what a parallel build pickles and unpickles for its articles.
 _Sent = tuple[
-    str, str, PageState, tuple[Diagnostic, ...], Markup, bool, "tuple[str, tuple[str, ...]] | None", Reads | None
+    str,
+    str,
+    PageState,
+    tuple[Diagnostic, ...],
+    Markup,
+    bool,
+    "tuple[str, tuple[str, ...]] | None",
+    Reads | None,
+    str | None,
 ]
 
 
@@ -390,11 +401,12 @@ def _sent(outcome: PageOutcome) -> _Sent:
         body.converted,
         body.kept,
         outcome.reads,
+        outcome.read,
     )
 
 
 def _received(sent: _Sent, steps: Mapping[str, PageStep]) -> PageOutcome:
-    path, key, state, problems, meta, converted, kept, reads = sent
+    path, key, state, problems, meta, converted, kept, reads, read = sent
     step = steps[path].body
     assert step is not None
-    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept), reads)
+    return PageOutcome(path, key, state, problems, BodyOutcome(step, meta, converted, kept), reads, read)

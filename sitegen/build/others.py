@@ -22,22 +22,24 @@ def render_other_pages(
     for step in plan.others:
         body = bodies.get(step.job.path)
         body_digest = body.meta.digest if body else ""
-        key = step.key if step.key is not None else plan.page_key(step.job, body_digest, step.reads)
+        read = plan.read_value(step.job, step.reads)
+        key = step.key if step.key is not None else plan.key_of(step.job, body_digest, read)
         if key is not None and plan.is_current(step.job.path, key):
             output.reuse(step.job.path)
-            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT, reads=step.reads))
+            outcomes.append(PageOutcome(step.job.path, key, PageState.CURRENT, reads=step.reads, read=read))
             continue
         extra: dict[str, object] = {}
         if body is not None:
             html, _ = tools.stored(body.step, body.meta) if body.kept is None else body.kept
             extra["body"] = replace(body.meta, html=html)
         data, problems, reads = render_page(tools.env, step.job, extra)
-        key = plan.page_key(step.job, body_digest, reads) or ""
+        read = plan.read_value(step.job, reads)
+        key = plan.key_of(step.job, body_digest, read) or ""
         if data is None:
             outcomes.append(PageOutcome(step.job.path, key, PageState.FAILED, tuple(problems)))
         else:
             state = PageState.CHANGED if output.write(step.job.path, data) else PageState.RENDERED
-            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems), reads=reads))
+            outcomes.append(PageOutcome(step.job.path, key, state, tuple(problems), reads=reads, read=read))
     return outcomes
 
 

@@ -30,6 +30,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from sitegen.build.render import PageJob, page_key
+from sitegen.build.shapes import BlindMemo, Shape, blind, own_files
 from sitegen.build.tracking import Reads
 from sitegen.build.values import ItemValues, Values
 from sitegen.content.site import Site
@@ -78,6 +79,11 @@ class BuildPlan:
     # Output path -> (the reads its key was made with, their values now): a page that reads
     # the same again when it renders has its key without evaluating them again.
     seen: Mapping[str, tuple[Reads, str]] = field(default_factory=dict)
+    # Output path -> the digests of the files its own article or page is made from
+    # (shapes.own_files), and how many pages took their values from the last build.
+    owns: Mapping[str, str] = field(default_factory=dict)
+    reused: int = 0
+    blind: BlindMemo = field(default_factory=dict)  # what shapes.blind found of each page's reads
 
     @property
     def articles(self) -> tuple[PageStep, ...]:
@@ -87,16 +93,22 @@ class BuildPlan:
     def others(self) -> tuple[PageStep, ...]:
         return tuple(step for step in self.pages if not step.job.article)
 
-    def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
-        """The page's key, or None if what it reads is not known (it must be rendered)."""
+    def read_value(self, job: PageJob, reads: Reads | None) -> str | None:
+        """The digest of the values of `reads` on the page's context (None: not known)."""
         if reads is None:
             return None
         known = self.seen.get(job.path)
         if known is not None and known[0] == reads:  # a tuple comparison: far cheaper than evaluating
-            read: str | None = known[1]
-        else:
-            read = self.values.of(job.context, self.values.shared(reads))
+            return known[1]
+        return self.values.of(job.context, self.values.shared(reads))
+
+    def key_of(self, job: PageJob, body_digest: str, read: str | None) -> str | None:
+        """The page's key from `read` (read_value), or None if that is not known."""
         return None if read is None else page_key(job, self.templates, self.config_key, body_digest, read)
+
+    def page_key(self, job: PageJob, body_digest: str, reads: Reads | None) -> str | None:
+        """The page's key, or None if what it reads is not known (it must be rendered)."""
+        return self.key_of(job, body_digest, self.read_value(job, reads))
 
     def is_current(self, path: str, key: str) -> bool:
         return self.valid.get(path) == key
@@ -142,26 +154,33 @@ def make_plan(
     assets: tuple[AssetStep, ...] = (),
     reads: Mapping[str, Reads] | None = None,
     items: dict[str, ItemValues] | None = None,
+    kept: KeptValues | None = None,
 ) -> BuildPlan:
     """The plan for building `jobs` (render.page_jobs(site)). `valid`: the keys of the
     output files still as recorded; `recorded`: every output path the cache has a record
     of; `static_keys`: output path -> digest of each static file; `search_ready`: the
     search index is off, or present in the output; `reads`: output path -> what its
     page read when it was last rendered; `items`: the values of articles as elements of
-    lists, by their files (the cache's, updated in place: values.py)."""
+    lists, by their files (the cache's, updated in place: values.py); `kept`: the values
+    of the pages' reads in the last build, which hold where its Sites had this build's
+    shape (shapes.py)."""
     values, reads = Values(items), reads or {}
+    reuse = _Reuse(kept) if kept is not None and kept.last is not None and kept.last.site == kept.now.site else None
     articles = {article.slug: article for article in site.articles}
     pages_by_slug = {page.slug: page for page in site.pages}
     steps = []
     expected: dict[str, str] = {}  # output path -> key, of every file this build makes
     seen: dict[str, tuple[Reads, str]] = {}
+    owns: dict[str, str] = {}
     for job in jobs:
+        own, names = own_files(job.context)
+        owns[job.path] = own
         source = articles[job.article].source if job.article else pages_by_slug[job.page].source if job.page else None
         body = None
         if source is not None:  # one level deeper for a language's folder (es/articles/...)
             root = (ARTICLE_ROOT if job.article else PAGE_ROOT) + "../" * job.path.startswith(site.prefix or "/")
             body = body_step(site, bodies, source, root, markdown_key)
-        step = _page_step(job, body, reads.get(job.path), values, templates, config_key, valid, seen)
+        step = _page_step(job, body, reads.get(job.path), values, templates, config_key, valid, seen, reuse, own, names)
         steps.append(step)
         if step.key is not None:
             expected[job.path] = step.key
@@ -171,7 +190,40 @@ def make_plan(
         expected.update(static_keys)
         expected.update((path, step.key) for step in assets for path in step.outputs)
         up_to_date = expected == valid and recorded == frozenset(expected)
-    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values, seen)
+    reused, memo = (reuse.reused, reuse.now) if reuse is not None else (0, {})
+    return BuildPlan(tuple(steps), templates, config_key, valid, up_to_date, assets, values, seen, owns, reused, memo)
+
+
+class KeptValues(NamedTuple):
+    """What the last build that published left of its pages' values (the cache's)."""
+
+    last: Shape | None  # the shape of its Sites
+    now: Shape  # this build's
+    values: Mapping[str, tuple[str, str]]  # output path -> (shapes.own_files, values' digest)
+    blind: BlindMemo  # what the last build's plan found of each page's reads (shapes.blind)
+
+
+class _Reuse:
+    """A page's values taken from the last build, where they must be the same: the
+    Sites have the shape they had then and the page's own file is the one it was; and
+    either every source is the same too, or the page reads nothing a body decides."""
+
+    def __init__(self, kept: KeptValues) -> None:
+        self.values = kept.values
+        self.same_sources = kept.last is not None and kept.last.whole == kept.now.whole
+        self.last: BlindMemo = kept.blind
+        self.now: BlindMemo = {}
+        self.branches: dict[int, bool] = {}  # branch id -> blind (the branches are held by the reads)
+        self.reused = 0
+
+    def value(self, job: PageJob, read: Reads, own: str, names: tuple[str, ...]) -> str | None:
+        entry = self.values.get(job.path)
+        if entry is None or entry[0] != own:
+            return None
+        if not self.same_sources and not blind(read, names, self.last, self.now, self.branches):
+            return None
+        self.reused += 1
+        return entry[1]
 
 
 def _page_step(
@@ -183,9 +235,16 @@ def _page_step(
     config_key: str,
     valid: Mapping[str, str],
     seen: dict[str, tuple[Reads, str]],
+    reuse: _Reuse | None,
+    own: str,
+    names: tuple[str, ...],
 ) -> PageStep:
     """One page's step: its key when its body is cached and what it read is known."""
-    value = values.of(job.context, read) if read is not None else None
+    value = None
+    if read is not None:
+        value = reuse.value(job, read, own, names) if reuse is not None else None
+        if value is None:
+            value = values.of(job.context, read)
     if read is not None and value is not None:
         seen[job.path] = (read, value)
     if (body is not None and body.cached is None) or value is None:

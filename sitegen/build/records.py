@@ -14,6 +14,7 @@ from sitegen.build.execute import PageState, lean
 from sitegen.build.output import InMemory
 from sitegen.build.plan import link_dependencies
 from sitegen.build.search import BUNDLE, ENTRY, MADE_FROM, indexed_digest, update_index
+from sitegen.build.shapes import Shape
 from sitegen.build.tracking import shared
 from sitegen.system.write import copy_tree_files
 
@@ -97,10 +98,14 @@ def record_outputs(
     unchanged: frozenset[str],
     output: Output,
     images: Mapping[str, str],
+    owns: Mapping[str, str],
+    shape: Shape,
 ) -> None:
     """Remember each output file's key, size and mtime; those `unchanged` since they were
     recorded keep the size and mtime recorded, the others are stat'ed. `admin`: the
-    browser editor's files this build published (editor/cms.py)."""
+    browser editor's files this build published (editor/cms.py). And what each page read,
+    with the digest of its values on this build's Sites, whose shape is `shape`; `owns`:
+    each page's own files (plan.BuildPlan.owns)."""
     if isinstance(output, InMemory):
         return
     out, pages = config.output_dir, {}
@@ -108,6 +113,12 @@ def record_outputs(
     cache.reads = shared(
         {outcome.path: outcome.reads for outcome in outcomes if outcome.reads is not None}, known=cache.reads
     )
+    cache.values = {
+        outcome.path: (owns.get(outcome.path, ""), outcome.read)
+        for outcome in outcomes
+        if outcome.reads is not None and outcome.read is not None
+    }
+    cache.shape = shape._asdict()
     keys.update(static_keys(config, admin))
     keys.update(images)  # image files, under the key of what they were encoded from
     for path, key in keys.items():
@@ -152,3 +163,9 @@ def output_signature(cache: Cache, config: Config) -> list[list[str | int]]:
                 continue
             signature.append([path.relative_to(out).as_posix(), stat.st_size, stat.st_mtime_ns])
     return signature
+
+
+def last_shape(cache: Cache) -> Shape | None:
+    """The shape of the Sites of the last build that published, if the cache knows it."""
+    site, whole = cache.shape.get("site"), cache.shape.get("whole")
+    return Shape(site, whole) if isinstance(site, str) and isinstance(whole, str) else None

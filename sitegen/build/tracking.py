@@ -297,8 +297,8 @@ class _SequenceView(_View):
 
 
 class _KeyedView(_View):
-    """A set, or a mapping's keys: each membership test by its key; anything else reads
-    it whole."""
+    """A set, or a mapping's keys: each membership test by its key, and how many there
+    are; anything else reads it whole."""
 
     __slots__ = ()
 
@@ -310,10 +310,11 @@ class _KeyedView(_View):
         return key in self._value
 
     def __len__(self) -> int:
-        return len(self._whole())
+        self._recorder.paths.add((*self._path, LENGTH))
+        return len(self._value)
 
     def __bool__(self) -> bool:
-        return bool(self._whole())
+        return len(self) > 0
 
 
 class _MappingView(_KeyedView):

@@ -16,12 +16,12 @@ version and the configuration key, as it holds the parsed articles themselves.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Set, Sized
 from operator import attrgetter
 from typing import NamedTuple
 
+from sitegen.build.shapes import Fingerprints
 from sitegen.build.tracking import END, ITEMS, LENGTH, MADE_FROM_ONE_FILE, PLAIN, WHOLE, Branch, Reads
 
 # (the file's digest, {the digest of a tree of reads -> the digest of their values})
@@ -108,7 +108,7 @@ class Values:
         self._trees: dict[int, tuple[Branch, Tree]] = {}
         self._shared: dict[Branch, Branch] = {}
         self._held: list[object] = []
-        self._fingerprints: dict[int, str] = {}
+        self._prints = Fingerprints()  # a value read whole; one read as a plain one, by its shape
         self._plans: dict[int, _Plan] = {}  # id(tree) -> its plan (trees are held in _trees)
 
     def of(self, context: Mapping[str, object], reads: Reads) -> str | None:
@@ -204,7 +204,7 @@ class Values:
                 got = tuple(MISSING if value is MISSING else getattr(value, name, MISSING) for name in plan.names)
             elif len(plan.names) == 1:
                 got = (got,)
-            found.extend(item if isinstance(item, PLAIN) else self.fingerprint(item) for item in got)  # type: ignore[attr-defined]
+            found.extend(item if isinstance(item, PLAIN) else self._prints.shape(item) for item in got)  # type: ignore[attr-defined]
         for step, below in plan.others:
             found.append(self._step(value, step, below))
         return tuple(found)
@@ -219,17 +219,17 @@ class Values:
             elif step == END:
                 break
             elif step == WHOLE:
-                return self.fingerprint(value)
+                return self._prints.whole(value)
             elif type(step) is tuple and step and step[0] in _STEPS:
                 value = _STEPS[step[0]](value, step)
             else:
                 return MISSING
-        return value if isinstance(value, PLAIN) else self.fingerprint(value)
+        return value if isinstance(value, PLAIN) else self._prints.shape(value)
 
     def _step(self, value: object, step: object, below: Tree) -> object:
         """The values of the paths that take `step` from `value` and go on as `below`."""
         if step == END:
-            return value if isinstance(value, PLAIN) else self.fingerprint(value)
+            return value if isinstance(value, PLAIN) else self._prints.shape(value)
         if value is MISSING:
             return MISSING
         if type(step) is str:
@@ -237,11 +237,11 @@ class Values:
         if step == ITEMS:
             if type(value) is tuple or (isinstance(value, Iterable) and not isinstance(value, (str, Mapping))):
                 if below is LEAF:  # the elements themselves (an article's tags)
-                    return tuple(item if isinstance(item, PLAIN) else self.fingerprint(item) for item in value)
+                    return tuple(item if isinstance(item, PLAIN) else self._prints.shape(item) for item in value)
                 return tuple(self._item(item, below) for item in value)
             return MISSING
         if step == WHOLE:
-            return self.fingerprint(value)
+            return self._prints.whole(value)
         if type(step) is tuple and step and step[0] in _STEPS:
             return self._evaluate(_STEPS[step[0]](value, step), below)
         return MISSING
@@ -281,40 +281,17 @@ class Values:
         self._items[source.path] = (source.digest, trees)
         return found
 
-    def fingerprint(self, value: object) -> str:
-        """A digest of everything in `value`, stable between processes (sets sorted)."""
-        if isinstance(value, PLAIN):
-            return repr(value)
-        known = self._fingerprints.get(id(value))
-        if known is not None:
-            return known
-        parts: object
-        if isinstance(value, Mapping):
-            parts = sorted((repr(k), self.fingerprint(v)) for k, v in value.items())
-        elif isinstance(value, (Set, frozenset)):
-            parts = sorted(self.fingerprint(item) for item in value)
-        elif isinstance(value, (tuple, list)):
-            parts = [self.fingerprint(item) for item in value]
-        elif dataclasses.is_dataclass(value):
-            # The fields its repr shows: a record's content (Source.loaded, a memo, is not).
-            parts = [type(value).__name__]
-            parts.extend(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value) if f.repr)
-        else:
-            parts = repr(value)
-        found = _digest(parts)
-        self._fingerprints[id(value)] = found
-        self._held.append(value)
-        return found
 
-
-def keep_items(items: dict[str, ItemValues], live: Set[str], plans: Iterable[Values]) -> None:
+def keep_items(items: dict[str, ItemValues], live: Set[str], plans: Iterable[Values], every_tree: bool = True) -> None:
     """Forget, in place, the values of files that are no longer articles or pages, and of
     trees no page read in the last build (a template that stopped showing a field): a
-    plan evaluates every page's last reads, so its Values looked up every tree still in
-    use (`tree_keys`). The plans' Values go on updating the same dict."""
+    plan that evaluated every page's last reads (`every_tree`) looked up every tree still
+    in use (`tree_keys`). The plans' Values go on updating the same dict."""
     used = set().union(*(values.tree_keys for values in plans))
     for path in items.keys() - live:
         del items[path]
+    if not every_tree:
+        return
     for path, (digest, trees) in list(items.items()):
         if not used.issuperset(trees):
             items[path] = (digest, {tree: found for tree, found in trees.items() if tree in used})

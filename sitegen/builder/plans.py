@@ -12,10 +12,12 @@ from sitegen import __version__
 from sitegen.build.execute import FIGURE_TEMPLATE, Tools
 from sitegen.build.interface import catalogue
 from sitegen.build.output import InMemory
-from sitegen.build.plan import asset_steps, make_plan
-from sitegen.build.records import static_keys
+from sitegen.build.plan import KeptValues, asset_steps, make_plan
+from sitegen.build.records import last_shape, static_keys
 from sitegen.build.render import digest, page_jobs, template_digests
 from sitegen.build.search import has_index
+from sitegen.build.shapes import site_shapes
+from sitegen.build.values import keep_items
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from sitegen.build.cache import Cache
     from sitegen.build.output import Output
     from sitegen.build.plan import BuildPlan
+    from sitegen.build.shapes import Shape
     from sitegen.content.site import Site
     from sitegen.core.config import Config
 
@@ -46,10 +49,12 @@ def plan_site(
     output: Output | None,
     others: tuple[Site, ...],
     admin: Mapping[str, bytes],
+    templates: Mapping[str, str],
+    shape: Shape,
 ) -> BuildPlan:
     """The plan of one language's pages (`others`: the other languages' Sites, for the
-    default language's sitemap; `admin`: the browser editor's files this build publishes)."""
-    templates, cache.templates = template_digests(config.templates_dir, cache.templates, roots=config.roots)
+    default language's sitemap; `admin`: the browser editor's files this build publishes;
+    `templates`: `templates_now`; `shape`: of this build's Sites and templates, build/shapes.py)."""
     # Bodies with figures hold the figure partial's HTML and the site's licence line.
     figures = (templates.get(FIGURE_TEMPLATE), config.licence) if site.assets else ()
     markdown_key = digest(__version__, config.raw_html, site.glossary, *figures)
@@ -72,7 +77,45 @@ def plan_site(
         asset_steps(site, valid),
         cache.reads,
         cache.items,
+        KeptValues(last_shape(cache), shape, cache.values, cache.blind),
     )
+
+
+def plan_sites(
+    config: Config,
+    cache: Cache,
+    config_key: str,
+    sites: tuple[Site, ...],
+    output: Output | None,
+    admin: Mapping[str, bytes],
+) -> tuple[list[tuple[Site, BuildPlan]], Shape]:
+    """Step "plan": each language's plan, and the shape of this build's Sites and templates
+    (with which the pages' values are recorded: build/shapes.py)."""
+    templates = templates_now(config, cache)
+    shape = site_shapes(sites, templates)
+    others = sites[1:]
+    plans = [
+        (
+            site,
+            plan_site(
+                config, cache, config_key, site, output, others if site is sites[0] else (), admin, templates, shape
+            ),
+        )
+        for site in sites
+    ]
+    sources = {a.source.path for site in sites for a in site.articles}
+    sources.update(p.source.path for site in sites for p in site.pages)
+    # A page whose values were taken from the last build looked up no tree of reads.
+    every_tree = not any(plan.reused for _, plan in plans)
+    cache.blind = {key: found for _, plan in plans for key, found in plan.blind.items()}
+    keep_items(cache.items, sources, (plan.values for _, plan in plans), every_tree)
+    return plans, shape
+
+
+def templates_now(config: Config, cache: Cache) -> dict[str, str]:
+    """Each template's digest, of it and every template it uses (render.template_digests)."""
+    templates, cache.templates = template_digests(config.templates_dir, cache.templates, roots=config.roots)
+    return templates
 
 
 class Environments:

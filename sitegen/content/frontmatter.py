@@ -6,6 +6,7 @@ Used by every reader of a source: the build (sourcefiles.py), translations and t
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from sitegen.core import yamlread
@@ -54,7 +55,8 @@ def split_front_matter(
                 "Add a line with only `---` after the last field, before the article text.",
             )
         ]
-    doc = yamlread.load("\n".join(lines[1:end]), shown, first_line=2, source_lines=lines[1:end])
+    front = "\n".join(lines[1:end])
+    doc = yamlread.load(front, shown, first_line=2, source_lines=lines[1:end])
     if doc.diagnostics:
         return None, doc.diagnostics
     if doc.data is None:
@@ -77,6 +79,7 @@ def split_front_matter(
         body_line=end + 2,
         field_lines=field_lines,
         loaded=Loaded("\n".join(lines[end + 1 :]), file),
+        front=hashlib.blake2b(f"{shown}\n{front}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
     )
     return (source, doc), []
 

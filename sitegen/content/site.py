@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from sitegen.content.translations import is_stale
 from sitegen.core.article import Article, GlossaryTerm, Page
@@ -71,6 +71,11 @@ class Site:
     overdue: frozenset[str] = field(default_factory=frozenset, compare=False)
     # Articles read in order (guides.py): config.yaml's guides in this language.
     guides: tuple[Guide, ...] = ()
+
+    # The methods whose result is made of the Site's fields alone, never of an article's
+    # body: a page that calls them reads nothing a body decides (build/shapes.py;
+    # tests/test_shapes.py holds each of them to that).
+    FROM_FIELDS: ClassVar[frozenset[str]] = frozenset({"guide_of", "in_language", "topics_of", "start_here", "related"})
 
     def guide_of(self, article: Article) -> Guide | None:
         """The guide `article` is a page of (check reports an article in two; the first wins)."""

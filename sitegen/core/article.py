@@ -88,11 +88,15 @@ class Source:
     # `lines`): some twenty small tuples per article were a third of the time it took to
     # load the cache. Not compared: it follows from the bytes, and `digest` is.
     field_lines: str = field(default="[]", compare=False)
+    # A digest of the file's path and its front matter's text, "" where it is not known (a
+    # Source made by hand): what an Article or Page is made of but its body (build/shapes.py).
+    # Not compared: it follows from the path and the bytes, as `field_lines` does.
+    front: str = field(default="", compare=False)
     loaded: Loaded = field(default_factory=Loaded, compare=False, repr=False)
 
-    def __reduce__(self) -> tuple[type[Source], tuple[str, str, str, int, str]]:
+    def __reduce__(self) -> tuple[type[Source], tuple[str, str, str, int, str, str]]:
         # Pickled without what it loaded: see Loaded.
-        return (Source, (self.path, self.name, self.digest, self.body_line, self.field_lines))
+        return (Source, (self.path, self.name, self.digest, self.body_line, self.field_lines, self.front))
 
     @property
     def body(self) -> str | None:
