@@ -1,21 +1,29 @@
-"""How fast the preview reacts: `python benchmarks/serve_latency.py [--size 2000] [--edits 15]`.
+"""How fast the preview reacts: `python benchmarks/serve_latency.py [--size 2000] [--edits 15] [--base REV [--rounds 3]]`.
 
 Starts `build.py serve` on a synthetic site, connects as a browser would (the
 livereload websocket), then saves files and measures, per save, the time until
 the rebuilt page is on disk and until the reload message arrives. Reports medians
 for an article edit and for an edit of the template every article uses, and the
 full build time of the same site, side by side.
+
+With `--base REV`, the same measurement of an earlier commit (checked out with `git
+worktree`, its own script on its own corpus), alternating with this checkout's, round by
+round, so that a shared machine's noise falls on both: the medians of each round's
+medians, and the ratio of this checkout to the base.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
+import re
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -94,11 +102,55 @@ async def measure(site: Path, port: int, edits: int) -> dict:
     return results
 
 
+ROW = re.compile(r"^\| (article|template) \| \d+ \| (\d+) \| (\d+) \|$", re.M)
+
+
+def side_by_side(base_rev: str, size: int, edits: int, rounds: int) -> None:
+    """This checkout's script and the base's, alternately, each on its own corpus."""
+    with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as folder:
+        base = Path(folder) / "base"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), base_rev],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            checkouts = {"base": base, "head": REPO}
+            for checkout in checkouts.values():
+                compileall.compile_dir(checkout / "sitegen", quiet=1)
+            found: dict[str, dict[str, list[int]]] = {side: {"article": [], "template": []} for side in checkouts}
+            for number in range(rounds):
+                for side in ("base", "head") if number % 2 == 0 else ("head", "base"):
+                    script = checkouts[side] / "benchmarks" / "serve_latency.py"
+                    shown = subprocess.run(
+                        [sys.executable, str(script), "--size", str(size), "--edits", str(edits)],
+                        cwd=checkouts[side],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                    ).stdout
+                    for kind, on_disk, _ in ROW.findall(shown):
+                        found[side][kind].append(int(on_disk))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
+    print(f"\nPreview save to page on disk, {size} articles, {rounds} rounds of {edits} edits; base {base_rev}\n")
+    print("| save | base (median ms) | this checkout (median ms) | this / base |")
+    print("|---|---:|---:|---:|")
+    for kind in ("article", "template"):
+        base_ms, head_ms = statistics.median(found["base"][kind]), statistics.median(found["head"][kind])
+        print(f"| {kind} | {base_ms:.0f} | {head_ms:.0f} | {head_ms / base_ms:.2f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=2000)
     parser.add_argument("--edits", type=int, default=15)
+    parser.add_argument("--base", help="an earlier commit to measure side by side")
+    parser.add_argument("--rounds", type=int, default=3, help="with --base: rounds of each")
     args = parser.parse_args()
+    if args.base:
+        side_by_side(args.base, args.size, args.edits, args.rounds)
+        return
     site = make_corpus(args.size, REPO / "benchmarks" / "out" / f"serve-{args.size}")
     (site / "config.yaml").write_text((site / "config.yaml").read_text() + "\nsearch: false\n")
     started = time.perf_counter()

@@ -46,7 +46,7 @@ class Fingerprints:
         self._whole: dict[int, str] = {}
         self._shape: dict[int, str] = {}
         self._held: list[object] = []
-        self.sources: set[tuple[str, str]] = set()  # (path, digest) of every Source `shape` left out
+        self.sources: set[str] = set()  # "'path' digest" of every Source `shape` left out
 
     def whole(self, value: object) -> str:
         """A digest of everything in `value`, stable between processes (sets sorted)."""
@@ -67,14 +67,14 @@ class Fingerprints:
         if kind is tuple or kind is list:  # its elements' shapes, as they are (lists are many and short)
             get = self._shape.get
             known = repr([get(id(item)) or self.shape(item) for item in value])  # type: ignore[attr-defined]
-        elif kind in _PLAIN_TYPES or isinstance(value, PLAIN):
-            return repr(value)
         elif kind in MADE_FROM_ONE_FILE and value.source.front:  # type: ignore[attr-defined]
             source: Source = value.source  # type: ignore[attr-defined]
-            self.sources.add((source.path, source.digest))
+            self.sources.add(f"{source.path!r} {source.digest}")
             known = source.front  # its path and front matter (tuples of articles are many: kept short)
+        elif kind in _PLAIN_TYPES or isinstance(value, PLAIN):
+            return repr(value)
         elif kind is Source:
-            self.sources.add((value.path, value.digest))  # type: ignore[attr-defined]
+            self.sources.add(f"{value.path!r} {value.digest}")  # type: ignore[attr-defined]
             known = _digest(("Source", *(getattr(value, name) for name in _SOURCE_SHAPE)))
         else:
             known = _digest(self._parts(value, self.shape))
@@ -90,7 +90,9 @@ class Fingerprints:
             items = list(value.items())
             if all(type(key) is str and type(item) is str for key, item in items):
                 return sorted(items)  # text to text (link targets): as it is
-            return sorted((repr(key), of(item)) for key, item in items)
+            # One line a key: no digest or repr of a shape holds a line break or a tab, and
+            # a text is digested as it is (repr would escape every quote of every shape).
+            return "M\n" + "\n".join(sorted(f"{key!r}\t{of(item)}" for key, item in items))
         if isinstance(value, (Set, frozenset)):
             return sorted(of(item) for item in value)
         if isinstance(value, (tuple, list)):
@@ -120,7 +122,7 @@ def site_shapes(sites: Sequence[object], templates: Mapping[str, str]) -> Shape:
     evaluated every page's."""
     fingerprints = Fingerprints()
     site = fingerprints.shape((tuple(sites), sorted(templates.items())))
-    return Shape(site, _digest((site, sorted(fingerprints.sources))))
+    return Shape(site, _digest("\n".join((site, *sorted(fingerprints.sources)))))
 
 
 def own_files(context: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
@@ -177,4 +179,5 @@ def _is_call(step: object) -> bool:
 
 
 def _digest(parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    text = parts if type(parts) is str else repr(parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from sitegen.checks.findings import Findings
@@ -17,15 +17,42 @@ from sitegen.images.assets import written_path
 from sitegen.markup import Markup
 
 # Ids the article template gives its own sections, so links may point at them.
-TEMPLATE_ANCHORS = {
-    "main",
-    "takeaways-title",
-    "toc-title",
-    "questions-title",
-    "references-title",
-    "disclaimer-title",
-    "related-title",
-}
+TEMPLATE_ANCHORS = frozenset(
+    {
+        "main",
+        "takeaways-title",
+        "toc-title",
+        "questions-title",
+        "references-title",
+        "disclaimer-title",
+        "related-title",
+    }
+)
+
+
+class KnownUrls(Mapping[str, "set[str]"]):
+    """Every page URL of the site -> the anchors it has, each page's worked out when first
+    asked (most links name no section: a check of one article in the preview must not
+    gather the sections of 2,000)."""
+
+    def __init__(self, urls: dict[str, set[str]], later: dict[str, tuple[Markup, frozenset[str]]]) -> None:
+        self._urls, self._later = urls, later  # url -> (the body whose headings are its anchors, others)
+
+    def __getitem__(self, url: str) -> set[str]:
+        found = self._urls.get(url)
+        if found is None:
+            body, more = self._later[url]  # KeyError: not a page
+            found = self._urls[url] = {heading.id for heading in body.headings} | more
+        return found
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._urls or url in self._later
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._urls, **dict.fromkeys(self._later)})
+
+    def __len__(self) -> int:
+        return len(self._urls.keys() | self._later.keys())
 
 
 def known_urls(
@@ -34,7 +61,7 @@ def known_urls(
     page_bodies: Mapping[str, Markup],
     static_files: frozenset[str],
     addresses: Collection[str],
-) -> dict[str, set[str]]:
+) -> KnownUrls:
     """Every page URL of the site -> the anchors it has: the pages the build makes
     (`addresses`: their output paths, from the plan's render.page_jobs), and from another
     language's pages, the default language's own."""
@@ -43,19 +70,20 @@ def known_urls(
         for kind in KINDS:
             if "{" not in kind.address and (kind is not SEARCH or site.config.search):
                 urls.setdefault(kind.at(""), set())
-    for article in site.articles:
-        urls[article.url] = {h.id for h in bodies[article.slug].headings} | TEMPLATE_ANCHORS
-    for page in site.pages:
-        urls[page.url] = {h.id for h in page_bodies[page.slug].headings}
+    later = {article.url: (bodies[article.slug], TEMPLATE_ANCHORS) for article in site.articles}
+    later.update((page.url, (page_bodies[page.slug], frozenset())) for page in site.pages)
+    for url in later:
+        urls.pop(url, None)
     if site.glossary:
         urls[GLOSSARY.at(site.prefix)] = {term.slug for term in site.glossary}
     for name in static_files:
+        later.pop(name, None)
         urls[name] = set()
-    return urls
+    return KnownUrls(urls, later)
 
 
 def links_and_images(
-    item: Article | Page, url: str, body: Markup, site: Site, known_urls: dict[str, set[str]], found: Findings
+    item: Article | Page, url: str, body: Markup, site: Site, known_urls: Mapping[str, set[str]], found: Findings
 ) -> None:
     file = item.source.path
     for written, resolved in body.links:
@@ -108,7 +136,7 @@ def _internal(
     url: str,
     written: str,
     parts: SplitResult,
-    known_urls: dict[str, set[str]],
+    known_urls: Mapping[str, set[str]],
     found: Findings,
     code: str,
     articles: Mapping[str, str] | None = None,
