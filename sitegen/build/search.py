@@ -50,7 +50,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -205,6 +204,8 @@ def update_index(
         assert executable is not None
         code, output, peak = _run(executable, root, index)
         return _finished(root, index, code, output, published), peak
+
+    from concurrent.futures import ThreadPoolExecutor  # a site with search off never imports it
 
     with ThreadPoolExecutor(max(1, min(jobs, len(to_make) or 1))) as pool:
         done = list(pool.map(make, to_make))

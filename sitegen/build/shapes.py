@@ -128,8 +128,12 @@ def site_shapes(sites: Sequence[object], templates: Mapping[str, str]) -> Shape:
 def own_files(context: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
     """(the digests of the files a page's own article or content page is made from, the
     names they have in its context)."""
-    names = tuple(name for name, value in context.items() if type(value) in MADE_FROM_ONE_FILE)
-    return " ".join(context[name].source.digest for name in names), names  # type: ignore[attr-defined]
+    own = [(name, value) for name, value in context.items() if type(value) in MADE_FROM_ONE_FILE]
+    if not own:
+        return "", ()
+    if len(own) == 1:  # an article's page, or a content page's
+        return own[0][1].source.digest, (own[0][0],)  # type: ignore[attr-defined]
+    return " ".join(value.source.digest for _, value in own), tuple(name for name, _ in own)  # type: ignore[attr-defined]
 
 
 # id(reads) -> (the reads, the names of the page's own files, whether they are blind)

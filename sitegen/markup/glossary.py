@@ -22,6 +22,7 @@ prose collector, so readability scores and the link checker never see it.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import xml.etree.ElementTree as etree
@@ -58,7 +59,8 @@ def _pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name in names) + r")(?!\w)", re.IGNORECASE)
 
 
-def _trie(names: Iterable[str]) -> str:
+@functools.lru_cache(maxsize=8)  # a pure function of the names: each build of the preview asks again
+def _trie(names: tuple[str, ...]) -> str:
     """The names as one regex that shares their common prefixes: "lesion(?:s|\\ load)?".
 
     The same texts match at the same places as `_pattern`'s "longest first" alternation,
@@ -97,7 +99,7 @@ class GlossaryProcessor(Treeprocessor):
                 self.by_name.setdefault(name.casefold(), term)
         self.pattern = _pattern(self.by_name)
         # Faster scans with the same matches (see `_trie` and `_matches`), for ASCII terms.
-        names = [name for name in self.by_name if name.strip()]
+        names = tuple(name for name in self.by_name if name.strip())
         self.trie: re.Pattern[str] | None = None
         self.lowered: re.Pattern[str] | None = None
         self.consuming: re.Pattern[str] | None = None
