@@ -9,6 +9,8 @@ the ratio of this checkout to the base:
 - rebuild with nothing changed;
 - rebuild after editing one article;
 - rebuild after editing the article template;
+- (for reference) how long importing the generator takes, the part of each build
+  before it starts;
 - (this checkout only, for reference) the rebuild of a copy of the site, with its
   cache, moved to another folder: the cache must still be used.
 
@@ -63,6 +65,15 @@ def one_round(checkout: Path, site: Path, jobs: int, round_number: int) -> dict[
     return times
 
 
+def import_seconds(checkout: Path) -> float:
+    """How long the command line takes to import the generator, before any build (a part of
+    every build's time; more, smaller modules cost more to import)."""
+    code = f"import sys; sys.path.insert(0, {str(checkout)!r}); import sitegen.cli, sitegen.pipeline"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
 def moved(site: Path, jobs: int) -> tuple[float, str]:
     """(seconds, summary line) of a build of a copy of `site` in another folder, with its cache."""
     copy = site.parent / f"{site.name}-moved"
@@ -114,11 +125,13 @@ def main() -> None:
                     config = sites[side] / "config.yaml"
                     config.write_text(config.read_text() + "\nsearch: false\n")
             results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}
+            imports: dict[str, list[float]] = {side: [] for side in checkouts}
             for round_number in range(args.rounds):
                 order = ("base", "head") if round_number % 2 == 0 else ("head", "base")
                 for side in order:
                     for step, seconds in one_round(checkouts[side], sites[side], args.jobs, round_number).items():
                         results[side][step].append(seconds)
+                    imports[side].extend(import_seconds(checkouts[side]) for _ in range(3))
             moved_seconds, summary = moved(sites["head"], args.jobs)
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
@@ -130,6 +143,8 @@ def main() -> None:
     for step in STEPS:
         old, new = statistics.median(results["base"][step]), statistics.median(results["head"][step])
         print(f"| {LABELS[step]} | {old:.3f} | {new:.3f} | {new / old:.2f} |")
+    old, new = statistics.median(imports["base"]), statistics.median(imports["head"])
+    print(f"| (part of each: importing the generator) | {old:.3f} | {new:.3f} | {new / old:.2f} |")
     print(f"\n{LABELS['moved']}: {moved_seconds:.3f} s\n  {summary}")
 
 
