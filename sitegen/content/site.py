@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
-from sitegen.content.translations import is_stale
 from sitegen.core.article import Article, GlossaryTerm, Page
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
@@ -242,8 +241,13 @@ def _links_across(site: Site, originals: Mapping[str, str]) -> tuple[dict[str, s
 def _outdated(site: Site, config: Config, by_name: Mapping[str, Article]) -> dict[str, str]:
     """Each translation whose original changed since -> the original's address: by the
     original's text when the translation records its digest, else by date."""
-    outdated = {}
-    items: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    outdated: dict[str, str] = {}
+    every: tuple[Article | Page, ...] = (*site.articles, *site.pages)
+    items = [item for item in every if item.translation is not None]
+    if not items:
+        return outdated
+    from sitegen.content.translations import is_stale  # a site with no translation never imports it
+
     for item in items:
         made = item.translation
         original = by_name.get(made.of) if made is not None else None
