@@ -20,6 +20,8 @@ path, is still used):
 - `templates`: what each template source (by its SHA-256) extends or includes (render.py);
 - `assets`: image path -> its stat signature and the Asset read then (assets.py), so an
   unchanged image is not read again; what its files were encoded from is in `pages`;
+- `search`: output path -> (language, digest of what the index reads of it), or None for
+  a page it does not index (build/search.py);
 - `reads` and `items`: what each page read when last rendered, and what lists read of
   each article, by its file (build/tracking.py, build/values.py); `values` and `shape`:
   each page's values, and the shape of the Sites they held for (build/shapes.py).
@@ -86,31 +88,20 @@ MAX_RECORD = 64 * 1024 * 1024  # larger than any body record can be (a source is
 class Cache:
     folder: Path | None  # None: in memory only (tests, --no-cache)
     scope: str  # the project and settings the entries belong to
+    # The tables the module's docstring describes, each keyed as its type says:
     parsed: dict[ParsedKey, Parsed] = field(default_factory=dict)
     bodies: dict[tuple[str, str], BodyEntry] = field(default_factory=dict)
     pages: dict[str, OutputRecord] = field(default_factory=dict)
-    # Digest of the articles' slugs and topics -> related slugs
-    related: dict[str, RelatedSlugs] = field(default_factory=dict)
+    related: dict[str, RelatedSlugs] = field(default_factory=dict)  # by a digest of slugs and topics
     stored: dict[str, Location] = field(default_factory=dict)  # body digest -> (pack file, offset, length) in bodies/
-    # Source path -> (stat signature, parsed key): content.py
     stats: dict[str, tuple[Signature, ParsedKey]] = field(default_factory=dict)
-    # SHA-256 of a template's source -> what it references: render.py
-    templates: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
-    # Output path -> (language, digest of what the search index reads of it), None for a
-    # page it does not index: search.py
+    templates: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # by a source's SHA-256
     search: dict[str, tuple[str, str] | None] = field(default_factory=dict)
-    # Image path -> (its stat signature, the Asset read then): assets.py reads an unchanged
-    # image file again never (its size, hash and dimensions are here).
-    assets: dict[str, Any] = field(default_factory=dict)
-    # Output path -> what its page read of its context when it was last rendered (paths of
-    # plain values: build/tracking.py); part of its key in the next build (plan.py).
+    assets: dict[str, Any] = field(default_factory=dict)  # image path -> (stat signature, Asset)
     reads: dict[str, Reads] = field(default_factory=dict)
-    # Source path -> its digest and its values as a list's element (values.py `_from_file`).
     items: dict[str, ItemValues] = field(default_factory=dict)
-    # Output path -> (its own files' digests, its values' digest), and the shape of the Sites
-    # they were evaluated on, as of the last build that published (build/shapes.py).
-    values: dict[str, tuple[str, str]] = field(default_factory=dict)
-    shape: dict[str, str] = field(default_factory=dict)
+    values: dict[str, tuple[str, str]] = field(default_factory=dict)  # (own files' digests, values' digest)
+    shape: dict[str, str] = field(default_factory=dict)  # "site" and "whole" (shapes.Shape)
     # Without a folder: Markup digest -> (html, prose), stored under the digest of the HTML
     # itself, so a stored body can never be taken for another version of the same article.
     # (With a folder, the packs are keyed the same way.)
