@@ -79,8 +79,8 @@ def test_the_site_methods_a_blind_page_may_call_read_no_body(tmp_path):
         path = root / "content" / "articles" / f"{slug}.md"
         path.write_text(path.read_text() + "\nA new paragraph, and [a link](https://example.org/).\n")
     after = sites_of(root)[0]
-    assert site_shapes([before], {}).site == site_shapes([after], {}).site
-    assert site_shapes([before], {}).whole != site_shapes([after], {}).whole
+    assert site_shapes([before], {}, []).site == site_shapes([after], {}, []).site
+    assert site_shapes([before], {}, []).whole != site_shapes([after], {}, []).whole
     calls = {
         "guide_of": lambda site: [site.guide_of(a) for a in site.articles],
         "in_language": lambda site: [site.in_language(a.url, "en") for a in site.articles],
@@ -146,3 +146,31 @@ def test_a_translation_goes_stale_when_its_original_text_alone_changes(tmp_path)
     revise_english(site)
     assert builder.build().ok
     assert soup(page).select_one(".translation-outdated")
+
+
+def test_the_404_page_follows_another_languages_interface_strings(tmp_path):
+    """The default language's 404 page shows every other language's not-found words, from
+    its catalogue (build/interface.py): the catalogues are part of the shape, so an edit of
+    one such string reaches that page, though no Site and no source changed."""
+    import re
+    import shutil
+
+    import yaml
+
+    site = copy_site(FIXTURES / "bilingual", tmp_path / "site")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "locale", site.root / "locale")
+    settings = yaml.safe_load(site.config_path.read_text())
+    settings["paths"]["locale"] = "locale"
+    site.config_path.write_text(yaml.safe_dump(settings, sort_keys=False))
+    builder = Builder(site.config(), jobs=1)
+    assert builder.build().ok
+    page = site.root / "public" / "404.html"
+    po = site.root / "locale" / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    found = re.search(r'msgid "Page not found"\nmsgstr "([^"]*)"', text)
+    assert found and found.group(1) in page.read_text(encoding="utf-8")
+    po.write_text(
+        text.replace(found.group(0), 'msgid "Page not found"\nmsgstr "Esta página no está"'), encoding="utf-8"
+    )
+    assert builder.build().ok
+    assert "Esta página no está" in page.read_text(encoding="utf-8")

@@ -115,13 +115,16 @@ def _shown(kind: type) -> tuple[str, ...]:
     return names
 
 
-def site_shapes(sites: Sequence[object], templates: Mapping[str, str]) -> Shape:
-    """The shape of a build's Sites and templates, and that with every source's digest.
-    The templates are part of it because a page whose template changed reads anew, and
+def site_shapes(sites: Sequence[object], templates: Mapping[str, str], catalogues: Sequence[str]) -> Shape:
+    """The shape of a build's Sites, templates and interface catalogues (the digest of each
+    Site's language's, build/interface.py), and that with every source's digest. A page's
+    context is made of the Sites and, for the 404 page's other languages, of their
+    catalogues (render.page_jobs): a new input of a context must come in here too. The
+    templates are part of it because a page whose template changed reads anew, and
     values.keep_items forgets the trees of reads no page makes only after a plan that
     evaluated every page's."""
     fingerprints = Fingerprints()
-    site = fingerprints.shape((tuple(sites), sorted(templates.items())))
+    site = fingerprints.shape((tuple(sites), sorted(templates.items()), tuple(catalogues)))
     return Shape(site, _digest("\n".join((site, *sorted(fingerprints.sources)))))
 
 

@@ -92,7 +92,7 @@ def plan_sites(
     """Step "plan": each language's plan, and the shape of this build's Sites and templates
     (with which the pages' values are recorded: build/shapes.py)."""
     templates = templates_now(config, cache)
-    shape = site_shapes(sites, templates)
+    shape = site_shapes(sites, templates, [catalogue(site.config, site.language)[1] for site in sites])
     others = sites[1:]
     plans = [
         (
