@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.shapes import Fingerprints, blind, site_shapes
+from sitegen.build.shapes import Fingerprints, blind, context_shapes
 from sitegen.build.tracking import WHOLE, call
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.site import Site
@@ -79,8 +79,8 @@ def test_the_site_methods_a_blind_page_may_call_read_no_body(tmp_path):
         path = root / "content" / "articles" / f"{slug}.md"
         path.write_text(path.read_text() + "\nA new paragraph, and [a link](https://example.org/).\n")
     after = sites_of(root)[0]
-    assert site_shapes([before], {}, []).site == site_shapes([after], {}, []).site
-    assert site_shapes([before], {}, []).whole != site_shapes([after], {}, []).whole
+    shapes = [context_shapes([("index.html", {"site": site})], {}) for site in (before, after)]
+    assert shapes[0].site == shapes[1].site and shapes[0].whole != shapes[1].whole
     calls = {
         "guide_of": lambda site: [site.guide_of(a) for a in site.articles],
         "in_language": lambda site: [site.in_language(a.url, "en") for a in site.articles],
@@ -150,8 +150,9 @@ def test_a_translation_goes_stale_when_its_original_text_alone_changes(tmp_path)
 
 def test_the_404_page_follows_another_languages_interface_strings(tmp_path):
     """The default language's 404 page shows every other language's not-found words, from
-    its catalogue (build/interface.py): the catalogues are part of the shape, so an edit of
-    one such string reaches that page, though no Site and no source changed."""
+    its catalogue (build/interface.py), not from any Site: the shape is taken of the pages'
+    contexts, which hold them, so an edit of one such string reaches that page, though no
+    Site and no source changed."""
     import re
     import shutil
 

@@ -183,10 +183,7 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     in a stable order. A language other than the default has its pages under its folder
     (`site.prefix`, "es/"); the default's site also makes the files there is one of (the
     sitemap, with every language's pages in `others`, and robots.txt). What each page
-    shows is whatever its template reads of its context (tracking.py): no key is kept here.
-    A context is made of the Sites and (the 404 page) the other languages' interface
-    catalogues alone: build/shapes.py's shape covers exactly these, so a context that
-    comes to hold anything else must add it there."""
+    shows is whatever its template reads of its context (tracking.py): no key is kept here."""
     config = site.config
     p = site.prefix
     jobs = [_job(pages.HOME, p, {"site": site})]

@@ -7,10 +7,11 @@ decides: a `Source`'s digest of its bytes. An Article or a content Page is made 
 front matter alone (content/validate.py; tests/test_shapes.py holds it to that), so one
 whose front matter is known is the digest of its file's path and front matter.
 
-`site_shapes` gives a build two digests of all its Sites: their shape, and their shape
-with every source's digest. A page's values (values.py) are a function of what it read
-of the Sites; when its reads name nothing a body decides (`blind`), they are a function
-of the Sites' shape and of the files its own article or page is made from. So after an
+`context_shapes` gives a build two digests of all its pages' contexts: their shape, and
+their shape with every source's digest. A page's values (values.py) are a function of
+what it read of its context; when its reads name nothing a body decides (`blind`), they
+are a function of the context's shape and of the files its own article or page is made
+from. So after an
 edit of an article's text alone, the shape is unchanged, and the plan (plan.py) takes
 every blind page's values from the last build instead of evaluating them again: the
 common edit in the preview then costs its own page, not 2,000 evaluations.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Set
 from typing import NamedTuple
 
 from sitegen.build.tracking import MADE_FROM_ONE_FILE, PLAIN, WHOLE, Branch, Reads
@@ -33,9 +34,9 @@ BODY_NAMES = frozenset({"digest", "body", "loaded", "restore", "text_of_line", "
 
 
 class Shape(NamedTuple):
-    """A build's digests of its Sites (`site_shapes`), kept in the cache between builds."""
+    """A build's digests of its pages' contexts (`context_shapes`), kept in the cache."""
 
-    site: str  # the Sites with every body left out
+    site: str  # the contexts (the Sites, mostly) with every body left out
     whole: str  # and with every source's digest
 
 
@@ -47,6 +48,7 @@ class Fingerprints:
         self._shape: dict[int, str] = {}
         self._held: list[object] = []
         self.sources: set[str] = set()  # "'path' digest" of every Source `shape` left out
+        self.known = self._shape.get  # id -> the shape of a value shaped already (and held)
 
     def whole(self, value: object) -> str:
         """A digest of everything in `value`, stable between processes (sets sorted)."""
@@ -115,16 +117,26 @@ def _shown(kind: type) -> tuple[str, ...]:
     return names
 
 
-def site_shapes(sites: Sequence[object], templates: Mapping[str, str], catalogues: Sequence[str]) -> Shape:
-    """The shape of a build's Sites, templates and interface catalogues (the digest of each
-    Site's language's, build/interface.py), and that with every source's digest. A page's
-    context is made of the Sites and, for the 404 page's other languages, of their
-    catalogues (render.page_jobs): a new input of a context must come in here too. The
-    templates are part of it because a page whose template changed reads anew, and
+def context_shapes(contexts: Iterable[tuple[str, Mapping[str, object]]], templates: Mapping[str, str]) -> Shape:
+    """The shape of every page's context (output path, context) and of the templates, and
+    that with every source's digest. A page's values are read from its context alone, so
+    whatever a context comes to hold (the Sites, the 404 page's words of the other
+    languages) is in it without anyone listing it; the Sites are shaped once, by their id.
+    The templates are part of it because a page whose template changed reads anew, and
     values.keep_items forgets the trees of reads no page makes only after a plan that
     evaluated every page's."""
     fingerprints = Fingerprints()
-    site = fingerprints.shape((tuple(sites), sorted(templates.items()), tuple(catalogues)))
+    shape, known = fingerprints.shape, fingerprints.known
+    # A line a page: its path, then each name and value's shape, apart by tabs (no shape
+    # holds a raw tab or line break: texts are in their repr).
+    parts = [repr(sorted(templates.items()))]
+    add = parts.append
+    for path, context in contexts:
+        add(f"\n{path!r}")
+        for name, value in context.items():
+            add(name)
+            add(known(id(value)) or shape(value))
+    site = _digest("\t".join(parts))
     return Shape(site, _digest("\n".join((site, *sorted(fingerprints.sources)))))
 
 

@@ -16,7 +16,7 @@ from sitegen.build.plan import KeptValues, asset_steps, make_plan
 from sitegen.build.records import last_shape, static_keys
 from sitegen.build.render import digest, page_jobs, template_digests
 from sitegen.build.search import has_index
-from sitegen.build.shapes import site_shapes
+from sitegen.build.shapes import context_shapes
 from sitegen.build.values import keep_items
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sitegen.build.cache import Cache
     from sitegen.build.output import Output
     from sitegen.build.plan import BuildPlan
+    from sitegen.build.render import PageJob
     from sitegen.build.shapes import Shape
     from sitegen.content.site import Site
     from sitegen.core.config import Config
@@ -47,14 +48,14 @@ def plan_site(
     config_key: str,
     site: Site,
     output: Output | None,
-    others: tuple[Site, ...],
+    jobs: list[PageJob],
     admin: Mapping[str, bytes],
     templates: Mapping[str, str],
     shape: Shape,
 ) -> BuildPlan:
-    """The plan of one language's pages (`others`: the other languages' Sites, for the
-    default language's sitemap; `admin`: the browser editor's files this build publishes;
-    `templates`: `templates_now`; `shape`: of this build's Sites and templates, build/shapes.py)."""
+    """The plan of one language's pages (`jobs`: render.page_jobs; `admin`: the browser
+    editor's files this build publishes; `templates`: `templates_now`; `shape`: of this
+    build's page contexts and templates, build/shapes.py)."""
     # Bodies with figures hold the figure partial's HTML and the site's licence line.
     figures = (templates.get(FIGURE_TEMPLATE), config.licence) if site.assets else ()
     markdown_key = digest(__version__, config.raw_html, site.glossary, *figures)
@@ -65,7 +66,7 @@ def plan_site(
     search_ready = not config.search or has_index(config.output_dir)
     return make_plan(
         site,
-        page_jobs(site, others),
+        jobs,
         cache.bodies,
         markdown_key,
         templates,
@@ -89,19 +90,15 @@ def plan_sites(
     output: Output | None,
     admin: Mapping[str, bytes],
 ) -> tuple[list[tuple[Site, BuildPlan]], Shape]:
-    """Step "plan": each language's plan, and the shape of this build's Sites and templates
-    (with which the pages' values are recorded: build/shapes.py)."""
+    """Step "plan": each language's plan, and the shape of this build's page contexts and
+    templates (with which the pages' values are recorded: build/shapes.py). The default
+    language's sitemap lists the other languages' pages too."""
     templates = templates_now(config, cache)
-    shape = site_shapes(sites, templates, [catalogue(site.config, site.language)[1] for site in sites])
-    others = sites[1:]
+    jobs = [page_jobs(site, sites[1:] if site is sites[0] else ()) for site in sites]
+    shape = context_shapes(((job.path, job.context) for each in jobs for job in each), templates)
     plans = [
-        (
-            site,
-            plan_site(
-                config, cache, config_key, site, output, others if site is sites[0] else (), admin, templates, shape
-            ),
-        )
-        for site in sites
+        (site, plan_site(config, cache, config_key, site, output, each, admin, templates, shape))
+        for site, each in zip(sites, jobs, strict=True)
     ]
     sources = {a.source.path for site in sites for a in site.articles}
     sources.update(p.source.path for site in sites for p in site.pages)
