@@ -28,7 +28,6 @@ Usage: python benchmarks/compare.py --base REV [--size 2000] [--rounds 5] [--job
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import statistics
@@ -42,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from bench import cold_build, run  # noqa: E402
+from checkouts import base_checkout  # noqa: E402
 
 STEPS = ("cold", "nothing", "article", "template")
 LABELS = {
@@ -97,44 +97,33 @@ def main() -> None:
     parser.add_argument("--own-sites", action="store_true", help="each version builds its own corpus.py's site")
     parser.add_argument("--search", action="store_true", help="search on (the default of a real site), for both")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="sitegen-compare-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="sitegen-compare-") as folder,
+        base_checkout(args.base, Path(folder)) as base,
+    ):
         work = Path(folder)
-        base = work / "base"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), args.base],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            checkouts = {"base": base, "head": REPO}
-            # Compiled once, untimed, for both (as bench.py does): where PYTHONDONTWRITEBYTECODE
-            # is set, Python never caches the generator's bytecode, and every build would
-            # compile it anew, which measures the sizes of the two checkouts, not their builds.
-            for checkout in checkouts.values():
-                compileall.compile_dir(checkout / "sitegen", quiet=1)
-            sites = {}
-            for side, checkout in checkouts.items():
-                sites[side] = work / f"site-{side}"
-                maker = checkout if args.own_sites else base
-                subprocess.run(
-                    [sys.executable, str(maker / "benchmarks" / "corpus.py"), str(args.size), str(sites[side])],
-                    check=True,
-                    capture_output=True,
-                )
-                if not args.search:
-                    config = sites[side] / "config.yaml"
-                    config.write_text(config.read_text() + "\nsearch: false\n")
-            results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}
-            imports: dict[str, list[float]] = {side: [] for side in checkouts}
-            for round_number in range(args.rounds):
-                order = ("base", "head") if round_number % 2 == 0 else ("head", "base")
-                for side in order:
-                    for step, seconds in one_round(checkouts[side], sites[side], args.jobs, round_number).items():
-                        results[side][step].append(seconds)
-                    imports[side].extend(import_seconds(checkouts[side]) for _ in range(3))
-            moved_seconds, summary = moved(sites["head"], args.jobs)
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
+        checkouts = {"base": base, "head": REPO}
+        sites = {}
+        for side, checkout in checkouts.items():
+            sites[side] = work / f"site-{side}"
+            maker = checkout if args.own_sites else base
+            subprocess.run(
+                [sys.executable, str(maker / "benchmarks" / "corpus.py"), str(args.size), str(sites[side])],
+                check=True,
+                capture_output=True,
+            )
+            if not args.search:
+                config = sites[side] / "config.yaml"
+                config.write_text(config.read_text() + "\nsearch: false\n")
+        results: dict[str, dict[str, list[float]]] = {side: {step: [] for step in STEPS} for side in checkouts}
+        imports: dict[str, list[float]] = {side: [] for side in checkouts}
+        for round_number in range(args.rounds):
+            order = ("base", "head") if round_number % 2 == 0 else ("head", "base")
+            for side in order:
+                for step, seconds in one_round(checkouts[side], sites[side], args.jobs, round_number).items():
+                    results[side][step].append(seconds)
+                imports[side].extend(import_seconds(checkouts[side]) for _ in range(3))
+        moved_seconds, summary = moved(sites["head"], args.jobs)
     sites = "each version's own corpus" if args.own_sites else "the same corpus (the base's)"
     searched = "search on" if args.search else "search off"
     print(f"{args.size} articles, {args.rounds} rounds, {args.jobs} jobs; base {args.base}; {sites}; {searched}\n")

@@ -27,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(HERE))
+from checkouts import base_checkout  # noqa: E402
 
 QUERIES = ("lesion", "contrast scan", "myelin", "neurologist")
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
@@ -74,37 +76,33 @@ def main() -> None:
     from screenshots import CHROMIUM_ARGS, serve
 
     work = Path(tempfile.mkdtemp(prefix="search-reader-"))
-    base = work / "base"
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(base), args.base], cwd=REPO, check=True, capture_output=True
-    )
     try:
-        sites = {}
-        for name, checkout in (("base", base), ("this", REPO)):
-            # Each version's own corpus.py: the same seeded articles, its own templates and script.
-            site = work / f"site-{name}"
-            corpus = [sys.executable, str(checkout / "benchmarks" / "corpus.py"), str(args.size), str(site)]
-            subprocess.run(corpus, check=True, capture_output=True)
-            build(checkout, site, args.jobs)
-            sites[name] = site / "public"
-        servers = {name: serve(public) for name, public in sites.items()}
-        urls = {name: f"http://127.0.0.1:{server.server_address[1]}/" for name, server in servers.items()}
-        results: dict[tuple[str, str, str], list[dict]] = {}
-        executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            for round_number in range(args.rounds):
-                order = ("base", "this") if round_number % 2 == 0 else ("this", "base")
-                for network_name, network in (("loopback", None), ("slow 4G", SLOW_4G)):
-                    for query in QUERIES:
-                        for name in order:
-                            found = measure(browser, urls[name], query, network)
-                            results.setdefault((network_name, query, name), []).append(found)
-            browser.close()
-        for server in servers.values():
-            server.shutdown()
+        with base_checkout(args.base, work) as base:
+            sites = {}
+            for name, checkout in (("base", base), ("this", REPO)):
+                # Each version's own corpus.py: the same seeded articles, its own templates and script.
+                site = work / f"site-{name}"
+                corpus = [sys.executable, str(checkout / "benchmarks" / "corpus.py"), str(args.size), str(site)]
+                subprocess.run(corpus, check=True, capture_output=True)
+                build(checkout, site, args.jobs)
+                sites[name] = site / "public"
+            servers = {name: serve(public) for name, public in sites.items()}
+            urls = {name: f"http://127.0.0.1:{server.server_address[1]}/" for name, server in servers.items()}
+            results: dict[tuple[str, str, str], list[dict]] = {}
+            executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+                for round_number in range(args.rounds):
+                    order = ("base", "this") if round_number % 2 == 0 else ("this", "base")
+                    for network_name, network in (("loopback", None), ("slow 4G", SLOW_4G)):
+                        for query in QUERIES:
+                            for name in order:
+                                found = measure(browser, urls[name], query, network)
+                                results.setdefault((network_name, query, name), []).append(found)
+                browser.close()
+            for server in servers.values():
+                server.shutdown()
     finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=REPO, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{args.size} articles, {args.rounds} rounds, 390 px, a fresh context per search; medians.\n")
     print(

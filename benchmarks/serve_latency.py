@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import compileall
 import json
 import re
 import socket
@@ -33,6 +32,7 @@ from tornado.websocket import websocket_connect
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+from checkouts import base_checkout  # noqa: E402
 from corpus import make_corpus  # noqa: E402
 
 from sitegen.serve import PREVIEW_FOLDER  # noqa: E402
@@ -107,32 +107,21 @@ ROW = re.compile(r"^\| (article|template) \| \d+ \| (\d+) \| (\d+) \|$", re.M)
 
 def side_by_side(base_rev: str, size: int, edits: int, rounds: int) -> None:
     """This checkout's script and the base's, alternately, each on its own corpus."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as folder:
-        base = Path(folder) / "base"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(base), base_rev],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            checkouts = {"base": base, "head": REPO}
-            for checkout in checkouts.values():
-                compileall.compile_dir(checkout / "sitegen", quiet=1)
-            found: dict[str, dict[str, list[int]]] = {side: {"article": [], "template": []} for side in checkouts}
-            for number in range(rounds):
-                for side in ("base", "head") if number % 2 == 0 else ("head", "base"):
-                    script = checkouts[side] / "benchmarks" / "serve_latency.py"
-                    shown = subprocess.run(
-                        [sys.executable, str(script), "--size", str(size), "--edits", str(edits)],
-                        cwd=checkouts[side],
-                        check=True,
-                        capture_output=True,
-                        text=True,
-                    ).stdout
-                    for kind, on_disk, _ in ROW.findall(shown):
-                        found[side][kind].append(int(on_disk))
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], capture_output=True)
+    with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as folder, base_checkout(base_rev, Path(folder)) as base:
+        checkouts = {"base": base, "head": REPO}
+        found: dict[str, dict[str, list[int]]] = {side: {"article": [], "template": []} for side in checkouts}
+        for number in range(rounds):
+            for side in ("base", "head") if number % 2 == 0 else ("head", "base"):
+                script = checkouts[side] / "benchmarks" / "serve_latency.py"
+                shown = subprocess.run(
+                    [sys.executable, str(script), "--size", str(size), "--edits", str(edits)],
+                    cwd=checkouts[side],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                for kind, on_disk, _ in ROW.findall(shown):
+                    found[side][kind].append(int(on_disk))
     print(f"\nPreview save to page on disk, {size} articles, {rounds} rounds of {edits} edits; base {base_rev}\n")
     print("| save | base (median ms) | this checkout (median ms) | this / base |")
     print("|---|---:|---:|---:|")
