@@ -313,7 +313,7 @@ def _kept(plan: BuildPlan, output: Output | None) -> tuple[list[PageOutcome], li
         if step.body.cached is not None and (output is None or step.current):
             state = PageState.CURRENT if output is not None else PageState.NOT_RENDERED
             body = BodyOutcome(step.body, step.body.cached, False)
-            read = plan.seen[step.job.path][1] if step.job.path in plan.seen else None
+            read = plan.read_value(step.job, step.reads)  # known: the plan evaluated it
             outcomes.append(PageOutcome(step.job.path, step.key or "", state, (), body, step.reads, read))
         else:
             todo.append(step)

@@ -56,7 +56,7 @@ class Fingerprints:
             return repr(value)
         known = self._whole.get(id(value))
         if known is None:
-            known = self._whole[id(value)] = _digest(self._parts(value, self.whole))
+            known = self._whole[id(value)] = digest_of(self._parts(value, self.whole))
             self._held.append(value)
         return known
 
@@ -77,9 +77,9 @@ class Fingerprints:
             return repr(value)
         elif kind is Source:
             self.sources.add(f"{value.path!r} {value.digest}")  # type: ignore[attr-defined]
-            known = _digest(("Source", *(getattr(value, name) for name in _SOURCE_SHAPE)))
+            known = digest_of(("Source", *(getattr(value, name) for name in _SOURCE_SHAPE)))
         else:
-            known = _digest(self._parts(value, self.shape))
+            known = digest_of(self._parts(value, self.shape))
         self._shape[id(value)] = known
         self._held.append(value)
         return known
@@ -136,8 +136,8 @@ def context_shapes(contexts: Iterable[tuple[str, Mapping[str, object]]], templat
         for name, value in context.items():
             add(name)
             add(known(id(value)) or shape(value))
-    site = _digest("\t".join(parts))
-    return Shape(site, _digest("\n".join((site, *sorted(fingerprints.sources)))))
+    site = digest_of("\t".join(parts))
+    return Shape(site, digest_of("\n".join((site, *sorted(fingerprints.sources)))))
 
 
 def own_files(context: Mapping[str, object]) -> tuple[str, tuple[str, ...]]:
@@ -197,6 +197,7 @@ def _is_call(step: object) -> bool:
     return type(step) is tuple and bool(step) and step[0] == "call"
 
 
-def _digest(parts: object) -> str:
+def digest_of(parts: object) -> str:
+    """A digest of `parts`: of a text as it is, of anything else by its repr."""
     text = parts if type(parts) is str else repr(parts)
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

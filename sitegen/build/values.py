@@ -16,12 +16,11 @@ version and the configuration key, as it holds the parsed articles themselves.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Set, Sized
 from operator import attrgetter
 from typing import NamedTuple
 
-from sitegen.build.shapes import Fingerprints
+from sitegen.build.shapes import Fingerprints, digest_of
 from sitegen.build.tracking import END, ITEMS, LENGTH, MADE_FROM_ONE_FILE, PLAIN, WHOLE, Branch, Reads
 
 # (the file's digest, {the digest of a tree of reads -> the digest of their values})
@@ -150,11 +149,11 @@ class Values:
                 if found is memo:
                     found = self._step(root, step, below)
                     if type(found) is tuple and len(found) > 4:  # digested once, not in every key
-                        found = _digest(found)
+                        found = digest_of(found)
                     memo[slot] = found
                     self._held.append(root)
                 values.append(found)
-        return _digest(values)
+        return digest_of(values)
 
     @property
     def tree_keys(self) -> Set[str]:
@@ -268,7 +267,7 @@ class Values:
         source = item.source  # type: ignore[attr-defined]
         tree = self._tree_keys.get(id(below))
         if tree is None:
-            tree = self._tree_keys[id(below)] = _digest(below)
+            tree = self._tree_keys[id(below)] = digest_of(below)
         known = self._items.get(source.path)
         if known is not None and known[0] == source.digest:
             found = known[1].get(tree)
@@ -277,7 +276,7 @@ class Values:
             trees = dict(known[1])  # a new dict: the cache saves what changed by comparing
         else:
             trees = {}
-        trees[tree] = found = _digest(self._evaluate(item, below))
+        trees[tree] = found = digest_of(self._evaluate(item, below))
         self._items[source.path] = (source.digest, trees)
         return found
 
@@ -295,7 +294,3 @@ def keep_items(items: dict[str, ItemValues], live: Set[str], plans: Iterable[Val
     for path, (digest, trees) in list(items.items()):
         if not used.issuperset(trees):
             items[path] = (digest, {tree: found for tree, found in trees.items() if tree in used})
-
-
-def _digest(parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
