@@ -34,7 +34,7 @@ from sitegen.build.interface import (
 )
 from sitegen.build.search import BUNDLE, folder_of
 from sitegen.build.tracking import Reads, tracked
-from sitegen.content.site import Site
+from sitegen.content.site import Site, Topic
 from sitegen.core import pages
 from sitegen.core.config import Config
 from sitegen.core.errors import Diagnostic
@@ -188,11 +188,17 @@ def page_jobs(site: Site, others: Sequence[Site] = ()) -> list[PageJob]:
     p = site.prefix
     jobs = [_job(pages.HOME, p, {"site": site})]
     jobs.extend(_job(pages.GUIDE, p, {"site": site, "guide": each}, each.slug) for each in site.guides)
+    # Articles with the same tags share one tuple of topics: the build digests each tuple a
+    # page's context holds (build/shapes.py), a few dozen instead of one an article.
+    topics: dict[tuple[str, ...], tuple[Topic, ...]] = {}
     for article in site.articles:
+        shown = topics.get(article.tags)
+        if shown is None:
+            shown = topics[article.tags] = site.topics_of(article)
         context = {
             "site": site,
             "article": article,
-            "topics": site.topics_of(article),
+            "topics": shown,
             "related": site.related(article),
             "guide": site.guide_of(article),
         }
