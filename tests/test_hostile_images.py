@@ -361,4 +361,4 @@ def test_a_broken_link_named_like_an_image_is_a_finding(tmp_path):
     site.article("a.md", FRONT.format(title="A") + "Text.\n")
     done = run_cli("build", cwd=site.root)
     assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout
-    assert "content/images/photo.png: error:" in done.stderr and "[image-not-a-file]" in done.stderr
+    assert "content/images/photo.png: error:" in done.stderr and "[link-dangling]" in done.stderr

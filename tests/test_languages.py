@@ -308,9 +308,9 @@ def test_the_spanish_search_index_holds_spanish_pages_only(two):
 def test_a_changed_translation_re_renders_exactly_the_spanish_pages(two, tmp_path):
     from sitegen.pipeline import Builder
 
-    locale = tmp_path / "locale"
+    locale = two.root / "locale"  # the project's own (config.yaml may name no folder outside it)
     shutil.copytree(BILINGUAL / "../../../locale", locale)
-    two.set_config(paths={"locale": str(locale)})
+    two.set_config(paths={"locale": "locale"})
     builder = Builder(two.config(), use_cache=True)
     assert builder.build(index_search=False).ok
     before = {p.relative_to(two.public).as_posix(): p.read_bytes() for p in two.public.rglob("*.html")}
@@ -331,9 +331,9 @@ def test_a_changed_catalogue_is_not_taken_for_a_no_op_build(two, tmp_path):
     # catalogue edited after a build left the next `build` saying nothing had changed.
     from sitekit import run_cli
 
-    locale = tmp_path / "locale"
+    locale = two.root / "locale"
     shutil.copytree(BILINGUAL / "../../../locale", locale)
-    two.set_config(paths={"locale": str(locale)}, search=False)
+    two.set_config(paths={"locale": "locale"}, search=False)
     assert run_cli("build", cwd=two.root).returncode == 0
     po = locale / "es" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text().replace('msgstr "Puntos clave"', 'msgstr "Lo más importante"'))

@@ -10,7 +10,9 @@ import shutil
 
 import pytest
 
-from sitekit import FIXTURE_SITE, REPO, copy_site, run_cli, snapshot
+from sitekit import FIXTURE_SITE, FIXTURES, REPO, copy_site, run_cli, snapshot
+
+BILINGUAL_SITE = FIXTURES / "bilingual"
 
 SECRET = "sitegen-test-secret-7d1f"
 
@@ -128,3 +130,119 @@ def test_a_template_that_links_out_is_not_read(site):
     code, shown, files = built(site)
     assert code == 1
     assert_refused(site, f"templates/{partial.relative_to(site.root / 'templates').as_posix()}", shown, files)
+
+
+# --- Round two (an attacker's probe after the first fix): links that stay inside the
+# project but reach its private parts, the folders config.yaml names, the interface
+# strings, config.yaml itself, and links that lead nowhere.
+
+TOKEN = "AUTHORIZATION: basic sitegen-test-token-41c2"
+
+
+def _git_config(site):
+    """A .git/config holding a token, as actions/checkout leaves it."""
+    (site.root / ".git").mkdir(exist_ok=True)
+    (site.root / ".git" / "config").write_text(f'[http "https://github.com/"]\n\textraheader = {TOKEN}\n')
+
+
+def test_a_static_link_into_the_projects_git_folder_is_not_published(site):
+    _git_config(site)
+    (site.root / "static" / "gitconfig.txt").symlink_to("../.git/config")
+    (site.root / "static" / "proj").symlink_to("..", target_is_directory=True)  # the whole project
+    code, shown, files = built(site)
+    assert code == 1
+    assert "static/gitconfig.txt is a link to" in shown and "hidden folder .git" in shown
+    assert "static/proj is a link to" in shown and "a folder that holds this one" in shown
+    assert shown.count("[link-private]") == 2
+    assert not any(TOKEN.encode() in data for data in files.values())
+    assert not any(name.startswith(("static/proj", "static/gitconfig")) for name in files)
+
+
+def test_a_link_that_leads_nowhere_is_named_as_a_link(site):
+    (site.root / "static" / "a.txt").symlink_to("b.txt")
+    (site.root / "static" / "b.txt").symlink_to("a.txt")  # round in a loop
+    (site.root / "static" / "gone.txt").symlink_to("missing.txt")
+    code, shown, _ = built(site)
+    assert code == 1
+    for name in ("a.txt", "b.txt", "gone.txt"):
+        assert f"static/{name} is a link to" in shown, shown
+    assert shown.count("[link-dangling]") == 3
+    assert "write-failed" not in shown
+
+
+@pytest.mark.parametrize(
+    "paths, why",
+    [
+        ({"static": ".git"}, "inside the hidden folder .git"),
+        ({"static": "OUTSIDE"}, "outside the project"),
+        ({"static": "."}, "the project folder itself"),
+        ({"templates": "content"}, "the content folder"),
+        ({"static": "content/images"}, "the content folder"),
+    ],
+)
+def test_config_yaml_cannot_point_a_folder_at_what_is_not_the_projects(site, paths, why):
+    _git_config(site)
+    paths = {name: str(site.root.parent / "outside") if value == "OUTSIDE" else value for name, value in paths.items()}
+    site.set_config(paths=paths, logo={"file": ""})
+    code, shown, files = built(site)
+    assert code == 1
+    assert "[config-folder]" in shown and why in shown, shown
+    assert "config.yaml:" in shown  # at its line
+    assert not files
+
+
+def test_content_kept_elsewhere_is_given_on_the_command_line(site, tmp_path):
+    elsewhere = tmp_path / "content-checkout"
+    shutil.copytree(site.content, elsewhere)
+    shutil.rmtree(site.content)
+    site.content.symlink_to(elsewhere, target_is_directory=True)  # committed as a link: refused
+    code, shown, _ = built(site)
+    assert code == 1 and "paths.content is" in shown and "--content PATH" in shown
+    done = run_cli("build", "--content", str(elsewhere), cwd=site.root)  # chosen by whoever builds
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_interface_strings_that_link_out_are_not_read_or_printed(tmp_path):
+    made = copy_site(BILINGUAL_SITE, tmp_path / "site")
+    shutil.copytree(REPO / "locale", made.root / "locale")
+    made.set_config(paths={"locale": "locale"})
+    (tmp_path / "outside.txt").write_text(f"{SECRET}\n")
+    po = made.root / "locale" / "es" / "LC_MESSAGES" / "messages.po"
+    po.unlink()
+    po.symlink_to(tmp_path / "outside.txt")
+    done = run_cli("build", cwd=made.root)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert "locale/es/LC_MESSAGES/messages.po is a link to" in shown and "[link-outside-project]" in shown
+    assert SECRET not in shown and "Traceback" not in shown
+
+
+@pytest.mark.parametrize(
+    "target, code",
+    [("/dev/zero", "link-outside-project"), ("OUTSIDE", "link-outside-project"), ("FOLDER", "file-not-regular")],
+)
+def test_config_yaml_itself_is_read_by_the_one_rule(site, target, code):
+    """`config.yaml -> /dev/zero` filled the memory and ended in a traceback."""
+    config = site.root / "config.yaml"
+    if target == "OUTSIDE":
+        (site.root.parent / "config.yaml").write_text(config.read_text())
+        target = str(site.root.parent / "config.yaml")
+    config.unlink()
+    if target == "FOLDER":
+        config.mkdir()
+    else:
+        config.symlink_to(target)
+    done = run_cli("build", cwd=site.root)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in shown
+    assert f"[{code}]" in shown, shown
+
+
+@pytest.mark.parametrize("slug", ["es", "images"])
+def test_a_page_cannot_take_a_language_or_the_figures_folder(tmp_path, slug):
+    made = copy_site(BILINGUAL_SITE, tmp_path / "site")
+    made.write("content/pages/zed.md", f"---\ntitle: Zed page\nsummary: A page.\nslug: {slug}\n---\nHello.\n")
+    done = run_cli("check", cwd=made.root)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert "content/pages/zed.md:4:" in shown and "[bad-slug]" in shown, shown

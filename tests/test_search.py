@@ -307,9 +307,9 @@ def _edit(site, number: int, old: str, new: str) -> None:
 
 
 def test_the_build_says_what_it_made_of_the_search_index(many, tmp_path):
-    templates = tmp_path / "templates"
+    templates = many.root / "templates"  # the project's own: config.yaml names no folder outside it
     shutil.copytree(Path(search.__file__).resolve().parents[2] / "templates", templates)
-    many.set_config(paths={"templates": str(templates)}, languages=["en", "es"])
+    many.set_config(paths={"templates": "templates"}, languages=["en", "es"])
     first = cli_here("build", cwd=many.root)
     assert first.returncode == 0, first.stderr
     made = re.search(r"Search index: 2 of 2 languages indexed again \((\d+) pages\)", first.stdout)
@@ -336,9 +336,9 @@ def test_an_edit_makes_only_its_languages_index_again(many):
 
 
 def test_a_template_edit_outside_the_indexed_text_indexes_nothing(many, tmp_path):
-    templates = tmp_path / "templates"
+    templates = many.root / "templates"  # the project's own: config.yaml names no folder outside it
     shutil.copytree(Path(search.__file__).resolve().parents[2] / "templates", templates)
-    many.set_config(paths={"templates": str(templates)}, languages=["en", "es"])
+    many.set_config(paths={"templates": "templates"}, languages=["en", "es"])
     assert many.build().ok
     before = _files(many.public / "pagefind")
     base = templates / "base.html"

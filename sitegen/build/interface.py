@@ -26,6 +26,9 @@ from sitegen.content.site import Site
 from sitegen.content.validate import MONTHS
 from sitegen.core.article import GlossaryTerm, Reference
 from sitegen.core.config import Config
+from sitegen.core.errors import Diagnostic
+from sitegen.core.files import read
+from sitegen.core.sources import display_path
 
 
 def long_date(day: date | None) -> str:
@@ -112,11 +115,27 @@ def catalogue(config: Config, language: str) -> tuple[gettext.NullTranslations, 
     bytes are those of a site with one language."""
     if language == config.languages[0]:
         return gettext.NullTranslations(), ""
-    try:
-        po = catalogue_path(config, language).read_bytes()
-    except OSError:
-        return gettext.NullTranslations(), "missing"
+    po, refused = _catalogue_bytes(config, language)
+    if po is None:
+        return gettext.NullTranslations(), "missing" if refused is None else "refused"
     return _compiled(po, language), hashlib.sha256(po).hexdigest()
+
+
+def _catalogue_bytes(config: Config, language: str) -> tuple[bytes | None, Diagnostic | None]:
+    """The .po file's bytes, read by the one rule (core/files.py): a link out of the project
+    (`messages.po -> /proc/self/environ` printed the build's environment into its log), a
+    folder, a device or a huge file is a finding, never read."""
+    path = catalogue_path(config, language)
+    return read(path, config.roots, display_path(path, config.root))
+
+
+def catalogue_problems(config: Config, language: str) -> list[Diagnostic]:
+    """Why `language`'s catalogue is not read, if it is refused (a missing one is not a
+    problem: the interface shows the default language's strings)."""
+    if language == config.languages[0]:
+        return []
+    refused = _catalogue_bytes(config, language)[1]
+    return [refused] if refused is not None else []
 
 
 def locale_date(language: str) -> Callable[[date | None], str]:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sitegen.build.interface import catalogue_problems
 from sitegen.checks.policy import settings
 from sitegen.content.read import Content, ParsedKey, load_content
 from sitegen.content.site import Site, make_site, pair_sites
@@ -60,6 +61,7 @@ def read_languages(
         contents[language] = content
         parsed.update(content.parsed)
         result.diagnostics.extend(content.diagnostics)
+        result.diagnostics.extend(catalogue_problems(config, language))
     # Always this build's values: they carry the bodies loaded for entries read from disk.
     cache.parsed = parsed  # type: ignore[assignment]
     return contents

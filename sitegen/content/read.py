@@ -93,6 +93,8 @@ def load_content(
     read_pages = read_all(page_paths, root, previous, parsed, memo, config, "page", 1, policy, language)
     pages = _published(page_paths, read_pages, root, drafts, listed, diagnostics)
     diagnostics.extend(_duplicate_slugs(pages))  # two pages would share one <slug>/index.html
+    if not language:
+        diagnostics.extend(_language_slugs(pages, config.languages))
     glossary = _glossary(base / "glossary.yaml", config, diagnostics)
     static_files = _static_files(config, language, diagnostics)
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
@@ -242,6 +244,24 @@ def _duplicate_slugs(items: Sequence[Article | Page]) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _language_slugs(pages: Sequence[Page], languages: Sequence[str]) -> list[Diagnostic]:
+    """A page of the default language lives at /<slug>/, beside each other language's
+    folder (/es/): a page slugged `es` would be hidden behind the Spanish home page, and
+    every menu link to it would lead there."""
+    return [
+        Diagnostic(
+            page.source.path,
+            page.source.line_of("slug"),
+            "bad-slug",
+            f"The slug {page.slug!r} is the folder of the site's {page.slug!r} language, so this page would be "
+            "hidden behind that language's home page.",
+            f"Give the page another slug, e.g. slug: {page.slug}-page.",
+        )
+        for page in pages
+        if page.slug in languages
+    ]
 
 
 def _duplicate_titles(articles: Sequence[Article]) -> list[Diagnostic]:

@@ -41,6 +41,19 @@ _FILES = {
     "link-outside-project": Code(
         E, "A link (symlink) leads out of the project; it is not read.", "Put a copy of the file itself in its place."
     ),
+    "link-private": Code(
+        E,
+        "A link (symlink) leads into a hidden folder of the project (.git, .cache) or to a folder that holds it.",
+        "Link to the file you mean, or put a copy of it in its place.",
+    ),
+    "link-dangling": Code(
+        E, "A link (symlink) leads nowhere, or round in a loop; it is not read.", "Put the file itself in its place."
+    ),
+    "config-folder": Code(
+        E,
+        "A folder in config.yaml's `paths:` is outside the project, hidden, the project itself, or mixed with content.",
+        "Name a folder of its own inside the project (`static: static`); content kept elsewhere: `--content PATH`.",
+    ),
     "content-missing": Code(E, "There is no articles folder.", "Check `paths: content` in config.yaml (or --content)."),
     "source-changed": Code(E, "A file changed while the site was being built.", "Build again."),
     "write-failed": Code(E, "The site could not be written.", "Free disk space or fix the folder's permissions."),

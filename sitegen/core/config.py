@@ -112,15 +112,20 @@ def load_config(
     """Read config.yaml; `content`/`output` (from the command line) override its paths."""
     path = Path(path)
     shown = str(path)
-    read = _read(path, shown)
+    # The project is the folder config.yaml is in, even when config.yaml is a link (which
+    # may lead only within that folder: `_read`).
+    root = path.absolute().parent.resolve()
+    read = _read(path, root, shown)
     if isinstance(read, list):
         return None, read
     doc, data = read
     values, fields, diagnostics = options.read(OPTIONS, data, doc, shown)
-    root = path.resolve().parent
     folders = {name: root / folder for name, folder in values["paths"].items()}
     if content:
         folders["content"] = Path(content).resolve()
+    misplaced = _folders(root, folders, bool(content), doc, shown)
+    if misplaced:  # nothing is read from them, not even people.yaml
+        return None, diagnostics + misplaced
     roots = project_roots(root, folders["content"], folders["templates"], folders["static"])
     people = load_people(folders["content"] / PEOPLE_FILE, root, roots, diagnostics)
     guides = load_guides(folders["content"] / GUIDES_FILE, root, roots, languages(values), diagnostics)
@@ -148,10 +153,19 @@ def load_config(
     ), []
 
 
-def _read(path: Path, shown: str) -> tuple[yamlread.YamlDocument, dict[Any, Any]] | list[Diagnostic]:
-    """config.yaml parsed and its mapping, or what stops it being read."""
+def _read(path: Path, root: Path, shown: str) -> tuple[yamlread.YamlDocument, dict[Any, Any]] | list[Diagnostic]:
+    """config.yaml parsed and its mapping, or what stops it being read. Read by the one rule
+    (files.read): a link that leads out of its folder, a device, a pipe or a huge file is
+    a finding, never read (`config.yaml -> /dev/zero` filled the memory)."""
+    from sitegen.core.files import read
+
+    raw, refused = read(path, project_roots(root), shown)
+    if refused is not None:
+        return [refused]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if raw is None:
+            raise FileNotFoundError(shown)
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         return [
             Diagnostic(
@@ -220,6 +234,59 @@ def _cache(root: Path, paths: dict[str, str], doc: yamlread.YamlDocument, shown:
             "Use a folder of its own for the cache, such as .cache.",
         )
     ]
+
+
+# The generator's own templates, static files and interface strings: a theme that sites
+# (the tests' among them) may use from where the generator is, outside their own folder.
+_GENERATOR = Path(__file__).resolve().parents[2]
+_THEME = tuple(_GENERATOR / name for name in ("templates", "static", "locale"))
+_SOURCE_FOLDERS = ("content", "templates", "static", "locale")
+
+
+def _folders(
+    root: Path, folders: Mapping[str, Path], content_given: bool, doc: yamlread.YamlDocument, shown: str
+) -> list[Diagnostic]:
+    """The folders config.yaml names are the project's own: config.yaml is edited as content
+    (CI builds a change to it without running the tests), so it must not be able to publish
+    `.git` (`static: .git`), a folder outside the project (`static: /`), or make content
+    into templates or static files (`templates: content`: templates run code). A folder
+    may be inside the project, or one of the generator's own (`_THEME`); content given on
+    the command line (`--content`) may be anywhere: whoever runs the build chose it."""
+    found = []
+    content_dir = folders["content"].resolve()
+    for name in _SOURCE_FOLDERS:
+        if name == "content" and content_given:
+            continue
+        folder = folders[name].resolve()
+        bases = [base for base in (root, *_THEME) if folder == base or base in folder.parents]
+        hidden = (
+            next((part for part in folder.relative_to(bases[0]).parts if part.startswith(".")), None) if bases else None
+        )
+        if not bases:
+            why = "outside the project"
+        elif root == folder or folder in root.parents or folder == _GENERATOR:
+            why = "the project folder itself"
+        elif hidden is not None:
+            why = f"inside the hidden folder {hidden}"
+        elif name != "content" and _nested(folder, content_dir):
+            why = "the content folder, inside it, or holding it (content is not templates or static files)"
+        else:
+            continue
+        found.append(
+            Diagnostic(
+                shown,
+                doc.line("paths", name),
+                "config-folder",
+                f"paths.{name} is {folder}, {why}: only folders of the project are read and published.",
+                f"Name a folder of its own inside the project, e.g. `{name}: {name}`"
+                + (
+                    "; to build content kept elsewhere, run `build.py build --content PATH`."
+                    if name == "content"
+                    else "."
+                ),
+            )
+        )
+    return found
 
 
 def _nested(one: Path, other: Path) -> bool:

@@ -57,8 +57,8 @@ ROBOTS = PageKind("robots", "robots.txt", "robots.txt", default_only=True)
 KINDS = (HOME, ARTICLE, MOVED, GUIDE, TOPICS, TOPIC, GLOSSARY, PAGE, SEARCH, NOT_FOUND, FEED, SITEMAP, ROBOTS)
 
 # Folders the build writes besides pages: the stylesheet and scripts, the search index
-# (build/search.py), the browser editor (editor/cms.py).
-OTHER_FOLDERS = ("static", "pagefind", "admin")
+# (build/search.py), the browser editor (editor/cms.py), the figures (images/).
+OTHER_FOLDERS = ("static", "pagefind", "admin", "images")
 
 
 def taken_names() -> frozenset[str]:

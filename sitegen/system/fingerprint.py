@@ -33,6 +33,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 
 from sitegen import __version__
 
@@ -122,13 +123,28 @@ def inputs_digest(
     """One digest of the stat signatures of every input file, the bytes of config.yaml and
     the generator's code (`package`; `seen`: as for _tree)."""
     hasher = hashlib.blake2b(digest_size=20)
-    hasher.update(Path(config_path).read_bytes())
+    hasher.update(_config_bytes(Path(config_path)))
     for folder in folders:
         hasher.update(
             repr((str(folder), folder.is_dir() and _tree(folder, signatures=seen))).encode("utf-8", "surrogateescape")
         )
     hasher.update(repr(_code(package)).encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
+
+
+_CONFIG_LIMIT = 8 * 1024 * 1024  # core.sources.MAX_SOURCE_BYTES, not imported: this path imports little
+
+
+def _config_bytes(path: Path) -> bytes:
+    """config.yaml's bytes, or a marker when it is not a regular file of a sensible size
+    (a link to /dev/zero would never end): the build after this reports why (config.py)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return b"<missing>"
+    if not S_ISREG(info.st_mode) or info.st_size > _CONFIG_LIMIT:
+        return b"<not read>"
+    return path.read_bytes()
 
 
 def _outputs_match(out: Path, outputs: Iterable[Sequence[Any]]) -> bool:  # as read from JSON
