@@ -160,3 +160,51 @@ def test_citation_numbers_are_not_counted_as_words_to_read():
     )
     assert "sup" in markup.html and markup.citations == ("rovira2015",)
     assert markup.prose == ("Scans help .",)
+
+
+def _render(body: str, translate=str):
+    from sitegen.markup import Renderer
+
+    return Renderer(translate=translate).render(
+        body, file="x.md", body_line=10, targets={}, root="", cite_keys=frozenset({"rovira2015", "montalban2025"})
+    )
+
+
+def test_an_unknown_citation_after_a_known_one_is_marked_and_the_body_converted():
+    # A typo of a known key after a known one once recursed without end (a false
+    # nesting-too-deep and an empty body). Everywhere a citation may stand: text, heading, after bold.
+    markup = _render(
+        "## Scans [@rovra2015]\n\n"
+        "Scans help [@rovira2015]. More [@rovra2015] here.\n\n"
+        "A **bold** claim [@montalbn2025] and [@rovira2015; @montalbn2025] end [@montalban2025].\n"
+    )
+    assert [(d.code, d.line) for d in markup.diagnostics] == [
+        ("citation-unknown", 10),
+        ("citation-unknown", 12),
+        ("citation-unknown", 14),
+        ("citation-unknown", 14),
+    ]
+    assert "Did you mean 'rovira2015'" in markup.diagnostics[0].hint
+    problem = '<span class="link-problem">'
+    assert markup.html.count(problem) == 4
+    assert f"Scans {problem}[@rovra2015]</span></h2>" in markup.html
+    assert f"More {problem}[@rovra2015]</span> here.</p>" in markup.html
+    assert f"and {problem}[@rovira2015; @montalbn2025]</span> end" in markup.html
+    assert markup.html.count('<sup class="cite">') == 2
+    assert markup.citations == ("rovira2015", "montalban2025")
+
+
+def test_an_unknown_citation_gives_no_other_finding_in_either_language(blank_site):
+    blank_site.set_config(languages=["en", "es"], paths={"locale": str(REPO / "locale")})
+    blank_site.article(
+        "typo.md", article("A typo in a key", "A claim [@rovira2015].\n\n## A part\n\nAnother [@rovra2015].\n")
+    )
+    blank_site.write(
+        "content/es/articles/errata.md",
+        article("Una errata en la clave", "Una afirmación [@rovira2015].\n\nOtra [@montalbn2025] más.\n"),
+    )
+    diagnostics = [d for d in findings(blank_site) if d.file.endswith(("typo.md", "errata.md"))]
+    assert sorted((d.file, d.code) for d in diagnostics if d.code != "reference-uncited") == [
+        ("content/articles/typo.md", "citation-unknown"),
+        ("content/es/articles/errata.md", "citation-unknown"),
+    ]

@@ -142,12 +142,13 @@ def test_callout_with_a_custom_title():
     assert box["aria-label"] == "Before a contrast scan"
 
 
-def test_unknown_callout_kind_is_a_warning_and_falls_back_to_a_note():
+def test_unknown_callout_kind_is_an_error_and_shows_as_a_note():
+    # A box of another kind than the editor wrote is a wrong page, even with no kind close to it.
     body = "Intro.\n\n!!! danger\n    Be careful.\n"
     markup = render(body)
     (problem,) = markup.diagnostics
     assert problem.code == "callout-kind"
-    assert problem.severity is Severity.WARNING
+    assert problem.severity is Severity.ERROR
     assert problem.line == file_line(body, "!!! danger")
     assert "'danger'" in problem.message
     assert "!!! key-point" in problem.hint and "!!! warning" in problem.hint

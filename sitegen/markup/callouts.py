@@ -32,6 +32,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.markup.calloutlines import CalloutLinePreprocessor, Outside, outside_lines
 from sitegen.markup.state import State
 from sitegen.markup.words import N_
 
@@ -51,6 +52,34 @@ KINDS = {
 CARE_CARDS = ("non-urgent", "urgent", "emergency")
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
+# The kinds are written in English in every language; the names a Spanish editor may write
+# instead, for the fix's "Did you mean".
+SPANISH = {
+    "nota": "note",
+    "advertencia": "warning",
+    "aviso": "warning",
+    "atencion": "warning",
+    "precaucion": "warning",
+    "cuidado": "warning",
+    "consejo": "tip",
+    "sugerencia": "tip",
+    "clave": "key-point",
+    "punto-clave": "key-point",
+    "idea-clave": "key-point",
+    "importante": "key-point",
+    "no-urgente": "non-urgent",
+    "urgente": "urgent",
+    "emergencia": "emergency",
+    "urgencia": "emergency",
+    "hacer": "do",
+    "haga": "do",
+    "si": "do",
+    "no-hacer": "dont",
+    "no-haga": "dont",
+    "no": "dont",
+    "recuadro": "inset",
+    "informacion": "inset",
+}
 # As the slips are read (leftovers.py): any case, any spaces; `!!! urgent:` is not a card.
 _CARE_LINE = re.compile(
     r"^[ \t]*!!![ \t\u00a0\u202f]*(" + "|".join(CARE_CARDS) + r")(?=[ \t\u00a0\u202f]|$)",
@@ -59,7 +88,7 @@ _CARE_LINE = re.compile(
 
 
 # A callout's first line, as the admonition extension reads it; group 1 is its kind.
-_OPENER = re.compile(r"^[ \t]*!!![ \t]+([\w-]+)", re.MULTILINE)
+_OPENER = re.compile(r"^[ \t]*!!![ \t\u00a0\u202f]+([\w-]+)", re.MULTILINE)
 
 
 class CalloutProcessor(Treeprocessor):
@@ -72,27 +101,17 @@ class CalloutProcessor(Treeprocessor):
         translate = self.state.translate
         cards, third = 0, None
         seen: dict[str, int] = {}
+        outside = self._outside()
         for element in root.iter("div"):
             classes = element.get("class", "").split()
             if "admonition" not in classes:
                 continue
             kind = next((c for c in classes if c != "admonition"), "note")
             seen[kind] = seen.get(kind, 0) + 1
-            if len(element) == 1 and not (element.text or "").strip():
-                self._empty(kind, seen[kind])
+            if not (element.text or "").strip() and all(_is_title(child) for child in element):
+                self._empty(kind, seen[kind], outside)
             if kind not in KINDS:
-                # A near miss (`urgnet`, `nota`) was meant as that kind: the page shows the wrong box.
-                close = difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.6)
-                self.report(
-                    "callout-kind",
-                    f"!!! {kind}",
-                    f"Unknown callout kind '{kind}'" + (", so it shows as a plain note box." if close else "."),
-                    (f"Did you mean `!!! {close[0]}`? " if close else "")
-                    + "Use one of: "
-                    + ", ".join(f"!!! {k}" for k in KINDS)
-                    + ".",
-                    warning=not close,
-                )
+                self._unknown(kind, seen[kind])
                 kind = "note"
             element.set("class", f"callout callout-{kind}" + (" care-card" if kind in CARE_CARDS else ""))
             element.set("role", "note")
@@ -112,6 +131,78 @@ class CalloutProcessor(Treeprocessor):
             element.set("aria-label", label)
         if third:
             self._too_many_cards(third, cards)
+
+    def _unknown(self, kind: str, occurrence: int) -> None:
+        """An unknown kind shows as a note box, which the editor did not ask for: an error."""
+        plain = kind.lower().translate(_UNACCENTED)
+        close = [SPANISH[plain]] if plain in SPANISH else difflib.get_close_matches(plain, list(KINDS), n=1, cutoff=0.6)
+        self.report(
+            "callout-kind",
+            f"!!! {kind}",
+            f"Unknown callout kind '{kind}', so it shows as a plain note box, not the box you meant.",
+            (f"Did you mean `!!! {close[0]}`? " if close else "")
+            + "The kind is written in English in every language. Use one of: "
+            + ", ".join(f"!!! {k}" for k in KINDS)
+            + ".",
+            line=self._opener(kind, occurrence)[0],
+        )
+
+    def _opener(self, kind: str, occurrence: int) -> tuple[int | None, str]:
+        """(the line of the `occurrence`-th `!!! kind` line, that line as written), or (None, the
+        kind) when it cannot be placed (inside something else, such as HTML)."""
+        state = self.state
+        openers = [m for m in _OPENER.finditer(state.body) if m.group(1).lower() == kind.lower()]
+        if len(openers) < occurrence:
+            return None, f"!!! {kind}"
+        opener = openers[occurrence - 1]
+        line = state.body_line + state.body.count("\n", 0, opener.start())
+        return line, state.body[opener.start() :].split("\n", 1)[0].strip()
+
+    def _outside(self) -> dict[int, Outside]:
+        """The lines outside boxes (calloutlines.py), by their `!!!` line; those after a box
+        with text reported here (an empty box is reported by `_empty`)."""
+        state = self.state
+        if state.body is None or "!!!" not in state.body:
+            return {}
+        found = {}
+        lines = state.body.split("\n")
+        for out in outside_lines(state.body):
+            found[out.opener] = out
+            if out.empty:
+                continue
+            written = lines[out.opener].strip()
+            line = state.body_line + out.line
+            gap = out.indent - out.opener_indent
+            if gap > 0:
+                self.report(
+                    "callout-indent",
+                    lines[out.line].strip()[:40],
+                    f"This line is indented by {gap} space{'s' if gap > 1 else ''}, not 4, so it is not in the box "
+                    f"`{written}` above it: it shows below the box as ordinary text.",
+                    "Indent it by four spaces, like the box's other lines, to put it in the box.",
+                    line=line,
+                )
+            elif not out.blank_before:
+                self.report(
+                    "callout-indent",
+                    lines[out.line].strip()[:40],
+                    f"This line is not indented, so it is not in the box `{written}` above it: "
+                    "it shows below the box as ordinary text.",
+                    "Indent it by four spaces, like the box's other lines, to put it in the box; "
+                    "to put it after the box, leave a blank line before it.",
+                    line=line,
+                )
+            elif out.ends_in_list and out.is_item:
+                self.report(
+                    "callout-outside",
+                    lines[out.line].strip()[:40],
+                    f"This list comes right after the list in the box `{written}`, but it is not indented, "
+                    "so it shows below the box, not as more of its points.",
+                    "Indent it by four spaces to put it in the box; if it belongs after the box, "
+                    "write a sentence between the box and the list.",
+                    line=line,
+                )
+        return found
 
     @staticmethod
     def _title(element: etree.Element, kind: str, name: str) -> tuple[etree.Element | None, str]:
@@ -164,25 +255,30 @@ class CalloutProcessor(Treeprocessor):
             line=line,
         )
 
-    def _empty(self, kind: str, occurrence: int) -> None:
+    def _empty(self, kind: str, occurrence: int, outside: dict[int, Outside]) -> None:
         """Report the `occurrence`-th `!!! kind` callout, which holds only its title."""
-        state = self.state
-        openers = [m for m in _OPENER.finditer(state.body) if m.group(1).lower() == kind.lower()]
-        if len(openers) < occurrence:
+        line, written = self._opener(kind, occurrence)
+        if line is None:
             return  # inside something we cannot place (e.g. HTML): no line to name
-        opener = openers[occurrence - 1]
-        line = state.body_line + state.body.count("\n", 0, opener.start())
-        written = state.body[opener.start() :].split("\n", 1)[0].strip()
-        following = [text for text in state.body[opener.end() :].split("\n")[1:] if text.strip()][:1]
-        indent = len(following[0]) - len(following[0].lstrip(" ")) if following else 0
-        opener_indent = len(opener.group(0)) - len(opener.group(0).lstrip())
-        if following and opener_indent < indent < opener_indent + 4:
+        out = outside.get(line - self.state.body_line)
+        if out is not None and out.indent > out.opener_indent:
+            indent = out.indent - out.opener_indent
             self.report(
                 "callout-indent",
                 written,
-                f"The text under `{written}` is indented by {indent - opener_indent} spaces, not 4, "
+                f"The text under `{written}` is indented by {indent} space{'s' if indent > 1 else ''}, not 4, "
                 "so the callout box is empty and its text shows below it as an ordinary paragraph.",
                 "Indent every line of the callout's text by four spaces under the `!!!` line.",
+                line=line,
+            )
+        elif out is not None and (not out.blank_before or out.is_item or written.rstrip("\"'”»").endswith(":")):
+            # Its text right below it, or a list or what its title announces after a blank line.
+            self.report(
+                "callout-indent",
+                written,
+                f"The text under `{written}` is not indented, so the box is empty and its text "
+                "shows below it as ordinary text.",
+                "Indent every line of the box's text by four spaces under the `!!!` line.",
                 line=line,
             )
         else:
@@ -203,3 +299,12 @@ class CalloutExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(CalloutProcessor(md, self.state), "callouts", 16)
+        # After whitespace is normalised (30), before slips.py's mends (29), which read the kind.
+        md.preprocessors.register(CalloutLinePreprocessor(md, self.state, KINDS), "callout_lines", 29.5)
+
+
+def _is_title(element: etree.Element) -> bool:
+    return element.tag == "p" and "admonition-title" in element.get("class", "")
+
+
+_UNACCENTED = str.maketrans("áéíóúüñ", "aeiouun")

@@ -53,12 +53,16 @@ class CitationProcessor(Treeprocessor):
         state.citations = list(numbers)
 
     def _walk(self, element: etree.Element, numbers: dict[str, int]) -> None:
+        # The children as written, before any citation is put in: a citation this walk makes is
+        # never walked again (an unknown one keeps its `[@key]` text, which would be split again
+        # and again without end).
+        children = list(element)
         if element.text and "[@" in element.text:
             before, nodes = self._split(element.text, numbers)
             element.text = before
             for offset, node in enumerate(nodes):
                 element.insert(offset, node)
-        for child in list(element):
+        for child in children:
             if child.tag not in SKIP_TAGS:
                 self._walk(child, numbers)
             if child.tail and "[@" in child.tail:
