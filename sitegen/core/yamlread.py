@@ -13,7 +13,7 @@ import pathlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import yaml
 
@@ -33,6 +33,18 @@ Path: TypeAlias = tuple[str | int | None, ...]
 Excerpt: TypeAlias = Callable[[int | None], str]  # the source line of a line number, or ""
 
 
+class Plain(NamedTuple):
+    """Where a plain scalar is written: file lines (1-based), columns (0-based, the end is
+    just after its last character), and the column of the key or `-` that holds it."""
+
+    tag: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    owner_column: int
+
+
 @dataclass
 class YamlDocument:
     """Constructed data plus the source line of every key and list item."""
@@ -40,6 +52,9 @@ class YamlDocument:
     data: Any = None  # whatever the YAML holds: its readers check the shape
     lines: dict[Path, int] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Every plain (unquoted) scalar value: where it is written, for the checks that need the
+    # text around it (a `#` after it starts a comment that cut the value short: frontslips.py).
+    plain: dict[Path, Plain] = field(default_factory=dict)
 
     def line(self, *path: str | int | None) -> int | None:
         """The line of the deepest known prefix of `path`."""
@@ -79,7 +94,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
         node = loader.get_single_node()
         if node is None:
             return doc
-        problems = _check_nodes(node, file, offset, doc.lines, excerpt, text)
+        problems = _check_nodes(node, file, offset, doc, excerpt, text)
         if problems:
             doc.diagnostics.extend(problems)
             return doc
@@ -271,17 +286,23 @@ _SAFE_TAGS = {
 
 
 def _check_nodes(
-    root: yaml.Node, file: str, offset: int, lines: dict[Path, int], excerpt: Excerpt, root_text: str = ""
+    root: yaml.Node, file: str, offset: int, doc: YamlDocument, excerpt: Excerpt, root_text: str = ""
 ) -> list[Diagnostic]:
     """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
     aliases = False
-    stack: list[tuple[Path, yaml.Node, int]] = [((), root, 0)]
+    lines = doc.lines
+    # (path, node, depth, the column of the key or `-` that holds the node)
+    stack: list[tuple[Path, yaml.Node, int, int]] = [((), root, 0, -1)]
     while stack:
-        path, node, depth = stack.pop()
-        line = node.start_mark.line + 1 + offset
+        path, node, depth, owner = stack.pop()
+        start = node.start_mark
+        line = start.line + 1 + offset
         lines.setdefault(path, line)
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: style None, or "" from libyaml
+            end = node.end_mark
+            doc.plain[path] = Plain(node.tag, line, start.column, end.line + 1 + offset, end.column, owner)
         if id(node) in seen:
             aliases = True  # reported below, once at each & and * where it is written
             continue
@@ -348,11 +369,10 @@ def _check_nodes(
                     continue
                 keys[key] = key_line
                 lines[path + (key,)] = key_line
-                stack.append((path + (key,), value_node, depth + 1))
-                lines[path + (key,)] = key_line
+                stack.append((path + (key,), value_node, depth + 1, key_node.start_mark.column))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                stack.append((path + (index,), item, depth + 1))
+                stack.append((path + (index,), item, depth + 1, start.column))
     if aliases:
         problems.extend(_alias_problems(root_text, file, offset, excerpt))
     return problems
