@@ -75,6 +75,26 @@ def test_a_hash_that_cuts_a_value_short_is_reported_at_its_line(old, new, at, fi
     assert fixed in found[0].hint and "double quotes" in found[0].hint
 
 
+@pytest.mark.parametrize(
+    ("new", "at"),
+    [
+        ("tags: [MRI #1, Lesions]", "tags:"),
+        ("tags: [MRI basics, Lesions #2]", "tags:"),
+    ],
+)
+def test_a_hash_inside_brackets_is_reported_at_its_line(new, at):
+    text = swap("tags: [MRI basics]", new)
+    problem = only(read(text)[1], "yaml-unclosed")
+    assert problem.line == line_of(text, at)
+    assert "#" in problem.message and '"' in problem.hint
+
+
+def test_a_star_bullet_gets_a_hint_at_its_line():
+    text = swap("  - A scan shows the brain.", "  * A scan shows the brain.")
+    problem = only(read(text)[1], "yaml-syntax")
+    assert problem.line == line_of(text, "  * A") and "'- '" in problem.hint
+
+
 def test_a_line_of_a_value_that_starts_with_a_hash_is_reported():
     text = swap("summary: A short page about scans.", "summary: What to ask at visit\n  #2 and after.")
     problem = only(read(text)[1], "front-matter-hash")
@@ -185,6 +205,15 @@ LISTS = [
         "- ",
     ),
     ("  - A scan shows the brain.", "  - • A scan shows the brain.", "  - •", "Remove the '•'"),
+    ("tags: [MRI basics]", "tags: MRI basics; Lesions", "tags:", "tags: [MRI basics, Lesions]"),
+    ("tags: [MRI basics]", "aliases: old-page, older-page\ntags: [MRI basics]", "aliases:", "[old-page, older-page]"),
+    (
+        "takeaways:\n  - A scan shows the brain.",
+        "takeaways: A scan shows the brain. • Most lesions...",
+        "takeaways:",
+        "- A scan",
+    ),
+    ("takeaways:", "questions: Are there new lesions?, Do I need contrast?\ntakeaways:", "questions:", "- Are there"),
     ("  - A scan shows the brain.", "  - 1. A scan shows the brain.", "  - 1.", "Remove the '1.'"),
 ]
 
@@ -204,6 +233,7 @@ def test_a_list_written_as_one_text_is_reported_at_its_line(old, new, at, fix):
         "  - A scan shows the brain.\n  - Most lesions cause no symptoms.",
         "  - A scan shows the brain\n    – it takes about 20 minutes.",  # a wrapped line: a dash in a sentence
         "  - 3 T scans show more.",
+        "  - Ask: is it new? Is it larger?",
     ],
 )
 def test_correct_lists_are_fine(new):

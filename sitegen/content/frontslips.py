@@ -160,17 +160,21 @@ def _hash_problems(doc: YamlDocument, lines: list[str], first_line: int, file: s
 def _hash_diagnostic(path: Path, plain: Plain, text: str, file: str, same_line: bool) -> Diagnostic:
     key = path[-1] if isinstance(path[-1], str) else path[0]
     if same_line:
-        kept = text[plain.column : plain.end_column].strip() if plain.end_column > plain.column else ""
-        lead = text[: plain.column].rstrip()
+        one_line = plain.line == plain.end_line
+        kept = text[plain.column if one_line else 0 : plain.end_column].strip()
+        lead = text[: plain.column].rstrip() if one_line else ""
         value = text[plain.column :].strip() if kept else text[len(lead) :].strip()
         example = f'{lead.strip()} "{value.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+        read = f"which reads only {kept!r}" if one_line and kept else "which is left empty"
         return Diagnostic(
             file,
             plain.end_line,
             "front-matter-hash",
-            f"The text after # was left out of {_name(path)}, which reads only {kept!r}: "
-            "in front matter, a # after a space starts a comment.",
-            f"Put the whole value in double quotes (a note for editors goes on a line of its own): {example}",
+            f"The text after # was left out of {_name(path)}, "
+            + (read if one_line or not kept else f"which ends with {kept!r}")
+            + ": in front matter, a # after a space starts a comment.",
+            "Put the whole value in double quotes (a note for editors goes on a line of its own)"
+            + (f": {example}" if one_line else "."),
             column=len(text) - len(text[plain.end_column :].lstrip(" \t")) + 1,
             excerpt=text,
         )
@@ -280,16 +284,29 @@ def _one_text(
             f"Start each item with '- ' on its own line, indented under '{key}:', e.g. '  - {_start(value)}'.",
             excerpt=_text_at(lines, line, first_line),
         )
-    elif key in ONE_LINE and "," in value:
-        items = ", ".join(part.strip() for part in value.split(",") if part.strip())
+    elif key in ONE_LINE and ("," in value or ";" in value):
+        parts = [part.strip() for part in re.split("[,;]", value) if part.strip()]
         yield Diagnostic(
             file,
             line,
             "front-matter-list",
-            f"'{key}: {value}' is read as one name, not as a list of {len(value.split(','))}.",
-            f"Put the list in square brackets: {key}: [{items}]",
+            f"'{key}: {value}' is read as one name, not as a list of {len(parts)}.",
+            f"Put the list in square brackets, the names separated by commas: {key}: [{', '.join(parts)}]",
             excerpt=_text_at(lines, line, first_line),
         )
+    elif _RUN_ON.search(value):
+        yield Diagnostic(
+            file,
+            line,
+            "front-matter-list",
+            f"'{key}' is written as one text holding several items, so they would be shown as one.",
+            f"Write each item on its own line under '{key}:', starting with '- ', e.g. '  - {_start(_RUN_ON.split(value)[0])}'.",
+            excerpt=_text_at(lines, line, first_line),
+        )
+
+
+# Items run together on one line: a bullet between them, or questions separated by commas.
+_RUN_ON = re.compile(r"\s[•·▪‣◦●]\s|\?\s*[,;]\s*\S")
 
 
 def _start(value: str) -> str:

@@ -10,7 +10,6 @@ a bounded size.
 from __future__ import annotations
 
 import pathlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeAlias
@@ -20,6 +19,7 @@ import yaml
 from sitegen.core.errors import Diagnostic
 from sitegen.core.files import read
 from sitegen.core.sources import decode
+from sitegen.core.yamlhints import CLOSERS, UNCLOSED_HINTS, comment_in_flow, unclosed, yaml_hint
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml is several times faster; fall back to pure Python when absent.
@@ -112,16 +112,20 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
             )
         )
     except yaml.MarkedYAMLError as error:
-        opened = _unclosed(text, error)
+        opened = unclosed(text, error)
         if opened is not None:
             char, line, column = opened[0], opened[1] + offset, opened[2]
+            cut = comment_in_flow(excerpt(line), column, char)
             doc.diagnostics.append(
                 Diagnostic(
                     file,
                     line,
                     "yaml-unclosed",
-                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value.",
-                    _UNCLOSED_HINTS[char],
+                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value."
+                    if cut is None
+                    else f"The {char} opened on this line is never closed: the # on this line starts a comment, "
+                    f"so the rest of the line, {CLOSERS[char]} included, is left out.",
+                    UNCLOSED_HINTS[char] if cut is None else cut,
                     column=column,
                     excerpt=excerpt(line),
                 )
@@ -137,7 +141,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
                 line,
                 "yaml-syntax",
                 f"YAML syntax error: {problem}.",
-                _yaml_hint(problem, excerpt(line)),
+                yaml_hint(problem, excerpt(line)),
                 column=column,
                 excerpt=excerpt(line),
             )
@@ -165,96 +169,6 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
     finally:
         loader.dispose()
     return doc
-
-
-# Quotes a word processor or phone types: YAML reads them as ordinary characters, not quotes.
-CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
-_CURLY_VALUE = re.compile(
-    r"^(?P<lead>\s*(?:-\s+)?(?:[\w-]+:\s*)?)[" + CURLY_QUOTES + r"](?P<value>.*?)[" + CURLY_QUOTES + r"]?\s*$"
-)
-
-
-def curly_quote_hint(line_text: str) -> str | None:
-    """The fix for a value in typographic quotes (“ ” « » ‘ ’), with the line as it should be typed."""
-    found = _CURLY_VALUE.match(line_text)
-    if found is None:
-        return None
-    value = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
-    example = f'{found.group("lead").strip()} "{value}"'
-    return (
-        "This line uses curly quotes (“ ” « » ‘ ’), which YAML reads as ordinary characters, not as quotes. "
-        f'Type straight double quotes " around the whole value instead: {example}'
-    )
-
-
-def _yaml_hint(problem: str, line_text: str) -> str:
-    curly = curly_quote_hint(line_text)
-    if curly is not None:
-        return curly
-    if "\t" in line_text or "tab" in problem:
-        return "YAML does not allow tab characters for indentation: use spaces."
-    if "mapping values are not allowed" in problem:
-        return 'A value contains ": " — put the whole value in double quotes, e.g. title: "MRI: the basics".'
-    if "could not find expected ':'" in problem or "simple key" in problem:
-        return "Each line needs the form `key: value`; check the line above for a missing colon or quote."
-    if "found character" in problem and "`" in problem:
-        return "Values starting with a special character must be quoted."
-    return "Check the indentation and quotes on this line and the one above it."
-
-
-_UNCLOSED_HINTS = {
-    '"': 'Add the closing " at the end of the value on this line, e.g. title: "MRI: the basics".',
-    "'": "Add the closing ' at the end of the value on this line; an apostrophe inside it is written "
-    "twice ('it''s'), or put the whole value in double quotes instead.",
-    "[": "Add the closing ] at the end of the list on this line, e.g. tags: [MRI basics, Lesions].",
-    "{": "Add the closing } at the end of this line, e.g. {title: A paper, year: 2024}.",
-}
-# A key or list item at the start of a line: inside a quoted value it means the quote ran on
-# past the end of the line it was meant to close on.
-_FIELD_START = re.compile(r"\s*(?:-\s+)?[^\s:#'\"][^:]*:(?:\s|$)|\s*-\s")
-
-
-def _unclosed(text: str, error: yaml.MarkedYAMLError) -> tuple[str, int, int] | None:
-    """(character, line, column) of a quote, [ or { opened and never closed, or None.
-
-    YAML notices an unclosed quote only where the value it swallowed finally ends (at the
-    next quote character, often many fields below, or at the end of the front matter), so
-    its own mark points at a line that is fine. Lines and columns are 1-based, in `text`."""
-    context = error.context or ""
-    mark = error.context_mark
-    if mark is not None and context in (
-        "while scanning a quoted scalar",
-        "while parsing a flow sequence",
-        "while parsing a flow mapping",
-    ):
-        line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
-        char = line[mark.column : mark.column + 1]  # libyaml's marks carry no buffer
-        closer = {"[": "]", "{": "}"}.get(char, char)
-        rest_of_line = line[mark.column + 1 :]
-        if char in _UNCLOSED_HINTS and closer not in rest_of_line:
-            return char, mark.line + 1, mark.column + 1
-    # The quote was closed, but only by a quote on a later line: the last quoted value read
-    # before the error that spans lines which look like fields of their own.
-    lines = text.split("\n")
-    suspect = None
-    failed_at = error.problem_mark.line if error.problem_mark else len(lines)
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # pure Python: stops where it fails
-            if token.start_mark.line > failed_at:
-                break
-            if (
-                isinstance(token, yaml.ScalarToken)
-                and token.style in ("'", '"')
-                and token.end_mark.line > token.start_mark.line
-                and any(_FIELD_START.match(line) for line in lines[token.start_mark.line + 1 : token.end_mark.line + 1])
-            ):
-                suspect = token
-    except yaml.YAMLError:
-        pass
-    if suspect is None:
-        return None
-    start = suspect.start_mark
-    return lines[start.line][start.column], start.line + 1, start.column + 1
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
