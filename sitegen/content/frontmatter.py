@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sitegen.content import frontslips
 from sitegen.core import yamlread
 from sitegen.core.article import Loaded, Source
 from sitegen.core.errors import Diagnostic
@@ -18,7 +19,8 @@ from sitegen.core.sources import decode
 def split_front_matter(
     text: str, shown: str, digest: str, name: str, file: str = ""
 ) -> tuple[tuple[Source, yamlread.YamlDocument] | None, list[Diagnostic]]:
-    """(Source, YamlDocument) or (None, diagnostics). Front matter is required."""
+    """(Source, YamlDocument) or (None, diagnostics). Front matter is required. The slips of
+    frontslips.py that are mended are read as meant; the others come with the pair."""
     lines = text.split("\n")
     if not text.strip():
         return None, [
@@ -55,8 +57,10 @@ def split_front_matter(
                 "Add a line with only `---` after the last field, before the article text.",
             )
         ]
-    front = "\n".join(lines[1:end])
-    doc = yamlread.load(front, shown, first_line=2, source_lines=lines[1:end])
+    written = lines[1:end]
+    front = "\n".join(written)
+    mended = frontslips.mend(written)  # no-break spaces and curly quotes that mean YAML's own
+    doc = yamlread.load("\n".join(mended), shown, first_line=2, source_lines=written)
     if doc.diagnostics:
         return None, doc.diagnostics
     if doc.data is None:
@@ -71,6 +75,7 @@ def split_front_matter(
                 "Write one field per line, e.g. `title: What MRI shows`.",
             )
         ]
+    slips = frontslips.slips(doc, mended, 2, shown)
     field_lines = json.dumps(sorted(((k, v) for k, v in doc.lines.items() if len(k) <= 3), key=repr))
     source = Source(
         path=shown,
@@ -81,7 +86,7 @@ def split_front_matter(
         loaded=Loaded("\n".join(lines[end + 1 :]), file),
         front=hashlib.blake2b(f"{shown}\n{front}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
     )
-    return (source, doc), []
+    return (source, doc), slips
 
 
 def read_bytes(

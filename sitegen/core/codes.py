@@ -130,6 +130,11 @@ _ARTICLES = {
     "translation-digest": Code(
         E, "`translated_from_text:` was edited by hand.", "Run `build.py translations --done FILE`."
     ),
+    "front-matter-hash": Code(
+        E, "A # in a value started a comment: the text after it was left out.", "Put the value in double quotes."
+    ),
+    "front-matter-markdown": Code(E, "Markdown in front matter, where it is shown as typed.", "Write plain text."),
+    "front-matter-list": Code(E, "A list written as one text (bullets, commas).", "Start each item with `- `."),
     "glossary-not-list": Code(E, "The glossary is not a list of terms.", "Start each entry with `- term: ...`."),
     "glossary-entry": Code(E, "A glossary entry is not a set of fields.", "Write `- term:` then `definition:`."),
     "glossary-duplicate": Code(E, "A term is defined twice.", "Keep one; list other spellings under `aliases:`."),

@@ -10,16 +10,16 @@ a bounded size.
 from __future__ import annotations
 
 import pathlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import yaml
 
 from sitegen.core.errors import Diagnostic
 from sitegen.core.files import read
 from sitegen.core.sources import decode
+from sitegen.core.yamlhints import CLOSERS, UNCLOSED_HINTS, comment_in_flow, unclosed, yaml_hint
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml is several times faster; fall back to pure Python when absent.
@@ -33,6 +33,18 @@ Path: TypeAlias = tuple[str | int | None, ...]
 Excerpt: TypeAlias = Callable[[int | None], str]  # the source line of a line number, or ""
 
 
+class Plain(NamedTuple):
+    """Where a plain scalar is written: file lines (1-based), columns (0-based, the end is
+    just after its last character), and the column of the key or `-` that holds it."""
+
+    tag: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    owner_column: int
+
+
 @dataclass
 class YamlDocument:
     """Constructed data plus the source line of every key and list item."""
@@ -40,6 +52,9 @@ class YamlDocument:
     data: Any = None  # whatever the YAML holds: its readers check the shape
     lines: dict[Path, int] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Every plain (unquoted) scalar value: where it is written, for the checks that need the
+    # text around it (a `#` after it starts a comment that cut the value short: frontslips.py).
+    plain: dict[Path, Plain] = field(default_factory=dict)
 
     def line(self, *path: str | int | None) -> int | None:
         """The line of the deepest known prefix of `path`."""
@@ -79,7 +94,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
         node = loader.get_single_node()
         if node is None:
             return doc
-        problems = _check_nodes(node, file, offset, doc.lines, excerpt, text)
+        problems = _check_nodes(node, file, offset, doc, excerpt, text)
         if problems:
             doc.diagnostics.extend(problems)
             return doc
@@ -97,16 +112,20 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
             )
         )
     except yaml.MarkedYAMLError as error:
-        opened = _unclosed(text, error)
+        opened = unclosed(text, error)
         if opened is not None:
             char, line, column = opened[0], opened[1] + offset, opened[2]
+            cut = comment_in_flow(excerpt(line), column, char)
             doc.diagnostics.append(
                 Diagnostic(
                     file,
                     line,
                     "yaml-unclosed",
-                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value.",
-                    _UNCLOSED_HINTS[char],
+                    f"The {char} opened on this line is never closed, so the lines below it are read as part of this value."
+                    if cut is None
+                    else f"The {char} opened on this line is never closed: the # on this line starts a comment, "
+                    f"so the rest of the line, {CLOSERS[char]} included, is left out.",
+                    UNCLOSED_HINTS[char] if cut is None else cut,
                     column=column,
                     excerpt=excerpt(line),
                 )
@@ -122,7 +141,7 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
                 line,
                 "yaml-syntax",
                 f"YAML syntax error: {problem}.",
-                _yaml_hint(problem, excerpt(line)),
+                yaml_hint(problem, excerpt(line)),
                 column=column,
                 excerpt=excerpt(line),
             )
@@ -150,96 +169,6 @@ def load(text: str, file: str, first_line: int = 1, source_lines: list[str] | No
     finally:
         loader.dispose()
     return doc
-
-
-# Quotes a word processor or phone types: YAML reads them as ordinary characters, not quotes.
-CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2018\u2019\u201a\u2039\u203a"
-_CURLY_VALUE = re.compile(
-    r"^(?P<lead>\s*(?:-\s+)?(?:[\w-]+:\s*)?)[" + CURLY_QUOTES + r"](?P<value>.*?)[" + CURLY_QUOTES + r"]?\s*$"
-)
-
-
-def curly_quote_hint(line_text: str) -> str | None:
-    """The fix for a value in typographic quotes (“ ” « » ‘ ’), with the line as it should be typed."""
-    found = _CURLY_VALUE.match(line_text)
-    if found is None:
-        return None
-    value = found.group("value").replace("\\", "\\\\").replace('"', '\\"')
-    example = f'{found.group("lead").strip()} "{value}"'
-    return (
-        "This line uses curly quotes (“ ” « » ‘ ’), which YAML reads as ordinary characters, not as quotes. "
-        f'Type straight double quotes " around the whole value instead: {example}'
-    )
-
-
-def _yaml_hint(problem: str, line_text: str) -> str:
-    curly = curly_quote_hint(line_text)
-    if curly is not None:
-        return curly
-    if "\t" in line_text or "tab" in problem:
-        return "YAML does not allow tab characters for indentation: use spaces."
-    if "mapping values are not allowed" in problem:
-        return 'A value contains ": " — put the whole value in double quotes, e.g. title: "MRI: the basics".'
-    if "could not find expected ':'" in problem or "simple key" in problem:
-        return "Each line needs the form `key: value`; check the line above for a missing colon or quote."
-    if "found character" in problem and "`" in problem:
-        return "Values starting with a special character must be quoted."
-    return "Check the indentation and quotes on this line and the one above it."
-
-
-_UNCLOSED_HINTS = {
-    '"': 'Add the closing " at the end of the value on this line, e.g. title: "MRI: the basics".',
-    "'": "Add the closing ' at the end of the value on this line; an apostrophe inside it is written "
-    "twice ('it''s'), or put the whole value in double quotes instead.",
-    "[": "Add the closing ] at the end of the list on this line, e.g. tags: [MRI basics, Lesions].",
-    "{": "Add the closing } at the end of this line, e.g. {title: A paper, year: 2024}.",
-}
-# A key or list item at the start of a line: inside a quoted value it means the quote ran on
-# past the end of the line it was meant to close on.
-_FIELD_START = re.compile(r"\s*(?:-\s+)?[^\s:#'\"][^:]*:(?:\s|$)|\s*-\s")
-
-
-def _unclosed(text: str, error: yaml.MarkedYAMLError) -> tuple[str, int, int] | None:
-    """(character, line, column) of a quote, [ or { opened and never closed, or None.
-
-    YAML notices an unclosed quote only where the value it swallowed finally ends (at the
-    next quote character, often many fields below, or at the end of the front matter), so
-    its own mark points at a line that is fine. Lines and columns are 1-based, in `text`."""
-    context = error.context or ""
-    mark = error.context_mark
-    if mark is not None and context in (
-        "while scanning a quoted scalar",
-        "while parsing a flow sequence",
-        "while parsing a flow mapping",
-    ):
-        line = text.split("\n")[mark.line] if mark.line < text.count("\n") + 1 else ""
-        char = line[mark.column : mark.column + 1]  # libyaml's marks carry no buffer
-        closer = {"[": "]", "{": "}"}.get(char, char)
-        rest_of_line = line[mark.column + 1 :]
-        if char in _UNCLOSED_HINTS and closer not in rest_of_line:
-            return char, mark.line + 1, mark.column + 1
-    # The quote was closed, but only by a quote on a later line: the last quoted value read
-    # before the error that spans lines which look like fields of their own.
-    lines = text.split("\n")
-    suspect = None
-    failed_at = error.problem_mark.line if error.problem_mark else len(lines)
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):  # pure Python: stops where it fails
-            if token.start_mark.line > failed_at:
-                break
-            if (
-                isinstance(token, yaml.ScalarToken)
-                and token.style in ("'", '"')
-                and token.end_mark.line > token.start_mark.line
-                and any(_FIELD_START.match(line) for line in lines[token.start_mark.line + 1 : token.end_mark.line + 1])
-            ):
-                suspect = token
-    except yaml.YAMLError:
-        pass
-    if suspect is None:
-        return None
-    start = suspect.start_mark
-    return lines[start.line][start.column], start.line + 1, start.column + 1
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -271,17 +200,23 @@ _SAFE_TAGS = {
 
 
 def _check_nodes(
-    root: yaml.Node, file: str, offset: int, lines: dict[Path, int], excerpt: Excerpt, root_text: str = ""
+    root: yaml.Node, file: str, offset: int, doc: YamlDocument, excerpt: Excerpt, root_text: str = ""
 ) -> list[Diagnostic]:
     """Record lines; reject aliases, unsafe tags and duplicate keys (all of them, not the first)."""
     problems: list[Diagnostic] = []
     seen: set[int] = set()
     aliases = False
-    stack: list[tuple[Path, yaml.Node, int]] = [((), root, 0)]
+    lines = doc.lines
+    # (path, node, depth, the column of the key or `-` that holds the node)
+    stack: list[tuple[Path, yaml.Node, int, int]] = [((), root, 0, -1)]
     while stack:
-        path, node, depth = stack.pop()
-        line = node.start_mark.line + 1 + offset
+        path, node, depth, owner = stack.pop()
+        start = node.start_mark
+        line = start.line + 1 + offset
         lines.setdefault(path, line)
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: style None, or "" from libyaml
+            end = node.end_mark
+            doc.plain[path] = Plain(node.tag, line, start.column, end.line + 1 + offset, end.column, owner)
         if id(node) in seen:
             aliases = True  # reported below, once at each & and * where it is written
             continue
@@ -348,11 +283,10 @@ def _check_nodes(
                     continue
                 keys[key] = key_line
                 lines[path + (key,)] = key_line
-                stack.append((path + (key,), value_node, depth + 1))
-                lines[path + (key,)] = key_line
+                stack.append((path + (key,), value_node, depth + 1, key_node.start_mark.column))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                stack.append((path + (index,), item, depth + 1))
+                stack.append((path + (index,), item, depth + 1, start.column))
     if aliases:
         problems.extend(_alias_problems(root_text, file, offset, excerpt))
     return problems
