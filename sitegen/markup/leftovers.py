@@ -63,7 +63,7 @@ def _pipe_line(line: str) -> bool:
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _IMAGE = re.compile(r"!\[[^\[\]\n]*\]\s*\([^()\n]*\)?")
 _LINK = re.compile(r"\[[^\[\]\n]+\]\s*\([^()\n]*\)")
-_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
 _KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
 _LIST_AFTER_BREAK = re.compile(r"\n\s*(?:[-*+]|\d{1,3}[.)])\s")
 
@@ -314,7 +314,8 @@ class LeftoverProcessor(Treeprocessor):
         )
 
     def _list_line(self, current: str) -> None:
-        line = self._line([current.strip(), current.strip()[:24]])
+        # The words after the marker too: slips.py may have written `1)` or `•` as `1.` or `-`.
+        line = self._line([current.strip(), current.strip()[:24], _LIST_LINE.sub("", current, count=1)[:24]])
         self._report(
             current.strip(),
             f"`{current.strip()[:60]}` looks like a list item, but it is read as part of the paragraph above it, "

@@ -18,6 +18,7 @@ from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
+import sitegen.markup.pasted as pasted
 from sitegen.markup.callouts import KINDS
 from sitegen.markup.state import State
 
@@ -50,6 +51,25 @@ class SlipPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         keyword = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
         caption = re.compile(r"^(?P<indent>[ ]{0,3})" + keyword + r"[ \t]*:") if keyword != "Table" else None
+        state = self.state
+        body = state.body
+        if "\u200b" in body or "\ufeff" in body or "\u2060" in body:
+            # Invisible characters mean nothing here: dropped from the lines and from the body the
+            # findings quote (and look their lines up in), which keeps its lines.
+            lines = [line.translate(pasted.INVISIBLE) for line in lines]
+            state.body = body = body.translate(pasted.INVISIBLE)
+        lines = pasted.mend(lines)
+        written = body.split("\n")
+        # normalize_whitespace adds two empty lines at the end; no preprocessor before us changes others.
+        if len(written) <= len(lines):
+            written += [""] * (len(lines) - len(written))
+            pasted.complain(
+                lines,
+                written,
+                lambda index, found, message, hint: state.report(
+                    "syntax-not-understood", found, message, hint, line=state.body_line + index
+                ),
+            )
         out = []
         for line in lines:
             if "!!!" in line:

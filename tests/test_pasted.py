@@ -1,0 +1,139 @@
+"""Text pasted from a word processor or typed on a phone (probe 29): each slip comes out as the
+element the editor meant, or as an error at its source line; correct neighbours give nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.core.errors import Severity
+from sitegen.markup import Renderer
+from sitekit import soup
+
+BODY_LINE = 8
+
+
+def render(body: str, prefix: str = ""):
+    renderer = Renderer("escape", prefix=prefix, fallback=("en", "en inglés") if prefix else ("", ""))
+    return renderer.render(
+        body, file="content/articles/x.md", body_line=BODY_LINE, targets={"other.md": "articles/other/"}, root="../../"
+    )
+
+
+def errors(markup):
+    return [(d.code, d.line) for d in markup.diagnostics if d.severity is Severity.ERROR]
+
+
+def messages(markup):
+    return " ".join(f"{d.message} {d.hint}" for d in markup.diagnostics)
+
+
+# --- F06: invisible characters -------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\ufeff", "\u2060"])
+@pytest.mark.parametrize(
+    ("line", "tag"),
+    [
+        ('!!! warning "Be careful"\n    Ask your team first.', "div"),
+        ("## A part", "h2"),
+        ("- your scan letter\n{c}- your medicine list", "ul"),
+        ('![A nerve fibre](images/x.svg "Myelin")', "img"),
+    ],
+)
+def test_f06_an_invisible_character_at_a_line_start_is_dropped(char, line, tag):
+    markup = render("Some text.\n\n" + char + line.replace("{c}", char) + "\n\nMore text.\n")
+    page = soup(markup.html)
+    assert page.find(tag) is not None, markup.html
+    assert char not in markup.html
+    assert not any(mark in page.get_text() for mark in ("!!!", "##", "- "))
+
+
+def test_f06_an_invisible_character_in_a_citation_key_does_not_spoil_it():
+    renderer = Renderer("escape")
+    markup = renderer.render(
+        "A claim [@rocca\u200b2024].\n\n## Part\n\n[@nobody\u200b2020] here.\n",
+        file="x.md",
+        body_line=BODY_LINE,
+        targets={},
+        root="",
+        cite_keys=frozenset({"rocca2024"}),
+    )
+    assert "\u200b" not in messages(markup)
+    assert "nobody2020" in messages(markup)
+    assert ("citation-unknown", BODY_LINE + 4) in [(d.code, d.line) for d in markup.diagnostics]
+
+
+# --- F03: pasted bullets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", ["•", "·", "▪", "◦", "●", "–", "—", "•\t", "-\u00a0", "(1)", "1)"])
+def test_f03_a_pasted_bullet_list_is_a_list(marker):
+    items = [f"{marker.replace('1', str(n))} item {n}".replace("\t ", "\t") for n in (1, 2)]
+    markup = render("Bring these:\n\n" + "\n".join(items) + "\n")
+    found = soup(markup.html).find_all("li")
+    assert [li.get_text() for li in found] == ["item 1", "item 2"], markup.html
+    assert errors(markup) == []
+
+
+@pytest.mark.parametrize("marker", ["•", "—"])
+def test_f03_pasted_bullets_in_a_care_card_are_its_items(marker):
+    body = f'!!! emergency "Call 999 if:"\n    {marker} you cannot breathe\n    {marker} your face swells\n'
+    markup = render(body)
+    card = soup(markup.html).find("div", class_="care-card")
+    assert [li.get_text() for li in card.find_all("li")] == ["you cannot breathe", "your face swells"]
+
+
+def test_f03_a_dash_inside_prose_stays_prose():
+    body = "The scan took an hour\n— longer than I thought.\n\nIt was fine.\n"
+    markup = render(body)
+    assert soup(markup.html).find("li") is None
+    assert errors(markup) == []
+
+
+def test_f03_a_lettered_list_is_an_error_at_its_first_item():
+    markup = render("Steps:\n\na) Lie still.\nb) Breathe normally.\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 2)]
+    assert "letters" in messages(markup)
+
+
+def test_f03_a_numbered_list_with_brackets_after_text_says_leave_a_blank_line():
+    markup = render("Steps:\n1) Lie still.\n2) Breathe normally.\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 1)]
+    assert "blank line" in messages(markup)
+
+
+# --- F05: nested lists -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- your scan letter\n  - a copy of the report\n- your medicine list\n",
+        "1. Lie still.\n   - do not move your head\n2. Breathe.\n",
+        "- your scan letter\n   - a copy of the report\n- your medicine list\n",
+        "- your scan letter\n    - a copy of the report\n- your medicine list\n",
+        "- your scan letter\n    o a copy of the report\n- your medicine list\n",
+    ],
+)
+def test_f05_a_sub_item_indented_by_two_to_four_spaces_is_nested(body):
+    markup = render(body)
+    outer = soup(markup.html).find(["ul", "ol"])
+    assert len(outer.find_all("li", recursive=False)) == 2, markup.html
+    assert outer.find("li").find("ul") is not None
+    assert "- " not in soup(markup.html).get_text()
+
+
+def test_f05_a_sub_item_in_a_do_box_does_not_get_its_own_tick():
+    markup = render("!!! do\n    - bring your letter\n      - and a copy\n")
+    box = soup(markup.html).find("div", class_="callout-do")
+    assert len(box.find("ul").find_all("li", recursive=False)) == 1, markup.html
+
+
+def test_f05_a_paragraph_run_into_the_last_item_is_an_error_at_its_line():
+    markup = render("- your scan letter\n- your medicine list\nThis paragraph has no blank line.\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 2)]
+
+
+def test_f05_a_wrapped_item_is_not_reported():
+    markup = render("- your scan letter and\nthe report\n- the date of the scan, which\nMS nurses ask for\n")
+    assert errors(markup) == []
