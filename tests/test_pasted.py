@@ -137,3 +137,31 @@ def test_f05_a_paragraph_run_into_the_last_item_is_an_error_at_its_line():
 def test_f05_a_wrapped_item_is_not_reported():
     markup = render("- your scan letter and\nthe report\n- the date of the scan, which\nMS nurses ask for\n")
     assert errors(markup) == []
+
+
+# --- F07: headings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("indent", [" ", "  ", "   "])
+def test_f07_an_indented_heading_is_a_heading(indent):
+    markup = render(f"Some text.\n\n{indent}## A part\n\nMore text.\n")
+    assert soup(markup.html).find("h2").get_text() == "A part", markup.html
+    assert "##" not in markup.html
+
+
+@pytest.mark.parametrize("rule", ["---", "-----", "==="])
+def test_f07_a_rule_right_under_a_sentence_is_an_error_at_the_rule(rule):
+    markup = render(f"Intro.\n\nMost people have a scan once a year.\n{rule}\nThe next part starts here.\n")
+    assert ("syntax-not-understood", BODY_LINE + 3) in errors(markup)
+
+
+def test_f07_a_heading_underlined_and_a_divider_after_a_blank_line_are_not_reported():
+    markup = render("Intro.\n\nA part\n------\n\nText.\n\n---\n\nMore.\n")
+    assert errors(markup) == []
+    assert soup(markup.html).find("h2") is not None and soup(markup.html).find("hr") is not None
+
+
+@pytest.mark.parametrize("line", ["##", "## ", "###  ##", "#"])
+def test_f07_an_empty_heading_is_an_error_at_its_line(line):
+    markup = render(f"Intro.\n\n{line}\n\nSome text.\n")
+    assert ("syntax-not-understood", BODY_LINE + 2) in errors(markup)

@@ -173,7 +173,10 @@ def _complain_line(lines: list[str], index: int, stripped: str, in_list: bool, r
     line, first = lines[index], stripped[:1]
     previous = lines[index - 1] if index else ""
     if first in "-=" and previous.strip() and _UNDERLINE.match(line) and not _ITEM.match(line):
-        _underline(index, line, previous, report)
+        # `A part` then `---` is a heading, as meant; a sentence, or the end of a paragraph, is not.
+        sentence = previous.rstrip()[-1:] in ".!?,;:" or len(previous.split()) >= 12
+        if sentence or (index > 1 and lines[index - 2].strip()):
+            _underline(index, line, previous, report)
     elif first == "#" and _EMPTY_HEADING.match(line):
         report(
             index,
