@@ -165,3 +165,54 @@ def test_f07_a_heading_underlined_and_a_divider_after_a_blank_line_are_not_repor
 def test_f07_an_empty_heading_is_an_error_at_its_line(line):
     markup = render(f"Intro.\n\n{line}\n\nSome text.\n")
     assert ("syntax-not-understood", BODY_LINE + 2) in errors(markup)
+
+
+# --- F08: link, footnote and citation syntax left on the page -----------------------------
+
+
+def render_cited(body: str):
+    return Renderer("escape").render(
+        body,
+        file="x.md",
+        body_line=BODY_LINE,
+        targets={"other.md": "articles/other/"},
+        root="",
+        cite_keys=frozenset({"rocca2024"}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Read [the other page]\n(other.md).", "next line"),
+        ("Read [it](other.md.", "never closed"),
+        ("Read [it(other.md).", "`]`"),
+        ("Read [the page][2].", "defined"),
+        ("Most people have a scan yearly[^1].", "footnote"),
+        ("A scan [@ rocca2024].", "space"),
+        ("A scan [\u00a0@rocca2024].", "space"),
+        ("A scan (@rocca2024).", "round brackets"),
+        ("A scan [rocca2024].", "`@`"),
+        ("A claim [@].", "no reference"),
+        ("See [the study [@rocca2024]](other.md).", "after the link"),
+    ],
+)
+def test_f08_raw_link_or_citation_syntax_is_an_error_at_its_line(text, words):
+    markup = render_cited(f"A scan is a picture [@rocca2024].\n\n## A part\n\n{text}\n")
+    assert ("syntax-not-understood", BODY_LINE + 4) in errors(markup), markup.diagnostics
+    assert words in messages(markup)
+
+
+def test_f08_correct_links_and_citations_give_no_finding():
+    body = (
+        "A scan [@rocca2024]. See [the page](other.md) and [part](other.md#a-part "
+        '"Title"), or (the page). A [bracket] and 2 * 3 and snake_case.\n'
+    )
+    markup = render_cited(body)
+    assert errors(markup) == [], markup.diagnostics
+
+
+def test_f08_a_footnote_is_refused_at_its_definition_not_as_a_broken_section_link():
+    markup = render_cited("A scan is a picture [@rocca2024].\n\nMost people have a scan yearly[^1].\n\n[^1]: Rocca.\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 4)]
+    assert not any(target.startswith("#fn") for target, _ in markup.links)

@@ -28,11 +28,11 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+import sitegen.markup.rawtext as rawtext
 from sitegen.core.errors import did_you_mean
 from sitegen.markup.callouts import KINDS
 from sitegen.markup.slips import (
     CAPTION_KEYWORDS,
-    CURLY,
     OPENER,
     QUOTES,
     SlipPreprocessor,
@@ -61,8 +61,6 @@ def _pipe_line(line: str) -> bool:
 
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\s*\([^()\n]*\)?")
-_LINK = re.compile(r"\[[^\[\]\n]+\]\s*\([^()\n]*\)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
 _KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
 _LIST_AFTER_BREAK = re.compile(r"\n\s*(?:[-*+]|\d{1,3}[.)])\s")
@@ -73,7 +71,7 @@ def _suspect(text: str) -> bool:
     `[`, `**`, a list marker after a line break, or a caption keyword (anywhere: a looser
     test than the checks'). Most text has none, and is passed over with these few substring
     tests; one regular expression for all of them took 40 times as long."""
-    if "!!!" in text or "|" in text or "[" in text or "**" in text:
+    if "!!!" in text or "|" in text or "[" in text or "*" in text or "__" in text or "(@" in text:
         return True
     if "\n" in text and _LIST_AFTER_BREAK.search(text):
         return True
@@ -110,6 +108,8 @@ class LeftoverProcessor(Treeprocessor):
             if element.tag in _BLOCKS:
                 if suspect:
                     self._check(element, "".join(_text(element)))
+            elif element.tag == "a" and suspect and "[@" in "".join(element.itertext()):
+                self._cited_link(element)
             elif element.tag == "table":
                 self._swallowed(element)
                 self._rows(element)
@@ -222,6 +222,8 @@ class LeftoverProcessor(Treeprocessor):
                 listed = True  # once per paragraph: the first item says it for the rest
                 self._list_line(current)
             self._inline(current)
+            if current.endswith("]") and index + 1 < len(lines) and lines[index + 1].startswith("("):
+                self._split_link(current, lines[index + 1])
             index += 1
 
     def _callout(self, stripped: str, index: int) -> None:
@@ -325,56 +327,30 @@ class LeftoverProcessor(Treeprocessor):
             line,
         )
 
+    def _split_link(self, current: str, following: str) -> None:
+        text = current[current.rfind("[") :]
+        self._report(
+            text,
+            f"`{text[:40]}` and `{following[:40]}` were not read as a link, so readers see the brackets: "
+            "the `(…)` with the address starts on the next line.",
+            "Keep `](` together on one line: `[link text](other-article.md)`.",
+            self._line([text, text[:24]]),
+        )
+
+    def _cited_link(self, link: etree.Element) -> None:
+        text = "".join(link.itertext())
+        cite = text[text.index("[@") :]
+        self._report(
+            cite,
+            f"The citation `{cite[:40]}` is inside a link's text, where it is not read as a citation, so "
+            "readers see the brackets.",
+            f"Put the citation after the link: `[{text[: text.index('[@')].strip()}]({link.get('href', '')}) {cite[:40]}`.",
+            self._line([text, cite, "[@"]),
+        )
+
     def _inline(self, current: str) -> None:
-        for match in _IMAGE.finditer(current):
-            self._image(match.group(0))
-        for match in _LINK.finditer(re.sub(r"!\[[^\[\]\n]*\]", "", current)):
-            self._link(match.group(0))
-        if "**" in current:
-            at = current.index("**")
-            piece = current[at : at + 24]
-            line = self._line([piece, "**"])
-            self._report(
-                piece,
-                f"`{piece.strip()}` has `**` that does not open or close any bold text, so readers see the asterisks.",
-                "Put `**` right before and right after the words to make bold, with no space inside: "
-                "`**like this**`; or remove the stray `**`.",
-                line,
-            )
-
-    def _image(self, written: str) -> None:
-        line = self._line([written, written[:24]])
-        why = _why_link(written)
-        self._report(
-            written,
-            f"`{written[:80]}` was not read as an image, so readers see the text instead: {why}.",
-            'Write it alone on its line as `![What it shows](images/name.svg "Caption")`.',
-            line,
-        )
-
-    def _link(self, written: str) -> None:
-        line = self._line([written, written[:24]])
-        why = _why_link(written)
-        self._report(
-            written,
-            f"`{written[:80]}` was not read as a link, so readers see the brackets instead: {why}.",
-            "Write it as `[link text](other-article.md)` or `[link text](other-article.md#a-section)`, "
-            "with no space between `]` and `(` nor in the file name.",
-            line,
-        )
-
-
-def _why_link(written: str) -> str:
-    if re.search(r"\]\s+\(", written):
-        return "there is a space between `]` and `(`"
-    if not written.endswith(")"):
-        return "the `(` after the brackets is never closed"
-    target = written[written.index("(") + 1 : -1].strip()
-    if any(char in target for char in CURLY):
-        return "its title is in quotes that are not straight double quotes"
-    if " " in target:
-        return "there is a space in the address or file name (a title goes in double quotes after it)"
-    return "something in the brackets or parentheses is not as expected"
+        for found, message, hint in rawtext.findings(current, self.state.cite_keys):
+            self._report(found, message, hint, self._line([found, found[:24]]))
 
 
 def _text(element: etree.Element, top: bool = True) -> list[str]:

@@ -177,14 +177,8 @@ def _complain_line(lines: list[str], index: int, stripped: str, in_list: bool, r
         sentence = previous.rstrip()[-1:] in ".!?,;:" or len(previous.split()) >= 12
         if sentence or (index > 1 and lines[index - 2].strip()):
             _underline(index, line, previous, report)
-    elif first == "#" and _EMPTY_HEADING.match(line):
-        report(
-            index,
-            stripped,
-            f"`{stripped.strip()}` is a heading with no words: readers see an empty heading.",
-            "Write the heading's words after the `#` signs and a space, e.g. `## What the scan shows`, "
-            "or remove the line.",
-        )
+    elif first in "#[":
+        _marks(index, stripped, report)
     elif first in ":>!" and _FOREIGN.match(line):
         _foreign(index, line, report)
     elif (first.isalpha() and stripped[1:2] == ")") or (first == "(" and stripped[2:3] == ")"):
@@ -196,6 +190,27 @@ def _complain_line(lines: list[str], index: int, stripped: str, in_list: bool, r
             f"`{stripped[:50]}` runs on from the list item above it (there is no blank line between "
             "them), so readers see it inside that item.",
             "Leave a blank line above it if it is a new paragraph; indent it by four spaces if it belongs to the item.",
+        )
+
+
+def _marks(index: int, stripped: str, report: Report) -> None:
+    """An empty heading; a footnote."""
+    if stripped[0] == "#" and _EMPTY_HEADING.match(stripped):
+        report(
+            index,
+            stripped,
+            f"`{stripped.strip()}` is a heading with no words: readers see an empty heading.",
+            "Write the heading's words after the `#` signs and a space, e.g. `## What the scan shows`, "
+            "or remove the line.",
+        )
+    elif stripped.startswith("[^") and "]:" in stripped:
+        report(
+            index,
+            stripped[:40],
+            f"`{stripped[:40]}` is a footnote: articles do not use footnotes (readers would get an "
+            "untranslated, unstyled list at the end of the page).",
+            "Cite the source with `[@key]` after the claim (see the README's Citations), or write the note's "
+            "words in the text; then remove this line and its `[^…]` mark.",
         )
 
 
