@@ -216,3 +216,76 @@ def test_f08_a_footnote_is_refused_at_its_definition_not_as_a_broken_section_lin
     markup = render_cited("A scan is a picture [@rocca2024].\n\nMost people have a scan yearly[^1].\n\n[^1]: Rocca.\n")
     assert errors(markup) == [("syntax-not-understood", BODY_LINE + 4)]
     assert not any(target.startswith("#fn") for target, _ in markup.links)
+
+
+# --- F10: table captions ---------------------------------------------------------------
+
+TABLE = "| Scan | What it shows |\n|---|---|\n| T2 | Old lesions |\n"
+
+
+@pytest.mark.parametrize("caption", ["Tabel: Scans", "Table. Scans", "Table 1: Scans", "**Table: Scans**"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_f10_a_caption_written_otherwise_says_how_to_write_it(caption, gap):
+    markup = render(f"Intro.\n\n{caption}{gap}{TABLE}")
+    assert errors(markup) and errors(markup)[0][1] in (BODY_LINE + 2, BODY_LINE + 2 + len(gap)), markup.diagnostics
+    assert "`Table: Scans`" in messages(markup)
+    assert "blank line between the text above" not in messages(markup)
+
+
+def test_f10_a_lowercase_spanish_caption_is_told_to_write_tabla():
+    markup = render(f"Intro.\n\ntabla: Pruebas\n\n{TABLE}", prefix="es/")
+    assert ("syntax-not-understood", BODY_LINE + 2) in errors(markup)
+    assert "`Tabla: Pruebas`" in messages(markup)
+
+
+def test_f10_a_caption_written_right_gives_no_finding_in_either_language():
+    assert errors(render(f"Intro.\n\nTable: Scans\n{TABLE}")) == []
+    assert errors(render(f"Intro.\n\nTabla: Pruebas\n\n{TABLE}", prefix="es/")) == []
+    assert errors(render("Tablets: take them with food.\n\nTable 2 shows the scans.\n")) == []
+
+
+def test_f10_two_caption_lines_are_an_error_and_one_caption():
+    markup = render(f"Intro.\n\nTable: Scans\nTable: Again\n{TABLE}")
+    assert ("table-caption", BODY_LINE + 2) in errors(markup)
+    assert len(soup(markup.html).find_all("caption")) <= 1
+
+
+def test_f10_a_table_pasted_with_tabs_is_an_error_at_its_first_row():
+    markup = render("Intro.\n\nScan\tWhat it shows\nT2\tOld lesions\nT1\tActive lesions\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 2)]
+    assert "| Scan | What it shows |" in messages(markup)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| Scan | What it shows |\n|———|———|\n| T2 | Old lesions |\n",
+        "│ Scan │ What it shows │\n|---|---|\n│ T2 │ Old lesions │\n",
+        "｜ Scan ｜ What it shows ｜\n｜---｜---｜\n｜ T2 ｜ Old lesions ｜\n",
+    ],
+)
+def test_f10_a_table_drawn_with_long_dashes_or_box_bars_is_a_table(table):
+    markup = render(f"Intro.\n\n{table}")
+    assert soup(markup.html).find("td").get_text() == "T2", markup.html
+    assert errors(markup) == []
+
+
+def test_f13_cell_counts_are_written_in_good_english():
+    markup = render("Intro.\n\n| Scan |\n|---|---|\n| T2 |\n")
+    assert "1 cells" not in messages(markup)
+
+
+# --- F11: emphasis ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["This is __very important for you.", "This is ***very important** for you.", "This is *very important."]
+)
+def test_f11_an_emphasis_sign_left_open_is_an_error_at_its_line(text):
+    markup = render(f"Intro.\n\n## Part\n\n{text}\n")
+    assert errors(markup) == [("syntax-not-understood", BODY_LINE + 4)], markup.diagnostics
+
+
+def test_f11_emphasis_that_closes_and_lone_signs_give_no_finding():
+    markup = render("This is *very* **important** and __bold__, 2 * 3 = 6, a * b, file_name_here.\n")
+    assert errors(markup) == []

@@ -31,6 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 import sitegen.markup.rawtext as rawtext
 from sitegen.core.errors import did_you_mean
 from sitegen.markup.callouts import KINDS
+from sitegen.markup.captions import CAPTION_LIKE, caption_fix
 from sitegen.markup.slips import (
     CAPTION_KEYWORDS,
     OPENER,
@@ -62,7 +63,7 @@ def _pipe_line(line: str) -> bool:
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
-_KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
+_KEYWORD_LINE = CAPTION_LIKE
 _LIST_AFTER_BREAK = re.compile(r"\n\s*(?:[-*+]|\d{1,3}[.)])\s")
 
 
@@ -76,7 +77,7 @@ def _suspect(text: str) -> bool:
     if "\n" in text and _LIST_AFTER_BREAK.search(text):
         return True
     lowered = text.lower()
-    return "tabl" in lowered or "caption" in lowered  # table, tabla, tableau, tabelle, tabella
+    return "tab" in lowered or "caption" in lowered  # table, tabla, tabel, tableau, tabelle, tabella
 
 
 def _split_cells(row: str) -> list[str]:
@@ -86,6 +87,10 @@ def _split_cells(row: str) -> list[str]:
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
     return re.split(r"(?<!\\)\|", row)
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _separator(row: str) -> bool:
@@ -153,7 +158,7 @@ class LeftoverProcessor(Treeprocessor):
                 continue
             self._report(
                 written.strip()[:40],
-                f"This table row has {count} cell{'s' if count != 1 else ''} but the header has {width} "
+                f"This table row has {_cells(count)} but the header has {width} "
                 f"(a `|` {'is missing' if count < width else 'too many'}), so "
                 + (
                     "a cell is left empty and the values after it sit in the wrong columns."
@@ -276,21 +281,21 @@ class LeftoverProcessor(Treeprocessor):
             cells = len(_split_cells(run[1]))
             if cells != len(header):
                 reason = (
-                    f"its header row has {len(header)} cells but the line under it has {cells} (a missing or extra `|`)"
+                    f"its header row has {_cells(len(header))} but the line under it has {_cells(cells)} "
+                    "(a missing or extra `|`)"
                 )
                 hint = "Give the line under the header one `---` per column: `" + "|---" * len(header) + "|`."
             else:
                 reason = "it does not start on a line of its own: the text above runs into it"
                 hint = "Leave a blank line between the text above and the table (a `Table:` caption line may come right before it)."
-        keyword = _KEYWORD_LINE.match(before) if before else None
-        if keyword and not before.lstrip().startswith("Table:"):
-            expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
-            accepted = "`Table:`" + (f" (or `{expected}:`)" if expected != "Table" else "")
+        written = self._source_line(line - 1).strip() if line is not None and before else ""
+        fix = caption_fix(written, self._keyword_of_page()) if written else None
+        if fix:
             reason = (
-                f"the line above it, `{before.strip()[:40]}`, is not a caption line (on this page a caption "
-                f"starts {accepted}, written exactly so), so the table runs into it"
+                f"the line above it, `{written[:40]}`, looks like a caption line but is not written as one, "
+                "so the table runs into it"
             )
-            hint = f"Write the caption line as `Table: {before.split(':', 1)[1].strip()}` right before the table."
+            hint = f"Write the caption line as `{fix}`, exactly so, right before the table's header row."
         self._report(
             run[0].strip(),
             f"These lines look like a table, but they were not read as one, so readers see the `|` signs as text: {reason}.",
@@ -298,20 +303,23 @@ class LeftoverProcessor(Treeprocessor):
             line,
         )
 
+    def _keyword_of_page(self) -> str:
+        return CAPTION_KEYWORDS.get(language_of(self.state), "Table")
+
     def _keyword(self, current: str) -> None:
-        keyword = _KEYWORD_LINE.match(current)
-        assert keyword is not None
-        word = keyword["word"]
-        expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
-        if word in ("Table", expected) and current.lstrip().startswith(word + ":"):
-            return  # captions.py reports a caption without a table
-        line = self._line([current.strip(), current.strip()[:20]])
-        accepted = "`Table:`" + (f" or `{expected}:`" if expected != "Table" else "")
+        found = _KEYWORD_LINE.match(current)
+        assert found is not None
+        line = self._line([current.strip(), current.strip()[:20], found["text"][:20]])
+        written = self._source_line(line).strip() or current.strip()
+        fix = caption_fix(written, self._keyword_of_page())
+        if fix is None:
+            return  # a caption line as written: captions.py reports one without a table
         self._report(
-            current.strip(),
-            f"`{current.strip()[:60]}` was not read as a table caption, so readers see it as text: "
-            f"the caption keyword is {accepted}, written exactly so, on the line right before the table.",
-            "Write `Table: What the table shows` on the line right before the table's header row.",
+            written,
+            f"`{written[:60]}` looks like a table caption, but it is not written as one, so readers see it as "
+            "text and the table has no caption.",
+            f"Write it as `{fix}`, exactly so, on the line right before the table's header row "
+            "(a blank line between them is fine).",
             line,
         )
 
@@ -350,7 +358,9 @@ class LeftoverProcessor(Treeprocessor):
 
     def _inline(self, current: str) -> None:
         for found, message, hint in rawtext.findings(current, self.state.cite_keys):
-            self._report(found, message, hint, self._line([found, found[:24]]))
+            # The words alone too: the text readers see has lost some of the signs written.
+            words = max(re.findall(r"[^\W_][\w ]{5,}", found) or [found], key=len)
+            self._report(found, message, hint, self._line([found, found[:24], words, " ".join(words.split()[:2])]))
 
 
 def _text(element: etree.Element, top: bool = True) -> list[str]:

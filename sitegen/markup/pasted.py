@@ -41,6 +41,7 @@ _FOREIGN = re.compile(
     r"|(?P<bangs>!!?)(?!!)[ \t]*(?P<kind3>[A-Za-z][\w-]*)[ \t]*(?:[\"“”«„'‘’].*)?$)"
 )
 _TABLE_DASHES = re.compile(r"^ *\|[-–—:| ]*[–—][-–—:| ]*$")
+_MARKER_CELL = re.compile(r"^(?:[-*+" + _BULLETS + _DASHES + r"]|\(?\w{1,2}[.)]|o)$")
 # Box-drawing and full-width vertical bars, as a word processor's table pasted as text has them.
 _BARS = "│｜┃"
 
@@ -289,7 +290,7 @@ def _tabs(lines: list[str], written: list[str], index: int, report: Report) -> N
 
     def cells(text: str) -> int:
         parts = [part for part in text.strip().split("\t") if part.strip()]
-        return len(parts) if len(parts) >= 2 and len(parts[0].strip()) > 3 else 0  # not `•<tab>item`
+        return len(parts) if len(parts) >= 2 and not _MARKER_CELL.match(parts[0].strip()) else 0  # not `•<tab>item`
 
     count = cells(written[index])
     if not count or (index and cells(written[index - 1]) == count):
