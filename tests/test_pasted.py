@@ -289,3 +289,73 @@ def test_f11_an_emphasis_sign_left_open_is_an_error_at_its_line(text):
 def test_f11_emphasis_that_closes_and_lone_signs_give_no_finding():
     markup = render("This is *very* **important** and __bold__, 2 * 3 = 6, a * b, file_name_here.\n")
     assert errors(markup) == []
+
+
+# --- F12: another tool's box syntax, images that cannot be figures ----------------------
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "::: warning\nAsk your team first.\n:::",
+        "> [!WARNING]\n> Ask your team first.",
+        '!! warning "Be careful"\n    Ask your team first.',
+        '! warning "Be careful"\n    Ask your team first.',
+    ],
+)
+def test_f12_another_tools_box_is_an_error_that_shows_ours(box):
+    markup = render(f"Intro.\n\n{box}\n")
+    assert errors(markup)[:1] == [("syntax-not-understood", BODY_LINE + 2)], markup.diagnostics
+    assert '`!!! warning "Title"`' in messages(markup)
+
+
+@pytest.mark.parametrize("opener", ['！！！ warning "Be careful"', '!!! advertencia "Cuidado"', '!!! nota "Cuidado"'])
+def test_f12_a_full_width_opener_or_a_spanish_kind_is_a_box(opener):
+    markup = render(f"Intro.\n\n{opener}\n    Ask your team first.\n", prefix="es/")
+    assert soup(markup.html).find("div", class_="callout") is not None, markup.html
+    assert not [d for d in markup.diagnostics if d.code in ("syntax-not-understood", "callout-kind")]
+
+
+def test_f12_a_quote_and_an_exclamation_are_not_boxes():
+    markup = render("> Ask your team first.\n\n! Important: come early.\n")
+    assert errors(markup) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '- ![A nerve fibre](images/x.svg "Myelin")\n',
+        '![A nerve fibre](images/x.svg "Myelin") Source: us.\n',
+        '![A nerve fibre](images/x.svg "Myelin")\nSource: us.\n',
+    ],
+)
+def test_f12_an_image_that_cannot_be_a_figure_is_an_error_at_its_line(body):
+    markup = render("Intro.\n\n" + body)
+    assert ("syntax-not-understood", BODY_LINE + 2) in errors(markup), markup.diagnostics
+
+
+def test_f12_an_image_alone_or_inside_a_sentence_is_not_reported():
+    markup = render(
+        'Intro.\n\n![A nerve fibre](images/x.svg "Myelin")\n\nPress ![the button](images/b.svg) to start.\n'
+    )
+    assert not [d for d in markup.diagnostics if d.code == "syntax-not-understood"]
+
+
+# --- F13: messages and accepted titles ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read [it](other.md “The other’s page”).",
+        "![A nerve fibre](images/x.svg “The nerve’s myelin”)",
+        '![A nerve fibre](images/x.svg “Myelin and a gap")',
+        '! [A nerve fibre](images/x.svg "Myelin")',
+    ],
+)
+def test_f13_a_curly_title_with_an_apostrophe_or_a_spaced_bang_is_accepted(line):
+    markup = render(f"Intro.\n\n{line}\n")
+    titles = [tag.get("title") for tag in soup(markup.html).find_all(["a", "img"])]
+    assert any(title and "”" not in title and "“" not in title for title in titles), markup.html
+    assert all(target in ("other.md", "images/x.svg") for target, *_ in [*markup.links, *markup.images])
+    assert not [d for d in markup.diagnostics if d.code == "syntax-not-understood"]

@@ -28,6 +28,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+import sitegen.markup.placement as placement
 import sitegen.markup.rawtext as rawtext
 from sitegen.core.errors import did_you_mean
 from sitegen.markup.callouts import KINDS
@@ -109,6 +110,9 @@ class LeftoverProcessor(Treeprocessor):
         self._lines: list[str] | None = None
         self.reported: set[object] = {d.line for d in self.state.diagnostics if d.severity.value == "error"}
         suspect = _suspect("\n".join(root.itertext()))  # a whole document at once: most have nothing
+        if self.state.images or root.find(".//img") is not None:
+            for source, message, hint in placement.misplaced(root):
+                self._report(source, message, hint, self._line([f"]({source}", source]))
         for element in root.iter():
             if element.tag in _BLOCKS:
                 if suspect:

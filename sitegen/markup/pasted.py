@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sitegen.markup.callouts import KINDS
+
 # Google Docs and some editors put these at a line's start; they mean nothing in an article.
 INVISIBLE = {0x200B: None, 0xFEFF: None, 0x2060: None}
 _BULLETS = "•▪◦●·‣∙"
@@ -250,6 +252,8 @@ def _foreign(index: int, line: str, report: Report) -> None:
     assert found is not None
     kind = (found["kind1"] or found["kind2"] or found["kind3"] or "note").lower()
     kind = _GITHUB_KINDS.get(kind, kind)
+    if found["bangs"] and kind not in KINDS:
+        return  # `! Wow` or `!! Hello`: an exclamation, not a box
     if found["colons"]:
         what = f"`{found['colons']}` starts a box in other tools, not here"
     elif found["kind2"]:
