@@ -7,7 +7,9 @@ saw as `!!! urgent “…”` or a paragraph of pipes, with nothing reported. Th
 - `SlipPreprocessor` (slips.py) accepts the slips whose meaning is certain: typographic quotes
   around a callout's or an image's title, a capitalised callout kind, spaces or a tab
   after `!!!`, and the page language's table caption keyword (`Tabla:` in Spanish).
-  It rewrites lines in place, so every line keeps its number.
+  It rewrites lines in place, so every line keeps its number. With it, pasted.py mends
+  what a word processor pastes (bullets, invisible characters, 2-space sub-items) and
+  reports, at their lines, the pasted slips whose meaning is not certain.
 - `StrayIndentProcessor` (slips.py) replaces Python-Markdown's indented code blocks: patient
   articles hold no code, so text indented by four spaces or a tab is read as if it
   were not indented (a tab-indented list stays a list, not a grey box of monospace).
@@ -16,6 +18,8 @@ saw as `!!! urgent “…”` or a paragraph of pipes, with nothing reported. Th
   of `|` cells, a caption keyword, `![…](…)`, `[…](…)`, a `**` never closed, a list
   line inside a paragraph) was not understood: an error at its source line
   (`syntax-not-understood`) saying what it was probably meant to be and why it was not.
+  rawtext.py holds the checks of one line of that text (links, citations, emphasis);
+  placement.py finds images that cannot become figures.
 """
 
 from __future__ import annotations
