@@ -166,12 +166,12 @@ def test_d_the_net_reports_through_check_in_both_languages(tmp_path):
     site = copy_site(BILINGUAL, tmp_path / "site")
     spanish = site.content / "es" / "articles" / "lesiones.md"
     text = spanish.read_text(encoding="utf-8")
-    spanish.write_text(text + "\n!!! urgente “Llame hoy si:”\n    - tiene síntomas nuevos\n", encoding="utf-8")
+    spanish.write_text(text + "\n!!! urjente “Llame hoy si:”\n    - tiene síntomas nuevos\n", encoding="utf-8")
     english = site.content / "articles" / "lesions.md"
     text = english.read_text(encoding="utf-8")
     english.write_text(text + "\nTable: Scans\n| a | b | c |\n|---|---|\n| 1 | 2 | 3 |\n", encoding="utf-8")
     found = {(d.file, d.code, d.line) for d in check(site.config(), use_cache=False).diagnostics}
-    spanish_line = spanish.read_text(encoding="utf-8").split("\n").index("!!! urgente “Llame hoy si:”") + 1
+    spanish_line = spanish.read_text(encoding="utf-8").split("\n").index("!!! urjente “Llame hoy si:”") + 1
     english_line = english.read_text(encoding="utf-8").split("\n").index("| a | b | c |") + 1
     assert ("content/es/articles/lesiones.md", "callout-kind", spanish_line) in found
     assert ("content/articles/lesions.md", "syntax-not-understood", english_line) in found

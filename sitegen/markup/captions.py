@@ -20,6 +20,24 @@ from markdown.extensions import Extension
 
 CAPTION = re.compile(r"^[ ]{0,3}Table:[ \t]*(?P<text>.*)$")
 
+# A line meant as a caption, as a word processor or another tool writes one: `Tabel: x`,
+# `Table. x`, `Table 1: x`, `**Table: x**`, `tabla: x`, `Caption: x` (the net's test, leftovers.py).
+CAPTION_LIKE = re.compile(
+    r"^\s*(?P<open>\*\*|__|\*|_)?(?P<word>table|tabla|tabel|tabelle|tabella|tableau|caption)\.?"
+    r"(?:[ \t]*(?:\d+|[ivx]+))?[ \t]*[:.\-–—][ \t]*(?P<text>.+?)[ \t]*(?:\*\*|__|\*|_)?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def caption_fix(written: str, keyword: str) -> str | None:
+    """How to write `written` as the caption line it looks like (`keyword`: the page language's,
+    `Table` or `Tabla`); None if it is not like one, or is one already."""
+    found = CAPTION_LIKE.match(written)
+    if found is None or CAPTION.match(written) or written.lstrip(" ").startswith(keyword + ":"):
+        return None
+    return f"{keyword}: {found['text'].strip('*_ ')}"
+
+
 # State.report: (code, the text to find the line of, message, hint)
 Report = Callable[[str, str, str, str], None]
 
@@ -59,6 +77,14 @@ class CaptionProcessor(BlockProcessor):
             paragraph = etree.Element("p")
             paragraph.text = first
             parent.insert(before, paragraph)
+            return
+        if table.find("caption") is not None:  # `Table: x` right above `Table: y` and the table
+            self.report(
+                "table-caption",
+                first,
+                "There are two `Table:` caption lines above this table; a table has one caption.",
+                "Keep one `Table:` line right before the table and remove the other (or merge their words).",
+            )
             return
         element = etree.Element("caption")
         element.text = caption

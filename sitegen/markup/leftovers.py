@@ -7,7 +7,9 @@ saw as `!!! urgent “…”` or a paragraph of pipes, with nothing reported. Th
 - `SlipPreprocessor` (slips.py) accepts the slips whose meaning is certain: typographic quotes
   around a callout's or an image's title, a capitalised callout kind, spaces or a tab
   after `!!!`, and the page language's table caption keyword (`Tabla:` in Spanish).
-  It rewrites lines in place, so every line keeps its number.
+  It rewrites lines in place, so every line keeps its number. With it, pasted.py mends
+  what a word processor pastes (bullets, invisible characters, 2-space sub-items) and
+  reports, at their lines, the pasted slips whose meaning is not certain.
 - `StrayIndentProcessor` (slips.py) replaces Python-Markdown's indented code blocks: patient
   articles hold no code, so text indented by four spaces or a tab is read as if it
   were not indented (a tab-indented list stays a list, not a grey box of monospace).
@@ -16,6 +18,8 @@ saw as `!!! urgent “…”` or a paragraph of pipes, with nothing reported. Th
   of `|` cells, a caption keyword, `![…](…)`, `[…](…)`, a `**` never closed, a list
   line inside a paragraph) was not understood: an error at its source line
   (`syntax-not-understood`) saying what it was probably meant to be and why it was not.
+  rawtext.py holds the checks of one line of that text (links, citations, emphasis);
+  placement.py finds images that cannot become figures.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+import sitegen.markup.placement as placement
+import sitegen.markup.rawtext as rawtext
 from sitegen.core.errors import did_you_mean
 from sitegen.markup.callouts import KINDS
+from sitegen.markup.captions import CAPTION_LIKE, caption_fix
 from sitegen.markup.slips import (
     CAPTION_KEYWORDS,
-    CURLY,
     OPENER,
     QUOTES,
     SlipPreprocessor,
@@ -61,10 +67,8 @@ def _pipe_line(line: str) -> bool:
 
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\s*\([^()\n]*\)?")
-_LINK = re.compile(r"\[[^\[\]\n]+\]\s*\([^()\n]*\)")
-_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
-_KEYWORD_LINE = re.compile(r"^\s*(?P<word>table|tabla|tableau|tabelle|tabella|caption)\s*:", re.IGNORECASE)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
+_KEYWORD_LINE = CAPTION_LIKE
 _LIST_AFTER_BREAK = re.compile(r"\n\s*(?:[-*+]|\d{1,3}[.)])\s")
 
 
@@ -73,12 +77,12 @@ def _suspect(text: str) -> bool:
     `[`, `**`, a list marker after a line break, or a caption keyword (anywhere: a looser
     test than the checks'). Most text has none, and is passed over with these few substring
     tests; one regular expression for all of them took 40 times as long."""
-    if "!!!" in text or "|" in text or "[" in text or "**" in text:
+    if "!!!" in text or "|" in text or "[" in text or "*" in text or "__" in text or "(@" in text:
         return True
     if "\n" in text and _LIST_AFTER_BREAK.search(text):
         return True
     lowered = text.lower()
-    return "tabl" in lowered or "caption" in lowered  # table, tabla, tableau, tabelle, tabella
+    return "tab" in lowered or "caption" in lowered  # table, tabla, tabel, tableau, tabelle, tabella
 
 
 def _split_cells(row: str) -> list[str]:
@@ -88,6 +92,10 @@ def _split_cells(row: str) -> list[str]:
     if row.endswith("|") and not row.endswith("\\|"):
         row = row[:-1]
     return re.split(r"(?<!\\)\|", row)
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _separator(row: str) -> bool:
@@ -106,10 +114,15 @@ class LeftoverProcessor(Treeprocessor):
         self._lines: list[str] | None = None
         self.reported: set[object] = {d.line for d in self.state.diagnostics if d.severity.value == "error"}
         suspect = _suspect("\n".join(root.itertext()))  # a whole document at once: most have nothing
+        if self.state.images or root.find(".//img") is not None:
+            for source, message, hint in placement.misplaced(root):
+                self._report(source, message, hint, self._line([f"]({source}", source]))
         for element in root.iter():
             if element.tag in _BLOCKS:
                 if suspect:
                     self._check(element, "".join(_text(element)))
+            elif element.tag == "a" and suspect and "[@" in "".join(element.itertext()):
+                self._cited_link(element)
             elif element.tag == "table":
                 self._swallowed(element)
                 self._rows(element)
@@ -153,7 +166,7 @@ class LeftoverProcessor(Treeprocessor):
                 continue
             self._report(
                 written.strip()[:40],
-                f"This table row has {count} cell{'s' if count != 1 else ''} but the header has {width} "
+                f"This table row has {_cells(count)} but the header has {width} "
                 f"(a `|` {'is missing' if count < width else 'too many'}), so "
                 + (
                     "a cell is left empty and the values after it sit in the wrong columns."
@@ -222,6 +235,8 @@ class LeftoverProcessor(Treeprocessor):
                 listed = True  # once per paragraph: the first item says it for the rest
                 self._list_line(current)
             self._inline(current)
+            if current.endswith("]") and index + 1 < len(lines) and lines[index + 1].startswith("("):
+                self._split_link(current, lines[index + 1])
             index += 1
 
     def _callout(self, stripped: str, index: int) -> None:
@@ -274,21 +289,21 @@ class LeftoverProcessor(Treeprocessor):
             cells = len(_split_cells(run[1]))
             if cells != len(header):
                 reason = (
-                    f"its header row has {len(header)} cells but the line under it has {cells} (a missing or extra `|`)"
+                    f"its header row has {_cells(len(header))} but the line under it has {_cells(cells)} "
+                    "(a missing or extra `|`)"
                 )
                 hint = "Give the line under the header one `---` per column: `" + "|---" * len(header) + "|`."
             else:
                 reason = "it does not start on a line of its own: the text above runs into it"
                 hint = "Leave a blank line between the text above and the table (a `Table:` caption line may come right before it)."
-        keyword = _KEYWORD_LINE.match(before) if before else None
-        if keyword and not before.lstrip().startswith("Table:"):
-            expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
-            accepted = "`Table:`" + (f" (or `{expected}:`)" if expected != "Table" else "")
+        written = self._source_line(line - 1).strip() if line is not None and before else ""
+        fix = caption_fix(written, self._keyword_of_page()) if written else None
+        if fix:
             reason = (
-                f"the line above it, `{before.strip()[:40]}`, is not a caption line (on this page a caption "
-                f"starts {accepted}, written exactly so), so the table runs into it"
+                f"the line above it, `{written[:40]}`, looks like a caption line but is not written as one, "
+                "so the table runs into it"
             )
-            hint = f"Write the caption line as `Table: {before.split(':', 1)[1].strip()}` right before the table."
+            hint = f"Write the caption line as `{fix}`, exactly so, right before the table's header row."
         self._report(
             run[0].strip(),
             f"These lines look like a table, but they were not read as one, so readers see the `|` signs as text: {reason}.",
@@ -296,25 +311,29 @@ class LeftoverProcessor(Treeprocessor):
             line,
         )
 
+    def _keyword_of_page(self) -> str:
+        return CAPTION_KEYWORDS.get(language_of(self.state), "Table")
+
     def _keyword(self, current: str) -> None:
-        keyword = _KEYWORD_LINE.match(current)
-        assert keyword is not None
-        word = keyword["word"]
-        expected = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
-        if word in ("Table", expected) and current.lstrip().startswith(word + ":"):
-            return  # captions.py reports a caption without a table
-        line = self._line([current.strip(), current.strip()[:20]])
-        accepted = "`Table:`" + (f" or `{expected}:`" if expected != "Table" else "")
+        found = _KEYWORD_LINE.match(current)
+        assert found is not None
+        line = self._line([current.strip(), current.strip()[:20], found["text"][:20]])
+        written = self._source_line(line).strip() or current.strip()
+        fix = caption_fix(written, self._keyword_of_page())
+        if fix is None:
+            return  # a caption line as written: captions.py reports one without a table
         self._report(
-            current.strip(),
-            f"`{current.strip()[:60]}` was not read as a table caption, so readers see it as text: "
-            f"the caption keyword is {accepted}, written exactly so, on the line right before the table.",
-            "Write `Table: What the table shows` on the line right before the table's header row.",
+            written,
+            f"`{written[:60]}` looks like a table caption, but it is not written as one, so readers see it as "
+            "text and the table has no caption.",
+            f"Write it as `{fix}`, exactly so, on the line right before the table's header row "
+            "(a blank line between them is fine).",
             line,
         )
 
     def _list_line(self, current: str) -> None:
-        line = self._line([current.strip(), current.strip()[:24]])
+        # The words after the marker too: slips.py may have written `1)` or `•` as `1.` or `-`.
+        line = self._line([current.strip(), current.strip()[:24], _LIST_LINE.sub("", current, count=1)[:24]])
         self._report(
             current.strip(),
             f"`{current.strip()[:60]}` looks like a list item, but it is read as part of the paragraph above it, "
@@ -324,56 +343,32 @@ class LeftoverProcessor(Treeprocessor):
             line,
         )
 
+    def _split_link(self, current: str, following: str) -> None:
+        text = current[current.rfind("[") :]
+        self._report(
+            text,
+            f"`{text[:40]}` and `{following[:40]}` were not read as a link, so readers see the brackets: "
+            "the `(…)` with the address starts on the next line.",
+            "Keep `](` together on one line: `[link text](other-article.md)`.",
+            self._line([text, text[:24]]),
+        )
+
+    def _cited_link(self, link: etree.Element) -> None:
+        text = "".join(link.itertext())
+        cite = text[text.index("[@") :]
+        self._report(
+            cite,
+            f"The citation `{cite[:40]}` is inside a link's text, where it is not read as a citation, so "
+            "readers see the brackets.",
+            f"Put the citation after the link: `[{text[: text.index('[@')].strip()}]({link.get('href', '')}) {cite[:40]}`.",
+            self._line([text, cite, "[@"]),
+        )
+
     def _inline(self, current: str) -> None:
-        for match in _IMAGE.finditer(current):
-            self._image(match.group(0))
-        for match in _LINK.finditer(re.sub(r"!\[[^\[\]\n]*\]", "", current)):
-            self._link(match.group(0))
-        if "**" in current:
-            at = current.index("**")
-            piece = current[at : at + 24]
-            line = self._line([piece, "**"])
-            self._report(
-                piece,
-                f"`{piece.strip()}` has `**` that does not open or close any bold text, so readers see the asterisks.",
-                "Put `**` right before and right after the words to make bold, with no space inside: "
-                "`**like this**`; or remove the stray `**`.",
-                line,
-            )
-
-    def _image(self, written: str) -> None:
-        line = self._line([written, written[:24]])
-        why = _why_link(written)
-        self._report(
-            written,
-            f"`{written[:80]}` was not read as an image, so readers see the text instead: {why}.",
-            'Write it alone on its line as `![What it shows](images/name.svg "Caption")`.',
-            line,
-        )
-
-    def _link(self, written: str) -> None:
-        line = self._line([written, written[:24]])
-        why = _why_link(written)
-        self._report(
-            written,
-            f"`{written[:80]}` was not read as a link, so readers see the brackets instead: {why}.",
-            "Write it as `[link text](other-article.md)` or `[link text](other-article.md#a-section)`, "
-            "with no space between `]` and `(` nor in the file name.",
-            line,
-        )
-
-
-def _why_link(written: str) -> str:
-    if re.search(r"\]\s+\(", written):
-        return "there is a space between `]` and `(`"
-    if not written.endswith(")"):
-        return "the `(` after the brackets is never closed"
-    target = written[written.index("(") + 1 : -1].strip()
-    if any(char in target for char in CURLY):
-        return "its title is in quotes that are not straight double quotes"
-    if " " in target:
-        return "there is a space in the address or file name (a title goes in double quotes after it)"
-    return "something in the brackets or parentheses is not as expected"
+        for found, message, hint in rawtext.findings(current, self.state.cite_keys):
+            # The words alone too: the text readers see has lost some of the signs written.
+            words = max(re.findall(r"[^\W_][\w ]{5,}", found) or [found], key=len)
+            self._report(found, message, hint, self._line([found, found[:24], words, " ".join(words.split()[:2])]))
 
 
 def _text(element: etree.Element, top: bool = True) -> list[str]:

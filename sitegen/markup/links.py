@@ -70,6 +70,8 @@ class LinkProcessor(Treeprocessor):
                 # works when the site is published under a sub-path (https://host/repo/).
                 # `check` looks the address up among the site's pages (check_links.py).
                 element.set(attribute, state.root + target.lstrip("/"))
+            if tag == "a" and target.startswith("#fn") and element.get("class", "").startswith("footnote-"):
+                continue  # a footnote's mark or its way back, which the footnotes extension anchored itself
             if tag == "a":  # an image was recorded above, and is checked as an image by `check`
                 self._follow(element, target, scheme, parts)
 

@@ -18,6 +18,7 @@ from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
+import sitegen.markup.pasted as pasted
 from sitegen.markup.callouts import KINDS
 from sitegen.markup.state import State
 
@@ -27,13 +28,31 @@ CURLY = QUOTES[2:]
 # The caption keyword of each language's articles; `Table:` (the README's) is accepted in all.
 CAPTION_KEYWORDS = {"en": "Table", "es": "Tabla"}
 
+# Callout kinds named in Spanish, each with one certain meaning.
+SPANISH_KINDS = {
+    "advertencia": "warning",
+    "aviso": "warning",
+    "nota": "note",
+    "consejo": "tip",
+    "urgente": "urgent",
+    "emergencia": "emergency",
+    "no-urgente": "non-urgent",
+    "punto-clave": "key-point",
+}
+
 # Spaces as typed: a phone may put a no-break space after `!!!` or before the title.
 _SPACE = " \t\u00a0\u202f"
 OPENER = re.compile(r"^(?P<indent>[ ]*)!!!(?P<gap>[" + _SPACE + r"]*)(?P<kind>[A-Za-z][\w-]*)(?P<rest>[^\n]*)$")
 _QUOTED = re.compile(r"^[" + _SPACE + r"]*[" + QUOTES + r"](?P<title>.*)[" + QUOTES + r"][" + _SPACE + r"]*$")
-# `](target “Caption”)`: an image's or link's title in typographic quotes.
+# `](target “Caption”)`: an image's or link's title in typographic quotes. Between double
+# quotes (“ ” „ « », or one of them and a straight one), a title may hold an apostrophe (’):
+# `“The nerve’s myelin”`.
+_DOUBLE = '\u201c\u201d\u201e\u201f\u00ab\u00bb"'
+_SINGLE = "\u2018\u2019\u201a\u201b\u2039\u203a"
 _CURLY_TITLE = re.compile(
-    r"(?P<head>\]\([ \t]*<?[^\s()<>]+>?)[ \t]+[" + CURLY + r"](?P<title>[^\"\n" + CURLY + r"]*)[" + CURLY + r"][ \t]*\)"
+    rf"(?P<head>\]\([ \t]*<?[^\s()<>]+>?)[ \t]+"
+    rf"(?:[{_DOUBLE}](?P<double>[^\n{_DOUBLE}]*)[{_DOUBLE}]|[{_SINGLE}](?P<single>[^\"\n{_SINGLE}]*)[{_SINGLE}])"
+    r"[ \t]*\)"
 )
 
 
@@ -50,12 +69,31 @@ class SlipPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         keyword = CAPTION_KEYWORDS.get(language_of(self.state), "Table")
         caption = re.compile(r"^(?P<indent>[ ]{0,3})" + keyword + r"[ \t]*:") if keyword != "Table" else None
+        state = self.state
+        body = state.body
+        if "\u200b" in body or "\ufeff" in body or "\u2060" in body:
+            # Invisible characters mean nothing here: dropped from the lines and from the body the
+            # findings quote (and look their lines up in), which keeps its lines.
+            lines = [line.translate(pasted.INVISIBLE) for line in lines]
+            state.body = body = body.translate(pasted.INVISIBLE)
+        lines = pasted.mend(lines)
+        written = body.split("\n")
+        # normalize_whitespace adds two empty lines at the end; no preprocessor before us changes others.
+        if len(written) <= len(lines):
+            written += [""] * (len(lines) - len(written))
+            pasted.complain(
+                lines,
+                written,
+                lambda index, found, message, hint: state.report(
+                    "syntax-not-understood", found, message, hint, line=state.body_line + index
+                ),
+            )
         out = []
         for line in lines:
             if "!!!" in line:
                 line = _opener(line)
             if "](" in line:
-                line = _CURLY_TITLE.sub(lambda m: f'{m["head"]} "{m["title"]}")', line)
+                line = _CURLY_TITLE.sub(lambda m: f'{m["head"]} "{m["double"] or m["single"] or ""}")', line)
             if caption is not None and keyword in line:
                 line = caption.sub(r"\g<indent>Table:", line, count=1)
             out.append(line)
@@ -70,6 +108,8 @@ def _opener(line: str) -> str:
     kind, rest = found["kind"], found["rest"]
     if kind.lower() in KINDS:
         kind = kind.lower()
+    elif kind.lower() in SPANISH_KINDS:  # a Spanish editor naming the kind in Spanish
+        kind = SPANISH_KINDS[kind.lower()]
     if not rest.strip():
         return f"{found['indent']}!!! {kind}"
     quoted = _QUOTED.match(rest)
