@@ -1,1 +1,1 @@
-__version__ = "0.9.4"  # also part of every cache key: bump when a cached format changes
+__version__ = "0.9.5"  # also part of every cache key: bump when a cached format changes

@@ -152,12 +152,23 @@ def test_an_empty_title_in_quotes_is_a_box_without_a_title_not_an_empty_box():
 
 @pytest.mark.parametrize(
     ("spanish", "english"),
-    [("advertencia", "warning"), ("nota", "note"), ("urgente", "urgent"), ("No-Urgente", "non-urgent")],
+    [("cuidado", "warning"), ("importante", "key-point"), ("urgencia", "emergency"), ("Haga", "do")],
 )
-def test_a_spanish_kind_is_an_error_that_names_the_english_one(spanish, english):
+def test_a_spanish_word_that_is_not_a_kind_is_an_error_that_names_the_english_one(spanish, english):
+    """The Spanish names with one certain meaning are read as their kind (slips.SPANISH_KINDS,
+    tests/test_pasted.py); another Spanish word is an error whose fix names the kind."""
     body = f'Texto.\n\n!!! {spanish} "Cuidado"\n    Pregunte a su equipo.\n'
     (problem,) = render(body).diagnostics
     assert problem.code == "callout-kind" and problem.is_error
     assert problem.line == BODY_LINE + 2
     assert f"Did you mean `!!! {english}`?" in problem.hint
     assert "note box" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("spanish", "english"), [("advertencia", "warning"), ("urgente", "urgent"), ("No-Urgente", "non-urgent")]
+)
+def test_a_spanish_kind_with_one_meaning_is_read_as_that_kind(spanish, english):
+    markup = render(f'Texto.\n\n!!! {spanish} "Cuidado"\n    Pregunte a su equipo.\n')
+    assert not markup.diagnostics
+    assert f"callout-{english}" in markup.html

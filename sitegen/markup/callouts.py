@@ -52,8 +52,8 @@ KINDS = {
 CARE_CARDS = ("non-urgent", "urgent", "emergency")
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
-# The kinds are written in English in every language; the names a Spanish editor may write
-# instead, for the fix's "Did you mean".
+# The names a Spanish editor may write for a kind, for the fix's "Did you mean" (those with
+# one certain meaning are read as that kind before this: slips.SPANISH_KINDS).
 SPANISH = {
     "nota": "note",
     "advertencia": "warning",
@@ -141,7 +141,7 @@ class CalloutProcessor(Treeprocessor):
             f"!!! {kind}",
             f"Unknown callout kind '{kind}', so it shows as a plain note box, not the box you meant.",
             (f"Did you mean `!!! {close[0]}`? " if close else "")
-            + "The kind is written in English in every language. Use one of: "
+            + "Write the kind in English (a few Spanish names are read too, such as `advertencia`). Use one of: "
             + ", ".join(f"!!! {k}" for k in KINDS)
             + ".",
             line=self._opener(kind, occurrence)[0],
