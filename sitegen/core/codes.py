@@ -187,6 +187,9 @@ _MARKDOWN = {
     "image-missing": Code(
         E, "No such image in content/images/.", "Fix the name.", check="images", otherwise="checks.images.level"
     ),
+    "image-external": Code(
+        E, "An image from another site: the site shows only its own files.", "Save it in content/images/."
+    ),
     "image-alt-missing": Code(
         E, "An image has no alt text.", "Describe it.", check="images", otherwise="checks.images.level"
     ),
@@ -216,6 +219,7 @@ _IMAGES = {
     "image-svg-unsafe": Code(E, "The SVG holds a script, handler or outside reference.", "Export it as plain SVG."),
     "image-svg-invalid": Code(E, "The SVG cannot be read.", "Export it again as SVG."),
     "image-svg-encoding": Code(E, "The SVG is not UTF-8 text.", "Save it again as UTF-8."),
+    "image-svg-too-deep": Code(E, "The SVG nests its elements too deeply.", "Ungroup it, or export it again."),
     "image-svg-dropped": Code(W, "Parts not needed to draw the SVG were left out.", "Export as plain SVG."),
 }
 

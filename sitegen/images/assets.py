@@ -48,7 +48,7 @@ SUFFIXES = (*RASTER_SUFFIXES, ".svg")
 # The encoder settings. Part of every raster output's key: change one and every image is
 # encoded again (and every page showing one re-rendered, since its file names change).
 WIDTHS = (480, 800, 1200)  # never wider than the original
-ENCODER_VERSION = "2"  # 2: metadata left out, colours converted to sRGB
+ENCODER_VERSION = "3"  # 2: metadata left out, colours converted to sRGB; 3: sizes of the upright photo
 # How wide a figure is shown: the text column (site.css `.wrap`, 42rem), or the screen.
 SIZES = "(min-width: 46rem) 42rem, 100vw"
 
@@ -129,8 +129,11 @@ def licence_text(record: Record, config: Config) -> str:
 
 # -- reading --------------------------------------------------------------------------
 
-# (size, mtime_ns, inode, ctime_ns) -> the asset read then, without its record
-Memo = dict[str, tuple[tuple[int, int, int, int], Asset]]
+# (READ_VERSION, size, mtime_ns, inode, ctime_ns) -> the asset read then, without its record
+Memo = dict[str, tuple[tuple[int, ...], Asset]]
+# What a file's Asset is read as; a new version makes every image be read again once
+# (2: a photo's width and height are those after its EXIF orientation).
+READ_VERSION = 2
 
 
 def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Asset], list[Diagnostic], Memo]:
@@ -141,6 +144,7 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
     memo = memo or {}
     new_memo: Memo = {}
     found: dict[str, Asset] = {}
+    present: set[str] = set()  # every image file, read or not (one that fails has its own finding)
     if not folder.is_dir():
         return found, problems, new_memo
     records, record_problems = read_records(
@@ -168,8 +172,9 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
                 )
             )
             continue
+        present.add(entry.name)
         stat = entry.stat()
-        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+        signature = (READ_VERSION, stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
         known = memo.get(path)
         if known is not None and known[0] == signature:
             asset = known[1]
@@ -183,7 +188,7 @@ def load_assets(config: Config, memo: Memo | None = None) -> tuple[dict[str, Ass
             if not file_problems:  # a file with problems is read (and reported) again
                 new_memo[path] = (signature, asset)
         found[path] = _with_record(asset, records.get(entry.name))
-    problems += _record_problems(config, found, records, _shown(config, folder / RECORDS_FILE))
+    problems += _record_problems(config, found, records, _shown(config, folder / RECORDS_FILE), present)
     return found, problems, new_memo
 
 
@@ -215,10 +220,12 @@ def _shown(config: Config, path: Path) -> str:
 
 
 def _record_problems(
-    config: Config, assets: Mapping[str, Asset], records: Mapping[str, Record], shown: str
+    config: Config, assets: Mapping[str, Asset], records: Mapping[str, Record], shown: str, present: set[str]
 ) -> list[Diagnostic]:
+    """The records' problems; `present`: the names of every image file, also of those that
+    could not be read (a record for one of those is not "a record for no file")."""
     problems: list[Diagnostic] = []
-    names = {asset.name for asset in assets.values()}
+    names = {asset.name for asset in assets.values()} | present
     for asset in assets.values():
         record, file = asset.record, f"{_content(config)}/{asset.path}"
         if record is None:

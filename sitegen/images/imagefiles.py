@@ -49,7 +49,8 @@ class Variant:
 
 
 def measure_raster(data: bytes, shown: str) -> tuple[tuple[int, int, str] | None, list[Diagnostic]]:
-    """((width, height, format) of a raster image, or None; its problems): the header read,
+    """((width, height, format) of a raster image as it is shown, i.e. after its EXIF
+    orientation, or None; its problems): the header read,
     the size checked against PIXEL_LIMIT before anything is decoded, then every byte decoded
     once (and a PNG's checksums verified), so that a cut-short file is found here."""
     try:
@@ -62,7 +63,7 @@ def measure_raster(data: bytes, shown: str) -> tuple[tuple[int, int, str] | None
                 shown,
                 None,
                 "image-unreadable",
-                f"This file is not an image the site can read ({error}).",
+                f"This file is not an image the site can read: {_what_it_is(data)}.",
                 "Save it again as PNG or JPEG (or SVG for a diagram).",
             )
         ]
@@ -86,7 +87,62 @@ def measure_raster(data: bytes, shown: str) -> tuple[tuple[int, int, str] | None
                     again.verify()  # every chunk's checksum, up to the end marker
         except Exception as error:  # as above: the decoders raise OSError, SyntaxError, EOFError, zlib.error...
             return None, [_damaged(shown, error)]
+        if _orientation(image) in TURNED:  # a phone photo held upright: shown with its sides swapped
+            width, height = height, width
     return (width, height, kind.upper()), []
+
+
+# EXIF Orientation (tag 0x0112): how to turn the stored pixels to show the picture upright.
+ORIENTATION_TAG = 0x0112
+_UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE"}
+_UPRIGHT |= {6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+TURNED = {5, 6, 7, 8}  # a quarter turn: the picture as shown is as wide as the stored one is high
+
+
+def _orientation(image: Image.Image) -> int:
+    """The picture's EXIF orientation, 1 (as stored) when it has none or one that is not 1-8.
+    The size (measure_raster) and the pixels (encode_raster) both follow this one reading."""
+    try:
+        value = image.getexif().get(ORIENTATION_TAG, 1)
+    except Exception:  # EXIF Pillow cannot parse: the picture is shown as stored, as browsers do
+        return 1
+    return value if isinstance(value, int) and value in _UPRIGHT else 1
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The picture as it is shown: the stored pixels turned and flipped as its orientation says."""
+    from PIL import Image
+
+    method = _UPRIGHT.get(_orientation(image))
+    return image.transpose(Image.Transpose[method]) if method else image
+
+
+def _what_it_is(data: bytes) -> str:
+    """What a file that is not a picture holds, in words (Pillow's own message names its
+    internal buffer object, which means nothing to an editor)."""
+    if not data:
+        return "the file is empty"
+    head = data[:512].lstrip()
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:  # cut in the middle of a character, or not text at all
+        text = head[:-3].decode("utf-8", "replace")
+    if "\ufffd" in text or not all(char.isprintable() or char.isspace() for char in text):
+        return "its bytes are not those of a PNG, JPEG, GIF or WebP picture (another format, or not a picture)"
+    lower = text.lower()
+    kind = "an SVG drawing (name it .svg)" if "<svg" in lower else "a web page" if lower.startswith("<") else "text"
+    return f"it holds {kind}, not a PNG, JPEG, GIF or WebP picture"
+
+
+def _in_words(error: Exception) -> str:
+    """A decoder's complaint without Python's names for its objects (`<_io.BytesIO object at
+    0x7f...>`), which mean nothing to an editor."""
+    from PIL import UnidentifiedImageError
+
+    if isinstance(error, UnidentifiedImageError):
+        return "it starts as a picture does, but its header is incomplete or wrong"
+    said = re.sub(r"\s*<[\w.]+ object at 0x[0-9a-fA-F]+>", "", str(error)).strip()
+    return said or "the picture's data ends early or does not decode"
 
 
 def _damaged(shown: str, error: Exception) -> Diagnostic:
@@ -94,7 +150,7 @@ def _damaged(shown: str, error: Exception) -> Diagnostic:
         shown,
         None,
         "image-damaged",
-        f"The file is cut short or damaged ({error}).",
+        f"The file is cut short or damaged ({_in_words(error)}).",
         "Export it again from the program that made it (or copy it again: the copy may be incomplete).",
     )
 
@@ -133,12 +189,33 @@ def svg_problems(data: bytes, shown: str) -> list[Diagnostic]:
     return svgsafe.sanitise(data, shown)[1]
 
 
-_ROOT = re.compile(rb"<svg\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
+class _Found(Exception):
+    """Ends the parse at the first element: svg_size reads nothing further."""
 
 
-def _attribute(tag: bytes, name: str) -> str | None:
-    found = re.search(rb"\s" + name.encode() + rb"\s*=\s*(\"[^\"]*\"|'[^']*')", tag)
-    return found.group(1)[1:-1].decode("utf-8", "replace") if found else None
+def _root_attributes(data: bytes) -> dict[str, str]:
+    """The attributes of the file's first element, as expat reads them (no DTD, no entity
+    expanded: a DOCTYPE ends the read), or {} when there is none before a fault."""
+    import xml.parsers.expat
+
+    found: dict[str, str] = {}
+
+    def start(_name: str, attributes: dict[str, str]) -> None:
+        found.update(attributes)
+        raise _Found
+
+    def refuse(*_: object) -> None:
+        raise _Found
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except (_Found, xml.parsers.expat.ExpatError):
+        pass
+    return found
 
 
 def _length(value: str | None) -> float | None:
@@ -150,11 +227,11 @@ def _length(value: str | None) -> float | None:
 
 def svg_size(data: bytes) -> tuple[int, int]:
     """(width, height) in CSS pixels: the root's width/height, else its viewBox; 300 x 150
-    (the browser's default for a replaced element) when it gives neither."""
-    found = _ROOT.search(data)
-    tag = found.group(1) if found else b""
-    width, height = _length(_attribute(tag, "width")), _length(_attribute(tag, "height"))
-    box = _attribute(tag, "viewBox")
+    (the browser's default for a replaced element) when it gives neither. Read by expat up
+    to the first element only: linear in the file, whatever it holds."""
+    root = _root_attributes(data)
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    box = root.get("viewBox")
     box_size = None
     if box:
         parts = re.split(r"[\s,]+", box.strip())
@@ -189,13 +266,14 @@ def minify_svg(data: bytes) -> bytes:
 
 
 def encode_raster(data: bytes, outputs: Sequence[Variant]) -> dict[str, bytes]:
-    """Output path -> bytes, for each of a raster image's `outputs`: turned as the photo says,
-    in sRGB, with its pixels only, resized once per width."""
-    from PIL import Image, ImageOps
+    """Output path -> bytes, for each of a raster image's `outputs`: turned as the photo says
+    (the outputs' sizes are the upright picture's, from measure_raster), in sRGB, with its
+    pixels only (so no orientation tag either: the pixels are upright), resized once per width."""
+    from PIL import Image
 
     files: dict[str, bytes] = {}
     with _open(data) as opened:
-        image = ImageOps.exif_transpose(opened)  # a phone photo's rotation, applied once
+        image = _upright(opened)  # a phone photo's rotation, applied once (the outputs' sizes follow it)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
         image = _srgb(image.convert("RGBA" if has_alpha else "RGB"), opened.info.get("icc_profile"))
         image = _pixels_only(image)

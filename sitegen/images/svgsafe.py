@@ -7,6 +7,9 @@ so what a browser reads is exactly what was checked here:
 - The bytes must be UTF-8 (a UTF-16 or UTF-32 file is a finding: re-save as UTF-8).
 - No DOCTYPE, no entity declarations: the parse stops at the first one (a finding), so no
   entity is ever expanded. `<?xml-stylesheet?>` is refused.
+- Nesting: at most MAX_DEPTH elements deep (a finding, and the parse stops, past that), so
+  nothing here or in a browser walks a tree deeper than that; every walk of the tree here
+  is a loop with its own stack anyway, never a recursion.
 - Elements: shapes, text, grouping, gradients, clip paths, masks, markers, patterns, symbols,
   `<use>`, a few filter primitives, `<style>`, `<title>` and `<desc>`. Anything else in the SVG
   namespace (script, foreignObject, image, a, animate, set, feImage, ...) is an error;
@@ -30,7 +33,8 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sitegen.core.errors import Diagnostic, Severity
@@ -65,6 +69,11 @@ class _Node:
     children: list[_Node | str] = field(default_factory=list)
 
 
+# How deep elements may nest. The site's own diagrams nest 3 deep; drawing programs' exports
+# rarely pass 20. A hostile file nests thousands deep to exhaust a recursive walker.
+MAX_DEPTH = 100
+
+
 class _Stop(Exception):
     """Raised inside a handler to end the parse (a DOCTYPE: nothing after it is read)."""
 
@@ -92,8 +101,37 @@ def _encoding(shown: str, why: str) -> Diagnostic:
     )
 
 
-def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]:  # noqa: C901 (one handler per kind of node)
-    """(the bytes to publish, or None when the file cannot be read; every finding)."""
+# At most this many findings of one kind for one file: a file with 100,000 `onclick=` gets
+# this many and a line saying how many more (the first ones show what to fix).
+MAX_FINDINGS = 20
+
+
+def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """(the bytes to publish, or None when the file cannot be read; its findings, at most
+    MAX_FINDINGS of each kind and then one that says how many more there are)."""
+    out, problems = _sanitise(data, shown)
+    kept: list[Diagnostic] = []
+    counted: dict[str, int] = {}
+    more: dict[str, list[Diagnostic]] = {}
+    for problem in problems:
+        counted[problem.code] = counted.get(problem.code, 0) + 1
+        if counted[problem.code] <= MAX_FINDINGS:
+            kept.append(problem)
+        else:
+            more.setdefault(problem.code, []).append(problem)
+    for left in more.values():  # one more finding of the same kind, at the first left out
+        kept.append(
+            replace(
+                left[0],
+                message=f"...and {len(left):,} more findings like the ones above, from this line on.",
+                hint="Fix the ones above first; export the drawing again as plain SVG if there are many.",
+                excerpt="",
+            )
+        )
+    return out, kept
+
+
+def _sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]:  # noqa: C901 (one handler per kind of node)
     problems: list[Diagnostic] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -180,6 +218,19 @@ def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]: 
         return (local, value)
 
     def start(name: str, attributes: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            problems.append(
+                Diagnostic(
+                    shown,
+                    parser.CurrentLineNumber,
+                    "image-svg-too-deep",
+                    f"The SVG nests its elements more than {MAX_DEPTH} levels deep (at this line), "
+                    "so it was not read further.",
+                    "Ungroup the drawing in the drawing program (or export it again as plain SVG): "
+                    f"a diagram needs a few levels of <g>, never {MAX_DEPTH}.",
+                )
+            )
+            raise _Stop
         namespace, local = split(name)
         if stack and stack[-1] is None:  # inside something left out: checked for danger, not kept
             if local in DANGEROUS:
@@ -292,12 +343,17 @@ def sanitise(data: bytes, shown: str) -> tuple[bytes | None, list[Diagnostic]]: 
     return _serialise(root[0]).encode("utf-8"), problems
 
 
+def _walk(root: _Node) -> Iterator[_Node]:
+    """Every element under `root` (itself included), in document order, without recursion."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed([child for child in node.children if isinstance(child, _Node)]))
+
+
 def _style_blocks(node: _Node) -> list[_Node]:
-    found = [node] if node.name == "style" else []
-    for child in node.children:
-        if isinstance(child, _Node):
-            found += _style_blocks(child)
-    return found
+    return [each for each in _walk(node) if each.name == "style"]
 
 
 def _clean_sheet(sheet: str, drop: Any) -> str:
@@ -313,31 +369,24 @@ def _clean_sheet(sheet: str, drop: Any) -> str:
 
 
 def _uses_xlink(node: _Node) -> bool:
-    return any(key.startswith("xlink:") for key, _ in node.attributes) or any(
-        isinstance(child, _Node) and _uses_xlink(child) for child in node.children
-    )
+    return any(key.startswith("xlink:") for each in _walk(node) for key, _ in each.attributes)
 
 
 def _serialise(root: _Node) -> str:
+    """The tree as text, written with a stack of what is left to write (never recursing)."""
     out: list[str] = []
-
-    def write(node: _Node, top: bool) -> None:
-        attributes = list(node.attributes)
-        if top:
-            attributes.insert(0, ("xmlns", SVG_NS))
-            if _uses_xlink(node):
-                attributes.insert(1, ("xmlns:xlink", XLINK_NS))
-        out.append(f"<{node.name}" + "".join(f' {key}="{_escape(value, True)}"' for key, value in attributes))
-        if not node.children:
+    attributes = [("xmlns", SVG_NS), *([("xmlns:xlink", XLINK_NS)] if _uses_xlink(root) else []), *root.attributes]
+    pending: list[_Node | str] = [_Node(root.name, attributes, root.line, root.children)]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):  # text, or an end tag already escaped
+            out.append(item)
+            continue
+        out.append(f"<{item.name}" + "".join(f' {key}="{_escape(value, True)}"' for key, value in item.attributes))
+        if not item.children:
             out.append("/>")
-            return
+            continue
         out.append(">")
-        for child in node.children:
-            if isinstance(child, str):
-                out.append(_escape(child))
-            else:
-                write(child, False)
-        out.append(f"</{node.name}>")
-
-    write(root, True)
+        pending.append(f"</{item.name}>")
+        pending.extend(reversed([_escape(child) if isinstance(child, str) else child for child in item.children]))
     return "".join(out)

@@ -34,7 +34,7 @@ from sitegen.markup import fastpaths
 from sitegen.markup.callouts import CalloutExtension
 from sitegen.markup.captions import CaptionExtension
 from sitegen.markup.citations import CitationExtension
-from sitegen.markup.figures import FigureExtension
+from sitegen.markup.figures import FigureExtension, report_external
 from sitegen.markup.glossary import GlossaryExtension
 from sitegen.markup.leftovers import LeftoverExtension
 from sitegen.markup.links import LinkExtension
@@ -190,7 +190,10 @@ class Renderer:
         if self.raw_html == "sanitize":
             from sitegen.markup.sanitize import sanitize
 
-            html = sanitize(html)
+            external: list[str] = []
+            html = sanitize(html, external)
+            for src in external:  # raw HTML's pictures from other sites: left out, and reported
+                report_external(state, src)
         # toc_tokens is set on the instance by the toc extension; the stubs do not know of it.
         headings = tuple(_flatten(self.md.toc_tokens))  # type: ignore[attr-defined]
         body_digest = hashlib.blake2b(

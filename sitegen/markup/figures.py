@@ -10,7 +10,8 @@ figure and keeps alt="".
 
 The alt text rules are checked here, during the one Markdown pass, with the line of
 the image: missing or empty alt, alt that says "image of", alt that repeats the caption,
-a reference to a file that does not exist. The record's own problems (no credit, no
+a reference to a file that does not exist, an image from another site (`image-external`:
+the site shows only its own files, and its CSP would block the picture anyway). The record's own problems (no credit, no
 licence) are reported against images.yaml by assets.py.
 """
 
@@ -29,6 +30,7 @@ from sitegen.core.errors import did_you_mean
 from sitegen.core.slugs import slugify
 from sitegen.images.assets import SIZES, Asset, language_variant, written_path
 from sitegen.images.records import Record
+from sitegen.markup.sanitize import from_elsewhere
 from sitegen.markup.state import Figures, State
 
 # Alt text that starts by saying it is an image: a screen reader has already said so.
@@ -47,6 +49,19 @@ def _alone_in_paragraph(root: etree.Element) -> dict[int, etree.Element]:
         if only and not (paragraph.text or "").strip() and not (paragraph[0].tail or "").strip():
             alone[id(paragraph[0])] = paragraph
     return alone
+
+
+def report_external(state: State, src: str) -> None:
+    """The finding for an image from another site (a Markdown image here, or raw HTML that the
+    sanitize policy took the address out of: markup/sanitize.py)."""
+    state.report(
+        "image-external",
+        src,
+        f"The image {src} is on another site: images must be files in content/images/ (with their "
+        "record in images.yaml); the site never loads pictures from other sites.",
+        "Download the picture (if its licence allows it), save it in content/images/, add its record "
+        "(credit and licence) to content/images/images.yaml, and write ![What it shows](images/name.png).",
+    )
 
 
 def _own_version(asset: Asset, language: str) -> bool:
@@ -107,7 +122,9 @@ class FigureProcessor(Treeprocessor):
             seen[src] = seen.get(src, 0) + 1
             path = written_path(src)
             if path is None:
-                continue  # static/ or a web address: check_links.py checks those
+                if from_elsewhere(src):
+                    self._external(image, src)
+                continue  # static/ or the site's own address: check_links.py checks those
             asset = self._find(src, path, figures)
             if asset is None:
                 continue
@@ -133,6 +150,14 @@ class FigureProcessor(Treeprocessor):
             # Raw HTML the postprocessor puts back in place of the paragraph (a block of its own).
             alone_in.remove(image)
             alone_in.text = self.md.htmlStash.store(html.strip())
+
+    def _external(self, image: etree.Element, src: str) -> None:
+        """An image from another site (or any address with a scheme): reported, and left out of
+        the page (its alt text shows), since the site's CSP would block it anyway. (Unsafe
+        schemes such as javascript: and data: were refused, and the address removed, by the
+        link processor before this runs.)"""
+        report_external(self.state, src)
+        del image.attrib["src"]
 
     def _find(self, src: str, path: str, figures: Figures | None) -> Asset | None:
         """The asset `src` names, or None after reporting that it does not exist."""

@@ -2,10 +2,14 @@
 
 nh3 is a maintained, fast HTML sanitiser; writing our own would be the kind of
 security code nobody should hand-roll. The allow-list covers what Markdown and
-our extensions produce plus harmless formatting an editor might paste.
+our extensions produce plus harmless formatting an editor might paste. Pictures load only
+from the site's own files (as for `![...](...)`, markup/figures.py): an `<img>` or `<source>`
+naming another site loses its address and the caller reports `image-external`.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -87,7 +91,34 @@ ATTRIBUTES = {
 }
 
 
-def sanitize(html: str) -> str:
+# Attributes that make a browser load a picture: on the site, only its own files.
+PICTURE_SOURCES = {("img", "src"), ("img", "srcset"), ("source", "srcset")}
+
+
+def from_elsewhere(address: str) -> bool:
+    """Whether an address names another site or a scheme (http:, https:, //host/, data:...)."""
+    parts = urlsplit(address.strip())
+    return bool(parts.scheme or parts.netloc or address.strip().startswith("//"))
+
+
+def sanitize(html: str, external: list[str] | None = None) -> str:
+    """The HTML with only the allowed tags and attributes; a picture from another site (an
+    `<img src>` or a `srcset` candidate) loses that attribute, and its address is added to
+    `external` for the caller to report (figures.py `report_external`)."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if (tag, attribute) not in PICTURE_SOURCES:
+            return value
+        candidates = (
+            [part.split()[0] for part in value.split(",") if part.split()] if "srcset" in attribute else [value]
+        )
+        elsewhere = [candidate for candidate in candidates if from_elsewhere(candidate)]
+        if not elsewhere:
+            return value
+        if external is not None:
+            external.append(elsewhere[0])
+        return None
+
     return nh3.clean(
         html,
         tags=TAGS,
@@ -95,4 +126,5 @@ def sanitize(html: str) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
         strip_comments=True,
+        attribute_filter=keep,
     )
