@@ -246,3 +246,16 @@ def test_a_page_cannot_take_a_language_or_the_figures_folder(tmp_path, slug):
     shown = done.stdout + done.stderr
     assert done.returncode == 1
     assert "content/pages/zed.md:4:" in shown and "[bad-slug]" in shown, shown
+
+
+def test_a_path_made_from_a_field_cannot_climb_out_with_dot_dots(site):
+    """No link is needed to leave the project when a path is built from an editor's field
+    (`translation_of: ../../x.md`): the rule checks the path as written, `..` resolved."""
+    from sitegen.core.files import read
+
+    config = site.config()
+    escaping = config.content_dir / "articles" / ".." / ".." / ".." / "outside.txt"
+    data, refused = read(escaping, config.roots, "content/articles/../../../outside.txt")
+    assert data is None and refused is not None and refused.code == "link-outside-project"
+    inside = config.content_dir / "articles" / ".." / "articles"
+    assert read(inside / "missing.md", config.roots, "x") == (None, None)  # inside: only missing

@@ -172,3 +172,21 @@ def test_the_preview_panel_of_the_translation_shows_what_changed(server):  # noq
     panel = soup(get(base + page)[1].encode()).select_one("#preview-findings").get_text(" ", strip=True)
     assert "has changed since this translation was made from it" in panel
     assert "[+X-rays or other radiation.+]" in panel
+
+
+def test_translation_of_is_a_file_name_never_a_path_out_of_the_project(site, tmp_path):
+    """`translation_of: ../../../x.md` was accepted: `translations --done` read that file and
+    wrote its text to content/es/originals/articles/../../../x.txt, outside the project."""
+    outside = site.root.parent / "outside.md"
+    outside.write_text("---\ntitle: Secret\n---\nsitegen-secret-text\n", encoding="utf-8")
+    es = site.root / ES
+    text = es.read_text(encoding="utf-8")
+    old = text.split("translation_of: ", 1)[1].split("\n", 1)[0]
+    es.write_text(text.replace(f"translation_of: {old}", "translation_of: ../../../outside.md"), encoding="utf-8")
+    done = run_cli("translations", "--done", ES, cwd=site.root)
+    assert done.returncode != 0 and "does not name a file" in done.stdout + done.stderr
+    assert not list(site.root.parent.rglob("outside.txt"))
+    assert "sitegen-secret-text" not in (site.root / ES).read_text(encoding="utf-8")
+    checked = run_cli("check", cwd=site.root)
+    assert checked.returncode == 1 and "[translation-of-file]" in checked.stdout + checked.stderr
+    assert "with no folder or `..` in it" in checked.stdout + checked.stderr

@@ -24,7 +24,9 @@ from sitegen.content.translations import (
     set_fields,
     shown_path,
 )
+from sitegen.content.validate import is_file_name
 from sitegen.core.config import Config
+from sitegen.core.files import read
 
 
 @dataclass(frozen=True)
@@ -161,10 +163,13 @@ def mark_done(config: Config, path: str) -> tuple[bool, str]:
     data = split[1].data if split is not None and isinstance(split[1].data, dict) else {}
     name = data.get("translation_of")
     original_file = config.content_dir / folder / str(name)
-    if not name or not original_file.is_file():
+    if not name or not is_file_name(str(name)) or not original_file.is_file():
         return False, f"{shown}: `translation_of:` does not name a file in content/{folder}/; fix that first."
     original_shown = shown_path(config, original_file)
-    original_text = original_file.read_text(encoding="utf-8")
+    raw, refused = read(original_file, config.roots, original_shown)  # the one rule, as the build reads it
+    if raw is None:
+        return False, refused.message if refused is not None else f"{original_shown} cannot be read."
+    original_text = raw.decode("utf-8-sig", errors="replace")
     now = paragraphs(original_text, original_shown)
     if now is None:
         return False, f"{original_shown}: its front matter cannot be read; run `build.py check`."

@@ -136,6 +136,11 @@ def _person_fix(name: str, people: Mapping[str, object]) -> str:
     )
 
 
+def is_file_name(name: str) -> bool:
+    """A file's name alone: no folder, no `..`, not hidden."""
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
+
+
 def _translation(fields: Fields, config: Config) -> Translation | None:
     """The four translation fields, all or none (a file in content/es/ may be written in
     Spanish first, with no original). Whether the original exists is checked with the
@@ -143,7 +148,15 @@ def _translation(fields: Fields, config: Config) -> Translation | None:
     if not any(key in fields.data for key in TRANSLATION_KEYS):
         return None
     original = fields.text("translation_of", required=True)
-    if original and not original.endswith(".md"):
+    if original and not is_file_name(original):
+        # A name only: `../../x.md` would have `translations --done` read and write outside the project.
+        fields.problem(
+            "translation_of",
+            "translation-of-file",
+            f"'translation_of: {original}' must be the English file's name alone, with no folder or `..` in it.",
+            f"Write the name of the file in content/articles/ (or content/pages/), e.g. `translation_of: {original.replace(chr(92), '/').rsplit('/', 1)[-1]}`.",
+        )
+    elif original and not original.endswith(".md"):
         fields.problem(
             "translation_of",
             "translation-of-file",

@@ -95,7 +95,8 @@ class Config:
         """The folders a symbolic link may lead into (files.py: the one rule for reading)."""
         from sitegen.core.files import project_roots
 
-        return project_roots(self.root, self.content_dir, self.templates_dir, self.static_dir)
+        folders = (self.content_dir, self.templates_dir, self.static_dir, self.locale_dir)
+        return project_roots(self.root, *(folder for folder in folders if folder is not None))
 
     @property
     def base_path(self) -> str:
@@ -126,7 +127,7 @@ def load_config(
     misplaced = _folders(root, folders, bool(content), doc, shown)
     if misplaced:  # nothing is read from them, not even people.yaml
         return None, diagnostics + misplaced
-    roots = project_roots(root, folders["content"], folders["templates"], folders["static"])
+    roots = project_roots(root, *(folders[name] for name in _SOURCE_FOLDERS))
     people = load_people(folders["content"] / PEOPLE_FILE, root, roots, diagnostics)
     guides = load_guides(folders["content"] / GUIDES_FILE, root, roots, languages(values), diagnostics)
     diagnostics += _logo(fields["logo_file"], folders["static"], doc, shown)

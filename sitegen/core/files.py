@@ -79,7 +79,16 @@ def refusal(path: Path, roots: tuple[str, ...], shown: str) -> Diagnostic | None
     A path that does not exist is None too: its reader says it is missing, as before."""
     text = os.fspath(path)
     real = os.path.realpath(text)
-    if real != os.path.abspath(text):  # reached through a link
+    written = os.path.abspath(text)  # `..` resolved: a path made from a field (`translation_of`)
+    if not _inside(written, roots):
+        return Diagnostic(
+            shown,
+            None,
+            OUTSIDE,
+            f"{shown} is {written}, which is outside the project: it is not read or published.",
+            "Name a file inside the project (a file name, with no `..` or folder in front).",
+        )
+    if real != written:  # reached through a link
         if not _inside(real, roots):
             return Diagnostic(
                 shown,
