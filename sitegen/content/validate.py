@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import PureWindowsPath
 from typing import Any
 
 from sitegen.content.dates import MONTHS as MONTHS  # the month names, for the templates (render.py)
@@ -154,7 +155,7 @@ def _translation(fields: Fields, config: Config) -> Translation | None:
             "translation_of",
             "translation-of-file",
             f"'translation_of: {original}' must be the English file's name alone, with no folder or `..` in it.",
-            f"Write the name of the file in content/articles/ (or content/pages/), e.g. `translation_of: {original.replace(chr(92), '/').rsplit('/', 1)[-1]}`.",
+            f"Write the name of the file in content/articles/ (or content/pages/), e.g. `translation_of: {PureWindowsPath(original).name}`.",
         )
     elif original and not original.endswith(".md"):
         fields.problem(

@@ -17,7 +17,7 @@ from typing import Any
 
 from sitegen.core import options, yamlread
 from sitegen.core.errors import Diagnostic
-from sitegen.core.files import project_roots
+from sitegen.core.files import hidden_part, project_roots, read
 from sitegen.core.guides import GUIDES_FILE, GuideDeclaration, load_guides
 from sitegen.core.people import PEOPLE_FILE, Person, load_people
 from sitegen.core.settings import OPTIONS, languages
@@ -92,9 +92,7 @@ class Config:
 
     @property
     def roots(self) -> tuple[str, ...]:
-        """The folders a symbolic link may lead into (files.py: the one rule for reading)."""
-        from sitegen.core.files import project_roots
-
+        """The folders a file may be read from (files.py: the one rule for reading)."""
         folders = (self.content_dir, self.templates_dir, self.static_dir, self.locale_dir)
         return project_roots(self.root, *(folder for folder in folders if folder is not None))
 
@@ -158,8 +156,6 @@ def _read(path: Path, root: Path, shown: str) -> tuple[yamlread.YamlDocument, di
     """config.yaml parsed and its mapping, or what stops it being read. Read by the one rule
     (files.read): a link that leads out of its folder, a device, a pipe or a huge file is
     a finding, never read (`config.yaml -> /dev/zero` filled the memory)."""
-    from sitegen.core.files import read
-
     raw, refused = read(path, project_roots(root), shown)
     if refused is not None:
         return [refused]
@@ -260,9 +256,7 @@ def _folders(
             continue
         folder = folders[name].resolve()
         bases = [base for base in (root, *_THEME) if folder == base or base in folder.parents]
-        hidden = (
-            next((part for part in folder.relative_to(bases[0]).parts if part.startswith(".")), None) if bases else None
-        )
+        hidden = hidden_part(str(folder), (str(bases[0]),)) if bases else None
         if not bases:
             why = "outside the project"
         elif root == folder or folder in root.parents or folder == _GENERATOR:

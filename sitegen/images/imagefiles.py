@@ -92,10 +92,9 @@ def measure_raster(data: bytes, shown: str) -> tuple[tuple[int, int, str] | None
     return (width, height, kind.upper()), []
 
 
-# EXIF Orientation (tag 0x0112): how to turn the stored pixels to show the picture upright.
+# EXIF Orientation (tag 0x0112): 1 is as stored; 2-8 say how to turn and flip the stored
+# pixels to show the picture upright (Pillow's ImageOps.exif_transpose applies it).
 ORIENTATION_TAG = 0x0112
-_UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE"}
-_UPRIGHT |= {6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
 TURNED = {5, 6, 7, 8}  # a quarter turn: the picture as shown is as wide as the stored one is high
 
 
@@ -106,15 +105,16 @@ def _orientation(image: Image.Image) -> int:
         value = image.getexif().get(ORIENTATION_TAG, 1)
     except Exception:  # EXIF Pillow cannot parse: the picture is shown as stored, as browsers do
         return 1
-    return value if isinstance(value, int) and value in _UPRIGHT else 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _upright(image: Image.Image) -> Image.Image:
     """The picture as it is shown: the stored pixels turned and flipped as its orientation says."""
-    from PIL import Image
+    if _orientation(image) == 1:
+        return image
+    from PIL import ImageOps
 
-    method = _UPRIGHT.get(_orientation(image))
-    return image.transpose(Image.Transpose[method]) if method else image
+    return ImageOps.exif_transpose(image)
 
 
 def _what_it_is(data: bytes) -> str:

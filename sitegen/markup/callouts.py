@@ -52,8 +52,8 @@ KINDS = {
 CARE_CARDS = ("non-urgent", "urgent", "emergency")
 MAX_CARE_CARDS = 2
 LISTS = {"do": "do-list", "dont": "dont-list"}
-# The names a Spanish editor may write for a kind, for the fix's "Did you mean" (those with
-# one certain meaning are read as that kind before this: slips.SPANISH_KINDS).
+# The names a Spanish editor may write for a kind: the fix's "Did you mean", and, for those
+# with one certain meaning (slips.SPANISH_KINDS), the kind they are read as.
 SPANISH = {
     "nota": "note",
     "advertencia": "warning",

@@ -19,7 +19,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.preprocessors import Preprocessor
 
 import sitegen.markup.pasted as pasted
-from sitegen.markup.callouts import KINDS
+from sitegen.markup.callouts import KINDS, SPANISH
 from sitegen.markup.state import State
 
 # Every quote mark a keyboard, word processor or phone may type around a title.
@@ -28,16 +28,11 @@ CURLY = QUOTES[2:]
 # The caption keyword of each language's articles; `Table:` (the README's) is accepted in all.
 CAPTION_KEYWORDS = {"en": "Table", "es": "Tabla"}
 
-# Callout kinds named in Spanish, each with one certain meaning.
+# Callout kinds named in Spanish with one certain meaning, read as that kind (the other
+# Spanish names in callouts.SPANISH are only the fix's "Did you mean").
 SPANISH_KINDS = {
-    "advertencia": "warning",
-    "aviso": "warning",
-    "nota": "note",
-    "consejo": "tip",
-    "urgente": "urgent",
-    "emergencia": "emergency",
-    "no-urgente": "non-urgent",
-    "punto-clave": "key-point",
+    name: SPANISH[name]
+    for name in ("advertencia", "aviso", "nota", "consejo", "urgente", "emergencia", "no-urgente", "punto-clave")
 }
 
 # Spaces as typed: a phone may put a no-break space after `!!!` or before the title.
