@@ -63,7 +63,7 @@ test-fast: $(TEST_STAMP)
 
 # The layer contract (tools/layers.py: no import cycle, no import upwards), then the linter,
 # formatter check and type checker (pyproject.toml); `make test` runs it beside the tests.
-LINT := $(PY) tools/layers.py && $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+LINT := $(PY) tools/layers.py && $(PY) tools/complexity.py && $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 lint: $(TEST_STAMP)
 	$(LINT)
 

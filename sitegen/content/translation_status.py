@@ -137,6 +137,20 @@ def report(entries: Sequence[Entry], wanted: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def _original(config: Config, folder: str, name: str, shown: str) -> tuple[Path, str, str] | str:
+    """(the file, its shown path, its text) of the original a translation names, read by the
+    one rule as the build reads it; else what to tell the editor. A name only: a path
+    (`../../x.md`) would have the command read and write outside the project."""
+    original_file = config.content_dir / folder / name
+    if not is_file_name(name) or not original_file.is_file():
+        return f"{shown}: `translation_of:` does not name a file in content/{folder}/; fix that first."
+    original_shown = shown_path(config, original_file)
+    raw, refused = read(original_file, config.roots, original_shown)
+    if raw is None:
+        return refused.message if refused is not None else f"{original_shown} cannot be read."
+    return original_file, original_shown, raw.decode("utf-8-sig", errors="replace")
+
+
 def mark_done(config: Config, path: str) -> tuple[bool, str]:
     """Record in the translation at `path` that it matches its original's text now:
     `translated_from_text:` (and `translated_from_reviewed:`, the original's date), and keep
@@ -161,15 +175,11 @@ def mark_done(config: Config, path: str) -> tuple[bool, str]:
 
     split, _ = split_front_matter(text, shown, "", file.name)
     data = split[1].data if split is not None and isinstance(split[1].data, dict) else {}
-    name = data.get("translation_of")
-    original_file = config.content_dir / folder / str(name)
-    if not name or not is_file_name(str(name)) or not original_file.is_file():
-        return False, f"{shown}: `translation_of:` does not name a file in content/{folder}/; fix that first."
-    original_shown = shown_path(config, original_file)
-    raw, refused = read(original_file, config.roots, original_shown)  # the one rule, as the build reads it
-    if raw is None:
-        return False, refused.message if refused is not None else f"{original_shown} cannot be read."
-    original_text = raw.decode("utf-8-sig", errors="replace")
+    name = str(data.get("translation_of") or "")
+    original = _original(config, folder, name, shown)
+    if isinstance(original, str):
+        return False, original
+    original_file, original_shown, original_text = original
     now = paragraphs(original_text, original_shown)
     if now is None:
         return False, f"{original_shown}: its front matter cannot be read; run `build.py check`."
@@ -181,7 +191,7 @@ def mark_done(config: Config, path: str) -> tuple[bool, str]:
     if reviewed:
         values["translated_from_reviewed"] = str(reviewed)
     file.write_text(set_fields(text, values, "translation_of"), encoding="utf-8")
-    kept = keep(config, language, folder, str(name), now)
+    kept = keep(config, language, folder, name, now)
     return True, (
         f"{shown}: recorded that it matches the text of {original_shown} now ({DIGEST_KEY}: {digest(now)}"
         + (f", translated_from_reviewed: {reviewed}" if reviewed else "")
